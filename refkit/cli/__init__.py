@@ -1,0 +1,59 @@
+"""Provides the ``refkit`` command line: parse arguments, call a service, show the result.
+
+Each command lives in its own module with ``register(subparsers)`` and ``run(args) -> int``, and
+imports what it needs inside ``run`` so that ``refkit --help`` stays instant. Exit codes are a
+contract (``refkit.errors.ExitCode``): 0 ok, 1 problems found, 2 usage or environment error.
+Results go to stdout, diagnostics to stderr; no command ends in a traceback on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from refkit import __version__
+from refkit.errors import ExitCode, RefkitError
+
+COMMANDS = ["validate"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"refkit: error: {message}", file=sys.stderr)
+        raise SystemExit(ExitCode.USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="refkit",
+        description="Write, validate, version and publish competency frameworks (référentiels) kept as YAML in git.",
+    )
+    parser.add_argument("--version", action="version", version=f"refkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"refkit.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.USAGE
+    try:
+        return int(args.run(args))
+    except RefkitError as e:
+        print(f"refkit: error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"  hint: {e.hint}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("refkit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `refkit validate | head`
+        sys.stderr.close()
+        return ExitCode.OK

@@ -1,0 +1,70 @@
+"""``refkit validate [PATH...]``: check schemas and rules, print every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "check frameworks against the schemas and rules; print every problem as file:line:col"
+
+
+def register(sub: Any) -> None:
+    from refkit.cli.reporters import REPORTERS
+
+    p = sub.add_parser(
+        "validate",
+        help=HELP,
+        description=(
+            "Check the frameworks of a repository (or the frameworks holding the given paths) against "
+            "the JSON Schemas and the semantic rules. Prints every problem as "
+            "'file:line:col: severity rule-id message', sorted, then a summary. "
+            "Exit code 0 when there is no error, 1 when there are errors, 2 on usage errors."
+        ),
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="repository, framework folder or file (default: the current repository)",
+    )
+    p.add_argument(
+        "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write .refkit-cache/")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of cores)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.cli.reporters import REPORTERS, Report
+    from refkit.errors import ExitCode, RefkitError
+    from refkit.store.repository import Repository
+    from refkit.validate import validate
+
+    if args.jobs is not None and args.jobs < 1:
+        raise RefkitError("--jobs must be at least 1")
+    groups: dict[Path, tuple[Repository, list[Path]]] = {}
+    for path in args.paths or [Path.cwd()]:
+        if not path.exists():
+            raise RefkitError(f"{path}: no such file or folder", hint="check the path")
+        repo = Repository.discover(path)
+        groups.setdefault(repo.root, (repo, []))[1].append(path)
+    results = [
+        validate(repo, paths if args.paths else (), use_cache=not args.no_cache, jobs=args.jobs)
+        for repo, paths in groups.values()
+    ]
+    report = Report(results)
+    REPORTERS[args.format](report, sys.stdout)
+    failing = report.errors or (args.strict and report.warnings)
+    return ExitCode.PROBLEMS if failing else ExitCode.OK

@@ -1,0 +1,215 @@
+"""Provides the framework model: plain dataclasses, no I/O.
+
+A ``Framework`` is one référentiel (one certification): metadata, activities, its own blocks, the
+shared blocks it borrows from other frameworks, and its certification rules. Everything the store
+reads carries a ``Source`` (file, line, column) so that a check can point at it; a model built in
+memory (tests, imports) simply has none.
+
+Text fields keep the exact text of the file. Optional fields are ``None`` or empty when absent, and
+the store writes back only what is set, so that loading and saving never adds keys a person did
+not write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    KNOWLEDGE = "knowledge"
+    SKILL = "skill"
+    ATTITUDE = "attitude"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    DEPRECATED = "deprecated"
+
+
+class ModalityType(StrEnum):
+    PRACTICAL = "practical"
+    SIMULATION = "simulation"
+    PORTFOLIO = "portfolio"
+    ORAL = "oral"
+    WRITTEN = "written"
+    WORKPLACE = "workplace"
+    PROJECT = "project"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an item was read: repository-relative file, 1-based line and column, and the path
+    of the item inside the file's document (e.g. ``("competencies", 3)``)."""
+
+    file: str
+    line: int
+    col: int
+    path: tuple[str | int, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(slots=True)
+class Criterion:
+    """One observable assessment criterion of a competency."""
+
+    text: str
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Competency:
+    id: str
+    statement: str
+    kind: str = Kind.SKILL.value
+    activities: list[str] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)
+    esco: list[str] = field(default_factory=list)
+    notes: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Volume:
+    hours: float | None = None
+    credits: float | None = None
+
+    def __bool__(self) -> bool:
+        return self.hours is not None or self.credits is not None
+
+
+@dataclass(slots=True)
+class Modality:
+    type: str
+    description: str | None = None
+    hours: float | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Block:
+    """A bloc de compétences: separately assessed and certifiable."""
+
+    id: str
+    title: str
+    competencies: list[Competency] = field(default_factory=list)
+    description: str | None = None
+    volume: Volume = field(default_factory=Volume)
+    prerequisites: list[str] = field(default_factory=list)
+    modalities: list[Modality] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    def competency(self, competency_id: str) -> Competency | None:
+        return next((c for c in self.competencies if c.id == competency_id), None)
+
+
+@dataclass(slots=True)
+class Activity:
+    id: str
+    title: str
+    description: str | None = None
+    tasks: list[str] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class SharedBlockRef:
+    """A block defined in another framework (its home) and used by this one."""
+
+    framework: str
+    block: str
+    version: str | None = None  # None: follow the home framework's latest release
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class ElectiveGroup:
+    """Choose ``choose`` blocks among ``blocks``."""
+
+    id: str
+    choose: int
+    blocks: list[str]
+    title: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class CertificationRules:
+    required: list[str] = field(default_factory=list)
+    electives: list[ElectiveGroup] = field(default_factory=list)
+    volume: Volume = field(default_factory=Volume)
+
+    def block_ids(self) -> list[str]:
+        ids = list(self.required)
+        for group in self.electives:
+            ids.extend(b for b in group.blocks if b not in ids)
+        return ids
+
+
+@dataclass(slots=True)
+class Level:
+    eqf: int | None = None
+    fr: int | None = None
+
+
+@dataclass(slots=True)
+class Member:
+    organisation: str
+    college: str | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class Validity:
+    start: str | None = None  # "from" in the file
+    until: str | None = None
+
+
+@dataclass(slots=True)
+class Framework:
+    id: str
+    title: str
+    version: str = "0.1.0"
+    status: str = Status.DRAFT.value
+    level: Level = field(default_factory=Level)
+    lang: str = "fr"
+    sector: str | None = None
+    codes: dict[str, Any] = field(default_factory=dict)
+    summary: str | None = None
+    working_group: list[Member] = field(default_factory=list)
+    validity: Validity = field(default_factory=Validity)
+    activities: list[Activity] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    shared_blocks: list[SharedBlockRef] = field(default_factory=list)
+    certification: CertificationRules = field(default_factory=CertificationRules)
+    extensions: dict[str, Any] = field(default_factory=dict)
+    folder: str = ""  # repository-relative folder, e.g. frameworks/plombier-chauffagiste
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    # -- lookups -----------------------------------------------------------------------------
+    def block(self, block_id: str) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+    def activity(self, activity_id: str) -> Activity | None:
+        return next((a for a in self.activities if a.id == activity_id), None)
+
+    def competencies(self) -> list[tuple[Block, Competency]]:
+        return [(b, c) for b in self.blocks for c in b.competencies]
+
+    def find_competency(self, competency_id: str) -> tuple[Block, Competency] | None:
+        for b in self.blocks:
+            for c in b.competencies:
+                if c.id == competency_id:
+                    return b, c
+        return None
+
+    def block_ids(self) -> list[str]:
+        """Own blocks, then shared blocks, in the order they are listed."""
+        return [b.id for b in self.blocks] + [s.block for s in self.shared_blocks]

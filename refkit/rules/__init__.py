@@ -1,0 +1,156 @@
+"""Provides the semantic rules: checks beyond the schema, each a small registered function.
+
+Rules run in two phases, so that a repository of hundreds of frameworks can be checked in parallel
+and from a cache:
+
+* framework rules (``@framework_rule``) see one loaded framework and nothing else;
+* repository rules (``@repository_rule``) see the ``Summary`` of every framework: the little each
+  framework tells the others (its blocks, their competency ids, the shared blocks it borrows).
+
+Each rule yields ``Problem`` objects built from the catalogue in ``refkit.problems`` (stable id,
+severity, fix hint). docs/rules.md lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from refkit.model import Framework, Source
+from refkit.problems import RULES, Problem
+from refkit.store.loader import LoadedFramework
+
+
+@dataclass(slots=True)
+class Context:
+    """What a framework rule sees: the loaded framework and a way to point at its items."""
+
+    loaded: LoadedFramework
+    fw: Framework
+
+    def problem(
+        self,
+        rule: str,
+        source: Source | None,
+        *extra: str | int,
+        message: str,
+        key: bool = False,
+        hint: str | None = None,
+    ) -> Problem:
+        file, line, col, path = self.loaded.locate(source, *extra, key=key)
+        return RULES[rule].at(file, line, col, message, path=path, hint=hint)
+
+
+FrameworkRule = Callable[[Context], Iterable[Problem]]
+_FRAMEWORK_RULES: list[FrameworkRule] = []
+
+
+def framework_rule(fn: FrameworkRule) -> FrameworkRule:
+    _FRAMEWORK_RULES.append(fn)
+    return fn
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one framework tells the repository-level rules (JSON-serialisable, cached)."""
+
+    folder: str
+    id: str
+    version: str
+    file: str  # framework.yaml
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # own block id -> competency ids
+    shared: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # framework, block, version, file, line, col, path
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "id": self.id,
+            "version": self.version,
+            "file": self.file,
+            "blocks": self.blocks,
+            "shared": self.shared,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Summary:
+        return cls(d["folder"], d["id"], d["version"], d["file"], d["blocks"], d["shared"])
+
+
+RepositoryRule = Callable[[dict[str, Summary]], Iterable[Problem]]
+_REPOSITORY_RULES: list[RepositoryRule] = []
+
+
+def repository_rule(fn: RepositoryRule) -> RepositoryRule:
+    _REPOSITORY_RULES.append(fn)
+    return fn
+
+
+def summarize(loaded: LoadedFramework) -> Summary | None:
+    fw = loaded.framework
+    if fw is None:
+        return None
+    shared = []
+    for ref in fw.shared_blocks:
+        file, line, col, path = loaded.locate(ref.source)
+        shared.append(
+            {
+                "framework": ref.framework,
+                "block": ref.block,
+                "version": ref.version,
+                "file": file,
+                "line": line,
+                "col": col,
+                "path": list(path),
+            }
+        )
+    return Summary(
+        folder=loaded.folder,
+        id=fw.id,
+        version=fw.version,
+        file=fw.source.file if fw.source else loaded.folder,
+        blocks={b.id: [c.id for c in b.competencies] for b in fw.blocks},
+        shared=shared,
+    )
+
+
+def check_framework(loaded: LoadedFramework) -> list[Problem]:
+    """Every framework-level semantic problem of one loaded framework."""
+    _load_rule_modules()
+    if loaded.framework is None:
+        return []
+    ctx = Context(loaded, loaded.framework)
+    out: list[Problem] = []
+    for fn in _FRAMEWORK_RULES:
+        out.extend(fn(ctx))
+    return out
+
+
+def check_repository(summaries: Iterable[Summary]) -> list[Problem]:
+    """Every problem that involves several frameworks (shared blocks)."""
+    _load_rule_modules()
+    by_id: dict[str, Summary] = {}
+    for s in summaries:
+        by_id.setdefault(s.id or s.folder.rsplit("/", 1)[-1], s)
+    out: list[Problem] = []
+    for fn in _REPOSITORY_RULES:
+        out.extend(fn(by_id))
+    return out
+
+
+def _load_rule_modules() -> None:
+    from refkit.rules import certification, content, identity, references, repository  # noqa: F401
+
+
+def duplicates(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any, Any]]:
+    """(id, first item, repeated item) for every id seen more than once; empty ids are skipped."""
+    first: dict[str, Any] = {}
+    for key, item in items:
+        if not key:
+            continue
+        if key in first:
+            yield key, first[key], item
+        else:
+            first[key] = item

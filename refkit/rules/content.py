@@ -1,0 +1,58 @@
+"""Rules on content: criteria, empty blocks, unused activities, levels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from refkit.problems import Problem
+from refkit.rules import Context, framework_rule
+
+
+@framework_rule
+def competency_criteria(ctx: Context) -> Iterator[Problem]:
+    for block in ctx.fw.blocks:
+        for c in block.competencies:
+            if not c.criteria:
+                yield ctx.problem(
+                    "competency-criteria",
+                    c.source,
+                    "id",
+                    message=f"competency {c.id} has no assessment criterion",
+                )
+
+
+@framework_rule
+def empty_blocks(ctx: Context) -> Iterator[Problem]:
+    for block in ctx.fw.blocks:
+        if not block.competencies and block.id not in ctx.loaded.broken_blocks:
+            yield ctx.problem(
+                "empty-block", block.source, "id", message=f"block {block.id} has no competencies"
+            )
+
+
+@framework_rule
+def unused_activities(ctx: Context) -> Iterator[Problem]:
+    used = {a for _, c in ctx.fw.competencies() for a in c.activities}
+    if ctx.loaded.broken_blocks:
+        return  # a block we could not read may use them
+    for activity in ctx.fw.activities:
+        if activity.id and activity.id not in used:
+            yield ctx.problem(
+                "unused-activity",
+                activity.source,
+                "id",
+                message=f"no competency serves activity {activity.id}",
+            )
+
+
+@framework_rule
+def level_mismatch(ctx: Context) -> Iterator[Problem]:
+    level = ctx.fw.level
+    if level.eqf is not None and level.fr is not None and level.eqf != level.fr:
+        yield ctx.problem(
+            "level-mismatch",
+            ctx.fw.source,
+            "level",
+            "fr",
+            message=f"French level {level.fr} differs from EQF level {level.eqf}",
+        )

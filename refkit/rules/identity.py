@@ -1,0 +1,105 @@
+"""Rules on identity: ids unique in their scope, names of folders and files match ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from refkit.problems import Problem
+from refkit.rules import Context, duplicates, framework_rule
+
+
+@framework_rule
+def folder_name(ctx: Context) -> Iterator[Problem]:
+    fw = ctx.fw
+    if fw.id and fw.id != ctx.loaded.name:
+        yield ctx.problem(
+            "folder-name",
+            fw.source,
+            "id",
+            message=f'framework id "{fw.id}" differs from its folder name "{ctx.loaded.name}"',
+            hint=f"rename the folder to {fw.id}, or set id: {ctx.loaded.name}",
+        )
+
+
+@framework_rule
+def block_file_name(ctx: Context) -> Iterator[Problem]:
+    for block in ctx.fw.blocks:
+        if block.id in ctx.loaded.broken_blocks or block.source is None:
+            continue
+        stem = block.source.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if block.id and block.id != stem:
+            yield ctx.problem(
+                "block-file-name",
+                block.source,
+                "id",
+                message=f'block id "{block.id}" differs from its file name "{stem}.yaml"',
+                hint=f"rename the file to {block.id}.yaml, or set id: {stem}",
+            )
+
+
+@framework_rule
+def duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    fw = ctx.fw
+    for key, first, again in duplicates((a.id, a) for a in fw.activities):
+        yield ctx.problem(
+            "duplicate-id",
+            again.source,
+            "id",
+            message=f'activity id "{key}" is used twice (first at line {first.source.line})',
+        )
+    own = [(b.id, ("block", b)) for b in fw.blocks] + [
+        (s.block, ("shared", s)) for s in fw.shared_blocks
+    ]
+    for key, (_, first), (what, again) in duplicates(own):
+        where = first.source.file if first.source else ""
+        if what == "shared":
+            yield ctx.problem(
+                "duplicate-id",
+                again.source,
+                "block",
+                message=f'block id "{key}" is already used in this framework ({where})',
+                hint="a framework cannot use two blocks with the same id",
+            )
+        else:
+            yield ctx.problem(
+                "duplicate-id",
+                again.source,
+                "id",
+                message=f'block id "{key}" is already used by {where}',
+            )
+    for key, first, again in duplicates((g.id, g) for g in fw.certification.electives):
+        yield ctx.problem(
+            "duplicate-id",
+            again.source,
+            "id",
+            message=f'elective group id "{key}" is used twice (first at line {first.source.line})',
+        )
+    for block in fw.blocks:
+        for key, first, again in duplicates((c.id, c) for c in block.competencies):
+            yield ctx.problem(
+                "duplicate-id",
+                again.source,
+                "id",
+                message=f'competency id "{key}" is used twice in block {block.id} (first at line {first.source.line})',
+            )
+
+
+@framework_rule
+def competency_in_one_block(ctx: Context) -> Iterator[Problem]:
+    home: dict[str, tuple[str, int]] = {}
+    for block in ctx.fw.blocks:
+        seen_here: set[str] = set()
+        for c in block.competencies:
+            if not c.id or c.id in seen_here:
+                continue
+            seen_here.add(c.id)
+            if c.id in home:
+                other, line = home[c.id]
+                yield ctx.problem(
+                    "competency-one-block",
+                    c.source,
+                    "id",
+                    message=f"competency {c.id} is also in block {other} (line {line}); a competency sits in one block",
+                )
+            else:
+                home[c.id] = (block.id, c.source.line if c.source else 1)

@@ -1,0 +1,365 @@
+"""Provides loading: the files of a framework folder -> a ``Framework`` with source positions.
+
+One loader serves every reader: the working tree (``read_folder``) and, later, any git revision
+(the history layer hands the same function the blobs of a tree). Loading never raises on bad
+content: each file is read by ``store.reader``, checked against its schema, and built leniently
+into the model (missing or ill-typed values become empty), so that the semantic rules can still run
+and every problem is reported in one pass.
+
+Layout of a framework folder::
+
+    frameworks/<framework id>/
+        framework.yaml          metadata, activities, shared blocks, certification rules
+        blocks/<block id>.yaml  one file per block, so two people editing two blocks never collide
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from refkit import schema
+from refkit.model import (
+    Activity,
+    Block,
+    CertificationRules,
+    Competency,
+    Criterion,
+    ElectiveGroup,
+    Framework,
+    Level,
+    Member,
+    Modality,
+    SharedBlockRef,
+    Source,
+    Validity,
+    Volume,
+)
+from refkit.problems import RULES, DocPath, Problem
+from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
+
+FRAMEWORKS_DIR = "frameworks"
+FRAMEWORK_FILE = "framework.yaml"
+BLOCKS_DIR = "blocks"
+# Files of a framework folder that refkit itself manages (other issues add to this list).
+KNOWN_FILES = {FRAMEWORK_FILE}
+
+
+@dataclass(slots=True)
+class RawFile:
+    """One file of a framework folder: repository-relative path, bytes (None if too large)."""
+
+    path: str
+    data: bytes | None
+    size: int
+
+
+@dataclass(slots=True)
+class LoadedFramework:
+    folder: str  # repository-relative, e.g. frameworks/plombier-chauffagiste
+    framework: Framework | None
+    problems: list[Problem] = field(default_factory=list)
+    documents: dict[str, ReadResult] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    broken_blocks: set[str] = field(default_factory=set)  # block ids whose file could not be read
+
+    @property
+    def name(self) -> str:
+        return self.folder.rsplit("/", 1)[-1]
+
+    def locate(
+        self, source: Source | None, *extra: str | int, key: bool = False
+    ) -> tuple[str, int, int, DocPath]:
+        """File, line, column and document path of ``source`` (an item) extended by ``extra``."""
+        if source is None:
+            return self.folder, 1, 1, ()
+        path = source.path + extra
+        doc = self.documents.get(source.file)
+        if doc is None or doc.data is None:
+            return source.file, source.line, source.col, path
+        line, col = doc.positions.of(doc.data, path, key=key)
+        return source.file, line, col, path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key so that BC2 comes before BC10."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _NATURAL.split(text))
+
+
+# -- reading folders --------------------------------------------------------------------------
+
+
+def read_folder(root: Path, folder: Path) -> list[RawFile]:
+    """The YAML files of a framework folder in the working tree (oversized files are not read)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            full = Path(dirpath) / name
+            try:
+                size = full.stat().st_size
+                data = full.read_bytes() if size <= MAX_FILE_BYTES else None
+            except OSError:
+                size, data = -1, None  # reported as file-unreadable
+            out.append(RawFile(full.relative_to(root).as_posix(), data, size))
+    return out
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
+    """Load one framework folder (repository-relative ``folder``) from its files."""
+    loaded = LoadedFramework(folder, None)
+    prefix = folder + "/"
+    framework_raw: RawFile | None = None
+    block_raws: list[RawFile] = []
+    for raw in files:
+        rel = raw.path[len(prefix) :] if raw.path.startswith(prefix) else raw.path
+        if rel == FRAMEWORK_FILE:
+            framework_raw = raw
+        elif rel.startswith(BLOCKS_DIR + "/") and rel.count("/") == 1 and rel.endswith(".yaml"):
+            block_raws.append(raw)
+        elif rel not in KNOWN_FILES:
+            hint = (
+                "rename the file to .yaml"
+                if rel.endswith(".yml")
+                else "move it to blocks/<id>.yaml, or remove it: refkit reads only framework.yaml and blocks/"
+            )
+            loaded.problems.append(
+                RULES["unexpected-file"].at(
+                    raw.path, 1, 1, "refkit does not read this file", hint=hint
+                )
+            )
+    if framework_raw is None:
+        loaded.problems.append(
+            RULES["framework-file-missing"].at(
+                folder, 1, 1, f"framework folder has no {FRAMEWORK_FILE}"
+            )
+        )
+        return loaded
+
+    doc = _read(loaded, framework_raw, "framework")
+    if isinstance(doc.data, dict):
+        loaded.framework = _framework(doc.data, doc.positions, framework_raw.path, folder)
+    else:
+        return loaded
+    fw = loaded.framework
+    for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
+        doc = _read(loaded, raw, "block")
+        if isinstance(doc.data, dict):
+            fw.blocks.append(_block(doc.data, doc.positions, raw.path))
+        else:
+            stem = raw.path.rsplit("/", 1)[-1][: -len(".yaml")]
+            loaded.broken_blocks.add(stem)
+            fw.blocks.append(Block(id=stem, title="", source=Source(raw.path, 1, 1)))
+    return loaded
+
+
+def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
+    if raw.size < 0:
+        doc = ReadResult(
+            raw.path, problems=[RULES["file-unreadable"].at(raw.path, 1, 1, "file cannot be read")]
+        )
+    elif raw.data is None:
+        doc = read_yaml(raw.path, b"", size=raw.size)  # over the size limit
+    else:
+        doc = read_yaml(raw.path, raw.data, size=raw.size)
+        loaded.hashes[raw.path] = digest(raw.data)
+    loaded.documents[raw.path] = doc
+    loaded.problems.extend(doc.problems)
+    if doc.data is not None:
+        loaded.problems.extend(schema.check(kind, raw.path, doc.data, doc.positions))
+    return doc
+
+
+# -- lenient builders: data -> model ----------------------------------------------------------
+
+
+def _src(file: str, positions: Positions, obj: Any, path: DocPath) -> Source:
+    entry = positions.table.get(id(obj))
+    if entry is None:
+        return Source(file, 1, 1, path)
+    return Source(file, entry[0], entry[1], path)
+
+
+def _str(d: dict[str, Any], key: str) -> str | None:
+    v = d.get(key)
+    if v is None or isinstance(v, dict | list):
+        return None
+    if isinstance(v, bool):
+        return str(v).lower()
+    return v if isinstance(v, str) else str(v)
+
+
+def _text(d: dict[str, Any], key: str) -> str:
+    return _str(d, key) or ""
+
+
+def _strs(d: dict[str, Any], key: str) -> list[str]:
+    v = d.get(key)
+    if not isinstance(v, list):
+        return []
+    return [
+        x if isinstance(x, str) else str(x)
+        for x in v
+        if x is not None and not isinstance(x, dict | list)
+    ]
+
+
+def _num(d: dict[str, Any], key: str) -> float | None:
+    v = d.get(key)
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _int(d: dict[str, Any], key: str) -> int | None:
+    v = d.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _dicts(d: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    v = d.get(key)
+    if not isinstance(v, list):
+        return []
+    return [(i, x) for i, x in enumerate(v) if isinstance(x, dict)]
+
+
+def _volume(d: dict[str, Any], key: str) -> Volume:
+    v = d.get(key)
+    if not isinstance(v, dict):
+        return Volume()
+    return Volume(hours=_num(v, "hours"), credits=_num(v, "credits"))
+
+
+def _ext(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k.startswith("x-")}
+
+
+def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Framework:
+    level = d.get("level")
+    level_d = level if isinstance(level, dict) else {}
+    validity = d.get("validity")
+    validity_d = validity if isinstance(validity, dict) else {}
+    codes = d.get("codes")
+    cert = d.get("certification")
+    cert_d = cert if isinstance(cert, dict) else {}
+    return Framework(
+        id=_text(d, "id"),
+        title=_text(d, "title"),
+        version=_text(d, "version"),
+        status=_text(d, "status"),
+        level=Level(eqf=_int(level_d, "eqf"), fr=_int(level_d, "fr")),
+        lang=_text(d, "lang"),
+        sector=_str(d, "sector"),
+        codes=dict(codes) if isinstance(codes, dict) else {},
+        summary=_str(d, "summary"),
+        working_group=[
+            Member(
+                organisation=_text(m, "organisation"),
+                college=_str(m, "college"),
+                role=_str(m, "role"),
+            )
+            for _, m in _dicts(d, "working_group")
+        ],
+        validity=Validity(start=_str(validity_d, "from"), until=_str(validity_d, "until")),
+        activities=[
+            Activity(
+                id=_text(a, "id"),
+                title=_text(a, "title"),
+                description=_str(a, "description"),
+                tasks=_strs(a, "tasks"),
+                extensions=_ext(a),
+                source=_src(file, pos, a, ("activities", i)),
+            )
+            for i, a in _dicts(d, "activities")
+        ],
+        shared_blocks=[
+            SharedBlockRef(
+                framework=_text(s, "framework"),
+                block=_text(s, "block"),
+                version=_str(s, "version"),
+                source=_src(file, pos, s, ("shared_blocks", i)),
+            )
+            for i, s in _dicts(d, "shared_blocks")
+        ],
+        certification=CertificationRules(
+            required=_strs(cert_d, "required"),
+            electives=[
+                ElectiveGroup(
+                    id=_text(g, "id"),
+                    choose=_int(g, "choose") or 0,
+                    blocks=_strs(g, "from"),
+                    title=_str(g, "title"),
+                    source=_src(file, pos, g, ("certification", "electives", i)),
+                )
+                for i, g in _dicts(cert_d, "electives")
+            ],
+            volume=_volume(cert_d, "volume"),
+        ),
+        extensions=_ext(d),
+        folder=folder,
+        source=_src(file, pos, d, ()),
+    )
+
+
+def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
+    competencies = []
+    for i, c in _dicts(d, "competencies"):
+        path: DocPath = ("competencies", i)
+        crit = c.get("criteria")
+        criteria = []
+        if isinstance(crit, list):
+            crit_pos = pos.table.get(id(crit))
+            for j, text in enumerate(crit):
+                if text is None or isinstance(text, dict | list):
+                    continue
+                line, col = crit_pos[2][j] if crit_pos else (1, 1)
+                criteria.append(
+                    Criterion(str(text), Source(file, line, col, (*path, "criteria", j)))
+                )
+        competencies.append(
+            Competency(
+                id=_text(c, "id"),
+                statement=_text(c, "statement"),
+                kind=_text(c, "kind"),
+                activities=_strs(c, "activities"),
+                criteria=criteria,
+                esco=_strs(c, "esco"),
+                notes=_str(c, "notes"),
+                extensions=_ext(c),
+                source=_src(file, pos, c, path),
+            )
+        )
+    return Block(
+        id=_text(d, "id"),
+        title=_text(d, "title"),
+        competencies=competencies,
+        description=_str(d, "description"),
+        volume=_volume(d, "volume"),
+        prerequisites=_strs(d, "prerequisites"),
+        modalities=[
+            Modality(
+                type=_text(m, "type"),
+                description=_str(m, "description"),
+                hours=_num(m, "hours"),
+                source=_src(file, pos, m, ("modalities", i)),
+            )
+            for i, m in _dicts(d, "modalities")
+        ],
+        extensions=_ext(d),
+        source=_src(file, pos, d, ()),
+    )

@@ -1,0 +1,258 @@
+"""Provides ``validate``: every problem of a repository (or part of it), fast.
+
+Work is split per framework: read, parse, schema, model, framework rules, summary. That part runs
+in worker processes when there is enough of it, and its result is cached per framework in
+``.refkit-cache/`` (JSON, never pickle: a cache in a cloned repository must not run code), keyed by
+the stat signature and content digest of the framework's files. Then the repository rules run over
+every framework's summary. A re-run after changing one file re-reads one framework only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import refkit
+from refkit import schema
+from refkit.errors import RefkitError
+from refkit.problems import RULES, Problem, Severity, sort_problems
+from refkit.rules import Summary, check_framework, check_repository, summarize
+from refkit.store.loader import RawFile, digest, load_framework, read_folder
+from refkit.store.repository import Repository
+
+CACHE_DIR = ".refkit-cache"
+CACHE_FILE = "validate.json"
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more than it saves
+
+
+@dataclass(slots=True)
+class ValidationResult:
+    repository: Repository
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    frameworks: int = 0
+    from_cache: int = 0  # frameworks whose result came from the cache
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.WARNING)
+
+
+@dataclass(slots=True)
+class _Outcome:
+    folder: str
+    files: dict[str, list[Any]]  # path -> [size, mtime_ns, digest]
+    problems: list[Problem]
+    summary: Summary | None
+
+
+def validate(
+    repo: Repository,
+    paths: Iterable[Path] = (),
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> ValidationResult:
+    """Check the whole repository, or the frameworks that hold ``paths``."""
+    folders = repo.framework_folders()
+    selected = _select(repo, list(paths), folders)
+    result = ValidationResult(repo)
+    cache = _Cache(repo, enabled=use_cache)
+
+    outcomes: dict[str, _Outcome] = {}
+    todo: list[tuple[str, dict[str, list[Any]]]] = []
+    todo_bytes = 0
+    for folder in folders:
+        rel = repo.rel(folder)
+        stats = _stat_folder(repo.root, folder)
+        hit = cache.lookup(rel, stats)
+        if hit is not None:
+            outcomes[rel] = hit
+            result.from_cache += rel in selected
+        else:
+            todo.append((rel, stats))
+            todo_bytes += sum(s[0] for s in stats.values())
+
+    jobs = jobs or min(os.cpu_count() or 1, 8)
+    if jobs > 1 and len(todo) >= 2 * jobs and todo_bytes >= PARALLEL_MIN_BYTES:
+        chunks = [todo[i :: jobs * 4] for i in range(jobs * 4)]
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            for batch in pool.map(_process_batch, [str(repo.root)] * len(chunks), chunks):
+                for outcome in batch:
+                    outcomes[outcome.folder] = outcome
+    else:
+        for outcome in _process_batch(str(repo.root), todo):
+            outcomes[outcome.folder] = outcome
+
+    summaries = [o.summary for o in outcomes.values() if o.summary is not None]
+    problems = [p for rel, o in outcomes.items() if rel in selected for p in o.problems]
+    selected_files = {s.file for s in summaries if s.folder in selected}
+    problems += [p for p in check_repository(summaries) if p.file in selected_files]
+    if not paths:
+        for stray in repo.stray_files():
+            problems.append(
+                RULES["unexpected-file"].at(
+                    repo.rel(stray),
+                    1,
+                    1,
+                    "refkit reads nothing directly in frameworks/",
+                    hint="move it into a framework folder, or remove it",
+                )
+            )
+    result.problems = sort_problems(problems)
+    result.frameworks = len(selected)
+    result.files = sum(len(outcomes[rel].files) for rel in selected if rel in outcomes)
+    cache.save(outcomes)
+    return result
+
+
+def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str]:
+    if not paths:
+        return {repo.rel(f) for f in folders}
+    chosen: set[str] = set()
+    for path in paths:
+        if not path.exists():
+            raise RefkitError(f"{path}: no such file or folder")
+        folder = repo.framework_folder_of(path)
+        if folder is None:
+            return {repo.rel(f) for f in folders}
+        chosen.add(repo.rel(folder))
+    return chosen
+
+
+def _stat_folder(root: Path, folder: Path) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            out[Path(full).relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns, None]
+    return out
+
+
+def _process_batch(root_str: str, batch: list[tuple[str, dict[str, list[Any]]]]) -> list[_Outcome]:
+    import gc
+
+    root = Path(root_str)
+    out = []
+    enabled = gc.isenabled()
+    gc.disable()  # the parse builds many small objects and no cycles: collection only costs time
+    try:
+        for rel, stats in batch:
+            files = read_folder(root, root / rel)
+            out.append(_process(rel, files, stats))
+    finally:
+        if enabled:
+            gc.enable()
+    return out
+
+
+def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> _Outcome:
+    loaded = load_framework(rel, files)
+    problems = loaded.problems + check_framework(loaded)
+    for f in files:
+        if f.path in stats and f.data is not None:
+            stats[f.path][2] = digest(f.data)
+    return _Outcome(rel, stats, problems, summarize(loaded))
+
+
+class _Cache:
+    """Per-framework results keyed by file stats (and digests, when stats changed)."""
+
+    def __init__(self, repo: Repository, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.path = repo.root / CACHE_DIR / CACHE_FILE
+        self.root = repo.root
+        self.key = f"{refkit.__version__}:{_schemas_digest()}"
+        self.entries: dict[str, Any] = {}
+        self.written = 0
+        if enabled:
+            try:
+                with self.path.open(encoding="utf-8") as f:
+                    data = json.load(f)
+                if data.get("key") == self.key:
+                    self.entries = data["frameworks"]
+                    self.written = data["written_ns"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self.entries = {}
+
+    def lookup(self, rel: str, stats: dict[str, list[Any]]) -> _Outcome | None:
+        entry = self.entries.get(rel)
+        if entry is None or set(entry["files"]) != set(stats):
+            return None
+        racy = self.written - 2_000_000_000
+        for path, (size, mtime, _) in stats.items():
+            c_size, c_mtime, c_digest = entry["files"][path]
+            if size != c_size:
+                return None
+            if mtime != c_mtime or mtime >= racy:
+                try:
+                    data = (self.root / path).read_bytes()
+                except OSError:
+                    return None
+                if digest(data) != c_digest:
+                    return None
+            stats[path][2] = c_digest
+        summary = Summary.from_json(entry["summary"]) if entry["summary"] else None
+        return _Outcome(rel, stats, [Problem.from_json(p) for p in entry["problems"]], summary)
+
+    def save(self, outcomes: dict[str, _Outcome]) -> None:
+        if not self.enabled:
+            return
+        data = {
+            "key": self.key,
+            "written_ns": time.time_ns(),
+            "frameworks": {
+                rel: {
+                    "files": o.files,
+                    "problems": [p.to_json() for p in o.problems],
+                    "summary": o.summary.to_json() if o.summary else None,
+                }
+                for rel, o in outcomes.items()
+                if all(f[2] is not None for f in o.files.values())
+            },
+        }
+        try:
+            folder = self.path.parent
+            folder.mkdir(exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text(
+                    "# refkit's cache: safe to delete, never to commit\n*\n", encoding="utf-8"
+                )
+            from refkit.store.files import atomic_write
+
+            atomic_write(
+                self.path,
+                json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            )
+        except OSError:
+            pass  # a read-only checkout: no cache, same results
+
+
+def _schemas_digest() -> str:
+    """Digest of what decides a framework's problems: the schemas and the checking code."""
+    parts = [schema.schema_file(kind).read_bytes() for kind in sorted(schema.CURRENT)]
+    package = Path(refkit.__file__).parent
+    for pattern in ("problems.py", "store/*.py", "schema/*.py", "rules/*.py"):
+        parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
+    return digest(b"\0".join(parts))
