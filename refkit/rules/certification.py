@@ -80,8 +80,9 @@ def _satisfiable(
                 group.source,
                 "choose",
                 message=(
-                    f"elective group {group.id} asks to choose {group.choose} blocks "
-                    f"but offers {n} usable block{'s' if n != 1 else ''}"
+                    f"elective group {group.id} asks to choose {group.choose} "
+                    f"block{'s' if group.choose != 1 else ''} but offers {n} usable "
+                    f"block{'s' if n != 1 else ''}"
                 ),
             )
             return

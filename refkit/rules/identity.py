@@ -86,7 +86,7 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
 
 @framework_rule
 def competency_in_one_block(ctx: Context) -> Iterator[Problem]:
-    home: dict[str, tuple[str, int]] = {}
+    home: dict[str, tuple[str, str]] = {}
     for block in ctx.fw.blocks:
         seen_here: set[str] = set()
         for c in block.competencies:
@@ -94,12 +94,13 @@ def competency_in_one_block(ctx: Context) -> Iterator[Problem]:
                 continue
             seen_here.add(c.id)
             if c.id in home:
-                other, line = home[c.id]
+                other, where = home[c.id]
                 yield ctx.problem(
                     "competency-one-block",
                     c.source,
                     "id",
-                    message=f"competency {c.id} is also in block {other} (line {line}); a competency sits in one block",
+                    message=f"competency {c.id} is also in block {other} ({where}); a competency sits in one block",
                 )
             else:
-                home[c.id] = (block.id, c.source.line if c.source else 1)
+                where = f"{c.source.file.rsplit('/', 1)[-1]}:{c.source.line}" if c.source else ""
+                home[c.id] = (block.id, where)

@@ -144,7 +144,7 @@ def _check_version(
             col,
             f"file follows the older schema {value}; this refkit reads {expected}",
             path=("schema",),
-            hint="run refkit migrate to upgrade the file (comments are kept)",
+            hint=f"rewrite the file in the current format {expected} (docs/file-format.md)",
         )
     return RULES["schema-version"].at(
         file,
@@ -179,6 +179,44 @@ _SINGULAR = {
 }
 
 
+# What French working groups write for the enum values (hints only: the files stay in English).
+_SYNONYMS = {
+    "savoir": "knowledge",
+    "savoirs": "knowledge",
+    "connaissance": "knowledge",
+    "connaissances": "knowledge",
+    "savoir-faire": "skill",
+    "savoir faire": "skill",
+    "aptitude": "skill",
+    "habileté": "skill",
+    "savoir-être": "attitude",
+    "savoir être": "attitude",
+    "comportement": "attitude",
+    "brouillon": "draft",
+    "publié": "published",
+    "en vigueur": "published",
+    "obsolète": "deprecated",
+    "abrogé": "deprecated",
+    "mise en situation": "practical",
+    "pratique": "practical",
+    "dossier": "portfolio",
+    "entretien": "oral",
+    "écrit": "written",
+    "projet": "project",
+    "employeur": "employer",
+    "salarié": "employee",
+    "formation": "training",
+}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "empty"
@@ -187,7 +225,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     if isinstance(value, float):
-        return f"the number {value:g}"
+        return f"the number {value!r}"
     if isinstance(value, str):
         return f'text "{value}"' if len(value) < 40 else "text"
     if isinstance(value, list):
@@ -274,6 +312,12 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
             _TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
         )
         hint = None
+        if expected in ("integer", "number") and isinstance(instance, str) and _is_number(instance):
+            hint = f"remove the quotes: {instance.strip()}"
+        if expected == "array" and not isinstance(instance, list):
+            hint = (
+                "write a list: one item per line, each starting with '- ' (or [a, b] for short ids)"
+            )
         if expected == "string" and isinstance(instance, int | float | bool):
             hint = f'put the value in double quotes: "{str(instance).lower() if isinstance(instance, bool) else instance}"'
         return [
@@ -282,6 +326,9 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
     if kw in ("enum", "const"):
         allowed = list(error.validator_value) if kw == "enum" else [error.validator_value]
         close = difflib.get_close_matches(str(instance), [str(a) for a in allowed], n=1)
+        synonym = _SYNONYMS.get(str(instance).strip().lower())
+        if synonym in allowed:
+            close = [synonym]
         hint = f'did you mean "{close[0]}"?' if close else None
         return [
             at(

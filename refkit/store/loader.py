@@ -156,11 +156,11 @@ def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
     doc = _read(loaded, framework_raw, "framework")
     if isinstance(doc.data, dict):
         loaded.framework = _framework(doc.data, doc.positions, framework_raw.path, folder)
-    else:
-        return loaded
     fw = loaded.framework
     for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
         doc = _read(loaded, raw, "block")
+        if fw is None:
+            continue  # framework.yaml unusable: report each file's own problems, build nothing
         if isinstance(doc.data, dict):
             fw.blocks.append(_block(doc.data, doc.positions, raw.path))
         else:
@@ -183,7 +183,11 @@ def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
     loaded.documents[raw.path] = doc
     loaded.problems.extend(doc.problems)
     if doc.data is not None:
-        loaded.problems.extend(schema.check(kind, raw.path, doc.data, doc.positions))
+        found = schema.check(kind, raw.path, doc.data, doc.positions)
+        loaded.problems.extend(found)
+        if any(p.rule == "schema-version" and p.path == ("schema",) for p in found):
+            # another kind of file, or another version of the format: its fields cannot be trusted
+            return ReadResult(raw.path, problems=doc.problems)
     return doc
 
 
@@ -212,6 +216,8 @@ def _text(d: dict[str, Any], key: str) -> str:
 
 def _strs(d: dict[str, Any], key: str) -> list[str]:
     v = d.get(key)
+    if isinstance(v, str):  # a single value where a list is expected: the schema says so
+        return [v]
     if not isinstance(v, list):
         return []
     return [
@@ -322,7 +328,9 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
         path: DocPath = ("competencies", i)
         crit = c.get("criteria")
         criteria = []
-        if isinstance(crit, list):
+        if isinstance(crit, str):  # a single criterion not written as a list: the schema says so
+            criteria.append(Criterion(crit, _src(file, pos, c, (*path, "criteria"))))
+        elif isinstance(crit, list):
             crit_pos = pos.table.get(id(crit))
             for j, text in enumerate(crit):
                 if text is None or isinstance(text, dict | list):

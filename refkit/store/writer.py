@@ -1,0 +1,330 @@
+"""Provides saving: a ``Framework`` model -> its YAML files, changing only what changed.
+
+``save_framework`` turns the model into plain data in the schema's key order, merges it into each
+file's round-trip document (``store.roundtrip``), and writes only the files whose content changed,
+each atomically. Before writing anything it checks that no file changed on disk since it was
+loaded: if one did, it raises ``ConflictError`` and writes nothing, so a colleague's edit is never
+silently overwritten. A block whose id changed moves to its new file; a removed block's file is
+deleted; a new block gets a new file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from refkit.errors import ConflictError, RefkitError
+from refkit.model import Activity, Block, Competency, Framework, Volume
+from refkit.schema import CURRENT
+from refkit.store.files import atomic_write
+from refkit.store.loader import (
+    BLOCKS_DIR,
+    FRAMEWORK_FILE,
+    LoadedFramework,
+    digest,
+    load_framework,
+    read_folder,
+)
+from refkit.store.roundtrip import Merger, dump_document, load_document, make_yaml
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
+
+_FRAMEWORK_KEYS = frozenset(
+    {
+        "id", "title", "version", "status", "level", "sector", "lang", "codes", "summary",
+        "working_group", "validity", "activities", "shared_blocks", "certification",
+    }
+)  # fmt: skip
+_MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
+    "framework": {
+        (): _FRAMEWORK_KEYS,
+        ("level",): frozenset({"eqf", "fr"}),
+        ("validity",): frozenset({"from", "until"}),
+        ("activities", "*"): frozenset({"id", "title", "description", "tasks"}),
+        ("working_group", "*"): frozenset({"organisation", "college", "role"}),
+        ("shared_blocks", "*"): frozenset({"framework", "block", "version"}),
+        ("certification",): frozenset({"required", "electives", "volume"}),
+        ("certification", "electives", "*"): frozenset({"id", "title", "choose", "from"}),
+        ("certification", "volume"): frozenset({"hours", "credits"}),
+    },
+    "block": {
+        (): frozenset(
+            {"id", "title", "description", "volume", "prerequisites", "modalities", "competencies"}
+        ),
+        ("volume",): frozenset({"hours", "credits"}),
+        ("modalities", "*"): frozenset({"type", "description", "hours"}),
+        ("competencies", "*"): frozenset(
+            {"id", "statement", "kind", "activities", "criteria", "esco", "notes"}
+        ),
+    },
+}
+
+
+@dataclass(slots=True)
+class SaveResult:
+    written: list[str] = field(default_factory=list)  # repository-relative paths created or changed
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.deleted)
+
+
+# -- model -> plain data, in schema order -------------------------------------------------------
+
+
+def _num(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _volume(v: Volume) -> dict[str, Any] | None:
+    d = {k: _num(x) for k, x in (("hours", v.hours), ("credits", v.credits)) if x is not None}
+    return d or None
+
+
+def _prune(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+
+
+def framework_data(fw: Framework) -> dict[str, Any]:
+    level = _prune({"eqf": fw.level.eqf, "fr": fw.level.fr})
+    validity = _prune({"from": fw.validity.start, "until": fw.validity.until})
+    cert = fw.certification
+    certification = _prune(
+        {
+            "required": list(cert.required),
+            "electives": [
+                _prune({"id": g.id, "title": g.title, "choose": g.choose, "from": list(g.blocks)})
+                for g in cert.electives
+            ],
+            "volume": _volume(cert.volume),
+        }
+    )
+    return _prune(
+        {
+            "id": fw.id,
+            "title": fw.title,
+            "version": fw.version,
+            "status": fw.status,
+            "level": level,
+            "sector": fw.sector,
+            "lang": fw.lang,
+            "codes": fw.codes or None,
+            "summary": fw.summary,
+            "working_group": [
+                _prune({"organisation": m.organisation, "college": m.college, "role": m.role})
+                for m in fw.working_group
+            ],
+            "validity": validity,
+            "activities": [activity_data(a) for a in fw.activities],
+            "shared_blocks": [
+                _prune({"framework": s.framework, "block": s.block, "version": s.version})
+                for s in fw.shared_blocks
+            ],
+            "certification": certification,
+            **fw.extensions,
+        }
+    )
+
+
+def activity_data(a: Activity) -> dict[str, Any]:
+    return _prune(
+        {
+            "id": a.id,
+            "title": a.title,
+            "description": a.description,
+            "tasks": list(a.tasks),
+            **a.extensions,
+        }
+    )
+
+
+def competency_data(c: Competency) -> dict[str, Any]:
+    return _prune(
+        {
+            "id": c.id,
+            "statement": c.statement,
+            "kind": c.kind,
+            "activities": list(c.activities),
+            "criteria": [cr.text for cr in c.criteria],
+            "esco": list(c.esco),
+            "notes": c.notes,
+            **c.extensions,
+        }
+    )
+
+
+def block_data(b: Block) -> dict[str, Any]:
+    return _prune(
+        {
+            "id": b.id,
+            "title": b.title,
+            "description": b.description,
+            "volume": _volume(b.volume),
+            "prerequisites": list(b.prerequisites),
+            "modalities": [
+                _prune({"type": m.type, "description": m.description, "hours": _num(m.hours)})
+                for m in b.modalities
+            ],
+            "competencies": [competency_data(c) for c in b.competencies],
+            **b.extensions,
+        }
+    )
+
+
+# -- saving -------------------------------------------------------------------------------------
+
+
+def render(kind: str, data: dict[str, Any], old_text: str | None, schema_path: str) -> str | None:
+    """The new text of a file, or None when the merge changes nothing."""
+    managed = _managed(kind)
+    if old_text is None:
+        y = make_yaml()
+        merger = Merger(managed)
+        doc = merger.fresh({"schema": CURRENT[kind], **data})
+        return SCHEMA_COMMENT.format(path=schema_path) + dump_document(doc, y)
+    try:
+        doc, y = load_document(old_text)
+    except Exception as e:  # ruamel raises many error types on bad YAML
+        raise RefkitError(
+            f"cannot save: the file is not valid YAML ({str(e).splitlines()[0]})"
+        ) from e
+    merger = Merger(managed)
+    merger.merge_map(doc, data)
+    if not merger.changed:
+        return None
+    return dump_document(doc, y, crlf="\r\n" in old_text)
+
+
+def _managed(kind: str) -> dict[tuple[str, ...], frozenset[str]]:
+    return _MANAGED[kind]
+
+
+def save_framework(root: Path, loaded: LoadedFramework) -> SaveResult:
+    """Write ``loaded.framework`` back to its folder; refresh ``loaded`` from what was written."""
+    fw = loaded.framework
+    if fw is None:
+        raise ConflictError(
+            f"{loaded.folder}: framework.yaml could not be read; fix it before saving"
+        )
+    folder = loaded.folder
+    plan: dict[str, str | None] = {}  # path -> new text (None: delete)
+    sources: dict[str, str] = {}  # path -> the file its old text comes from
+
+    fw_file = f"{folder}/{FRAMEWORK_FILE}"
+    _plan_file(
+        root,
+        loaded,
+        plan,
+        sources,
+        "framework",
+        framework_data(fw),
+        fw_file,
+        fw_file,
+        "../../schemas/framework.schema.json",
+    )
+    kept: set[str] = {fw_file}
+    for block in fw.blocks:
+        target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
+        origin = block.source.file if block.source is not None else None
+        if block.id in loaded.broken_blocks and origin is not None:
+            kept.add(origin)  # a file refkit could not read is never rewritten
+            continue
+        if origin is not None and origin not in loaded.documents:
+            origin = None
+        if target in kept:
+            raise ConflictError(
+                f"two blocks would be written to {target}", hint="give each block its own id"
+            )
+        if origin != target and (root / target).exists() and target not in loaded.documents:
+            raise ConflictError(
+                f"{target} already exists", hint="choose a block id that has no file yet"
+            )
+        _plan_file(
+            root,
+            loaded,
+            plan,
+            sources,
+            "block",
+            block_data(block),
+            target,
+            origin,
+            "../../../schemas/block.schema.json",
+        )
+        kept.add(target)
+        if origin is not None and origin != target:
+            kept.add(origin)
+            if origin not in {f"{folder}/{BLOCKS_DIR}/{b.id}.yaml" for b in fw.blocks}:
+                plan[origin] = None
+    for path in loaded.documents:
+        if path.startswith(f"{folder}/{BLOCKS_DIR}/") and path not in kept and path not in plan:
+            plan[path] = None
+
+    # Nothing is written unless every file refkit touches is as it was when loaded.
+    changed = [p for p in sorted({*plan, *sources.values()}) if _changed_on_disk(root, loaded, p)]
+    if changed:
+        raise ConflictError(
+            "changed on disk since refkit read it: " + ", ".join(changed),
+            hint="reload to see the other change, then redo yours",
+        )
+    result = SaveResult()
+    for path, text in sorted(plan.items(), key=lambda kv: kv[1] is None):
+        if text is not None:
+            full = root / path
+            full.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(full, text.encode("utf-8"))
+            result.written.append(path)
+    for path, text in plan.items():
+        if text is None and (root / path).exists():
+            os.unlink(root / path)
+            result.deleted.append(path)
+    if result.changed:
+        fresh = load_framework(folder, read_folder(root, root / folder))
+        loaded.documents, loaded.hashes, loaded.problems = (
+            fresh.documents,
+            fresh.hashes,
+            fresh.problems,
+        )
+        loaded.broken_blocks = fresh.broken_blocks
+        loaded.framework = fresh.framework
+    return result
+
+
+def _plan_file(
+    root: Path,
+    loaded: LoadedFramework,
+    plan: dict[str, str | None],
+    sources: dict[str, str],
+    kind: str,
+    data: dict[str, Any],
+    target: str,
+    origin: str | None,
+    schema_path: str,
+) -> None:
+    old_text = None
+    if origin is not None:
+        sources[target] = origin
+        try:
+            old_text = (root / origin).read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            old_text = None
+    text = render(kind, data, old_text, schema_path)
+    if text is None and origin != target:
+        text = old_text  # renamed block, same content: move the file as it is
+    if text is not None:
+        plan[target] = text
+
+
+def _changed_on_disk(root: Path, loaded: LoadedFramework, path: str) -> bool:
+    known = loaded.hashes.get(path)
+    full = root / path
+    if known is None:
+        return full.exists() and path in loaded.documents
+    try:
+        return digest(full.read_bytes()) != known
+    except FileNotFoundError:
+        return True

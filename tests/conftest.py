@@ -1,0 +1,92 @@
+"""Shared test fixtures: a CLI runner, real git repositories in tmp_path, a clean git environment."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = REPO / "frameworks"
+
+
+@pytest.fixture(autouse=True)
+def _clean_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No git or colour setting of the machine leaks into a test."""
+    for key in list(os.environ):
+        if key.startswith("GIT_") or key in ("NO_COLOR", "FORCE_COLOR"):
+            monkeypatch.delenv(key, raising=False)
+    home = tmp_path / "_home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.org")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Run ``refkit`` in-process: ``cli("validate", "--format", "json", cwd=path)``."""
+    from refkit.cli import main
+
+    def run(*args: str, cwd: Path | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse usage errors
+                code = int(e.code or 0)
+        return Run(code, out.getvalue(), err.getvalue())
+
+    yield run
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def make_git_repo(path: Path) -> Path:
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "initial")
+    return path
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Path:
+    """A copy of the repository's sample frameworks in a fresh git repository."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(SAMPLES, root / "frameworks")
+    return make_git_repo(root)
+
+
+def copy_fixture(kind: str, name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(FIXTURES / kind / name, target)
+    return target
