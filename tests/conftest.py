@@ -19,13 +19,14 @@ SAMPLES = REPO / "frameworks"
 
 
 @pytest.fixture(autouse=True)
-def _clean_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _clean_git_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No git or colour setting of the machine leaks into a test."""
     for key in list(os.environ):
         if key.startswith("GIT_") or key in ("NO_COLOR", "FORCE_COLOR"):
             monkeypatch.delenv(key, raising=False)
-    home = tmp_path / "_home"
-    home.mkdir()
+    home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")

@@ -101,6 +101,7 @@ class Merger:
     def __init__(self, managed: dict[tuple[str, ...], frozenset[str]]) -> None:
         self.managed = managed
         self.changed = False
+        self._head: tuple[CommentedMap | None, str] = (None, "")
 
     def merge_map(
         self, node: CommentedMap, new: dict[str, Any], where: tuple[str, ...] = ()
@@ -115,7 +116,9 @@ class Merger:
         for i, (key, value) in enumerate(new.items()):
             child = (*where, key)
             if key in node:
-                node[key] = self.merge_value(node[key], value, child, key)
+                old = node[key]
+                node[key] = self.merge_value(old, value, child, key, head=node)
+                _shift_eol(node, key, 2, old, node[key])
             else:
                 if _is_empty(value):
                     continue
@@ -123,12 +126,14 @@ class Merger:
                 node.insert(pos, key, self.fresh(value, key))
                 self.changed = True
 
-    def merge_value(self, old: Any, new: Any, where: tuple[str, ...], key: str) -> Any:
+    def merge_value(
+        self, old: Any, new: Any, where: tuple[str, ...], key: str, head: CommentedMap | None = None
+    ) -> Any:
         if isinstance(new, dict) and isinstance(old, CommentedMap):
             self.merge_map(old, new, where)
             return old
         if isinstance(new, list) and isinstance(old, CommentedSeq):
-            self.merge_seq(old, new, where, key)
+            self.merge_seq(old, new, where, key, head)
             return old
         if _same_scalar(old, new):
             return old
@@ -138,8 +143,16 @@ class Merger:
         return self.fresh(new, key)
 
     def merge_seq(
-        self, seq: CommentedSeq, new: list[Any], where: tuple[str, ...], key: str
+        self,
+        seq: CommentedSeq,
+        new: list[Any],
+        where: tuple[str, ...],
+        key: str,
+        head: CommentedMap | None = None,
     ) -> None:
+        """``head`` is the mapping holding ``seq`` under ``key``: the comments above the first
+        item live there."""
+        self._head = (head, key)
         item_where = (*where, "*")
         if (
             key in ID_KEYS
@@ -156,8 +169,11 @@ class Merger:
                 continue
             if tag == "replace" and i2 - i1 == j2 - j1:
                 for k in range(i2 - i1):
-                    seq[i1 + k] = self.merge_value(seq[i1 + k], new[j1 + k], item_where, key)
+                    old = seq[i1 + k]
+                    seq[i1 + k] = self.merge_value(old, new[j1 + k], item_where, key)
+                    _shift_eol(seq, i1 + k, 0, old, seq[i1 + k])
                 continue
+            self._head = (head, key)
             self.changed = True
             for idx in range(i2 - 1, i1 - 1, -1):
                 self._delete_item(seq, idx)
@@ -169,8 +185,10 @@ class Merger:
     ) -> None:
         new_ids = [x["id"] for x in new]
         wanted = set(new_ids)
+        head = self._head
         for idx in range(len(seq) - 1, -1, -1):
             if seq[idx].get("id") not in wanted:
+                self._head = head
                 self._delete_item(seq, idx)
                 self.changed = True
         by_id = {item.get("id"): item for item in seq}
@@ -224,9 +242,8 @@ class Merger:
         idx = keys.index(key)
         tail = _detach_tail_of_key(node, key)
         del node[key]
-        if tail:
-            if idx > 0:
-                _attach_tail_to_key(node, keys[idx - 1], tail)
+        if tail and idx > 0:
+            _attach_tail_to_key(node, keys[idx - 1], tail)
         self.changed = True
 
     def _delete_item(self, seq: CommentedSeq, idx: int) -> None:
@@ -242,6 +259,13 @@ class Merger:
                 _attach_tail(prev, tail)
             else:
                 _attach_tail_to_index(seq, idx - 1, tail)
+        elif tail and seq:
+            parent, key = self._head
+            if parent is not None:  # the lines now head the new first item
+                entry = parent.ca.items.setdefault(key, [None, None, None, None])
+                if entry[3] is None:
+                    entry[3] = []
+                entry[3].append(CommentToken(tail, CommentMark(0), None))
 
     def _insert_item(self, seq: CommentedSeq, idx: int, node: Any) -> None:
         if 0 < idx <= len(seq) and isinstance(node, CommentedMap | CommentedSeq):
@@ -252,6 +276,17 @@ class Merger:
                 _attach_tail(node, tail)
         else:
             seq.insert(idx, node)
+
+
+def _shift_eol(container: Any, key: Any, slot: int, old: Any, new: Any) -> None:
+    """Keep the gap before an end-of-line comment when a scalar's length changes."""
+    if old is new or isinstance(new, CommentedMap | CommentedSeq):
+        return
+    entry = container.ca.items.get(key)
+    token = entry[slot] if entry else None
+    if token is None or not token.value.startswith("#"):
+        return
+    token.column = max(0, token.column + len(str(new)) - len(str(old)))
 
 
 def _insert_position(node: CommentedMap, before: Iterable[str]) -> int:
@@ -326,7 +361,7 @@ def _plain(value: Any) -> Any:
 
 
 def _rest_lines(value: str) -> str | None:
-    first, sep, rest = value.partition("\n")
+    _, sep, rest = value.partition("\n")
     return rest if sep and rest else None
 
 
@@ -406,8 +441,7 @@ def _attach_tail_to_index(seq: CommentedSeq, idx: int, rest: str) -> None:
 
 
 def _attach(container: Any, key: Any, slot: int, rest: str) -> None:
-    size = 4 if isinstance(container, CommentedMap) else 4
-    entry = container.ca.items.setdefault(key, [None] * size)
+    entry = container.ca.items.setdefault(key, [None] * 4)
     token = entry[slot]
     if token is None:
         entry[slot] = CommentToken("\n" + rest, CommentMark(0), None)

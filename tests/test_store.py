@@ -1,0 +1,395 @@
+"""The store: loading with positions, saving round-trip (comments, quotes, one-line diffs), safely."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from refkit.errors import ConflictError
+from refkit.model import Block, Competency, Criterion
+from refkit.store.files import atomic_write
+from refkit.store.loader import LoadedFramework, load_framework, read_folder
+from refkit.store.roundtrip import dump_document, load_document
+from refkit.store.writer import save_framework
+from tests.conftest import FIXTURES, SAMPLES, git, make_git_repo
+
+YAML_FILES = sorted(SAMPLES.glob("**/*.yaml")) + sorted((FIXTURES / "valid").glob("**/*.yaml"))
+
+FRAMEWORK = """\
+# yaml-language-server: $schema=../../schemas/framework.schema.json
+# Framework written by hand.
+schema: refkit/framework/1
+id: demo
+title: Démo
+version: 1.0.0
+status: draft
+level:
+  eqf: 3
+lang: fr
+activities:
+  - id: A1
+    title: Installer
+  - id: A2
+    title: Entretenir
+certification:
+  required: [BC01, BC02]
+"""
+BLOCK = """\
+# yaml-language-server: $schema=../../../schemas/block.schema.json
+# Bloc rédigé par le groupe de travail.
+schema: refkit/block/1
+id: BC01
+title: Installer les réseaux
+competencies:
+  # Réseaux en cuivre
+  - id: C1.1
+    statement: Braser des tubes cuivre  # relu en mars
+    kind: skill
+    activities: [A1]
+    criteria:
+      - La brasure est étanche
+      - "Le décapant est retiré : aucune trace"
+  # Réseaux en multicouche
+  - id: C1.2
+    statement: Sertir des raccords multicouche
+    kind: skill
+    activities: [A1]
+    criteria:
+      - Le sertissage est conforme
+    notes: Voir la notice du fabricant.
+  # Contrôle
+  - id: C1.3
+    statement: Réaliser l'épreuve d'étanchéité
+    kind: skill
+    activities: [A1, A2]
+    criteria:
+      - La pression d'essai est tenue 2 heures
+"""
+BLOCK2 = """\
+schema: refkit/block/1
+id: BC02
+title: Entretenir
+competencies:
+  - id: C2.1
+    statement: Entretenir une chaudière
+    kind: skill
+    activities: [A2]
+    criteria:
+      - L'entretien est tracé
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "frameworks/demo/blocks").mkdir(parents=True)
+    (root / "frameworks/demo/framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    (root / "frameworks/demo/blocks/BC01.yaml").write_text(BLOCK, encoding="utf-8")
+    (root / "frameworks/demo/blocks/BC02.yaml").write_text(BLOCK2, encoding="utf-8")
+    return make_git_repo(root)
+
+
+def load(root: Path, name: str = "demo") -> LoadedFramework:
+    loaded = load_framework(f"frameworks/{name}", read_folder(root, root / "frameworks" / name))
+    assert loaded.framework is not None
+    return loaded
+
+
+def diff(root: Path) -> list[str]:
+    """Changed lines (+/-) of the work tree against HEAD, without headers."""
+    out = git(root, "diff", "--no-color", "-U0")
+    return [
+        line
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+# -- round trip -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(p.parents[3])))
+def test_every_sample_file_round_trips_byte_identical(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc, y = load_document(text)
+    assert dump_document(doc, y) == text
+
+
+def test_loading_and_saving_unchanged_writes_nothing(sample_repo: Path) -> None:
+    for folder in sorted((sample_repo / "frameworks").iterdir()):
+        loaded = load(sample_repo, folder.name)
+        assert save_framework(sample_repo, loaded).changed is False
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_one_statement_change_is_a_one_line_diff_in_samples(sample_repo: Path) -> None:
+    loaded = load(sample_repo, "plombier-chauffagiste")
+    block, competency = loaded.framework.competencies()[3]
+    old = competency.statement
+    competency.statement = old + " en autonomie"
+    result = save_framework(sample_repo, loaded)
+    assert result.written == [block.source.file]
+    assert diff(sample_repo) == [f"-    statement: {old}", f"+    statement: {old} en autonomie"]
+
+
+def test_model_positions_point_at_the_items(repo: Path) -> None:
+    fw = load(repo).framework
+    c12 = fw.blocks[0].competencies[1]
+    assert (c12.source.file, c12.source.line, c12.source.col) == (
+        "frameworks/demo/blocks/BC01.yaml",
+        16,
+        5,
+    )
+    assert c12.source.path == ("competencies", 1)
+    assert [(c.text, c.source.line) for c in fw.blocks[0].competencies[0].criteria] == [
+        ("La brasure est étanche", 13),
+        ("Le décapant est retiré : aucune trace", 14),
+    ]
+    assert (fw.activities[1].source.line, fw.source.line) == (14, 3)
+
+
+# -- edits ------------------------------------------------------------------------------------
+
+
+def test_edit_keeps_quotes_and_end_of_line_comment(repo: Path) -> None:
+    loaded = load(repo)
+    c11 = loaded.framework.blocks[0].competencies[0]
+    c11.statement = "Braser des tubes en cuivre"
+    c11.criteria[1].text = "Le décapant est retiré : plus aucune trace"
+    save_framework(repo, loaded)
+    assert diff(repo) == [
+        "-    statement: Braser des tubes cuivre  # relu en mars",
+        "+    statement: Braser des tubes en cuivre  # relu en mars",
+        '-      - "Le décapant est retiré : aucune trace"',
+        '+      - "Le décapant est retiré : plus aucune trace"',
+    ]
+
+
+def test_clearing_an_optional_field_removes_only_its_line(repo: Path) -> None:
+    loaded = load(repo)
+    loaded.framework.blocks[0].competencies[1].notes = None
+    save_framework(repo, loaded)
+    assert diff(repo) == ["-    notes: Voir la notice du fabricant."]
+
+
+def test_adding_a_competency_only_adds_lines(repo: Path) -> None:
+    loaded = load(repo)
+    loaded.framework.blocks[0].competencies.append(
+        Competency(
+            "C1.4", "Poser un adoucisseur", "skill", ["A1"], [Criterion("Le by-pass est posé")]
+        )
+    )
+    save_framework(repo, loaded)
+    assert diff(repo) == [
+        "+  - id: C1.4",
+        "+    statement: Poser un adoucisseur",
+        "+    kind: skill",
+        "+    activities: [A1]",
+        "+    criteria:",
+        "+      - Le by-pass est posé",
+    ]
+    assert load(repo).problems == []
+
+
+def test_deleting_a_competency_keeps_the_comment_heading_the_next(repo: Path) -> None:
+    loaded = load(repo)
+    del loaded.framework.blocks[0].competencies[1]
+    save_framework(repo, loaded)
+    text = (repo / "frameworks/demo/blocks/BC01.yaml").read_text(encoding="utf-8")
+    assert "  # Contrôle\n  - id: C1.3" in text
+    assert "# Réseaux en multicouche" in text  # the heading of the deleted item is kept too
+    assert all(line.startswith("-") for line in diff(repo))
+
+
+def test_deleting_the_first_competency_keeps_every_comment(repo: Path) -> None:
+    loaded = load(repo)
+    del loaded.framework.blocks[0].competencies[0]
+    save_framework(repo, loaded)
+    text = (repo / "frameworks/demo/blocks/BC01.yaml").read_text(encoding="utf-8")
+    for comment in (
+        "# Réseaux en cuivre",
+        "# Réseaux en multicouche",
+        "# Contrôle",
+        "# Bloc rédigé",
+    ):
+        assert comment in text
+    assert "C1.1" not in text
+
+
+def test_inserting_in_the_middle_goes_before_the_next_heading(repo: Path) -> None:
+    loaded = load(repo)
+    loaded.framework.blocks[0].competencies.insert(
+        1,
+        Competency(
+            "C1.1b",
+            "Cintrer des tubes cuivre",
+            "skill",
+            ["A1"],
+            [Criterion("Le rayon est respecté")],
+        ),
+    )
+    save_framework(repo, loaded)
+    text = (repo / "frameworks/demo/blocks/BC01.yaml").read_text(encoding="utf-8")
+    assert text.index("C1.1b") < text.index("# Réseaux en multicouche") < text.index("id: C1.2")
+
+
+def test_moving_a_competency_between_blocks(repo: Path) -> None:
+    loaded = load(repo)
+    fw = loaded.framework
+    moved = fw.blocks[0].competencies.pop(2)
+    fw.blocks[1].competencies.append(moved)
+    result = save_framework(repo, loaded)
+    assert sorted(result.written) == [
+        "frameworks/demo/blocks/BC01.yaml",
+        "frameworks/demo/blocks/BC02.yaml",
+    ]
+    again = load(repo)
+    assert [c.id for c in again.framework.blocks[1].competencies] == ["C2.1", "C1.3"]
+    assert (
+        again.framework.blocks[1].competencies[1].criteria[0].text
+        == "La pression d'essai est tenue 2 heures"
+    )
+    assert again.problems == []
+
+
+def test_reordering_competencies_moves_lines_not_content(repo: Path) -> None:
+    loaded = load(repo)
+    comps = loaded.framework.blocks[0].competencies
+    comps.reverse()
+    save_framework(repo, loaded)
+    again = load(repo)
+    assert [c.id for c in again.framework.blocks[0].competencies] == ["C1.3", "C1.2", "C1.1"]
+    text = (repo / "frameworks/demo/blocks/BC01.yaml").read_text(encoding="utf-8")
+    assert "# relu en mars" in text and "# Contrôle" in text and "# Réseaux en multicouche" in text
+    removed = [line for line in diff(repo) if line.startswith("-")]
+    added = [line for line in diff(repo) if line.startswith("+")]
+    assert sorted(line[1:] for line in removed) == sorted(line[1:] for line in added)
+
+
+def test_renaming_a_block_moves_its_file(repo: Path) -> None:
+    loaded = load(repo)
+    fw = loaded.framework
+    fw.blocks[1].id = "BC05"
+    fw.certification.required = ["BC01", "BC05"]
+    result = save_framework(repo, loaded)
+    assert result.deleted == ["frameworks/demo/blocks/BC02.yaml"]
+    assert "frameworks/demo/blocks/BC05.yaml" in result.written
+    new_text = (repo / "frameworks/demo/blocks/BC05.yaml").read_text(encoding="utf-8")
+    assert new_text == BLOCK2.replace("id: BC02", "id: BC05")
+    assert load(repo).problems == []
+
+
+def test_adding_and_removing_blocks(repo: Path) -> None:
+    loaded = load(repo)
+    fw = loaded.framework
+    fw.blocks.pop(1)
+    fw.blocks.append(
+        Block(
+            "BC03",
+            "Dépanner",
+            [
+                Competency(
+                    "C3.1",
+                    "Diagnostiquer une fuite",
+                    "skill",
+                    ["A2"],
+                    [Criterion("La fuite est localisée")],
+                )
+            ],
+        )
+    )
+    fw.certification.required = ["BC01", "BC03"]
+    result = save_framework(repo, loaded)
+    assert result.deleted == ["frameworks/demo/blocks/BC02.yaml"]
+    created = (repo / "frameworks/demo/blocks/BC03.yaml").read_text(encoding="utf-8")
+    assert created.startswith(
+        "# yaml-language-server: $schema=../../../schemas/block.schema.json\nschema: refkit/block/1\nid: BC03\n"
+    )
+    assert load(repo).problems == []
+
+
+# -- safety -----------------------------------------------------------------------------------
+
+
+def test_a_file_changed_on_disk_is_never_overwritten(repo: Path) -> None:
+    loaded = load(repo)
+    loaded.framework.blocks[0].title = "Installer les réseaux sanitaires"
+    path = repo / "frameworks/demo/blocks/BC01.yaml"
+    theirs = path.read_text(encoding="utf-8").replace("Braser", "Souder")
+    path.write_text(theirs, encoding="utf-8")
+    with pytest.raises(ConflictError, match=r"BC01\.yaml"):
+        save_framework(repo, loaded)
+    assert path.read_text(encoding="utf-8") == theirs
+
+
+def test_conflict_on_one_file_writes_no_other(repo: Path) -> None:
+    loaded = load(repo)
+    loaded.framework.title = "Démo révisée"
+    loaded.framework.blocks[1].title = "Entretenir et dépanner"
+    (repo / "frameworks/demo/blocks/BC02.yaml").write_text(BLOCK2 + "# note\n", encoding="utf-8")
+    with pytest.raises(ConflictError):
+        save_framework(repo, loaded)
+    assert (repo / "frameworks/demo/framework.yaml").read_text(encoding="utf-8") == FRAMEWORK
+
+
+def test_other_indentation_styles_and_crlf_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "frameworks/demo/blocks").mkdir(parents=True)
+    (root / "frameworks/demo/framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    other = (
+        "schema: refkit/block/1\r\nid: BC01\r\ntitle: 'Installer'\r\ncompetencies:\r\n"
+        "- id: C1\r\n  statement: Poser\r\n  kind: skill\r\n  activities:\r\n  - A1\r\n"
+        "  criteria:\r\n  - Critère un\r\n"
+    )
+    (root / "frameworks/demo/blocks/BC01.yaml").write_bytes(other.encode())
+    loaded = load(root)
+    loaded.framework.blocks[0].title = "Installer les réseaux"
+    save_framework(root, loaded)
+    assert (root / "frameworks/demo/blocks/BC01.yaml").read_bytes() == other.replace(
+        "'Installer'", "'Installer les réseaux'"
+    ).encode()
+
+
+def test_a_broken_file_is_never_rewritten(repo: Path) -> None:
+    path = repo / "frameworks/demo/blocks/BC02.yaml"
+    path.write_text("schema: refkit/block/1\nid: [BC02\n", encoding="utf-8")
+    loaded = load(repo)
+    loaded.framework.title = "Démo 2"
+    result = save_framework(repo, loaded)
+    assert result.written == ["frameworks/demo/framework.yaml"]
+    assert path.read_text(encoding="utf-8") == "schema: refkit/block/1\nid: [BC02\n"
+
+
+def test_atomic_write_keeps_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+    os.chmod(target, 0o640)
+    atomic_write(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+def test_atomic_write_failure_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+
+    def boom(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, b"new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+def test_sample_copy_helper_is_a_clean_git_repo(sample_repo: Path) -> None:
+    assert git(sample_repo, "status", "--porcelain") == ""
+    assert shutil.which("git")
