@@ -11,6 +11,7 @@ installed): the contract, and documentation for editors. Checking runs in two st
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -54,7 +55,8 @@ def load_schema(kind: str) -> dict[str, Any]:
 def _fast(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
-    return fastjsonschema.compile(load_schema(kind), use_formats=False)  # type: ignore[no-any-return]
+    # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
+    return fastjsonschema.compile(copy.deepcopy(load_schema(kind)), use_formats=False)  # type: ignore[no-any-return]
 
 
 @cache

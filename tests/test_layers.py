@@ -1,0 +1,88 @@
+"""Layering: the core never loads Textual or the CLI; the schemas ship with the package."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+
+from refkit.schema import CURRENT, load_schema, schema_dir
+from tests.conftest import REPO
+
+CORE = [
+    "refkit.model",
+    "refkit.store.loader",
+    "refkit.store.writer",
+    "refkit.rules",
+    "refkit.validate",
+    "refkit.schema",
+]
+
+
+def test_core_imports_neither_textual_nor_cli() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "from refkit.rules import _load_rule_modules; _load_rule_modules()\n"
+        + "bad = sorted(m for m in sys.modules if m.startswith(('textual', 'refkit.cli', 'refkit.tui')))\n"
+        + "print(','.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == ""
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = (
+        "import sys\nfrom refkit.cli import build_parser\nbuild_parser()\n"
+        "print(','.join(sorted(m for m in ('jsonschema', 'ruamel.yaml', 'textual', 'git', 'jinja2') if m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == ""
+
+
+def test_schemas_are_valid_draft_2020_12_and_documented() -> None:
+    for kind in CURRENT:
+        schema = load_schema(kind)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"].endswith(f"/{kind}.schema.json")
+        assert schema["title"] and schema["description"]
+        assert schema["properties"]["schema"]["const"] == CURRENT[kind]
+        assert schema["additionalProperties"] is False
+
+
+def test_shared_definitions_do_not_drift_between_schemas() -> None:
+    framework, block = load_schema("framework"), load_schema("block")
+    for name in ("id", "line", "markdown", "uri", "volume"):
+        assert framework["$defs"][name] == block["$defs"][name], name
+
+
+def test_the_package_reads_the_repository_schemas() -> None:
+    # In a source checkout the package reads schemas/; the wheel carries the same files
+    # (pyproject force-include), checked by test_wheel_ships_the_schemas.
+    assert schema_dir() in (REPO / "schemas", REPO / "refkit" / "schemas")
+    for kind in CURRENT:
+        on_disk = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert load_schema(kind) == on_disk
+
+
+def test_wheel_ships_the_schemas(tmp_path) -> None:
+    import zipfile
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (wheel,) = tmp_path.glob("refkit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for kind in CURRENT:
+        assert f"refkit/schemas/{kind}.schema.json" in names
