@@ -109,3 +109,11 @@ def test_file_over_the_limit_is_not_parsed(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 1
     assert [(p.line, p.col, p.rule) for p in result.problems] == [(1, 1, "file-too-large")]
     assert "50.0 MB" in result.problems[0].message
+
+
+def test_the_c_parser_is_used() -> None:
+    # a silent fall-back to the pure-Python parser costs 10x (bench/validate.py)
+    from refkit.store import reader
+
+    assert reader.HAS_LIBYAML
+    assert type(reader._Loader("a: 1")).__mro__[1].__module__ == "yaml._yaml"

@@ -51,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if e.hint:
             print(f"  hint: {e.hint}", file=sys.stderr)
         return int(e.exit_code)
+    except OSError as e:  # the environment: a vanished folder, a full disk, no permission
+        where = f": {e.filename}" if e.filename else ""
+        print(f"refkit: error: {e.strerror or e}{where}", file=sys.stderr)
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("refkit: interrupted", file=sys.stderr)
         return 130

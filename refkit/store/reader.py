@@ -30,8 +30,13 @@ from refkit.problems import RULES, DocPath, Problem
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
-_Parser: Any = getattr(yaml, "CParser", None) or yaml.parser.Parser  # pure Python if no libyaml
-_HAS_LIBYAML = _Parser is not yaml.parser.Parser
+try:  # libyaml's C parser; PyYAML wheels bundle it on every common platform
+    from yaml.cyaml import CParser as _Parser
+
+    HAS_LIBYAML = True
+except ImportError:  # pragma: no cover - then the pure-Python parser, about 10x slower
+    _Parser = yaml.parser.Parser
+    HAS_LIBYAML = False
 
 
 class _Resolver(BaseResolver):
@@ -59,13 +64,31 @@ _Resolver.add_implicit_resolver(
 )
 
 
-if _HAS_LIBYAML:
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+_MAP, _SEQ = _T + "map", _T + "seq"
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~tTfFnN")
 
-    class _Loader(_Parser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[misc,valid-type]
+
+class _FastResolver(_Resolver):
+    """The same resolution as ``_Resolver``, without running regexes on the (many) plain
+    scalars whose first character already says they are text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0] and (not value or value[0] in _MAYBE_NOT_TEXT):
+                return super().resolve(kind, value, implicit)
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+if HAS_LIBYAML:
+
+    class _Loader(_Parser, yaml.constructor.BaseConstructor, _FastResolver):  # type: ignore[misc,valid-type]
         def __init__(self, stream: str | bytes) -> None:
             _Parser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)
-            _Resolver.__init__(self)
+            _FastResolver.__init__(self)
 
 else:  # pragma: no cover - platforms without libyaml
 
@@ -86,9 +109,6 @@ else:  # pragma: no cover - platforms without libyaml
             _Resolver.__init__(self)
 
 
-_T = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
-_MAP, _SEQ = _T + "map", _T + "seq"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 # key -> (key line, key col, value line, value col); 1-based
