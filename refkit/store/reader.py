@@ -67,28 +67,13 @@ _Resolver.add_implicit_resolver(
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 _MAP, _SEQ = _T + "map", _T + "seq"
-_MAYBE_NOT_TEXT = frozenset("0123456789+-.~tTfFnN")
-
-
-class _FastResolver(_Resolver):
-    """The same resolution as ``_Resolver``, without running regexes on the (many) plain
-    scalars whose first character already says they are text."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode:
-            if implicit[0] and (not value or value[0] in _MAYBE_NOT_TEXT):
-                return super().resolve(kind, value, implicit)
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
-
-
 if HAS_LIBYAML:
 
-    class _Loader(_Parser, yaml.constructor.BaseConstructor, _FastResolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[misc,valid-type]
         def __init__(self, stream: str | bytes) -> None:
             _Parser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)
-            _FastResolver.__init__(self)
+            _Resolver.__init__(self)
 
 else:  # pragma: no cover - platforms without libyaml
 
@@ -314,7 +299,7 @@ def _syntax_problem(file: str, text: str, e: yaml.MarkedYAMLError) -> Problem:
 # libyaml's wording -> what a working group member can act on.
 _FRIENDLY = [
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",
         "unexpected ':' after a value",
         'if the text itself contains ": ", put the whole text in double quotes',
     ),
