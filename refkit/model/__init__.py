@@ -153,6 +153,46 @@ class CertificationRules:
         return ids
 
 
+class CorrespondenceType(StrEnum):
+    EQUIVALENT = "equivalent"
+    PARTIAL = "partial"
+    SPLIT = "split"
+    MERGED = "merged"
+    REMOVED = "removed"
+    NEW = "new"
+
+
+@dataclass(slots=True)
+class CorrespondenceEntry:
+    """How one block of an earlier version counts toward blocks of this one."""
+
+    type: str
+    old: str | None = None  # None for a new block
+    new: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # competencies still to cover
+    note: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Correspondence:
+    """Entries the working group confirmed or overrode, mapping from ``from_version``."""
+
+    from_version: str
+    entries: list[CorrespondenceEntry] = field(default_factory=list)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class ReleaseRecord:
+    """One released version as recorded in releases.yaml (its commit is the one adding it)."""
+
+    version: str
+    date: str
+    message: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+
 @dataclass(slots=True)
 class Level:
     eqf: int | None = None
@@ -189,6 +229,8 @@ class Framework:
     blocks: list[Block] = field(default_factory=list)
     shared_blocks: list[SharedBlockRef] = field(default_factory=list)
     certification: CertificationRules = field(default_factory=CertificationRules)
+    correspondence: Correspondence | None = None
+    releases: list[ReleaseRecord] = field(default_factory=list)  # from releases.yaml
     extensions: dict[str, Any] = field(default_factory=dict)
     folder: str = ""  # repository-relative folder, e.g. frameworks/plombier-chauffagiste
     source: Source | None = field(default=None, compare=False, repr=False)

@@ -27,6 +27,7 @@ from refkit.store.reader import Positions
 CURRENT = {
     "framework": "refkit/framework/1",
     "block": "refkit/block/1",
+    "releases": "refkit/releases/1",
 }
 _VERSION = re.compile(r"^refkit/([a-z-]+)/([0-9]+)$")
 
@@ -80,7 +81,11 @@ def check(kind: str, file: str, data: Any, positions: Positions) -> list[Problem
     """Every schema problem of one file's data (empty when valid)."""
     if not isinstance(data, dict):
         line, col = positions.of(data, ())
-        what = {"framework": "a framework file", "block": "a block file"}[kind]
+        what = {
+            "framework": "a framework file",
+            "block": "a block file",
+            "releases": "a release record",
+        }[kind]
         return [
             RULES["schema-type"].at(
                 file,

@@ -29,12 +29,15 @@ from refkit.model import (
     Block,
     CertificationRules,
     Competency,
+    Correspondence,
+    CorrespondenceEntry,
     Criterion,
     ElectiveGroup,
     Framework,
     Level,
     Member,
     Modality,
+    ReleaseRecord,
     SharedBlockRef,
     Source,
     Validity,
@@ -45,9 +48,9 @@ from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
 
 FRAMEWORKS_DIR = "frameworks"
 FRAMEWORK_FILE = "framework.yaml"
+RELEASES_FILE = "releases.yaml"
 BLOCKS_DIR = "blocks"
-# Files of a framework folder that refkit itself manages (other issues add to this list).
-KNOWN_FILES = {FRAMEWORK_FILE}
+KNOWN_FILES = {FRAMEWORK_FILE, RELEASES_FILE}
 
 
 @dataclass(slots=True)
@@ -127,11 +130,14 @@ def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
     loaded = LoadedFramework(folder, None)
     prefix = folder + "/"
     framework_raw: RawFile | None = None
+    releases_raw: RawFile | None = None
     block_raws: list[RawFile] = []
     for raw in files:
         rel = raw.path[len(prefix) :] if raw.path.startswith(prefix) else raw.path
         if rel == FRAMEWORK_FILE:
             framework_raw = raw
+        elif rel == RELEASES_FILE:
+            releases_raw = raw
         elif rel.startswith(BLOCKS_DIR + "/") and rel.count("/") == 1 and rel.endswith(".yaml"):
             block_raws.append(raw)
         elif rel not in KNOWN_FILES:
@@ -157,6 +163,10 @@ def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
     if isinstance(doc.data, dict):
         loaded.framework = _framework(doc.data, doc.positions, framework_raw.path, folder)
     fw = loaded.framework
+    if releases_raw is not None:
+        doc = _read(loaded, releases_raw, "releases")
+        if fw is not None and isinstance(doc.data, dict):
+            fw.releases = _releases(doc.data, doc.positions, releases_raw.path)
     for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
         doc = _read(loaded, raw, "block")
         if fw is None:
@@ -316,10 +326,41 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
             ],
             volume=_volume(cert_d, "volume"),
         ),
+        correspondence=_correspondence(d.get("correspondence"), pos, file),
         extensions=_ext(d),
         folder=folder,
         source=_src(file, pos, d, ()),
     )
+
+
+def _correspondence(d: Any, pos: Positions, file: str) -> Correspondence | None:
+    if not isinstance(d, dict):
+        return None
+    entries = []
+    for i, e in _dicts(d, "blocks"):
+        entries.append(
+            CorrespondenceEntry(
+                type=_text(e, "type"),
+                old=_str(e, "old"),
+                new=_strs(e, "new"),
+                missing=_strs(e, "missing"),
+                note=_str(e, "note"),
+                source=_src(file, pos, e, ("correspondence", "blocks", i)),
+            )
+        )
+    return Correspondence(_text(d, "from"), entries, _src(file, pos, d, ("correspondence",)))
+
+
+def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecord]:
+    return [
+        ReleaseRecord(
+            version=_text(r, "version"),
+            date=_text(r, "date"),
+            message=_str(r, "message"),
+            source=_src(file, pos, r, ("releases", i)),
+        )
+        for i, r in _dicts(d, "releases")
+    ]
 
 
 def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:

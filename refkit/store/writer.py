@@ -22,6 +22,7 @@ from refkit.store.files import atomic_write
 from refkit.store.loader import (
     BLOCKS_DIR,
     FRAMEWORK_FILE,
+    RELEASES_FILE,
     LoadedFramework,
     digest,
     load_framework,
@@ -34,7 +35,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
 _FRAMEWORK_KEYS = frozenset(
     {
         "id", "title", "version", "status", "level", "sector", "lang", "codes", "summary",
-        "working_group", "validity", "activities", "shared_blocks", "certification",
+        "working_group", "validity", "activities", "shared_blocks", "certification", "correspondence",
     }
 )  # fmt: skip
 _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
@@ -48,6 +49,12 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
         ("certification",): frozenset({"required", "electives", "volume"}),
         ("certification", "electives", "*"): frozenset({"id", "title", "choose", "from"}),
         ("certification", "volume"): frozenset({"hours", "credits"}),
+        ("correspondence",): frozenset({"from", "blocks"}),
+        ("correspondence", "blocks", "*"): frozenset({"old", "new", "type", "missing", "note"}),
+    },
+    "releases": {
+        (): frozenset({"releases"}),
+        ("releases", "*"): frozenset({"version", "date", "message"}),
     },
     "block": {
         (): frozenset(
@@ -126,9 +133,40 @@ def framework_data(fw: Framework) -> dict[str, Any]:
                 for s in fw.shared_blocks
             ],
             "certification": certification,
+            "correspondence": correspondence_data(fw),
             **fw.extensions,
         }
     )
+
+
+def correspondence_data(fw: Framework) -> dict[str, Any] | None:
+    c = fw.correspondence
+    if c is None:
+        return None
+    return {
+        "from": c.from_version,
+        "blocks": [
+            _prune(
+                {
+                    "old": e.old,
+                    "new": list(e.new),
+                    "type": e.type,
+                    "missing": list(e.missing),
+                    "note": e.note,
+                }
+            )
+            for e in c.entries
+        ],
+    }
+
+
+def releases_data(fw: Framework) -> dict[str, Any]:
+    return {
+        "releases": [
+            _prune({"version": r.version, "date": r.date, "message": r.message})
+            for r in fw.releases
+        ]
+    }
 
 
 def activity_data(a: Activity) -> dict[str, Any]:
@@ -228,6 +266,14 @@ def save_framework(root: Path, loaded: LoadedFramework) -> SaveResult:
         "../../schemas/framework.schema.json",
     )
     kept: set[str] = {fw_file}
+    releases_file = f"{folder}/{RELEASES_FILE}"
+    if fw.releases or releases_file in loaded.documents:
+        origin = releases_file if releases_file in loaded.documents else None
+        _plan_file(
+            root, loaded, plan, sources, "releases", releases_data(fw), releases_file, origin,
+            "../../schemas/releases.schema.json",
+        )  # fmt: skip
+        kept.add(releases_file)
     for block in fw.blocks:
         target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
         origin = block.source.file if block.source is not None else None

@@ -1,0 +1,247 @@
+"""Provides ``History``: the framework repository's git history, read without checkout.
+
+Any version of a framework is read straight from git objects: ``ls-tree`` of the framework folder
+at a commit, then the blobs through GitPython's persistent ``git cat-file --batch`` process, then
+the same ``store.loader.load_framework`` as the working tree. No checkout, no temporary clone.
+
+The framework repository may sit anywhere inside the git work tree (``prefix``); paths given to
+and returned by this module are relative to the framework repository, like everywhere else.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from refkit.errors import RefkitError
+from refkit.store.loader import FRAMEWORKS_DIR, LoadedFramework, RawFile, load_framework
+from refkit.store.reader import MAX_FILE_BYTES
+from refkit.store.repository import Repository
+
+WORKTREE = "worktree"  # the name of the working tree wherever a revision is expected
+
+
+class GitError(RefkitError):
+    """A git operation failed or the repository lacks what refkit needs."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    sha: str
+    short: str
+    date: str  # ISO 8601, author date
+    author: str
+    subject: str
+
+
+class History:
+    def __init__(self, repo: Repository) -> None:
+        import git
+
+        self.repository = repo
+        try:
+            self.git_repo = git.Repo(repo.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(
+                f"{repo.root} is not in a git repository: refkit keeps versions in git",
+                hint="run git init (or refkit init), or work in a clone of the framework repository",
+            ) from None
+        if self.git_repo.bare or self.git_repo.working_tree_dir is None:
+            raise GitError(f"{repo.root}: a bare git repository has no work tree to read")
+        self.git_root = Path(self.git_repo.working_tree_dir).resolve()
+        rel = repo.root.relative_to(self.git_root).as_posix()
+        self.prefix = "" if rel == "." else rel + "/"
+        self.git = self.git_repo.git
+
+    def close(self) -> None:
+        self.git_repo.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @cached_property
+    def is_shallow(self) -> bool:
+        return bool(self._run("rev-parse", "--is-shallow-repository") == "true")
+
+    def has_commits(self) -> bool:
+        try:
+            self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        except GitError:
+            return False
+        return True
+
+    def head(self) -> str:
+        if not self.has_commits():
+            raise GitError("the repository has no commit yet", hint="commit the frameworks first")
+        return self._run("rev-parse", "HEAD^{commit}")
+
+    def branch(self) -> str | None:
+        """The current branch, or None on a detached HEAD."""
+        try:
+            return self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        except GitError:
+            return None
+
+    def status(self, paths: list[str] | None = None) -> list[tuple[str, str]]:
+        """Uncommitted changes as (status, repository-relative path); untracked files included."""
+        args = ["status", "--porcelain=v1", "-z", "--untracked-files=all"]
+        if paths is not None:
+            args += ["--", *[self.prefix + p for p in paths]]
+        out = self._run(*args, strip=False)
+        entries = out.split("\0")
+        result = []
+        i = 0
+        while i < len(entries):
+            entry = entries[i]
+            i += 1
+            if len(entry) < 4:
+                continue
+            code, path = entry[:2], entry[3:]
+            if code[0] in "RC":  # renames carry the old path next
+                i += 1
+            result.append((code, self._unprefix(path)))
+        return result
+
+    # -- revisions -----------------------------------------------------------------------------
+
+    def resolve(self, rev: str) -> str:
+        """The commit a revision names (tag, branch, commit, HEAD~2...), or a clear error."""
+        if rev.startswith("-"):
+            raise GitError(f"{rev!r} is not a revision")
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        except GitError:
+            hint = "name a tag, a branch or a commit (git log --oneline lists them)"
+            if self.is_shallow:
+                hint = "this clone is shallow: fetch the history with git fetch --unshallow --tags"
+            raise GitError(f"unknown revision {rev!r}", hint=hint) from None
+
+    def describe(self, commit: str) -> CommitInfo:
+        out = self._run("show", "-s", "--format=%H%x00%h%x00%aI%x00%an%x00%s", commit)
+        sha, short, date, author, subject = out.split("\0", 4)
+        return CommitInfo(sha, short, date, author, subject)
+
+    def log(
+        self, path: str, *, rev: str = "HEAD", follow_first_parent: bool = False
+    ) -> list[CommitInfo]:
+        """Commits that touched ``path`` (repository-relative), newest first."""
+        args = ["log", "--format=%H%x00%h%x00%aI%x00%an%x00%s"]
+        if follow_first_parent:
+            args.append("--first-parent")
+        out = self._run(*args, rev, "--", self.prefix + path)
+        commits = []
+        for line in out.splitlines():
+            sha, short, date, author, subject = line.split("\0", 4)
+            commits.append(CommitInfo(sha, short, date, author, subject))
+        return commits
+
+    def parent(self, commit: str) -> str | None:
+        out = self._run("rev-list", "--parents", "-n", "1", commit).split()
+        return out[1] if len(out) > 1 else None
+
+    def tags(self, pattern: str) -> dict[str, str]:
+        """Tag name -> commit, for tags matching ``pattern`` (e.g. ``plombier/v*``)."""
+        out = self._run(
+            "for-each-ref",
+            "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+            f"refs/tags/{pattern}",
+        )
+        tags = {}
+        for line in out.splitlines():
+            name, obj, peeled = line.split("\0")
+            tags[name] = peeled or obj
+        return tags
+
+    # -- reading files at a commit ---------------------------------------------------------------
+
+    def folders_at(self, commit: str) -> list[str]:
+        """Framework folders (repository-relative) present at ``commit``."""
+        out = self._run(
+            "ls-tree", "-z", "--name-only", "-d", commit, "--", self.prefix + FRAMEWORKS_DIR + "/"
+        )
+        names = [self._unprefix(p) for p in out.split("\0") if p]
+        return sorted(n for n in names if not n.rsplit("/", 1)[-1].startswith((".", "_")))
+
+    def files_at(self, commit: str, folder: str) -> list[RawFile]:
+        """The YAML files of a framework folder at ``commit``, read from git objects."""
+        out = self._run("ls-tree", "-r", "-l", "-z", commit, "--", self.prefix + folder + "/")
+        files = []
+        for entry in out.split("\0"):
+            if not entry:
+                continue
+            meta, path = entry.split("\t", 1)
+            mode, kind, sha, size = meta.split()
+            name = path.rsplit("/", 1)[-1]
+            if kind != "blob" or name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            n = int(size)
+            data = (
+                self.git_repo.odb.stream(bytes.fromhex(sha)).read() if n <= MAX_FILE_BYTES else None
+            )
+            files.append(RawFile(self._unprefix(path), data, n))
+        return files
+
+    def read_at(self, commit: str, path: str) -> bytes | None:
+        """One file's bytes at ``commit``, or None if it does not exist there."""
+        try:
+            sha = self._run("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{path}")
+        except GitError:
+            return None
+        return bytes(self.git_repo.odb.stream(bytes.fromhex(sha)).read())
+
+    def load_at(self, commit: str, folder: str) -> LoadedFramework:
+        files = self.files_at(commit, folder)
+        if not files:
+            raise GitError(f"{folder} does not exist at commit {commit[:10]}")
+        return load_framework(folder, files)
+
+    def tree_id(self, commit: str, folder: str) -> str | None:
+        """The git tree id of a folder at a commit: equal ids mean identical content."""
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}")
+        except GitError:
+            return None
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def commit_paths(self, paths: list[str], message: str) -> str:
+        """Commit exactly ``paths`` (repository-relative; additions and deletions) and return the commit."""
+        full = [self.prefix + p for p in paths]
+        self._run("add", "--all", "--", *full)
+        self._run("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
+        return self.head()
+
+    def tag(self, name: str, commit: str, message: str) -> None:
+        self._run("tag", "--annotate", "-m", message, name, commit)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _unprefix(self, path: str) -> str:
+        return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
+
+    def _run(self, *args: str, strip: bool = True) -> Any:
+        import git
+
+        try:
+            out = self.git.execute(["git", *args], strip_newline_in_stdout=False)
+        except git.GitCommandError as e:
+            stderr = (e.stderr or "").strip().removeprefix("stderr: ").strip("'\n ")
+            raise GitError(f"git {args[0]} failed: {stderr or e.status}") from None
+        text = out if isinstance(out, str) else out.decode("utf-8", "replace")
+        return text.strip() if strip else text
+
+
+def git_available() -> bool:
+    try:
+        subprocess.run(["git", "--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return True
