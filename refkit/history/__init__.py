@@ -178,7 +178,7 @@ class History:
             if not entry:
                 continue
             meta, path = entry.split("\t", 1)
-            mode, kind, sha, size = meta.split()
+            _mode, kind, sha, size = meta.split()
             name = path.rsplit("/", 1)[-1]
             if kind != "blob" or name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
