@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
 
-COMMANDS = ["validate"]
+COMMANDS = ["validate", "diff", "log", "release"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -85,3 +85,14 @@ REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {
     "text": text,
     "json": json_,
 }
+
+
+def print_problems(repo: object, problems: list[Problem], out: TextIO) -> None:
+    """Problems in the text format, for commands other than validate (e.g. a refused release)."""
+    from refkit.store.repository import Repository
+
+    assert isinstance(repo, Repository)
+    for p in problems:
+        out.write(
+            f"{display_path(repo.root, p.file)}:{p.line}:{p.col}: {p.severity} {p.rule} {p.message}\n"
+        )

@@ -15,9 +15,11 @@ Two ruamel details are handled here:
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,6 +38,9 @@ from ruamel.yaml.tokens import CommentToken
 FLOW_KEYS = frozenset(
     {"activities", "prerequisites", "required", "from", "rome", "nsf", "formacode", "esco"}
 )
+# Fields holding a date, written as a plain YAML date.
+DATE_KEYS = frozenset({"date", "from", "until"})
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Lists of mappings matched by their "id" rather than by position.
 ID_KEYS = frozenset({"competencies", "activities", "electives"})
 
@@ -233,6 +238,9 @@ class Merger:
             return s
         if isinstance(value, str) and "\n" in value:
             return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+        if isinstance(value, str) and key in DATE_KEYS and _DATE.match(value):
+            return datetime.date.fromisoformat(value)  # written plain: 2026-11-22, not '2026-11-22'
+
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value

@@ -1,0 +1,94 @@
+"""``refkit diff FRAMEWORK [OLD [NEW]]``: what changed between two versions, in plain language."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "show what changed between two versions of a framework (default: last release -> work tree)"
+FORMATS = ["text", "md", "html", "json"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "diff",
+        help=HELP,
+        description=(
+            "Show the semantic diff of a framework between two versions: blocks and competencies "
+            "added, removed, modified (with a word-level diff), moved between blocks, renumbered "
+            "(with their similarity), plus activities, certification rules and details. "
+            "OLD and NEW are release numbers (2.0.0), 'worktree', or git revisions (tag, branch, "
+            "commit). By default OLD is the latest release and NEW the work tree."
+        ),
+    )
+    p.add_argument(
+        "framework", metavar="FRAMEWORK", help="framework id (folder name) or folder path"
+    )
+    p.add_argument(
+        "old", nargs="?", metavar="OLD", help="version to compare from (default: latest release)"
+    )
+    p.add_argument(
+        "new", nargs="?", metavar="NEW", help="version to compare to (default: worktree)"
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    p.add_argument(
+        "--correspondence",
+        action="store_true",
+        help="print the correspondence table: which old blocks count toward which new blocks",
+    )
+    p.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from refkit.cli.output import use_colour
+    from refkit.diff import render
+    from refkit.history import History
+    from refkit.store.repository import Repository
+    from refkit.versions import compare, find_framework
+
+    repo = Repository.discover()
+    folder = find_framework(repo, args.framework)
+    with History(repo) as history:
+        comparison = compare(history, folder, args.old, args.new)
+    diff, table = comparison.diff, comparison.table
+    colour = args.output is None and use_colour(sys.stdout)
+    lang = comparison.new.lang or "en"
+    if args.correspondence:
+        if args.format == "json":
+            out = json.dumps(table.to_json(), ensure_ascii=False, indent=2) + "\n"
+        elif args.format == "md":
+            out = "\n".join(render.table_markdown(table)) + "\n"
+        elif args.format == "html":
+            out = render.html(_only_table(diff), table=table, lang=lang)
+        else:
+            out = "\n".join(render.table_text(table, colour=colour)) + "\n"
+    elif args.format == "json":
+        out = render.to_json(diff, table=table)
+    elif args.format == "md":
+        out = render.markdown(diff, table=table)
+    elif args.format == "html":
+        out = render.html(diff, table=table, lang=lang)
+    else:
+        out = render.text(diff, colour=colour, table=table)
+    if args.output is not None:
+        from refkit.store.files import atomic_write
+
+        atomic_write(args.output, out.encode("utf-8"))
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def _only_table(diff: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(diff, changes=[])

@@ -1,0 +1,65 @@
+"""``refkit log FRAMEWORK``: releases and commits of a framework, each with a semantic summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+HELP = "list the releases and the commits that touched a framework, with what each changed"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "log",
+        help=HELP,
+        description=(
+            "List the releases of a framework (newest first) and the commits that touched its "
+            "folder, each with a one-line semantic summary such as '+3 competencies, 1 block "
+            "modified', computed against the previous release or the commit's parent."
+        ),
+    )
+    p.add_argument(
+        "framework", metavar="FRAMEWORK", help="framework id (folder name) or folder path"
+    )
+    p.add_argument("-n", "--max-count", type=int, metavar="N", help="show at most N commits")
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.cli.output import Style, use_colour
+    from refkit.history import History
+    from refkit.store.repository import Repository
+    from refkit.versions import find_framework, framework_log
+
+    repo = Repository.discover()
+    folder = find_framework(repo, args.framework)
+    with History(repo) as history:
+        log = framework_log(history, folder, args.max_count)
+    if args.format == "json":
+        json.dump(asdict(log), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    style = Style(use_colour(sys.stdout))
+    print(style.bold(log.framework))
+    print()
+    print(style.bold("Releases"))
+    if not log.releases:
+        print("  none yet (refkit release makes one)")
+    for r in log.releases:
+        tag = "" if r.tagged else "  (no tag: found through releases.yaml)"
+        print(f"  {style.green(r.version):<8} {r.date}  {r.commit[:7]}  {r.summary}{tag}")
+        if r.message:
+            print(f"           {r.message}")
+    print()
+    print(style.bold("Commits"))
+    for c in log.commits:
+        release = style.green(f" [release {c.release}]") if c.release else ""
+        print(f"  {style.yellow(c.short)} {c.date[:10]} {c.subject}{release}")
+        print(f"          {style.dim(c.summary)}")
+    return 0

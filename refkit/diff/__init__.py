@@ -1,0 +1,513 @@
+"""Provides the semantic diff of two versions of a framework.
+
+The diff works on the model, keyed by ids, never on lines: blocks and competencies are added,
+removed, modified (statement, kind, criteria, activities..., each text field with a word-level
+diff), moved between blocks, or renamed (renumbered: the id changed, the content is the same or
+very similar; detected by similarity, as git detects renamed files, with the similarity given).
+Activities, certification rules and framework metadata are compared too.
+
+``diff_frameworks(old, new)`` is a pure function; renderers (``refkit.diff.render``) turn its
+result into text, Markdown, HTML or JSON, and ``refkit.diff.correspondence`` derives the
+correspondence table from it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from refkit.diff.text import (
+    WordOps,
+    best_pairs,
+    is_whitespace_change,
+    similarity,
+    word_diff,
+    words,
+)
+from refkit.model import Block, Competency, Framework
+
+RENAME_THRESHOLD = 0.6  # like git's -M, but on words: 60% similar content is the same item
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """One field of an item that differs between the versions.
+
+    ``nature``: ``reworded`` (text changed; ``words`` holds the word diff), ``whitespace`` (only
+    spaces or line breaks changed), ``changed`` (a value such as kind), ``added``, ``removed``,
+    ``items`` (a list whose items changed: ``items`` holds them), ``reordered``.
+    """
+
+    field: str
+    nature: str
+    old: Any = None
+    new: Any = None
+    words: WordOps | None = None
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "field": self.field,
+            "nature": self.nature,
+            "old": self.old,
+            "new": self.new,
+        }
+        if self.words is not None:
+            d["words"] = [list(op) for op in self.words]
+        if self.items:
+            d["items"] = self.items
+        return d
+
+
+@dataclass(slots=True)
+class Change:
+    """One item that differs. ``change`` is the main fact (added, removed, renamed, moved,
+    modified); a renamed or moved item may also carry field changes."""
+
+    kind: str  # competency | block | activity | certification | framework | shared-block
+    change: str  # added | removed | renamed | moved | modified
+    id: str  # the id in the new version (the old one for a removal)
+    label: str = ""  # statement or title, for display
+    old_id: str | None = None
+    block: str | None = None  # competencies: block in the new version
+    old_block: str | None = None  # competencies: block in the old version
+    similarity: float | None = None  # renamed: how similar the content is
+    fields: list[FieldChange] = field(default_factory=list)
+    moved_flag: bool = False  # competencies: now in another block (renamed blocks followed)
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "kind": self.kind,
+            "change": self.change,
+            "id": self.id,
+            "label": self.label,
+        }
+        if self.old_id is not None and self.old_id != self.id:
+            d["old_id"] = self.old_id
+        if self.kind == "competency":
+            d["block"] = self.block
+            d["old_block"] = self.old_block
+            d["moved"] = self.moved_flag
+        if self.similarity is not None:
+            d["similarity"] = round(self.similarity, 3)
+        d["fields"] = [f.to_json() for f in self.fields]
+        return d
+
+
+@dataclass(slots=True)
+class FrameworkDiff:
+    framework: str
+    old_version: str
+    new_version: str
+    changes: list[Change] = field(default_factory=list)
+    competency_map: dict[str, str] = field(default_factory=dict)  # old id -> new id (kept items)
+    block_map: dict[str, str] = field(default_factory=dict)  # old block id -> new block id
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts per kind. A competency both moved and reworded counts in moved and modified."""
+        out: dict[str, dict[str, int]] = {}
+        for kind in ("competencies", "blocks", "activities"):
+            singular = kind[:-3] + "y" if kind.endswith("ies") else kind[:-1]
+            counts = {"added": 0, "removed": 0, "modified": 0, "moved": 0, "renamed": 0}
+            for c in self.of_kind(singular):
+                if c.change in ("added", "removed", "renamed"):
+                    counts[c.change] += 1
+                if c.moved_flag:
+                    counts["moved"] += 1
+                if c.fields:
+                    counts["modified"] += 1
+            out[kind] = counts
+        out["certification"] = {
+            "changed": len(self.of_kind("certification")) + len(self.of_kind("shared-block"))
+        }
+        out["framework"] = {"changed": sum(len(c.fields) for c in self.of_kind("framework"))}
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework,
+            "old": self.old_version,
+            "new": self.new_version,
+            "summary": self.summary(),
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+# -- comparing values ---------------------------------------------------------------------------
+
+
+def _text_change(name: str, old: str | None, new: str | None) -> FieldChange | None:
+    if old == new:
+        return None
+    if not old:
+        return FieldChange(name, "added", old, new)
+    if not new:
+        return FieldChange(name, "removed", old, new)
+    if is_whitespace_change(old, new):
+        return FieldChange(name, "whitespace", old, new)
+    return FieldChange(name, "reworded", old, new, words=word_diff(old, new))
+
+
+def _value_change(name: str, old: Any, new: Any) -> FieldChange | None:
+    if old == new:
+        return None
+    if old in (None, "", [], {}):
+        return FieldChange(name, "added", old, new)
+    if new in (None, "", [], {}):
+        return FieldChange(name, "removed", old, new)
+    return FieldChange(name, "changed", old, new)
+
+
+def _set_change(name: str, old: list[str], new: list[str]) -> FieldChange | None:
+    if old == new:
+        return None
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    if not added and not removed:
+        return FieldChange(name, "reordered", list(old), list(new))
+    items = [{"change": "added", "text": x} for x in added] + [
+        {"change": "removed", "text": x} for x in removed
+    ]
+    return FieldChange(name, "items", list(old), list(new), items=items)
+
+
+def _list_text_change(name: str, old: list[str], new: list[str]) -> FieldChange | None:
+    """Lists of sentences (criteria, tasks): kept, reworded, added, removed, reordered."""
+    if old == new:
+        return None
+    common = Counter(old) & Counter(new)
+    kept_old, kept_new = common.copy(), common.copy()
+    old_rest = [t for t in old if not _consume(kept_old, t)]
+    new_rest = [t for t in new if not _consume(kept_new, t)]
+    items: list[dict[str, Any]] = []
+    pairs = best_pairs(
+        [(str(i), words(t)) for i, t in enumerate(old_rest)],
+        [(str(j), words(t)) for j, t in enumerate(new_rest)],
+        0.5,
+    )
+    paired_old = {int(i) for i, _, _ in pairs}
+    paired_new = {int(j) for _, j, _ in pairs}
+    for i, j, _ in sorted(pairs, key=lambda p: int(p[1])):
+        o, n = old_rest[int(i)], new_rest[int(j)]
+        if is_whitespace_change(o, n):
+            items.append({"change": "whitespace", "old": o, "new": n})
+        else:
+            items.append(
+                {
+                    "change": "reworded",
+                    "old": o,
+                    "new": n,
+                    "words": [list(w) for w in word_diff(o, n)],
+                }
+            )
+    items += [{"change": "added", "text": t} for j, t in enumerate(new_rest) if j not in paired_new]
+    items += [
+        {"change": "removed", "text": t} for i, t in enumerate(old_rest) if i not in paired_old
+    ]
+    if not items:
+        return FieldChange(name, "reordered", list(old), list(new))
+    return FieldChange(name, "items", list(old), list(new), items=items)
+
+
+def _consume(counter: Counter[str], text: str) -> bool:
+    """Take one occurrence of ``text`` from ``counter``; True if there was one."""
+    if counter[text] > 0:
+        counter[text] -= 1
+        return True
+    return False
+
+
+def competency_fields(old: Competency, new: Competency) -> list[FieldChange]:
+    changes = [
+        _text_change("statement", old.statement, new.statement),
+        _value_change("kind", old.kind, new.kind),
+        _list_text_change(
+            "criteria", [c.text for c in old.criteria], [c.text for c in new.criteria]
+        ),
+        _set_change("activities", old.activities, new.activities),
+        _set_change("esco", old.esco, new.esco),
+        _text_change("notes", old.notes, new.notes),
+        _value_change("extensions", old.extensions, new.extensions),
+    ]
+    return [c for c in changes if c is not None]
+
+
+def _volume(v: Any) -> dict[str, float] | None:
+    d = {k: x for k, x in (("hours", v.hours), ("credits", v.credits)) if x is not None}
+    return d or None
+
+
+def block_fields(old: Block, new: Block, competency_map: dict[str, str]) -> list[FieldChange]:
+    modalities_old = [f"{m.type}: {m.description or ''}".strip() for m in old.modalities]
+    modalities_new = [f"{m.type}: {m.description or ''}".strip() for m in new.modalities]
+    changes = [
+        _text_change("title", old.title, new.title),
+        _text_change("description", old.description, new.description),
+        _value_change("volume", _volume(old.volume), _volume(new.volume)),
+        _set_change("prerequisites", old.prerequisites, new.prerequisites),
+        _list_text_change("modalities", modalities_old, modalities_new),
+        _value_change("extensions", old.extensions, new.extensions),
+    ]
+    # the order of the competencies that stayed in the block
+    kept_old = [competency_map.get(c.id) for c in old.competencies]
+    new_ids = [c.id for c in new.competencies]
+    kept_old_in_new = [c for c in kept_old if c in new_ids]
+    kept_new = [c for c in new_ids if c in kept_old_in_new]
+    if kept_old_in_new != kept_new:
+        changes.append(FieldChange("order", "reordered", kept_old_in_new, kept_new))
+    return [c for c in changes if c is not None]
+
+
+def _competency_words(c: Competency) -> list[str]:
+    return words(c.statement) + [w for cr in c.criteria for w in words(cr.text)]
+
+
+# -- the diff -----------------------------------------------------------------------------------
+
+
+def diff_frameworks(
+    old: Framework, new: Framework, *, old_label: str = "", new_label: str = ""
+) -> FrameworkDiff:
+    result = FrameworkDiff(new.id or old.id, old_label or old.version, new_label or new.version)
+    _diff_metadata(old, new, result)
+    _diff_activities(old, new, result)
+
+    # competencies: by id first, then by similarity among the unmatched
+    old_comps = {c.id: (b, c) for b, c in old.competencies()}
+    new_comps = {c.id: (b, c) for b, c in new.competencies()}
+    cmap = {cid: cid for cid in old_comps if cid in new_comps}
+    gone = [cid for cid in old_comps if cid not in new_comps]
+    came = [cid for cid in new_comps if cid not in old_comps]
+    renamed: dict[str, float] = {}
+    if gone and came:
+        pairs = best_pairs(
+            [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
+            [(cid, _competency_words(new_comps[cid][1])) for cid in came],
+            RENAME_THRESHOLD,
+        )
+        for o, n, score in pairs:
+            cmap[o] = n
+            renamed[n] = score
+    result.competency_map = cmap
+
+    # blocks: by id, then by the competencies they share, then by title
+    bmap = _match_blocks(old, new, cmap)
+    result.block_map = bmap
+    inverse_bmap = {v: k for k, v in bmap.items()}
+    for nb in new.blocks:
+        ob_id = inverse_bmap.get(nb.id)
+        ob = old.block(ob_id) if ob_id else None
+        if ob is None:
+            result.changes.append(Change("block", "added", nb.id, nb.title, block=nb.id))
+            continue
+        fields = block_fields(ob, nb, cmap)
+        if ob.id != nb.id:
+            score = _block_similarity(ob, nb, cmap)
+            result.changes.append(
+                Change(
+                    "block",
+                    "renamed",
+                    nb.id,
+                    nb.title,
+                    old_id=ob.id,
+                    similarity=score,
+                    fields=fields,
+                )
+            )
+        elif fields:
+            result.changes.append(Change("block", "modified", nb.id, nb.title, fields=fields))
+    for ob in old.blocks:
+        if ob.id not in bmap:
+            result.changes.append(Change("block", "removed", ob.id, ob.title, old_id=ob.id))
+
+    inverse_cmap = {v: k for k, v in cmap.items()}
+    for nb, nc in new.competencies():
+        oc_id = inverse_cmap.get(nc.id)
+        if oc_id is None:
+            result.changes.append(Change("competency", "added", nc.id, nc.statement, block=nb.id))
+            continue
+        ob, oc = old_comps[oc_id]
+        fields = competency_fields(oc, nc)
+        moved = bmap.get(ob.id) != nb.id
+        if oc_id != nc.id:
+            change = "renamed"
+        elif moved:
+            change = "moved"
+        elif fields:
+            change = "modified"
+        else:
+            continue
+        result.changes.append(
+            Change(
+                "competency",
+                change,
+                nc.id,
+                nc.statement,
+                old_id=oc_id,
+                block=nb.id,
+                old_block=ob.id,
+                similarity=renamed.get(nc.id),
+                fields=fields,
+                moved_flag=moved,
+            )
+        )
+    for ob, oc in old.competencies():
+        if oc.id not in cmap:
+            result.changes.append(
+                Change("competency", "removed", oc.id, oc.statement, old_id=oc.id, old_block=ob.id)
+            )
+    _diff_certification(old, new, result, bmap)
+    return result
+
+
+def _block_similarity(ob: Block, nb: Block, cmap: dict[str, str]) -> float:
+    mapped = {cmap.get(c.id) for c in ob.competencies} - {None}
+    new_ids = {c.id for c in nb.competencies}
+    if mapped or new_ids:
+        return len(mapped & new_ids) / len(mapped | new_ids)
+    return similarity(words(ob.title), words(nb.title))
+
+
+def _match_blocks(old: Framework, new: Framework, cmap: dict[str, str]) -> dict[str, str]:
+    bmap = {b.id: b.id for b in old.blocks if new.block(b.id) is not None}
+    gone = [b for b in old.blocks if b.id not in bmap]
+    came = [b for b in new.blocks if old.block(b.id) is None]
+    if not gone or not came:
+        return bmap
+    scored = []
+    for ob in gone:
+        for nb in came:
+            score = _block_similarity(ob, nb, cmap)
+            title = similarity(words(ob.title), words(nb.title))
+            if score >= 0.5 or (not ob.competencies and title >= RENAME_THRESHOLD):
+                scored.append((score, title, ob.id, nb.id))
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2], t[3]))
+    used: set[str] = set()
+    for _, _, o, n in scored:
+        if o in bmap or n in used:
+            continue
+        bmap[o] = n
+        used.add(n)
+    return bmap
+
+
+def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> None:
+    fields = [
+        _text_change("title", old.title, new.title),
+        _value_change("status", old.status, new.status),
+        _value_change(
+            "level",
+            {"eqf": old.level.eqf, "fr": old.level.fr},
+            {"eqf": new.level.eqf, "fr": new.level.fr},
+        ),
+        _text_change("sector", old.sector, new.sector),
+        _value_change("lang", old.lang, new.lang),
+        _value_change("codes", old.codes, new.codes),
+        _text_change("summary", old.summary, new.summary),
+        _value_change(
+            "working_group",
+            [(m.organisation, m.college, m.role) for m in old.working_group],
+            [(m.organisation, m.college, m.role) for m in new.working_group],
+        ),
+        _value_change(
+            "validity",
+            (old.validity.start, old.validity.until),
+            (new.validity.start, new.validity.until),
+        ),
+        _value_change("extensions", old.extensions, new.extensions),
+    ]
+    changed = [f for f in fields if f is not None]
+    if changed:
+        result.changes.append(Change("framework", "modified", new.id, new.title, fields=changed))
+
+
+def _diff_activities(old: Framework, new: Framework, result: FrameworkDiff) -> None:
+    old_by_id = {a.id: a for a in old.activities}
+    new_ids = {a.id for a in new.activities}
+    for a in new.activities:
+        o = old_by_id.get(a.id)
+        if o is None:
+            result.changes.append(Change("activity", "added", a.id, a.title))
+            continue
+        fields = [
+            f
+            for f in (
+                _text_change("title", o.title, a.title),
+                _text_change("description", o.description, a.description),
+                _list_text_change("tasks", o.tasks, a.tasks),
+            )
+            if f is not None
+        ]
+        if fields:
+            result.changes.append(Change("activity", "modified", a.id, a.title, fields=fields))
+    for o in old.activities:
+        if o.id not in new_ids:
+            result.changes.append(Change("activity", "removed", o.id, o.title, old_id=o.id))
+
+
+def _diff_certification(
+    old: Framework, new: Framework, result: FrameworkDiff, bmap: dict[str, str]
+) -> None:
+    def rename(ids: list[str]) -> list[str]:
+        return [bmap.get(i, i) for i in ids]
+
+    oc, nc = old.certification, new.certification
+    fields = [
+        _set_change("required", rename(oc.required), nc.required),
+        _value_change("volume", _volume(oc.volume), _volume(nc.volume)),
+    ]
+    old_groups = {g.id: g for g in oc.electives}
+    new_groups = {g.id: g for g in nc.electives}
+    for gid, g in new_groups.items():
+        o = old_groups.get(gid)
+        new_rule = {"choose": g.choose, "from": g.blocks}
+        if o is None:
+            fields.append(FieldChange(f"electives.{gid}", "added", None, new_rule))
+            continue
+        old_rule = {"choose": o.choose, "from": rename(o.blocks)}
+        if old_rule != new_rule:
+            fields.append(FieldChange(f"electives.{gid}", "changed", old_rule, new_rule))
+    for gid, o in old_groups.items():
+        if gid not in new_groups:
+            fields.append(
+                FieldChange(
+                    f"electives.{gid}", "removed", {"choose": o.choose, "from": o.blocks}, None
+                )
+            )
+    changed = [f for f in fields if f is not None]
+    if changed:
+        result.changes.append(
+            Change("certification", "modified", new.id, "certification rules", fields=changed)
+        )
+    old_refs = {(s.framework, s.block): s for s in old.shared_blocks}
+    new_refs = {(s.framework, s.block): s for s in new.shared_blocks}
+    for key, s in new_refs.items():
+        o = old_refs.get(key)
+        label = f"{s.block} ({s.framework})"
+        if o is None:
+            result.changes.append(Change("shared-block", "added", s.block, label))
+        elif o.version != s.version:
+            result.changes.append(
+                Change(
+                    "shared-block",
+                    "modified",
+                    s.block,
+                    label,
+                    fields=[FieldChange("version", "changed", o.version, s.version)],
+                )
+            )
+    for key, o in old_refs.items():
+        if key not in new_refs:
+            result.changes.append(
+                Change(
+                    "shared-block", "removed", o.block, f"{o.block} ({o.framework})", old_id=o.block
+                )
+            )

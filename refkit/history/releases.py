@@ -1,0 +1,182 @@
+"""Provides releases: which versions of a framework exist, and where they are in git.
+
+A release is recorded twice: an annotated tag ``<framework id>/v<version>`` on the release commit,
+and an entry in ``frameworks/<id>/releases.yaml`` added by that same commit. Tags do not always
+travel (shallow CI checkouts, a push of a branch), so refkit finds a release through its tag or,
+failing that, through the record: the release commit is the oldest commit whose releases.yaml
+lists the version. ``refkit release --restore-tags`` recreates missing tags from the record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from refkit.history import WORKTREE, GitError, History
+from refkit.store.loader import RELEASES_FILE, LoadedFramework, load_framework, read_folder
+from refkit.store.reader import read_yaml
+
+SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+
+def tag_name(framework_id: str, version: str) -> str:
+    return f"{framework_id}/v{version}"
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    m = SEMVER.match(version)
+    if not m:
+        return (-1, -1, -1)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+@dataclass(slots=True)
+class Release:
+    version: str
+    commit: str
+    date: str
+    message: str | None
+    tagged: bool
+
+
+@dataclass(slots=True)
+class VersionRef:
+    """A version of a framework to read: a release, a commit, or the working tree."""
+
+    label: str  # what to show: 2.0.0, HEAD, a1b2c3d, worktree
+    commit: str | None  # None: the working tree
+    release: Release | None = None
+
+
+class Releases:
+    """The releases of one framework, from its record and its tags."""
+
+    def __init__(self, history: History, folder: str, framework_id: str) -> None:
+        self.history = history
+        self.folder = folder
+        self.framework_id = framework_id
+        self._cache: list[Release] | None = None
+
+    def all(self) -> list[Release]:
+        """Every release, oldest first."""
+        if self._cache is None:
+            self._cache = self._find()
+        return self._cache
+
+    def latest(self) -> Release | None:
+        releases = self.all()
+        return releases[-1] if releases else None
+
+    def get(self, version: str) -> Release | None:
+        version = version.removeprefix("v")
+        return next((r for r in self.all() if r.version == version), None)
+
+    def _records(self) -> list[tuple[str, str, str | None]]:
+        """(version, date, message) from releases.yaml: the working tree's, else HEAD's."""
+        path = Path(self.history.repository.root) / self.folder / RELEASES_FILE
+        raw = path.read_bytes() if path.exists() else None
+        if raw is None and self.history.has_commits():
+            raw = self.history.read_at("HEAD", f"{self.folder}/{RELEASES_FILE}")
+        return _parse_records(raw)
+
+    def _find(self) -> list[Release]:
+        records = {v: (d, m) for v, d, m in self._records()}
+        tags = {}
+        if self.history.has_commits():
+            prefix = f"{self.framework_id}/v"
+            for name, commit in self.history.tags(f"{self.framework_id}/v*").items():
+                version = name[len(prefix) :]
+                if SEMVER.match(version):
+                    tags[version] = commit
+        untagged = [v for v in records if v not in tags]
+        found = self._commits_from_record(untagged) if untagged else {}
+        releases = []
+        for version in sorted(set(records) | set(tags), key=version_key):
+            date, message = records.get(version, ("", None))
+            if version in tags:
+                releases.append(Release(version, tags[version], date, message, True))
+            elif version in found:
+                releases.append(Release(version, found[version], date, message, False))
+            else:
+                hint = "fetch the whole history: git fetch --unshallow --tags"
+                if not self.history.is_shallow:
+                    hint = f"releases.yaml lists {version} but no commit added it: check the file's history"
+                raise GitError(
+                    f"{self.framework_id} {version}: release not found in git (no tag {tag_name(self.framework_id, version)})",
+                    hint=hint,
+                )
+        return releases
+
+    def _commits_from_record(self, versions: list[str]) -> dict[str, str]:
+        """The oldest commit whose releases.yaml lists each version."""
+        wanted = set(versions)
+        found: dict[str, str] = {}
+        path = f"{self.folder}/{RELEASES_FILE}"
+        for info in reversed(self.history.log(path)):
+            raw = self.history.read_at(info.sha, path)
+            for version, _, _ in _parse_records(raw):
+                if version in wanted and version not in found:
+                    found[version] = info.sha
+            if len(found) == len(wanted):
+                break
+        return found
+
+    # -- naming versions ---------------------------------------------------------------------
+
+    def resolve(self, spec: str) -> VersionRef:
+        """A version named on the command line: a release (2.0.0 or v2.0.0), 'worktree', or any
+        git revision (tag, branch, commit)."""
+        if spec == WORKTREE:
+            return VersionRef(WORKTREE, None)
+        if SEMVER.match(spec):
+            release = self.get(spec)
+            if release is not None:
+                return VersionRef(release.version, release.commit, release)
+            known = ", ".join(r.version for r in self.all()) or "none yet"
+            raise GitError(
+                f"{self.framework_id} has no release {spec.removeprefix('v')} (releases: {known})",
+                hint="refkit log FRAMEWORK lists the releases",
+            )
+        commit = self.history.resolve(spec)
+        return VersionRef(spec, commit)
+
+    def load(self, ref: VersionRef) -> LoadedFramework:
+        if ref.commit is None:
+            root = self.history.repository.root
+            return load_framework(self.folder, read_folder(root, root / self.folder))
+        return self.history.load_at(ref.commit, self.folder)
+
+
+def _parse_records(raw: bytes | None) -> list[tuple[str, str, str | None]]:
+    if raw is None:
+        return []
+    data = read_yaml(RELEASES_FILE, raw).data
+    if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
+        return []
+    out = []
+    for r in data["releases"]:
+        if isinstance(r, dict) and isinstance(r.get("version"), str):
+            msg = r.get("message")
+            out.append(
+                (r["version"], str(r.get("date", "")), msg if isinstance(msg, str) else None)
+            )
+    return out
+
+
+def framework_releases(history: History, loaded: LoadedFramework) -> Releases:
+    fw = loaded.framework
+    fid = fw.id if fw is not None and fw.id else loaded.name
+    return Releases(history, loaded.folder, fid)
+
+
+__all__ = [
+    "SEMVER",
+    "WORKTREE",
+    "Release",
+    "Releases",
+    "VersionRef",
+    "framework_releases",
+    "tag_name",
+    "version_key",
+]

@@ -1,0 +1,225 @@
+"""Provides the services on versions of a framework: find it, compare two versions.
+
+Shared by ``refkit diff``, ``refkit log``, ``refkit release`` and, later, the editor and the
+publisher: a framework is named by its id (its folder name) or by a path to its folder; versions
+by a release number, ``worktree``, or any git revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from refkit.diff import FrameworkDiff, diff_frameworks
+from refkit.diff.correspondence import Table, correspondence
+from refkit.errors import RefkitError
+from refkit.history import WORKTREE, History
+from refkit.history.releases import Releases, VersionRef
+from refkit.model import Framework
+from refkit.store.loader import LoadedFramework, load_framework, read_folder
+from refkit.store.repository import Repository
+
+
+def find_framework(repo: Repository, name: str) -> str:
+    """The repository-relative folder of the framework ``name`` (an id or a folder path)."""
+    folders = repo.framework_folders()
+    for folder in folders:
+        if folder.name == name:
+            return repo.rel(folder)
+    path = Path(name)
+    if path.exists():
+        folder = repo.framework_folder_of(path)
+        if folder is not None:
+            return repo.rel(folder)
+    known = ", ".join(f.name for f in folders) or "none"
+    raise RefkitError(
+        f"no framework {name!r} in {repo.frameworks_dir}",
+        hint=f"frameworks of this repository: {known}",
+    )
+
+
+def load_worktree(repo: Repository, folder: str) -> LoadedFramework:
+    return load_framework(folder, read_folder(repo.root, repo.root / folder))
+
+
+def require_framework(loaded: LoadedFramework, label: str) -> Framework:
+    if loaded.framework is None:
+        errors = [p for p in loaded.problems if p.severity == "error"]
+        first = (
+            f": {errors[0].file}:{errors[0].line}:{errors[0].col} {errors[0].message}"
+            if errors
+            else ""
+        )
+        raise RefkitError(
+            f"cannot read {loaded.folder} at {label}{first}",
+            hint="run refkit validate and fix the errors first",
+        )
+    return loaded.framework
+
+
+@dataclass(slots=True)
+class Comparison:
+    old_ref: VersionRef
+    new_ref: VersionRef
+    old: Framework
+    new: Framework
+    diff: FrameworkDiff
+    table: Table
+
+
+def compare(
+    history: History, folder: str, old_spec: str | None = None, new_spec: str | None = None
+) -> Comparison:
+    """Compare two versions of a framework; by default its latest release and the working tree."""
+    worktree = load_worktree(history.repository, folder)
+    fid = (
+        worktree.framework.id
+        if worktree.framework and worktree.framework.id
+        else folder.rsplit("/", 1)[-1]
+    )
+    releases = Releases(history, folder, fid)
+    if old_spec is None:
+        latest = releases.latest()
+        if latest is None:
+            raise RefkitError(
+                f"{fid} has no release yet: nothing to compare with by default",
+                hint="name a version to compare with (e.g. refkit diff FRAMEWORK HEAD), or release it first",
+            )
+        old_ref = VersionRef(latest.version, latest.commit, latest)
+    else:
+        old_ref = releases.resolve(old_spec)
+    new_ref = releases.resolve(new_spec) if new_spec is not None else VersionRef(WORKTREE, None)
+    old = require_framework(
+        worktree if old_ref.commit is None else releases.load(old_ref), old_ref.label
+    )
+    new = require_framework(
+        worktree if new_ref.commit is None else releases.load(new_ref), new_ref.label
+    )
+    diff = diff_frameworks(old, new, old_label=old_ref.label, new_label=_label(new_ref, new))
+    return Comparison(old_ref, new_ref, old, new, diff, correspondence(old, new, diff))
+
+
+def _label(ref: VersionRef, fw: Framework) -> str:
+    if ref.commit is None:
+        return f"{fw.version} + changes (work tree)" if fw.version else WORKTREE
+    return ref.label
+
+
+# -- log ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LogEntry:
+    sha: str
+    short: str
+    date: str
+    author: str
+    subject: str
+    summary: str  # semantic one-liner against the commit's parent
+    release: str | None = None  # the version this commit released
+
+
+@dataclass(slots=True)
+class ReleaseEntry:
+    version: str
+    date: str
+    commit: str
+    tagged: bool
+    message: str | None
+    summary: str  # against the previous release
+
+
+@dataclass(slots=True)
+class FrameworkLog:
+    framework: str
+    releases: list[ReleaseEntry]
+    commits: list[LogEntry]
+
+
+class _Versions:
+    """Frameworks read at commits, cached by the git tree id of their folder."""
+
+    def __init__(self, history: History, folder: str) -> None:
+        self.history = history
+        self.folder = folder
+        self.by_tree: dict[str, Framework | None] = {}
+
+    def at(self, commit: str | None) -> tuple[str | None, Framework | None]:
+        if commit is None:
+            return None, None
+        tree = self.history.tree_id(commit, self.folder)
+        if tree is None:
+            return None, None
+        if tree not in self.by_tree:
+            self.by_tree[tree] = self.history.load_at(commit, self.folder).framework
+        return tree, self.by_tree[tree]
+
+
+def _one_line(old: Framework | None, new: Framework | None, old_label: str, new_label: str) -> str:
+    from refkit.diff.render import summary_line
+
+    if new is None:
+        return "framework unreadable at this version" if old is not None else "framework removed"
+    if old is None:
+        return f"created: {counted(new)}"
+    line = summary_line(diff_frameworks(old, new, old_label=old_label, new_label=new_label))
+    if old.version != new.version:
+        version = f"version {old.version} → {new.version}"
+        return version if line == "no change" else f"{version}; {line}"
+    return line
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def counted(fw: Framework) -> str:
+    n = sum(len(b.competencies) for b in fw.blocks)
+    return f"{plural(len(fw.blocks), 'block', 'blocks')}, {plural(n, 'competency', 'competencies')}"
+
+
+def framework_log(history: History, folder: str, limit: int | None = None) -> FrameworkLog:
+    worktree = load_worktree(history.repository, folder)
+    fid = (
+        worktree.framework.id
+        if worktree.framework and worktree.framework.id
+        else folder.rsplit("/", 1)[-1]
+    )
+    releases = Releases(history, folder, fid)
+    versions = _Versions(history, folder)
+    released_at = {r.commit: r.version for r in releases.all()}
+
+    release_entries = []
+    previous: Framework | None = None
+    previous_label = ""
+    for r in releases.all():
+        _, fw = versions.at(r.commit)
+        summary = _one_line(previous, fw, previous_label, r.version)
+        release_entries.append(
+            ReleaseEntry(r.version, r.date, r.commit, r.tagged, r.message, summary)
+        )
+        previous, previous_label = fw, r.version
+    release_entries.reverse()
+
+    commits = []
+    if history.has_commits():
+        for info in history.log(folder)[:limit]:
+            tree, fw = versions.at(info.sha)
+            parent = history.parent(info.sha)
+            parent_tree, parent_fw = versions.at(parent)
+            if parent_tree is not None and parent_tree == tree:
+                summary = "no change"
+            else:
+                summary = _one_line(parent_fw, fw, parent or "", info.short)
+            commits.append(
+                LogEntry(
+                    info.sha,
+                    info.short,
+                    info.date,
+                    info.author,
+                    info.subject,
+                    summary,
+                    released_at.get(info.sha),
+                )
+            )
+    return FrameworkLog(fid, release_entries, commits)
