@@ -161,6 +161,7 @@ def perform_release(
     touched = [f"{plan.folder}/{FRAMEWORK_FILE}", f"{plan.folder}/{RELEASES_FILE}"]
     before = {p: _read(repo.root / p) for p in touched}
     head_before = history.head() if history.has_commits() else None
+    index_before = history.write_index_tree()
     note = message or f"Version {plan.version}"
 
     fw.version = plan.version
@@ -178,7 +179,7 @@ def perform_release(
             plan.tag, commit, f"{plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
         )
     except BaseException as e:
-        _undo(history, repo.root, before, head_before if committed else None, committed)
+        _undo(history, repo.root, before, head_before, index_before, committed)
         if isinstance(e, GitError | OSError):
             raise ReleaseRefused(f"release failed and was undone: {e}") from e
         raise
@@ -193,9 +194,14 @@ def _read(path: Path) -> bytes | None:
 
 
 def _undo(
-    history: History, root: Path, before: dict[str, bytes | None], head: str | None, committed: bool
+    history: History,
+    root: Path,
+    before: dict[str, bytes | None],
+    head: str | None,
+    index: str,
+    committed: bool,
 ) -> None:
-    """Put HEAD, the index and the files refkit wrote back as they were."""
+    """Put HEAD, the index and the files refkit wrote back exactly as they were."""
     git = ["git", "-C", str(history.git_root)]
     if committed:
         if head is not None:
@@ -204,8 +210,7 @@ def _undo(
             )
         else:
             subprocess.run([*git, "update-ref", "-d", "HEAD"], check=False, capture_output=True)
-    paths = [history.prefix + p for p in before]
-    subprocess.run([*git, "reset", "--quiet", "--", *paths], check=False, capture_output=True)
+    subprocess.run([*git, "read-tree", index], check=False, capture_output=True)
     from refkit.store.files import atomic_write
 
     for path, data in before.items():

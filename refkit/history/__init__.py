@@ -71,6 +71,27 @@ class History:
     def is_shallow(self) -> bool:
         return bool(self._run("rev-parse", "--is-shallow-repository") == "true")
 
+    @cached_property
+    def shallow_commits(self) -> frozenset[str]:
+        """Commits at the boundary of a shallow clone: their parents are missing, so git shows
+        them as creating every file they hold."""
+        if not self.is_shallow:
+            return frozenset()
+        path = Path(self._run("rev-parse", "--git-path", "shallow"))
+        if not path.is_absolute():
+            path = self.git_root / path
+        try:
+            return frozenset(path.read_text().split())
+        except OSError:
+            return frozenset()
+
+    def write_index_tree(self) -> str:
+        """A tree object of the current index, to put the index back exactly (read_index_tree)."""
+        return str(self._run("write-tree"))
+
+    def read_index_tree(self, tree: str) -> None:
+        self._run("read-tree", tree)
+
     def has_commits(self) -> bool:
         try:
             self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")

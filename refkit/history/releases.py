@@ -113,7 +113,10 @@ class Releases:
         wanted = set(versions)
         found: dict[str, str] = {}
         path = f"{self.folder}/{RELEASES_FILE}"
+        boundary = self.history.shallow_commits
         for info in reversed(self.history.log(path)):
+            if info.sha in boundary:
+                continue  # its parents are missing: it seems to add every entry, it may not have
             raw = self.history.read_at(info.sha, path)
             for version, _, _ in _parse_records(raw):
                 if version in wanted and version not in found:

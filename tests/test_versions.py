@@ -1,0 +1,316 @@
+"""Versions in real git repositories: reading revisions, release, diff and log from the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from refkit.history import GitError, History
+from refkit.store.loader import load_framework, read_folder
+from refkit.store.repository import Repository
+from tests.conftest import FIXTURES, git, make_git_repo
+
+BLOCK = FIXTURES / "valid" / "minimal" / "frameworks" / "demo" / "blocks" / "BC01.yaml"
+NEW_COMPETENCY = """\
+  - id: C1.2
+    statement: Raccorder un chauffe-eau électrique
+    kind: skill
+    activities: [A1]
+    criteria:
+      - Le groupe de sécurité est posé
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "valid" / "minimal", root)
+    return make_git_repo(root)
+
+
+def state(root: Path) -> tuple[str, str, str]:
+    """HEAD, tags and status: what must not change when refkit refuses."""
+    head = git(root, "rev-parse", "HEAD").strip()
+    return head, git(root, "tag"), git(root, "status", "--porcelain")
+
+
+def block(root: Path) -> Path:
+    return root / "frameworks/demo/blocks/BC01.yaml"
+
+
+def add_competency(root: Path) -> None:
+    with block(root).open("a", encoding="utf-8") as f:
+        f.write(NEW_COMPETENCY)
+
+
+# -- reading from git -----------------------------------------------------------------------------
+
+
+def test_reading_a_commit_matches_the_work_tree_and_checks_nothing_out(repo: Path) -> None:
+    add_competency(repo)  # the work tree now differs from HEAD
+    before = git(repo, "status", "--porcelain")
+    with History(Repository(repo)) as h:
+        at_head = h.load_at("HEAD", "frameworks/demo")
+    work = load_framework("frameworks/demo", read_folder(repo, repo / "frameworks/demo"))
+    assert [c.id for _, c in at_head.framework.competencies()] == ["C1.1"]
+    assert [c.id for _, c in work.framework.competencies()] == ["C1.1", "C1.2"]
+    assert at_head.problems == []
+    assert at_head.framework.blocks[0].source.file == "frameworks/demo/blocks/BC01.yaml"
+    assert git(repo, "status", "--porcelain") == before
+
+
+def test_framework_repository_inside_a_larger_git_repository(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    shutil.copytree(FIXTURES / "valid" / "minimal", outer / "referentiels")
+    make_git_repo(outer)
+    with History(Repository(outer / "referentiels")) as h:
+        assert h.prefix == "referentiels/"
+        assert h.folders_at("HEAD") == ["frameworks/demo"]
+        assert h.load_at("HEAD", "frameworks/demo").framework.id == "demo"
+
+
+def test_unknown_revision_and_missing_git_are_clear_errors(repo: Path, tmp_path: Path) -> None:
+    with History(Repository(repo)) as h, pytest.raises(GitError, match="unknown revision 'v9'"):
+        h.resolve("v9")
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "valid" / "minimal", plain)
+    with pytest.raises(GitError, match="not in a git repository"):
+        History(Repository(plain))
+
+
+# -- release, diff, log through the CLI ------------------------------------------------------------
+
+
+def test_release_edit_release_and_log(cli, repo: Path) -> None:
+    first = cli("release", "demo", "-m", "Première version", cwd=repo)
+    assert first.code == 0, first.err
+    assert "tagged demo/v1.0.0" in first.out
+    assert git(repo, "tag").split() == ["demo/v1.0.0"]
+    assert git(repo, "status", "--porcelain") == ""
+    fw_text = (repo / "frameworks/demo/framework.yaml").read_text(encoding="utf-8")
+    assert "version: 1.0.0\nstatus: published\n" in fw_text
+    assert "date: 20" in (repo / "frameworks/demo/releases.yaml").read_text(encoding="utf-8")
+
+    add_competency(repo)
+    text = (
+        block(repo)
+        .read_text(encoding="utf-8")
+        .replace("Poser un réseau d'eau froide", "Poser un réseau d'eau froide et chaude")
+    )
+    block(repo).write_text(text, encoding="utf-8")
+    second = cli("release", "demo", "-m", "Chauffe-eau", cwd=repo)
+    assert second.code == 0, second.err
+    assert "demo: 1.0.0 → 1.1.0 (minor: competency C1.2 added)" in second.out
+    assert git(repo, "tag").split() == ["demo/v1.0.0", "demo/v1.1.0"]
+
+    log = cli("log", "demo", "--format", "json", cwd=repo)
+    data = json.loads(log.out)
+    assert [(r["version"], r["summary"], r["tagged"]) for r in data["releases"]] == [
+        ("1.1.0", "version 1.0.0 → 1.1.0; +1 competency, 1 competency modified", True),
+        ("1.0.0", "created: 1 block, 1 competency", True),
+    ]
+    assert [c["release"] for c in data["commits"]] == ["1.1.0", "1.0.0", None]
+    assert data["commits"][-1]["summary"] == "created: 1 block, 1 competency"
+    text_log = cli("log", "demo", cwd=repo).out
+    assert "1.1.0" in text_log and "+1 competency, 1 competency modified" in text_log
+
+    diff = cli("diff", "demo", "1.0.0", "1.1.0", "--format", "json", cwd=repo)
+    changes = json.loads(diff.out)
+    assert changes["summary"]["competencies"] == {
+        "added": 1,
+        "removed": 0,
+        "modified": 1,
+        "moved": 0,
+        "renamed": 0,
+    }
+    plain = cli("diff", "demo", "v1.0.0", "v1.1.0", cwd=repo).out
+    assert "statement: Poser un réseau d'eau froide{+ et chaude+}" in plain
+    assert "+ C1.2 added to BC01: Raccorder un chauffe-eau électrique" in plain
+    table = cli("diff", "demo", "1.0.0", "1.1.0", "--correspondence", cwd=repo).out
+    assert "BC01 → BC01: partial; still to cover: C1.2" in table
+
+
+def test_diff_defaults_to_last_release_against_the_work_tree(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    assert "no change" in cli("diff", "demo", cwd=repo).out
+    add_competency(repo)
+    out = cli("diff", "demo", "--format", "md", cwd=repo).out
+    assert out.startswith("# demo: 1.0.0 → 1.0.0 + changes (work tree)")
+    assert "Raccorder un chauffe-eau électrique" in out
+    page = cli("diff", "demo", "--format", "html", cwd=repo).out
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
+
+
+def test_renumbered_competency_is_reported_as_renamed(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    text = block(repo).read_text(encoding="utf-8").replace("id: C1.1", "id: C1.5")
+    block(repo).write_text(text, encoding="utf-8")
+    data = json.loads(cli("diff", "demo", "--format", "json", cwd=repo).out)
+    (change,) = data["changes"]
+    assert (change["change"], change["old_id"], change["id"], change["similarity"]) == (
+        "renamed",
+        "C1.1",
+        "C1.5",
+        1.0,
+    )
+    assert data["summary"]["competencies"] == {
+        "added": 0,
+        "removed": 0,
+        "modified": 0,
+        "moved": 0,
+        "renamed": 1,
+    }
+    assert "C1.1 renumbered C1.5 (100% similar)" in cli("diff", "demo", cwd=repo).out
+    refused = cli("release", "demo", "--bump", "minor", cwd=repo)
+    assert refused.code == 2 and "need a major release" in refused.err
+
+
+def test_releases_are_found_without_tags(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    assert cli("release", "demo", cwd=repo).code == 0
+    for tag in git(repo, "tag").split():
+        git(repo, "tag", "-d", tag)
+    log = json.loads(cli("log", "demo", "--format", "json", cwd=repo).out)
+    assert [(r["version"], r["tagged"]) for r in log["releases"]] == [
+        ("1.1.0", False),
+        ("1.0.0", False),
+    ]
+    assert "(no tag: found through releases.yaml)" in cli("log", "demo", cwd=repo).out
+    data = json.loads(cli("diff", "demo", "1.0.0", "1.1.0", "--format", "json", cwd=repo).out)
+    assert data["summary"]["competencies"]["added"] == 1
+
+
+def test_clone_of_main_without_tags_still_diffs_every_release(
+    cli, repo: Path, tmp_path: Path
+) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    assert cli("release", "demo", cwd=repo).code == 0
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--no-tags", "--single-branch", str(repo), str(clone)], check=True
+    )
+    assert git(clone, "tag") == ""
+    run = cli("diff", "demo", "1.0.0", "1.1.0", cwd=clone)
+    assert run.code == 0 and "C1.2 added" in run.out
+
+
+def test_shallow_clone_says_how_to_fetch_history(cli, repo: Path, tmp_path: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    git(repo, "commit", "-qam", "chauffe-eau")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--no-tags", f"file://{repo}", str(clone)],
+        check=True,
+    )
+    run = cli("diff", "demo", cwd=clone)
+    assert run.code == 2
+    assert "release not found" in run.err and "git fetch --unshallow" in run.err
+    assert "Traceback" not in run.err
+
+
+# -- refusals leave nothing behind ----------------------------------------------------------------
+
+
+def test_release_refused_on_unrelated_changes(cli, repo: Path) -> None:
+    (repo / "README.md").write_text("notes\n")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-qm", "readme")
+    (repo / "README.md").write_text("notes changed\n")
+    before = state(repo)
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 2
+    assert "uncommitted changes outside frameworks/demo: README.md" in run.err
+    assert state(repo) == before
+
+
+def test_release_includes_the_frameworks_own_uncommitted_edits(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    (repo / "notes.txt").write_text("untracked elsewhere: not a change to release\n")
+    assert cli("release", "demo", cwd=repo).code == 0
+    assert git(repo, "status", "--porcelain") == "?? notes.txt\n"
+    assert "C1.2" in git(repo, "show", "demo/v1.1.0:frameworks/demo/blocks/BC01.yaml")
+
+
+def test_release_refused_when_validation_fails(cli, repo: Path) -> None:
+    text = block(repo).read_text(encoding="utf-8").replace("kind: skill", "kind: savoir-faire")
+    block(repo).write_text(text, encoding="utf-8")
+    before = state(repo)
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 1
+    assert "frameworks/demo/blocks/BC01.yaml:7:11: error schema-enum" in run.err
+    assert state(repo) == before
+
+
+def test_release_refused_when_nothing_changed(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    before = state(repo)
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 2 and "nothing to release" in run.err
+    assert state(repo) == before
+
+
+def test_a_tag_made_by_hand_counts_as_a_release(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    git(repo, "tag", "demo/v1.1.0")  # same content as 1.0.0, tagged outside refkit
+    add_competency(repo)
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 0 and "demo: 1.1.0 → 1.2.0" in run.out
+
+
+def test_release_refused_on_detached_head(cli, repo: Path) -> None:
+    git(repo, "checkout", "-q", "--detach", "HEAD")
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 2 and "HEAD is detached" in run.err
+
+
+def test_two_frameworks_with_the_same_id_are_refused(cli, repo: Path) -> None:
+    shutil.copytree(repo / "frameworks/demo", repo / "frameworks/demo-copie")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "copy")
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 2
+    assert "also used by frameworks/demo-copie" in run.err
+
+
+def test_a_failing_tag_step_undoes_the_commit(
+    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_competency(repo)
+    before_head = git(repo, "rev-parse", "HEAD").strip()
+    before_files = {p: p.read_bytes() for p in (repo / "frameworks/demo").rglob("*.yaml")}
+
+    def fail(self: History, name: str, commit: str, message: str) -> None:
+        raise GitError("tag refused by a hook")
+
+    monkeypatch.setattr(History, "tag", fail)
+    run = cli("release", "demo", cwd=repo)
+    assert run.code == 2 and "undone" in run.err
+    assert git(repo, "rev-parse", "HEAD").strip() == before_head
+    assert git(repo, "tag") == ""
+    assert {p: p.read_bytes() for p in (repo / "frameworks/demo").rglob("*.yaml")} == before_files
+    assert not (repo / "frameworks/demo/releases.yaml").exists()
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_usage_errors_exit_2(cli, repo: Path, tmp_path: Path) -> None:
+    assert cli("diff", "nope", cwd=repo).code == 2
+    run = cli("diff", "demo", cwd=repo)
+    assert run.code == 2 and "no release yet" in run.err
+    run = cli("diff", "demo", "3.0.0", "HEAD", cwd=repo)
+    assert run.code == 2 and "no release 3.0.0" in run.err
+    run = cli("diff", "demo", "no-such-branch", cwd=repo)
+    assert run.code == 2 and "unknown revision" in run.err
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "valid" / "minimal", plain)
+    run = cli("log", "demo", cwd=plain)
+    assert run.code == 2 and "not in a git repository" in run.err
+    for r in (run,):
+        assert "Traceback" not in r.err
