@@ -101,6 +101,9 @@ def validate(
     problems = [p for rel, o in outcomes.items() if rel in selected for p in o.problems]
     selected_files = {s.file for s in summaries if s.folder in selected}
     problems += [p for p in check_repository(summaries) if p.file in selected_files]
+    problems += _check_history(
+        repo, [s for s in summaries if s.folder in selected and s.correspondence]
+    )
     if not paths:
         for stray in repo.stray_files():
             problems.append(
@@ -117,6 +120,50 @@ def validate(
     result.files = sum(len(outcomes[rel].files) for rel in selected if rel in outcomes)
     cache.save(outcomes)
     return result
+
+
+def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
+    """Correspondence sections name blocks of an earlier release: read it from git."""
+    if not summaries:
+        return []
+    from refkit.history import GitError, History
+    from refkit.history.releases import Releases
+    from refkit.rules.correspondence import check_correspondence_history
+
+    try:
+        history = History(repo)
+    except GitError:
+        return [
+            RULES["history-unavailable"].at(
+                s.file,
+                *s.correspondence["from_pos"],
+                f"cannot check the blocks of release {s.correspondence['from']}: the repository is not in git",
+            )
+            for s in summaries
+            if s.correspondence
+        ]
+    out: list[Problem] = []
+    with history:
+
+        def old_blocks(s: Summary, version: str) -> set[str] | None:
+            release = Releases(history, s.folder, s.id).get(version)
+            if release is None:
+                return None
+            fw = history.load_at(release.commit, s.folder).framework
+            return {b.id for b in fw.blocks} if fw is not None else set()
+
+        for s in summaries:
+            try:
+                out += check_correspondence_history([s], old_blocks)
+            except GitError as e:
+                assert s.correspondence is not None
+                out.append(
+                    RULES["history-unavailable"].at(
+                        s.file, *s.correspondence["from_pos"], f"cannot check the correspondence: {e.message}",
+                        hint=e.hint,
+                    )
+                )  # fmt: skip
+    return out
 
 
 def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str]:

@@ -314,3 +314,42 @@ def test_usage_errors_exit_2(cli, repo: Path, tmp_path: Path) -> None:
     assert run.code == 2 and "not in a git repository" in run.err
     for r in (run,):
         assert "Traceback" not in r.err
+
+
+def test_correspondence_overrides_are_checked_against_the_earlier_release(cli, repo: Path) -> None:
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    fw = repo / "frameworks/demo/framework.yaml"
+    base_text = fw.read_text(encoding="utf-8")
+    section = (
+        "correspondence:\n  from: 1.0.0\n  blocks:\n"
+        "    - old: BC01\n      type: equivalent\n      new: [BC01]\n      note: C1.2 acquise en entreprise\n"
+        "    - old: BC09\n      type: removed\n"
+    )
+    fw.write_text(base_text + section, encoding="utf-8")
+    run = cli("validate", "--format", "json", cwd=repo)
+    problems = [(p["rule"], p["line"], p["message"]) for p in json.loads(run.out)]
+    assert problems == [("unknown-block", 21, 'block "BC09" is not a block of demo 1.0.0')]
+    fw.write_text(base_text + section.replace("from: 1.0.0", "from: 0.9.0"), encoding="utf-8")
+    problems = [
+        (p["rule"], p["message"])
+        for p in json.loads(cli("validate", "--format", "json", cwd=repo).out)
+    ]
+    assert problems == [("unknown-release", "demo has no release 0.9.0 to map from")]
+    # a valid override shows in the table as such
+    fw.write_text(
+        base_text + section.replace("    - old: BC09\n      type: removed\n", ""), encoding="utf-8"
+    )
+    assert cli("validate", cwd=repo).code == 0
+    table = json.loads(cli("diff", "demo", "--correspondence", "--format", "json", cwd=repo).out)
+    assert table["blocks"] == [
+        {
+            "old": "BC01",
+            "new": ["BC01"],
+            "type": "equivalent",
+            "missing": [],
+            "origin": "overridden",
+            "note": "C1.2 acquise en entreprise",
+            "proposed": {"type": "partial", "new": ["BC01"], "missing": ["C1.2"]},
+        }
+    ]

@@ -60,9 +60,11 @@ class Summary:
     version: str
     file: str  # framework.yaml
     blocks: dict[str, list[str]] = field(default_factory=dict)  # own block id -> competency ids
-    shared: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # framework, block, version, file, line, col, path
+    # shared blocks used: framework, block, version, file, line, col, path
+    shared: list[dict[str, Any]] = field(default_factory=list)
+    # correspondence section: from, from_pos [line, col], olds [[block, line, col, path]];
+    # checked against the earlier release in git
+    correspondence: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,11 +74,20 @@ class Summary:
             "file": self.file,
             "blocks": self.blocks,
             "shared": self.shared,
+            "correspondence": self.correspondence,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Summary:
-        return cls(d["folder"], d["id"], d["version"], d["file"], d["blocks"], d["shared"])
+        return cls(
+            d["folder"],
+            d["id"],
+            d["version"],
+            d["file"],
+            d["blocks"],
+            d["shared"],
+            d.get("correspondence"),
+        )
 
 
 RepositoryRule = Callable[[dict[str, Summary]], Iterable[Problem]]
@@ -106,7 +117,18 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
                 "path": list(path),
             }
         )
+    correspondence = None
+    section = fw.correspondence
+    if section is not None and section.from_version:
+        _, line, col, _ = loaded.locate(section.source, "from")
+        olds = []
+        for entry in section.entries:
+            if entry.old:
+                _, oline, ocol, path = loaded.locate(entry.source, "old")
+                olds.append([entry.old, oline, ocol, list(path)])
+        correspondence = {"from": section.from_version, "from_pos": [line, col], "olds": olds}
     return Summary(
+        correspondence=correspondence,
         folder=loaded.folder,
         id=fw.id,
         version=fw.version,
@@ -141,7 +163,14 @@ def check_repository(summaries: Iterable[Summary]) -> list[Problem]:
 
 
 def _load_rule_modules() -> None:
-    from refkit.rules import certification, content, identity, references, repository  # noqa: F401
+    from refkit.rules import (  # noqa: F401
+        certification,
+        content,
+        correspondence,
+        identity,
+        references,
+        repository,
+    )
 
 
 def duplicates(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any, Any]]:

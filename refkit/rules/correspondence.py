@@ -1,0 +1,121 @@
+"""Rules on the correspondence section: entries well formed, naming real blocks and competencies.
+
+Blocks and competencies of this version are checked here; blocks of the earlier version (``old``)
+are checked by the repository phase of validation against that release, read from git
+(``check_correspondence_history``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from refkit.problems import RULES, Problem
+from refkit.rules import Context, Summary, duplicates, framework_rule
+
+
+@framework_rule
+def correspondence_entries(ctx: Context) -> Iterator[Problem]:
+    fw = ctx.fw
+    section = fw.correspondence
+    if section is None:
+        return
+    blocks = {b.id: b for b in fw.blocks}
+    known = set(fw.block_ids())
+    for entry in section.entries:
+        if entry.type == "new" and entry.old:
+            yield ctx.problem(
+                "correspondence-entry",
+                entry.source,
+                "old",
+                message=f"a new block has no old block (old: {entry.old})",
+            )
+        if entry.type != "new" and not entry.old:
+            yield ctx.problem(
+                "correspondence-entry",
+                entry.source,
+                message=f"{_a(entry.type or 'correspondence')} entry needs the old block it maps (old:)",
+            )
+        if entry.type == "removed" and entry.new:
+            yield ctx.problem(
+                "correspondence-entry",
+                entry.source,
+                "new",
+                message="a removed block counts for no new block",
+            )
+        if entry.type not in ("removed", "") and not entry.new:
+            yield ctx.problem(
+                "correspondence-entry",
+                entry.source,
+                message=f"a {entry.type} entry needs the new block(s) (new:)",
+            )
+        for i, ref in enumerate(entry.new):
+            if ref not in known:
+                yield ctx.problem(
+                    "unknown-block",
+                    entry.source,
+                    "new",
+                    i,
+                    message=f'correspondence names block "{ref}", which this version does not have',
+                )
+        in_new = {c.id for ref in entry.new if ref in blocks for c in blocks[ref].competencies}
+        for i, cid in enumerate(entry.missing):
+            if cid not in in_new:
+                where = ", ".join(entry.new) or "the new blocks"
+                yield ctx.problem(
+                    "unknown-competency",
+                    entry.source,
+                    "missing",
+                    i,
+                    message=f'missing competency "{cid}" is not a competency of {where}',
+                )
+    for key, _, again in duplicates((e.old or "", e) for e in section.entries):
+        yield ctx.problem(
+            "duplicate-id",
+            again.source,
+            "old",
+            message=f"block {key} has two correspondence entries",
+        )
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+OldBlocks = Callable[
+    [Summary, str], set[str] | None
+]  # (framework, version) -> its block ids, None: no such release
+
+
+def check_correspondence_history(summaries: list[Summary], old_blocks: OldBlocks) -> list[Problem]:
+    """The ``from`` release exists, and every ``old`` block is a block of it."""
+    out = []
+    for s in summaries:
+        c = s.correspondence
+        if not c:
+            continue
+        blocks = old_blocks(s, c["from"])
+        if blocks is None:
+            line, col = c["from_pos"]
+            out.append(
+                RULES["unknown-release"].at(
+                    s.file,
+                    line,
+                    col,
+                    f"{s.id} has no release {c['from']} to map from",
+                    path=("correspondence", "from"),
+                )
+            )
+            continue
+        for old, line, col, path in c["olds"]:
+            if old not in blocks:
+                out.append(
+                    RULES["unknown-block"].at(
+                        s.file,
+                        line,
+                        col,
+                        f'block "{old}" is not a block of {s.id} {c["from"]}',
+                        path=tuple(path),
+                        hint=f"blocks of {c['from']}: {', '.join(sorted(blocks)) or 'none'}",
+                    )
+                )
+    return out
