@@ -237,3 +237,23 @@ def _check_unique_ids(repo: Repository, fid: str, folder: str) -> None:
             f"framework id {fid!r} is also used by {', '.join(same)}: their tags would collide ({fid}/v...)",
             hint="give each framework its own id (the id must equal the folder name)",
         )
+
+
+def restore_tags(history: History, folder: str) -> list[tuple[str, str]]:
+    """Create the missing tag of every release found through releases.yaml; (tag, commit) made."""
+    loaded = load_worktree(history.repository, folder)
+    fw = require_framework(loaded, "the work tree")
+    fid = fw.id or loaded.name
+    made = []
+    for release in Releases(history, folder, fid).all():
+        if release.tagged:
+            continue
+        name = tag_name(fid, release.version)
+        note = release.message or f"Version {release.version}"
+        history.tag(
+            name,
+            release.commit,
+            f"{fid} {release.version}\n\n{note}\n\n(tag restored from releases.yaml)\n",
+        )
+        made.append((name, release.commit))
+    return made

@@ -183,6 +183,14 @@ def test_releases_are_found_without_tags(cli, repo: Path) -> None:
     assert "(no tag: found through releases.yaml)" in cli("log", "demo", cwd=repo).out
     data = json.loads(cli("diff", "demo", "1.0.0", "1.1.0", "--format", "json", cwd=repo).out)
     assert data["summary"]["competencies"]["added"] == 1
+    restored = cli("release", "demo", "--restore-tags", cwd=repo)
+    assert restored.code == 0 and "demo/v1.0.0" in restored.out and "demo/v1.1.0" in restored.out
+    assert git(repo, "tag").split() == ["demo/v1.0.0", "demo/v1.1.0"]
+    assert (
+        git(repo, "rev-list", "-n1", "demo/v1.1.0").strip()
+        == git(repo, "rev-parse", "HEAD").strip()
+    )
+    assert "already has its tag" in cli("release", "demo", "--restore-tags", cwd=repo).out
 
 
 def test_clone_of_main_without_tags_still_diffs_every_release(

@@ -36,6 +36,11 @@ def register(sub: Any) -> None:
         "--dry-run", action="store_true", help="show what would be released, change nothing"
     )
     p.add_argument(
+        "--restore-tags",
+        action="store_true",
+        help="release nothing; recreate the tags of releases found only through releases.yaml",
+    )
+    p.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
     p.set_defaults(run=run)
@@ -44,13 +49,20 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.reporters import print_problems
     from refkit.history import History
-    from refkit.release import ReleaseRefused, perform_release, plan_release
+    from refkit.release import ReleaseRefused, perform_release, plan_release, restore_tags
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
 
     repo = Repository.discover()
     folder = find_framework(repo, args.framework)
     with History(repo) as history:
+        if args.restore_tags:
+            made = restore_tags(history, folder)
+            for tag, commit in made:
+                print(f"tagged {commit[:10]} {tag}")
+            if not made:
+                print("every release already has its tag")
+            return 0
         try:
             plan = plan_release(history, folder, args.bump)
         except ReleaseRefused as e:
