@@ -2,7 +2,8 @@
 
 Work is split per framework: read, parse, schema, model, framework rules, summary. That part runs
 in worker processes when there is enough of it, and its result is cached per framework in
-``.refkit-cache/`` (JSON, never pickle: a cache in a cloned repository must not run code), keyed by
+the user's cache folder (``refkit.cache``: JSON, outside the repository, so that no committed file
+can forge a result), keyed by
 the stat signature and content digest of the framework's files. Then the repository rules run over
 every framework's summary. A re-run after changing one file re-reads one framework only.
 """
@@ -18,15 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import refkit
-from refkit import schema
+from refkit.cache import code_digest, repository_cache_dir
 from refkit.errors import RefkitError
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
 from refkit.store.loader import RawFile, digest, load_framework, read_folder
 from refkit.store.repository import Repository
 
-CACHE_DIR = ".refkit-cache"
 CACHE_FILE = "validate.json"
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more than it saves
 
@@ -197,20 +196,8 @@ def _stat_folder(root: Path, folder: Path) -> dict[str, list[Any]]:
 
 
 def _process_batch(root_str: str, batch: list[tuple[str, dict[str, list[Any]]]]) -> list[_Outcome]:
-    import gc
-
     root = Path(root_str)
-    out = []
-    enabled = gc.isenabled()
-    gc.disable()  # the parse builds many small objects and no cycles: collection only costs time
-    try:
-        for rel, stats in batch:
-            files = read_folder(root, root / rel)
-            out.append(_process(rel, files, stats))
-    finally:
-        if enabled:
-            gc.enable()
-    return out
+    return [_process(rel, read_folder(root, root / rel), stats) for rel, stats in batch]
 
 
 def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> _Outcome:
@@ -227,9 +214,9 @@ class _Cache:
 
     def __init__(self, repo: Repository, *, enabled: bool) -> None:
         self.enabled = enabled
-        self.path = repo.root / CACHE_DIR / CACHE_FILE
+        self.path = repository_cache_dir(repo.root) / CACHE_FILE
         self.root = repo.root
-        self.key = f"{refkit.__version__}:{_schemas_digest()}"
+        self.key = code_digest()
         self.entries: dict[str, Any] = {}
         self.written = 0
         if enabled:
@@ -279,13 +266,7 @@ class _Cache:
             },
         }
         try:
-            folder = self.path.parent
-            folder.mkdir(exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text(
-                    "# refkit's cache: safe to delete, never to commit\n*\n", encoding="utf-8"
-                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             from refkit.store.files import atomic_write
 
             atomic_write(
@@ -293,13 +274,4 @@ class _Cache:
                 json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
             )
         except OSError:
-            pass  # a read-only checkout: no cache, same results
-
-
-def _schemas_digest() -> str:
-    """Digest of what decides a framework's problems: the schemas and the checking code."""
-    parts = [schema.schema_file(kind).read_bytes() for kind in sorted(schema.CURRENT)]
-    package = Path(refkit.__file__).parent
-    for pattern in ("problems.py", "store/*.py", "schema/*.py", "rules/*.py"):
-        parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
-    return digest(b"\0".join(parts))
+            pass  # no writable cache folder: no cache, same results

@@ -38,6 +38,20 @@ def find_framework(repo: Repository, name: str) -> str:
     )
 
 
+def framework_id(repo: Repository, folder: str) -> str:
+    """The id a framework.yaml declares (its folder name if it declares none), read cheaply."""
+    from refkit.store.loader import FRAMEWORK_FILE
+    from refkit.store.reader import read_yaml
+
+    path = repo.root / folder / FRAMEWORK_FILE
+    try:
+        data = read_yaml(path.name, path.read_bytes()).data
+    except OSError:
+        data = None
+    fid = data.get("id") if isinstance(data, dict) else None
+    return fid if isinstance(fid, str) and fid else folder.rsplit("/", 1)[-1]
+
+
 def load_worktree(repo: Repository, folder: str) -> LoadedFramework:
     return load_framework(folder, read_folder(repo.root, repo.root / folder))
 
@@ -71,12 +85,7 @@ def compare(
     history: History, folder: str, old_spec: str | None = None, new_spec: str | None = None
 ) -> Comparison:
     """Compare two versions of a framework; by default its latest release and the working tree."""
-    worktree = load_worktree(history.repository, folder)
-    fid = (
-        worktree.framework.id
-        if worktree.framework and worktree.framework.id
-        else folder.rsplit("/", 1)[-1]
-    )
+    fid = framework_id(history.repository, folder)
     releases = Releases(history, folder, fid)
     if old_spec is None:
         latest = releases.latest()
@@ -89,12 +98,8 @@ def compare(
     else:
         old_ref = releases.resolve(old_spec)
     new_ref = releases.resolve(new_spec) if new_spec is not None else VersionRef(WORKTREE, None)
-    old = require_framework(
-        worktree if old_ref.commit is None else releases.load(old_ref), old_ref.label
-    )
-    new = require_framework(
-        worktree if new_ref.commit is None else releases.load(new_ref), new_ref.label
-    )
+    old = require_framework(releases.load(old_ref), old_ref.label)
+    new = require_framework(releases.load(new_ref), new_ref.label)
     diff = diff_frameworks(old, new, old_label=old_ref.label, new_label=_label(new_ref, new))
     return Comparison(old_ref, new_ref, old, new, diff, correspondence(old, new, diff))
 
@@ -179,12 +184,7 @@ def counted(fw: Framework) -> str:
 
 
 def framework_log(history: History, folder: str, limit: int | None = None) -> FrameworkLog:
-    worktree = load_worktree(history.repository, folder)
-    fid = (
-        worktree.framework.id
-        if worktree.framework and worktree.framework.id
-        else folder.rsplit("/", 1)[-1]
-    )
+    fid = framework_id(history.repository, folder)
     releases = Releases(history, folder, fid)
     versions = _Versions(history, folder)
     released_at = {r.commit: r.version for r in releases.all()}

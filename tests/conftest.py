@@ -27,6 +27,8 @@ def _clean_git_env(
         if key.startswith("GIT_") or key in ("NO_COLOR", "FORCE_COLOR"):
             monkeypatch.delenv(key, raising=False)
     home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")

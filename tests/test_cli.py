@@ -130,7 +130,7 @@ def test_cache_reuses_results_and_sees_changes(tmp_path: Path) -> None:
     repo = Repository(case)
     first = validate(repo)
     assert (first.from_cache, first.problems) == (0, [])
-    assert (case / ".refkit-cache" / ".gitignore").read_text().endswith("*\n")
+    assert not (case / ".refkit-cache").exists()  # nothing written into the repository
     second = validate(repo)
     assert second.from_cache == 2  # files this recent are re-hashed: same digests, so still a hit
     assert second.problems == []
@@ -151,10 +151,36 @@ def test_cache_reuses_results_and_sees_changes(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_cache_is_ignored(cli, tmp_path: Path) -> None:
+    from refkit.cache import repository_cache_dir
+
     case = copy_fixture("valid", "minimal", tmp_path)
-    (case / ".refkit-cache").mkdir()
-    (case / ".refkit-cache" / "validate.json").write_text("{not json")
     assert cli("validate", cwd=case).code == 0
+    cache = repository_cache_dir(case) / "validate.json"
+    assert cache.exists()
+    cache.write_text("{not json")
+    assert cli("validate", cwd=case).code == 0
+
+
+def test_a_cache_committed_in_the_repository_cannot_forge_results(cli, tmp_path: Path) -> None:
+    import json
+
+    from refkit.cache import code_digest
+    from refkit.store.loader import digest
+
+    case = copy_fixture("invalid", "duplicate-key", tmp_path)
+    files = {
+        p.relative_to(case).as_posix(): [
+            p.stat().st_size,
+            p.stat().st_mtime_ns,
+            digest(p.read_bytes()),
+        ]
+        for p in (case / "frameworks").rglob("*.yaml")
+    }
+    entry = {"files": files, "problems": [], "summary": None}
+    forged = {"key": code_digest(), "written_ns": 0, "frameworks": {"frameworks/demo": entry}}
+    (case / ".refkit-cache").mkdir()
+    (case / ".refkit-cache" / "validate.json").write_text(json.dumps(forged))
+    assert cli("validate", cwd=case).code == 1
 
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:

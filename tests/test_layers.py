@@ -36,14 +36,31 @@ def test_core_imports_neither_textual_nor_cli() -> None:
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:
+    heavy = (
+        "jsonschema",
+        "ruamel.yaml",
+        "yaml",
+        "textual",
+        "git",
+        "jinja2",
+        "refkit.validate",
+        "refkit.store",
+    )
     code = (
         "import sys\nfrom refkit.cli import build_parser\nbuild_parser()\n"
-        "print(','.join(sorted(m for m in ('jsonschema', 'ruamel.yaml', 'textual', 'git', 'jinja2') if m in sys.modules)))\n"
+        f"print(','.join(sorted(m for m in {heavy!r} if m in sys.modules)))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == ""
+
+
+def test_validate_format_choices_match_the_reporters() -> None:
+    from refkit.cli.reporters import REPORTERS
+    from refkit.cli.validate import FORMATS
+
+    assert sorted(REPORTERS) == FORMATS
 
 
 def test_schemas_are_valid_draft_2020_12_and_documented() -> None:

@@ -393,3 +393,57 @@ def test_atomic_write_failure_leaves_the_old_file(
 def test_sample_copy_helper_is_a_clean_git_repo(sample_repo: Path) -> None:
     assert git(sample_repo, "status", "--porcelain") == ""
     assert shutil.which("git")
+
+
+ODD_BLOCK = """\
+schema: refkit/block/1
+id: BC09
+title: Cas particuliers
+modalities:
+  - oral
+  - type: written
+    hours: 1.5
+competencies:
+  - just text
+  - id: C9.1
+    statement: Un seul critère écrit sans liste
+    kind: skill
+    criteria: Le critère est observé
+    x-poids: 3
+  - id: C9.2
+    statement: Critères avec un trou
+    kind: knowledge
+    criteria:
+      - Premier
+      - null
+      - Troisième
+"""
+
+
+def _sources(block: Block) -> list[object]:
+    out: list[object] = [block.source]
+    out += [m.source for m in block.modalities]
+    for c in block.competencies:
+        out.append(c.source)
+        out += [cr.source for cr in c.criteria]
+    return out
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in YAML_FILES if p.parent.name == "blocks"] + [None],
+    ids=lambda p: "odd" if p is None else str(p.relative_to(p.parents[4])),
+)
+def test_compact_block_equals_the_block_read_from_yaml(path: Path | None) -> None:
+    import json
+
+    from refkit.store.compact import block_from_compact, block_to_compact
+    from refkit.store.loader import _block
+    from refkit.store.reader import read_yaml
+
+    raw = ODD_BLOCK.encode() if path is None else path.read_bytes()
+    doc = read_yaml("f/blocks/B.yaml", raw)
+    built = _block(doc.data, doc.positions, "f/blocks/B.yaml")
+    again = block_from_compact(json.loads(json.dumps(block_to_compact(built))), "f/blocks/B.yaml")
+    assert again == built
+    assert _sources(again) == _sources(built)

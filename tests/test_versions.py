@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from refkit.history import GitError, History
+from refkit.model import Source
 from refkit.store.loader import load_framework, read_folder
 from refkit.store.repository import Repository
 from tests.conftest import FIXTURES, git, make_git_repo
@@ -361,3 +362,29 @@ def test_correspondence_overrides_are_checked_against_the_earlier_release(cli, r
             "proposed": {"type": "partial", "new": ["BC01"], "missing": ["C1.2"]},
         }
     ]
+
+
+def test_parsed_blobs_are_cached_with_their_positions_and_problems(repo: Path) -> None:
+    from refkit.cache import BlobCache
+
+    text = block(repo).read_text(encoding="utf-8").replace("kind: skill", "kind: skil")
+    block(repo).write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "typo")
+    cache_dir = repo.parent / "blobs"
+    with History(Repository(repo)) as h:
+        h.blobs = BlobCache(cache_dir)
+        first = h.load_at("HEAD", "frameworks/demo")
+        assert len(list(cache_dir.rglob("*.json"))) == 2  # framework.yaml and BC01.yaml
+        second = h.load_at("HEAD", "frameworks/demo")
+    assert second.framework == first.framework
+    assert second.problems == first.problems
+    assert [p.rule for p in second.problems] == ["schema-enum"]
+    c1, c2 = first.framework.blocks[0].competencies[0], second.framework.blocks[0].competencies[0]
+    assert (c1.source, c1.criteria[0].source) == (c2.source, c2.criteria[0].source)
+    assert c2.source == Source("frameworks/demo/blocks/BC01.yaml", 5, 5, ("competencies", 0))
+    assert first.framework.blocks[0].source == second.framework.blocks[0].source
+    for entry in cache_dir.rglob("*.json"):  # a damaged cache is a miss, not a wrong answer
+        entry.write_text('{"sha": "x"}')
+    with History(Repository(repo)) as h:
+        h.blobs = BlobCache(cache_dir)
+        assert h.load_at("HEAD", "frameworks/demo").framework == first.framework

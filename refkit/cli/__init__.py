@@ -9,6 +9,7 @@ Results go to stdout, diagnostics to stderr; no command ends in a traceback on b
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -39,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command is a short-lived process that builds large object graphs with no cycles to free:
+    # the cyclic collector only rescans them (3x the time of a load on a 10,000-competency
+    # framework). Memory is returned when the process ends. The editor keeps it on.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -259,8 +259,10 @@ def block_fields(old: Block, new: Block, competency_map: dict[str, str]) -> list
     # the order of the competencies that stayed in the block
     kept_old = [competency_map.get(c.id) for c in old.competencies]
     new_ids = [c.id for c in new.competencies]
-    kept_old_in_new = [c for c in kept_old if c in new_ids]
-    kept_new = [c for c in new_ids if c in kept_old_in_new]
+    in_new = set(new_ids)
+    kept_old_in_new = [c for c in kept_old if c in in_new]
+    kept = set(kept_old_in_new)
+    kept_new = [c for c in new_ids if c in kept]
     if kept_old_in_new != kept_new:
         changes.append(FieldChange("order", "reordered", kept_old_in_new, kept_new))
     return [c for c in changes if c is not None]
@@ -335,8 +337,10 @@ def diff_frameworks(
             result.changes.append(Change("competency", "added", nc.id, nc.statement, block=nb.id))
             continue
         ob, oc = old_comps[oc_id]
-        fields = competency_fields(oc, nc)
         moved = bmap.get(ob.id) != nb.id
+        if oc_id == nc.id and not moved and oc == nc:
+            continue  # unchanged: dataclass equality compares every field at once
+        fields = competency_fields(oc, nc)
         if oc_id != nc.id:
             change = "renamed"
         elif moved:

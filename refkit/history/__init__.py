@@ -55,6 +55,9 @@ class History:
         rel = repo.root.relative_to(self.git_root).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
         self.git = self.git_repo.git
+        from refkit.cache import BlobCache
+
+        self.blobs = BlobCache()
 
     def close(self) -> None:
         self.git_repo.close()
@@ -207,7 +210,7 @@ class History:
             data = (
                 self.git_repo.odb.stream(bytes.fromhex(sha)).read() if n <= MAX_FILE_BYTES else None
             )
-            files.append(RawFile(self._unprefix(path), data, n))
+            files.append(RawFile(self._unprefix(path), data, n, sha))
         return files
 
     def read_at(self, commit: str, path: str) -> bytes | None:
@@ -222,7 +225,7 @@ class History:
         files = self.files_at(commit, folder)
         if not files:
             raise GitError(f"{folder} does not exist at commit {commit[:10]}")
-        return load_framework(folder, files)
+        return load_framework(folder, files, blobs=self.blobs)
 
     def tree_id(self, commit: str, folder: str) -> str | None:
         """The git tree id of a folder at a commit: equal ids mean identical content."""

@@ -15,15 +15,20 @@ Layout of a framework folder::
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refkit import schema
+
+if TYPE_CHECKING:
+    from refkit.cache import BlobCache
 from refkit.model import (
     Activity,
     Block,
@@ -60,6 +65,7 @@ class RawFile:
     path: str
     data: bytes | None
     size: int
+    sha: str | None = None  # git blob id, when read from git: parsed results are cached by it
 
 
 @dataclass(slots=True)
@@ -70,6 +76,7 @@ class LoadedFramework:
     documents: dict[str, ReadResult] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     broken_blocks: set[str] = field(default_factory=set)  # block ids whose file could not be read
+    blobs: BlobCache | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -125,9 +132,34 @@ def read_folder(root: Path, folder: Path) -> list[RawFile]:
 # -- loading ----------------------------------------------------------------------------------
 
 
-def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
-    """Load one framework folder (repository-relative ``folder``) from its files."""
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Garbage collection off while building: loading makes many objects and no cycles, and the
+    collector's passes over them cost up to 3x the load itself (docs/performance.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_framework(
+    folder: str, files: Iterable[RawFile], *, blobs: BlobCache | None = None
+) -> LoadedFramework:
+    """Load one framework folder (repository-relative ``folder``) from its files.
+
+    ``blobs``: a cache of parsed git blobs, used for files that carry their blob id."""
+    with no_gc():
+        return _load_framework(folder, files, blobs)
+
+
+def _load_framework(
+    folder: str, files: Iterable[RawFile], blobs: BlobCache | None
+) -> LoadedFramework:
     loaded = LoadedFramework(folder, None)
+    loaded.blobs = blobs
     prefix = folder + "/"
     framework_raw: RawFile | None = None
     releases_raw: RawFile | None = None
@@ -168,11 +200,11 @@ def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
         if fw is not None and isinstance(doc.data, dict):
             fw.releases = _releases(doc.data, doc.positions, releases_raw.path)
     for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
-        doc = _read(loaded, raw, "block")
+        built = _read_block(loaded, raw)
         if fw is None:
             continue  # framework.yaml unusable: report each file's own problems, build nothing
-        if isinstance(doc.data, dict):
-            fw.blocks.append(_block(doc.data, doc.positions, raw.path))
+        if built is not None:
+            fw.blocks.append(built)
         else:
             stem = raw.path.rsplit("/", 1)[-1][: -len(".yaml")]
             loaded.broken_blocks.add(stem)
@@ -180,7 +212,49 @@ def load_framework(folder: str, files: Iterable[RawFile]) -> LoadedFramework:
     return loaded
 
 
+def _read_block(loaded: LoadedFramework, raw: RawFile) -> Block | None:
+    """Read a block file and build its block (None when it cannot be built)."""
+    blobs = loaded.blobs
+    if blobs is not None and raw.sha is not None and raw.data is not None:
+        cached = blobs.get_block(raw.sha, raw.path)
+        if cached is not None:
+            doc, found, block = cached
+            loaded.hashes[raw.path] = digest(raw.data)
+            _accept(loaded, raw, doc, found)
+            return block
+        doc = read_yaml(raw.path, raw.data, size=raw.size)
+        found = (
+            schema.check("block", raw.path, doc.data, doc.positions) if doc.data is not None else []
+        )
+        loaded.hashes[raw.path] = digest(raw.data)
+        usable = _accept(loaded, raw, doc, found)
+        block = (
+            _block(usable.data, usable.positions, raw.path)
+            if isinstance(usable.data, dict)
+            else None
+        )
+        blobs.put_block(raw.sha, doc, found, block)
+        return block
+    doc = _read(loaded, raw, "block")
+    return _block(doc.data, doc.positions, raw.path) if isinstance(doc.data, dict) else None
+
+
 def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
+    blobs = loaded.blobs
+    if blobs is not None and raw.sha is not None and raw.data is not None:
+        cached = blobs.get(raw.sha, kind, raw.path)
+        if cached is None:
+            doc = read_yaml(raw.path, raw.data, size=raw.size)
+            found = (
+                schema.check(kind, raw.path, doc.data, doc.positions)
+                if doc.data is not None
+                else []
+            )
+            blobs.put(raw.sha, kind, doc, found)
+        else:
+            doc, found = cached
+        loaded.hashes[raw.path] = digest(raw.data)
+        return _accept(loaded, raw, doc, found)
     if raw.size < 0:
         doc = ReadResult(
             raw.path, problems=[RULES["file-unreadable"].at(raw.path, 1, 1, "file cannot be read")]
@@ -190,14 +264,19 @@ def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
     else:
         doc = read_yaml(raw.path, raw.data, size=raw.size)
         loaded.hashes[raw.path] = digest(raw.data)
+    found = schema.check(kind, raw.path, doc.data, doc.positions) if doc.data is not None else []
+    return _accept(loaded, raw, doc, found)
+
+
+def _accept(
+    loaded: LoadedFramework, raw: RawFile, doc: ReadResult, found: list[Problem]
+) -> ReadResult:
     loaded.documents[raw.path] = doc
     loaded.problems.extend(doc.problems)
-    if doc.data is not None:
-        found = schema.check(kind, raw.path, doc.data, doc.positions)
-        loaded.problems.extend(found)
-        if any(p.rule == "schema-version" and p.path == ("schema",) for p in found):
-            # another kind of file, or another version of the format: its fields cannot be trusted
-            return ReadResult(raw.path, problems=doc.problems)
+    loaded.problems.extend(found)
+    if any(p.rule == "schema-version" and p.path == ("schema",) for p in found):
+        # another kind of file, or another version of the format: its fields cannot be trusted
+        return ReadResult(raw.path, problems=doc.problems)
     return doc
 
 
@@ -365,6 +444,7 @@ def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecor
 
 def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
     competencies = []
+    table = pos.table
     for i, c in _dicts(d, "competencies"):
         path: DocPath = ("competencies", i)
         crit = c.get("criteria")
@@ -380,17 +460,23 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
                 criteria.append(
                     Criterion(str(text), Source(file, line, col, (*path, "criteria", j)))
                 )
+        # fast path for well-typed values (nearly always); the helpers handle the rest
+        cid, statement, kind = c.get("id"), c.get("statement"), c.get("kind")
+        acts, esco, notes = c.get("activities"), c.get("esco"), c.get("notes")
+        entry = table.get(id(c))
         competencies.append(
             Competency(
-                id=_text(c, "id"),
-                statement=_text(c, "statement"),
-                kind=_text(c, "kind"),
-                activities=_strs(c, "activities"),
+                id=cid if type(cid) is str else _text(c, "id"),
+                statement=statement if type(statement) is str else _text(c, "statement"),
+                kind=kind if type(kind) is str else _text(c, "kind"),
+                activities=_strs(c, "activities") if acts is not None else [],
                 criteria=criteria,
-                esco=_strs(c, "esco"),
-                notes=_str(c, "notes"),
-                extensions=_ext(c),
-                source=_src(file, pos, c, path),
+                esco=_strs(c, "esco") if esco is not None else [],
+                notes=notes if type(notes) is str or notes is None else _str(c, "notes"),
+                extensions=_ext(c) if len(c) > 7 or any(k[:2] == "x-" for k in c) else {},
+                source=Source(file, entry[0], entry[1], path)
+                if entry
+                else Source(file, 1, 1, path),
             )
         )
     return Block(

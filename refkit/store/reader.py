@@ -29,6 +29,9 @@ from refkit.problems import RULES, DocPath, Problem
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+# libyaml's composer recurses in C and crashes between 20,000 and 100,000 levels of flow nesting;
+# a file with fewer brackets than this cannot nest that deep, so it is composed without a pre-scan.
+SCAN_BRACKETS = 5000
 
 try:  # libyaml's C parser; PyYAML wheels bundle it on every common platform
     from yaml.cyaml import CParser as _Parser
@@ -214,7 +217,7 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
         )
         return result
     try:
-        if ("&" in text and "*" in text) or text.count("[") + text.count("{") > 200:
+        if ("&" in text and "*" in text) or text.count("[") + text.count("{") > SCAN_BRACKETS:
             before = len(problems)
             _scan_events(file, text, problems)
             if len(problems) > before:

@@ -1,0 +1,204 @@
+"""Provides where refkit caches things, and the cache of parsed git blobs.
+
+Caches live in the user's cache folder (``$REFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/refkit``,
+else ``~/.cache/refkit``), never inside the repository: a cache a pull request could commit would
+let it forge results (a validation cache claiming "no problems" for broken files). Entries are
+JSON, never pickle. Every key includes a digest of the schemas and of the code that produced the
+entry, so a new refkit never reads an old refkit's results.
+
+``BlobCache`` keeps what refkit read from committed files, by git blob id: a blob never changes,
+so reading a version already seen costs a JSON load instead of a YAML parse. Block files, the
+bulk of a framework, are kept as the block they build (``refkit.store.compact``: every item with
+its source position, but no YAML data behind it, so field-level positions are not available for
+them); framework.yaml and releases.yaml as YAML data with their positions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import refkit
+from refkit.model import Block
+from refkit.problems import Problem
+from refkit.store.compact import block_from_compact, block_to_compact
+from refkit.store.reader import Positions, ReadResult
+
+
+def cache_root() -> Path:
+    env = os.environ.get("REFKIT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "refkit"
+
+
+@cache
+def code_digest() -> str:
+    """Digest of what decides a file's data and problems: the schemas and the checking code."""
+    from refkit import schema
+    from refkit.store.loader import digest
+
+    parts = [schema.schema_file(kind).read_bytes() for kind in sorted(schema.CURRENT)]
+    package = Path(refkit.__file__).parent
+    for pattern in ("problems.py", "store/*.py", "schema/*.py", "rules/*.py"):
+        parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
+    return digest(refkit.__version__.encode() + b"\0" + b"\0".join(parts))
+
+
+def repository_cache_dir(root: Path) -> Path:
+    from refkit.store.loader import digest
+
+    return cache_root() / "repositories" / digest(str(root.resolve()).encode())[:20]
+
+
+# -- parsed blobs ---------------------------------------------------------------------------------
+
+
+def _flatten(data: Any, positions: Positions, out: list[int]) -> None:
+    """Positions in traversal order: per mapping line, col, then kl, kc, vl, vc per key;
+    per list line, col, then l, c per item."""
+    entry = positions.table.get(id(data))
+    if isinstance(data, dict):
+        if entry is None:
+            out += [1, 1] + [1, 1, 1, 1] * len(data)
+        else:
+            out += [entry[0], entry[1]]
+            for k in data:
+                out.extend(entry[2].get(k, (1, 1, 1, 1)))
+        for v in data.values():
+            _flatten(v, positions, out)
+    elif isinstance(data, list):
+        if entry is None:
+            out += [1, 1] + [1, 1] * len(data)
+        else:
+            out += [entry[0], entry[1]]
+            for lc in entry[2]:
+                out.extend(lc)
+        for v in data:
+            _flatten(v, positions, out)
+
+
+def _unflatten(data: Any, flat: list[int], i: int, table: dict[int, Any]) -> int:
+    """Rebuild ``Positions.table`` from ``_flatten``'s output; returns the next index."""
+    if type(data) is dict:
+        keys = {}
+        j = i + 2
+        for k in data:
+            keys[k] = (flat[j], flat[j + 1], flat[j + 2], flat[j + 3])
+            j += 4
+        table[id(data)] = (flat[i], flat[i + 1], keys)
+        children = data.values()
+    else:
+        n = len(data)
+        table[id(data)] = (
+            flat[i],
+            flat[i + 1],
+            [(flat[k], flat[k + 1]) for k in range(i + 2, i + 2 + 2 * n, 2)],
+        )
+        j = i + 2 + 2 * n
+        children = data
+    for v in children:
+        if type(v) is dict or type(v) is list:
+            j = _unflatten(v, flat, j, table)
+    return j
+
+
+class BlobCache:
+    """Parsed committed files by git blob id. Entries are checked before use; any doubt is a miss."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or cache_root() / "blobs" / code_digest()[:20]
+        self.enabled = os.environ.get("REFKIT_NO_CACHE") is None
+
+    def _path(self, sha: str) -> Path:
+        return self.folder / sha[:2] / f"{sha[2:]}.json"
+
+    def get(self, sha: str, kind: str, path: str) -> tuple[ReadResult, list[Problem]] | None:
+        """The read result and schema problems of blob ``sha`` read as ``path``, or None."""
+        if not self.enabled:
+            return None
+        try:
+            with self._path(sha).open(encoding="utf-8") as f:
+                entry = json.load(f)
+            if entry.get("sha") != sha or entry.get("kind") != kind:
+                return None
+            result = ReadResult(path, entry["data"])
+            result.problems = [_at(Problem.from_json(p), path) for p in entry["problems"]]
+            if type(result.data) is dict or type(result.data) is list:
+                _unflatten(result.data, entry["pos"], 0, result.positions.table)
+            return result, [_at(Problem.from_json(p), path) for p in entry["schema"]]
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def put(self, sha: str, kind: str, result: ReadResult, schema_problems: list[Problem]) -> None:
+        if not self.enabled:
+            return
+        flat: list[int] = []
+        if result.data is not None:
+            _flatten(result.data, result.positions, flat)
+        entry = {
+            "sha": sha,
+            "kind": kind,
+            "data": result.data,
+            "pos": flat,
+            "problems": [p.to_json() for p in result.problems],
+            "schema": [p.to_json() for p in schema_problems],
+        }
+        self._write(sha, entry)
+
+    def get_block(
+        self, sha: str, path: str
+    ) -> tuple[ReadResult, list[Problem], Block | None] | None:
+        """A block file from the cache: its problems and the block it builds, as a compact model
+        (no YAML data or positions table to rebuild: refkit.store.compact)."""
+        if not self.enabled:
+            return None
+        try:
+            with self._path(sha).open(encoding="utf-8") as f:
+                entry = json.load(f)
+            if entry.get("sha") != sha or entry.get("kind") != "block+model":
+                return None
+            result = ReadResult(
+                path, None, [_at(Problem.from_json(p), path) for p in entry["problems"]]
+            )
+            schema_problems = [_at(Problem.from_json(p), path) for p in entry["schema"]]
+            block = block_from_compact(entry["block"], path) if entry["block"] is not None else None
+            return result, schema_problems, block
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def put_block(
+        self, sha: str, result: ReadResult, schema_problems: list[Problem], block: Block | None
+    ) -> None:
+        if not self.enabled:
+            return
+        entry = {
+            "sha": sha,
+            "kind": "block+model",
+            "block": block_to_compact(block) if block is not None else None,
+            "problems": [p.to_json() for p in result.problems],
+            "schema": [p.to_json() for p in schema_problems],
+        }
+        self._write(sha, entry)
+
+    def _write(self, sha: str, entry: dict[str, Any]) -> None:
+        target = self._path(sha)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            from refkit.store.files import atomic_write
+
+            atomic_write(
+                target, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            )
+        except (OSError, TypeError, ValueError):
+            pass  # no cache, same results
+
+
+def _at(p: Problem, path: str) -> Problem:
+    from dataclasses import replace
+
+    return replace(p, file=path)

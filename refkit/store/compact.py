@@ -1,0 +1,122 @@
+"""Provides a compact, JSON-friendly form of a built ``Block``, for the cache of git blobs.
+
+A block file read from git is cached as the block it builds (with every item's source position)
+rather than as YAML data plus a positions table: reading it back is one JSON load and one pass of
+constructors, without the intermediate dicts. ``tests/test_versions.py`` checks that a block read
+this way equals the block read from YAML, sources included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from refkit.model import Block, Competency, Criterion, Modality, Source, Volume
+
+
+def _pos(source: Source | None) -> list[int]:
+    return [source.line, source.col] if source is not None else [1, 1]
+
+
+def _index(source: Source | None) -> int:
+    """The list index an item's path ends with (items that are not mappings are skipped)."""
+    return (
+        source.path[-1]
+        if source is not None and source.path and isinstance(source.path[-1], int)
+        else -1
+    )
+
+
+def block_to_compact(b: Block) -> list[Any]:
+    comps = []
+    for c in b.competencies:
+        crit = []
+        for cr in c.criteria:
+            src = cr.source
+            j = src.path[-1] if src is not None and isinstance(src.path[-1], int) else -1
+            crit.append([cr.text, *_pos(src), j])
+        comps.append(
+            [
+                _index(c.source),
+                *_pos(c.source),
+                c.id,
+                c.statement,
+                c.kind,
+                c.activities,
+                c.esco,
+                c.notes,
+                c.extensions,
+                crit,
+            ]
+        )
+    modalities = [
+        [_index(m.source), *_pos(m.source), m.type, m.description, m.hours] for m in b.modalities
+    ]
+    return [
+        1,  # format version
+        *_pos(b.source),
+        b.id,
+        b.title,
+        b.description,
+        b.volume.hours,
+        b.volume.credits,
+        b.prerequisites,
+        modalities,
+        b.extensions,
+        comps,
+    ]
+
+
+def block_from_compact(data: list[Any], file: str) -> Block:
+    (
+        version,
+        line,
+        col,
+        bid,
+        title,
+        description,
+        hours,
+        credits,
+        prerequisites,
+        modalities,
+        ext,
+        comps,
+    ) = data
+    if version != 1:
+        raise ValueError("unknown compact block version")
+    competencies = []
+    for i, cl, cc, cid, statement, kind, activities, esco, notes, extensions, crit in comps:
+        path = ("competencies", i)
+        criteria = [
+            Criterion(
+                text,
+                Source(file, ln, co, (*path, "criteria", j) if j >= 0 else (*path, "criteria")),
+            )
+            for text, ln, co, j in crit
+        ]
+        competencies.append(
+            Competency(
+                cid,
+                statement,
+                kind,
+                activities,
+                criteria,
+                esco,
+                notes,
+                extensions,
+                Source(file, cl, cc, path),
+            )
+        )
+    return Block(
+        id=bid,
+        title=title,
+        competencies=competencies,
+        description=description,
+        volume=Volume(hours, credits),
+        prerequisites=prerequisites,
+        modalities=[
+            Modality(t, d, h, Source(file, ml, mc, ("modalities", mi)))
+            for mi, ml, mc, t, d, h in modalities
+        ],
+        extensions=ext,
+        source=Source(file, line, col, ()),
+    )
