@@ -58,6 +58,8 @@ class History:
         from refkit.cache import BlobCache
 
         self.blobs = BlobCache()
+        self._listings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+        self._listings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
 
     def close(self) -> None:
         self.git_repo.close()
@@ -194,10 +196,17 @@ class History:
         names = [self._unprefix(p) for p in out.split("\0") if p]
         return sorted(n for n in names if not n.rsplit("/", 1)[-1].startswith((".", "_")))
 
-    def files_at(self, commit: str, folder: str) -> list[RawFile]:
-        """The YAML files of a framework folder at ``commit``, read from git objects."""
-        out = self._run("ls-tree", "-r", "-l", "-z", commit, "--", self.prefix + folder + "/")
-        files = []
+    def _listing(self, commit: str) -> dict[str, list[tuple[str, str, int]]]:
+        """Every YAML blob under frameworks/ at ``commit``, by framework folder: one ``ls-tree``
+        per commit instead of one per folder (starting a process costs more than parsing a
+        small framework)."""
+        cached = self._listings.get(commit)
+        if cached is not None:
+            return cached
+        out = self._run(
+            "ls-tree", "-r", "-l", "-z", commit, "--", self.prefix + FRAMEWORKS_DIR + "/"
+        )
+        listing: dict[str, list[tuple[str, str, int]]] = {}
         for entry in out.split("\0"):
             if not entry:
                 continue
@@ -206,11 +215,25 @@ class History:
             name = path.rsplit("/", 1)[-1]
             if kind != "blob" or name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
-            n = int(size)
+            rel = self._unprefix(path)
+            folder = "/".join(rel.split("/", 2)[:2])
+            listing.setdefault(folder, []).append((rel, sha, int(size)))
+        if len(self._listings) > 16:
+            self._listings.clear()
+        self._listings[commit] = listing
+        return listing
+
+    def files_at(self, commit: str, folder: str) -> list[RawFile]:
+        """The YAML files of a framework folder at ``commit``, read from git objects."""
+        sha_of_commit = commit if len(commit) == 40 else self.resolve(commit)
+        files = []
+        for path, sha, size in self._listing(sha_of_commit).get(folder, []):
             data = (
-                self.git_repo.odb.stream(bytes.fromhex(sha)).read() if n <= MAX_FILE_BYTES else None
+                self.git_repo.odb.stream(bytes.fromhex(sha)).read()
+                if size <= MAX_FILE_BYTES
+                else None
             )
-            files.append(RawFile(self._unprefix(path), data, n, sha))
+            files.append(RawFile(path, data, size, sha))
         return files
 
     def read_at(self, commit: str, path: str) -> bytes | None:
