@@ -154,9 +154,9 @@ def text(diff: FrameworkDiff, *, colour: bool = False, table: Table | None = Non
             mark = _MARK.get(c.change, "~")
             out.append(paint(colours.get(c.change, "0"), f"  {mark} {describe(c)}"))
             for f in c.fields:
-                out += [
-                    f"      {line}" for line in _field_lines(f, lambda w: _words_text(w, colour))
-                ]
+                for line in _field_lines(f, lambda w: _words_text(w, colour)):
+                    # a multi-line text (summary, description) keeps the indentation of its field
+                    out.append("      " + line.rstrip("\n").replace("\n", "\n        "))
     if table is not None:
         out += ["", *table_text(table, colour=colour)]
     return "\n".join(out) + "\n"
