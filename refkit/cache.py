@@ -44,7 +44,14 @@ def code_digest() -> str:
 
     parts = [schema.schema_file(kind).read_bytes() for kind in sorted(schema.CURRENT)]
     package = Path(refkit.__file__).parent
-    for pattern in ("problems.py", "store/*.py", "schema/*.py", "rules/*.py"):
+    for pattern in (
+        "cache.py",
+        "problems.py",
+        "model/*.py",
+        "store/*.py",
+        "schema/*.py",
+        "rules/*.py",
+    ):
         parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
     return digest(refkit.__version__.encode() + b"\0" + b"\0".join(parts))
 
