@@ -246,3 +246,23 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
     assert use_colour(io.StringIO()) is False
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_colour(Tty()) is False
+
+
+def test_a_50_mb_block_file_is_refused_without_being_read(cli, tmp_path: Path) -> None:
+    import time
+
+    case = copy_fixture("valid", "minimal", tmp_path)
+    big = case / "frameworks" / "demo" / "blocks" / "BC02.yaml"
+    with big.open("wb") as f:
+        f.write(b"schema: refkit/block/1\nid: BC02\ntitle: Gros\ncompetencies:\n")
+        chunk = b"  - id: C\n    statement: Une ligne de texte pour remplir le fichier\n" * 10_000
+        while f.tell() < 50 * 1024 * 1024:
+            f.write(chunk)
+    start = time.perf_counter()
+    run = cli("validate", "--no-cache", cwd=case)
+    assert time.perf_counter() - start < 5
+    assert run.code == 1
+    assert run.lines[0].startswith(
+        "frameworks/demo/blocks/BC02.yaml:1:1: error file-too-large file is 50."
+    )
+    assert "Traceback" not in run.err
