@@ -266,7 +266,7 @@ class Merger:
             if isinstance(prev, CommentedMap | CommentedSeq):
                 _attach_tail(prev, tail)
             else:
-                _attach_tail_to_index(seq, idx - 1, tail)
+                _attach(seq, idx - 1, 0, tail)
         elif tail and seq:
             parent, key = self._head
             if parent is not None:  # the lines now head the new first item
@@ -373,32 +373,25 @@ def _rest_lines(value: str) -> str | None:
     return rest if sep and rest else None
 
 
+def _is_block(node: Any) -> bool:
+    """A non-empty collection written in block style (its comments follow its last item)."""
+    return (
+        isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
+    )
+
+
 def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
     """(container, key or index, slot) holding the trailing comment of ``node``."""
-    while True:
-        if isinstance(node, CommentedMap) and len(node) and not node.fa.flow_style():
-            key = list(node.keys())[-1]
-            child = node[key]
-            if (
-                isinstance(child, CommentedMap | CommentedSeq)
-                and len(child)
-                and not child.fa.flow_style()
-            ):
-                node = child
-                continue
-            return node, key, 2
-        if isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
-            idx = len(node) - 1
-            child = node[idx]
-            if (
-                isinstance(child, CommentedMap | CommentedSeq)
-                and len(child)
-                and not child.fa.flow_style()
-            ):
-                node = child
-                continue
-            return node, idx, 0
-        return None
+    while _is_block(node):
+        if isinstance(node, CommentedMap):
+            key, slot = list(node.keys())[-1], 2
+        else:
+            key, slot = len(node) - 1, 0
+        child = node[key]
+        if not _is_block(child):
+            return node, key, slot
+        node = child
+    return None
 
 
 def _detach_tail(node: Any) -> str | None:
@@ -411,7 +404,7 @@ def _detach_tail(node: Any) -> str | None:
 
 def _detach_tail_of_key(node: CommentedMap, key: str) -> str | None:
     child = node[key]
-    if isinstance(child, CommentedMap | CommentedSeq) and len(child) and not child.fa.flow_style():
+    if _is_block(child):
         return _detach_tail(child)
     return _detach(node, key, 2)
 
@@ -438,14 +431,10 @@ def _attach_tail(node: Any, rest: str) -> None:
 
 def _attach_tail_to_key(node: CommentedMap, key: str, rest: str) -> None:
     child = node[key]
-    if isinstance(child, CommentedMap | CommentedSeq) and len(child) and not child.fa.flow_style():
+    if _is_block(child):
         _attach_tail(child, rest)
     else:
         _attach(node, key, 2, rest)
-
-
-def _attach_tail_to_index(seq: CommentedSeq, idx: int, rest: str) -> None:
-    _attach(seq, idx, 0, rest)
 
 
 def _attach(container: Any, key: Any, slot: int, rest: str) -> None:
