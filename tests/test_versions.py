@@ -388,3 +388,24 @@ def test_parsed_blobs_are_cached_with_their_positions_and_problems(repo: Path) -
     with History(Repository(repo)) as h:
         h.blobs = BlobCache(cache_dir)
         assert h.load_at("HEAD", "frameworks/demo").framework == first.framework
+
+
+def test_frameworks_whose_ids_share_a_prefix_keep_their_own_releases(cli, repo: Path) -> None:
+    src = repo / "frameworks/demo"
+    dst = repo / "frameworks/demo-avance"
+    shutil.copytree(src, dst)
+    fw = dst / "framework.yaml"
+    fw.write_text(
+        fw.read_text(encoding="utf-8").replace("id: demo", "id: demo-avance"), encoding="utf-8"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second framework")
+    assert cli("release", "demo-avance", cwd=repo).code == 0
+    assert cli("release", "demo", cwd=repo).code == 0
+    add_competency(repo)
+    assert cli("release", "demo", cwd=repo).code == 0
+    assert git(repo, "tag").split() == ["demo-avance/v1.0.0", "demo/v1.0.0", "demo/v1.1.0"]
+    mine = json.loads(cli("log", "demo-avance", "--format", "json", cwd=repo).out)
+    assert [r["version"] for r in mine["releases"]] == ["1.0.0"]
+    theirs = json.loads(cli("log", "demo", "--format", "json", cwd=repo).out)
+    assert [r["version"] for r in theirs["releases"]] == ["1.1.0", "1.0.0"]
