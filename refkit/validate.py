@@ -135,7 +135,8 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
         return [
             RULES["history-unavailable"].at(
                 s.file,
-                *s.correspondence["from_pos"],
+                s.correspondence["from_pos"][0],
+                s.correspondence["from_pos"][1],
                 f"cannot check the blocks of release {s.correspondence['from']}: the repository is not in git",
             )
             for s in summaries
@@ -158,10 +159,13 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                 assert s.correspondence is not None
                 out.append(
                     RULES["history-unavailable"].at(
-                        s.file, *s.correspondence["from_pos"], f"cannot check the correspondence: {e.message}",
+                        s.file,
+                        s.correspondence["from_pos"][0],
+                        s.correspondence["from_pos"][1],
+                        f"cannot check the correspondence: {e.message}",
                         hint=e.hint,
                     )
-                )  # fmt: skip
+                )
     return out
 
 

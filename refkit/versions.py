@@ -28,9 +28,9 @@ def find_framework(repo: Repository, name: str) -> str:
             return repo.rel(folder)
     path = Path(name)
     if path.exists():
-        folder = repo.framework_folder_of(path)
-        if folder is not None:
-            return repo.rel(folder)
+        holder = repo.framework_folder_of(path)
+        if holder is not None:
+            return repo.rel(holder)
     known = ", ".join(f.name for f in folders) or "none"
     raise RefkitError(
         f"no framework {name!r} in {repo.frameworks_dir}",

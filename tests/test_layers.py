@@ -103,3 +103,25 @@ def test_wheel_ships_the_schemas(tmp_path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for kind in CURRENT:
         assert f"refkit/schemas/{kind}.schema.json" in names
+
+
+def test_the_package_type_checks_strictly(tmp_path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy"), str(REPO / "refkit")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_the_code_is_lint_clean() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "refkit", "tests", "bench"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]

@@ -14,7 +14,8 @@ correspondence table from it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from refkit.diff.text import (
@@ -44,7 +45,7 @@ class FieldChange:
     old: Any = None
     new: Any = None
     words: WordOps | None = None
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = dc_field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -73,7 +74,7 @@ class Change:
     block: str | None = None  # competencies: block in the new version
     old_block: str | None = None  # competencies: block in the old version
     similarity: float | None = None  # renamed: how similar the content is
-    fields: list[FieldChange] = field(default_factory=list)
+    fields: list[FieldChange] = dc_field(default_factory=list)
     moved_flag: bool = False  # competencies: now in another block (renamed blocks followed)
 
     def to_json(self) -> dict[str, Any]:
@@ -100,9 +101,9 @@ class FrameworkDiff:
     framework: str
     old_version: str
     new_version: str
-    changes: list[Change] = field(default_factory=list)
-    competency_map: dict[str, str] = field(default_factory=dict)  # old id -> new id (kept items)
-    block_map: dict[str, str] = field(default_factory=dict)  # old block id -> new block id
+    changes: list[Change] = dc_field(default_factory=list)
+    competency_map: dict[str, str] = dc_field(default_factory=dict)  # old id -> new id (kept items)
+    block_map: dict[str, str] = dc_field(default_factory=dict)  # old block id -> new block id
 
     def of_kind(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -494,24 +495,28 @@ def _diff_certification(
     old_refs = {(s.framework, s.block): s for s in old.shared_blocks}
     new_refs = {(s.framework, s.block): s for s in new.shared_blocks}
     for key, s in new_refs.items():
-        o = old_refs.get(key)
+        was = old_refs.get(key)
         label = f"{s.block} ({s.framework})"
-        if o is None:
+        if was is None:
             result.changes.append(Change("shared-block", "added", s.block, label))
-        elif o.version != s.version:
+        elif was.version != s.version:
             result.changes.append(
                 Change(
                     "shared-block",
                     "modified",
                     s.block,
                     label,
-                    fields=[FieldChange("version", "changed", o.version, s.version)],
+                    fields=[FieldChange("version", "changed", was.version, s.version)],
                 )
             )
-    for key, o in old_refs.items():
+    for key, gone in old_refs.items():
         if key not in new_refs:
             result.changes.append(
                 Change(
-                    "shared-block", "removed", o.block, f"{o.block} ({o.framework})", old_id=o.block
+                    "shared-block",
+                    "removed",
+                    gone.block,
+                    f"{gone.block} ({gone.framework})",
+                    old_id=gone.block,
                 )
             )

@@ -59,7 +59,6 @@ class History:
 
         self.blobs = BlobCache()
         self._listings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
-        self._listings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
 
     def close(self) -> None:
         self.git_repo.close()
@@ -274,7 +273,7 @@ class History:
     def _unprefix(self, path: str) -> str:
         return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
-    def _run(self, *args: str, strip: bool = True) -> Any:
+    def _run(self, *args: str, strip: bool = True) -> str:
         import git
 
         try:

@@ -53,13 +53,13 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                 "id",
                 message=f"block {block.id} is neither required nor in an elective group",
             )
-    for ref in fw.shared_blocks:
-        if ref.block and ref.block not in listed:
+    for shared in fw.shared_blocks:
+        if shared.block and shared.block not in listed:
             yield ctx.problem(
                 "block-not-certified",
-                ref.source,
+                shared.source,
                 "block",
-                message=f"shared block {ref.block} is neither required nor in an elective group",
+                message=f"shared block {shared.block} is neither required nor in an elective group",
             )
     yield from _satisfiable(ctx, cert.electives, required, set(fw.block_ids()))
 

@@ -57,7 +57,7 @@ def _fast(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
     # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
-    return fastjsonschema.compile(copy.deepcopy(load_schema(kind)), use_formats=False)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(copy.deepcopy(load_schema(kind)), use_formats=False)
 
 
 @cache
@@ -299,7 +299,7 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
             if extra in allowed or any(p.search(extra) for p in patterns):
                 continue
             close = difflib.get_close_matches(str(extra), allowed, n=1)
-            hint = (
+            field_hint = (
                 f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
             )
             inside = f" in {where}" if path else ""
@@ -308,7 +308,7 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
                     "schema-unknown-field",
                     f'unknown field "{extra}"{inside}',
                     p=(*path, extra),
-                    hint=hint,
+                    hint=field_hint,
                     key=True,
                 )
             )
@@ -316,7 +316,8 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
     if kw == "type":
         expected = error.validator_value
         names = " or ".join(
-            _TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+            _TYPE_NAMES.get(str(t), str(t))
+            for t in (expected if isinstance(expected, list) else [expected])
         )
         hint = None
         if expected in ("integer", "number") and isinstance(instance, str) and _is_number(instance):
@@ -334,14 +335,14 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
         allowed = list(error.validator_value) if kw == "enum" else [error.validator_value]
         close = difflib.get_close_matches(str(instance), [str(a) for a in allowed], n=1)
         synonym = _SYNONYMS.get(str(instance).strip().lower())
-        if synonym in allowed:
+        if synonym is not None and synonym in allowed:
             close = [synonym]
-        hint = f'did you mean "{close[0]}"?' if close else None
+        enum_hint = f'did you mean "{close[0]}"?' if close else None
         return [
             at(
                 "schema-enum",
                 f"{where} must be one of {', '.join(map(str, allowed))}; found {_type_name(instance)}",
-                hint=hint,
+                hint=enum_hint,
             )
         ]
     if kw == "pattern":

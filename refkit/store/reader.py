@@ -72,7 +72,7 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "b
 _MAP, _SEQ = _T + "map", _T + "seq"
 if HAS_LIBYAML:
 
-    class _Loader(_Parser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, yaml.constructor.BaseConstructor, _Resolver):
         def __init__(self, stream: str | bytes) -> None:
             _Parser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)

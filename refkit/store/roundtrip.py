@@ -206,12 +206,11 @@ class Merger:
             del seq[:]
             seq.ca.items.clear()
             kept = [by_id[i] for i in new_ids if i in by_id]
-            for i, item in enumerate(kept):
+            for item in kept:  # each item keeps the comment lines that followed it
                 seq.append(item)
-                if i < len(kept) - 1:
-                    _attach_tail(item, tails[id(item)] or "")
-            if kept and tails[id(kept[-1])]:
-                _attach_tail(kept[-1], tails[id(kept[-1])])
+                tail = tails[id(item)]
+                if tail:
+                    _attach_tail(item, tail)
         for pos, data in enumerate(new):
             if data["id"] in by_id:
                 self.merge_map(by_id[data["id"]], data, where)
@@ -414,7 +413,7 @@ def _detach(container: Any, key: Any, slot: int) -> str | None:
     if not entry or entry[slot] is None:
         return None
     token = entry[slot]
-    first, sep, rest = token.value.partition("\n")
+    first, sep, rest = str(token.value).partition("\n")
     if not sep or not rest:
         return None
     token.value = first + "\n"
