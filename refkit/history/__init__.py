@@ -14,7 +14,6 @@ import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from refkit.errors import RefkitError
 from refkit.store.loader import FRAMEWORKS_DIR, LoadedFramework, RawFile, load_framework
