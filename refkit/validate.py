@@ -37,6 +37,9 @@ class ValidationResult:
     files: int = 0
     frameworks: int = 0
     from_cache: int = 0  # frameworks whose result came from the cache
+    summaries: dict[str, Summary] = field(
+        default_factory=dict
+    )  # folder -> summary, every framework
 
     @property
     def errors(self) -> int:
@@ -115,6 +118,7 @@ def validate(
                 )
             )
     result.problems = sort_problems(problems)
+    result.summaries = {s.folder: s for s in summaries}
     result.frameworks = len(selected)
     result.files = sum(len(outcomes[rel].files) for rel in selected if rel in outcomes)
     cache.save(outcomes)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
 
-COMMANDS = ["validate", "diff", "log", "release"]
+COMMANDS = ["validate", "diff", "log", "release", "stack"]
 
 
 class _Parser(argparse.ArgumentParser):

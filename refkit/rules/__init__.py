@@ -65,6 +65,8 @@ class Summary:
     # correspondence section: from, from_pos [line, col], olds [[block, line, col, path]];
     # checked against the earlier release in git
     correspondence: dict[str, Any] | None = None
+    # what stacking needs of the framework (refkit.stack.views.own_view), cached with the rest
+    view: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class Summary:
             "blocks": self.blocks,
             "shared": self.shared,
             "correspondence": self.correspondence,
+            "view": self.view,
         }
 
     @classmethod
@@ -87,6 +90,7 @@ class Summary:
             d["blocks"],
             d["shared"],
             d.get("correspondence"),
+            d.get("view"),
         )
 
 
@@ -127,7 +131,10 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
                 _, oline, ocol, path = loaded.locate(entry.source, "old")
                 olds.append([entry.old, oline, ocol, list(path)])
         correspondence = {"from": section.from_version, "from_pos": [line, col], "olds": olds}
+    from refkit.stack.views import own_view
+
     return Summary(
+        view=own_view(fw, "worktree", draft=True),
         correspondence=correspondence,
         folder=loaded.folder,
         id=fw.id,

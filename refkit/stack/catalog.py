@@ -1,0 +1,298 @@
+"""Provides ``Catalog``: the stacking views of every framework of a repository, now and before.
+
+A certification is a framework at a version: by default its latest release (what is in force),
+or its work tree when it was never released (a draft), or when asked. Work-tree views come with
+validation (``refkit.validate`` caches them per framework with everything else); release views
+are read from git and cached by the git tree id of the framework's folder. Release chains (the
+semantic diff and correspondence table between consecutive versions) carry a learner's credit from
+the version they hold to the version they aim at.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from refkit.cache import cache_root, code_digest
+from refkit.errors import RefkitError
+from refkit.history import WORKTREE, GitError, History
+from refkit.history.releases import Releases
+from refkit.model import Framework
+from refkit.problems import Severity
+from refkit.stack import CertView, Coverage, Held, Origin, Step, propagate
+from refkit.stack.views import own_view, resolve, step
+from refkit.store.files import atomic_write
+from refkit.store.repository import Repository
+from refkit.validate import validate
+from refkit.versions import load_worktree
+
+
+class StackError(RefkitError):
+    """A holding or a target that names no known framework, version or block (exit 2)."""
+
+
+@dataclass(slots=True)
+class Target:
+    framework: str
+    version: str  # a release, or "worktree"
+
+
+class Catalog:
+    def __init__(self, repo: Repository, *, prefer_worktree: bool = False) -> None:
+        self.repo = repo
+        self.prefer_worktree = prefer_worktree
+        result = validate(repo)
+        self.summaries = {s.id: s for s in result.summaries.values() if s.id}
+        self.errors: dict[str, int] = {}
+        folder_ids = {s.folder: s.id for s in result.summaries.values()}
+        for p in result.problems:
+            if p.severity is Severity.ERROR:
+                fid = next(
+                    (i for f, i in folder_ids.items() if p.file.startswith(f + "/") or p.file == f),
+                    None,
+                )
+                if fid:
+                    self.errors[fid] = self.errors.get(fid, 0) + 1
+        try:
+            self.history: History | None = History(repo)
+        except GitError:
+            self.history = None
+        self._releases: dict[str, list[str]] = {}
+        self._own: dict[tuple[str, str], dict[str, Any]] = {}
+        self._views: dict[tuple[str, str], CertView] = {}
+        self._frameworks: dict[tuple[str, str], Framework] = {}
+        self._chains: dict[str, list[Step]] = {}
+        self.notes: list[str] = []
+
+    def close(self) -> None:
+        if self.history is not None:
+            self.history.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- versions ---------------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        return sorted(self.summaries)
+
+    def releases(self, fid: str) -> list[str]:
+        if fid not in self._releases:
+            versions: list[str] = []
+            if self.history is not None and self.history.has_commits():
+                summary = self.summaries[fid]
+                versions = [r.version for r in Releases(self.history, summary.folder, fid).all()]
+            self._releases[fid] = versions
+        return self._releases[fid]
+
+    def current(self, fid: str) -> str:
+        releases = self.releases(fid)
+        return WORKTREE if self.prefer_worktree or not releases else releases[-1]
+
+    def version_of(self, fid: str, spec: str | None) -> str:
+        """The version a holding or target names: a release, the work tree, or (for a framework
+        never released) the version its work tree declares."""
+        self._known(fid)
+        if spec is None:
+            return self.current(fid)
+        if spec == WORKTREE:
+            return WORKTREE
+        spec = spec.removeprefix("v")
+        releases = self.releases(fid)
+        if spec in releases:
+            return spec
+        if not releases and spec == self.summaries[fid].version:
+            return WORKTREE
+        known = (
+            ", ".join(releases) or f"none (its work tree declares {self.summaries[fid].version})"
+        )
+        raise StackError(
+            f"{fid} has no version {spec} (releases: {known})",
+            hint="refkit log FRAMEWORK lists them",
+        )
+
+    def _known(self, fid: str) -> None:
+        if fid not in self.summaries:
+            raise StackError(
+                f"no framework {fid!r} in this repository",
+                hint="frameworks: " + (", ".join(self.ids()) or "none"),
+            )
+
+    # -- views --------------------------------------------------------------------------------
+
+    def framework(self, fid: str, version: str) -> Framework:
+        key = (fid, version)
+        if key not in self._frameworks:
+            folder = self.summaries[fid].folder
+            if version == WORKTREE:
+                loaded = load_worktree(self.repo, folder)
+            else:
+                assert self.history is not None
+                commit = Releases(self.history, folder, fid).resolve(version).commit
+                assert commit is not None
+                loaded = self.history.load_at(commit, folder)
+            if loaded.framework is None:
+                raise StackError(f"{fid}@{version} cannot be read: run refkit validate")
+            self._frameworks[key] = loaded.framework
+        return self._frameworks[key]
+
+    def _own_view(self, fid: str, version: str) -> dict[str, Any]:
+        key = (fid, version)
+        if key in self._own:
+            return self._own[key]
+        summary = self.summaries[fid]
+        if version == WORKTREE:
+            data = summary.view
+            assert data is not None
+        else:
+            data = self._release_view(fid, version)
+        self._own[key] = data
+        return data
+
+    def _release_view(self, fid: str, version: str) -> dict[str, Any]:
+        assert self.history is not None
+        folder = self.summaries[fid].folder
+        release = Releases(self.history, folder, fid).resolve(version)
+        assert release.commit is not None
+        tree = self.history.tree_id(release.commit, folder)
+        path = cache_root() / "views" / code_digest()[:20] / f"{tree}-{version}.json"
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("framework") == fid and data.get("version") == version:
+                return data
+        except (OSError, ValueError):
+            pass
+        data = own_view(self.framework(fid, version), version, draft=False)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+        return data
+
+    def view(self, fid: str, version: str) -> CertView:
+        key = (fid, version)
+        if key not in self._views:
+            self._views[key] = self._resolve(fid, version, ())
+        return self._views[key]
+
+    def _resolve(self, fid: str, version: str, seen: tuple[str, ...]) -> CertView:
+        data = self._own_view(fid, version)
+
+        def home(framework: str, pinned: str | None) -> CertView | None:
+            if framework not in self.summaries or framework in seen or framework == fid:
+                return None
+            try:
+                v = self.version_of(framework, pinned)
+            except StackError:
+                return None
+            return self._resolve(framework, v, (*seen, fid))
+
+        view, notes = resolve(data, home)
+        if version == WORKTREE:
+            view.version = WORKTREE
+        self.notes += [f"{fid}@{version}: {n}" for n in notes]
+        return view
+
+    # -- credit -------------------------------------------------------------------------------
+
+    def chain(self, fid: str) -> list[Step]:
+        """Steps between consecutive versions: every release, then the work tree."""
+        if fid not in self._chains:
+            versions = [*self.releases(fid), WORKTREE]
+            self._chains[fid] = [
+                step(self.framework(fid, old), self.framework(fid, new), old, new)
+                for old, new in pairwise(versions)
+            ]
+        return self._chains[fid]
+
+    def parse_holding(self, text: str) -> Held:
+        """``framework@version:BLOCK`` (``@version`` optional: the current version)."""
+        fw_part, sep, block = text.partition(":")
+        if not sep or not block or not fw_part:
+            raise StackError(
+                f"{text!r} is not a block held: write framework@version:BLOCK",
+                hint="e.g. plombier-chauffagiste@1.0.0:BC02",
+            )
+        fid, _, version = fw_part.partition("@")
+        return self.check(Held(fid, version or "", block))
+
+    def check(self, held: Held) -> Held:
+        version = self.version_of(held.framework, held.version or None)
+        view = self.view(held.framework, version)
+        if held.block not in view.blocks:
+            raise StackError(
+                f"{held.framework}@{version} has no block {held.block!r}",
+                hint="its blocks: " + ", ".join(view.blocks),
+            )
+        return Held(held.framework, version, held.block)
+
+    def coverage(self, holdings: list[Held], targets: list[CertView]) -> Coverage:
+        coverage = Coverage()
+        for held in holdings:
+            view = self.view(held.framework, held.version)
+            home, home_version = view.home_of(held.block)
+            coverage.add_block(
+                home,
+                home_version,
+                held.block,
+                view.blocks[held.block].competencies,
+                Origin(held, "direct"),
+            )
+        needed = {(t.home_of(b)) for t in targets for b in t.blocks}
+        homes_held = {home for home, _ in coverage.covered}
+        for home, version in sorted(needed):
+            if home in homes_held and home in self.summaries:
+                propagate(coverage, home, self.chain(home), version)
+        return coverage
+
+
+def read_holdings_file(path: Path) -> list[str]:
+    """A learner's blocks from a YAML or JSON file: a list of ``framework@version:BLOCK`` strings,
+    or of mappings with framework, version and block, possibly under a ``holds:`` key."""
+    from refkit.store.reader import read_yaml
+
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise StackError(f"{path}: cannot read the file ({e.strerror})") from None
+    doc = read_yaml(str(path), raw)
+    if doc.problems:
+        p = doc.problems[0]
+        raise StackError(f"{path}:{p.line}:{p.col}: {p.message}", hint=p.hint)
+    data = doc.data
+    if isinstance(data, dict):
+        data = data.get("holds", data.get("blocks"))
+    if not isinstance(data, list):
+        raise StackError(
+            f"{path}: expected a list of blocks held (or a 'holds:' list)",
+            hint="each item: plombier-chauffagiste@1.0.0:BC02, or framework/version/block fields",
+        )
+    out = []
+    for i, item in enumerate(data):
+        if isinstance(item, str):
+            out.append(item)
+        elif (
+            isinstance(item, dict)
+            and isinstance(item.get("framework"), str)
+            and item.get("block") is not None
+        ):
+            version = item.get("version")
+            out.append(
+                f"{item['framework']}{'@' + str(version) if version is not None else ''}:{item['block']}"
+            )
+        else:
+            line, col = doc.positions.of(
+                doc.data, ("holds", i) if isinstance(doc.data, dict) else (i,)
+            )
+            raise StackError(
+                f"{path}:{line}:{col}: item {i + 1} is not a block held",
+                hint="write framework@version:BLOCK, or give framework, version and block",
+            )
+    return out

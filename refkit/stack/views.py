@@ -1,0 +1,101 @@
+"""Provides the conversion of a framework model into stacking views, and the release chain steps.
+
+``own_view`` keeps what stacking needs of one framework (its own blocks and rules, and the shared
+blocks it borrows, unresolved); ``resolve`` completes it with the borrowed blocks' content taken
+from their home framework. ``step`` turns two consecutive versions into the competency map and
+correspondence entries that carry a learner's credit from one to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from refkit.diff import diff_frameworks
+from refkit.diff.correspondence import correspondence
+from refkit.model import Framework
+from refkit.stack import BlockView, CertView, Elective, Step
+from refkit.stack.overlap import statement_key
+
+
+def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
+    """A JSON-ready view of ``fw`` with its own blocks; shared blocks listed in ``shared``."""
+    view = CertView(
+        framework=fw.id,
+        version=version,
+        title=fw.title,
+        blocks={
+            b.id: BlockView(
+                b.id,
+                b.title,
+                tuple(c.id for c in b.competencies),
+                tuple(b.prerequisites),
+                b.volume.hours,
+                b.volume.credits,
+                keys=tuple(statement_key(c.statement) for c in b.competencies),
+            )
+            for b in fw.blocks
+        },
+        required=tuple(fw.certification.required),
+        electives=tuple(
+            Elective(g.id, g.choose, tuple(g.blocks), g.title) for g in fw.certification.electives
+        ),
+        hours=fw.certification.volume.hours,
+        credits=fw.certification.volume.credits,
+        status=fw.status,
+        draft=draft,
+    ).to_json()
+    view["shared"] = [[s.framework, s.block, s.version] for s in fw.shared_blocks]
+    return view
+
+
+HomeView = Callable[
+    [str, str | None], CertView | None
+]  # (framework, pinned version or None) -> view
+
+
+def resolve(data: dict[str, Any], home_view: HomeView) -> tuple[CertView, list[str]]:
+    """The full view: borrowed blocks taken from their home at the pinned or current version.
+    Returns the view and a note for each borrowed block that could not be found."""
+    view = CertView.from_json(data)
+    notes = []
+    blocks = dict(view.blocks)
+    for framework, block, version in data.get("shared", []):
+        home = home_view(framework, version)
+        found = home.blocks.get(block) if home is not None else None
+        if home is None or found is None or found.home:
+            notes.append(
+                f"shared block {block} of {framework}{'@' + version if version else ''} not found"
+            )
+            continue
+        blocks[block] = BlockView(
+            found.id,
+            found.title,
+            found.competencies,
+            found.prerequisites,
+            found.hours,
+            found.credits,
+            home=home.framework,
+            home_version=home.version,
+            keys=found.keys,
+        )
+    # keep the framework's order: own blocks as listed, borrowed ones where they were declared
+    view.blocks = blocks
+    return view, notes
+
+
+def step(old: Framework, new: Framework, old_label: str, new_label: str) -> Step:
+    diff = diff_frameworks(old, new, old_label=old_label, new_label=new_label)
+    table = correspondence(old, new, diff)
+    changed = {c.id for c in diff.changes if c.kind == "competency" and c.fields}
+    return Step(
+        old=old_label,
+        new=new_label,
+        competency_map=dict(diff.competency_map),
+        unchanged=frozenset(n for n in diff.competency_map.values() if n not in changed),
+        entries=[
+            (e.type, e.old or "", tuple(e.new), tuple(e.missing)) for e in table.entries if e.old
+        ],
+        old_blocks={b.id: tuple(c.id for c in b.competencies) for b in old.blocks},
+        new_blocks={b.id: tuple(c.id for c in b.competencies) for b in new.blocks},
+    )
