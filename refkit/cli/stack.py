@@ -240,7 +240,7 @@ def _overlap(catalog: Any, fmt: str) -> int:
                 if x == y:
                     cells.append("   -")
                 else:
-                    p = by_pair.get(tuple(sorted((x, y))))  # type: ignore[arg-type]
+                    p = by_pair.get((min(x, y), max(x, y)))
                     cells.append(f"{p.common if p else 0:>4}")
             out.write(f"{i + 1}. {x:<{width}}" + "  ".join(cells) + "\n")
         out.write("(competencies in common, shared blocks included)\n")
