@@ -235,6 +235,27 @@ _CATALOGUE = [
         "references",
     ),
     Rule(
+        "shared-block-prerequisite",
+        E,
+        "Shared block requires a block the framework lacks",
+        "add the prerequisite block to this framework, or ask the home's working group to drop it",
+        "references",
+    ),
+    Rule(
+        "shared-block-outdated",
+        W,
+        "Pinned shared block changed since",
+        "review the change and pin the newer version, or keep the pin on purpose",
+        "references",
+    ),
+    Rule(
+        "shared-block-changed",
+        W,
+        "Change to a shared block breaks its users",
+        "keep the competency ids and prerequisites, or tell the working groups of the frameworks using the block",
+        "references",
+    ),
+    Rule(
         "history-unavailable",
         W,
         "Release not readable from git",

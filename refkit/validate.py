@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,8 @@ def validate(
     problems += _check_history(
         repo, [s for s in summaries if s.folder in selected and s.correspondence]
     )
+    in_selected = tuple(f + "/" for f in selected)
+    problems += [p for p in _check_shared(repo, summaries) if p.file.startswith(in_selected)]
     if not paths:
         for stray in repo.stray_files():
             problems.append(
@@ -123,6 +125,80 @@ def validate(
     result.files = sum(len(outcomes[rel].files) for rel in selected if rel in outcomes)
     cache.save(outcomes)
     return result
+
+
+def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
+    """Shared blocks, checked against the release each reference resolves to (git)."""
+    if not any(s.shared for s in summaries):
+        return []
+    from refkit.history import GitError, History
+    from refkit.history.releases import Releases
+    from refkit.rules.shared import check_shared, content_of_view
+    from refkit.stack.views import release_view
+
+    out: list[Problem] = []
+    try:
+        history: History | None = History(repo)
+    except GitError:
+        history = None
+    versions: dict[str, list[str] | None] = {}
+
+    def releases(home: Summary) -> list[str] | None:
+        """Versions released, or None when git cannot tell."""
+        if home.id not in versions:
+            try:
+                found = (
+                    Releases(history, home.folder, home.id).all() if history is not None else None
+                )
+                versions[home.id] = [r.version for r in found] if found is not None else None
+            except GitError:
+                versions[home.id] = None
+        return versions[home.id]
+
+    def content_of(home: Summary, pinned: str | None) -> Any:
+        rel = releases(home)
+        if pinned is not None:
+            if rel is None or pinned not in rel:
+                return None
+            assert history is not None
+            view = release_view(history, home.folder, home.id, pinned)
+            return pinned, f"release {pinned}", content_of_view(view)
+        if rel:
+            assert history is not None
+            view = release_view(history, home.folder, home.id, rel[-1])
+            return rel[-1], f"latest release {rel[-1]}", content_of_view(view)
+        return (
+            "worktree",
+            "work tree (never released)",
+            content_of_view(home.view) if home.view else {},
+        )
+
+    checked = []
+    by_id = {s.id: s for s in summaries}
+    for s in summaries:
+        refs = []
+        for ref in s.shared:
+            home = by_id.get(ref["framework"])
+            if ref["version"] is not None and home is not None and releases(home) is None:
+                out.append(
+                    RULES["history-unavailable"].at(
+                        ref["file"],
+                        ref["line"],
+                        ref["col"],
+                        f"cannot check the pinned version {ref['version']} of {ref['block']}: the history of "
+                        f"{home.id} cannot be read from git",
+                        path=tuple(ref["path"]),
+                    )
+                )
+                continue
+            refs.append(ref)
+        checked.append(replace(s, shared=refs))
+    try:
+        out += check_shared(checked, content_of, lambda home: bool(releases(home)))
+    finally:
+        if history is not None:
+            history.close()
+    return out
 
 
 def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:

@@ -15,7 +15,7 @@ from refkit.model import (
     SharedBlockRef,
 )
 from refkit.problems import RULES
-from refkit.rules import Summary, check_framework, check_repository, summarize
+from refkit.rules import Summary, check_framework, summarize
 from refkit.rules.references import find_cycles
 from refkit.store.loader import LoadedFramework
 
@@ -122,39 +122,98 @@ def test_competency_without_criteria_and_empty_block() -> None:
     ]
 
 
-def test_repository_rules_resolve_shared_blocks() -> None:
-    home = Summary(
-        "frameworks/socle", "socle", "1.0.0", "frameworks/socle/framework.yaml", {"SST": ["SST.1"]}
-    )
+def _ref(block: str, version: str | None, line: int) -> dict[str, object]:
+    return {
+        "framework": "socle",
+        "block": block,
+        "version": version,
+        "file": "u.yaml",
+        "line": line,
+        "col": 5,
+        "path": ["shared_blocks", line],
+    }
+
+
+def test_shared_blocks_are_checked_against_the_version_they_resolve_to() -> None:
+    from refkit.rules.shared import check_shared
+
+    v1 = {"SST": (("SST.1", "SST.2"), ()), "OLD": (("O.1",), ())}
+    v2 = {"SST": (("SST.1",), ("BC00",)), "NEW": (("N.1",), ())}
+    releases = {"1.0.0": v1, "2.0.0": v2}
+
+    def content_of(home: Summary, pinned: str | None) -> tuple[str, str, dict[str, object]] | None:
+        if pinned is None:
+            return "2.0.0", "latest release 2.0.0", v2
+        if pinned not in releases:
+            return None
+        return pinned, f"release {pinned}", releases[pinned]
+
+    home = Summary("frameworks/socle", "socle", "2.0.0", "s.yaml", {"SST": ["SST.1"]})
     user = Summary(
         "frameworks/demo",
         "demo",
         "1.0.0",
-        "frameworks/demo/framework.yaml",
-        {"BC01": ["C1"]},
+        "u.yaml",
+        {"BC01": ["C1", "SST.2"]},
         [
-            {
-                "framework": "socle",
-                "block": "SST",
-                "version": None,
-                "file": "f",
-                "line": 3,
-                "col": 5,
-                "path": ["shared_blocks", 0],
-            },
-            {
-                "framework": "socle",
-                "block": "XX",
-                "version": None,
-                "file": "f",
-                "line": 5,
-                "col": 5,
-                "path": ["shared_blocks", 1],
-            },
+            _ref(
+                "SST", "1.0.0", 3
+            ),  # pinned: SST.2 clashes, and 2.0.0 removed SST.2 and added BC00
+            _ref("SST", "9.9.9", 5),  # no such release
+            _ref("OLD", None, 7),  # latest release has no OLD
+            _ref("SST", None, 9),  # latest: requires BC00, which demo lacks
         ],
     )
-    problems = check_repository([home, user])
-    assert [(p.rule, p.line) for p in problems] == [("unknown-shared-block", 5)]
+    problems = check_shared([home, user], content_of, lambda s: True)
+    assert [(p.rule, p.line, p.message) for p in problems] == [
+        (
+            "competency-one-block",
+            3,
+            "shared block SST brings competency SST.2, which block BC01 of this framework also defines",
+        ),
+        (
+            "shared-block-outdated",
+            3,
+            "SST is pinned at socle 1.0.0; its latest release 2.0.0 changed it: competency SST.2 removed or renumbered; prerequisite BC00 added",
+        ),
+        ("shared-version-mismatch", 5, "socle has no release 9.9.9"),
+        ("unknown-shared-block", 7, 'socle has no block "OLD" in its latest release 2.0.0'),
+        (
+            "shared-block-prerequisite",
+            9,
+            "shared block SST requires BC00, which demo does not have",
+        ),
+    ]
+
+
+def test_unreleased_change_to_a_shared_block_warns_in_its_home() -> None:
+    from refkit.rules.shared import check_shared
+
+    latest = {"SST": (("SST.1", "SST.2"), ())}
+    home = Summary(
+        "frameworks/socle",
+        "socle",
+        "1.0.0",
+        "s.yaml",
+        {"SST": ["SST.1"]},
+        view={"blocks": [{"id": "SST", "competencies": ["SST.1"], "prerequisites": []}]},
+        block_pos={"SST": ["frameworks/socle/blocks/SST.yaml", 2, 5]},
+    )
+    user = Summary(
+        "frameworks/demo", "demo", "1.0.0", "u.yaml", {"BC01": ["C1"]}, [_ref("SST", None, 3)]
+    )
+    problems = check_shared(
+        [home, user], lambda h, p: ("1.0.0", "latest release 1.0.0", latest), lambda s: True
+    )
+    assert [(p.rule, p.file, p.line, p.message) for p in problems] == [
+        (
+            "shared-block-changed",
+            "frameworks/socle/blocks/SST.yaml",
+            2,
+            "SST is shared with demo, which follows the latest release of socle: since its latest release 1.0.0, "
+            "competency SST.2 removed or renumbered",
+        )
+    ]
 
 
 def test_summary_round_trips_through_json() -> None:

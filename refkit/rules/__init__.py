@@ -67,6 +67,9 @@ class Summary:
     correspondence: dict[str, Any] | None = None
     # what stacking needs of the framework (refkit.stack.views.own_view), cached with the rest
     view: dict[str, Any] | None = None
+    block_pos: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # block id -> [file, line, col] of its id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class Summary:
             "shared": self.shared,
             "correspondence": self.correspondence,
             "view": self.view,
+            "block_pos": self.block_pos,
         }
 
     @classmethod
@@ -91,6 +95,7 @@ class Summary:
             d["shared"],
             d.get("correspondence"),
             d.get("view"),
+            d.get("block_pos", {}),
         )
 
 
@@ -133,7 +138,12 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
         correspondence = {"from": section.from_version, "from_pos": [line, col], "olds": olds}
     from refkit.stack.views import own_view
 
+    block_pos = {}
+    for b in fw.blocks:
+        file, bline, bcol, _ = loaded.locate(b.source, "id")
+        block_pos[b.id] = [file, bline, bcol]
     return Summary(
+        block_pos=block_pos,
         view=own_view(fw, "worktree", draft=True),
         correspondence=correspondence,
         folder=loaded.folder,

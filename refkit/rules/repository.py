@@ -1,4 +1,6 @@
-"""Rules across frameworks: shared blocks resolve, and bring no competency id twice."""
+"""Rules across frameworks that need no version: a shared block's home exists and is another
+framework. What the block contains is checked by ``refkit.rules.shared`` against the version the
+reference resolves to."""
 
 from __future__ import annotations
 
@@ -10,9 +12,8 @@ from refkit.rules import Summary, repository_rule
 
 
 @repository_rule
-def shared_blocks(frameworks: dict[str, Summary]) -> Iterator[Problem]:
+def shared_block_homes(frameworks: dict[str, Summary]) -> Iterator[Problem]:
     for summary in frameworks.values():
-        own = {cid: bid for bid, cids in summary.blocks.items() for cid in cids}
         for ref in summary.shared:
             file, line, col, path = ref["file"], ref["line"], ref["col"], tuple(ref["path"])
             home = frameworks.get(ref["framework"])
@@ -26,8 +27,7 @@ def shared_blocks(frameworks: dict[str, Summary]) -> Iterator[Problem]:
                     path=(*path, "framework"),
                     hint=f'did you mean "{close[0]}"?' if close else None,
                 )
-                continue
-            if home.id == summary.id:
+            elif home.id == summary.id:
                 yield RULES["unknown-shared-block"].at(
                     file,
                     line,
@@ -36,26 +36,3 @@ def shared_blocks(frameworks: dict[str, Summary]) -> Iterator[Problem]:
                     path=path,
                     hint="remove this entry",
                 )
-                continue
-            competencies = home.blocks.get(ref["block"])
-            if competencies is None:
-                close = difflib.get_close_matches(ref["block"], list(home.blocks), n=1)
-                yield RULES["unknown-shared-block"].at(
-                    file,
-                    line,
-                    col,
-                    f'framework {home.id} has no block "{ref["block"]}"',
-                    path=(*path, "block"),
-                    hint=f'did you mean "{close[0]}"?' if close else None,
-                )
-                continue
-            for cid in competencies:
-                if cid in own:
-                    yield RULES["competency-one-block"].at(
-                        file,
-                        line,
-                        col,
-                        f"shared block {ref['block']} brings competency {cid}, which block {own[cid]} of this framework also defines",
-                        path=path,
-                        hint="rename the competency in this framework's block",
-                    )

@@ -10,21 +10,18 @@ the version they hold to the version they aim at.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from refkit.cache import cache_root, code_digest
 from refkit.errors import RefkitError
 from refkit.history import WORKTREE, GitError, History
 from refkit.history.releases import Releases
 from refkit.model import Framework
 from refkit.problems import Severity
 from refkit.stack import CertView, Coverage, Held, Origin, Step, propagate
-from refkit.stack.views import own_view, resolve, step
-from refkit.store.files import atomic_write
+from refkit.stack.views import release_view, resolve, step
 from refkit.store.repository import Repository
 from refkit.validate import validate
 from refkit.versions import load_worktree
@@ -157,24 +154,7 @@ class Catalog:
 
     def _release_view(self, fid: str, version: str) -> dict[str, Any]:
         assert self.history is not None
-        folder = self.summaries[fid].folder
-        release = Releases(self.history, folder, fid).resolve(version)
-        assert release.commit is not None
-        tree = self.history.tree_id(release.commit, folder)
-        path = cache_root() / "views" / code_digest()[:20] / f"{tree}-{version}.json"
-        try:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("framework") == fid and data.get("version") == version:
-                return data
-        except (OSError, ValueError):
-            pass
-        data = own_view(self.framework(fid, version), version, draft=False)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
-        return data
+        return release_view(self.history, self.summaries[fid].folder, fid, version)
 
     def view(self, fid: str, version: str) -> CertView:
         key = (fid, version)

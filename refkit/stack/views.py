@@ -8,14 +8,18 @@ correspondence entries that carry a learner's credit from one to the next.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from refkit.cache import cache_root, code_digest
 from refkit.diff import diff_frameworks
 from refkit.diff.correspondence import correspondence
+from refkit.history import GitError, History
 from refkit.model import Framework
 from refkit.stack import BlockView, CertView, Elective, Step
 from refkit.stack.overlap import statement_key
+from refkit.store.files import atomic_write
 
 
 def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
@@ -99,3 +103,29 @@ def step(old: Framework, new: Framework, old_label: str, new_label: str) -> Step
         old_blocks={b.id: tuple(c.id for c in b.competencies) for b in old.blocks},
         new_blocks={b.id: tuple(c.id for c in b.competencies) for b in new.blocks},
     )
+
+
+def release_view(history: History, folder: str, fid: str, version: str) -> dict[str, Any]:
+    """``own_view`` of a release, read from git and cached by the git tree id of its folder."""
+    from refkit.history.releases import Releases
+
+    release = Releases(history, folder, fid).resolve(version)
+    assert release.commit is not None
+    tree = history.tree_id(release.commit, folder)
+    path = cache_root() / "views" / code_digest()[:20] / f"{tree}-{version}.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("framework") == fid and data.get("version") == version:
+            return data
+    except (OSError, ValueError):
+        pass
+    loaded = history.load_at(release.commit, folder)
+    if loaded.framework is None:
+        raise GitError(f"{fid} {version} cannot be read from git")
+    data = own_view(loaded.framework, version, draft=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+    return data

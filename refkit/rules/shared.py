@@ -1,0 +1,162 @@
+"""Rules on shared blocks, checked against the content each reference resolves to.
+
+A framework borrows a block from its home framework either pinned to a release (``version:``) or
+following the home's latest release (its work tree while it was never released). Validation
+checks, on that content:
+
+* the pinned version is a release of the home (``shared-version-mismatch``), and it has the block
+  (``unknown-shared-block``);
+* the block brings no competency id the borrower defines itself (``competency-one-block``);
+* the block's prerequisites are blocks of the borrower too (``shared-block-prerequisite``);
+* a pinned block that a later release of its home changed incompatibly (competencies removed or
+  renumbered, prerequisites added) is flagged so the borrower reviews the pin
+  (``shared-block-outdated``, a warning);
+* an unreleased change to a shared block in its home that will break the frameworks following it
+  at the next release is flagged in the home (``shared-block-changed``, a warning).
+
+The content comes from ``content_of``, so that the rules stay pure; the validation service reads
+it from git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from refkit.problems import RULES, Problem
+from refkit.rules import Summary
+
+# block id -> (competency ids, prerequisites)
+Content = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+# (home, pinned version or None for "latest") -> (the version used, how to name it, its blocks),
+# or None when the pinned version is not a release of the home. The name reads after "its":
+# "release 1.0.0", "latest release 2.0.0", "work tree (never released)".
+ContentOf = Callable[[Summary, str | None], tuple[str, str, Content] | None]
+
+
+def content_of_view(view: dict[str, Any]) -> Content:
+    return {b["id"]: (tuple(b["competencies"]), tuple(b["prerequisites"])) for b in view["blocks"]}
+
+
+def breaking(
+    old: tuple[tuple[str, ...], tuple[str, ...]], new: tuple[tuple[str, ...], tuple[str, ...]]
+) -> list[str]:
+    """What a change to a block breaks for the frameworks that borrow it."""
+    gone = [c for c in old[0] if c not in new[0]]
+    added = [p for p in new[1] if p not in old[1]]
+    out = []
+    if gone:
+        out.append(
+            f"competenc{'y' if len(gone) == 1 else 'ies'} {', '.join(gone)} removed or renumbered"
+        )
+    if added:
+        out.append(f"prerequisite{'s' if len(added) > 1 else ''} {', '.join(added)} added")
+    return out
+
+
+def check_shared(
+    summaries: list[Summary], content_of: ContentOf, released: Callable[[Summary], bool]
+) -> list[Problem]:
+    by_id = {s.id: s for s in summaries if s.id}
+    out: list[Problem] = []
+    followers: dict[tuple[str, str], list[str]] = {}  # (home, block) -> frameworks following latest
+    for user in summaries:
+        own_blocks = set(user.blocks)
+        all_blocks = own_blocks | {r["block"] for r in user.shared}
+        own_competencies = {c: b for b, cs in user.blocks.items() for c in cs}
+        for ref in user.shared:
+            home = by_id.get(ref["framework"])
+            if home is None or home.id == user.id:
+                continue  # unknown-framework and self-sharing: repository rules
+            file, line, col, path = ref["file"], ref["line"], ref["col"], tuple(ref["path"])
+            pinned = ref["version"]
+            resolved = content_of(home, pinned)
+            if resolved is None:
+                out.append(
+                    RULES["shared-version-mismatch"].at(
+                        file,
+                        line,
+                        col,
+                        f"{home.id} has no release {pinned}",
+                        path=(*path, "version"),
+                    )
+                )
+                continue
+            version, label, content = resolved
+            block = content.get(ref["block"])
+            if block is None:
+                out.append(
+                    RULES["unknown-shared-block"].at(
+                        file,
+                        line,
+                        col,
+                        f'{home.id} has no block "{ref["block"]}" in its {label}',
+                        path=(*path, "block"),
+                        hint="blocks there: " + (", ".join(content) or "none"),
+                    )
+                )
+                continue
+            for cid in block[0]:
+                if cid in own_competencies:
+                    out.append(
+                        RULES["competency-one-block"].at(
+                            file,
+                            line,
+                            col,
+                            f"shared block {ref['block']} brings competency {cid}, which block "
+                            f"{own_competencies[cid]} of this framework also defines",
+                            path=path,
+                            hint="rename the competency in this framework's block",
+                        )
+                    )
+            for pre in block[1]:
+                if pre not in all_blocks:
+                    out.append(
+                        RULES["shared-block-prerequisite"].at(
+                            file,
+                            line,
+                            col,
+                            f"shared block {ref['block']} requires {pre}, which {user.id} does not have",
+                            path=path,
+                        )
+                    )
+            if pinned is None:
+                followers.setdefault((home.id, ref["block"]), []).append(user.id)
+                continue
+            latest = content_of(home, None)
+            if latest is not None and latest[0] != version and ref["block"] in latest[2]:
+                broken = breaking(block, latest[2][ref["block"]])
+                if broken:
+                    out.append(
+                        RULES["shared-block-outdated"].at(
+                            file,
+                            line,
+                            col,
+                            f"{ref['block']} is pinned at {home.id} {version}; its {latest[1]} changed it: "
+                            f"{'; '.join(broken)}",
+                            path=(*path, "version"),
+                        )
+                    )
+    # in the home: unreleased changes that will reach the frameworks following the latest release
+    for (home_id, block_id), users in sorted(followers.items()):
+        home = by_id[home_id]
+        if not released(home) or home.view is None:
+            continue
+        latest = content_of(home, None)
+        now = content_of_view(home.view).get(block_id)
+        if latest is None or block_id not in latest[2]:
+            continue
+        before = latest[2][block_id]
+        broken = ["the block was removed or renamed"] if now is None else breaking(before, now)
+        if broken:
+            file, line, col = home.block_pos.get(block_id, [home.file, 1, 1])
+            out.append(
+                RULES["shared-block-changed"].at(
+                    file,
+                    line,
+                    col,
+                    f"{block_id} is shared with {', '.join(sorted(users))}, which follow{'s' if len(users) == 1 else ''} "
+                    f"the latest release of {home_id}: since its {latest[1]}, {'; '.join(broken)}",
+                )
+            )
+    return out
