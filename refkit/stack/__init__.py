@@ -526,9 +526,13 @@ def pathway(cert: CertView, credits: list[BlockCredit]) -> StackResult:
 
 
 def _topological(cert: CertView, needed: dict[str, str]) -> list[str]:
-    """Needed blocks, each after its (needed) prerequisites, otherwise in the framework's order.
-    A prerequisite cycle (reported by validation) is broken in the framework's order."""
-    order_of = {b: i for i, b in enumerate(cert.blocks)}
+    """Needed blocks, each after its (needed) prerequisites, otherwise in the order of the
+    certification rules (required blocks as listed, then elective groups), then the framework's.
+    A prerequisite cycle (reported by validation) is broken in that order."""
+    listed = [*cert.required, *(b for g in cert.electives for b in g.blocks), *cert.blocks]
+    order_of: dict[str, int] = {}
+    for b in listed:
+        order_of.setdefault(b, len(order_of))
     remaining = set(needed)
     out: list[str] = []
     while remaining:
