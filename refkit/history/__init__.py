@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class History:
 
         self.blobs = BlobCache()
         self._listings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+        self._tags: dict[str, str] | None = None
+        self._has_commits: bool | None = None
 
     def close(self) -> None:
         self.git_repo.close()
@@ -96,11 +99,13 @@ class History:
         self._run("read-tree", tree)
 
     def has_commits(self) -> bool:
-        try:
-            self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        except GitError:
-            return False
-        return True
+        if self._has_commits is None:
+            try:
+                self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+                self._has_commits = True
+            except GitError:
+                self._has_commits = False
+        return self._has_commits
 
     def head(self) -> str:
         if not self.has_commits():
@@ -172,17 +177,20 @@ class History:
         return out[1] if len(out) > 1 else None
 
     def tags(self, pattern: str) -> dict[str, str]:
-        """Tag name -> commit, for tags matching ``pattern`` (e.g. ``plombier/v*``)."""
-        out = self._run(
-            "for-each-ref",
-            "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
-            f"refs/tags/{pattern}",
-        )
-        tags = {}
-        for line in out.splitlines():
-            name, obj, peeled = line.split("\0")
-            tags[name] = peeled or obj
-        return tags
+        """Tag name -> commit, for tags matching ``pattern`` (e.g. ``plombier/v*``).
+
+        Every tag is read once per ``History`` (one git process, not one per framework)."""
+        if self._tags is None:
+            out = self._run(
+                "for-each-ref",
+                "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+                "refs/tags",
+            )
+            self._tags = {}
+            for line in out.splitlines():
+                name, obj, peeled = line.split("\0")
+                self._tags[name] = peeled or obj
+        return {name: commit for name, commit in self._tags.items() if fnmatchcase(name, pattern)}
 
     # -- reading files at a commit ---------------------------------------------------------------
 
@@ -260,11 +268,13 @@ class History:
     def commit_paths(self, paths: list[str], message: str) -> str:
         """Commit exactly ``paths`` (repository-relative; additions and deletions) and return the commit."""
         full = [self.prefix + p for p in paths]
+        self._has_commits = None
         self._run("add", "--all", "--", *full)
         self._run("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
         return self.head()
 
     def tag(self, name: str, commit: str, message: str) -> None:
+        self._tags = None
         self._run("tag", "--annotate", "-m", message, name, commit)
 
     # -- plumbing ------------------------------------------------------------------------------

@@ -73,12 +73,9 @@ class Releases:
         return next((r for r in self.all() if r.version == version), None)
 
     def _records(self) -> list[tuple[str, str, str | None]]:
-        """(version, date, message) from releases.yaml: the working tree's, else HEAD's."""
+        """(version, date, message) from the work tree's releases.yaml."""
         path = Path(self.history.repository.root) / self.folder / RELEASES_FILE
-        raw = path.read_bytes() if path.exists() else None
-        if raw is None and self.history.has_commits():
-            raw = self.history.read_at("HEAD", f"{self.folder}/{RELEASES_FILE}")
-        return _parse_records(raw)
+        return _parse_records(path.read_bytes() if path.exists() else None)
 
     def _find(self) -> list[Release]:
         records = {v: (d, m) for v, d, m in self._records()}
