@@ -111,8 +111,10 @@ def _stack(catalog: Any, holdings: list[Any], targets: list[Any], *, ranked: boo
         else:
             data.update(results[0].to_json())
         data["notes"] = catalog.notes
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        indent = (
+            2 if len(results) < 20 else None
+        )  # the indenting encoder is the slow pure-Python one
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
         return 0
     out = sys.stdout
     held = ", ".join(str(h) for h in holdings) or "none"
@@ -212,13 +214,10 @@ def _overlap(catalog: Any, fmt: str) -> int:
     views = [catalog.view(f, catalog.current(f)) for f in usable]
     pairs = overlap(views)
     if fmt == "json":
-        json.dump(
-            {"frameworks": [v.label for v in views], "pairs": [p.to_json() for p in pairs]},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        print()
+        # one line: a national repository has over a hundred thousand pairs, and the indenting
+        # encoder is the slow pure-Python one
+        data = {"frameworks": [v.label for v in views], "pairs": [p.to_json() for p in pairs]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return 0
     out = sys.stdout
     out.write(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -109,64 +109,65 @@ class Pair:
         }
 
 
-def overlap(views: list[CertView], *, examples: int = 5) -> list[Pair]:
-    """Every pair of frameworks that shares a block or has competencies in common, most first."""
-    size = {v.framework: sum(len(b.competencies) for b in v.blocks.values()) for v in views}
-    pairs: dict[tuple[str, str], Pair] = {}
+def overlap(views: list[CertView], *, examples: int = 5, with_examples: int = 100) -> list[Pair]:
+    """Every pair of frameworks that shares a block or has competencies in common, most first.
 
-    def pair(x: str, y: str) -> Pair:
-        a, b = sorted((x, y))
-        if (a, b) not in pairs:
-            pairs[(a, b)] = Pair(a, b, size_a=size.get(a, 0), size_b=size.get(b, 0))
-        return pairs[(a, b)]
+    Near-identical competencies are counted per pair with ``Counter.update`` over combinations
+    (in C); examples are then looked up, by intersecting key sets, for the first ``with_examples``
+    pairs only."""
+    size = {v.framework: sum(len(b.competencies) for b in v.blocks.values()) for v in views}
+    counts: Counter[tuple[str, str]] = Counter()
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     # shared blocks: the home and every framework borrowing the block, pairwise
     users: dict[tuple[str, str], set[str]] = defaultdict(set)
-    counted: dict[str, set[tuple[str, str]]] = defaultdict(
-        set
-    )  # framework -> (home, competency) via sharing
+    block_size: dict[tuple[str, str], int] = {}
     for v in views:
         for b in v.blocks.values():
             home = b.home or v.framework
             users[(home, b.id)].add(v.framework)
-            for c in b.competencies:
-                counted[v.framework].add((home, c))
-    sizes_of_block = {
-        (b.home or v.framework, b.id): len(b.competencies) for v in views for b in v.blocks.values()
-    }
+            block_size[(home, b.id)] = len(b.competencies)
     for (home, block), who in users.items():
-        if len(who) < 2:
-            continue
-        for x, y in combinations(sorted(who), 2):
-            p = pair(x, y)
-            p.shared_blocks.append(f"{block} ({home})")
-            p.common += sizes_of_block[(home, block)]
+        if len(who) > 1:
+            for ab in combinations(sorted(who), 2):
+                shared[ab].append(f"{block} ({home})")
+                counts[ab] += block_size[(home, block)]
 
-    # near-identical statements, across frameworks, outside the blocks they already share
-    by_key: dict[str, list[tuple[str, str, str]]] = defaultdict(
-        list
-    )  # key -> (framework, home, competency)
+    # near-identical statements: per key, the frameworks having it, grouped by the competency
+    # itself (frameworks sharing one competency through a shared block are counted above)
+    by_key: dict[str, dict[str, tuple[str, str]]] = defaultdict(
+        dict
+    )  # key -> framework -> (home, id)
+    keys_of: dict[str, dict[str, str]] = defaultdict(dict)  # framework -> key -> competency id
     for v in views:
         for b in v.blocks.values():
             home = b.home or v.framework
             for cid, key in zip(b.competencies, b.keys, strict=False):
-                by_key[key].append((v.framework, home, cid))
+                by_key[key].setdefault(v.framework, (home, cid))
+                keys_of[v.framework].setdefault(key, cid)
     for members in by_key.values():
         if len(members) < 2:
             continue
-        frameworks = {m[0] for m in members}
-        if len(frameworks) < 2:
-            continue
-        first: dict[str, tuple[str, str]] = {}
-        for fw, home, cid in members:
-            first.setdefault(fw, (home, cid))
-        for x, y in combinations(sorted(first), 2):
-            hx, cx = first[x]
-            hy, cy = first[y]
-            if (hx, cx) == (hy, cy):
-                continue  # the same competency through a shared block: counted above
-            p = pair(x, y)
-            p.common += 1
-            if len(p.examples) < examples:
-                p.examples.append((cx, cy))
-    return sorted(pairs.values(), key=lambda p: (-p.common, -len(p.shared_blocks), p.a, p.b))
+        frameworks = sorted(members)
+        counts.update(combinations(frameworks, 2))
+        same: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for fw in frameworks:
+            same[members[fw]].append(fw)
+        for group in same.values():
+            if len(group) > 1:
+                counts.subtract(combinations(group, 2))
+
+    pairs = [
+        Pair(a, b, shared.get((a, b), []), n, size_a=size.get(a, 0), size_b=size.get(b, 0))
+        for (a, b), n in counts.items()
+        if n > 0 or (a, b) in shared
+    ]
+    pairs.sort(key=lambda p: (-p.common, -len(p.shared_blocks), p.a, p.b))
+    for p in pairs[:with_examples]:
+        ka, kb = keys_of[p.a], keys_of[p.b]
+        for key in sorted(ka.keys() & kb.keys()):
+            if by_key[key][p.a] != by_key[key][p.b]:
+                p.examples.append((ka[key], kb[key]))
+                if len(p.examples) >= examples:
+                    break
+    return pairs
