@@ -23,7 +23,7 @@ from refkit.cache import code_digest, repository_cache_dir
 from refkit.errors import RefkitError
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
-from refkit.store.loader import RawFile, digest, load_framework, read_folder
+from refkit.store.loader import RawFile, digest, load_framework, no_gc, read_folder
 from refkit.store.repository import Repository
 
 CACHE_FILE = "validate.json"
@@ -280,8 +280,12 @@ def _stat_folder(root: Path, folder: Path) -> dict[str, list[Any]]:
 
 
 def _process_batch(root_str: str, batch: list[tuple[str, dict[str, list[Any]]]]) -> list[_Outcome]:
+    # no collection for the whole batch, not only while loading: between two frameworks the
+    # collector would rescan every result the batch has kept so far (the CLI already runs without
+    # it; this is for callers that keep it on, such as the editor)
     root = Path(root_str)
-    return [_process(rel, read_folder(root, root / rel), stats) for rel, stats in batch]
+    with no_gc():
+        return [_process(rel, read_folder(root, root / rel), stats) for rel, stats in batch]
 
 
 def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> _Outcome:
