@@ -320,6 +320,13 @@ _CATALOGUE = [
         "content",
     ),
     Rule(
+        "volume-total",
+        W,
+        "Total volume differs from the blocks",
+        "correct the total, or the volumes of the blocks",
+        "certification",
+    ),
+    Rule(
         "level-mismatch",
         W,
         "EQF and French levels differ",

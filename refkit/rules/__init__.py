@@ -67,9 +67,9 @@ class Summary:
     correspondence: dict[str, Any] | None = None
     # what stacking needs of the framework (refkit.stack.views.own_view), cached with the rest
     view: dict[str, Any] | None = None
-    block_pos: dict[str, list[Any]] = field(
-        default_factory=dict
-    )  # block id -> [file, line, col] of its id
+    # block id -> [file, line, col] of its id; line, col of certification.volume.hours
+    block_pos: dict[str, list[Any]] = field(default_factory=dict)
+    volume_pos: list[int] = field(default_factory=lambda: [1, 1])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +82,7 @@ class Summary:
             "correspondence": self.correspondence,
             "view": self.view,
             "block_pos": self.block_pos,
+            "volume_pos": self.volume_pos,
         }
 
     @classmethod
@@ -96,6 +97,7 @@ class Summary:
             d.get("correspondence"),
             d.get("view"),
             d.get("block_pos", {}),
+            d.get("volume_pos", [1, 1]),
         )
 
 
@@ -142,7 +144,9 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
     for b in fw.blocks:
         file, bline, bcol, _ = loaded.locate(b.source, "id")
         block_pos[b.id] = [file, bline, bcol]
+    _, vline, vcol, _ = loaded.locate(fw.source, "certification", "volume", "hours")
     return Summary(
+        volume_pos=[vline, vcol],
         block_pos=block_pos,
         view=own_view(fw, "worktree", draft=True),
         correspondence=correspondence,

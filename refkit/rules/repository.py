@@ -36,3 +36,45 @@ def shared_block_homes(frameworks: dict[str, Summary]) -> Iterator[Problem]:
                     path=path,
                     hint="remove this entry",
                 )
+
+
+@repository_rule
+def certification_volume(frameworks: dict[str, Summary]) -> Iterator[Problem]:
+    """A declared total volume matches the blocks: required ones plus, per elective group, the
+    smallest to largest ``choose`` volumes. Shared blocks count with their home's volume."""
+    for summary in frameworks.values():
+        view = summary.view
+        if not view or view.get("hours") is None:
+            continue
+        hours = {b["id"]: b["hours"] for b in view["blocks"]}
+        for ref in summary.shared:
+            home = frameworks.get(ref["framework"])
+            if home is not None and home.view is not None:
+                found = next((b for b in home.view["blocks"] if b["id"] == ref["block"]), None)
+                if found is not None:
+                    hours[ref["block"]] = found["hours"]
+        needed = [hours.get(b) for b in view["required"]]
+        low = high = 0.0
+        for group in view["electives"]:
+            options = sorted(h for h in (hours.get(b) for b in group["blocks"]) if h is not None)
+            if len(options) < len(group["blocks"]) or len(options) < group["choose"]:
+                break
+            low += sum(options[: group["choose"]])
+            high += sum(options[-group["choose"] :]) if group["choose"] else 0
+        else:
+            if any(h is None for h in needed):
+                continue
+            base = sum(h for h in needed if h is not None)
+            low, high = base + low, base + high
+            total = view["hours"]
+            if not low <= total <= high:
+                span = f"{low:g} h" if low == high else f"{low:g} to {high:g} h"
+                file = summary.file
+                line, col = summary.volume_pos
+                yield RULES["volume-total"].at(
+                    file,
+                    line,
+                    col,
+                    f"the certification declares {total:g} h, its blocks add up to {span}",
+                    path=("certification", "volume", "hours"),
+                )
