@@ -431,3 +431,69 @@ def test_unreleased_frameworks_are_drafts_named_by_their_declared_version(
     assert {b["block"]: b["via"] for b in data["credited"]} == {"SST": "shared"}
     assert "demo, work tree" in cli("stack", "demo", "--have", "socle@1.0.0:SST", cwd=root).out
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_pinned_and_followed_shared_blocks_in_real_git(cli, tmp_path: Path) -> None:
+    root = tmp_path / "full"
+    shutil.copytree(FIXTURES / "valid" / "full", root)
+    make_git_repo(root)
+    sst = root / "frameworks/socle/blocks/SST.yaml"
+    demo = root / "frameworks/demo/framework.yaml"
+    assert cli("release", "socle", cwd=root).code == 0  # 1.0.0: SST has SST.1
+    extra = "  - id: SST.2\n    statement: Porter les EPI\n    kind: skill\n    activities: [A1]\n    criteria:\n      - Les EPI sont portés\n"
+    sst.write_text(sst.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    assert cli("release", "socle", cwd=root).code == 0  # 1.1.0: SST.2 added
+    text = sst.read_text(encoding="utf-8")
+    sst.write_text(
+        text[: text.index("  - id: SST.1")] + extra, encoding="utf-8"
+    )  # SST.1 dropped...
+    assert cli("release", "socle", cwd=root).code == 0  # ...in 2.0.0
+
+    def problems() -> list[tuple[str, str, str]]:
+        run = cli("validate", "--format", "json", cwd=root)
+        return [
+            (p["rule"], p["file"].rsplit("/", 1)[-1], p["message"]) for p in json.loads(run.out)
+        ]
+
+    demo_text = demo.read_text(encoding="utf-8")
+    demo.write_text(
+        demo_text.replace("    block: SST\n", "    block: SST\n    version: 1.0.0\n"),
+        encoding="utf-8",
+    )
+    assert problems() == [
+        (
+            "shared-block-outdated",
+            "framework.yaml",
+            "SST is pinned at socle 1.0.0; its latest release 2.0.0 changed it: competency SST.1 removed or renumbered",
+        )
+    ]
+    demo.write_text(
+        demo_text.replace("    block: SST\n", "    block: SST\n    version: 3.0.0\n"),
+        encoding="utf-8",
+    )
+    assert problems() == [
+        ("shared-version-mismatch", "framework.yaml", "socle has no release 3.0.0")
+    ]
+    # following the latest release: an unreleased edit that removes SST.2 is flagged in the home
+    demo.write_text(demo_text, encoding="utf-8")
+    assert problems() == []
+    sst.write_text(
+        sst.read_text(encoding="utf-8").replace("id: SST.2", "id: SST.3"), encoding="utf-8"
+    )
+    assert problems() == [
+        (
+            "shared-block-changed",
+            "SST.yaml",
+            "SST is shared with demo, which follows the latest release of socle: since its latest release 2.0.0, "
+            "competency SST.2 removed or renumbered",
+        )
+    ]
+    # a learner holding SST from 1.0.0 showed SST.1, which 2.0.0 dropped: demo (following 2.0.0)
+    # credits nothing of SST, and SST.2 remains
+    data = json.loads(
+        cli("stack", "demo", "--have", "socle@1.0.0:SST", "--format", "json", cwd=root).out
+    )
+    assert data["credited"] == [] and data["partial"] == []
+    assert [(s["block"], s["missing"]) for s in data["pathway"] if s["block"] == "SST"] == [
+        ("SST", ["SST.2"])
+    ]
