@@ -24,6 +24,7 @@ from refkit.errors import RefkitError
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
 from refkit.store.loader import RawFile, digest, load_framework, no_gc, read_folder
+from refkit.store.reader import read_yaml
 from refkit.store.repository import Repository
 
 CACHE_FILE = "validate.json"
@@ -64,10 +65,16 @@ def validate(
     *,
     use_cache: bool = True,
     jobs: int | None = None,
+    changed_since: str | None = None,
 ) -> ValidationResult:
-    """Check the whole repository, or the frameworks that hold ``paths``."""
+    """Check the whole repository, or the frameworks that hold ``paths``, or those changed since
+    a git revision together with the frameworks that borrow blocks from them."""
     folders = repo.framework_folders()
-    selected = _select(repo, list(paths), folders)
+    if changed_since is not None:
+        selected, needed = _changed(repo, changed_since, folders)
+        folders = [f for f in folders if repo.rel(f) in needed]
+    else:
+        selected = _select(repo, list(paths), folders)
     result = ValidationResult(repo)
     cache = _Cache(repo, enabled=use_cache)
 
@@ -247,6 +254,45 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _changed(repo: Repository, since: str, folders: list[Path]) -> tuple[set[str], set[str]]:
+    """(frameworks to report, frameworks to read) for ``--changed-since``: the frameworks with a
+    file changed since ``since`` (committed, staged, unstaged or untracked), plus those borrowing
+    a block from them; to read, also the homes the selected ones borrow from."""
+    from refkit.history import History
+
+    with History(repo) as history:
+        commit = history.resolve(since)
+        paths = history.changed_paths(commit)
+    by_name = {f.name: repo.rel(f) for f in folders}
+    changed = {
+        by_name[p.split("/")[1]]
+        for p in paths
+        if p.startswith("frameworks/") and p.count("/") >= 2 and p.split("/")[1] in by_name
+    }
+    borrows: dict[str, set[str]] = {}  # folder -> folders of the homes it borrows from
+    for folder in folders:
+        rel = repo.rel(folder)
+        try:
+            data = read_yaml(f"{rel}/framework.yaml", (folder / "framework.yaml").read_bytes()).data
+        except OSError:
+            continue
+        refs = data.get("shared_blocks") if isinstance(data, dict) else None
+        homes = (
+            {r.get("framework") for r in refs if isinstance(r, dict)}
+            if isinstance(refs, list)
+            else set()
+        )
+        borrows[rel] = {by_name[h] for h in homes if isinstance(h, str) and h in by_name}
+    selected = set(changed)
+    grew = True
+    while grew:  # a framework borrowing from a borrower of a changed block depends on it too
+        more = {f for f, homes in borrows.items() if homes & selected} - selected
+        selected |= more
+        grew = bool(more)
+    needed = selected | {h for f in selected for h in borrows.get(f, set())}
+    return selected, needed
 
 
 def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str]:

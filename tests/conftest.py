@@ -93,3 +93,39 @@ def copy_fixture(kind: str, name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(FIXTURES / kind / name, target)
     return target
+
+
+SARIF_PACKAGE = (
+    "@microsoft/sarif-multitool-linux@5.7.0"  # Microsoft's SARIF tool ships the 2.1.0 schema
+)
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict[str, object]:
+    """The official SARIF 2.1.0 JSON Schema, from the npm registry (fetched once, then cached)."""
+    import json
+    import tarfile
+
+    cache = Path(__file__).resolve().parent / ".cache"
+    target = cache / "sarif-2.1.0.json"
+    if not target.exists():
+        cache.mkdir(exist_ok=True)
+        if shutil.which("npm") is None:
+            pytest.fail(
+                "npm is needed once to fetch the SARIF 2.1.0 schema (" + SARIF_PACKAGE + ")"
+            )
+        proc = subprocess.run(
+            ["npm", "pack", "--silent", SARIF_PACKAGE, "--pack-destination", str(cache)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        (tarball,) = cache.glob("microsoft-sarif-multitool-linux-*.tgz")
+        with tarfile.open(tarball) as tar:
+            member = tar.extractfile("package/sarif-2.1.0.json")
+            assert member is not None
+            target.write_bytes(member.read())
+        tarball.unlink()
+    schema: dict[str, object] = json.loads(target.read_text(encoding="utf-8"))
+    return schema

@@ -266,3 +266,112 @@ def test_a_50_mb_block_file_is_refused_without_being_read(cli, tmp_path: Path) -
         "frameworks/demo/blocks/BC02.yaml:1:1: error file-too-large file is 50."
     )
     assert "Traceback" not in run.err
+
+
+def test_github_annotations(cli, tmp_path: Path) -> None:
+    case = copy_fixture("invalid", "unknown-fields", tmp_path)
+    run = cli("validate", "--format", "github", cwd=case)
+    assert run.code == 1
+    assert run.lines == [
+        '::error file=frameworks/demo/blocks/BC01.yaml,line=5,col=5,title=schema-required::missing field "statement" in competency C1.1%0Ahint: add the field statement',
+        '::error file=frameworks/demo/blocks/BC01.yaml,line=6,col=5,title=schema-unknown-field::unknown field "statment" in competency C1.1%0Ahint: did you mean "statement"?',
+        '::error file=frameworks/demo/framework.yaml,line=9,col=1,title=schema-unknown-field::unknown field "langue"%0Ahint: did you mean "lang"?',
+        "3 errors in 2 files of 1 framework",
+    ]
+    warnings = cli("validate", "--format", "github", cwd=FIXTURES / "invalid" / "warnings").lines
+    assert all(line.startswith("::warning file=") for line in warnings[:-1])
+
+
+def test_github_escapes_what_would_break_the_command() -> None:
+    from refkit.cli.reporters import _escape_data, _escape_property
+
+    assert _escape_data("50% done\nnext") == "50%25 done%0Anext"
+    assert _escape_property("a,b:c") == "a%2Cb%3Ac"
+
+
+def test_sarif_output_follows_the_official_schema(
+    cli, tmp_path: Path, sarif_schema: dict[str, object]
+) -> None:
+    import jsonschema
+
+    for name in ("unknown-fields", "warnings", "shared-blocks"):
+        case = copy_fixture("invalid", name, tmp_path)
+        log = json.loads(cli("validate", "--format", "sarif", cwd=case).out)
+        jsonschema.Draft202012Validator(sarif_schema).validate(log)
+        expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+        results = log["runs"][0]["results"]
+        assert len(results) == len(expected)
+        first = results[0]["locations"][0]["physicalLocation"]
+        assert (
+            f"{first['artifactLocation']['uri']}:{first['region']['startLine']}:{first['region']['startColumn']}:"
+            == (expected[0].split(" ")[0])
+        )
+        rules = log["runs"][0]["tool"]["driver"]["rules"]
+        assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    clean = json.loads(
+        cli("validate", "--format", "sarif", cwd=copy_fixture("valid", "minimal", tmp_path)).out
+    )
+    jsonschema.Draft202012Validator(sarif_schema).validate(clean)
+    assert clean["runs"][0]["results"] == []
+
+
+def test_output_to_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    case = copy_fixture("invalid", "shared-blocks", tmp_path)
+    proc = subprocess.run(
+        f"{sys.executable} -m refkit validate --format sarif | head -c 10",
+        shell=True,
+        cwd=case,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stderr == ""
+
+
+def test_changed_since_checks_changed_frameworks_and_their_borrowers(cli, tmp_path: Path) -> None:
+    from tests.conftest import git, make_git_repo
+
+    root = make_git_repo(copy_fixture("valid", "full", tmp_path))
+    assert cli("validate", "--changed-since", "HEAD", cwd=root).lines == [
+        "no framework changed since HEAD"
+    ]
+    # an error in each framework; only the changed one and those borrowing from it are reported
+    demo_block = root / "frameworks/demo/blocks/BC02.yaml"
+    demo_block.write_text(
+        demo_block.read_text(encoding="utf-8").replace("kind: attitude", "kind: atitude"),
+        encoding="utf-8",
+    )
+    git(root, "commit", "-qam", "demo typo")
+    socle = root / "frameworks/socle/blocks/SST.yaml"
+    socle.write_text(
+        socle.read_text(encoding="utf-8").replace("kind: skill", "kind: skil"), encoding="utf-8"
+    )
+    only_socle = json.loads(
+        cli("validate", "--changed-since", "HEAD", "--format", "json", cwd=root).out
+    )
+    files = sorted({p["file"] for p in only_socle})
+    assert files == [
+        "frameworks/demo/blocks/BC02.yaml",
+        "frameworks/socle/blocks/SST.yaml",
+    ]  # demo borrows SST
+    git(root, "checkout", "-q", "--", "frameworks/socle")
+    (root / "frameworks/demo/blocks/BC09.yaml").write_text(
+        "schema: refkit/block/1\nid: BC09\ntitle: Nouveau\ncompetencies: []\n"
+    )
+    since = json.loads(cli("validate", "--changed-since", "HEAD", "--format", "json", cwd=root).out)
+    assert sorted({p["file"].split("/")[1] for p in since}) == ["demo"]  # untracked files count
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--changed-since", "nope"], "unknown revision 'nope'"),
+        (["--changed-since", "HEAD", "frameworks"], "not both"),
+    ],
+)
+def test_changed_since_usage_errors(cli, tmp_path: Path, args: list[str], message: str) -> None:
+    from tests.conftest import make_git_repo
+
+    root = make_git_repo(copy_fixture("valid", "minimal", tmp_path))
+    run = cli("validate", *args, cwd=root)
+    assert run.code == 2 and message in run.err

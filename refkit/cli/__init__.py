@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,6 +64,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if e.hint:
             print(f"  hint: {e.hint}", file=sys.stderr)
         return int(e.exit_code)
+    except BrokenPipeError:  # e.g. `refkit validate | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+        return ExitCode.OK
     except OSError as e:  # the environment: a vanished folder, a full disk, no permission
         where = f": {e.filename}" if e.filename else ""
         print(f"refkit: error: {e.strerror or e}{where}", file=sys.stderr)
@@ -70,6 +75,3 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("refkit: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `refkit validate | head`
-        sys.stderr.close()
-        return ExitCode.OK

@@ -1,7 +1,9 @@
 """Provides the output formats of ``refkit validate`` as reporters in a registry.
 
 A reporter gets the whole ``Report`` once (problems already sorted and deduplicated) and writes
-it to a stream: ``text`` for people, ``json`` for programs.
+it to a stream: ``text`` for people, ``json`` for programs, ``github`` for GitHub Actions
+(workflow commands that annotate the changed lines), ``sarif`` (SARIF 2.1.0) for code-scanning
+tools.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ class Report:
         self.warnings = len(self.items) - self.errors
         self.frameworks = sum(r.frameworks for r in results)
         self.files = sum(r.files for r in results)
+        self.note: str | None = None  # replaces the summary when there was nothing to check
 
     def summary(self) -> str:
+        if self.note is not None and not self.items:
+            return self.note
         where = f"{self.files} file{'s' if self.files != 1 else ''} of {self.frameworks} framework{'s' if self.frameworks != 1 else ''}"
         if not self.items:
             return f"no problems in {where}"
@@ -81,9 +86,96 @@ def json_(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(report: Report, out: TextIO) -> None:
+    """GitHub Actions workflow commands: one annotation per problem, then the summary."""
+    for s in report.items:
+        p = s.problem
+        command = "error" if p.severity is Severity.ERROR else "warning"
+        props = f"file={_escape_property(s.path)},line={p.line},col={p.col},title={_escape_property(p.rule)}"
+        message = p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        out.write(f"::{command} {props}::{_escape_data(message)}\n")
+    out.write(report.summary() + "\n")
+
+
+def sarif(report: Report, out: TextIO) -> None:
+    """A SARIF 2.1.0 log: one run of refkit, its rules, one result per problem."""
+    from refkit import __version__
+    from refkit.problems import RULES
+
+    used = sorted({s.problem.rule for s in report.items})
+    index = {rule: i for i, rule in enumerate(used)}
+    rules = []
+    for rule_id in used:
+        rule = RULES.get(rule_id)
+        title = rule.title if rule else rule_id
+        rules.append(
+            {
+                "id": rule_id,
+                "name": "".join(w.capitalize() for w in rule_id.split("-")),
+                "shortDescription": {"text": title},
+                "help": {"text": rule.hint if rule else title},
+                "defaultConfiguration": {
+                    "level": "error"
+                    if rule is None or rule.severity is Severity.ERROR
+                    else "warning"
+                },
+            }
+        )
+    results = []
+    for s in report.items:
+        p = s.problem
+        result: dict[str, object] = {
+            "ruleId": p.rule,
+            "ruleIndex": index[p.rule],
+            "level": "error" if p.severity is Severity.ERROR else "warning",
+            "message": {"text": p.message + (f" (hint: {p.hint})" if p.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": s.path, "uriBaseId": "SRCROOT"},
+                        "region": {"startLine": p.line, "startColumn": p.col},
+                    }
+                }
+            ],
+        }
+        if p.path:
+            result["properties"] = {"documentPath": [str(x) for x in p.path]}
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "refkit",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": "./"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    json.dump(log, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
 REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {
     "text": text,
     "json": json_,
+    "github": github,
+    "sarif": sarif,
 }
 
 

@@ -10,7 +10,12 @@ from typing import Any
 HELP = "check frameworks against the schemas and rules; print every problem as file:line:col"
 
 
-FORMATS = ["json", "text"]  # the names of refkit.cli.reporters.REPORTERS (a test checks it)
+FORMATS = [
+    "github",
+    "json",
+    "sarif",
+    "text",
+]  # the names of refkit.cli.reporters.REPORTERS (a test checks it)
 
 
 def register(sub: Any) -> None:
@@ -36,6 +41,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="check only the frameworks changed since the git revision REV, and those borrowing their blocks",
+    )
+    p.add_argument(
         "--no-cache", action="store_true", help="ignore and do not write the validation cache"
     )
     p.add_argument(
@@ -57,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise RefkitError("--jobs must be at least 1")
+    if args.changed_since is not None and args.paths:
+        raise RefkitError("give paths or --changed-since, not both")
     groups: dict[Path, tuple[Repository, list[Path]]] = {}
     for path in args.paths or [Path.cwd()]:
         if not path.exists():
@@ -64,10 +76,18 @@ def run(args: argparse.Namespace) -> int:
         repo = Repository.discover(path)
         groups.setdefault(repo.root, (repo, []))[1].append(path)
     results = [
-        validate(repo, paths if args.paths else (), use_cache=not args.no_cache, jobs=args.jobs)
+        validate(
+            repo,
+            paths if args.paths else (),
+            use_cache=not args.no_cache,
+            jobs=args.jobs,
+            changed_since=args.changed_since,
+        )
         for repo, paths in groups.values()
     ]
     report = Report(results)
+    if args.changed_since is not None and not report.frameworks:
+        report.note = f"no framework changed since {args.changed_since}"
     REPORTERS[args.format](report, sys.stdout)
     failing = report.errors or (args.strict and report.warnings)
     return ExitCode.PROBLEMS if failing else ExitCode.OK

@@ -153,6 +153,19 @@ class History:
                 hint = "this clone is shallow: fetch the history with git fetch --unshallow --tags"
             raise GitError(f"unknown revision {rev!r}", hint=hint) from None
 
+    def changed_paths(self, commit: str) -> set[str]:
+        """Repository-relative paths that differ between ``commit`` and the work tree (committed
+        since, staged, unstaged), plus untracked files."""
+        out = self._run(
+            "diff", "--name-only", "-z", "--no-renames", commit, "--", self.prefix or "."
+        )
+        paths = {self._unprefix(p) for p in out.split("\0") if p}
+        untracked = self._run(
+            "ls-files", "--others", "--exclude-standard", "-z", "--", self.prefix or "."
+        )
+        paths |= {self._unprefix(p) for p in untracked.split("\0") if p}
+        return paths
+
     def describe(self, commit: str) -> CommitInfo:
         out = self._run("show", "-s", "--format=%H%x00%h%x00%aI%x00%an%x00%s", commit)
         sha, short, date, author, subject = out.split("\0", 4)
