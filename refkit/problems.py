@@ -149,6 +149,13 @@ _CATALOGUE = [
         "set the schema line the file kind expects",
         "schema",
     ),
+    Rule(
+        "schema-migrate",
+        E,
+        "Older file format",
+        "run refkit migrate: it upgrades the file and keeps its comments",
+        "schema",
+    ),
     Rule("schema-required", E, "Missing field", "add the field", "schema"),
     Rule(
         "schema-unknown-field", E, "Unknown field", "remove the field or fix its spelling", "schema"

@@ -22,7 +22,7 @@ YAML_FILES = sorted(SAMPLES.glob("**/*.yaml")) + sorted((FIXTURES / "valid").glo
 FRAMEWORK = """\
 # yaml-language-server: $schema=../../schemas/framework.schema.json
 # Framework written by hand.
-schema: refkit/framework/1
+schema: refkit/framework/2
 id: demo
 title: Démo
 version: 1.0.0

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
 
-COMMANDS = ["validate", "diff", "log", "release", "stack"]
+COMMANDS = ["validate", "diff", "log", "release", "stack", "migrate"]
 
 
 class _Parser(argparse.ArgumentParser):

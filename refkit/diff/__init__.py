@@ -410,8 +410,8 @@ def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> Non
         _value_change("status", old.status, new.status),
         _value_change(
             "level",
-            {"eqf": old.level.eqf, "fr": old.level.fr},
-            {"eqf": new.level.eqf, "fr": new.level.fr},
+            {"eqf": old.level.eqf, **old.level.national},
+            {"eqf": new.level.eqf, **new.level.national},
         ),
         _text_change("sector", old.sector, new.sector),
         _value_change("lang", old.lang, new.lang),

@@ -198,7 +198,7 @@ class ReleaseRecord:
 @dataclass(slots=True)
 class Level:
     eqf: int | None = None
-    fr: int | None = None
+    national: dict[str, int] = field(default_factory=dict)  # fr, nzqf, aqf... -> level
 
 
 @dataclass(slots=True)

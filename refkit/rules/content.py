@@ -48,11 +48,13 @@ def unused_activities(ctx: Context) -> Iterator[Problem]:
 @framework_rule
 def level_mismatch(ctx: Context) -> Iterator[Problem]:
     level = ctx.fw.level
-    if level.eqf is not None and level.fr is not None and level.eqf != level.fr:
+    fr = level.national.get("fr")
+    if level.eqf is not None and fr is not None and level.eqf != fr:
         yield ctx.problem(
             "level-mismatch",
             ctx.fw.source,
             "level",
+            "national",
             "fr",
-            message=f"French level {level.fr} differs from EQF level {level.eqf}",
+            message=f"French level {fr} differs from EQF level {level.eqf}",
         )

@@ -25,7 +25,7 @@ from refkit.store.reader import Positions
 
 # file kind -> the value of its ``schema:`` line
 CURRENT = {
-    "framework": "refkit/framework/1",
+    "framework": "refkit/framework/2",
     "block": "refkit/block/1",
     "releases": "refkit/releases/1",
 }
@@ -149,7 +149,7 @@ def _check_version(
             file,
             line,
             col,
-            f"file follows the older schema {value}; this refkit reads {expected}",
+            f"file follows the older format {value}, which refkit cannot upgrade; this refkit reads {expected}",
             path=("schema",),
             hint=f"rewrite the file in the current format {expected} (docs/file-format.md)",
         )

@@ -223,9 +223,7 @@ def _read_block(loaded: LoadedFramework, raw: RawFile) -> Block | None:
             _accept(loaded, raw, doc, found)
             return block
         doc = read_yaml(raw.path, raw.data, size=raw.size)
-        found = (
-            schema.check("block", raw.path, doc.data, doc.positions) if doc.data is not None else []
-        )
+        found = check_schema("block", raw.path, doc) if doc.data is not None else []
         loaded.hashes[raw.path] = digest(raw.data)
         usable = _accept(loaded, raw, doc, found)
         block = (
@@ -245,11 +243,7 @@ def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
         cached = blobs.get(raw.sha, kind, raw.path)
         if cached is None:
             doc = read_yaml(raw.path, raw.data, size=raw.size)
-            found = (
-                schema.check(kind, raw.path, doc.data, doc.positions)
-                if doc.data is not None
-                else []
-            )
+            found = check_schema(kind, raw.path, doc) if doc.data is not None else []
             blobs.put(raw.sha, kind, doc, found)
         else:
             doc, found = cached
@@ -264,8 +258,32 @@ def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
     else:
         doc = read_yaml(raw.path, raw.data, size=raw.size)
         loaded.hashes[raw.path] = digest(raw.data)
-    found = schema.check(kind, raw.path, doc.data, doc.positions) if doc.data is not None else []
+    found = check_schema(kind, raw.path, doc) if doc.data is not None else []
     return _accept(loaded, raw, doc, found)
+
+
+def check_schema(kind: str, file: str, doc: ReadResult) -> list[Problem]:
+    """Schema problems of a file; a file in an older format refkit can migrate is upgraded in
+    memory first (so that old releases still read) and reported as needing ``refkit migrate``."""
+    from refkit import migrate
+
+    out = []
+    steps = migrate.needs(kind, doc.data)
+    if steps:
+        line, col = doc.positions.of(doc.data, ("schema",))
+        old = doc.data["schema"]
+        out.append(
+            RULES["schema-migrate"].at(
+                file,
+                line,
+                col,
+                f"file follows the older format {old}; the current one is {schema.CURRENT[kind]}",
+                path=("schema",),
+                hint="run refkit migrate: it upgrades the file and keeps its comments",
+            )
+        )
+        migrate.upgrade_data(kind, doc.data, steps)
+    return out + schema.check(kind, file, doc.data, doc.positions)
 
 
 def _accept(
@@ -357,7 +375,7 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
         title=_text(d, "title"),
         version=_text(d, "version"),
         status=_text(d, "status"),
-        level=Level(eqf=_int(level_d, "eqf"), fr=_int(level_d, "fr")),
+        level=Level(eqf=_int(level_d, "eqf"), national=_levels(level_d.get("national"))),
         lang=_text(d, "lang"),
         sector=_str(d, "sector"),
         codes=dict(codes) if isinstance(codes, dict) else {},
@@ -410,6 +428,12 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
         folder=folder,
         source=_src(file, pos, d, ()),
     )
+
+
+def _levels(d: Any) -> dict[str, int]:
+    if not isinstance(d, dict):
+        return {}
+    return {str(k): v for k, v in d.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def _correspondence(d: Any, pos: Positions, file: str) -> Correspondence | None:

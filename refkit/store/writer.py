@@ -41,7 +41,7 @@ _FRAMEWORK_KEYS = frozenset(
 _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
     "framework": {
         (): _FRAMEWORK_KEYS,
-        ("level",): frozenset({"eqf", "fr"}),
+        ("level",): frozenset({"eqf", "national"}),
         ("validity",): frozenset({"from", "until"}),
         ("activities", "*"): frozenset({"id", "title", "description", "tasks"}),
         ("working_group", "*"): frozenset({"organisation", "college", "role"}),
@@ -98,7 +98,7 @@ def _prune(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def framework_data(fw: Framework) -> dict[str, Any]:
-    level = _prune({"eqf": fw.level.eqf, "fr": fw.level.fr})
+    level = _prune({"eqf": fw.level.eqf, "national": dict(fw.level.national)})
     validity = _prune({"from": fw.validity.start, "until": fw.validity.until})
     cert = fw.certification
     certification = _prune(

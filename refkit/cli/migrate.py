@@ -1,0 +1,79 @@
+"""``refkit migrate [PATH...]``: upgrade files written in an older format, comments kept."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "upgrade framework files from an older format to the current one, keeping comments"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "migrate",
+        help=HELP,
+        description=(
+            "Upgrade the framework files of a repository (or of the given framework folders or files) "
+            "from an older version of refkit's format to the current one. Only what the migration "
+            "changes is rewritten: comments, key order and layout stay. --check writes nothing and "
+            "exits 1 when a file needs migrating."
+        ),
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="framework folders or files (default: all)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file needs migrating"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.cli.output import display_path
+    from refkit.cli.reporters import print_problems
+    from refkit.errors import ExitCode
+    from refkit.migrate import migrate_files
+    from refkit.store.repository import Repository
+
+    repo = Repository.discover(args.paths[0] if args.paths else None)
+    files = _files(repo, args.paths)
+    result = migrate_files(repo.root, files, write=not args.check)
+    for m in result.migrated:
+        verb = "needs migrating" if args.check else "migrated"
+        print(
+            f"{display_path(repo.root, m.path)}: {verb}, {m.old} → {m.new} ({'; '.join(m.steps)})"
+        )
+    if result.problems:
+        print_problems(repo, result.problems, sys.stderr)
+    if not result.migrated and not result.problems:
+        print(f"every file of {len(files)} is in the current format")
+    if result.problems or (args.check and result.migrated):
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
+
+
+def _files(repo: Any, paths: list[Path]) -> list[str]:
+    from refkit.errors import RefkitError
+
+    out = []
+    folders = repo.framework_folders()
+    if paths:
+        chosen: list[Path] = []
+        for path in paths:
+            if not path.exists():
+                raise RefkitError(f"{path}: no such file or folder")
+            if path.is_file():
+                out.append(repo.rel(path))
+                continue
+            folder = repo.framework_folder_of(path)
+            chosen.extend(folders if folder is None else [folder])
+        folders = chosen
+    for folder in folders:
+        out.extend(repo.rel(p) for p in sorted(folder.rglob("*.yaml")))
+    return sorted(set(out))
