@@ -38,7 +38,9 @@ def test_migrate_upgrades_in_place_and_keeps_comments(cli, tmp_path: Path) -> No
         "frameworks/demo/framework.yaml: needs migrating, refkit/framework/1 → refkit/framework/2 "
         "(level.fr becomes level.national.fr (levels of any national framework))"
     ]
-    assert "schema: refkit/framework/1" in framework.read_text(encoding="utf-8")  # --check wrote nothing
+    assert "schema: refkit/framework/1" in framework.read_text(
+        encoding="utf-8"
+    )  # --check wrote nothing
     run = cli("migrate", cwd=case)
     assert run.code == 0
     assert framework.read_text(encoding="utf-8") == MIGRATED
@@ -54,7 +56,10 @@ def test_files_that_cannot_be_migrated_are_reported_and_left_alone(cli, tmp_path
     before = {p: p.read_bytes() for p in case.rglob("*.yaml")}
     run = cli("migrate", cwd=case)
     assert run.code == 1
-    assert "frameworks/demo/framework.yaml:1:9: error schema-version no migration from refkit/framework/0" in run.err
+    assert (
+        "frameworks/demo/framework.yaml:1:9: error schema-version no migration from refkit/framework/0"
+        in run.err
+    )
     broken = copy_fixture("invalid", "yaml-syntax", tmp_path)
     assert cli("migrate", cwd=broken).code == 1
     assert {p: p.read_bytes() for p in case.rglob("*.yaml")} == before
@@ -65,7 +70,10 @@ def test_old_releases_are_read_through_the_migration(cli, tmp_path: Path) -> Non
     git(case, "tag", "demo/v1.0.0")  # a release made in the first format
     assert cli("migrate", cwd=case).code == 0
     block = case / "frameworks/demo/blocks/BC01.yaml"
-    block.write_text(block.read_text(encoding="utf-8").replace("d'eau froide", "d'eau froide et chaude"), encoding="utf-8")
+    block.write_text(
+        block.read_text(encoding="utf-8").replace("d'eau froide", "d'eau froide et chaude"),
+        encoding="utf-8",
+    )
     data = json.loads(cli("diff", "demo", "--format", "json", cwd=case).out)
     assert data["summary"]["competencies"]["modified"] == 1
     assert [c["kind"] for c in data["changes"]] == ["competency"]  # the level did not "change"

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
 
-COMMANDS = ["validate", "diff", "log", "release", "stack", "migrate"]
+COMMANDS = ["validate", "diff", "log", "release", "stack", "migrate", "fmt", "init", "new"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,62 @@
+"""``refkit fmt [PATH...]``: one canonical layout for framework files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "rewrite framework files in refkit's canonical layout (comments kept); --check for CI"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "fmt",
+        help=HELP,
+        description=(
+            "Rewrite framework files in one canonical layout: indentation, no folded lines, LF line "
+            "endings, a final newline, no trailing spaces, and a first line pointing editors at the "
+            "repository's schema. Key order, quoting, comments and blank lines stay as written. "
+            "--check writes nothing, lists the files it would change and exits 1 if there are any. "
+            "A file that cannot be read is reported and never written."
+        ),
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="framework folders or files (default: all)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file would change"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.cli.migrate import _files
+    from refkit.cli.output import display_path
+    from refkit.cli.reporters import print_problems
+    from refkit.errors import ExitCode
+    from refkit.fmt import format_files
+    from refkit.store.repository import Repository
+
+    repo = Repository.discover(args.paths[0] if args.paths else None)
+    files = _files(repo, args.paths)
+    result = format_files(repo.root, files, write=not args.check)
+    for rel in result.changed:
+        print(
+            f"{display_path(repo.root, rel)}: {'would be reformatted' if args.check else 'reformatted'}"
+        )
+    if result.problems:
+        print_problems(repo, result.problems, sys.stderr)
+        print(
+            f"{len(result.problems)} file(s) not formatted: fix the problems first", file=sys.stderr
+        )
+    if not result.changed and not result.problems:
+        print(f"{result.unchanged} files already formatted")
+    if result.problems or (args.check and result.changed):
+        return ExitCode.PROBLEMS
+    return ExitCode.OK

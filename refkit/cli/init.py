@@ -1,0 +1,54 @@
+"""``refkit init DIR``: a new framework repository, ready to use."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+HELP = "create a new framework repository: schemas, an example framework, pre-commit, CI workflow"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help=HELP,
+        description=(
+            "Create a framework repository in DIR (a new or empty folder): the schemas (for editors), "
+            "an example framework that validates, a pre-commit configuration running refkit fmt and "
+            "refkit validate, a GitHub Actions workflow that validates and publishes the site, a "
+            "README for the working group, and git init when DIR is not inside a git repository."
+        ),
+    )
+    p.add_argument(
+        "dir",
+        type=Path,
+        metavar="DIR",
+        help="the folder to create (it must not exist, or be empty)",
+    )
+    p.add_argument(
+        "--framework",
+        default="",
+        metavar="ID",
+        help="id of the example framework (default: exemple)",
+    )
+    p.add_argument("--title", help="title of the example framework")
+    p.add_argument(
+        "--lang", default="fr", help="language of the example and the README: fr (default) or en"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.scaffold import init_repository
+
+    created = init_repository(
+        args.dir, framework_id=args.framework, title=args.title, lang=args.lang
+    )
+    print(f"created {args.dir} with framework {created.ids[0]}:")
+    for f in created.files:
+        print(f"  {f}")
+    if created.git_initialized:
+        print("initialised a git repository")
+    print(f"next: cd {args.dir} && refkit validate && pre-commit install")
+    return 0

@@ -1,0 +1,62 @@
+"""``refkit new framework|block|competency``: scaffold with the next free id, valid at once."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+HELP = "add a framework, a block or a competency with the next free id, valid at once"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "new",
+        help=HELP,
+        description=(
+            "Add to the current repository a framework (refkit new framework ID), a block "
+            "(refkit new block FRAMEWORK: the next free id, e.g. BC08) or a competency "
+            "(refkit new competency FRAMEWORK BLOCK: e.g. C7.5). What is created validates at once; "
+            "existing files are edited in place, comments kept."
+        ),
+    )
+    kinds = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    f = kinds.add_parser("framework", help="a new framework with one block and one competency")
+    f.add_argument("id", metavar="ID", help="lower-case words joined by hyphens (the folder name)")
+    f.add_argument("--title", help="its title")
+    f.add_argument("--lang", default="fr", help="language of its text: fr (default) or en")
+    b = kinds.add_parser("block", help="a new block in a framework")
+    b.add_argument("framework", metavar="FRAMEWORK")
+    b.add_argument("--title", help="its title")
+    c = kinds.add_parser("competency", help="a new competency in a block")
+    c.add_argument("framework", metavar="FRAMEWORK")
+    c.add_argument("block", metavar="BLOCK")
+    c.add_argument("--statement", help="its statement (action verb, object, context)")
+    c.add_argument("--kind", choices=["knowledge", "skill", "attitude"], default="skill")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit import scaffold
+    from refkit.store.repository import Repository
+    from refkit.versions import find_framework
+
+    repo = Repository.discover()
+    if args.what == "framework":
+        created = scaffold.new_framework(repo, args.id, title=args.title, lang=args.lang)
+        print(f"created framework {args.id}")
+    elif args.what == "block":
+        folder = find_framework(repo, args.framework)
+        created = scaffold.new_block(repo, folder, title=args.title)
+        print(f"created block {created.ids[0]} with competency {created.ids[1]}")
+        print(
+            f"  add {created.ids[0]} to certification.required or to an elective group of {args.framework}"
+        )
+    else:
+        folder = find_framework(repo, args.framework)
+        created = scaffold.new_competency(
+            repo, folder, args.block, statement=args.statement, kind=args.kind
+        )
+        print(f"created competency {created.ids[0]} in {args.block}")
+    for path in created.files:
+        print(f"  {path}")
+    return 0
