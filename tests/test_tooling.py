@@ -219,3 +219,13 @@ def test_pre_commit_in_a_repository_made_by_init(cli, tmp_path: Path) -> None:
     failed = _pre_commit(target, "run", "--all-files")
     assert failed.returncode == 1
     assert "frameworks/exemple/blocks/BC01.yaml:14:11: error schema-enum" in failed.stdout
+
+
+def test_refkit_pre_commit_hooks_file_works_from_another_repository(cli, tmp_path: Path) -> None:
+    target = tmp_path / "referentiels"
+    assert cli("init", str(target), cwd=tmp_path).code == 0
+    git(target, "add", "-A")
+    for hook in ("refkit-fmt", "refkit-validate"):
+        run = _pre_commit(target, "try-repo", str(REPO), hook, "--all-files")
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        assert "Passed" in run.stdout
