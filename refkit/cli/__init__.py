@@ -18,7 +18,18 @@ from collections.abc import Sequence
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
 
-COMMANDS = ["validate", "diff", "log", "release", "stack", "migrate", "fmt", "init", "new"]
+COMMANDS = [
+    "validate",
+    "diff",
+    "log",
+    "release",
+    "stack",
+    "migrate",
+    "fmt",
+    "init",
+    "new",
+    "publish",
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,68 @@
+"""``refkit publish``: the static site of every released framework version."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "publish the static site (HTML, Markdown, JSON) of every released framework version"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "publish",
+        help=HELP,
+        description=(
+            "Build the site partner schools read: an index of frameworks; per framework and version a "
+            "page with its activities, blocks, competencies, criteria and assessment, each with a "
+            "permanent anchor (FRAMEWORK/VERSION/#C6.2); a 'latest' alias; per version the changes "
+            "since the previous one and the correspondence table; pathways and shared blocks; a JSON "
+            "export of each version; an offline search. Works with no network and prints on A4. "
+            "Only files whose content changed are written."
+        ),
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: site/ at the repository root)",
+    )
+    p.add_argument(
+        "--format",
+        default="html,md",
+        metavar="FORMATS",
+        help="comma-separated: html, md (Markdown pages under md/), json (an export per version); default html,md",
+    )
+    p.add_argument(
+        "--include-draft",
+        action="store_true",
+        help="also publish each framework's work tree, marked as a draft",
+    )
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language of the site-wide pages (default: the frameworks' most common)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.cli.output import display_path
+    from refkit.publish import publish
+    from refkit.store.repository import Repository
+
+    repo = Repository.discover()
+    out = args.out if args.out is not None else repo.root / "site"
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    result = publish(repo, out, formats=formats, include_draft=args.include_draft, lang=args.lang)
+    shown = display_path(result.out, "")
+    print(
+        f"published {result.versions} version{'s' if result.versions != 1 else ''} of {result.frameworks} "
+        f"framework{'s' if result.frameworks != 1 else ''} into {shown.rstrip('/') or '.'}/: "
+        f"{len(result.written)} files written, {result.unchanged} unchanged, {len(result.removed)} removed"
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0

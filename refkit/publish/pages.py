@@ -1,0 +1,778 @@
+"""Provides ``build_pages``: every output file of the site, as bytes, from the collected versions.
+
+Contexts are built here (all links relative to the page), then rendered through one Jinja2
+environment (``refkit/templates/site``), autoescaped, with undefined names as errors. Markdown
+pages mirror the HTML ones under ``md/``; JSON exports sit next to each version page.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from refkit.diff import Change, FieldChange
+from refkit.diff.render import _words_html
+from refkit.model import Block, Framework
+from refkit.publish import json_bytes, search_text
+from refkit.publish.collect import PublishedFramework, Site, Version
+from refkit.publish.labels import labels
+from refkit.publish.text import block_html, inline_html, md_escape, md_text
+from refkit.stack import BlockView, CertView, Coverage, Elective, stack
+from refkit.store.writer import block_data, framework_data
+
+FIELD_LABELS = {
+    "fr": {
+        "statement": "énoncé", "kind": "nature", "criteria": "critères d'évaluation", "activities": "activités",
+        "esco": "correspondance ESCO", "notes": "remarques", "title": "titre", "description": "description",
+        "volume": "volume", "prerequisites": "prérequis", "modalities": "modalités d'évaluation", "order": "ordre",
+        "required": "blocs obligatoires", "summary": "présentation", "sector": "secteur", "level": "niveau",
+        "codes": "codes", "working_group": "groupe de travail", "validity": "validité", "tasks": "tâches",
+        "status": "statut", "lang": "langue", "extensions": "données complémentaires", "version": "version",
+    },
+    "en": {},
+}  # fmt: skip
+NATURE = {
+    "fr": {"reworded": "reformulé", "whitespace": "mise en forme seulement", "changed": "modifié", "added": "ajouté",
+           "removed": "retiré", "reordered": "réordonné", "items": "modifié"},
+    "en": {"reworded": "reworded", "whitespace": "spacing only", "changed": "changed", "added": "added",
+           "removed": "removed", "reordered": "reordered", "items": "changed"},
+}  # fmt: skip
+
+
+def _lang_key(lang: str) -> str:
+    return "fr" if (lang or "").lower().startswith("fr") else "en"
+
+
+@cache
+def _env() -> Any:
+    from jinja2 import Environment, FunctionLoader, StrictUndefined
+
+    base = resources.files("refkit") / "templates" / "site"
+
+    def load(name: str) -> str:
+        return (base / name).read_text(encoding="utf-8")
+
+    env = Environment(
+        loader=FunctionLoader(load),
+        autoescape=lambda name: bool(name) and not str(name).endswith(".md.j2"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["mdtext"] = md_text
+    env.filters["inline"] = inline_html
+    env.filters["blocks"] = block_html
+    return env
+
+
+def _render(template: str, **context: Any) -> bytes:
+    return str(_env().get_template(template).render(**context)).encode("utf-8")
+
+
+def _asset(name: str) -> bytes:
+    return (resources.files("refkit") / "templates" / "site" / "assets" / name).read_bytes()
+
+
+# -- small helpers for contexts ----------------------------------------------------------------
+
+
+def _volume(hours: float | None, credits: float | None, lab: dict[str, str]) -> str:
+    parts = []
+    if hours is not None:
+        parts.append(f"{hours:g} {lab['hours']}")
+    if credits is not None:
+        parts.append(f"{credits:g} {lab['credits']}")
+    return " + ".join(parts)
+
+
+def _anchors(fw: Framework, borrowed: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Anchors of a page: competency ids as they are (#C6.2 is the permanent URL), blocks and
+    activities too unless that would collide with a competency."""
+    out: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for _, c in [
+        *fw.competencies(),
+        *((blk, c) for blk, _, _ in borrowed.values() for c in blk.competencies),
+    ]:
+        out[("competency", c.id)] = c.id
+        taken.add(c.id)
+    for kind, ids in (
+        ("block", [b.id for b in fw.blocks] + list(borrowed)),
+        ("activity", [a.id for a in fw.activities]),
+    ):
+        for i in ids:
+            anchor = i if i not in taken else f"{kind}-{i}"
+            out[(kind, i)] = anchor
+            taken.add(anchor)
+    return out
+
+
+def _page_label(site: Site, fid: str) -> str:
+    """The folder of a framework's current pages: latest, or its draft when never released."""
+    f = site.framework(fid)
+    if f is None or f.latest is not None:
+        return "latest"
+    return f.current.label
+
+
+def _url(root: str, fid: str, label: str, anchor: str | None = None, page: str = "") -> str:
+    return f"{root}{fid}/{label}/{page}" + (f"#{anchor}" if anchor else "")
+
+
+def _cert_view(version: Version) -> CertView:
+    fw = version.framework
+    blocks = {
+        b.id: BlockView(
+            b.id,
+            b.title,
+            tuple(c.id for c in b.competencies),
+            tuple(b.prerequisites),
+            b.volume.hours,
+            b.volume.credits,
+        )
+        for b in fw.blocks
+    }
+    for bid, (block, home, home_version) in version.borrowed.items():
+        blocks[bid] = BlockView(
+            bid,
+            block.title,
+            tuple(c.id for c in block.competencies),
+            tuple(block.prerequisites),
+            block.volume.hours,
+            block.volume.credits,
+            home,
+            home_version,
+        )
+    return CertView(
+        fw.id,
+        version.label,
+        fw.title,
+        blocks,
+        tuple(fw.certification.required),
+        tuple(
+            Elective(g.id, g.choose, tuple(g.blocks), g.title) for g in fw.certification.electives
+        ),
+        fw.certification.volume.hours,
+        fw.certification.volume.credits,
+    )
+
+
+# -- the version page ---------------------------------------------------------------------------
+
+
+def _version_context(
+    site: Site, pf: PublishedFramework, version: Version, root: str, alias: str | None
+) -> dict[str, Any]:
+    fw = version.framework
+    lab = labels(fw.lang)
+    anchors = _anchors(fw, version.borrowed)
+    here = alias or version.label
+
+    def link_block(bid: str) -> dict[str, str]:
+        return {"id": bid, "href": f"#{anchors.get(('block', bid), bid)}"}
+
+    def competencies_ctx(block: Block) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": c.id,
+                "anchor": anchors[("competency", c.id)],
+                "statement": c.statement,
+                "kind": lab.get(f"kind_{c.kind}", c.kind),
+                "activities": [
+                    {"id": a, "href": f"#{anchors.get(('activity', a), a)}"}
+                    for a in c.activities
+                    if fw.activity(a)
+                ],
+                "criteria": [cr.text for cr in c.criteria],
+                "notes": c.notes,
+                "esco": [u for u in c.esco if u.startswith(("http://", "https://"))],
+            }
+            for c in block.competencies
+        ]
+
+    def block_ctx(block: Block, shared: tuple[str, str] | None) -> dict[str, Any]:
+        home = shared[0] if shared else fw.id
+        users = [u for u in site.users_of(home, block.id) if u != fw.id]
+        if shared:
+            users = [shared[0], *users]
+        also = []
+        for u in users:
+            target = site.framework(u)
+            if target is not None:
+                also.append(
+                    {
+                        "id": u,
+                        "title": target.current.framework.title,
+                        "href": _url(root, u, "latest", block.id),
+                    }
+                )
+        return {
+            "id": block.id,
+            "anchor": anchors[("block", block.id)],
+            "title": block.title,
+            "description": block.description,
+            "volume": _volume(block.volume.hours, block.volume.credits, lab),
+            "prerequisites": [link_block(p) for p in block.prerequisites],
+            "modalities": [
+                {
+                    "type": lab.get(f"modality_{m.type}", m.type),
+                    "description": m.description,
+                    "hours": m.hours,
+                }
+                for m in block.modalities
+            ],
+            "shared": {
+                "framework": shared[0],
+                "version": shared[1],
+                "href": _url(root, shared[0], shared[1], block.id),
+            }
+            if shared
+            else None,
+            "also": also,
+            "competencies": competencies_ctx(block),
+        }
+
+    blocks = [block_ctx(b, None) for b in fw.blocks]
+    blocks += [block_ctx(blk, (home, hv)) for blk, home, hv in version.borrowed.values()]
+    served: dict[str, list[dict[str, str]]] = {}
+    for _, c in [
+        *fw.competencies(),
+        *((blk, c) for blk, _, _ in version.borrowed.values() for c in blk.competencies),
+    ]:
+        for a in c.activities:
+            served.setdefault(a, []).append(
+                {"id": c.id, "href": f"#{anchors[('competency', c.id)]}"}
+            )
+    result = stack(_cert_view(version), Coverage(), [])
+    pathway = [
+        {
+            "block": link_block(s.block),
+            "title": s.title,
+            "reason": s.reason,
+            "volume": _volume(s.hours, s.credits, lab),
+        }
+        for s in result.pathway
+    ]
+    releases = list(pf.versions)
+    return {
+        "root": root,
+        "l": lab,
+        "lang": fw.lang or "fr",
+        "fw": {
+            "id": fw.id,
+            "title": fw.title,
+            "status": lab.get(f"status_{fw.status}", fw.status),
+            "sector": fw.sector,
+            "summary": fw.summary,
+            "level": {"eqf": fw.level.eqf, "national": sorted(fw.level.national.items())},
+            "codes": _codes(fw),
+            "validity": {"from": fw.validity.start, "until": fw.validity.until},
+            "working_group": [
+                {
+                    "organisation": m.organisation,
+                    "college": lab.get(f"college_{m.college}", m.college or ""),
+                    "role": m.role,
+                }
+                for m in fw.working_group
+            ],
+            "activities": [
+                {
+                    "id": a.id,
+                    "anchor": anchors[("activity", a.id)],
+                    "title": a.title,
+                    "description": a.description,
+                    "tasks": a.tasks,
+                    "competencies": served.get(a.id, []),
+                }
+                for a in fw.activities
+            ],
+            "required": [link_block(b) for b in fw.certification.required],
+            "electives": [
+                {
+                    "id": g.id,
+                    "title": g.title,
+                    "choose": g.choose,
+                    "blocks": [link_block(b) for b in g.blocks],
+                }
+                for g in fw.certification.electives
+            ],
+            "total": _volume(fw.certification.volume.hours, fw.certification.volume.credits, lab),
+        },
+        "version": version.label,
+        "draft": version.draft,
+        "release": {"date": version.release.date, "message": version.release.message}
+        if version.release
+        else None,
+        "alias": alias,
+        "permalink": _url(root, fw.id, version.label),
+        "changes_href": "changes.html",
+        "json_href": f"{fw.id}-{version.label}.json"
+        if alias is None
+        else f"../{version.label}/{fw.id}-{version.label}.json",
+        "md_href": f"{root}md/{fw.id}/{here}/index.md",
+        "versions": [
+            {
+                "label": v.label,
+                "href": _url(root, fw.id, v.label),
+                "date": v.release.date if v.release else "",
+                "current": v is version,
+            }
+            for v in reversed(releases)
+        ],
+        "blocks": blocks,
+        "pathway": pathway,
+    }
+
+
+def _codes(fw: Framework) -> list[tuple[str, str]]:
+    out = []
+    for key in ("rncp", "rs", "rome", "nsf", "formacode", "esco"):
+        value = fw.codes.get(key)
+        if value:
+            out.append(
+                (
+                    key.upper() if key != "esco" else "ESCO",
+                    ", ".join(map(str, value)) if isinstance(value, list) else str(value),
+                )
+            )
+    for other in fw.codes.get("other") or []:
+        if isinstance(other, dict):
+            out.append((str(other.get("scheme", "")), str(other.get("code", ""))))
+    return out
+
+
+# -- the changes page --------------------------------------------------------------------------
+
+
+def _field_lines(f: FieldChange, lk: str) -> list[Markup]:
+    name = FIELD_LABELS[lk].get(
+        f.field,
+        f.field.replace("electives.", "groupe au choix " if lk == "fr" else "elective group "),
+    )
+    nature = NATURE[lk].get(f.nature, f.nature)
+    if f.nature == "reworded" and f.words is not None:
+        return [
+            Markup("{}&nbsp;: {}").format(name, _words_html(f.words))
+            if lk == "fr"
+            else Markup("{}: {}").format(name, _words_html(f.words))
+        ]
+    sep = "\u00a0: " if lk == "fr" else ": "
+    if f.nature in ("whitespace", "reordered"):
+        return [escape(f"{name}{sep}{nature}")]
+    if f.nature == "items":
+        lines = [escape(f"{name}{sep}")]
+        for item in f.items:
+            if item["change"] in ("added", "removed"):
+                mark = "+" if item["change"] == "added" else "−"
+                lines.append(Markup("&nbsp;&nbsp;{} {}").format(mark, item["text"]))
+            elif item["change"] == "whitespace":
+                lines.append(
+                    Markup("&nbsp;&nbsp;~ {} ({})").format(item["new"], NATURE[lk]["whitespace"])
+                )
+            else:
+                lines.append(Markup("&nbsp;&nbsp;~ {}").format(_words_html(item["words"])))
+        return lines
+    return [escape(f"{name}{sep}{_plain(f.old)} → {_plain(f.new)}")]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return (
+            ", ".join(f"{k} {_plain(v)}" for k, v in value.items() if v not in (None, "", []))
+            or "—"
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+def _describe(c: Change, lk: str) -> str:
+    if lk != "fr":
+        from refkit.diff.render import describe
+
+        return describe(c)
+    if c.kind == "competency":
+        if c.change == "added":
+            return f"{c.id}, ajoutée au bloc {c.block} : {c.label}"
+        if c.change == "removed":
+            return f"{c.id}, retirée du bloc {c.old_block} : {c.label}"
+        if c.change == "renamed":
+            where = f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
+            return f"{c.old_id} devient {c.id} (identique à {round((c.similarity or 0) * 100)} %){where} : {c.label}"
+        if c.change == "moved":
+            return f"{c.id}, déplacée du bloc {c.old_block} au bloc {c.block} : {c.label}"
+        return f"{c.id}, modifiée : {c.label}"
+    if c.kind == "block":
+        if c.change == "renamed":
+            return f"{c.old_id} devient {c.id} : {c.label}"
+        verb = {"added": "ajouté", "removed": "supprimé", "modified": "modifié"}.get(
+            c.change, c.change
+        )
+        return f"{c.id}, {verb} : {c.label}"
+    if c.kind in ("activity", "shared-block"):
+        verb = {"added": "ajoutée", "removed": "supprimée", "modified": "modifiée"}.get(
+            c.change, c.change
+        )
+        return f"{c.id}, {verb} : {c.label}"
+    return c.label if c.kind != "certification" else "règles de certification"
+
+
+def _changes_context(
+    pf: PublishedFramework, version: Version, root: str, alias: str | None
+) -> dict[str, Any]:
+    fw = version.framework
+    lk = _lang_key(fw.lang)
+    lab = labels(fw.lang)
+    previous = version.previous
+    sections = []
+    counts: list[str] = []
+    if version.diff is not None and previous is not None:
+        from refkit.diff.render import SECTIONS
+
+        for kind, _ in SECTIONS:
+            changes = version.diff.of_kind(kind)
+            if not changes:
+                continue
+            items = []
+            for c in changes:
+                new_href = None
+                old_href = None
+                if c.kind in ("competency", "block") and c.change != "removed":
+                    new_href = f"{root}{fw.id}/{version.label}/#{c.id}"
+                if c.kind in ("competency", "block") and c.change != "added":
+                    old_href = f"{root}{fw.id}/{previous.label}/#{c.old_id or c.id}"
+                items.append(
+                    {
+                        "change": c.change,
+                        "change_label": lab.get(f"change_{c.change}", c.change),
+                        "text": _describe(c, lk),
+                        "fields": [line for f in c.fields for line in _field_lines(f, lk)],
+                        "new_href": new_href,
+                        "old_href": old_href,
+                    }
+                )
+            sections.append({"title": lab.get(f"sections_{kind}", kind), "entries": items})
+        summary = version.diff.summary()
+        for kind in ("competencies", "blocks"):
+            parts = [f"{n} {lab.get('change_' + k, k)}" for k, n in summary[kind].items() if n]
+            if parts:
+                sep = "\u00a0: " if lk == "fr" else ": "
+                counts.append(f"{lab[kind]}{sep}{', '.join(parts)}")
+    table = []
+    if version.table is not None and previous is not None:
+        for e in version.table.entries:
+            table.append(
+                {
+                    "old": {"id": e.old, "href": f"{root}{fw.id}/{previous.label}/#{e.old}"}
+                    if e.old
+                    else None,
+                    "new": [
+                        {"id": n, "href": f"{root}{fw.id}/{version.label}/#{n}"} for n in e.new
+                    ],
+                    "type": lab.get(f"type_{e.type}", e.type),
+                    "missing": [
+                        {"id": m, "href": f"{root}{fw.id}/{version.label}/#{m}"} for m in e.missing
+                    ],
+                    "note": e.note,
+                    "origin": lab.get(f"origin_{e.origin}", ""),
+                }
+            )
+    return {
+        "root": root,
+        "l": lab,
+        "lang": fw.lang or "fr",
+        "fw": {"id": fw.id, "title": fw.title},
+        "version": version.label,
+        "draft": version.draft,
+        "alias": alias,
+        "permalink": _url(root, fw.id, version.label, page="changes.html"),
+        "page_href": "./",
+        "previous": {"label": previous.label, "href": _url(root, fw.id, previous.label)}
+        if previous
+        else None,
+        "release": {"date": version.release.date, "message": version.release.message}
+        if version.release
+        else None,
+        "counts": counts,
+        "sections": sections,
+        "table": table,
+        "md_href": f"{root}md/{fw.id}/{alias or version.label}/changes.md",
+    }
+
+
+# -- site-wide pages ----------------------------------------------------------------------------
+
+
+def _index_context(site: Site, root: str, lang: str) -> dict[str, Any]:
+    lab = labels(lang)
+    rows = []
+    for f in site.frameworks:
+        current = f.current
+        fw = current.framework
+        rows.append(
+            {
+                "id": f.id,
+                "title": fw.title,
+                "href": f"{root}{f.id}/{'latest' if f.latest else current.label}/",
+                "versions_href": f"{root}{f.id}/",
+                "level": fw.level.eqf,
+                "national": sorted(fw.level.national.items()),
+                "sector": fw.sector or "",
+                "version": current.label,
+                "draft": current.draft,
+                "status": labels(fw.lang).get(f"status_{fw.status}", fw.status),
+            }
+        )
+    return {"root": root, "l": lab, "lang": lang, "rows": rows, "unreleased": site.unreleased}
+
+
+def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any]:
+    fw = pf.current.framework
+    lab = labels(fw.lang)
+    return {
+        "root": root,
+        "l": lab,
+        "lang": fw.lang or "fr",
+        "fw": {"id": pf.id, "title": fw.title},
+        "versions": [
+            {
+                "label": v.label,
+                "href": f"{v.label}/",
+                "changes_href": f"{v.label}/changes.html",
+                "date": v.release.date if v.release else "",
+                "message": v.release.message if v.release else None,
+                "draft": v.draft,
+                "summary": _summary_line(v, _lang_key(fw.lang)),
+            }
+            for v in reversed(pf.versions)
+        ],
+        "latest": pf.latest.label if pf.latest else None,
+    }
+
+
+def _summary_line(v: Version, lk: str) -> str:
+    if v.diff is None:
+        return ""
+    from refkit.diff.render import summary_line
+
+    line = summary_line(v.diff)
+    if lk != "fr":
+        return line
+    for en, fr in (
+        ("competencies", "compétences"), ("competency", "compétence"), ("blocks", "blocs"), ("block", "bloc"),
+        ("activities", "activités"), ("activity", "activité"), ("renumbered", "renumérotée(s)"), ("moved", "déplacée(s)"),
+        ("modified", "modifiée(s)"), ("certification rules changed", "règles de certification modifiées"),
+        ("no change", "aucun changement"), ("changed", "modifié"),
+    ):  # fmt: skip
+        line = line.replace(en, fr)
+    return line
+
+
+def _pathways_context(site: Site, root: str, lang: str) -> dict[str, Any]:
+    lab = labels(lang)
+    shared = []
+    for f in site.frameworks:
+        current = f.current
+        for block in current.framework.blocks:
+            users = site.users_of(f.id, block.id)
+            if users:
+                shared.append(
+                    {
+                        "id": block.id,
+                        "title": block.title,
+                        "home": {
+                            "id": f.id,
+                            "href": _url(
+                                root, f.id, "latest" if f.latest else current.label, block.id
+                            ),
+                        },
+                        "users": [
+                            {"id": u, "href": _url(root, u, _page_label(site, u), block.id)}
+                            for u in users
+                        ],
+                    }
+                )
+    certifications = []
+    for f in site.frameworks:
+        current = f.current
+        result = stack(_cert_view(current), Coverage(), [])
+        label = "latest" if f.latest else current.label
+        certifications.append(
+            {
+                "id": f.id,
+                "title": current.framework.title,
+                "href": _url(root, f.id, label),
+                "steps": [
+                    {
+                        "block": s.block,
+                        "title": s.title,
+                        "href": _url(root, f.id, label, s.block),
+                        "reason": s.reason,
+                    }
+                    for s in result.pathway
+                ],
+            }
+        )
+    return {
+        "root": root,
+        "l": lab,
+        "lang": lang,
+        "shared": shared,
+        "certifications": certifications,
+    }
+
+
+# -- search index -------------------------------------------------------------------------------
+
+
+def _search_entries(pf: PublishedFramework) -> list[list[str]]:
+    version = pf.current
+    fw = version.framework
+    label = "latest" if pf.latest else version.label
+    base = f"{fw.id}/{label}/"
+    anchors = _anchors(fw, version.borrowed)
+    entries = [[base, fw.id, fw.title, search_text(fw.title, fw.id, fw.summary)]]
+    for a in fw.activities:
+        entries.append(
+            [
+                f"{base}#{anchors[('activity', a.id)]}",
+                a.id,
+                a.title,
+                search_text(a.id, a.title, a.description, *a.tasks),
+            ]
+        )
+    for b in fw.blocks:
+        entries.append(
+            [
+                f"{base}#{anchors[('block', b.id)]}",
+                b.id,
+                b.title,
+                search_text(b.id, b.title, b.description),
+            ]
+        )
+        for c in b.competencies:
+            entries.append(
+                [
+                    f"{base}#{c.id}",
+                    c.id,
+                    c.statement,
+                    search_text(c.id, c.statement, *(cr.text for cr in c.criteria), c.notes),
+                ]
+            )
+    return entries
+
+
+# -- all files ----------------------------------------------------------------------------------
+
+
+def build_pages(site: Site, *, formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
+    langs = [f.current.framework.lang for f in site.frameworks]
+    site_lang = lang or (max(set(langs), key=langs.count) if langs else "fr")
+    files: dict[str, bytes] = {}
+    html, md, js = "html" in formats, "md" in formats, "json" in formats
+    if html:
+        files["assets/style.css"] = _asset("style.css")
+        files["assets/search.js"] = _asset("search.js")
+        files["index.html"] = _render("index.html", **_index_context(site, "", site_lang))
+        files["search.html"] = _render("search.html", root="", l=labels(site_lang), lang=site_lang)
+        files["pathways.html"] = _render("pathways.html", **_pathways_context(site, "", site_lang))
+        listing = []
+        for pf in site.frameworks:
+            name = f"assets/search/{pf.id}.js"
+            payload = json.dumps(
+                {"framework": pf.id, "entries": _search_entries(pf)},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            files[name] = (
+                f"(window.REFKIT_SEARCH = window.REFKIT_SEARCH || []).push({payload});\n".encode()
+            )
+            listing.append(pf.id)
+        files["assets/search/files.js"] = (
+            f"window.REFKIT_SEARCH_FILES = {json.dumps(listing)};\n".encode()
+        )
+    if md:
+        files["md/index.md"] = _render("index.md.j2", **_index_context(site, "../", site_lang))
+        files["md/pathways.md"] = _render(
+            "pathways.md.j2", **_md_paths(_pathways_context(site, "../", site_lang))
+        )
+    for pf in site.frameworks:
+        if html:
+            files[f"{pf.id}/index.html"] = _render(
+                "versions.html", **_framework_index_context(pf, "../")
+            )
+        if md:
+            files[f"md/{pf.id}/index.md"] = _render(
+                "versions.md.j2", **_framework_index_context(pf, "../../")
+            )
+        targets: list[tuple[Version, str | None]] = [(v, None) for v in pf.versions]
+        if pf.latest is not None:
+            targets.append((pf.latest, "latest"))
+        for version, alias in targets:
+            folder = f"{pf.id}/{alias or version.label}"
+            if html:
+                ctx = _version_context(site, pf, version, "../../", alias)
+                files[f"{folder}/index.html"] = _render("version.html", **ctx)
+                files[f"{folder}/changes.html"] = _render(
+                    "changes.html", **_changes_context(pf, version, "../../", alias)
+                )
+            if md:
+                ctx = _version_context(site, pf, version, "../../../", alias)
+                files[f"md/{folder}/index.md"] = _render("version.md.j2", **_md_paths(ctx))
+                files[f"md/{folder}/changes.md"] = _render(
+                    "changes.md.j2", **_md_paths(_changes_context(pf, version, "../../../", alias))
+                )
+            if js and alias is None:
+                files[f"{folder}/{pf.id}-{version.label}.json"] = json_bytes(_export(version))
+    return files
+
+
+def _md_paths(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Links of a Markdown page point at the Markdown pages: dir/ -> dir/index.md, x.html -> x.md."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (fix_href(v) if k.endswith("href") and isinstance(v, str) else fix(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    def fix_href(href: str) -> str:
+        path, _, anchor = href.partition("#")
+        if path.endswith(".html"):
+            path = path[: -len(".html")] + ".md"
+        elif path.endswith("/") or path in ("", "./"):
+            path = (path if path.endswith("/") else "./") + "index.md" if path else ""
+        return path + (f"#{anchor}" if anchor else "")
+
+    return fix(ctx)  # type: ignore[no-any-return]
+
+
+def _export(version: Version) -> dict[str, Any]:
+    fw = version.framework
+    data = framework_data(fw)
+    data["blocks"] = [block_data(b) for b in fw.blocks]
+    data["shared_blocks_content"] = [
+        {"framework": home, "version": hv, **block_data(block)}
+        for block, home, hv in version.borrowed.values()
+    ]
+    data["release"] = (
+        {
+            "version": version.release.version,
+            "date": version.release.date,
+            "message": version.release.message,
+        }
+        if version.release
+        else None
+    )
+    data["draft"] = version.draft
+    return data
