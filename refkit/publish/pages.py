@@ -8,6 +8,7 @@ pages mirror the HTML ones under ``md/``; JSON exports sit next to each version 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,7 +16,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from refkit.diff import Change, FieldChange
-from refkit.diff.render import _words_html
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes, search_text
 from refkit.publish.collect import PublishedFramework, Site, Version
@@ -34,6 +34,21 @@ FIELD_LABELS = {
         "status": "statut", "lang": "langue", "extensions": "données complémentaires", "version": "version",
     },
     "en": {},
+}  # fmt: skip
+# One item of a list field, for "critère ajouté : ...": (noun, feminine).
+ITEM_NOUNS: dict[str, dict[str, tuple[str, bool]]] = {
+    "fr": {
+        "criteria": ("critère", False), "tasks": ("tâche", True), "activities": ("activité", True),
+        "required": ("bloc obligatoire", False), "prerequisites": ("prérequis", False),
+        "modalities": ("modalité d'évaluation", True), "esco": ("correspondance ESCO", True),
+        "working_group": ("membre du groupe de travail", False),
+    },
+    "en": {
+        "criteria": ("criterion", False), "tasks": ("task", False), "activities": ("activity", False),
+        "required": ("required block", False), "prerequisites": ("prerequisite", False),
+        "modalities": ("assessment method", False), "esco": ("ESCO mapping", False),
+        "working_group": ("working group member", False),
+    },
 }  # fmt: skip
 NATURE = {
     "fr": {"reworded": "reformulé", "whitespace": "mise en forme seulement", "changed": "modifié", "added": "ajouté",
@@ -71,8 +86,16 @@ def _env() -> Any:
     return env
 
 
+# A link to a folder ("2.0.0/", "../latest/#C6.2") names its index.html: the site then works
+# straight from disk (a USB stick, a shared drive), where browsers do not resolve folders.
+_FOLDER_LINK = re.compile(r'href="((?![a-z][a-z0-9+.-]*:|#|/)[^"#]*/)(#[^"]*)?"')
+
+
 def _render(template: str, **context: Any) -> bytes:
-    return str(_env().get_template(template).render(**context)).encode("utf-8")
+    text = str(_env().get_template(template).render(**context))
+    if template.endswith(".html"):
+        text = _FOLDER_LINK.sub(r'href="\1index.html\2"', text)
+    return text.encode("utf-8")
 
 
 def _asset(name: str) -> bytes:
@@ -80,6 +103,42 @@ def _asset(name: str) -> bytes:
 
 
 # -- small helpers for contexts ----------------------------------------------------------------
+
+
+_NATIONAL = {
+    "fr": ("France", "France"),
+    "nzqf": ("NZQF, Nouvelle-Zélande", "NZQF, New Zealand"),
+    "aqf": ("AQF, Australie", "AQF, Australia"),
+    "rqf": ("RQF, Angleterre", "RQF, England"),
+    "scqf": ("SCQF, Écosse", "SCQF, Scotland"),
+}
+
+
+def _level_text(fw: Framework, lab: dict[str, str]) -> str:
+    """ "CEC 3 · niveau 3 (France)": the European level, then each national one."""
+    fr = lab is labels("fr")
+    parts = [f"{lab['eqf']} {fw.level.eqf}"] if fw.level.eqf is not None else []
+    for key, value in sorted(fw.level.national.items()):
+        name = _NATIONAL.get(key, (key, key))[0 if fr else 1]
+        parts.append(f"{'niveau' if fr else 'level'} {value} ({name})")
+    return " · ".join(parts)
+
+
+_MONTHS_EN = "January February March April May June July August September October November December"
+_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+
+
+def _date(iso: str | None, lab: dict[str, str]) -> str:
+    """ "23 novembre 2026" in French, "23 November 2026" otherwise; anything else as given."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso or "")
+    if lab is labels("fr"):
+        return f"{'1er' if day.day == 1 else day.day} {_MONTHS.split()[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS_EN.split()[day.month - 1]} {day.year}"
 
 
 def _volume(hours: float | None, credits: float | None, lab: dict[str, str]) -> str:
@@ -270,9 +329,12 @@ def _version_context(
             "status": lab.get(f"status_{fw.status}", fw.status),
             "sector": fw.sector,
             "summary": fw.summary,
-            "level": {"eqf": fw.level.eqf, "national": sorted(fw.level.national.items())},
+            "level": _level_text(fw, lab),
             "codes": _codes(fw),
-            "validity": {"from": fw.validity.start, "until": fw.validity.until},
+            "validity": {
+                "from": _date(fw.validity.start, lab) if fw.validity.start else None,
+                "until": _date(fw.validity.until, lab) if fw.validity.until else None,
+            },
             "working_group": [
                 {
                     "organisation": m.organisation,
@@ -306,7 +368,7 @@ def _version_context(
         },
         "version": version.label,
         "draft": version.draft,
-        "release": {"date": version.release.date, "message": version.release.message}
+        "release": {"date": _date(version.release.date, lab), "message": version.release.message}
         if version.release
         else None,
         "alias": alias,
@@ -320,7 +382,7 @@ def _version_context(
             {
                 "label": v.label,
                 "href": _url(root, fw.id, v.label),
-                "date": v.release.date if v.release else "",
+                "date": _date(v.release.date, lab) if v.release else "",
                 "current": v is version,
             }
             for v in reversed(releases)
@@ -350,77 +412,146 @@ def _codes(fw: Framework) -> list[tuple[str, str]]:
 # -- the changes page --------------------------------------------------------------------------
 
 
-def _field_lines(f: FieldChange, lk: str) -> list[Markup]:
+def _words(words: list[tuple[str, str]] | list[list[str]]) -> tuple[Markup, str]:
+    """A word diff as HTML and as Markdown (both with <del>/<ins>); a replaced word is
+    kept apart from its replacement so that "une" -> "un" never reads "uneun"."""
+    html: list[str] = []
+    md: list[str] = []
+    last = "="
+    for op, text in words:
+        gap = " " if last == "-" and op == "+" and not text[:1].isspace() else ""
+        if op == "=":
+            html.append(str(escape(text)))
+            md.append(md_escape(text))
+        else:
+            core = text.strip()
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()) :]
+            tag = "del" if op == "-" else "ins"
+            html.append(f"{gap}{lead}<{tag}>{escape(core)}</{tag}>{trail}" if core else text)
+            # HTML tags, which GitHub, GitLab and most wikis render inside Markdown: ** and ~~
+            # do not open next to punctuation ("tertiaires**, y compris**")
+            md.append(f"{gap}{lead}<{tag}>{md_escape(core)}</{tag}>{trail}" if core else text)
+        last = op
+    return Markup("".join(html)), "".join(md)
+
+
+def _field_lines(f: FieldChange, lk: str) -> list[dict[str, Any]]:
+    """What changed in one field, as lines for a trainer: each {"html": Markup, "md": str}."""
     name = FIELD_LABELS[lk].get(
         f.field,
         f.field.replace("electives.", "groupe au choix " if lk == "fr" else "elective group "),
     )
-    nature = NATURE[lk].get(f.nature, f.nature)
-    if f.nature == "reworded" and f.words is not None:
-        return [
-            Markup("{}&nbsp;: {}").format(name, _words_html(f.words))
-            if lk == "fr"
-            else Markup("{}: {}").format(name, _words_html(f.words))
-        ]
+    name = name[:1].upper() + name[1:]
+    nature = NATURE[lk]
     sep = "\u00a0: " if lk == "fr" else ": "
+
+    def line(html: Markup | str, md: str) -> dict[str, Any]:
+        # a Markdown list item stays on one line
+        md = " ".join(md.split())
+        return {"html": Markup(html) if isinstance(html, Markup) else escape(html), "md": md}
+
+    if f.nature == "reworded" and f.words is not None:
+        html, md = _words(f.words)
+        return [line(Markup("{}{}{}").format(name, sep, html), f"{md_escape(name)}{sep}{md}")]
     if f.nature in ("whitespace", "reordered"):
-        return [escape(f"{name}{sep}{nature}")]
+        text = f"{name}{sep}{nature[f.nature]}"
+        return [line(text, md_escape(text))]
     if f.nature == "items":
-        lines = [escape(f"{name}{sep}")]
+        lines = []
+        noun = ITEM_NOUNS[lk].get(f.field)
         for item in f.items:
-            if item["change"] in ("added", "removed"):
-                mark = "+" if item["change"] == "added" else "−"
-                lines.append(Markup("&nbsp;&nbsp;{} {}").format(mark, item["text"]))
-            elif item["change"] == "whitespace":
+            change = item["change"]
+            if change in ("added", "removed") and noun:
+                word, feminine = noun
+                head = f"{word} {nature[change]}{'e' if feminine and lk == 'fr' else ''}{sep}"
+                head = head[:1].upper() + head[1:]
                 lines.append(
-                    Markup("&nbsp;&nbsp;~ {} ({})").format(item["new"], NATURE[lk]["whitespace"])
+                    line(
+                        Markup("{}{}").format(head, item["text"]),
+                        f"{md_escape(head)}{md_escape(item['text'])}",
+                    )
+                )
+            elif change in ("added", "removed"):
+                head = f"{name}, {nature[change]}{sep}"
+                lines.append(
+                    line(
+                        Markup("{}{}").format(head, item["text"]),
+                        f"{md_escape(head)}{md_escape(item['text'])}",
+                    )
+                )
+            elif change == "whitespace":
+                head = f"{name}, {nature['whitespace']}{sep}"
+                lines.append(
+                    line(
+                        Markup("{}{}").format(head, item["new"]),
+                        f"{md_escape(head)}{md_escape(item['new'])}",
+                    )
                 )
             else:
-                lines.append(Markup("&nbsp;&nbsp;~ {}").format(_words_html(item["words"])))
+                head = f"{name}, {nature['reworded']}{sep}"
+                html, md = _words(item["words"])
+                lines.append(line(Markup("{}{}").format(head, html), f"{md_escape(head)}{md}"))
         return lines
-    return [escape(f"{name}{sep}{_plain(f.old)} → {_plain(f.new)}")]
+    text = f"{name}{sep}{_plain(f.old, lk)} → {_plain(f.new, lk)}"
+    return [line(text, md_escape(text))]
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, lk: str = "fr") -> str:
     if isinstance(value, dict):
+        if value and set(value) <= {"hours", "credits"}:
+            return _volume(value.get("hours"), value.get("credits"), labels(lk)) or "—"
         return (
-            ", ".join(f"{k} {_plain(v)}" for k, v in value.items() if v not in (None, "", []))
+            ", ".join(f"{k} {_plain(v, lk)}" for k, v in value.items() if v not in (None, "", []))
             or "—"
         )
     if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value) or "—"
+        return ", ".join(_plain(v, lk) for v in value) or "—"
     return "—" if value in (None, "") else str(value)
 
 
 def _describe(c: Change, lk: str) -> str:
-    if lk != "fr":
-        from refkit.diff.render import describe
-
-        return describe(c)
+    """The item a change is about, in plain words; the badge before it says what happened."""
+    fr = lk == "fr"
     if c.kind == "competency":
         if c.change == "added":
-            return f"{c.id}, ajoutée au bloc {c.block} : {c.label}"
+            return f"{c.id} ({'bloc' if fr else 'block'} {c.block}) : {c.label}"
         if c.change == "removed":
-            return f"{c.id}, retirée du bloc {c.old_block} : {c.label}"
+            return f"{c.id} ({'bloc' if fr else 'block'} {c.old_block}) : {c.label}"
         if c.change == "renamed":
-            where = f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
-            return f"{c.old_id} devient {c.id} (identique à {round((c.similarity or 0) * 100)} %){where} : {c.label}"
+            same = round((c.similarity or 0) * 100)
+            if fr:
+                where = (
+                    f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
+                )
+                return f"{c.old_id} devient {c.id} (identique à {same} %){where} : {c.label}"
+            where = f", moved from block {c.old_block} to block {c.block}" if c.moved_flag else ""
+            return f"{c.old_id} becomes {c.id} ({same}% identical){where}: {c.label}"
         if c.change == "moved":
-            return f"{c.id}, déplacée du bloc {c.old_block} au bloc {c.block} : {c.label}"
-        return f"{c.id}, modifiée : {c.label}"
-    if c.kind == "block":
-        if c.change == "renamed":
-            return f"{c.old_id} devient {c.id} : {c.label}"
-        verb = {"added": "ajouté", "removed": "supprimé", "modified": "modifié"}.get(
-            c.change, c.change
-        )
-        return f"{c.id}, {verb} : {c.label}"
-    if c.kind in ("activity", "shared-block"):
-        verb = {"added": "ajoutée", "removed": "supprimée", "modified": "modifiée"}.get(
-            c.change, c.change
-        )
-        return f"{c.id}, {verb} : {c.label}"
-    return c.label if c.kind != "certification" else "règles de certification"
+            if fr:
+                return f"{c.id}, du bloc {c.old_block} au bloc {c.block} : {c.label}"
+            return f"{c.id}, from block {c.old_block} to block {c.block}: {c.label}"
+        return f"{c.id} : {c.label}" if fr else f"{c.id}: {c.label}"
+    if c.kind == "block" and c.change == "renamed":
+        return f"{c.old_id} {'devient' if fr else 'becomes'} {c.id} : {c.label}"
+    if c.kind in ("block", "activity", "shared-block"):
+        return f"{c.id} : {c.label}" if fr else f"{c.id}: {c.label}"
+    return (
+        c.label
+        if c.kind != "certification"
+        else ("règles de certification" if fr else "certification rules")
+    )
+
+
+# Past participles agree with the noun in French: une compétence ajoutée, un bloc ajouté.
+_FEMININE = {"competency", "activity", "shared-block", "certification"}
+
+
+def _change_label(kind: str, change: str, lab: dict[str, str], plural: bool = False) -> str:
+    word = lab.get(f"change_{change}", change)
+    if lab is labels("fr"):
+        word += ("e" if kind in _FEMININE else "") + ("s" if plural else "")
+    return word
 
 
 def _changes_context(
@@ -450,7 +581,7 @@ def _changes_context(
                 items.append(
                     {
                         "change": c.change,
-                        "change_label": lab.get(f"change_{c.change}", c.change),
+                        "change_label": _change_label(c.kind, c.change, lab),
                         "text": _describe(c, lk),
                         "fields": [line for f in c.fields for line in _field_lines(f, lk)],
                         "new_href": new_href,
@@ -460,7 +591,12 @@ def _changes_context(
             sections.append({"title": lab.get(f"sections_{kind}", kind), "entries": items})
         summary = version.diff.summary()
         for kind in ("competencies", "blocks"):
-            parts = [f"{n} {lab.get('change_' + k, k)}" for k, n in summary[kind].items() if n]
+            one = "competency" if kind == "competencies" else "block"
+            parts = [
+                f"{n} {_change_label(one, k, lab, plural=n > 1)}"
+                for k, n in summary[kind].items()
+                if n
+            ]
             if parts:
                 sep = "\u00a0: " if lk == "fr" else ": "
                 counts.append(f"{lab[kind]}{sep}{', '.join(parts)}")
@@ -496,7 +632,7 @@ def _changes_context(
         "previous": {"label": previous.label, "href": _url(root, fw.id, previous.label)}
         if previous
         else None,
-        "release": {"date": version.release.date, "message": version.release.message}
+        "release": {"date": _date(version.release.date, lab), "message": version.release.message}
         if version.release
         else None,
         "counts": counts,
@@ -521,8 +657,7 @@ def _index_context(site: Site, root: str, lang: str) -> dict[str, Any]:
                 "title": fw.title,
                 "href": f"{root}{f.id}/{'latest' if f.latest else current.label}/",
                 "versions_href": f"{root}{f.id}/",
-                "level": fw.level.eqf,
-                "national": sorted(fw.level.national.items()),
+                "level": _level_text(fw, lab),
                 "sector": fw.sector or "",
                 "version": current.label,
                 "draft": current.draft,
@@ -545,7 +680,7 @@ def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any
                 "label": v.label,
                 "href": f"{v.label}/",
                 "changes_href": f"{v.label}/changes.html",
-                "date": v.release.date if v.release else "",
+                "date": _date(v.release.date, lab) if v.release else "",
                 "message": v.release.message if v.release else None,
                 "draft": v.draft,
                 "summary": _summary_line(v, _lang_key(fw.lang)),
@@ -572,6 +707,17 @@ def _summary_line(v: Version, lk: str) -> str:
     ):  # fmt: skip
         line = line.replace(en, fr)
     return line
+
+
+def _shared_note(site: Site, pf: PublishedFramework, block: str, lab: dict[str, str]) -> str:
+    """ "bloc partagé, défini dans X" or "bloc partagé, aussi utilisé par Y", else ""."""
+    borrowed = pf.current.borrowed.get(block)
+    if borrowed is not None:
+        return f"{lab['shared_block']}, {lab['home'].lower()} {borrowed[1]}"
+    users = site.users_of(pf.id, block)
+    if users:
+        return f"{lab['shared_block']}, {lab['also_used_by']} {', '.join(users)}"
+    return ""
 
 
 def _pathways_context(site: Site, root: str, lang: str) -> dict[str, Any]:
@@ -614,6 +760,7 @@ def _pathways_context(site: Site, root: str, lang: str) -> dict[str, Any]:
                         "title": s.title,
                         "href": _url(root, f.id, label, s.block),
                         "reason": s.reason,
+                        "shared": _shared_note(site, f, s.block, lab),
                     }
                     for s in result.pathway
                 ],
@@ -635,7 +782,7 @@ def _search_entries(pf: PublishedFramework) -> list[list[str]]:
     version = pf.current
     fw = version.framework
     label = "latest" if pf.latest else version.label
-    base = f"{fw.id}/{label}/"
+    base = f"{fw.id}/{label}/index.html"
     anchors = _anchors(fw, version.borrowed)
     entries = [[base, fw.id, fw.title, search_text(fw.title, fw.id, fw.summary)]]
     for a in fw.activities:

@@ -45,7 +45,8 @@
         found += 1;
       });
     });
-    status.textContent = found ? found + " ✓" : "";
+    status.textContent = found === 1 ? status.dataset.one
+      : found > 1 ? status.dataset.many.replace("{n}", found) : "";
     none.hidden = found > 0;
   }
   load(window.REFKIT_SEARCH_FILES || [], run);
