@@ -94,7 +94,14 @@ def publish(
         out, versions=sum(len(f.versions) for f in site.frameworks), frameworks=len(site.frameworks)
     )
     result.notes = site.notes
-    write(out, files, result)
+    try:
+        write(out, files, result)
+    except OSError as e:
+        where = e.filename or out
+        raise RefkitError(
+            f"{where} cannot be written ({e.strerror or e})",
+            hint="choose an output folder you can write to with --out; files already written are complete",
+        ) from e
     return result
 
 

@@ -116,6 +116,10 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
                 versions.append(Version(fw, DRAFT, None))
             if not versions:
                 site.unreleased.append(fw.id)
+                site.notes.append(
+                    f"{fw.id} has no release yet: not published (refkit release {fw.id}, "
+                    "or publish its work tree as a draft with --include-draft)"
+                )
                 continue
             for previous, version in zip([None, *versions], versions, strict=False):
                 version.previous = previous

@@ -845,9 +845,12 @@ def build_pages(site: Site, *, formats: tuple[str, ...], lang: str | None) -> di
             f"window.REFKIT_SEARCH_FILES = {json.dumps(listing)};\n".encode()
         )
     if md:
-        files["md/index.md"] = _render("index.md.j2", **_index_context(site, "../", site_lang))
+        # Markdown pages link to Markdown pages: their root is md/
+        files["md/index.md"] = _render(
+            "index.md.j2", **_md_paths(_index_context(site, "", site_lang))
+        )
         files["md/pathways.md"] = _render(
-            "pathways.md.j2", **_md_paths(_pathways_context(site, "../", site_lang))
+            "pathways.md.j2", **_md_paths(_pathways_context(site, "", site_lang))
         )
     for pf in site.frameworks:
         if html:
@@ -856,24 +859,29 @@ def build_pages(site: Site, *, formats: tuple[str, ...], lang: str | None) -> di
             )
         if md:
             files[f"md/{pf.id}/index.md"] = _render(
-                "versions.md.j2", **_framework_index_context(pf, "../../")
+                "versions.md.j2", **_md_paths(_framework_index_context(pf, "../"))
             )
         targets: list[tuple[Version, str | None]] = [(v, None) for v in pf.versions]
         if pf.latest is not None:
             targets.append((pf.latest, "latest"))
         for version, alias in targets:
             folder = f"{pf.id}/{alias or version.label}"
+            export = f"{pf.id}/{version.label}/{pf.id}-{version.label}.json" if js else None
             if html:
                 ctx = _version_context(site, pf, version, "../../", alias)
+                ctx["json_href"] = f"../../{export}" if export else None
+                ctx["md_href"] = f"../../md/{folder}/index.md" if md else None
                 files[f"{folder}/index.html"] = _render("version.html", **ctx)
-                files[f"{folder}/changes.html"] = _render(
-                    "changes.html", **_changes_context(pf, version, "../../", alias)
-                )
+                ctx = _changes_context(pf, version, "../../", alias)
+                ctx["md_href"] = f"../../md/{folder}/changes.md" if md else None
+                files[f"{folder}/changes.html"] = _render("changes.html", **ctx)
             if md:
-                ctx = _version_context(site, pf, version, "../../../", alias)
-                files[f"md/{folder}/index.md"] = _render("version.md.j2", **_md_paths(ctx))
+                ctx = _md_paths(_version_context(site, pf, version, "../../", alias))
+                ctx["json_href"] = f"../../../{export}" if export else None
+                ctx["md_href"] = None
+                files[f"md/{folder}/index.md"] = _render("version.md.j2", **ctx)
                 files[f"md/{folder}/changes.md"] = _render(
-                    "changes.md.j2", **_md_paths(_changes_context(pf, version, "../../../", alias))
+                    "changes.md.j2", **_md_paths(_changes_context(pf, version, "../../", alias))
                 )
             if js and alias is None:
                 files[f"{folder}/{pf.id}-{version.label}.json"] = json_bytes(_export(version))
@@ -886,7 +894,11 @@ def _md_paths(ctx: dict[str, Any]) -> dict[str, Any]:
     def fix(value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: (fix_href(v) if k.endswith("href") and isinstance(v, str) else fix(v))
+                k: (
+                    fix_href(v)
+                    if (k.endswith("href") or k == "permalink") and isinstance(v, str)
+                    else fix(v)
+                )
                 for k, v in value.items()
             }
         if isinstance(value, list):

@@ -1,0 +1,415 @@
+"""`refkit publish`: the static site, read as files (the browser checks are in test_site_browser.py).
+
+The sample history of this repository (plombier-chauffagiste 1.0.0 -> 2.0.0, electricien-batiment
+1.0.0) is published straight from its git objects; edits are made in copies (``sample_repo``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, git
+
+
+def _needs_history() -> None:
+    shallow = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if shallow != "false":
+        pytest.fail("publishing the samples reads their releases from git: use a full clone")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's site, published once for the module (html, md and json)."""
+    _needs_history()
+    out = tmp_path_factory.mktemp("site") / "site"
+    proc = subprocess.run(
+        ["refkit", "publish", "--format", "html,md,json", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "published 3 versions of 2 frameworks" in proc.stdout
+    return out
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.lang = ""
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+        if tag in ("link", "script", "img") and (a.get("href") or a.get("src")):
+            self.scripts.append(a.get("href") or a.get("src") or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def text_of(path: Path) -> str:
+    """The text of a page as a reader sees it, whitespace collapsed."""
+    return " ".join("".join(parse(path).text).split())
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+# -- what is published --------------------------------------------------------------------------
+
+
+def test_the_site_has_every_page(site: Path) -> None:
+    files = set(files_of(site))
+    for version in ("1.0.0", "2.0.0", "latest"):
+        for page in ("index.html", "changes.html"):
+            assert f"plombier-chauffagiste/{version}/{page}" in files
+            assert f"md/plombier-chauffagiste/{version}/{page[:-5]}.md" in files
+    for name in ("index.html", "search.html", "pathways.html", "assets/style.css"):
+        assert name in files
+    assert "plombier-chauffagiste/2.0.0/plombier-chauffagiste-2.0.0.json" in files
+    assert "electricien-batiment/1.0.0/electricien-batiment-1.0.0.json" in files
+    assert "md/index.md" in files and "md/pathways.md" in files
+    # "latest" is 2.0.0, with its permanent address given as canonical
+    latest = (site / "plombier-chauffagiste/latest/index.html").read_text()
+    assert '<link rel="canonical" href="../../plombier-chauffagiste/2.0.0/index.html">' in latest
+    assert "Heat" not in latest and "<h1>Plombier-chauffagiste" in latest
+
+
+def test_index_lists_frameworks_with_level_sector_version_status(site: Path) -> None:
+    text = text_of(site / "index.html")
+    assert (
+        "Plombier-chauffagisteplombier-chauffagiste CEC 3 · niveau 3 (France) "
+        "Bâtiment — génie climatique et sanitaire 2.0.0 publié"
+    ) in text
+    assert "Électricien du bâtimentelectricien-batiment CEC 3 · niveau 3 (France)" in text
+
+
+def test_every_item_has_its_stable_anchor(site: Path) -> None:
+    page = parse(site / "plombier-chauffagiste/2.0.0/index.html")
+    fw = REPO / "frameworks/plombier-chauffagiste/blocks"
+    ids = set(
+        re.findall(
+            r"^\s*- id: (C\d+\.\d+)", "".join(p.read_text() for p in fw.glob("*.yaml")), re.M
+        )
+    )
+    assert {"C6.2", "C7.3", "C4.5"} <= ids
+    assert ids <= page.ids
+    assert {"BC01", "BC07", "SST", "A1"} <= page.ids
+    # the old version keeps its own anchors: C7.x did not exist in 1.0.0
+    old = parse(site / "plombier-chauffagiste/1.0.0/index.html")
+    assert "C6.2" in old.ids and "C7.3" not in old.ids
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    pages = {p: parse(p) for p in site.rglob("*.html")}
+    checked = 0
+    for path, page in pages.items():
+        for href in page.links + page.scripts:
+            assert not href.startswith(("http:", "https:", "//")), (path, href)
+            target, _, anchor = href.partition("#")
+            dest = (path.parent / target).resolve() if target else path
+            assert dest.is_file(), f"{path.relative_to(site)}: {href} leads nowhere"
+            assert dest.is_relative_to(site.resolve())
+            if anchor and dest.suffix == ".html":
+                assert anchor in pages[dest].ids, f"{path.relative_to(site)}: {href}: no #{anchor}"
+            checked += 1
+    assert checked > 500
+
+
+def test_markdown_links_resolve(site: Path) -> None:
+    link = re.compile(r"\]\(([^)\s]+)\)")
+    for path in (site / "md").rglob("*.md"):
+        for href in link.findall(path.read_text(encoding="utf-8")):
+            target = href.partition("#")[0]
+            if target:
+                assert (path.parent / target).resolve().is_file(), f"{path}: {href}"
+
+
+def test_page_language_comes_from_the_framework(site: Path) -> None:
+    assert parse(site / "plombier-chauffagiste/2.0.0/index.html").lang == "fr"
+    assert parse(site / "index.html").lang == "fr"
+
+
+def test_heat_pump_changelog_reads_without_git(site: Path) -> None:
+    page = (site / "plombier-chauffagiste/2.0.0/changes.html").read_text(encoding="utf-8")
+    text = text_of(site / "plombier-chauffagiste/2.0.0/changes.html")
+    assert "Plombier-chauffagiste 2.0.0 — Ce qui a changé" in text
+    assert "Modifications depuis la version 1.0.0." in text
+    assert "Compétences : 4 ajoutées, 4 modifiées, 1 déplacée" in text
+    assert "Blocs de compétences : 1 ajouté" in text
+    assert (
+        "ajouté BC07 : Installer, mettre en service et entretenir une pompe à chaleur air/eau"
+        in text
+    )
+    assert "ajoutée C7.3 (bloc BC07) : Manipuler les fluides frigorigènes" in text
+    assert "déplacée C4.5, du bloc BC04 au bloc BC07" in text
+    assert "Volume : 770 h → 910 h" in text
+    assert "Tâche ajoutée : Poser et raccorder une pompe à chaleur air/eau" in text
+    # word-level changes, a replaced word kept apart from its replacement
+    assert (
+        "Poser et raccorder <del>une</del> <ins>un</ins> <del>chaudière murale</del> <ins>générateur</ins>"
+        in page
+    )
+    # the correspondence table, with what remains to acquire
+    assert (
+        "BC04 BC04, BC07 scindé C7.1, C7.2, C7.3, C7.4 La régulation (C4.5) reste acquise" in text
+    )
+    # no git vocabulary on a page for trainers
+    for word in ("commit", "tag", "diff", "HEAD", "merge"):
+        assert not re.search(rf"\b{word}\b", text), word
+
+
+def test_first_release_has_no_changes_but_says_so(site: Path) -> None:
+    text = " ".join(parse(site / "plombier-chauffagiste/1.0.0/changes.html").text)
+    assert "Première version publiée" in text or "première version" in text.lower()
+
+
+def test_pathways_mark_shared_blocks(site: Path) -> None:
+    text = text_of(site / "pathways.html")
+    assert (
+        "SST Prévenir les risques professionnels sur chantierplombier-chauffagisteelectricien-batiment"
+        in text
+    )
+    assert (
+        "SST Prévenir les risques professionnels sur chantier bloc partagé, défini dans plombier-chauffagiste"
+        in text
+    )
+    assert "bloc partagé, aussi utilisé par electricien-batiment" in text
+
+
+def test_json_export_is_the_version(site: Path) -> None:
+    data = json.loads(
+        (site / "plombier-chauffagiste/1.0.0/plombier-chauffagiste-1.0.0.json").read_text()
+    )
+    assert data["release"]["version"] == "1.0.0" and data["draft"] is False
+    assert "BC07" not in [b["id"] for b in data["blocks"]]
+    data = json.loads(
+        (site / "electricien-batiment/1.0.0/electricien-batiment-1.0.0.json").read_text()
+    )
+    assert [b["id"] for b in data["shared_blocks_content"]] == ["SST"]
+    assert data["shared_blocks_content"][0]["framework"] == "plombier-chauffagiste"
+
+
+def test_markdown_mirrors_the_html(site: Path) -> None:
+    md = (site / "md/plombier-chauffagiste/2.0.0/changes.md").read_text(encoding="utf-8")
+    assert md.startswith("# Plombier-chauffagiste 2.0.0 — Ce qui a changé\n")
+    assert "- **ajoutée** C7.3 (bloc BC07) : Manipuler les fluides frigorigènes" in md
+    assert "| [BC04](../../plombier-chauffagiste/1.0.0/index.md#BC04) |" in md
+    page = (site / "md/plombier-chauffagiste/2.0.0/index.md").read_text(encoding="utf-8")
+    assert re.search(r"^#+ .*C6\.2", page, re.M)
+
+
+def test_no_network_resources(site: Path) -> None:
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"(src|href)=\"(https?:)?//", text), path
+            assert "@import" not in text and "url(http" not in text, path
+
+
+def test_print_stylesheet_and_narrow_screens(site: Path) -> None:
+    css = (site / "assets/style.css").read_text()
+    assert "@media print" in css and "@page" in css and "A4" in css
+    assert (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        in (site / "index.html").read_text()
+    )
+
+
+# -- determinism and incremental publishing ------------------------------------------------------
+
+
+def test_output_is_deterministic(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    proc = subprocess.run(
+        ["refkit", "publish", "--format", "html,md,json", "--out", str(again)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1", "TZ": "Pacific/Auckland"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert files_of(again) == files_of(site)
+
+
+def test_republishing_one_changed_framework_rewrites_only_its_pages(cli, sample_repo: Path) -> None:
+    out = sample_repo / "site"
+    first = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
+    assert first.code == 0, first.err
+    before = files_of(out)
+    same = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
+    assert same.code == 0 and " 0 files written," in same.out
+    assert files_of(out) == before
+
+    block = sample_repo / "frameworks/electricien-batiment/blocks/BC02.yaml"
+    text = block.read_text(encoding="utf-8")
+    block.write_text(text.replace("statement: ", "statement: Vérifier puis ", 1), encoding="utf-8")
+    again = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
+    assert again.code == 0, again.err
+    after = files_of(out)
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert changed, "the change must be published"
+    for name in changed:
+        assert "electricien-batiment" in name, name
+    assert not any("plombier" in name for name in changed)
+    assert f" {len(changed)} files written," in again.out
+
+
+def test_files_no_longer_produced_are_removed_and_nothing_else(cli, sample_repo: Path) -> None:
+    out = sample_repo / "site"
+    assert cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo).code == 0
+    mine = out / "notes-de-l-equipe.txt"
+    mine.write_text("à garder\n", encoding="utf-8")
+    outside = sample_repo / "README-ecole.txt"
+    outside.write_text("hors du site\n", encoding="utf-8")
+    run = cli("publish", "--include-draft", "--format", "html", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert not (out / "md").exists()
+    assert not list(out.rglob("*.json")) or [p.name for p in out.rglob("*.json")] == [
+        ".refkit-publish.json"
+    ]
+    assert mine.read_text(encoding="utf-8") == "à garder\n"
+    assert outside.exists()
+    assert "removed" in run.out and " 0 removed" not in run.out
+
+
+def test_a_framework_never_released_is_published_only_as_a_draft(cli, sample_repo: Path) -> None:
+    for record in sample_repo.glob("frameworks/*/releases.yaml"):
+        record.unlink()
+    git(sample_repo, "commit", "-qam", "no release yet")
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert "published 0 versions" in run.out
+    assert "--include-draft" in run.err
+    run = cli("publish", "--include-draft", cwd=sample_repo)
+    page = (sample_repo / "site/plombier-chauffagiste/draft/index.html").read_text()
+    assert 'class="banner draft"' in page and "Brouillon" in page
+    assert not (sample_repo / "site/plombier-chauffagiste/latest").exists()
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+HOSTILE = [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"),
+    ("[cliquez](javascript:alert(1))", "[cliquez](javascript:alert(1))"),
+]
+
+
+def test_hostile_text_comes_out_as_text(cli, sample_repo: Path) -> None:
+    block = sample_repo / "frameworks/electricien-batiment/blocks/BC02.yaml"
+    lines = block.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = 0
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("statement: ") and n < len(HOSTILE):
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[i] = f"{indent}statement: {json.dumps('Vérifier ' + HOSTILE[n][0])}\n"
+            n += 1
+    assert n == len(HOSTILE)
+    for i, line in enumerate(lines):
+        if line.startswith("    description: Réalisation"):
+            hostile = '[cliquez](javascript:alert(1)) <b onclick="x()">gras</b> Réalisation'
+            lines[i] = f"    description: {json.dumps(hostile, ensure_ascii=False)}\n"
+            break
+    else:
+        raise AssertionError("no modality description in BC02")
+    block.write_text("".join(lines), encoding="utf-8")
+    assert cli("validate", cwd=sample_repo).code == 0
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0, run.err
+    out = sample_repo / "site"
+    for path in out.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in page and 'onerror="alert' not in page, path
+        assert 'href="javascript:' not in page.lower(), path
+        for el, attrs in parse(path).elements:
+            assert not any(k.startswith("on") for k in attrs), (path, el, attrs)
+    page = (out / "electricien-batiment/draft/index.html").read_text(encoding="utf-8")
+    for _, shown in HOSTILE[:2]:
+        assert shown in page
+    # a Markdown field: the link to javascript: is refused, the raw HTML is text
+    assert "[cliquez](javascript:alert(1)) &lt;b onclick=&quot;x()&quot;&gt;gras&lt;/b&gt;" in page
+    md = (out / "md/electricien-batiment/draft/index.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "](javascript:" not in md
+
+
+def test_output_that_is_a_file_is_refused(cli, sample_repo: Path) -> None:
+    target = sample_repo / "site.html"
+    target.write_text("mine\n")
+    run = cli("publish", "--out", str(target), cwd=sample_repo)
+    assert run.code == 2
+    assert "is a file, not a folder" in run.err and "--out" in run.err
+    assert target.read_text() == "mine\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_output_not_writable_is_refused(cli, sample_repo: Path) -> None:  # pragma: no cover
+    locked = sample_repo / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        run = cli("publish", "--out", str(locked / "site"), cwd=sample_repo)
+        assert run.code == 2 and "cannot be written" in run.err
+    finally:
+        locked.chmod(0o700)
+
+
+def test_output_not_writable_is_refused_even_as_root(
+    cli, sample_repo: Path, tmp_path: Path
+) -> None:
+    # a read-only file system is what root cannot write to: /proc stands in for it
+    run = cli("publish", "--out", "/proc/refkit-site", cwd=sample_repo)
+    assert run.code == 2, run.out
+    assert "/proc/refkit-site cannot be written" in run.err and "--out" in run.err
+    assert "Traceback" not in run.err
+
+
+def test_output_over_the_frameworks_is_refused(cli, sample_repo: Path) -> None:
+    for out in (".", "frameworks", "frameworks/plombier-chauffagiste/site"):
+        run = cli("publish", "--out", out, cwd=sample_repo)
+        assert run.code == 2, out
+        assert "frameworks" in run.err
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_unknown_format_is_a_usage_error(cli, sample_repo: Path) -> None:
+    run = cli("publish", "--format", "html,pdf", cwd=sample_repo)
+    assert run.code == 2 and "unknown format pdf" in run.err and "html, md, json" in run.err
