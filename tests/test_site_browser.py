@@ -1,0 +1,272 @@
+"""The published site in a real browser: Debian's Chromium driven by Playwright.
+
+The site is this repository's own (its sample releases), served on 127.0.0.1. Chromium comes from
+``apt-get install chromium`` (Playwright's own browser download does not work on the CI machines);
+axe-core, the accessibility checker, from its npm package. Screenshots are saved under
+tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import tarfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_PACKAGE = "axe-core@4.10.3"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    proc = subprocess.run(
+        ["refkit", "publish", "--format", "html,md,json", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    """A page whose every request is recorded; anything not on our server is refused."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+
+    def route(r) -> None:
+        page.requests.append(r.request.url)  # type: ignore[attr-defined]
+        if r.request.url.startswith(server) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe.min.js from the axe-core npm package (fetched once, then cached in tests/.cache)."""
+    target = CACHE / f"{AXE_PACKAGE.replace('@', '-')}.min.js"
+    if not target.exists():
+        CACHE.mkdir(exist_ok=True)
+        if shutil.which("npm") is None:
+            pytest.fail("npm is needed once to fetch axe-core (" + AXE_PACKAGE + ")")
+        proc = subprocess.run(
+            ["npm", "pack", "--silent", AXE_PACKAGE, "--pack-destination", str(CACHE)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        (tarball,) = CACHE.glob("axe-core-*.tgz")
+        with tarfile.open(tarball) as tar:
+            member = tar.extractfile("package/axe.min.js")
+            assert member is not None
+            target.write_bytes(member.read())
+        tarball.unlink()
+    return target.read_text(encoding="utf-8")
+
+
+def test_every_internal_link_and_anchor_resolves_in_the_browser(
+    page, server: str, site: Path
+) -> None:
+    seen: set[str] = set()
+    queue = [server + "index.html", server + "search.html?q=pompe"]
+    anchors: list[tuple[str, str, str]] = []  # (from page, to page, anchor)
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        if not urlparse(url).path.endswith((".html", "/")):
+            continue
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        for href in hrefs:
+            assert href.startswith(server), f"{url}: {href} leaves the site"
+            target, fragment = urldefrag(href)
+            if fragment:
+                anchors.append((url, target, fragment))
+            if target not in seen:
+                queue.append(target)
+    # every page of the site can be reached from the index
+    reached = {urlparse(u).path.lstrip("/") for u in seen if urlparse(u).path.endswith(".html")}
+    assert reached == {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    ids: dict[str, set[str]] = {}
+    for source, target, fragment in anchors:
+        if target not in ids:
+            page.goto(target)
+            ids[target] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        assert fragment in ids[target], f"{source}: {target}#{fragment} has no such anchor"
+    assert len(anchors) > 100
+    assert all(u.startswith(server) for u in page.requests)
+
+
+def test_search_finds_a_competency_by_a_word_of_its_statement(page, server: str) -> None:
+    page.goto(server + "index.html")
+    page.fill("#q", "frigorigènes")
+    page.click("header form.search button")
+    page.wait_for_selector("#results li")
+    results = page.inner_text("#results")
+    assert "C7.3 — Manipuler les fluides frigorigènes" in results
+    assert page.inner_text("#status") == "1 résultat"
+    # accents and case do not matter; every word must match
+    page.goto(server + "search.html?q=FRIGORIGENES%20attestation")
+    page.wait_for_selector("#results li")
+    assert page.locator("#results li").count() == 1
+    page.click("#results li a")
+    page.wait_for_load_state()
+    assert page.url.endswith("/plombier-chauffagiste/latest/index.html#C7.3")
+    assert page.evaluate("document.getElementById('C7.3') !== null")
+    page.goto(server + "search.html?q=xylophone")
+    assert page.is_visible("#none") and page.locator("#results li").count() == 0
+    assert all(u.startswith(server) for u in page.requests)
+
+
+def test_the_site_works_from_disk(browser, site: Path) -> None:
+    """Opened from a USB stick or a shared folder: file:// links, and the search, still work."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.click("text=Plombier-chauffagiste")
+    assert page.url.endswith("/plombier-chauffagiste/latest/index.html")
+    assert page.inner_text("h1").startswith("Plombier-chauffagiste")
+    page.goto((site / "search.html").as_uri() + "?q=condensats")
+    page.wait_for_selector("#results li")
+    assert "C2.4" in page.inner_text("#results")
+    context.close()
+
+
+PAGES = [
+    "index.html",
+    "pathways.html",
+    "search.html?q=pompe",
+    "plombier-chauffagiste/index.html",
+    "plombier-chauffagiste/2.0.0/index.html",
+    "plombier-chauffagiste/2.0.0/changes.html",
+    "plombier-chauffagiste/1.0.0/changes.html",
+    "electricien-batiment/1.0.0/index.html",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(page, server: str, axe_source: str, path: str) -> None:
+    page.goto(server + path)
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document)")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+    assert result["passes"], "axe ran no check"
+
+
+@pytest.mark.parametrize("path", ["plombier-chauffagiste/2.0.0/index.html", "index.html"])
+def test_readable_at_320_px(browser, server: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(server + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
+    context.close()
+
+
+def test_a_framework_prints_on_a4(page, server: str, tmp_path: Path) -> None:
+    page.goto(server + "plombier-chauffagiste/2.0.0/index.html")
+    page.emulate_media(media="print")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "none"
+    )
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('form.search')).display") == "none"
+    )
+    pdf = tmp_path / "plombier.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    # A4 is 595 x 842 points
+    assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data
+    assert (
+        data.count(b"/Type /Page\n") + data.count(b"/Type /Page>") + data.count(b"/Type /Page/")
+        >= 3
+        or data.count(b"/Page") >= 3
+    )
+
+
+def test_screenshots_of_a_framework_and_its_changelog(page, server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = {
+        "site-framework.png": "plombier-chauffagiste/2.0.0/index.html#BC07",
+        "site-changes.png": "plombier-chauffagiste/2.0.0/changes.html",
+        "site-index.png": "index.html",
+    }
+    for name, path in shots.items():
+        page.goto(urljoin(server, path))
+        page.screenshot(path=str(ARTIFACTS / name))
+        assert (ARTIFACTS / name).stat().st_size > 10_000
+    narrow = page.context.browser.new_page(viewport={"width": 320, "height": 700})
+    narrow.goto(server + "plombier-chauffagiste/2.0.0/changes.html")
+    narrow.screenshot(path=str(ARTIFACTS / "site-changes-320.png"))
+    narrow.close()
