@@ -229,3 +229,60 @@ def test_refkit_pre_commit_hooks_file_works_from_another_repository(cli, tmp_pat
         run = _pre_commit(target, "try-repo", str(REPO), hook, "--all-files")
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
         assert "Passed" in run.stdout
+
+
+def _workflow_steps() -> list[dict[str, object]]:
+    from ruamel.yaml import YAML
+
+    workflow = YAML(typ="safe").load((REPO / "docs/github-workflow.yml").read_text())
+    (job,) = workflow["jobs"].values()
+    return list(job["steps"])
+
+
+def test_sample_workflow_steps_run_locally_in_order(cli, tmp_path: Path) -> None:
+    """The sample GitHub workflow, step by step, in a repository made by `refkit init`: every
+    `run:` step in order (refkit being installed here already), then the artifact's folder."""
+    target = tmp_path / "referentiels"
+    assert cli("init", str(target), cwd=tmp_path).code == 0
+    git(target, "add", "-A")
+    git(target, "commit", "-qm", "Référentiel de départ")
+    steps = _workflow_steps()
+    assert steps[0]["uses"] == "actions/checkout@v4"
+    assert steps[0]["with"] == {"fetch-depth": 0}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    ran = []
+    for step in steps:
+        command = step.get("run")
+        if command is None:
+            continue
+        if command == "pip install refkit":
+            continue  # this very refkit is installed in the test environment
+        proc = subprocess.run(
+            ["bash", "-e", "-c", str(command)],
+            cwd=target,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, f"{step['name']}: {proc.stdout}{proc.stderr}"
+        ran.append(str(step["name"]))
+    assert ran == ["Validate", "Check the layout", "Publish the site"]
+    (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+    site = target / str(upload["with"]["path"])  # type: ignore[index]
+    assert (site / "index.html").is_file()
+    assert (site / "exemple/draft/index.html").is_file()
+    # a deliberate error stops the workflow at the Validate step, with an annotation
+    block = target / "frameworks/exemple/blocks/BC01.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("id: BC01", "id: BC1", 1))
+    validate = next(s for s in steps if s.get("name") == "Validate")
+    proc = subprocess.run(
+        ["bash", "-e", "-c", str(validate["run"])],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "::error file=frameworks/exemple/blocks/BC01.yaml,line=" in proc.stdout
