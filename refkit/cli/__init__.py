@@ -29,6 +29,7 @@ COMMANDS = [
     "init",
     "new",
     "publish",
+    "edit",
 ]
 
 

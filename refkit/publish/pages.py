@@ -935,3 +935,9 @@ def _export(version: Version) -> dict[str, Any]:
     )
     data["draft"] = version.draft
     return data
+
+
+# The plain-language wording of changes, also used by the editor's Changes view.
+describe_change = _describe
+change_label = _change_label
+field_lines = _field_lines

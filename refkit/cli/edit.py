@@ -1,0 +1,38 @@
+"""``refkit edit``: the terminal editor for working groups."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+HELP = "edit frameworks in a terminal user interface (no YAML, no git commands)"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "edit",
+        help=HELP,
+        description=(
+            "Open the editor on the repository that holds PATH (default: the current folder): a "
+            "tree of frameworks, blocks, competencies and criteria; a form for the selected item, "
+            "checked as you type; the problems refkit validate finds, updated after each change; "
+            "changes since the last release; commit and release dialogs. Every change is saved "
+            "to the YAML files at once (comments and layout kept) and can be undone (Ctrl+Z). "
+            "Press ? in the editor for help."
+        ),
+    )
+    p.add_argument("path", nargs="?", type=Path, help="a folder inside the repository")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import gc
+
+    from refkit.edit import Session
+    from refkit.tui import EditorApp
+
+    gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
+    session = Session.open(args.path)
+    EditorApp(session).run()
+    return 0

@@ -1,0 +1,992 @@
+"""Provides ``Session``: the editing service behind ``refkit edit`` (no user interface here).
+
+A session holds every framework of a repository as loaded by the store, and changes them through a
+small set of operations: set a field, add, duplicate, delete, move a competency to another block,
+reorder. Each operation is saved at once through the store (comments and layout kept, only the
+changed files written, each atomically, refused if a file changed on disk since it was read), so
+that quitting never loses an edit.
+
+Undo and redo work on the files themselves: an operation records the bytes of the files it changed,
+before and after. Undoing writes the "before" bytes back (after checking that the files are still
+as the operation left them) and reloads the framework. This is exact (the file comes back byte for
+byte, comments included), it costs nothing while editing, and it does not depend on the model
+objects, which the store replaces after every save.
+
+Items are named by ``Ref`` (framework folder, block id, competency id, criterion index), never by
+object identity, for the same reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from refkit.errors import ConflictError, RefkitError
+from refkit.model import Block, Competency, Criterion, Framework, Kind
+from refkit.problems import Problem, Severity
+from refkit.store.files import atomic_write
+from refkit.store.loader import BLOCKS_DIR, LoadedFramework, digest
+from refkit.store.repository import Repository
+from refkit.store.writer import save_framework
+from refkit.versions import load_worktree
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The address of an item: a framework, one of its blocks, a competency, a criterion."""
+
+    folder: str
+    block: str | None = None
+    competency: str | None = None
+    criterion: int | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.criterion is not None:
+            return "criterion"
+        if self.competency is not None:
+            return "competency"
+        if self.block is not None:
+            return "block"
+        return "framework"
+
+    @property
+    def parent(self) -> Ref | None:
+        if self.criterion is not None:
+            return replace(self, criterion=None)
+        if self.competency is not None:
+            return replace(self, competency=None)
+        if self.block is not None:
+            return Ref(self.folder)
+        return None
+
+
+# -- fields --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One editable field of an item kind: its name (a dotted path into the model), how it is
+    typed, and where its rules live in the JSON Schema."""
+
+    name: str
+    label: str
+    type: str  # line, text, choice, integer, number, list
+    schema: tuple[str, tuple[str, ...]]  # (schema kind, path to the property's subschema)
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    help: str = ""
+
+
+_C = ("block", ("$defs", "competency", "properties"))
+_B = ("block", ("properties",))
+_F = ("framework", ("properties",))
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "framework": (
+        Field("title", "Titre", "line", (_F[0], (*_F[1], "title")), required=True),
+        Field(
+            "status",
+            "Statut",
+            "choice",
+            (_F[0], (*_F[1], "status")),
+            (("draft", "brouillon"), ("published", "publié"), ("deprecated", "abrogé")),
+        ),
+        Field("sector", "Secteur", "line", (_F[0], (*_F[1], "sector"))),
+        Field("lang", "Langue", "line", (_F[0], (*_F[1], "lang")), required=True),
+        Field(
+            "level.eqf", "Niveau CEC (1 à 8)", "integer", (_F[0], (*_F[1], "level", "properties", "eqf"))
+        ),
+        Field(
+            "level.national.fr",
+            "Niveau national, France (3 à 8)",
+            "integer",
+            (_F[0], (*_F[1], "level", "properties", "national", "properties", "fr")),
+        ),
+        Field(
+            "validity.start",
+            "En vigueur du (AAAA-MM-JJ)",
+            "line",
+            (_F[0], (*_F[1], "validity", "properties", "from")),
+        ),
+        Field(
+            "validity.until",
+            "En vigueur jusqu'au (AAAA-MM-JJ)",
+            "line",
+            (_F[0], (*_F[1], "validity", "properties", "until")),
+        ),
+        Field("summary", "Présentation", "text", (_F[0], (*_F[1], "summary"))),
+    ),
+    "block": (
+        Field("id", "Identifiant", "line", (_B[0], (*_B[1], "id")), required=True),
+        Field("title", "Intitulé", "line", (_B[0], (*_B[1], "title")), required=True),
+        Field("volume.hours", "Volume (heures)", "number", (_B[0], (*_B[1], "volume", "properties", "hours"))),
+        Field("volume.credits", "Crédits", "number", (_B[0], (*_B[1], "volume", "properties", "credits"))),
+        Field(
+            "prerequisites",
+            "Prérequis (blocs, séparés par des virgules)",
+            "list",
+            (_B[0], (*_B[1], "prerequisites")),
+        ),
+        Field("description", "Description", "text", (_B[0], (*_B[1], "description"))),
+    ),
+    "competency": (
+        Field("id", "Identifiant", "line", (_C[0], (*_C[1], "id")), required=True),
+        Field("statement", "Énoncé", "line", (_C[0], (*_C[1], "statement")), required=True),
+        Field(
+            "kind",
+            "Nature",
+            "choice",
+            (_C[0], (*_C[1], "kind")),
+            (("skill", "savoir-faire"), ("knowledge", "savoir"), ("attitude", "savoir-être")),
+            required=True,
+        ),
+        Field(
+            "activities",
+            "Activités (séparées par des virgules)",
+            "list",
+            (_C[0], (*_C[1], "activities")),
+        ),
+        Field("esco", "Correspondance ESCO (adresses)", "list", (_C[0], (*_C[1], "esco"))),
+        Field("notes", "Remarques", "text", (_C[0], (*_C[1], "notes"))),
+    ),
+    "criterion": (
+        Field(
+            "text",
+            "Critère d'évaluation",
+            "line",
+            (_C[0], (*_C[1], "criteria", "items")),
+            required=True,
+        ),
+    ),
+}  # fmt: skip
+
+
+def field_of(kind: str, name: str) -> Field:
+    for f in FIELDS[kind]:
+        if f.name == name:
+            return f
+    raise KeyError(f"{kind} has no field {name}")
+
+
+@cache
+def _subschema(kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+    from refkit.schema import load_schema
+
+    root = load_schema(kind)
+    node: Any = root
+    for key in path:
+        if key not in node and "$ref" in node:  # follow "#/$defs/volume" to its properties
+            node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        node = node[key]
+    return {"$defs": root.get("$defs", {}), **node}
+
+
+@cache
+def _validator(kind: str, path: tuple[str, ...]) -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_subschema(kind, path))
+
+
+_ID_MESSAGE = "lettres, chiffres, points, tirets ou soulignés, sans espace (ex. C2.3)"
+
+
+def parse_value(f: Field, text: str) -> Any:
+    """The typed value of what was typed in a field; raises ValueError with a message to show."""
+    text = text.strip() if f.type != "text" else text.rstrip()
+    if f.type in ("integer", "number"):
+        if not text:
+            return None
+        try:
+            return int(text) if f.type == "integer" else float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError("un nombre est attendu") from None
+    if f.type == "list":
+        return [p.strip() for p in text.split(",") if p.strip()]
+    if not text:
+        return None
+    return text
+
+
+def check_value(f: Field, value: Any) -> str | None:
+    """What is wrong with ``value`` for field ``f`` according to the JSON Schema, or None: the
+    same rules as ``refkit validate``, for one field, as it is typed."""
+    if value is None or value == []:
+        return "ce champ est obligatoire" if f.required else None
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(_validator(*f.schema).iter_errors(value))
+    if error is None:
+        return None
+    if error.validator == "pattern" and f.name == "id":
+        return _ID_MESSAGE
+    if error.validator == "enum":
+        return "choisir une valeur de la liste"
+    if error.validator in ("minLength",):
+        return "ce champ est obligatoire"
+    if error.validator == "pattern" and isinstance(value, str) and "\n" in value:
+        return "une seule ligne"
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
+        return f"valeur hors limites ({error.message})"
+    return str(error.message)
+
+
+def display_value(f: Field, value: Any) -> str:
+    if value is None:
+        return ""
+    if f.type == "list":
+        return ", ".join(str(v) for v in value)
+    if f.type == "number" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def get_value(item: Any, name: str) -> Any:
+    node = item
+    parts = name.split(".")
+    for part in parts:
+        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+def _set_value(item: Any, name: str, value: Any) -> None:
+    parts = name.split(".")
+    node = item
+    for part in parts[:-1]:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    last = parts[-1]
+    if isinstance(node, dict):
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    else:
+        setattr(node, last, value)
+
+
+# -- undo records ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Step:
+    """One operation as files: their bytes before and after (None: the file did not exist)."""
+
+    folder: str
+    label: str
+    before: dict[str, bytes | None]
+    after: dict[str, bytes | None]
+    select_before: Ref | None
+    select_after: Ref | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an operation did: the item to select now, and a sentence for the status line."""
+
+    select: Ref | None
+    message: str
+    files: list[str] = field(default_factory=list)
+
+
+class Session:
+    """The frameworks of a repository, open for editing."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.frameworks: dict[str, LoadedFramework] = {}
+        self.undo_stack: list[Step] = []
+        self.redo_stack: list[Step] = []
+        for folder in repo.framework_folders():
+            rel = repo.rel(folder)
+            self.frameworks[rel] = load_worktree(repo, rel)
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Session:
+        return cls(Repository.discover(path))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def framework(self, folder: str) -> Framework:
+        loaded = self.frameworks.get(folder)
+        if loaded is None:
+            raise RefkitError(f"no framework in {folder}")
+        if loaded.framework is None:
+            raise RefkitError(
+                f"{folder}/framework.yaml cannot be read",
+                hint="fix the error shown in the problems panel (or with refkit validate)",
+            )
+        return loaded.framework
+
+    def get(self, ref: Ref) -> Any:
+        """The model object at ``ref``; raises KeyError when it no longer exists."""
+        fw = self.framework(ref.folder)
+        if ref.block is None:
+            return fw
+        block = fw.block(ref.block)
+        if block is None:
+            raise KeyError(ref)
+        if ref.competency is None:
+            return block
+        comp = block.competency(ref.competency)
+        if comp is None:
+            raise KeyError(ref)
+        if ref.criterion is None:
+            return comp
+        if not 0 <= ref.criterion < len(comp.criteria):
+            raise KeyError(ref)
+        return comp.criteria[ref.criterion]
+
+    def exists(self, ref: Ref) -> bool:
+        try:
+            self.get(ref)
+        except (KeyError, RefkitError):
+            return False
+        return True
+
+    def label(self, ref: Ref) -> str:
+        item = self.get(ref)
+        if isinstance(item, Framework):
+            return item.title or ref.folder
+        if isinstance(item, Block):
+            return f"{item.id} {item.title}"
+        if isinstance(item, Competency):
+            return f"{item.id} {item.statement}"
+        return f"{(ref.criterion or 0) + 1}. {item.text}"
+
+    def breadcrumb(self, ref: Ref) -> list[str]:
+        parts = [self.framework(ref.folder).title or ref.folder]
+        if ref.block:
+            parts.append(ref.block)
+        if ref.competency:
+            parts.append(ref.competency)
+        if ref.criterion is not None:
+            parts.append(f"critère {ref.criterion + 1}")
+        return parts
+
+    # -- operations --------------------------------------------------------------------------
+
+    def set_field(self, ref: Ref, name: str, text: str) -> Outcome:
+        f = field_of(ref.kind, name)
+        value = parse_value(f, text)
+        problem = check_value(f, value)
+        if problem is not None:
+            raise RefkitError(f"{f.label} : {problem}")
+        item = self.get(ref)
+        if get_value(item, name) == value or (value is None and not get_value(item, name)):
+            return Outcome(ref, "")
+        new_ref = ref
+        if name == "id":
+            new_ref = self._check_new_id(ref, str(value))
+
+        def change(fw: Framework) -> None:
+            target = self._resolve(fw, ref)
+            if ref.kind == "criterion":
+                target.text = value
+            else:
+                if name == "id" and ref.kind == "block":
+                    _rename_block_refs(fw, ref.block or "", str(value))
+                _set_value(target, name, value)
+
+        return self._apply(
+            ref.folder,
+            f"{f.label} de {ref.criterion if ref.kind == 'criterion' else self._name(ref)}",
+            change,
+            ref,
+            new_ref,
+        )
+
+    def add(self, ref: Ref) -> Outcome:
+        """Add a new item under ``ref`` (a block to a framework, a competency to a block, a
+        criterion to a competency); from a competency or criterion, add a sibling after it."""
+        fw = self.framework(ref.folder)
+        if ref.kind == "framework":
+            new_id = next_block_id(fw)
+            block = Block(new_id, "Nouveau bloc")
+
+            def change(f: Framework) -> None:
+                f.blocks.append(copy.deepcopy(block))
+
+            return self._apply(
+                ref.folder, f"ajout du bloc {new_id}", change, ref, Ref(ref.folder, new_id)
+            )
+        if ref.kind == "block":
+            block_obj = self.get(ref)
+            new_id = next_competency_id(fw, block_obj)
+
+            def change(f: Framework) -> None:
+                b = self._resolve(f, ref)
+                b.competencies.append(
+                    Competency(
+                        new_id,
+                        "Nouvelle compétence",
+                        Kind.SKILL.value,
+                        criteria=[Criterion("Nouveau critère")],
+                    )
+                )
+
+            return self._apply(
+                ref.folder,
+                f"ajout de la compétence {new_id}",
+                change,
+                ref,
+                replace(ref, competency=new_id),
+            )
+        if ref.kind == "competency":
+            comp = self.get(ref)
+            index = len(comp.criteria)
+
+            def change(f: Framework) -> None:
+                self._resolve(f, ref).criteria.append(Criterion("Nouveau critère"))
+
+            return self._apply(
+                ref.folder,
+                f"ajout d'un critère à {ref.competency}",
+                change,
+                ref,
+                replace(ref, criterion=index),
+            )
+        index = (ref.criterion or 0) + 1
+
+        def add_after(f: Framework) -> None:
+            self._resolve(f, ref.parent).criteria.insert(index, Criterion("Nouveau critère"))  # type: ignore[arg-type]
+
+        return self._apply(
+            ref.folder,
+            f"ajout d'un critère à {ref.competency}",
+            add_after,
+            ref,
+            replace(ref, criterion=index),
+        )
+
+    def duplicate(self, ref: Ref) -> Outcome:
+        fw = self.framework(ref.folder)
+        item = self.get(ref)
+        if ref.kind == "framework":
+            raise RefkitError(
+                "a framework is duplicated with refkit new framework",
+                hint="select a block, a competency or a criterion",
+            )
+        if ref.kind == "block":
+            new_id = next_block_id(fw)
+
+            def change(f: Framework) -> None:
+                b = copy.deepcopy(self._resolve(f, ref))
+                b.id, b.source = new_id, None
+                taken = {c.id for _, c in f.competencies()}
+                for c in b.competencies:
+                    c.source = None
+                    c.id = _free_id(c.id, taken)
+                    taken.add(c.id)
+                    for cr in c.criteria:
+                        cr.source = None
+                f.blocks.insert(f.blocks.index(self._resolve(f, ref)) + 1, b)
+
+            return self._apply(
+                ref.folder,
+                f"copie du bloc {ref.block} en {new_id}",
+                change,
+                ref,
+                Ref(ref.folder, new_id),
+            )
+        if ref.kind == "competency":
+            block = self.get(ref.parent)  # type: ignore[arg-type]
+            new_id = _free_id(item.id, {c.id for _, c in fw.competencies()})
+            del block
+
+            def change(f: Framework) -> None:
+                b = self._resolve(f, ref.parent)  # type: ignore[arg-type]
+                c = copy.deepcopy(self._resolve(f, ref))
+                c.id, c.source = new_id, None
+                for cr in c.criteria:
+                    cr.source = None
+                b.competencies.insert(b.competencies.index(self._resolve(f, ref)) + 1, c)
+
+            return self._apply(
+                ref.folder,
+                f"copie de {ref.competency} en {new_id}",
+                change,
+                ref,
+                replace(ref, competency=new_id),
+            )
+        index = (ref.criterion or 0) + 1
+
+        def copy_criterion(f: Framework) -> None:
+            self._resolve(f, ref.parent).criteria.insert(index, Criterion(item.text))  # type: ignore[arg-type]
+
+        return self._apply(
+            ref.folder,
+            f"copie d'un critère de {ref.competency}",
+            copy_criterion,
+            ref,
+            replace(ref, criterion=index),
+        )
+
+    def delete(self, ref: Ref) -> Outcome:
+        if ref.kind == "framework":
+            raise RefkitError(
+                "a framework cannot be deleted from the editor", hint="delete its folder with git"
+            )
+        parent = ref.parent
+        assert parent is not None
+
+        def change(f: Framework) -> None:
+            if ref.kind == "block":
+                f.blocks.remove(self._resolve(f, ref))
+            elif ref.kind == "competency":
+                self._resolve(f, parent).competencies.remove(self._resolve(f, ref))
+            else:
+                del self._resolve(f, parent).criteria[ref.criterion or 0]
+
+        what = {
+            "block": f"du bloc {ref.block}",
+            "competency": f"de la compétence {ref.competency}",
+        }.get(ref.kind, f"du critère {(ref.criterion or 0) + 1} de {ref.competency}")
+        select = parent
+        if ref.kind == "criterion":
+            left = len(self.get(parent).criteria) - 1
+            if left > 0:
+                select = replace(ref, criterion=min(ref.criterion or 0, left - 1))
+        return self._apply(ref.folder, f"suppression {what}", change, ref, select)
+
+    def move(self, ref: Ref, to_block: str) -> Outcome:
+        """Move a competency to another block of the same framework (at its end)."""
+        if ref.kind != "competency":
+            raise RefkitError("only a competency can be moved to another block")
+        fw = self.framework(ref.folder)
+        if fw.block(to_block) is None:
+            raise RefkitError(
+                f"no block {to_block} in {fw.id}",
+                hint="choose one of: " + ", ".join(b.id for b in fw.blocks),
+            )
+        if to_block == ref.block:
+            return Outcome(ref, "")
+
+        def change(f: Framework) -> None:
+            source = self._resolve(f, replace(ref, competency=None))
+            comp = self._resolve(f, ref)
+            source.competencies.remove(comp)
+            f.block(to_block).competencies.append(comp)  # type: ignore[union-attr]
+
+        return self._apply(
+            ref.folder,
+            f"{ref.competency} déplacée de {ref.block} vers {to_block}",
+            change,
+            ref,
+            Ref(ref.folder, to_block, ref.competency),
+        )
+
+    def reorder(self, ref: Ref, delta: int) -> Outcome:
+        """Move an item up (delta -1) or down (+1) among its siblings."""
+        if ref.kind == "framework":
+            return Outcome(ref, "")
+        fw = self.framework(ref.folder)
+        if ref.kind == "block":
+            items: list[Any] = fw.blocks
+            index = items.index(self.get(ref))
+        elif ref.kind == "competency":
+            items = self.get(ref.parent).competencies  # type: ignore[arg-type]
+            index = items.index(self.get(ref))
+        else:
+            items = self.get(ref.parent).criteria  # type: ignore[arg-type]
+            index = ref.criterion or 0
+        target = index + delta
+        if not 0 <= target < len(items):
+            return Outcome(ref, "")
+
+        def change(f: Framework) -> None:
+            if ref.kind == "block":
+                seq = f.blocks
+            elif ref.kind == "competency":
+                seq = self._resolve(f, ref.parent).competencies  # type: ignore[arg-type]
+            else:
+                seq = self._resolve(f, ref.parent).criteria  # type: ignore[arg-type]
+            seq.insert(target, seq.pop(index))
+
+        select = replace(ref, criterion=target) if ref.kind == "criterion" else ref
+        return self._apply(
+            ref.folder,
+            f"{self._name(ref)} {'monté' if delta < 0 else 'descendu'}",
+            change,
+            ref,
+            select,
+        )
+
+    # -- undo and redo -------------------------------------------------------------------------
+
+    def undo(self) -> Outcome:
+        if not self.undo_stack:
+            return Outcome(None, "rien à annuler")
+        step = self.undo_stack[-1]
+        self._restore(step, step.after, step.before)
+        self.redo_stack.append(self.undo_stack.pop())
+        return Outcome(step.select_before, f"annulé : {step.label}", sorted(step.before))
+
+    def redo(self) -> Outcome:
+        if not self.redo_stack:
+            return Outcome(None, "rien à rétablir")
+        step = self.redo_stack[-1]
+        self._restore(step, step.before, step.after)
+        self.undo_stack.append(self.redo_stack.pop())
+        return Outcome(step.select_after, f"rétabli : {step.label}", sorted(step.after))
+
+    def _restore(
+        self, step: Step, expected: dict[str, bytes | None], wanted: dict[str, bytes | None]
+    ) -> None:
+        root = self.repo.root
+        changed = [p for p, data in expected.items() if _read(root / p) != data]
+        if changed:
+            raise ConflictError(
+                "changed on disk since: " + ", ".join(changed),
+                hint="reload (the other change wins); undo history before it is dropped",
+            )
+        for path, data in wanted.items():
+            if data is None:
+                (root / path).unlink(missing_ok=True)
+            else:
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(root / path, data)
+        self.frameworks[step.folder] = load_worktree(self.repo, step.folder)
+
+    # -- the files on disk -----------------------------------------------------------------------
+
+    def changed_on_disk(self) -> list[str]:
+        """Files changed by someone else since the session read them (folders' files)."""
+        root = self.repo.root
+        out = []
+        for folder, loaded in self.frameworks.items():
+            seen = set()
+            for path, known in loaded.hashes.items():
+                seen.add(path)
+                data = _read(root / path)
+                if data is None or digest(data) != known:
+                    out.append(path)
+            blocks = root / folder / BLOCKS_DIR
+            if blocks.is_dir():
+                for p in sorted(blocks.glob("*.yaml")):
+                    rel = self.repo.rel(p)
+                    if rel not in seen:
+                        out.append(rel)
+        return sorted(out)
+
+    def reload(self, folder: str | None = None) -> None:
+        """Read frameworks again from disk (all of them by default); undo history of a reloaded
+        framework is dropped, since its files are no longer those it recorded."""
+        folders = [folder] if folder else [self.repo.rel(f) for f in self.repo.framework_folders()]
+        for rel in folders:
+            self.frameworks[rel] = load_worktree(self.repo, rel)
+        self.undo_stack = [s for s in self.undo_stack if s.folder not in folders]
+        self.redo_stack = [s for s in self.redo_stack if s.folder not in folders]
+        for gone in set(self.frameworks) - {
+            self.repo.rel(f) for f in self.repo.framework_folders()
+        }:
+            del self.frameworks[gone]
+
+    # -- validation ------------------------------------------------------------------------------
+
+    def validate(self) -> list[Problem]:
+        """The problems ``refkit validate`` reports, for the whole repository (the files on disk
+        are the session's state: every change is saved at once)."""
+        from refkit.validate import validate
+
+        return sorted(validate(self.repo, jobs=1).problems, key=Problem.sort_key)
+
+    def ref_of(self, problem: Problem) -> tuple[Ref | None, str | None]:
+        """The item and field a problem is about."""
+        for folder in self.frameworks:
+            if problem.file == folder or problem.file.startswith(folder + "/"):
+                break
+        else:
+            return None, None
+        loaded = self.frameworks[folder]
+        fw = loaded.framework
+        path = list(problem.path)
+        name = problem.file.rsplit("/", 1)[-1]
+        if fw is None or not problem.file.startswith(f"{folder}/{BLOCKS_DIR}/"):
+            key = next((p for p in path if isinstance(p, str)), None)
+            return Ref(folder), key
+        block_id = name[: -len(".yaml")]
+        block = fw.block(block_id) or next(
+            (b for b in fw.blocks if b.source and b.source.file == problem.file), None
+        )
+        if block is None:
+            return Ref(folder), None
+        ref = Ref(folder, block.id)
+        if len(path) >= 2 and path[0] == "competencies" and isinstance(path[1], int):
+            if path[1] < len(block.competencies):
+                ref = replace(ref, competency=block.competencies[path[1]].id)
+                if len(path) >= 4 and path[2] == "criteria" and isinstance(path[3], int):
+                    return replace(ref, criterion=path[3]), "text"
+                return ref, str(path[2]) if len(path) >= 3 else None
+            return ref, None
+        return ref, str(path[0]) if path else None
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _name(self, ref: Ref) -> str:
+        if ref.kind == "criterion":
+            return f"critère {(ref.criterion or 0) + 1} de {ref.competency}"
+        return ref.competency or ref.block or ref.folder.rsplit("/", 1)[-1]
+
+    @staticmethod
+    def _resolve(fw: Framework, ref: Ref) -> Any:
+        if ref.block is None:
+            return fw
+        block = fw.block(ref.block)
+        if block is None:
+            raise KeyError(ref)
+        if ref.competency is None:
+            return block
+        comp = block.competency(ref.competency)
+        if comp is None:
+            raise KeyError(ref)
+        if ref.criterion is None:
+            return comp
+        return comp.criteria[ref.criterion]
+
+    def _check_new_id(self, ref: Ref, new_id: str) -> Ref:
+        fw = self.framework(ref.folder)
+        if ref.kind == "block":
+            if new_id != ref.block and (
+                fw.block(new_id) is not None or new_id in {s.block for s in fw.shared_blocks}
+            ):
+                raise RefkitError(f"Identifiant : le bloc {new_id} existe déjà")
+            return replace(ref, block=new_id)
+        if ref.kind == "competency":
+            found = fw.find_competency(new_id)
+            if new_id != ref.competency and found is not None:
+                raise RefkitError(f"Identifiant : {new_id} existe déjà (bloc {found[0].id})")
+            return replace(ref, competency=new_id)
+        return ref
+
+    def _apply(
+        self,
+        folder: str,
+        label: str,
+        change: Callable[[Framework], None],
+        before_ref: Ref | None,
+        after_ref: Ref | None,
+    ) -> Outcome:
+        loaded = self.frameworks[folder]
+        if loaded.framework is None:
+            raise RefkitError(f"{folder}/framework.yaml cannot be read: fix it first")
+        root = self.repo.root
+        before = _snapshot(root, root / folder)
+        change(loaded.framework)
+        try:
+            result = save_framework(root, loaded)
+        except (ConflictError, OSError):
+            # the model holds an edit the files do not: read the files again, so that what is
+            # shown is what is on disk (someone else's change included)
+            self.frameworks[folder] = load_worktree(self.repo, folder)
+            raise
+        paths = sorted({*result.written, *result.deleted})
+        if not paths:
+            return Outcome(after_ref, "")
+        step = Step(
+            folder,
+            label,
+            {p: before.get(p) for p in paths},
+            {p: _read(root / p) for p in paths},
+            before_ref,
+            after_ref,
+        )
+        self.undo_stack.append(step)
+        self.redo_stack.clear()
+        return Outcome(
+            after_ref,
+            f"{label} : enregistré ({', '.join(p.rsplit('/', 1)[-1] for p in paths)})",
+            paths,
+        )
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _snapshot(root: Path, folder: Path) -> dict[str, bytes | None]:
+    out: dict[str, bytes | None] = {}
+    for p in folder.rglob("*.yaml"):
+        out[p.relative_to(root).as_posix()] = p.read_bytes()
+    return out
+
+
+_NUM = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_block_id(fw: Framework) -> str:
+    taken = {b.id for b in fw.blocks} | {s.block for s in fw.shared_blocks}
+    numbers = [int(m.group(2)) for b in fw.blocks if (m := _NUM.match(b.id)) and m.group(1) == "BC"]
+    n = max(numbers, default=0) + 1
+    while f"BC{n:02d}" in taken:
+        n += 1
+    return f"BC{n:02d}"
+
+
+def next_competency_id(fw: Framework, block: Block) -> str:
+    """The block's most common prefix with the next free number (C7.1..C7.4 -> C7.5, even when a
+    moved-in C4.5 is listed last); C<block number>.1 for an empty block BC07."""
+    taken = {c.id for _, c in fw.competencies()}
+    prefixes: dict[str, int] = {}
+    for c in block.competencies:
+        if m := _NUM.match(c.id):
+            prefixes[m.group(1)] = prefixes.get(m.group(1), 0) + 1
+    if prefixes:
+        prefix = max(prefixes, key=lambda k: prefixes[k])
+    else:
+        m = _NUM.match(block.id)
+        prefix = f"C{int(m.group(2))}." if m else f"{block.id}."
+    numbers = [int(m.group(2)) for i in taken if (m := _NUM.match(i)) and m.group(1) == prefix]
+    n = max(numbers, default=0) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    m = re.match(r"^(.*?)(\d+)$", base)
+    if m:
+        prefix, n = m.group(1), int(m.group(2)) + 1
+        while f"{prefix}{n}" in taken:
+            n += 1
+        return f"{prefix}{n}"
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _rename_block_refs(fw: Framework, old: str, new: str) -> None:
+    """A block's id changed: its mentions in the certification rules and prerequisites follow."""
+    rules = fw.certification
+    rules.required = [new if b == old else b for b in rules.required]
+    for group in rules.electives:
+        group.blocks = [new if b == old else b for b in group.blocks]
+    for b in fw.blocks:
+        b.prerequisites = [new if p == old else p for p in b.prerequisites]
+
+
+def errors_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+# -- versions: changes, commit, history, release -------------------------------------------------
+
+
+@dataclass(slots=True)
+class ChangeLine:
+    change: str  # added, removed, modified, moved, renamed
+    badge: str  # "ajoutée", "modifié"...
+    text: str
+    details: list[str]
+    ref: Ref | None
+
+
+@dataclass(slots=True)
+class Changes:
+    since: str | None  # the release compared with, None when never released
+    lines: list[ChangeLine]
+    summary: str
+
+
+def _history(repo: Repository) -> Any:
+    from refkit.history import History
+
+    return History(repo)
+
+
+def changes_since_release(session: Session, folder: str, since: str | None = None) -> Changes:
+    """What changed in a framework since its last release (or since ``since``, a git revision
+    such as HEAD), in plain language."""
+    from refkit.diff.render import SECTIONS, summary_line
+    from refkit.publish.labels import labels
+    from refkit.publish.pages import change_label, describe_change, field_lines
+    from refkit.versions import compare
+
+    fw = session.framework(folder)
+    history = _history(session.repo)
+    try:
+        comparison = compare(history, folder, since)
+    except RefkitError as e:
+        if since is None and "no release yet" in e.message:
+            return Changes(None, [], "pas encore publié : tout est nouveau")
+        if since is not None:
+            return Changes(since, [], "nouveau référentiel")
+        raise
+    lk = "fr" if (fw.lang or "fr").lower().startswith("fr") else "en"
+    lab = labels(fw.lang)
+    lines = []
+    for kind, _ in SECTIONS:
+        for c in comparison.diff.of_kind(kind):
+            ref: Ref | None = None
+            if c.kind == "competency" and c.change != "removed" and c.block:
+                ref = Ref(folder, c.block, c.id)
+            elif c.kind == "block" and c.change != "removed":
+                ref = Ref(folder, c.id)
+            lines.append(
+                ChangeLine(
+                    c.change,
+                    change_label(c.kind, c.change, lab),
+                    describe_change(c, lk),
+                    [d["md"] for f in c.fields for d in field_lines(f, lk)],
+                    ref,
+                )
+            )
+    return Changes(comparison.old_ref.label, lines, summary_line(comparison.diff))
+
+
+def uncommitted(session: Session) -> list[tuple[str, str]]:
+    """Uncommitted changes to the frameworks: (git status code, path)."""
+    history = _history(session.repo)
+    folders = list(session.frameworks)
+    return [(code, path) for code, path in history.status(folders) if path.endswith(".yaml")]
+
+
+def commit(session: Session, message: str) -> str:
+    """Commit every framework change (refused while there are errors); returns the commit id."""
+    message = message.strip()
+    if not message:
+        raise RefkitError("le message est vide", hint="dites en une phrase ce qui a changé")
+    errors = errors_of(session.validate())
+    if errors:
+        first = errors[0]
+        raise RefkitError(
+            f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger avant d'enregistrer la version : "
+            f"{first.file}:{first.line}:{first.col} {first.message}",
+            hint="le panneau des problèmes les liste ; Entrée sur un problème y mène",
+        )
+    paths = [path for _, path in uncommitted(session)]
+    if not paths:
+        raise RefkitError("rien à enregistrer : aucun changement depuis le dernier commit")
+    history = _history(session.repo)
+    return str(history.commit_paths(paths, message + "\n"))
+
+
+def release_plan(session: Session, folder: str, bump: str | None = None) -> Any:
+    from refkit.release import plan_release
+
+    return plan_release(_history(session.repo), folder, bump)
+
+
+def release(session: Session, plan: Any, message: str | None) -> Any:
+    from refkit.release import perform_release
+
+    result = perform_release(_history(session.repo), plan, message or None)
+    session.reload(plan.folder)
+    return result
+
+
+def framework_history(session: Session, folder: str, limit: int = 50) -> Any:
+    from refkit.versions import framework_log
+
+    return framework_log(_history(session.repo), folder, limit)

@@ -1,0 +1,382 @@
+"""Provides the editor's dialogs and views: confirm, move, changes, history, commit, release, help."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ListItem, ListView, OptionList, Static
+from textual.widgets.option_list import Option
+
+from refkit.edit import (
+    Changes,
+    Ref,
+    Session,
+    changes_since_release,
+    commit,
+    errors_of,
+    framework_history,
+    release,
+    release_plan,
+    uncommitted,
+)
+from refkit.errors import RefkitError
+from refkit.problems import Problem
+
+DIALOG_CSS = """
+Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
+Dialog > Vertical, .view { width: 90%; max-width: 100; height: auto; max-height: 90%;
+  border: round $primary; background: $surface; padding: 0 1; }
+.view { height: 90%; }
+Dialog .buttons { height: auto; align-horizontal: right; margin-top: 1; }
+Dialog Button { margin-left: 1; min-width: 12; }
+Dialog .message { height: auto; margin: 1 0; }
+Dialog .error { color: $error; height: auto; }
+Dialog OptionList { height: auto; max-height: 12; }
+Dialog ListView, .view ListView { height: auto; max-height: 14; }
+.view ListView { height: 1fr; max-height: 100%; }
+.muted { color: $text-muted; }
+"""
+
+
+class Dialog(ModalScreen[Any]):
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Fermer")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """A question naming what will happen, with its two answers (the safe one has the focus)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Annuler"),
+        Binding("left", "app.focus_previous", "Précédent", show=False),
+        Binding("right", "app.focus_next", "Suivant", show=False),
+    ]
+
+    def __init__(self, question: str, confirm: str, cancel: str = "Annuler") -> None:
+        super().__init__()
+        self.question, self.confirm, self.cancel = question, confirm, cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, classes="message")
+            with Horizontal(classes="buttons"):
+                yield Button(self.cancel, id="no")
+                yield Button(self.confirm, id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class MoveDialog(Dialog):
+    def __init__(self, competency: str, blocks: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.competency, self.blocks = competency, blocks
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Déplacer {self.competency} vers le bloc :", classes="message")
+            yield OptionList(*[Option(label, id=bid) for bid, label in self.blocks], id="blocks")
+            yield Static("Entrée : déplacer · Échap : annuler", classes="muted")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class ChangesScreen(ModalScreen[Ref | None]):
+    """What changed since the last release, in plain language; Enter goes to the item."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f2", "close", "Fermer")]
+
+    def __init__(self, title: str, changes: Changes) -> None:
+        super().__init__()
+        self.title_text, self.changes = title, changes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="view"):
+            since = (
+                f"depuis la version {self.changes.since}" if self.changes.since else "jamais publié"
+            )
+            yield Static(f"[b]Changements — {self.title_text}[/b] ({since})")
+            yield Static(self.changes.summary, classes="muted")
+            items = []
+            for line in self.changes.lines:
+                text = f"[b]{line.badge}[/b] {_escape(line.text)}"
+                for d in line.details:
+                    text += f"\n    {_escape(d)}"
+                item = ListItem(Static(text))
+                item.ref = line.ref  # type: ignore[attr-defined]
+                items.append(item)
+            if not items:
+                items.append(ListItem(Static("Aucun changement.")))
+            yield ListView(*items, id="changes")
+            yield Static("Entrée : aller à l'élément · Échap : fermer", classes="muted")
+
+    @on(ListView.Selected)
+    def _go(self, event: ListView.Selected) -> None:
+        ref = getattr(event.item, "ref", None)
+        if ref is not None:
+            self.dismiss(ref)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HistoryScreen(ModalScreen[None]):
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f3", "close", "Fermer")]
+
+    def __init__(self, session: Session, folder: str) -> None:
+        super().__init__()
+        self.session, self.folder = session, folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="view"):
+            title = self.session.framework(self.folder).title
+            yield Static(f"[b]Historique — {_escape(title)}[/b]")
+            items = []
+            try:
+                log = framework_history(self.session, self.folder)
+            except RefkitError as e:
+                items.append(ListItem(Static(_escape(e.message))))
+            else:
+                items.append(ListItem(Static("[b]Versions publiées[/b]")))
+                for r in log.releases:
+                    msg = f" — {r.message}" if r.message else ""
+                    items.append(
+                        ListItem(
+                            Static(
+                                f"  {r.version}  {r.date}{_escape(msg)}\n      {_escape(r.summary)}"
+                            )
+                        )
+                    )
+                if not log.releases:
+                    items.append(ListItem(Static("  aucune")))
+                items.append(ListItem(Static("[b]Enregistrements[/b]")))
+                for c in log.commits:
+                    tag = f" [version {c.release}]" if c.release else ""
+                    items.append(
+                        ListItem(
+                            Static(
+                                f"  {c.date[:10]}  {_escape(c.author)} : {_escape(c.subject)}{_escape(tag)}\n      {_escape(c.summary)}"
+                            )
+                        )
+                    )
+            yield ListView(*items)
+            yield Static("Échap : fermer", classes="muted")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CommitDialog(Dialog):
+    """Record the changes in the history with a message; refused while there are errors."""
+
+    def __init__(self, session: Session, problems: list[Problem]) -> None:
+        super().__init__()
+        self.session, self.problems = session, problems
+
+    def compose(self) -> ComposeResult:
+        errors = errors_of(self.problems)
+        with Vertical():
+            yield Static("[b]Enregistrer les changements dans l'historique[/b]")
+            lines = []
+            for folder in self.session.frameworks:
+                if not any(p.startswith(folder + "/") for _, p in uncommitted(self.session)):
+                    continue
+                try:
+                    changes = changes_since_release(self.session, folder, "HEAD")
+                except RefkitError:
+                    continue
+                for line in changes.lines:
+                    lines.append(f"{line.badge} {line.text}")
+                if not changes.lines:
+                    lines.append(f"{folder} : mise en forme")
+            listing = "\n".join(f"• {_escape(x)}" for x in lines[:12]) or "Aucun changement."
+            if len(lines) > 12:
+                listing += f"\n… et {len(lines) - 12} autres"
+            yield Static(listing, classes="message", id="changed")
+            if errors:
+                yield Static(
+                    f"✗ {len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger d'abord "
+                    "(panneau des problèmes).",
+                    classes="error",
+                )
+            yield Label("Message (ce qui a changé, en une phrase)")
+            yield Input(
+                id="message", placeholder="ex. Ajout de la compétence C7.5 sur le désembouage"
+            )
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annuler", id="no")
+                yield Button(
+                    "Enregistrer", id="yes", variant="primary", disabled=bool(errors) or not lines
+                )
+
+    def on_mount(self) -> None:
+        self.query_one("#message", Input).focus()
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self._commit()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes":
+            self._commit()
+        else:
+            self.dismiss(False)
+
+    def _commit(self) -> None:
+        if self.query_one("#yes", Button).disabled:
+            self.query_one("#error", Static).update(
+                "✗ impossible : corrigez d'abord les erreurs"
+                if errors_of(self.problems)
+                else "✗ rien à enregistrer"
+            )
+            return
+        try:
+            sha = commit(self.session, self.query_one("#message", Input).value)
+        except RefkitError as e:
+            self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
+            return
+        self.app.notify(f"Changements enregistrés ({sha[:8]})")
+        self.dismiss(True)
+
+
+class ReleaseDialog(Dialog):
+    """Propose the next version from what changed; release it with a message."""
+
+    def __init__(self, session: Session, folder: str) -> None:
+        super().__init__()
+        self.session, self.folder = session, folder
+        self.plan: Any = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            fw = self.session.framework(self.folder)
+            yield Static(f"[b]Publier une version — {_escape(fw.title)}[/b]")
+            try:
+                self.plan = release_plan(self.session, self.folder)
+            except RefkitError as e:
+                yield Static(
+                    f"✗ {_escape(e.message)}" + (f"\n{_escape(e.hint)}" if e.hint else ""),
+                    classes="error",
+                )
+                with Horizontal(classes="buttons"):
+                    yield Button("Fermer", id="no")
+                return
+            plan = self.plan
+            last = plan.last.version if plan.last else "aucune"
+            why = "; ".join(plan.reasons[:3])
+            kind = {"major": "majeure", "minor": "mineure", "patch": "corrective"}.get(
+                plan.bump or "", "première"
+            )
+            yield Static(
+                f"Dernière version : {last}\nVersion proposée : [b]{plan.version}[/b] ({kind} : {_escape(why)})\n"
+                f"{_escape(plan.summary)}",
+                classes="message",
+            )
+            yield Label("Message de version (ce que les écoles doivent savoir)")
+            yield Input(id="message", placeholder=f"Version {plan.version}")
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annuler", id="no")
+                yield Button(f"Publier {plan.version}", id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+        else:
+            self.query_one("#no", Button).focus()
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self._release()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes":
+            self._release()
+        else:
+            self.dismiss(False)
+
+    def _release(self) -> None:
+        if self.plan is None:
+            return
+        try:
+            result = release(
+                self.session, self.plan, self.query_one("#message", Input).value.strip()
+            )
+        except RefkitError as e:
+            self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
+            return
+        self.app.notify(f"Version {result.version} publiée ({result.tag})")
+        self.dismiss(True)
+
+
+HELP = {
+    "tree": """[b]L'arbre des référentiels[/b]
+↑ ↓ : se déplacer · → ou Entrée : ouvrir · ← : fermer · Tab : aller au formulaire
+a : ajouter (un bloc sous le référentiel, une compétence sous un bloc, un critère sous une compétence)
+d : dupliquer · x ou Suppr : supprimer (après confirmation) · m : déplacer une compétence vers un autre bloc
+[ et ] : monter ou descendre l'élément
+Ctrl+Z : annuler · Ctrl+Y : rétablir
+
+Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → déplacé ou renuméroté
+(depuis la dernière version publiée).""",
+    "form": """[b]Le formulaire[/b]
+Chaque champ est vérifié pendant la saisie ; le message s'affiche dessous.
+Entrée ou quitter le champ (Tab, Échap, clic) : enregistre la valeur dans le fichier.
+Les listes (activités, prérequis) se saisissent séparées par des virgules.
+Échap : revenir à l'arbre · Ctrl+Z : annuler le dernier changement.""",
+    "problems": """[b]Les problèmes[/b]
+Les mêmes vérifications que refkit validate, relancées après chaque changement.
+↑ ↓ : choisir · Entrée : aller à l'élément et au champ concernés.""",
+}
+COMMON = """
+
+[b]Partout[/b]
+F2 : changements depuis la dernière version · F3 : historique
+F5 : enregistrer les changements (avec un message) · F6 : publier une version
+Ctrl+P : toutes les commandes · ? : cette aide · Ctrl+Q : quitter (rien n'est perdu : chaque
+changement est enregistré dans les fichiers dès qu'il est fait)."""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,f1,q", "close", "Fermer")
+    ]
+
+    def __init__(self, area: str) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="view"):
+            yield Static(HELP.get(self.area, HELP["tree"]) + COMMON)
+            yield Static("Échap : fermer", classes="muted")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

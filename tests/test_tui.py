@@ -1,0 +1,411 @@
+"""The editor (`refkit edit`) driven by Textual's pilot: each task a working group does, checked on
+the YAML files and in git, not only on the screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from refkit.edit import Ref, Session
+from tests.conftest import git
+
+pytest.importorskip("textual")
+
+from textual.widgets import Input, ListView, OptionList, Tree
+
+from refkit.tui import EditorApp
+from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
+
+PLUMBER = "frameworks/plombier-chauffagiste"
+BC07 = f"{PLUMBER}/blocks/BC07.yaml"
+
+
+def app_for(root: Path) -> EditorApp:
+    # the tests call app._check_disk() themselves, when they mean to
+    return EditorApp(Session.open(root), watch_interval=None)
+
+
+async def settle(app: EditorApp, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def goto(app: EditorApp, pilot, ref: Ref) -> None:
+    """Select an item in the tree (as the arrow keys would) and give the tree the focus."""
+    app._refresh_framework(ref.folder, ref)
+    app.query_one("#tree", Tree).focus()
+    await settle(app, pilot)
+    assert app.selected == ref
+
+
+async def replace_text(pilot, app: EditorApp, widget_id: str, text: str) -> None:
+    """Select all of a field and type ``text`` over it (its last words key by key), then Enter."""
+    widget = app.query_one(f"#{widget_id}", Input)
+    widget.focus()
+    await pilot.pause()
+    head, typed = text[:-12], text[-12:]
+    widget.value = head
+    widget.cursor_position = len(head)
+    await pilot.press(*typed)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+def diff_lines(root: Path) -> list[str]:
+    out = git(root, "diff", "-U0")
+    return [
+        line
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+# -- open and navigate --------------------------------------------------------------------------
+
+
+async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one("#tree", Tree)
+        assert [str(n.label) for n in tree.root.children] == [
+            "Électricien du bâtiment",
+            "Plombier-chauffagiste",
+        ]
+        assert app.selected == Ref("frameworks/electricien-batiment")
+        await pilot.press("down", "down", "enter", "down")
+        await settle(app, pilot)
+        assert app.selected == Ref("frameworks/electricien-batiment", "BC02", "E2.1")
+        assert "Électricien du bâtiment › BC02 › E2.1" in str(app.query_one("#crumbs").render())
+        assert app.query_one("#f-competency-statement", Input).value.startswith(
+            "Poser les conduits"
+        )
+        assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
+
+
+# -- edit a statement ---------------------------------------------------------------------------
+
+
+async def test_edit_a_statement_is_a_one_line_diff(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        await replace_text(
+            pilot, app, "f-competency-statement", "Dimensionner une pompe à chaleur air/eau"
+        )
+        assert app.query_one("#status").render()
+    assert diff_lines(sample_repo) == [
+        "-    statement: Dimensionner une pompe à chaleur air/eau à partir des déperditions du "
+        "logement et de la température extérieure de base",
+        "+    statement: Dimensionner une pompe à chaleur air/eau",
+    ]
+
+
+async def test_field_is_checked_as_you_type_and_an_invalid_value_is_not_saved(
+    sample_repo: Path,
+) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        field = app.query_one("#f-competency-id", Input)
+        field.focus()
+        await pilot.press("end", "space", "x")
+        await pilot.pause()
+        assert field.has_class("-invalid")
+        error = str(app.query_one("#err-f-competency-id").render())
+        assert "sans espace" in error
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert not field.has_class("-invalid")
+        await pilot.press("space", "x", "enter")
+        await settle(app, pilot)
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+# -- add a competency with two criteria, move it, undo ---------------------------------------------
+
+
+async def test_add_a_competency_with_two_criteria(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await pilot.press("a")
+        await settle(app, pilot)
+        new = Ref(PLUMBER, "BC07", "C7.5")
+        assert app.selected == new
+        await replace_text(
+            pilot,
+            app,
+            "f-competency-statement",
+            "Désembouer un circuit de chauffage avant la pose d'une pompe à chaleur",
+        )
+        # its first criterion was created with it; add a second one
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.5", 0))
+        await replace_text(
+            pilot, app, "f-criterion-text", "Le circuit est rincé jusqu'à une eau claire"
+        )
+        await goto(app, pilot, new)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.5", 1)
+        await replace_text(
+            pilot, app, "f-criterion-text", "Un filtre magnétique est posé sur le retour"
+        )
+    text = (sample_repo / BC07).read_text(encoding="utf-8")
+    assert text.endswith(
+        "  - id: C7.5\n"
+        "    statement: Désembouer un circuit de chauffage avant la pose d'une pompe à chaleur\n"
+        "    kind: skill\n"
+        "    criteria:\n"
+        "      - Le circuit est rincé jusqu'à une eau claire\n"
+        "      - Un filtre magnétique est posé sur le retour\n"
+    )
+    assert git(sample_repo, "status", "--porcelain") == f" M {BC07}\n"
+    assert subprocess.run(["refkit", "validate"], cwd=sample_repo, check=False).returncode == 0
+
+
+async def test_move_a_competency_then_undo_and_redo(sample_repo: Path) -> None:
+    before = {p: p.read_bytes() for p in (sample_repo / PLUMBER / "blocks").glob("*.yaml")}
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C4.5"))
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MoveDialog)
+        options = app.screen.query_one(OptionList)
+        index = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "BC04"
+        )
+        options.highlighted = index
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC04", "C4.5")
+        assert "id: C4.5" in (sample_repo / PLUMBER / "blocks/BC04.yaml").read_text()
+        assert "id: C4.5" not in (sample_repo / BC07).read_text()
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        after_undo = {p: p.read_bytes() for p in (sample_repo / PLUMBER / "blocks").glob("*.yaml")}
+        assert after_undo == before  # byte for byte, comments included
+        assert app.selected == Ref(PLUMBER, "BC07", "C4.5")
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert "id: C4.5" in (sample_repo / PLUMBER / "blocks/BC04.yaml").read_text()
+
+
+async def test_delete_asks_naming_the_item(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.4"))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert (
+            "Supprimer la compétence « C7.4 Mettre en service une pompe à chaleur"
+            in app.screen.question
+        )
+        await pilot.press("enter")  # the focused answer is "Annuler"
+        await settle(app, pilot)
+        assert "C7.4" in (sample_repo / BC07).read_text()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await settle(app, pilot)
+        assert "C7.4" not in (sample_repo / BC07).read_text()
+        assert app.selected == Ref(PLUMBER, "BC07")
+
+
+# -- live validation --------------------------------------------------------------------------
+
+
+async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        # an activity that does not exist: the same rule as refkit validate
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.2"))
+        await replace_text(pilot, app, "f-competency-activities", "A4, A9")
+        problems = app.query_one("#problems", ListView)
+        assert len(problems.children) == 1
+        text = str(problems.children[0].query_one("Label").render())
+        assert text.startswith(f"✗ {BC07}:")
+        assert "A9" in text
+        node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
+        assert node is not None and str(node.label).startswith("✗ ")
+        # Enter on the problem goes to the item and its field
+        await goto(app, pilot, Ref(PLUMBER, "BC01"))
+        problems.focus()
+        problems.index = 0
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
+        assert app.focused is app.query_one("#f-competency-activities")
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert len(problems.children) == 0
+        node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
+        assert node is not None and not str(node.label).startswith("✗")
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+# -- commit and release ------------------------------------------------------------------------
+
+
+async def test_commit_is_refused_with_errors_then_made(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.2"))
+        await replace_text(pilot, app, "f-competency-activities", "A4, A9")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, CommitDialog)
+        assert app.screen.query_one("#yes").disabled
+        await pilot.press(*"essai", "enter")
+        await pilot.pause()
+        assert "corrigez d'abord" in str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.2"))
+        await replace_text(
+            pilot,
+            app,
+            "f-competency-statement",
+            "Installer et raccorder une pompe à chaleur air/eau et son module hydraulique",
+        )
+        await pilot.press("f5")
+        await pilot.pause()
+        changed = str(app.screen.query_one("#changed").render())
+        assert "modifiée C7.2" in changed
+        await pilot.press(*"Reformulation de C7.2", "enter")
+        await settle(app, pilot)
+    assert git(sample_repo, "log", "-1", "--format=%s").strip() == "Reformulation de C7.2"
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+async def test_release_proposes_the_version(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await pilot.press("a")
+        await settle(app, pilot)
+        await replace_text(
+            pilot, app, "f-competency-statement", "Contrôler l'étanchéité du circuit frigorifique"
+        )
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press(*"Ajout de C7.5", "enter")
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ReleaseDialog)
+        shown = str(app.screen.query_one(".message").render())
+        assert "Version proposée : 2.1.0" in shown and "mineure" in shown
+        await pilot.press(*"Contrôle d'étanchéité", "enter")
+        await settle(app, pilot)
+    assert "plombier-chauffagiste/v2.1.0" in git(sample_repo, "tag", "--list")
+    assert "version: 2.1.0" in (sample_repo / PLUMBER / "framework.yaml").read_text()
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+# -- the files on disk -----------------------------------------------------------------------
+
+
+async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
+    sample_repo: Path,
+) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        path = sample_repo / BC07
+        theirs = path.read_text(encoding="utf-8").replace(
+            "statement: Dimensionner", "statement: Calculer", 1
+        )
+        path.write_text(theirs, encoding="utf-8")
+        app._check_disk()  # what the editor does every two seconds
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert BC07 in app.screen.question
+        await pilot.press("right", "enter")
+        await settle(app, pilot)
+        assert app.query_one("#f-competency-statement", Input).value.startswith("Calculer")
+        # an edit made before the editor noticed another change is refused: theirs is kept
+        again = theirs.replace("statement: Calculer", "statement: Estimer", 1)
+        path.write_text(again, encoding="utf-8")
+        await replace_text(pilot, app, "f-competency-statement", "Mon énoncé")
+        assert path.read_text(encoding="utf-8") == again
+        assert app.query_one("#f-competency-statement", Input).value.startswith("Estimer")
+
+
+async def test_quitting_saves_the_field_being_typed(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.3"))
+        field = app.query_one("#f-competency-notes")
+        field.focus()
+        await pilot.press(*"Attestation de catégorie I")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert "notes: Attestation de catégorie I" in (sample_repo / BC07).read_text()
+
+
+async def test_help_and_palette(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query("Static").first().render())
+        assert "a : ajouter" in text and "F5 : enregistrer" in text
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Voir les changements", "Publier une version", "Annuler"):
+            assert wanted in titles
+
+
+def test_no_color_is_respected(sample_repo: Path) -> None:
+    code = (
+        "import asyncio\nfrom refkit.edit import Session\nfrom refkit.tui import EditorApp\n"
+        "async def main():\n"
+        "    app = EditorApp(Session.open())\n"
+        "    async with app.run_test() as pilot:\n"
+        "        print(app.no_color, any(type(f).__name__ in ('Monochrome', 'NoColor') for f in app._filters))\n"
+        "asyncio.run(main())\n"
+    )
+    for env, expected in (({"NO_COLOR": "1"}, "True True"), ({}, "False False")):
+        base = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        out = subprocess.run(
+            ["python", "-c", code],
+            cwd=sample_repo,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert out.strip().splitlines()[-1] == expected
+
+
+def test_only_the_tui_imports_textual() -> None:
+    root = Path(__file__).resolve().parent.parent / "refkit"
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("tui/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(from|import)\s+textual\b", text, re.M):
+            offenders.append(rel)
+    assert offenders == []
