@@ -408,6 +408,7 @@ def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> Non
     fields = [
         _text_change("title", old.title, new.title),
         _value_change("status", old.status, new.status),
+        _value_change("type", old.type, new.type),
         _value_change(
             "level",
             {"eqf": old.level.eqf, **old.level.national},

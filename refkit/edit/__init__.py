@@ -888,7 +888,7 @@ class ChangeLine:
     change: str  # added, removed, modified, moved, renamed
     badge: str  # "ajoutée", "modifié"...
     text: str
-    details: list[str]
+    details: list[str]  # HTML: escaped text, removed words in <del>, added ones in <ins>
     ref: Ref | None
 
 
@@ -908,7 +908,7 @@ def _history(repo: Repository) -> Any:
 def changes_since_release(session: Session, folder: str, since: str | None = None) -> Changes:
     """What changed in a framework since its last release (or since ``since``, a git revision
     such as HEAD), in plain language."""
-    from refkit.diff.render import SECTIONS, summary_line
+    from refkit.diff.render import SECTIONS
     from refkit.publish.labels import labels
     from refkit.publish.pages import change_label, describe_change, field_lines
     from refkit.versions import compare
@@ -938,11 +938,34 @@ def changes_since_release(session: Session, folder: str, since: str | None = Non
                     c.change,
                     change_label(c.kind, c.change, lab),
                     describe_change(c, lk),
-                    [d["md"] for f in c.fields for d in field_lines(f, lk)],
+                    [str(d["html"]) for f in c.fields for d in field_lines(f, lk)],
                     ref,
                 )
             )
-    return Changes(comparison.old_ref.label, lines, summary_line(comparison.diff))
+    return Changes(comparison.old_ref.label, lines, _summary(comparison.diff, lab, lk))
+
+
+def _summary(diff: Any, lab: dict[str, str], lk: str) -> str:
+    """ "Compétences : 1 ajoutée, 2 modifiées · Blocs de compétences : 1 ajouté"."""
+    from refkit.publish.pages import change_label
+
+    parts = []
+    for kind, one in (("competencies", "competency"), ("blocks", "block")):
+        counts = [
+            f"{n} {change_label(one, k, lab, plural=n > 1)}"
+            for k, n in diff.summary()[kind].items()
+            if n
+        ]
+        if counts:
+            parts.append(f"{lab[kind]}{' : ' if lk == 'fr' else ': '}{', '.join(counts)}")
+    others = len(diff.changes) - sum(1 for c in diff.changes if c.kind in ("competency", "block"))
+    if others:
+        parts.append(
+            f"{others} autre{'s' if others > 1 else ''} changement{'s' if others > 1 else ''}"
+            if lk == "fr"
+            else f"{others} other change{'s' if others > 1 else ''}"
+        )
+    return " · ".join(parts) or ("aucun changement" if lk == "fr" else "no change")
 
 
 def uncommitted(session: Session) -> list[tuple[str, str]]:

@@ -29,6 +29,11 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
+class FrameworkType(StrEnum):
+    CERTIFICATION = "certification"  # the default, when framework.yaml says nothing
+    REFERENCE = "reference"  # ESCO, NICE, a CASE standards set: no level, rules or criteria
+
+
 class ModalityType(StrEnum):
     PRACTICAL = "practical"
     SIMULATION = "simulation"
@@ -220,6 +225,7 @@ class Framework:
     title: str
     version: str = "0.1.0"
     status: str = Status.DRAFT.value
+    type: str | None = None  # None: a certification (the field is absent from the file)
     level: Level = field(default_factory=Level)
     lang: str = "fr"
     sector: str | None = None
@@ -253,6 +259,11 @@ class Framework:
                 if c.id == competency_id:
                     return b, c
         return None
+
+    @property
+    def is_reference(self) -> bool:
+        """A reference framework (ESCO, NICE...): no level, certification rules or criteria."""
+        return self.type == FrameworkType.REFERENCE.value
 
     def block_ids(self) -> list[str]:
         """Own blocks, then shared blocks, in the order they are listed."""

@@ -14,7 +14,7 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
     fw = ctx.fw
     cert = fw.certification
     if not cert.required and not cert.electives:
-        if fw.blocks or fw.shared_blocks:
+        if (fw.blocks or fw.shared_blocks) and not fw.is_reference:
             yield ctx.problem(
                 "no-certification-rules",
                 fw.source,

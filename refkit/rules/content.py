@@ -10,6 +10,8 @@ from refkit.rules import Context, framework_rule
 
 @framework_rule
 def competency_criteria(ctx: Context) -> Iterator[Problem]:
+    if ctx.fw.is_reference:
+        return  # ESCO, NICE...: statements to align with, not assessed by this framework
     for block in ctx.fw.blocks:
         for c in block.competencies:
             if not c.criteria:

@@ -375,6 +375,7 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
         title=_text(d, "title"),
         version=_text(d, "version"),
         status=_text(d, "status"),
+        type=_str(d, "type"),
         level=Level(eqf=_int(level_d, "eqf"), national=_levels(level_d.get("national"))),
         lang=_text(d, "lang"),
         sector=_str(d, "sector"),

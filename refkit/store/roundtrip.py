@@ -235,6 +235,9 @@ class Merger:
             else:
                 s.fa.set_block_style()
             return s
+        if isinstance(value, str) and "\r" in value:
+            # a literal block would turn CR LF into LF: only double quotes keep the text exact
+            return DoubleQuotedScalarString(value)
         if isinstance(value, str) and "\n" in value:
             return LiteralScalarString(value if value.endswith("\n") else value + "\n")
         if isinstance(value, str) and key in DATE_KEYS and _DATE.match(value):

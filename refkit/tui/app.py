@@ -131,7 +131,7 @@ class EditorApp(App[None]):
     #tree:focus { border: round $primary; }
     #right { width: 1fr; border: round $primary 50%; padding: 0 1; }
     #right:focus-within { border: round $primary; }
-    #item-title { text-style: bold; height: auto; margin-bottom: 1; }
+    #item-title { text-style: bold; height: 1; }
     .form { height: 1fr; display: none; }
     .form.-active { display: block; }
     #problems { height: 20%; min-height: 4; border: round $warning 50%; }
@@ -342,9 +342,7 @@ class EditorApp(App[None]):
         self.query_one("#crumbs", Static).update(
             f"{crumbs}   [dim]? aide · Ctrl+Z annuler · Ctrl+Q quitter[/dim]"
         )
-        self.query_one("#item-title", Static).update(
-            f"{KIND_TITLES[ref.kind]} — {self.session.label(ref)[:60]}"
-        )
+        self.query_one("#item-title", Static).update(f"{KIND_TITLES[ref.kind]} {_short(ref)}")
         self._filling = True
         try:
             for form in self.query(ItemForm):
@@ -355,6 +353,7 @@ class EditorApp(App[None]):
                 widget = self.query_one(f"#{wid}")
                 if isinstance(widget, Input):
                     widget.value = value
+                    widget.cursor_position = 0  # show the beginning of a long value
                     widget.remove_class("-invalid")
                 elif isinstance(widget, TextArea):
                     widget.load_text(value)
@@ -637,6 +636,11 @@ class EditorApp(App[None]):
 
     def _show_problems(self, problems: list[Problem], changed: dict[Ref, str]) -> None:
         self.problems = problems
+        for changed_ref in list(changed):  # a block holding a changed competency is changed too
+            up = changed_ref.parent
+            while up is not None and up.kind != "framework":
+                changed.setdefault(up, "modified")
+                up = up.parent
         self.changed = changed
         refs: dict[Ref, Severity] = {}
         listing = self.query_one("#problems", ListView)
@@ -749,6 +753,12 @@ class EditorApp(App[None]):
     async def action_quit(self) -> None:
         self.commit_pending()
         self.exit()
+
+
+def _short(ref: Ref) -> str:
+    if ref.kind == "criterion":
+        return f"{(ref.criterion or 0) + 1} de {ref.competency}"
+    return ref.competency or ref.block or ""
 
 
 def _disk_digest(session: Session, path: str) -> str | None:

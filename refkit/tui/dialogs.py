@@ -116,7 +116,7 @@ class ChangesScreen(ModalScreen[Ref | None]):
             for line in self.changes.lines:
                 text = f"[b]{line.badge}[/b] {_escape(line.text)}"
                 for d in line.details:
-                    text += f"\n    {_escape(d)}"
+                    text += f"\n    {_markup(d)}"
                 item = ListItem(Static(text))
                 item.ref = line.ref  # type: ignore[attr-defined]
                 items.append(item)
@@ -380,3 +380,16 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def _markup(html_text: str) -> str:
+    """A change detail (HTML with <del> and <ins>) as Rich markup: struck-through removed words,
+    underlined added ones (never colour alone)."""
+    import html
+    import re
+
+    out = []
+    for part in re.split(r"(</?(?:del|ins)>)", html_text):
+        tag = {"<del>": "[strike]", "</del>": "[/strike]", "<ins>": "[u b]", "</ins>": "[/u b]"}
+        out.append(tag.get(part) or _escape(html.unescape(part)))
+    return "".join(out)
