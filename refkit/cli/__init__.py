@@ -30,7 +30,11 @@ COMMANDS = [
     "new",
     "publish",
     "edit",
+    "import",
+    "export",
 ]
+# modules whose name differs from their command's (``import`` is a Python keyword)
+MODULES = {"import": "import_"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"refkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"refkit.cli.{name}").register(sub)
+        importlib.import_module(f"refkit.cli.{MODULES.get(name, name)}").register(sub)
     return parser
 
 

@@ -290,7 +290,9 @@ def diff_frameworks(
     gone = [cid for cid in old_comps if cid not in new_comps]
     came = [cid for cid in new_comps if cid not in old_comps]
     renamed: dict[str, float] = {}
-    if gone and came:
+    # ids that are a source's own identifiers (ESCO, NICE) are never renumbered: no pairing
+    detect = not (old.stable_ids or new.stable_ids)
+    if gone and came and detect:
         pairs = best_pairs(
             [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
             [(cid, _competency_words(new_comps[cid][1])) for cid in came],
@@ -302,7 +304,7 @@ def diff_frameworks(
     result.competency_map = cmap
 
     # blocks: by id, then by the competencies they share, then by title
-    bmap = _match_blocks(old, new, cmap)
+    bmap = _match_blocks(old, new, cmap) if detect else _same_blocks(old, new)
     result.block_map = bmap
     inverse_bmap = {v: k for k, v in bmap.items()}
     for nb in new.blocks:
@@ -381,6 +383,10 @@ def _block_similarity(ob: Block, nb: Block, cmap: dict[str, str]) -> float:
     return similarity(words(ob.title), words(nb.title))
 
 
+def _same_blocks(old: Framework, new: Framework) -> dict[str, str]:
+    return {b.id: b.id for b in old.blocks if new.block(b.id) is not None}
+
+
 def _match_blocks(old: Framework, new: Framework, cmap: dict[str, str]) -> dict[str, str]:
     bmap = {b.id: b.id for b in old.blocks if new.block(b.id) is not None}
     gone = [b for b in old.blocks if b.id not in bmap]
@@ -409,6 +415,7 @@ def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> Non
         _text_change("title", old.title, new.title),
         _value_change("status", old.status, new.status),
         _value_change("type", old.type, new.type),
+        _value_change("stable_ids", old.stable_ids, new.stable_ids),
         _value_change(
             "level",
             {"eqf": old.level.eqf, **old.level.national},

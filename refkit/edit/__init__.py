@@ -945,6 +945,13 @@ def changes_since_release(session: Session, folder: str, since: str | None = Non
     return Changes(comparison.old_ref.label, lines, _summary(comparison.diff, lab, lk))
 
 
+def change_summary(diff: Any, lang: str) -> str:
+    """The counts of a diff in plain words, in the framework's language."""
+    from refkit.publish.labels import labels
+
+    return _summary(diff, labels(lang), "fr" if (lang or "fr").lower().startswith("fr") else "en")
+
+
 def _summary(diff: Any, lab: dict[str, str], lk: str) -> str:
     """ "Compétences : 1 ajoutée, 2 modifiées · Blocs de compétences : 1 ajouté"."""
     from refkit.publish.pages import change_label

@@ -226,6 +226,7 @@ class Framework:
     version: str = "0.1.0"
     status: str = Status.DRAFT.value
     type: str | None = None  # None: a certification (the field is absent from the file)
+    stable_ids: bool | None = None  # True: ids are the source's identifiers, never renumbered
     level: Level = field(default_factory=Level)
     lang: str = "fr"
     sector: str | None = None

@@ -376,6 +376,7 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
         version=_text(d, "version"),
         status=_text(d, "status"),
         type=_str(d, "type"),
+        stable_ids=d.get("stable_ids") if isinstance(d.get("stable_ids"), bool) else None,
         level=Level(eqf=_int(level_d, "eqf"), national=_levels(level_d.get("national"))),
         lang=_text(d, "lang"),
         sector=_str(d, "sector"),

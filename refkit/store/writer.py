@@ -34,7 +34,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
 
 _FRAMEWORK_KEYS = frozenset(
     {
-        "id", "title", "version", "status", "type", "level", "sector", "lang", "codes", "summary",
+        "id", "title", "version", "status", "type", "stable_ids", "level", "sector", "lang", "codes", "summary",
         "working_group", "validity", "activities", "shared_blocks", "certification", "correspondence",
     }
 )  # fmt: skip
@@ -118,6 +118,7 @@ def framework_data(fw: Framework) -> dict[str, Any]:
             "version": fw.version,
             "status": fw.status,
             "type": fw.type,
+            "stable_ids": fw.stable_ids,
             "level": level,
             "sector": fw.sector,
             "lang": fw.lang,

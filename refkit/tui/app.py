@@ -110,8 +110,9 @@ class FieldRow(Vertical):
         yield Static("", classes="error", id=f"err-{wid}")
 
 
-class ItemForm(VerticalScroll):
-    """One form per item kind; refilled when the selection changes."""
+class ItemForm(VerticalScroll, can_focus=False):
+    """One form per item kind; refilled when the selection changes. Not itself focusable: Tab
+    from the tree goes straight to the first field."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(id=f"form-{kind}", classes="form")
@@ -270,6 +271,9 @@ class EditorApp(App[None]):
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[Ref]) -> None:
+        # events queued while the tree was rebuilt are stale: only the cursor's node counts
+        if event.node is not self.query_one("#tree", Tree).cursor_node:
+            return
         if event.node.data is not None and event.node.data != self.selected:
             self._select(event.node.data)
 
@@ -323,9 +327,14 @@ class EditorApp(App[None]):
             if node is None and select.parent is not None:
                 node = self._node(select.parent)
             if node is not None:
-                tree.move_cursor(node)
-                tree.scroll_to_node(node, animate=False)
                 self._select(node.data)
+                # new nodes get their line once the tree has been laid out again
+                self.call_after_refresh(self._move_cursor, node)
+
+    def _move_cursor(self, node: TreeNode[Ref]) -> None:
+        tree = self.query_one("#tree", Tree)
+        tree.move_cursor(node)
+        tree.scroll_to_node(node, animate=False)
 
     # -- selection and form --------------------------------------------------------------------
 

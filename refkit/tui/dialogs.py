@@ -16,6 +16,7 @@ from refkit.edit import (
     Changes,
     Ref,
     Session,
+    change_summary,
     changes_since_release,
     commit,
     errors_of,
@@ -281,13 +282,15 @@ class ReleaseDialog(Dialog):
                 return
             plan = self.plan
             last = plan.last.version if plan.last else "aucune"
-            why = "; ".join(plan.reasons[:3])
-            kind = {"major": "majeure", "minor": "mineure", "patch": "corrective"}.get(
-                plan.bump or "", "première"
-            )
+            why = {
+                "major": "majeure : un élément a été retiré, déplacé ou renuméroté, ou les règles de certification ont changé",
+                "minor": "mineure : des éléments ont été ajoutés",
+                "patch": "corrective : des textes ont été reformulés",
+            }.get(plan.bump or "", "première version publiée")
+            summary = change_summary(plan.diff, fw.lang) if plan.diff is not None else plan.summary
             yield Static(
-                f"Dernière version : {last}\nVersion proposée : [b]{plan.version}[/b] ({kind} : {_escape(why)})\n"
-                f"{_escape(plan.summary)}",
+                f"Dernière version : {last}\nVersion proposée : [b]{plan.version}[/b] ({_escape(why)})\n"
+                f"{_escape(summary)}",
                 classes="message",
             )
             yield Label("Message de version (ce que les écoles doivent savoir)")

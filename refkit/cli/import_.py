@@ -1,0 +1,189 @@
+"""``refkit import FORMAT FILE --out DIR``: a framework from a CASE package, a spreadsheet, ESCO,
+NICE or DIRECT, written whole or not at all. (``import`` is a Python keyword: hence ``import_``.)"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HELP = "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE or DIRECT"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "import",
+        help=HELP,
+        description=(
+            "Write a framework folder (its name is the framework id) from another format: a 1EdTech "
+            "CASE package, a working group's spreadsheet (one row per competency), an ESCO CSV "
+            "release, the NIST NICE framework JSON or the DIRECT framework JSON. The folder is "
+            "written whole or not at all. Parts of the source that cannot be placed are listed "
+            "(exit code 1); unusable input is refused with what is missing (exit code 2)."
+        ),
+    )
+    formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--out", "-o", type=Path, required=True, metavar="DIR",
+            help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
+        )  # fmt: skip
+        q.add_argument(
+            "--replace", action="store_true",
+            help="update a framework imported before: its content is replaced, its version, status and releases kept",
+        )  # fmt: skip
+        q.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="report format (default: text)",
+        )
+        q.set_defaults(run=run)
+
+    c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
+    c.add_argument("file", type=Path, metavar="FILE")
+    c.add_argument("--lang", help="language of the text when the package names none (default: en)")
+    common(c)
+
+    for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
+        t = formats.add_parser(
+            kind,
+            help=f"{what}: one row per competency (block, id, statement, kind, criteria...)",
+            description=(
+                f"Import {what} with one row per competency. Columns: block, block title, id, "
+                "statement, kind, criteria (one per line in the cell), esco, notes; block, id and "
+                "statement are required. Rows that cannot be placed are reported and left out."
+            ),
+        )
+        t.add_argument("file", type=Path, metavar="FILE")
+        t.add_argument(
+            "--map", action="append", default=[], metavar="FIELD=HEADING",
+            help="the column holding a field, when the sheet has its own headings (repeatable)",
+        )  # fmt: skip
+        if kind == "xlsx":
+            t.add_argument("--sheet", help="the sheet to read (default: the first)")
+        t.add_argument("--title", help="the framework's title (default: the file name)")
+        t.add_argument("--lang", default="fr", help="language of the text (default: fr)")
+        level = t.add_mutually_exclusive_group(required=True)
+        level.add_argument(
+            "--eqf", type=int, choices=range(1, 9), metavar="N",
+            help="a certification at EQF level N (1-8): every block required",
+        )  # fmt: skip
+        level.add_argument(
+            "--reference", action="store_true",
+            help="a reference framework: no level, no certification rules, criteria optional",
+        )  # fmt: skip
+        common(t)
+
+    e = formats.add_parser(
+        "esco", help="ESCO's CSV release zips: a collection, a skill group, or the pillar"
+    )
+    e.add_argument(
+        "zips", type=Path, nargs="+", metavar="ZIP",
+        help="the language zip (…classification - en - csv.zip), and the relations zip for --group and --pillar",
+    )  # fmt: skip
+    what = e.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--collection", metavar="NAME", help="a collection: digComp, green, transversal..."
+    )
+    what.add_argument(
+        "--group",
+        metavar="CODE",
+        help="a skill group and everything under it: S5, 0613... or its URI",
+    )
+    what.add_argument("--pillar", action="store_true", help="every skill of the skills pillar")
+    common(e)
+
+    n = formats.add_parser(
+        "nice", help="the NIST NICE framework components JSON (both CPRT layouts)"
+    )
+    n.add_argument("file", type=Path, metavar="FILE")
+    common(n)
+
+    d = formats.add_parser(
+        "direct", help="the DIRECT digital research competencies framework JSON (v1 or v2)"
+    )
+    d.add_argument("file", type=Path, metavar="FILE")
+    d.add_argument("--title", help="the framework's title")
+    common(d)
+
+
+def _existing(path: Path) -> None:
+    from refkit.errors import RefkitError
+
+    if not path.exists():
+        raise RefkitError(f"{path}: no such file", hint="check the path of the file to import")
+    if path.is_dir():
+        raise RefkitError(f"{path} is a folder", hint="give the file to import")
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.interop import Imported, write_imported
+
+    fmt = args.source_format
+    imported: Imported
+    if fmt == "esco":
+        from refkit.interop.esco import import_esco
+
+        for z in args.zips:
+            _existing(z)
+        imported = import_esco(
+            args.zips, collection=args.collection, group=args.group, pillar=args.pillar
+        )
+    else:
+        _existing(args.file)
+        if fmt == "case":
+            from refkit.interop.case import import_case
+
+            imported = import_case(args.file, lang=args.lang)
+        elif fmt in ("csv", "xlsx"):
+            from refkit.interop import tabular
+
+            mapping = tabular.parse_mapping(args.map)
+            if fmt == "csv":
+                header, rows = tabular.read_csv(args.file)
+            else:
+                header, rows = tabular.read_xlsx(args.file, args.sheet)
+            imported = tabular.rows_to_framework(
+                rows, header, source=str(args.file), mapping=mapping,
+                title=args.title or args.file.stem, lang=args.lang, eqf=args.eqf,
+            )  # fmt: skip
+        elif fmt == "nice":
+            from refkit.interop.nice import import_nice
+
+            imported = import_nice(args.file)
+        else:
+            from refkit.interop.direct import import_direct
+
+            imported = import_direct(args.file, title=args.title)
+    written = write_imported(args.out, imported, replace=args.replace)
+    blocks, competencies = imported.counts()
+    if args.format == "json":
+        json.dump(
+            {"framework": imported.framework.id, "folder": str(written.folder), "replaced": written.replaced,
+             "blocks": blocks, "competencies": competencies, "activities": len(imported.framework.activities),
+             "files": written.files, "skipped": [s.to_json() for s in imported.skipped], "notes": imported.notes},
+            sys.stdout, ensure_ascii=False, indent=2,
+        )  # fmt: skip
+        print()
+    else:
+        verb = "updated" if written.replaced else "imported"
+        extra = (
+            f", {len(imported.framework.activities)} activities"
+            if imported.framework.activities
+            else ""
+        )
+        print(f"{verb} {imported.framework.id} in {written.folder}: {blocks} blocks, {competencies} competencies{extra}")  # fmt: skip
+        for note in imported.notes:
+            print(f"  note: {note}")
+    if imported.skipped:
+        print(f"refkit: {len(imported.skipped)} part(s) of {imported.source} could not be placed:", file=sys.stderr)  # fmt: skip
+        for s in imported.skipped[:50]:
+            print(f"  {s.where}: {s.reason}", file=sys.stderr)
+        if len(imported.skipped) > 50:
+            print(f"  ... and {len(imported.skipped) - 50} more (--format json lists them all)", file=sys.stderr)  # fmt: skip
+        return 1
+    return 0

@@ -1,0 +1,330 @@
+"""Provides import of ESCO's CSV releases (the official "classification" zips).
+
+ESCO publishes each release as a zip per language (``skills_en.csv``, ``skillGroups_en.csv``, the
+collections such as ``digCompSkillsCollection_en.csv``...) and a language-less zip of relations
+(``broaderRelationsSkillPillar.csv``...). refkit imports a part of the skills pillar as a reference
+framework:
+
+* a collection (``--collection digComp``: the skills of ``digCompSkillsCollection_<lang>.csv``);
+* a skill group and everything under it (``--group S5`` or its URI; needs the relations zip);
+* the whole skills pillar (``--pillar``; needs the relations zip).
+
+Each skill is a competency whose id is the last part of its URI (a UUID) and whose ``esco`` is its
+URI: the ids of two releases match. Its block is the skill group it is filed under (the nearest
+group above it, through broader skills when it is a narrower skill; the smallest group code when it
+has several), whose id is the group's code (``S5.2.3``, or the ISCED-F code ``0613``): codes stayed
+the same when ESCO changed the groups' URIs in v1.1.1. ``preferredLabel`` is the statement,
+``description`` the notes; the other fields are kept in ``x-esco`` (labels sorted: they are sets).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from refkit.errors import RefkitError
+from refkit.interop import Imported, Skipped, id_from_identifier, is_id, one_line
+from refkit.model import Block, Competency, Framework, FrameworkType, Kind
+from refkit.store.loader import natural_key
+
+RELATIONS = "broaderRelationsSkillPillar.csv"
+_LANG_FILE = re.compile(r"^skills_([a-z]{2,3}(?:-[a-z]+)?)\.csv$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Source:
+    zips: list[Path]
+    files: dict[str, tuple[Path, zipfile.ZipInfo]] = field(default_factory=dict)  # lower name ->
+    digest: str = ""
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.files
+
+    def rows(self, name: str, why: str) -> list[dict[str, str]]:
+        found = self.files.get(name.lower())
+        if found is None:
+            given = ", ".join(p.name for p in self.zips)
+            raise RefkitError(
+                f"{name} is in none of the zips given ({given}): it is needed {why}",
+                hint=_hint_for(name),
+            )
+        path, info = found
+        with zipfile.ZipFile(path) as z:
+            raw = z.read(info)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise RefkitError(
+                f"{path.name}:{info.filename}: not UTF-8 text (byte {e.start})"
+            ) from e
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            return list(reader)
+        except csv.Error as e:
+            raise RefkitError(
+                f"{path.name}:{info.filename}:{reader.line_num}: not valid CSV ({e})"
+            ) from e
+
+
+def _hint_for(name: str) -> str:
+    if name == RELATIONS:
+        return 'add ESCO\'s relations zip ("ESCO dataset - vX - classification -  - csv.zip", without a language) after the language zip'
+    return 'give ESCO\'s classification zip for one language ("ESCO dataset - vX - classification - en - csv.zip")'
+
+
+def _open(zips: list[Path]) -> _Source:
+    src = _Source(zips)
+    h = hashlib.sha256()
+    for path in zips:
+        try:
+            with zipfile.ZipFile(path) as z:
+                infos = z.infolist()
+        except (zipfile.BadZipFile, OSError) as e:
+            raise RefkitError(
+                f"{path} is not a zip file ({e})",
+                hint="give ESCO's CSV download zips as they are (ESCO dataset - v1.1.1 - classification - en - csv.zip)",
+            ) from e
+        h.update(path.read_bytes())
+        for info in infos:
+            base = info.filename.rsplit("/", 1)[-1]
+            if base.lower().endswith(".csv"):
+                src.files.setdefault(base.lower(), (path, info))
+    src.digest = h.hexdigest()
+    return src
+
+
+def _labels(text: str, sep: str) -> list[str]:
+    return sorted({t.strip() for t in text.split(sep) if t.strip()})
+
+
+def _uris(text: str) -> list[str]:
+    return [u.strip() for u in re.split(r"\s*\|\s*|\s+", text) if u.strip()]
+
+
+def collections(zips: list[Path]) -> list[str]:
+    """The collections the zips hold: ``digComp``, ``green``..."""
+    src = _open(zips)
+    names = []
+    for name in src.files:
+        m = re.match(r"^(.+)skillscollection_[a-z-]+\.csv$", name)
+        if m:
+            names.append(
+                src.files[name][1].filename.rsplit("/", 1)[-1].split("SkillsCollection")[0]
+            )
+    return sorted(set(names), key=str.lower)
+
+
+def import_esco(
+    zips: list[Path],
+    *,
+    collection: str | None = None,
+    group: str | None = None,
+    pillar: bool = False,
+) -> Imported:
+    if sum((collection is not None, group is not None, pillar)) != 1:
+        raise RefkitError(
+            "say what to import: --collection NAME, --group CODE or --pillar",
+            hint="e.g. --collection digComp (the DigComp skills), --group S5 (a skill group), --pillar (every skill)",
+        )
+    src = _open(zips)
+    langs = sorted({m.group(1) for n in src.files if (m := _LANG_FILE.match(n))})
+    if not langs:
+        raise RefkitError(
+            "none of the zips holds skills_<language>.csv: is it ESCO's classification zip?",
+            hint=_hint_for("skills_en.csv"),
+        )
+    lang = langs[0]
+    skills = {r["conceptUri"]: r for r in src.rows(f"skills_{lang}.csv", "for the skills")}
+    groups = {r["conceptUri"]: r for r in src.rows(f"skillGroups_{lang}.csv", "for the skill groups (the blocks)")}  # fmt: skip
+
+    broader: dict[str, list[str]] = defaultdict(list)
+    root: str | None = None
+    selected: list[str]
+    what: str
+    if collection is not None:
+        name = f"{collection}SkillsCollection_{lang}.csv"
+        if not src.has(name):
+            known = ", ".join(collections(zips)) or "none"
+            raise RefkitError(
+                f"no collection {collection!r}: the zips have no {name}",
+                hint=f"collections in these zips: {known}",
+            )
+        rows = src.rows(name, "for the collection")
+        if rows and "conceptUri" not in rows[0]:
+            raise RefkitError(f"{name} has no conceptUri column: is it an ESCO collection?")
+        selected = [r["conceptUri"] for r in rows]
+        if src.has(RELATIONS):
+            _read_broader(src, broader)
+        else:
+            for r in rows:
+                broader[r["conceptUri"]] = _uris(r.get("broaderConceptUri", ""))
+        what = f"ESCO {collection} collection"
+    else:
+        _read_broader(src, broader)
+        if pillar:
+            selected = list(skills)
+            what = "ESCO skills pillar"
+        else:
+            assert group is not None
+            root = _find_group(groups, group)
+            under = _descendants(root, broader)
+            selected = [u for u in skills if u in under]
+            what = f"ESCO skill group {_code(root, groups[root])} {groups[root]['preferredLabel']}"
+            if not selected:
+                raise RefkitError(f"skill group {group} has no skills under it")
+    fw = Framework(
+        id="", title=what, lang=lang, type=FrameworkType.REFERENCE.value, stable_ids=True
+    )
+    result = Imported(fw, ", ".join(str(z) for z in zips))
+    _build(result, selected, skills, groups, broader, restrict=root)
+    version = _version(zips)
+    fw.extensions["x-esco"] = {
+        k: v
+        for k, v in (
+            ("version", version),
+            ("files", sorted(p.name for p in zips)),
+            ("sha256", src.digest[:16]),
+        )
+        if v
+    }
+    return result
+
+
+def _version(zips: list[Path]) -> str | None:
+    for p in zips:
+        m = re.search(r"v(\d+(?:\.\d+)+)", p.name)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _read_broader(src: _Source, broader: dict[str, list[str]]) -> None:
+    rows = src.rows(RELATIONS, "for the hierarchy of skills and groups")
+    if rows and not {"conceptUri", "broaderUri"} <= set(rows[0]):
+        raise RefkitError(f"{RELATIONS} has no conceptUri and broaderUri columns")
+    for r in rows:
+        broader[r["conceptUri"]].append(r["broaderUri"])
+
+
+def _code(uri: str, row: dict[str, str]) -> str:
+    code = (row.get("code") or "").strip()
+    if code and is_id(code):
+        return code
+    return id_from_identifier(uri.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _find_group(groups: dict[str, dict[str, str]], wanted: str) -> str:
+    for uri, row in groups.items():
+        if wanted in (uri, (row.get("code") or "").strip()) or uri.rsplit("/", 1)[-1] == wanted:
+            return uri
+    raise RefkitError(
+        f"no skill group {wanted!r} in skillGroups",
+        hint="give a group code (S5, S5.2, 0613...) or its URI",
+    )
+
+
+def _descendants(root: str, broader: dict[str, list[str]]) -> set[str]:
+    narrower: dict[str, list[str]] = defaultdict(list)
+    for child, parents in broader.items():
+        for p in parents:
+            narrower[p].append(child)
+    seen = {root}
+    stack = [root]
+    while stack:
+        for child in narrower.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+def _build(
+    result: Imported,
+    selected: list[str],
+    skills: dict[str, dict[str, str]],
+    groups: dict[str, dict[str, str]],
+    broader: dict[str, list[str]],
+    restrict: str | None,
+) -> None:
+    allowed = _descendants(restrict, broader) if restrict else None
+    code_of = {uri: _code(uri, row) for uri, row in groups.items()}
+    blocks: dict[str, Block] = {}
+    used: set[str] = set()
+
+    def group_of(uri: str) -> str | None:
+        """The nearest skill group above a skill (breadth first), smallest code first."""
+        level = [uri]
+        seen = {uri}
+        while level:
+            found = sorted(
+                (p for u in level for p in broader.get(u, ()) if p in groups and (allowed is None or p in allowed)),
+                key=lambda p: natural_key(code_of[p]),
+            )  # fmt: skip
+            if found:
+                return found[0]
+            level = [p for u in level for p in broader.get(u, ()) if p not in seen and p in skills]
+            seen.update(level)
+        return None
+
+    for uri in selected:
+        row = skills.get(uri)
+        if row is None:
+            result.skipped.append(Skipped(uri, "not in skills: the collection names a skill the pillar lacks"))  # fmt: skip
+            continue
+        label = row.get("preferredLabel", "")
+        if not label.strip() or "\n" in label.strip():
+            result.skipped.append(Skipped(uri, "no preferredLabel on one line"))
+            continue
+        cid = id_from_identifier(uri.rstrip("/").rsplit("/", 1)[-1])
+        if cid in used:
+            result.skipped.append(Skipped(uri, f"its id {cid} is already used"))
+            continue
+        used.add(cid)
+        g = group_of(uri)
+        if g is None:
+            bid, title = "ungrouped", "Skills filed under no skill group"
+        else:
+            bid, title = code_of[g], one_line(groups[g].get("preferredLabel", "")) or code_of[g]
+        block = blocks.get(bid)
+        if block is None:
+            block = blocks[bid] = Block(bid, title)
+            if g is not None:
+                gx = {"uri": g, "broader": sorted(p for p in broader.get(g, ()) if p in groups)}
+                block.description = (groups[g].get("description") or "").strip() or None
+                block.extensions["x-esco"] = {k: v for k, v in gx.items() if v}
+        kind = Kind.KNOWLEDGE.value if row.get("skillType") == "knowledge" else Kind.SKILL.value
+        x: dict[str, Any] = {
+            "altLabels": _labels(row.get("altLabels", ""), "\n"),
+            "hiddenLabels": _labels(row.get("hiddenLabels", ""), "\n"),
+            "reuseLevel": row.get("reuseLevel", ""),
+            "status": row.get("status", "") if row.get("status") != "released" else "",
+            "modifiedDate": row.get("modifiedDate", ""),
+            "scopeNote": row.get("scopeNote", ""),
+            "definition": row.get("definition", ""),
+            "inScheme": _labels(row.get("inScheme", "").replace(",", "\n"), "\n"),
+            "broader": sorted(p for p in broader.get(uri, ()) if p != g),
+        }
+        if row.get("skillType") not in ("knowledge", "skill/competence"):
+            x["skillType"] = row.get("skillType", "")
+        description = row.get("description", "")
+        block.competencies.append(
+            Competency(
+                cid,
+                label,
+                kind,
+                esco=[uri],
+                notes=description if description.strip() else None,
+                extensions={"x-esco": {k: v for k, v in x.items() if v}},
+            )
+        )
+    fw = result.framework
+    fw.blocks = sorted(blocks.values(), key=lambda b: natural_key(b.id))
+    for b in fw.blocks:
+        b.competencies.sort(key=lambda c: c.id)

@@ -1,0 +1,393 @@
+"""Import and export on real public frameworks: CASE (OpenSALT), ESCO, NICE, DIRECT, spreadsheets.
+
+The corpus is read from ../shared/corpus next to the repository (each folder has a PROVENANCE.md);
+it is never copied into the repository. Without it these tests fail, they are not skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from refkit.interop import id_from_identifier, slug, stable_uuid
+from refkit.interop.case import normalize_package, schema_problems
+from tests.conftest import REPO, git
+
+CORPUS = REPO.parent / "shared" / "corpus"
+CASE_DIR = CORPUS / "opensalt-case"
+CASE_SCHEMA = CASE_DIR / "schema" / "case-v1p0-cfpackage-schema.json"
+ESCO = CORPUS / "esco-v1.1.0-v1.1.1"
+NICE = CORPUS / "nice-framework-v2.0.0-v2.1.0"
+DIRECT = CORPUS / "direct-framework-v1.0-v2.0.0"
+
+
+def esco_zip(version: str, lang: str = "en") -> Path:
+    return ESCO / f"v{version}" / f"ESCO dataset - v{version} - classification - {lang} - csv.zip"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def corpus() -> Path:
+    if not (CORPUS / "README.md").is_file():
+        pytest.fail(
+            f"the real-framework corpus is missing: expected it at {CORPUS} "
+            "(shared/corpus next to the repository; see its PROVENANCE.md files)"
+        )
+    return CORPUS
+
+
+CASE_FILES = sorted(p.relative_to(CASE_DIR).as_posix() for p in CASE_DIR.rglob("*.json") if p.parent.name != "schema")  # fmt: skip
+
+
+def repo_at(tmp_path: Path) -> Path:
+    root = tmp_path / "imported"
+    (root / "frameworks").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "frameworks").iterdir())
+
+
+# -- CASE ---------------------------------------------------------------------------------------
+
+
+def _shape(package: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Statements by identifier, and each item's parent ("DOC" for the document)."""
+    pkg = normalize_package(package, "test")
+    doc = pkg["CFDocument"]["identifier"]
+    statements = {i["identifier"]: i["fullStatement"] for i in pkg.get("CFItems", [])}
+    parents: dict[str, str] = {}
+    for a in pkg["CFAssociations"]:
+        if a["associationType"] == "isChildOf":
+            dest = a["destinationNodeURI"]["identifier"]
+            parents.setdefault(a["originNodeURI"]["identifier"], "DOC" if dest == doc else dest)
+    return statements, parents
+
+
+@pytest.mark.parametrize("name", CASE_FILES)
+def test_case_round_trip_keeps_items_statements_and_hierarchy(
+    cli, tmp_path: Path, name: str
+) -> None:
+    root = repo_at(tmp_path)
+    source = CASE_DIR / name
+    run = cli("import", "case", str(source), "--out", "frameworks/case", cwd=root)
+    assert run.code == 0, run.err
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+    exported = cli("export", "case", "case", "--schema", str(CASE_SCHEMA), cwd=root)
+    assert exported.code == 0, exported.err
+    package = json.loads(exported.out)
+    assert schema_problems(package, json.loads(CASE_SCHEMA.read_text(encoding="utf-8"))) == []
+
+    statements, parents = _shape(json.loads(source.read_text(encoding="utf-8")))
+    got_statements, got_parents = _shape(package)
+    ids = {k: id_from_identifier(k) for k in statements}  # UUIDs stay; ASN URIs become UUIDs
+    assert got_statements == {ids[k]: v for k, v in statements.items()}
+    assert got_parents == {ids[k]: v if v == "DOC" else ids[v] for k, v in parents.items()}
+
+    # a re-import of the export matches the first import file for file
+    (tmp_path / "export.json").write_text(exported.out, encoding="utf-8")
+    again = cli(
+        "import", "case", str(tmp_path / "export.json"), "--out", "frameworks/again", cwd=root
+    )
+    assert again.code == 0, again.err
+    first, second = root / "frameworks" / "case", root / "frameworks" / "again"
+    assert sorted(p.name for p in (first / "blocks").glob("*")) == sorted(p.name for p in (second / "blocks").glob("*"))  # fmt: skip
+    for block in (first / "blocks").glob("*.yaml"):
+        old = _competencies(block)
+        new = _competencies(second / "blocks" / block.name)
+        assert [(c["id"], c["statement"], c.get("x-case", {}).get("parent")) for c in old] == [
+            (c["id"], c["statement"], c.get("x-case", {}).get("parent")) for c in new
+        ]
+
+
+def _competencies(path: Path) -> list[dict[str, Any]]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(data["competencies"])
+
+
+def test_case_export_of_a_native_framework_has_stable_uuids_and_criteria(
+    cli, sample_repo: Path
+) -> None:
+    first = cli(
+        "export", "case", "plombier-chauffagiste", "--schema", str(CASE_SCHEMA), cwd=sample_repo
+    )
+    assert first.code == 0, first.err
+    again = cli("export", "case", "plombier-chauffagiste", cwd=sample_repo)
+    a, b = json.loads(first.out), json.loads(again.out)
+    assert [i["identifier"] for i in a["CFItems"]] == [i["identifier"] for i in b["CFItems"]]
+    codes = {i["humanCodingScheme"]: i for i in a["CFItems"]}
+    assert "BC02" in codes and codes["BC02"]["CFItemType"] == "Block"
+    criteria = a["CFRubrics"][0]["CFRubricCriteria"]
+    assert criteria and all(c["CFItemURI"]["identifier"] in {i["identifier"] for i in a["CFItems"]} for c in criteria)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"documents": [], "elements": []}', "is not a CASE package: it has no CFDocument (found: documents, elements)"),
+        ("[1, 2]", "is not a CASE package: it holds a JSON list"),
+        ('{"CFDocument": {"identifier": "d1", "title": "T"}, "CFItems": [{"fullStatement": "Une compétence"}]}',
+         '1 item(s) cannot be imported: CFItems[0] ("Une compétence") has no identifier'),
+        ('{"CFDocument": {"title": "T"}}', "the CFDocument has no identifier"),
+        ('{"CFDocument": ', "not valid JSON"),
+    ],
+)  # fmt: skip
+def test_bad_case_input_is_refused_and_nothing_written(
+    cli, tmp_path: Path, content: str, message: str
+) -> None:
+    root = repo_at(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    run = cli("import", "case", str(bad), "--out", "frameworks/bad", cwd=root)
+    assert run.code == 2
+    assert message in run.err
+    assert "hint:" in run.err and "Traceback" not in run.err
+    assert leftovers(root) == []
+
+
+# -- spreadsheets -------------------------------------------------------------------------------
+
+
+def test_csv_round_trip_and_rows_that_cannot_be_placed(
+    cli, sample_repo: Path, tmp_path: Path
+) -> None:
+    exported = cli("export", "csv", "plombier-chauffagiste", cwd=sample_repo)
+    assert exported.code == 0
+    rows = list(csv.reader(io.StringIO(exported.out)))
+    assert rows[0] == [
+        "block",
+        "block title",
+        "id",
+        "statement",
+        "kind",
+        "criteria",
+        "esco",
+        "notes",
+    ]
+    rows.append(["BC01", "", "", "Sans identifiant", "skill", "", "", ""])
+    rows.append(["BC01", "", rows[1][2], "Doublon", "skill", "", "", ""])
+    rows.append(["BC01", "", "C9.9", "Type inconnu", "talent", "", "", ""])
+    sheet = tmp_path / "sheet.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    root = repo_at(tmp_path)
+    run = cli("import", "csv", str(sheet), "--out", "frameworks/copie", "--eqf", "3", cwd=root)
+    assert run.code == 1
+    n = len(rows)
+    assert f"row {n - 2}: no id" in run.err
+    assert f"row {n - 1}: competency {rows[1][2]} is already on row 2" in run.err
+    assert f"row {n}: kind 'talent' is not knowledge, skill or attitude" in run.err
+    again = cli("export", "csv", "copie", cwd=root)
+    assert again.out == exported.out  # every competency, block, criterion and kind came back
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+
+
+def test_xlsx_round_trip_with_a_column_mapping(cli, sample_repo: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "plombier.xlsx"
+    assert cli("export", "xlsx", "plombier-chauffagiste", "-o", str(out), cwd=sample_repo).code == 0
+    wb = load_workbook(out)
+    wb.active["D1"] = "Libellé"  # the working group's own heading for the statement
+    wb.save(out)
+    root = repo_at(tmp_path)
+    missing = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--eqf", "3", cwd=root)
+    assert missing.code == 2
+    assert "missing column(s) 'statement'" in missing.err and "--map" in missing.err
+    assert leftovers(root) == []
+    run = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--eqf", "3", "--map", "statement=Libellé", cwd=root)  # fmt: skip
+    assert run.code == 0, run.err
+    original = cli("export", "csv", "plombier-chauffagiste", cwd=sample_repo).out
+    assert cli("export", "csv", "copie", cwd=root).out == original
+
+
+def test_xlsx_with_merged_cells_is_refused(cli, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["block", "id", "statement"])
+    ws.append(["BC01", "C1.1", "Poser un réseau"])
+    ws.append([None, "C1.2", "Raccorder un appareil"])
+    ws.merge_cells("A2:A3")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    root = repo_at(tmp_path)
+    run = cli("import", "xlsx", str(path), "--out", "frameworks/x", "--reference", cwd=root)
+    assert run.code == 2
+    assert "has merged cells A2:A3" in run.err and "unmerge" in run.err
+    assert leftovers(root) == []
+
+
+# -- real two-version pairs: import, validate, release, diff --------------------------------------
+
+
+def release_pair(cli, root: Path, fid: str, first: list[str], second: list[str]) -> dict[str, Any]:
+    """Import two versions of a source as releases of one framework; their diff as JSON."""
+    run = cli("import", *first, "--out", f"frameworks/{fid}", cwd=root)
+    assert run.code in (0, 1), run.err
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+    assert cli("release", fid, "--bump", "major", "-m", "first", cwd=root).code == 0
+    run = cli("import", *second, "--out", f"frameworks/{fid}", "--replace", cwd=root)
+    assert run.code in (0, 1), run.err
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+    released = cli("release", fid, "-m", "second", "--format", "json", cwd=root)
+    assert released.code == 0, released.err
+    version = json.loads(released.out)["version"]
+    diff = cli("diff", fid, "1.0.0", version, "--format", "json", cwd=root)
+    assert diff.code == 0, diff.err
+    data: dict[str, Any] = json.loads(diff.out)
+    data["released"] = version
+    return data
+
+
+def ids(diff: dict[str, Any], kind: str, change: str) -> set[str]:
+    return {c["id"] for c in diff["changes"] if c["kind"] == kind and c["change"] == change}
+
+
+def esco_rows(version: str, name: str) -> dict[str, dict[str, str]]:
+    with zipfile.ZipFile(esco_zip(version)) as z:
+        text = z.read(name).decode("utf-8")
+    return {r["conceptUri"]: r for r in csv.DictReader(io.StringIO(text))}
+
+
+def test_esco_digcomp_versions_diff_gives_the_real_changes(cli, tmp_path: Path) -> None:
+    root = repo_at(tmp_path)
+    diff = release_pair(cli, root, "digcomp",
+                        ["esco", str(esco_zip("1.1.0")), "--collection", "digComp"],
+                        ["esco", str(esco_zip("1.1.1")), "--collection", "digComp"])  # fmt: skip
+    old = esco_rows("1.1.0", "digCompSkillsCollection_en.csv")
+    new = esco_rows("1.1.1", "digCompSkillsCollection_en.csv")
+    key = lambda uri: uri.rsplit("/", 1)[-1]  # noqa: E731
+    assert ids(diff, "competency", "added") == {key(u) for u in set(new) - set(old)}
+    assert ids(diff, "competency", "removed") == {key(u) for u in set(old) - set(new)}
+    assert ids(diff, "competency", "renamed") == set()
+    assert len(set(new) - set(old)) == 5
+
+
+def test_esco_skill_group_versions_and_a_zip_without_the_csv(cli, tmp_path: Path) -> None:
+    relations = {v: ESCO / f"v{v}" / f"ESCO dataset - v{v} - classification -  - csv.zip" for v in ("1.1.0", "1.1.1")}  # fmt: skip
+    root = repo_at(tmp_path)
+    refused = cli("import", "esco", str(esco_zip("1.1.0")), "--group", "S5", "--out", "frameworks/s5", cwd=root)  # fmt: skip
+    assert refused.code == 2
+    assert "broaderRelationsSkillPillar.csv is in none of the zips given" in refused.err
+    assert leftovers(root) == []
+    refused = cli("import", "esco", str(relations["1.1.0"]), "--collection", "digComp", "--out", "frameworks/s5", cwd=root)  # fmt: skip
+    assert refused.code == 2 and "skills_<language>.csv" in refused.err
+    diff = release_pair(cli, root, "s5",
+                        ["esco", str(esco_zip("1.1.0")), str(relations["1.1.0"]), "--group", "S5"],
+                        ["esco", str(esco_zip("1.1.1")), str(relations["1.1.1"]), "--group", "S5"])  # fmt: skip
+    # the skills under S5 in each version, keyed on their URIs
+    expected: dict[str, set[str]] = {}
+    for v in ("1.1.0", "1.1.1"):
+        with zipfile.ZipFile(relations[v]) as z:
+            rows = list(csv.DictReader(io.StringIO(z.read("broaderRelationsSkillPillar.csv").decode("utf-8"))))  # fmt: skip
+        groups = esco_rows(v, "skillGroups_en.csv")
+        root_uri = next(u for u, r in groups.items() if r["code"] == "S5" or u.endswith("/S5"))
+        narrower: dict[str, list[str]] = {}
+        for r in rows:
+            narrower.setdefault(r["broaderUri"], []).append(r["conceptUri"])
+        seen, stack = {root_uri}, [root_uri]
+        while stack:
+            for child in narrower.get(stack.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        skills = esco_rows(v, "skills_en.csv")
+        expected[v] = {u.rsplit("/", 1)[-1] for u in seen if u in skills}
+    assert ids(diff, "competency", "added") == expected["1.1.1"] - expected["1.1.0"]
+    assert ids(diff, "competency", "removed") == expected["1.1.0"] - expected["1.1.1"]
+    assert ids(diff, "competency", "added") | ids(diff, "competency", "removed")  # a real change
+
+
+def nice_elements(path: Path) -> dict[str, dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data = data.get("response", {}).get("elements", data)
+    return {e["element_identifier"]: e for e in data["elements"]}
+
+
+def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path: Path) -> None:
+    old_file, new_file = NICE / "v2.0.0" / "v2_nf_components.json", NICE / "v2.1.0" / "cprt_SP_800_181_2_1_0.json"  # fmt: skip
+    root = repo_at(tmp_path)
+    first = cli("import", "nice", str(old_file), "--out", "frameworks/nice", cwd=root)
+    assert first.code == 1  # v2.0.0 links work roles to four elements it does not have
+    assert "relationship 4123 (PD-WRL-001 -> T1385): element T1385 is not in the file" in first.err
+    assert leftovers(root) == ["nice"]  # written all the same, with the report
+    root2 = repo_at(tmp_path / "b")
+    diff = release_pair(cli, root2, "nice", ["nice", str(old_file)], ["nice", str(new_file)])
+    old, new = nice_elements(old_file), nice_elements(new_file)
+    statements = {"task", "knowledge", "skill"}
+    old_ids = {k for k, e in old.items() if e["element_type"] in statements}
+    new_ids = {k for k, e in new.items() if e["element_type"] in statements}
+    assert ids(diff, "competency", "added") == new_ids - old_ids
+    assert ids(diff, "competency", "removed") == old_ids - new_ids
+    assert ids(diff, "competency", "renamed") == set()  # NICE ids are never renumbered
+    # whitespace-only edits (a trailing space or no-break space) are reported as such
+    ws_only = {k for k in old_ids & new_ids if old[k]["text"] != new[k]["text"] and old[k]["text"].split() == new[k]["text"].split()}  # fmt: skip
+    assert ws_only == {"T2028", "S0930"}
+    natures = {c["id"]: [f["nature"] for f in c["fields"] if f["field"] == "statement"] for c in diff["changes"] if c["kind"] == "competency"}  # fmt: skip
+    assert all(natures[k] == ["whitespace"] for k in ws_only)
+    reworded = {k for k in old_ids & new_ids if old[k]["text"].split() != new[k]["text"].split()}
+    assert {k for k, n in natures.items() if n == ["reworded"]} == reworded
+    roles_ws = {k for k, e in old.items() if e["element_type"] == "work_role" and e["text"] != new[k]["text"] and e["text"].split() == new[k]["text"].split()}  # fmt: skip
+    activity_ws = {c["id"] for c in diff["changes"] if c["kind"] == "activity" for f in c["fields"] if f["field"] == "description" and f["nature"] == "whitespace"}  # fmt: skip
+    assert activity_ws == roles_ws and len(roles_ws) >= 5
+
+
+def direct_skills(path: Path) -> dict[str, dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    top, middle = ("categories", "subcategories") if "categories" in data else ("competency_domains", "competencies")  # fmt: skip
+    return {slug(s["title"]): s for d in data[top] for m in d[middle] for s in m["skills"]}
+
+
+def test_direct_versions_diff_pairs_renamed_skills(cli, tmp_path: Path) -> None:
+    old_file = DIRECT / "v1.0" / "framework" / "skills-competencies-framework.json"
+    new_file = DIRECT / "v2.0.0" / "framework" / "DIRECT-framework-all-in-one.json"
+    root = repo_at(tmp_path)
+    diff = release_pair(cli, root, "direct", ["direct", str(old_file)], ["direct", str(new_file)])
+    old, new = direct_skills(old_file), direct_skills(new_file)
+    gone, came = set(old) - set(new), set(new) - set(old)  # keyed on titles: 95 and 96
+    renamed = {c["old_id"]: c["id"] for c in diff["changes"] if c["kind"] == "competency" and c["change"] == "renamed"}  # fmt: skip
+    assert set(renamed) <= gone and set(renamed.values()) <= came
+    assert len(renamed) >= len(gone) // 2  # most renamed skills are paired, not removed and added
+    assert ids(diff, "competency", "removed") == gone - set(renamed)
+    assert ids(diff, "competency", "added") == came - set(renamed.values())
+    # a skill renamed with its description unchanged is always paired with itself
+    same_text = {o: n for o in gone for n in came if old[o]["description"].strip() == new[n]["description"].strip()}  # fmt: skip
+    assert same_text and all(renamed.get(o) == n for o, n in same_text.items())
+    assert renamed.get("enviroment-package-management") == "environment-and-package-management"
+
+    # the correspondence table of the blocks, exported as CASE associations between versions
+    new_version = diff["released"]
+    table = json.loads(cli("diff", "direct", "1.0.0", new_version, "--correspondence", "--format", "json", cwd=root).out)  # fmt: skip
+    expected = {
+        (stable_uuid("direct", "block", e["old"]), stable_uuid("direct", "block", n),
+         "exactMatchOf" if e["type"] == "equivalent" else "replacedBy")
+        for e in table["blocks"] if e["old"] and e["new"] for n in e["new"] if n != e["old"]
+    }  # fmt: skip
+    assert len(expected) >= 5  # DIRECT v2 renamed and merged several of v1's groups
+    run = cli("export", "case", f"direct@{new_version}", "--correspondence-from", "1.0.0",
+              "--schema", str(CASE_SCHEMA), cwd=root)  # fmt: skip
+    assert run.code == 0, run.err
+    package = json.loads(run.out)
+    (grouping,) = package["CFDefinitions"]["CFAssociationGroupings"]
+    assert grouping["title"] == f"Correspondence 1.0.0 → {new_version}"
+    got = {
+        (
+            a["originNodeURI"]["identifier"],
+            a["destinationNodeURI"]["identifier"],
+            a["associationType"],
+        )
+        for a in package["CFAssociations"]
+        if (a.get("CFAssociationGroupingURI") or {}).get("identifier") == grouping["identifier"]
+    }
+    assert got == expected

@@ -1,0 +1,79 @@
+"""Snapshots of every screen of the editor, at 80x24 (the smallest usable terminal) and 160x48.
+
+Run `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change to the look,
+and look at the report (snapshot_report.html) before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from refkit.edit import Ref, Session
+from tests.conftest import git
+
+pytest.importorskip("pytest_textual_snapshot")
+
+from textual.widgets import Tree
+
+from refkit.tui import EditorApp
+
+PLUMBER = "frameworks/plombier-chauffagiste"
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.fixture
+def repo(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The samples with one pending edit, so that markers and the Changes view have content;
+    fixed dates so that the History view is the same on every run."""
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-11-20T10:00:00+01:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-20T10:00:00+01:00")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
+    git(sample_repo, "commit", "-q", "--amend", "-m", "Référentiels de départ", "--reset-author")
+    session = Session.open(sample_repo)
+    session.set_field(
+        Ref(PLUMBER, "BC07", "C7.1"),
+        "statement",
+        "Dimensionner une pompe à chaleur air/eau selon les déperditions du logement",
+    )
+    return sample_repo
+
+
+def editor(root: Path) -> EditorApp:
+    return EditorApp(Session.open(root), watch_interval=None)
+
+
+def at(ref: Ref):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await pilot.pause()
+        app._refresh_framework(ref.folder, ref)
+        app.query_one("#tree", Tree).focus()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(
+    ("name", "ref", "keys"),
+    [
+        ("main", Ref(PLUMBER, "BC07", "C7.1"), []),
+        ("block", Ref(PLUMBER, "BC07"), []),
+        ("framework", Ref(PLUMBER), []),
+        ("criterion", Ref(PLUMBER, "BC07", "C7.2", 1), []),
+        ("changes", Ref(PLUMBER, "BC07"), ["f2"]),
+        ("history", Ref(PLUMBER), ["f3"]),
+        ("commit", Ref(PLUMBER, "BC07"), ["f5"]),
+        ("release", Ref(PLUMBER), ["f6"]),
+        ("help", Ref(PLUMBER, "BC07"), ["question_mark"]),
+        ("move", Ref(PLUMBER, "BC07", "C4.5"), ["m"]),
+        ("delete", Ref(PLUMBER, "BC07", "C7.4"), ["x"]),
+    ],
+)
+def test_screen(snap_compare, repo: Path, name: str, ref: Ref, keys: list[str], size) -> None:
+    assert snap_compare(
+        editor(repo), press=[*keys, "wait:300"], terminal_size=size, run_before=at(ref)
+    )

@@ -1,0 +1,90 @@
+"""End to end in a real terminal: tmux runs `refkit edit` on a copy of the samples, keys are sent
+as a person would type them, the screen is read with capture-pane, and the file is checked."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+
+PLUMBER = "frameworks/plombier-chauffagiste"
+
+
+class Terminal:
+    def __init__(self, name: str, cwd: Path, width: int = 80, height: int = 24) -> None:
+        self.name = name
+        refkit = Path(sys.executable).parent / "refkit"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+             "-e", "LANG=C.UTF-8",
+             "-c", str(cwd), f"TERM=xterm-256color {refkit} edit; sleep 30"],
+            check=True,
+        )  # fmt: skip
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.08)
+
+    def type(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        time.sleep(0.2)
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+
+
+@pytest.fixture
+def terminal(sample_repo: Path):  # noqa: ANN201
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is missing: apt-get install -y tmux (.ci/run does it)")
+    term = Terminal(f"refkit-{sample_repo.parent.name}", sample_repo)
+    yield term
+    term.close()
+
+
+def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Path) -> None:
+    terminal.wait_for("Problèmes : aucun")
+    # the first framework is open; go down to the second one, open it, go to BC07
+    terminal.keys(*["Down"] * 5)
+    terminal.wait_for("Plombier-chauffagiste   ? aide")
+    terminal.keys("Enter")
+    terminal.keys(*["Down"] * 7)
+    terminal.wait_for("Plombier-chauffagiste › BC07")
+    terminal.keys("a")
+    terminal.wait_for("› BC07 › C7.5")
+    # Tab goes to the form: the id, then the statement
+    terminal.keys("Tab", "Tab", "End", *["BSpace"] * 30)
+    terminal.type("Désembouer un circuit de chauffage avant la pose")
+    terminal.keys("Enter")
+    terminal.wait_for("enregistré (BC07.yaml)")
+    terminal.keys("Escape")
+    terminal.wait_for("+ C7.5 Désembouer un circu")
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+    assert "  - id: C7.5\n    statement: Désembouer un circuit de chauffage avant la pose\n" in text
+    assert git(sample_repo, "status", "--porcelain") == f" M {PLUMBER}/blocks/BC07.yaml\n"
