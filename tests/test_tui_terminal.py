@@ -58,7 +58,7 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(sample_repo: Path):  # noqa: ANN201
+def terminal(sample_repo: Path):
     if shutil.which("tmux") is None:
         pytest.fail("tmux is missing: apt-get install -y tmux (.ci/run does it)")
     term = Terminal(f"refkit-{sample_repo.parent.name}", sample_repo)
