@@ -391,3 +391,21 @@ def test_direct_versions_diff_pairs_renamed_skills(cli, tmp_path: Path) -> None:
         if (a.get("CFAssociationGroupingURI") or {}).get("identifier") == grouping["identifier"]
     }
     assert got == expected
+
+
+def test_imported_text_with_control_characters_and_crlf_survives_the_yaml(
+    cli, tmp_path: Path
+) -> None:
+    # ESCO's skills pillar has a C1 control character (U+009D) in a description; CASE's
+    # Markdown fixture has CR LF line ends inside a statement
+    sheet = tmp_path / "sheet.csv"
+    notes = "première ligne\r\nseconde\x9d ligne"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["block", "id", "statement", "notes"], ["BC01", "C1", "Souder\x9d un tube", notes]])  # fmt: skip
+    root = repo_at(tmp_path)
+    assert (
+        cli("import", "csv", str(sheet), "--out", "frameworks/t", "--reference", cwd=root).code == 0
+    )
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+    rows = list(csv.reader(io.StringIO(cli("export", "csv", "t", cwd=root).out)))
+    assert rows[1][3] == "Souder\x9d un tube" and rows[1][7] == notes

@@ -41,6 +41,8 @@ FLOW_KEYS = frozenset(
 # Fields holding a date, written as a plain YAML date.
 DATE_KEYS = frozenset({"date", "from", "until"})
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# characters YAML does not allow unescaped (C0 and C1 controls but tab and line breaks...)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # Lists of mappings matched by their "id" rather than by position.
 ID_KEYS = frozenset({"competencies", "activities", "electives"})
 
@@ -235,8 +237,9 @@ class Merger:
             else:
                 s.fa.set_block_style()
             return s
-        if isinstance(value, str) and "\r" in value:
-            # a literal block would turn CR LF into LF: only double quotes keep the text exact
+        if isinstance(value, str) and ("\r" in value or _UNPRINTABLE.search(value)):
+            # a literal block would turn CR LF into LF, and cannot hold control characters
+            # (imported text has some): only double quotes, with escapes, keep the text exact
             return DoubleQuotedScalarString(value)
         if isinstance(value, str) and "\n" in value:
             return LiteralScalarString(value if value.endswith("\n") else value + "\n")
