@@ -306,7 +306,7 @@ class Session:
         self.redo_stack: list[Step] = []
         for folder in repo.framework_folders():
             rel = repo.rel(folder)
-            self.frameworks[rel] = load_worktree(repo, rel)
+            self.frameworks[rel] = _load(repo, rel)
 
     @classmethod
     def open(cls, path: Path | None = None) -> Session:
@@ -653,7 +653,7 @@ class Session:
             else:
                 (root / path).parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(root / path, data)
-        self.frameworks[step.folder] = load_worktree(self.repo, step.folder)
+        self.frameworks[step.folder] = _load(self.repo, step.folder)
 
     # -- the files on disk -----------------------------------------------------------------------
 
@@ -681,7 +681,7 @@ class Session:
         framework is dropped, since its files are no longer those it recorded."""
         folders = [folder] if folder else [self.repo.rel(f) for f in self.repo.framework_folders()]
         for rel in folders:
-            self.frameworks[rel] = load_worktree(self.repo, rel)
+            self.frameworks[rel] = _load(self.repo, rel)
         self.undo_stack = [s for s in self.undo_stack if s.folder not in folders]
         self.redo_stack = [s for s in self.redo_stack if s.folder not in folders]
         for gone in set(self.frameworks) - {
@@ -805,6 +805,23 @@ class Session:
             f"{label} : enregistré ({', '.join(p.rsplit('/', 1)[-1] for p in paths)})",
             paths,
         )
+
+
+def _load(repo: Repository, folder: str) -> LoadedFramework:
+    """A framework's work tree, parsed files reused from the cache of parsed git blobs when their
+    bytes are those of a blob read before (opening a large framework again costs a fraction)."""
+    import hashlib
+
+    from refkit.cache import BlobCache
+    from refkit.store.loader import RawFile, load_framework, read_folder
+
+    files = []
+    for raw in read_folder(repo.root, repo.root / folder):
+        if raw.data is not None:
+            sha = hashlib.sha1(b"blob %d\0" % len(raw.data) + raw.data).hexdigest()
+            raw = RawFile(raw.path, raw.data, raw.size, sha)
+        files.append(raw)
+    return load_framework(folder, files, blobs=BlobCache())
 
 
 def _read(path: Path) -> bytes | None:

@@ -8,15 +8,22 @@ Markers in the tree are glyphs, never colour alone: ✗ error, ⚠ warning, + ad
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea, Tree
 from textual.widgets.tree import TreeNode
 
@@ -66,6 +73,22 @@ KIND_TITLES = {
     "criterion": "Critère d'évaluation",
 }
 CHANGE_GLYPHS = {"added": "+", "modified": "~", "moved": "→", "renamed": "→"}
+
+
+class Line(Widget):
+    """One line of text that never changes the layout when it changes (a Static would ask for a
+    new layout of the whole screen on every update: too slow on each key of the cursor)."""
+
+    DEFAULT_CSS = "Line { height: 1; }"
+    text: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> Text:
+        text = Text.from_markup(self.text, overflow="ellipsis")
+        text.no_wrap = True
+        return text
+
+    def update(self, text: str) -> None:
+        self.text = text
 
 
 def _widget_id(kind: str, name: str) -> str:
@@ -128,7 +151,7 @@ class EditorApp(App[None]):
     CSS = """
     #crumbs { height: 1; padding: 0 1; background: $panel; color: $text; }
     #main { height: 1fr; }
-    #tree { width: 45%; min-width: 28; border: round $primary 50%; }
+    #tree { width: 45%; min-width: 28; border: round $primary 50%; overflow-x: hidden; }
     #tree:focus { border: round $primary; }
     #right { width: 1fr; border: round $primary 50%; padding: 0 1; }
     #right:focus-within { border: round $primary; }
@@ -171,22 +194,24 @@ class EditorApp(App[None]):
         self._filling = False
         self._prompting_reload = False
         self._later: dict[str, str | None] = {}
+        self._fill_timer: Timer | None = None
+        self._shown: Ref | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="crumbs")
+        yield Line(id="crumbs")
         with Horizontal(id="main"):
             tree: Tree[Ref] = Tree("Référentiels", id="tree")
             tree.show_root = False
             tree.guide_depth = 2
             yield tree
             with Vertical(id="right"):
-                yield Static("", id="item-title")
+                yield Line(id="item-title")
                 for kind in FIELDS:
                     yield ItemForm(kind)
         yield ListView(id="problems")
-        yield Static("", id="status")
+        yield Line(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -275,7 +300,16 @@ class EditorApp(App[None]):
         if event.node is not self.query_one("#tree", Tree).cursor_node:
             return
         if event.node.data is not None and event.node.data != self.selected:
-            self._select(event.node.data)
+            # the cursor moves at once; the form follows when the keys stop (key repeat on a
+            # long list never waits for forms being filled)
+            self.selected = event.node.data
+            if self._fill_timer is not None:
+                self._fill_timer.stop()
+            self._fill_timer = self.set_timer(0.08, self._select_current)
+
+    def _select_current(self) -> None:
+        self._fill_timer = None
+        self._select(self.selected)
 
     def _node(self, ref: Ref) -> TreeNode[Ref] | None:
         """The node of ``ref``, expanding its ancestors (and filling them) on the way."""
@@ -345,35 +379,42 @@ class EditorApp(App[None]):
         try:
             item = self.session.get(ref)
         except (KeyError, RefkitError) as e:
-            self.query_one("#item-title", Static).update(str(e))
+            self.query_one("#item-title", Line).update(str(e))
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
-        self.query_one("#crumbs", Static).update(
+        self.query_one("#crumbs", Line).update(
             f"{crumbs}   [dim]? aide · Ctrl+Z annuler · Ctrl+Q quitter[/dim]"
         )
-        self.query_one("#item-title", Static).update(f"{KIND_TITLES[ref.kind]} {_short(ref)}")
+        self.query_one("#item-title", Line).update(f"{KIND_TITLES[ref.kind]} {_short(ref)}")
         self._filling = True
         try:
             for form in self.query(ItemForm):
-                form.set_class(form.kind == ref.kind, "-active")
+                if form.has_class("-active") != (form.kind == ref.kind):
+                    form.set_class(form.kind == ref.kind, "-active")
             for spec in FIELDS[ref.kind]:
                 wid = _widget_id(ref.kind, spec.name)
                 value = display_value(spec, get_value(item, spec.name))
                 widget = self.query_one(f"#{wid}")
                 if isinstance(widget, Input):
-                    widget.value = value
-                    widget.cursor_position = 0  # show the beginning of a long value
+                    if widget.value != value:
+                        widget.value = value
+                        widget.cursor_position = 0  # show the beginning of a long value
                     widget.remove_class("-invalid")
                 elif isinstance(widget, TextArea):
-                    widget.load_text(value)
+                    if widget.text != value:
+                        widget.load_text(value)
                 elif isinstance(widget, Select):
-                    widget.value = value if value else Select.BLANK
+                    wanted = value if value else Select.BLANK
+                    if widget.value != wanted:
+                        widget.value = wanted
                 self._show_error(wid, None)
         finally:
             self.call_after_refresh(self._done_filling)
 
     def _show_error(self, wid: str, problem: str | None) -> None:
         line = self.query_one(f"#err-{wid}", Static)
+        if problem is None and not line.has_class("-shown"):
+            return  # nothing shown, nothing to change (no new layout on every selection)
         line.update(f"✗ {problem}" if problem else "")
         line.set_class(problem is not None, "-shown")
 
@@ -468,7 +509,7 @@ class EditorApp(App[None]):
         return True
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Line).update(text)
 
     def _tree_has_focus(self) -> bool:
         return isinstance(self.focused, Tree)
@@ -629,19 +670,36 @@ class EditorApp(App[None]):
     def refresh_markers(self) -> None:
         self._validate()
 
-    @work(thread=True, exclusive=True, group="validate")
-    def _validate(self) -> None:
-        problems = self.session.validate()
-        changed: dict[Ref, str] = {}
-        for folder in list(self.session.frameworks):
-            try:
-                changes = changes_since_release(self.session, folder)
-            except RefkitError:
-                continue
-            for line in changes.lines:
-                if line.ref is not None:
-                    changed[line.ref] = line.change
-        self.call_from_thread(self._show_problems, problems, changed)
+    @work(exclusive=True, group="validate")
+    async def _validate(self) -> None:
+        """The same checks as `refkit validate`, in another process (typing never waits for
+        them); a newer run replaces a running one."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "refkit.edit.check",
+            str(self.session.repo.root),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            out, err = await proc.communicate()
+        except asyncio.CancelledError:
+            proc.kill()
+            raise
+        try:
+            data = json.loads(out or b"{}")
+        except ValueError:
+            data = {"error": err.decode("utf-8", "replace")[-500:]}
+        if "error" in data:
+            self.notify(f"la vérification a échoué : {data['error']}", severity="error")
+            return
+        problems = [Problem.from_json(d) for d in data.get("problems", [])]
+        changed = {
+            Ref(folder, block, comp): change
+            for folder, block, comp, change in data.get("changed", [])
+        }
+        self._show_problems(problems, changed)
 
     def _show_problems(self, problems: list[Problem], changed: dict[Ref, str]) -> None:
         self.problems = problems
