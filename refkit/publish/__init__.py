@@ -79,7 +79,6 @@ def publish(
     lang: str | None = None,
 ) -> PublishResult:
     from refkit.publish.collect import collect
-    from refkit.publish.pages import build_pages
 
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
@@ -89,7 +88,7 @@ def publish(
         )
     out = check_output(repo, out)
     site = collect(repo, include_draft=include_draft)
-    files = build_pages(site, formats=formats, lang=lang)
+    files = _build(site, formats, lang)
     result = PublishResult(
         out, versions=sum(len(f.versions) for f in site.frameworks), frameworks=len(site.frameworks)
     )
@@ -103,6 +102,46 @@ def publish(
             hint="choose an output folder you can write to with --out; files already written are complete",
         ) from e
     return result
+
+
+_SITE: Any = None  # the collected site, shared with the rendering processes by fork
+
+
+def _build(site: Any, formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
+    """Render every page; with many frameworks, in several processes (rendering is pure Python
+    and CPU-bound). Each process renders a share of the frameworks' pages from the same
+    collected site, inherited by fork; the site-wide pages are rendered here."""
+    import multiprocessing
+
+    from refkit.publish.pages import build_pages
+
+    jobs = min(os.cpu_count() or 1, 8)
+    if (
+        jobs < 2
+        or len(site.frameworks) < 16
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return build_pages(site, formats=formats, lang=lang)
+    global _SITE
+    _SITE = site
+    ids = [f.id for f in site.frameworks]
+    shares = [ids[i::jobs] for i in range(jobs)]
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs) as pool:
+            parts = pool.starmap(_build_share, [(share, formats, lang) for share in shares])
+    finally:
+        _SITE = None
+    files = build_pages(site, formats=formats, lang=lang, only=set())
+    for part in parts:
+        files.update(part)
+    return files
+
+
+def _build_share(share: list[str], formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
+    from refkit.publish.pages import build_pages
+
+    return build_pages(_SITE, formats=formats, lang=lang, only=set(share), site_wide=False)
 
 
 def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
@@ -130,7 +169,7 @@ def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             pass
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data)
+        atomic_write(target, data, durable=False)  # the site can be published again
         result.written.append(rel)
     for rel in sorted(previous - set(files)):
         target = out / rel
@@ -143,7 +182,7 @@ def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
                 parent = parent.parent
     manifest = json.dumps({"generator": "refkit", "files": sorted(files)}, indent=1) + "\n"
     if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != manifest:
-        atomic_write(manifest_path, manifest.encode("utf-8"))
+        atomic_write(manifest_path, manifest.encode("utf-8"), durable=False)
 
 
 def search_text(*parts: str | None) -> str:

@@ -16,7 +16,7 @@ from refkit.history import GitError, History
 from refkit.history.releases import Release, Releases
 from refkit.model import Block, Framework
 from refkit.store.repository import Repository
-from refkit.versions import load_worktree
+from refkit.versions import framework_id, load_worktree
 
 DRAFT = "draft"
 
@@ -88,9 +88,10 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
     try:
         for folder_path in repo.framework_folders():
             folder = repo.rel(folder_path)
-            worktree = load_worktree(repo, folder)
-            fw = worktree.framework
-            if fw is None or not fw.id:
+            # the work tree is read only when it is published (a draft); releases come from git
+            draft = load_worktree(repo, folder).framework if include_draft else None
+            fid = draft.id if draft is not None else framework_id(repo, folder)
+            if include_draft and (draft is None or not draft.id):
                 site.notes.append(
                     f"{folder}: framework.yaml cannot be read; not published (run refkit validate)"
                 )
@@ -98,26 +99,26 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
             versions: list[Version] = []
             if history is not None and history.has_commits():
                 try:
-                    releases = Releases(history, folder, fw.id).all()
+                    releases = Releases(history, folder, fid).all()
                 except GitError as e:
                     site.notes.append(
-                        f"{fw.id}: releases not readable ({e.message}); {e.hint or ''}".strip()
+                        f"{fid}: releases not readable ({e.message}); {e.hint or ''}".strip()
                     )
                     releases = []
                 for release in releases:
                     loaded = history.load_at(release.commit, folder)
                     if loaded.framework is None:
                         site.notes.append(
-                            f"{fw.id} {release.version}: cannot be read from git; not published"
+                            f"{fid} {release.version}: cannot be read from git; not published"
                         )
                         continue
                     versions.append(Version(loaded.framework, release.version, release))
-            if include_draft:
-                versions.append(Version(fw, DRAFT, None))
+            if draft is not None:
+                versions.append(Version(draft, DRAFT, None))
             if not versions:
-                site.unreleased.append(fw.id)
+                site.unreleased.append(fid)
                 site.notes.append(
-                    f"{fw.id} has no release yet: not published (refkit release {fw.id}, "
+                    f"{fid} has no release yet: not published (refkit release {fid}, "
                     "or publish its work tree as a draft with --include-draft)"
                 )
                 continue
@@ -133,7 +134,7 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
                     version.table = correspondence(
                         previous.framework, version.framework, version.diff
                     )
-            site.frameworks.append(PublishedFramework(fw.id, folder, versions))
+            site.frameworks.append(PublishedFramework(fid, folder, versions))
     finally:
         if history is not None:
             history.close()

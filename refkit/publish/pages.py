@@ -818,33 +818,31 @@ def _search_entries(pf: PublishedFramework) -> list[list[str]]:
 # -- all files ----------------------------------------------------------------------------------
 
 
-def build_pages(site: Site, *, formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
+def build_pages(
+    site: Site,
+    *,
+    formats: tuple[str, ...],
+    lang: str | None,
+    only: set[str] | None = None,
+    site_wide: bool = True,
+) -> dict[str, bytes]:
+    """Every file of the site (path -> bytes); ``only``: the pages of these frameworks only (the
+    site-wide pages are still made unless ``site_wide`` is False)."""
     langs = [f.current.framework.lang for f in site.frameworks]
     site_lang = lang or (max(set(langs), key=langs.count) if langs else "fr")
     files: dict[str, bytes] = {}
     html, md, js = "html" in formats, "md" in formats, "json" in formats
-    if html:
+    if html and site_wide:
         files["assets/style.css"] = _asset("style.css")
         files["assets/search.js"] = _asset("search.js")
         files["index.html"] = _render("index.html", **_index_context(site, "", site_lang))
         files["search.html"] = _render("search.html", root="", l=labels(site_lang), lang=site_lang)
         files["pathways.html"] = _render("pathways.html", **_pathways_context(site, "", site_lang))
-        listing = []
-        for pf in site.frameworks:
-            name = f"assets/search/{pf.id}.js"
-            payload = json.dumps(
-                {"framework": pf.id, "entries": _search_entries(pf)},
-                ensure_ascii=False,
-                sort_keys=True,
-            )
-            files[name] = (
-                f"(window.REFKIT_SEARCH = window.REFKIT_SEARCH || []).push({payload});\n".encode()
-            )
-            listing.append(pf.id)
+        listing = [pf.id for pf in site.frameworks]
         files["assets/search/files.js"] = (
             f"window.REFKIT_SEARCH_FILES = {json.dumps(listing)};\n".encode()
         )
-    if md:
+    if md and site_wide:
         # Markdown pages link to Markdown pages: their root is md/
         files["md/index.md"] = _render(
             "index.md.j2", **_md_paths(_index_context(site, "", site_lang))
@@ -853,7 +851,18 @@ def build_pages(site: Site, *, formats: tuple[str, ...], lang: str | None) -> di
             "pathways.md.j2", **_md_paths(_pathways_context(site, "", site_lang))
         )
     for pf in site.frameworks:
+        if only is not None and pf.id not in only:
+            continue
         if html:
+            # the framework's share of the offline search index
+            payload = json.dumps(
+                {"framework": pf.id, "entries": _search_entries(pf)},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            files[f"assets/search/{pf.id}.js"] = (
+                f"(window.REFKIT_SEARCH = window.REFKIT_SEARCH || []).push({payload});\n".encode()
+            )
             files[f"{pf.id}/index.html"] = _render(
                 "versions.html", **_framework_index_context(pf, "../")
             )

@@ -13,7 +13,10 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename. ``durable=False`` skips
+    the fsyncs, for output that can be made again (the published site): the rename is still
+    atomic, so a reader never sees half a file."""
     path = Path(path)
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -21,7 +24,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
@@ -34,6 +38,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows it
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
