@@ -397,7 +397,7 @@ class Session:
 
         return self._apply(
             ref.folder,
-            f"{f.label} de {ref.criterion if ref.kind == 'criterion' else self._name(ref)}",
+            f"{f.label} de {self._name(ref)}",
             change,
             ref,
             new_ref,

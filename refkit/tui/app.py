@@ -95,6 +95,38 @@ def _widget_id(kind: str, name: str) -> str:
     return f"f-{kind}-{name.replace('.', '-')}"
 
 
+class ItemTree(Tree[Ref]):
+    """The tree, with → to open a node and ← to close it (or go up to its parent)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "open_node", "Ouvrir", show=False),
+        Binding("left", "close_node", "Fermer", show=False),
+        Binding("tab", "app.focus_form", "Formulaire", show=False),
+    ]
+
+    def action_open_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            if not node.children:  # fill now: a Down typed right after must find the children
+                fill = getattr(self.app, "_fill", None)
+                if fill is not None:
+                    fill(node)
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
+
+    def action_close_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+
 class FieldRow(Vertical):
     """A label, an input and the line where its problem shows while typing."""
 
@@ -202,7 +234,7 @@ class EditorApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Line(id="crumbs")
         with Horizontal(id="main"):
-            tree: Tree[Ref] = Tree("Référentiels", id="tree")
+            tree = ItemTree("Référentiels", id="tree")
             tree.show_root = False
             tree.guide_depth = 2
             yield tree
@@ -229,6 +261,9 @@ class EditorApp(App[None]):
             self._select(first.data)
         tree.focus()
         self.refresh_markers()
+        self.set_status(
+            "Bienvenue : ↑ ↓ pour choisir, Tab pour modifier, a pour ajouter, F5 pour enregistrer, ? pour l'aide"
+        )
         if self.watch_interval:
             self.set_interval(self.watch_interval, self._check_disk)
 
@@ -454,6 +489,33 @@ class EditorApp(App[None]):
         if not self._filling:
             self._commit_widget(event.select)
 
+    def on_descendant_focus(self, event: Any) -> None:
+        """Tab or a click into the form while the form has not yet followed the cursor: fill it
+        now, and put the focus in the right form."""
+        widget = getattr(event, "widget", None) or getattr(event, "control", None)
+        if not isinstance(widget, Input | TextArea | Select) or self._fill_timer is None:
+            return
+        self._fill_timer.stop()
+        self._select_current()
+        if self.selected is None:
+            return
+        form = self.query_one(f"#form-{self.selected.kind}", ItemForm)
+        if not any(w is widget for w in form.query("Input, TextArea, Select")):
+            self.set_focus(form.query("Input, TextArea, Select").first())
+
+    def action_focus_form(self) -> None:
+        """Tab from the tree: the first field of the selected item's form, filled first if the
+        form has not yet followed the cursor."""
+        if self._fill_timer is not None:
+            self._fill_timer.stop()
+            self._select_current()
+        if self.selected is None:
+            return
+        form = self.query_one(f"#form-{self.selected.kind}", ItemForm)
+        fields = form.query("Input, TextArea, Select")
+        if fields:
+            self.set_focus(fields.first())
+
     def on_descendant_blur(self, event: Any) -> None:
         widget = event.widget if hasattr(event, "widget") else event.control
         if isinstance(widget, Input | TextArea):
@@ -611,8 +673,10 @@ class EditorApp(App[None]):
     def action_commit(self) -> None:
         self.commit_pending()
 
-        def done(committed: bool | None) -> None:
+        def done(committed: str | bool | None) -> None:
             if committed:
+                if isinstance(committed, str):
+                    self.set_status(committed)
                 self.refresh_markers()
 
         self.push_screen(CommitDialog(self.session, self.problems), done)
@@ -623,8 +687,10 @@ class EditorApp(App[None]):
         if folder is None:
             return
 
-        def done(released: bool | None) -> None:
+        def done(released: str | bool | None) -> None:
             if released:
+                if isinstance(released, str):
+                    self.set_status(released)
                 self._refresh_framework(folder, self.selected)
                 self.refresh_markers()
 
@@ -694,6 +760,8 @@ class EditorApp(App[None]):
         if "error" in data:
             self.notify(f"la vérification a échoué : {data['error']}", severity="error")
             return
+        if not self.is_running or not self.screen_stack:
+            return  # the editor is closing
         problems = [Problem.from_json(d) for d in data.get("problems", [])]
         changed = {
             Ref(folder, block, comp): change
@@ -710,7 +778,7 @@ class EditorApp(App[None]):
                 up = up.parent
         self.changed = changed
         refs: dict[Ref, Severity] = {}
-        listing = self.query_one("#problems", ListView)
+        listing = self.screen_stack[0].query_one("#problems", ListView)
         listing.clear()
         for p in problems:
             ref, _ = self.session.ref_of(p)
@@ -734,7 +802,7 @@ class EditorApp(App[None]):
         self._relabel()
 
     def _relabel(self) -> None:
-        tree = self.query_one("#tree", Tree)
+        tree = self.screen_stack[0].query_one("#tree", Tree)
         stack = list(tree.root.children)
         while stack:
             node = stack.pop()

@@ -255,7 +255,7 @@ class CommitDialog(Dialog):
             self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
             return
         self.app.notify(f"Changements enregistrés ({sha[:8]})")
-        self.dismiss(True)
+        self.dismiss(f"changements enregistrés dans l'historique ({sha[:8]})")
 
 
 class ReleaseDialog(Dialog):
@@ -329,7 +329,7 @@ class ReleaseDialog(Dialog):
             self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
             return
         self.app.notify(f"Version {result.version} publiée ({result.tag})")
-        self.dismiss(True)
+        self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
 
 
 HELP = {
