@@ -284,7 +284,7 @@ def test_republishing_one_changed_framework_rewrites_only_its_pages(cli, sample_
     again = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
     assert again.code == 0, again.err
     after = files_of(out)
-    changed = sorted(k for k in after if after[k] != before.get(k))
+    changed = sorted(k for k in after if after[k] != before.get(k) and k != ".refkit-publish.json")
     assert changed, "the change must be published"
     for name in changed:
         assert "electricien-batiment" in name, name
@@ -413,3 +413,33 @@ def test_output_over_the_frameworks_is_refused(cli, sample_repo: Path) -> None:
 def test_unknown_format_is_a_usage_error(cli, sample_repo: Path) -> None:
     run = cli("publish", "--format", "html,pdf", cwd=sample_repo)
     assert run.code == 2 and "unknown format pdf" in run.err and "html, md, json" in run.err
+
+
+def test_unchanged_frameworks_are_not_rendered_again(
+    cli, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import refkit.publish.pages as pages
+
+    assert cli("publish", "--include-draft", cwd=sample_repo).code == 0
+    rendered: list[set[str] | None] = []
+    real = pages.build_pages
+
+    def spy(site, **kwargs):
+        rendered.append(kwargs.get("only"))
+        return real(site, **kwargs)
+
+    monkeypatch.setattr(pages, "build_pages", spy)
+    block = sample_repo / "frameworks/electricien-batiment/blocks/BC02.yaml"
+    block.write_text(
+        block.read_text(encoding="utf-8").replace("statement: ", "statement: Vérifier puis ", 1),
+        encoding="utf-8",
+    )
+    assert cli("publish", "--include-draft", cwd=sample_repo).code == 0
+    assert rendered == [{"electricien-batiment"}]
+    # a page deleted by hand is made again: its framework is rendered again
+    rendered.clear()
+    (sample_repo / "site/plombier-chauffagiste/draft/changes.html").unlink()
+    run = cli("publish", "--include-draft", cwd=sample_repo)
+    assert rendered == [{"plombier-chauffagiste"}]
+    assert (sample_repo / "site/plombier-chauffagiste/draft/changes.html").is_file()
+    assert " 1 files written," in run.out

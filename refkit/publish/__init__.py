@@ -88,13 +88,36 @@ def publish(
         )
     out = check_output(repo, out)
     site = collect(repo, include_draft=include_draft)
-    files = _build(site, formats, lang)
     result = PublishResult(
         out, versions=sum(len(f.versions) for f in site.frameworks), frameworks=len(site.frameworks)
     )
     result.notes = site.notes
+    # A framework whose inputs are those of the last run keeps its pages as they are: only the
+    # frameworks that changed (and the site-wide pages) are rendered again.
+    previous = _read_manifest(out).get("frameworks", {})
+    if not isinstance(previous, dict):
+        previous = {}
+    prints = {pf.id: _fingerprint(site, pf, formats, lang) for pf in site.frameworks}
+    reuse = {
+        fid
+        for fid, fp in prints.items()
+        if isinstance(previous.get(fid), dict)
+        and previous[fid].get("fingerprint") == fp
+        and all((out / f).is_file() for f in previous[fid].get("files", []))
+    }
+    files = _build(site, formats, lang, set(prints) - reuse)
+    kept = {f for fid in reuse for f in previous[fid]["files"]}
+    frameworks = {
+        fid: {
+            "fingerprint": prints[fid],
+            "files": previous[fid]["files"]
+            if fid in reuse
+            else sorted(f for f in files if _belongs(f, fid)),
+        }
+        for fid in prints
+    }
     try:
-        write(out, files, result)
+        write(out, files, result, kept=kept, frameworks=frameworks)
     except OSError as e:
         where = e.filename or out
         raise RefkitError(
@@ -107,24 +130,73 @@ def publish(
 _SITE: Any = None  # the collected site, shared with the rendering processes by fork
 
 
-def _build(site: Any, formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
-    """Render every page; with many frameworks, in several processes (rendering is pure Python
-    and CPU-bound). Each process renders a share of the frameworks' pages from the same
-    collected site, inherited by fork; the site-wide pages are rendered here."""
+def _belongs(path: str, fid: str) -> bool:
+    return path.startswith((f"{fid}/", f"md/{fid}/")) or path == f"assets/search/{fid}.js"
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None) -> str:
+    """Everything a framework's pages are made from: its versions (content, release, shared
+    blocks' content), who uses its blocks, the site's options, and refkit's own code and
+    templates. Equal fingerprints give equal pages."""
+    from refkit.publish.pages import _export
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(_code_digest().encode())
+    h.update(json.dumps([formats, lang, [f.id for f in site.frameworks]]).encode())
+    for version in pf.versions:
+        h.update(json_bytes([version.label, _export(version)]))
+    titles = {f.id: f.current.framework.title for f in site.frameworks}
+    users = {
+        b.id: [(u, titles.get(u, u)) for u in site.users_of(pf.id, b.id)]
+        for b in pf.current.framework.blocks
+    }
+    h.update(json.dumps(users, ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """Digest of refkit's code and site templates: a new refkit renders every page again."""
+    if not _CODE:
+        import refkit
+
+        base = Path(refkit.__file__).parent
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted([*base.rglob("*.py"), *(base / "templates" / "site").rglob("*")]):
+            if path.is_file():
+                h.update(path.relative_to(base).as_posix().encode())
+                h.update(path.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _build(
+    site: Any, formats: tuple[str, ...], lang: str | None, render: set[str] | None = None
+) -> dict[str, bytes]:
+    """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
+    default); with many frameworks, in several processes (rendering is pure Python and
+    CPU-bound). Each process renders a share of the frameworks' pages from the same collected
+    site, inherited by fork; the site-wide pages are rendered here."""
     import multiprocessing
 
     from refkit.publish.pages import build_pages
 
+    ids = [f.id for f in site.frameworks if render is None or f.id in render]
     jobs = min(os.cpu_count() or 1, 8)
-    if (
-        jobs < 2
-        or len(site.frameworks) < 16
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return build_pages(site, formats=formats, lang=lang)
+    if jobs < 2 or len(ids) < 16 or "fork" not in multiprocessing.get_all_start_methods():
+        return build_pages(site, formats=formats, lang=lang, only=set(ids))
     global _SITE
     _SITE = site
-    ids = [f.id for f in site.frameworks]
     shares = [ids[i::jobs] for i in range(jobs)]
     try:
         ctx = multiprocessing.get_context("fork")
@@ -144,17 +216,24 @@ def _build_share(share: list[str], formats: tuple[str, ...], lang: str | None) -
     return build_pages(_SITE, formats=formats, lang=lang, only=set(share), site_wide=False)
 
 
-def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
-    """Write ``files`` (path relative to ``out`` -> bytes) where their bytes changed; remove the
-    files the previous run wrote and this one did not."""
+def write(
+    out: Path,
+    files: dict[str, bytes],
+    result: PublishResult,
+    *,
+    kept: set[str] | None = None,
+    frameworks: dict[str, Any] | None = None,
+) -> None:
+    """Write ``files`` (path relative to ``out`` -> bytes) where their bytes changed; ``kept``:
+    files left as they are (frameworks that did not change); remove the files the previous run
+    wrote and this one neither wrote nor kept."""
     from refkit.store.files import atomic_write
 
+    kept = kept or set()
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
-    try:
-        previous = set(json.loads(manifest_path.read_text(encoding="utf-8")).get("files", []))
-    except (OSError, ValueError, AttributeError):
-        previous = set()
+    before = _read_manifest(out).get("files", [])
+    previous = set(before) if isinstance(before, list) else set()
     for rel in sorted(files):
         data = files[rel]
         target = out / rel
@@ -171,7 +250,9 @@ def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, data, durable=False)  # the site can be published again
         result.written.append(rel)
-    for rel in sorted(previous - set(files)):
+    result.unchanged += len(kept - set(files))
+    every = set(files) | kept
+    for rel in sorted(previous - every):
         target = out / rel
         if target.resolve().is_relative_to(out) and target.is_file():
             target.unlink()
@@ -180,7 +261,14 @@ def write(out: Path, files: dict[str, bytes], result: PublishResult) -> None:
             while parent != out and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
-    manifest = json.dumps({"generator": "refkit", "files": sorted(files)}, indent=1) + "\n"
+    manifest = (
+        json.dumps(
+            {"generator": "refkit", "files": sorted(every), "frameworks": frameworks or {}},
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
     if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != manifest:
         atomic_write(manifest_path, manifest.encode("utf-8"), durable=False)
 
