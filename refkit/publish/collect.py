@@ -63,20 +63,21 @@ class Site:
     frameworks: list[PublishedFramework]
     unreleased: list[str]  # frameworks with no release, not published (no --include-draft)
     notes: list[str] = field(default_factory=list)
+    _users: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
 
     def framework(self, fid: str) -> PublishedFramework | None:
         return next((f for f in self.frameworks if f.id == fid), None)
 
     def users_of(self, home: str, block: str) -> list[str]:
         """Frameworks (other than the home) whose current version borrows ``home``'s ``block``."""
-        out = []
-        for f in self.frameworks:
-            current = f.current
-            if f.id != home and any(
-                b == block and h == home for b, (_, h, _) in current.borrowed.items()
-            ):
-                out.append(f.id)
-        return out
+        if self._users is None:  # one pass over every framework, then lookups
+            users: dict[tuple[str, str], list[str]] = {}
+            for f in self.frameworks:
+                for b, (_, h, _) in f.current.borrowed.items():
+                    if h != f.id:
+                        users.setdefault((h, b), []).append(f.id)
+            self._users = users
+        return list(self._users.get((home, block), []))
 
 
 def collect(repo: Repository, *, include_draft: bool) -> Site:
