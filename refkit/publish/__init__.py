@@ -97,7 +97,8 @@ def publish(
     previous = _read_manifest(out).get("frameworks", {})
     if not isinstance(previous, dict):
         previous = {}
-    prints = {pf.id: _fingerprint(site, pf, formats, lang) for pf in site.frameworks}
+    titles = {f.id: f.current.framework.title for f in site.frameworks}
+    prints = {pf.id: _fingerprint(site, pf, formats, lang, titles) for pf in site.frameworks}
     reuse = {
         fid
         for fid, fp in prints.items()
@@ -142,7 +143,9 @@ def _read_manifest(out: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None) -> str:
+def _fingerprint(
+    site: Any, pf: Any, formats: tuple[str, ...], lang: str | None, titles: dict[str, str]
+) -> str:
     """Everything a framework's pages are made from: its versions (content, release, shared
     blocks' content), who uses its blocks, the site's options, and refkit's own code and
     templates. Equal fingerprints give equal pages."""
@@ -162,7 +165,6 @@ def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None)
                 default=str,
             ).encode()
         )
-    titles = {f.id: f.current.framework.title for f in site.frameworks}
     users = {
         b.id: [(u, titles.get(u, u)) for u in site.users_of(pf.id, b.id)]
         for b in pf.current.framework.blocks
