@@ -154,15 +154,24 @@ def _fingerprint(
     h = hashlib.blake2b(digest_size=16)
     h.update(_code_digest().encode())
     h.update(json.dumps([formats, lang, [f.id for f in site.frameworks]]).encode())
+    keys = {(f.id, v.label): v.key for f in site.frameworks for v in f.versions}
     for version in pf.versions:
-        # compact JSON: the C encoder (an indented dump is pure Python, 5x slower)
+        release = version.release
+        if version.key:  # the digest of its files: no need to look at the content itself
+            borrowed = sorted(
+                (b, home, hv, keys.get((home, hv), "?"))
+                for b, (_, home, hv) in version.borrowed.items()
+            )
+            data: Any = [
+                version.key,
+                borrowed,
+                [release.version, release.date, release.message] if release else None,
+            ]
+        else:
+            data = _export(version)
         h.update(
             json.dumps(
-                [version.label, _export(version)],
-                ensure_ascii=False,
-                sort_keys=True,
-                separators=(",", ":"),
-                default=str,
+                [version.label, data], ensure_ascii=False, sort_keys=True, default=str
             ).encode()
         )
     users = {

@@ -32,6 +32,7 @@ class Version:
     borrowed: dict[str, tuple[Block, str, str]] = field(
         default_factory=dict
     )  # block -> (block, home, home version)
+    key: str = ""  # digest of the version's files: equal keys, equal content
 
     @property
     def id(self) -> str:
@@ -90,7 +91,8 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
         for folder_path in repo.framework_folders():
             folder = repo.rel(folder_path)
             # the work tree is read only when it is published (a draft); releases come from git
-            draft = load_worktree(repo, folder).framework if include_draft else None
+            worktree = load_worktree(repo, folder) if include_draft else None
+            draft = worktree.framework if worktree is not None else None
             fid = draft.id if draft is not None else framework_id(repo, folder)
             if include_draft and (draft is None or not draft.id):
                 site.notes.append(
@@ -113,9 +115,11 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
                             f"{fid} {release.version}: cannot be read from git; not published"
                         )
                         continue
-                    versions.append(Version(loaded.framework, release.version, release))
+                    versions.append(
+                        Version(loaded.framework, release.version, release, key=_key(loaded.hashes))
+                    )
             if draft is not None:
-                versions.append(Version(draft, DRAFT, None))
+                versions.append(Version(draft, DRAFT, None, key=_key(worktree.hashes)))  # type: ignore[union-attr]
             if not versions:
                 site.unreleased.append(fid)
                 site.notes.append(
@@ -163,3 +167,12 @@ def _resolve_borrowed(site: Site) -> None:
                     )
                     continue
                 version.borrowed[ref.block] = (block, ref.framework, target.label)
+
+
+def _key(hashes: dict[str, str]) -> str:
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for path, digest in sorted(hashes.items()):
+        h.update(f"{path}\0{digest}\n".encode())
+    return h.hexdigest()
