@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _needs_history()
     out = tmp_path_factory.mktemp("site") / "site"
     proc = subprocess.run(
-        ["refkit", "publish", "--format", "html,md,json", "--out", str(out)],
+        [sys.executable, "-m", "refkit", "publish", "--format", "html,md,json", "--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -258,7 +259,16 @@ def test_print_stylesheet_and_narrow_screens(site: Path) -> None:
 def test_output_is_deterministic(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     proc = subprocess.run(
-        ["refkit", "publish", "--format", "html,md,json", "--out", str(again)],
+        [
+            sys.executable,
+            "-m",
+            "refkit",
+            "publish",
+            "--format",
+            "html,md,json",
+            "--out",
+            str(again),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -12,6 +12,7 @@ import functools
 import http.server
 import shutil
 import subprocess
+import sys
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "site"
     proc = subprocess.run(
-        ["refkit", "publish", "--format", "html,md,json", "--out", str(out)],
+        [sys.executable, "-m", "refkit", "publish", "--format", "html,md,json", "--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,7 +170,12 @@ async def test_add_a_competency_with_two_criteria(sample_repo: Path) -> None:
         "      - Un filtre magnétique est posé sur le retour\n"
     )
     assert git(sample_repo, "status", "--porcelain") == f" M {BC07}\n"
-    assert subprocess.run(["refkit", "validate"], cwd=sample_repo, check=False).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "refkit", "validate"], cwd=sample_repo, check=False
+        ).returncode
+        == 0
+    )
 
 
 async def test_move_a_competency_then_undo_and_redo(sample_repo: Path) -> None:
@@ -388,7 +394,7 @@ def test_no_color_is_respected(sample_repo: Path) -> None:
     for env, expected in (({"NO_COLOR": "1"}, "True True"), ({}, "False False")):
         base = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
         out = subprocess.run(
-            ["python", "-c", code],
+            [sys.executable, "-c", code],
             cwd=sample_repo,
             env={**base, **env},
             capture_output=True,
