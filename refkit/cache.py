@@ -51,6 +51,8 @@ def code_digest() -> str:
         "store/*.py",
         "schema/*.py",
         "rules/*.py",
+        "stack/views.py",  # the stacking views are computed with validation and cached with it
+        "validate.py",
     ):
         parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
     return digest(refkit.__version__.encode() + b"\0" + b"\0".join(parts))

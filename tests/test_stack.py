@@ -497,3 +497,24 @@ def test_pinned_and_followed_shared_blocks_in_real_git(cli, tmp_path: Path) -> N
     assert [(s["block"], s["missing"]) for s in data["pathway"] if s["block"] == "SST"] == [
         ("SST", ["SST.2"])
     ]
+
+
+def test_reference_frameworks_are_never_ranked_or_targeted(cli, sample_repo: Path) -> None:
+    """An imported reference framework (ESCO, NICE...: `type: reference`) certifies nothing."""
+    fw = sample_repo / "frameworks/electricien-batiment/framework.yaml"
+    fw.write_text(
+        fw.read_text(encoding="utf-8").replace("status: ", "type: reference\nstatus: ", 1),
+        encoding="utf-8",
+    )
+    assert cli("validate", cwd=sample_repo).code == 0
+    ranked = cli(
+        "stack", "--worktree", "--have", "plombier-chauffagiste@2.0.0:SST", cwd=sample_repo
+    )
+    assert ranked.code == 0, ranked.err
+    assert "plombier-chauffagiste" in ranked.out and "electricien-batiment" not in ranked.out
+    target = cli("stack", "--worktree", "electricien-batiment", cwd=sample_repo)
+    assert target.code == 2
+    assert "electricien-batiment is a reference framework" in target.err
+    assert "name a certification: plombier-chauffagiste" in target.err
+    overlap = cli("stack", "--worktree", "--overlap", "--format", "json", cwd=sample_repo)
+    assert '"frameworks": ["plombier-chauffagiste' in overlap.out

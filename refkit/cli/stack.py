@@ -78,10 +78,20 @@ def run(args: argparse.Namespace) -> int:
             fid, _, version = args.target.partition("@")
             targets = [catalog.view(fid, catalog.version_of(fid, version or None))]
             _refuse_broken(catalog, [fid])
+            if catalog.is_reference(fid):
+                raise StackError(
+                    f"{fid} is a reference framework (type: reference): it certifies nothing",
+                    hint="name a certification: " + ", ".join(_certifications(catalog)),
+                )
         else:
-            usable = [f for f in catalog.ids() if not catalog.errors.get(f)]
+            usable = [f for f in _certifications(catalog) if not catalog.errors.get(f)]
             targets = [catalog.view(f, catalog.current(f)) for f in usable]
         return _stack(catalog, holdings, targets, ranked=not args.target, fmt=args.format)
+
+
+def _certifications(catalog: Any) -> list[str]:
+    """The frameworks that certify: reference frameworks (ESCO, NICE...) are left out."""
+    return [f for f in catalog.ids() if not catalog.is_reference(f)]
 
 
 def _refuse_broken(catalog: Any, fids: list[str]) -> None:
@@ -210,7 +220,7 @@ def _explain(r: Any, held: str, out: Any) -> None:
 def _overlap(catalog: Any, fmt: str) -> int:
     from refkit.stack.overlap import overlap
 
-    usable = [f for f in catalog.ids() if not catalog.errors.get(f)]
+    usable = [f for f in _certifications(catalog) if not catalog.errors.get(f)]
     views = [catalog.view(f, catalog.current(f)) for f in usable]
     pairs = overlap(views)
     if fmt == "json":

@@ -79,6 +79,13 @@ class Catalog:
     def ids(self) -> list[str]:
         return sorted(self.summaries)
 
+    def is_reference(self, fid: str) -> bool:
+        """A reference framework (imported ESCO, NICE...): it certifies nothing."""
+        try:
+            return bool(self._own_view(fid, self.current(fid)).get("reference"))
+        except (KeyError, StackError):
+            return False
+
     def releases(self, fid: str) -> list[str]:
         if fid not in self._releases:
             versions: list[str] = []

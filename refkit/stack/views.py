@@ -50,6 +50,7 @@ def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
         draft=draft,
     ).to_json()
     view["shared"] = [[s.framework, s.block, s.version] for s in fw.shared_blocks]
+    view["reference"] = fw.is_reference  # ESCO, NICE...: aligned with, never a certification
     return view
 
 
