@@ -288,6 +288,9 @@ def _syntax_problem(file: str, text: str, e: yaml.MarkedYAMLError) -> Problem:
         return RULES["yaml-tab"].at(
             file, line, col, "tab character where YAML expects indentation or a value"
         )
+    if problem.startswith("exceeded maximum nesting depth"):
+        # libyaml 0.2.5 and later stop at 1,000 levels themselves, before refkit's scan
+        return RULES["yaml-nesting"].at(file, line, col, f"nesting deeper than {MAX_DEPTH} levels")
     for start, message, hint in _FRIENDLY:
         if problem.startswith(start):
             return RULES["yaml-syntax"].at(file, line, col, message, hint=hint)
