@@ -93,7 +93,15 @@ def main() -> None:
     args = parser.parse_args()
     mkdocs = ensure_mkdocs()
     tmp = Path(tempfile.mkdtemp(prefix="refkit-bench-publish-"))
+    import compileall
+
+    import refkit
+
+    # as installed: bytecode compiled and used (some sandboxes set PYTHONDONTWRITEBYTECODE,
+    # which would recompile every module on every run)
+    compileall.compile_dir(str(Path(refkit.__file__).parent), quiet=1)
     env = {**os.environ, "REFKIT_CACHE_DIR": str(tmp / "cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     refkit = str(BIN / "refkit")
     try:
         root = tmp / "repo"
@@ -130,6 +138,14 @@ def main() -> None:
         print(
             f"mkdocs build of the same {md_pages} Markdown pages: {statistics.median(mk):.2f} s "
             f"median, {min(mk):.2f} s min"
+        )
+
+        nothing = [
+            run([refkit, "publish", "--out", str(site)], root, env)[0] for _ in range(args.runs)
+        ]
+        print(
+            f"publish again, nothing changed: {statistics.median(nothing):.2f} s median, "
+            f"{min(nothing):.2f} s min"
         )
 
         incremental = []

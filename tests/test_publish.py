@@ -453,3 +453,118 @@ def test_unchanged_frameworks_are_not_rendered_again(
     assert rendered == [{"plombier-chauffagiste"}]
     assert (sample_repo / "site/plombier-chauffagiste/draft/changes.html").is_file()
     assert " 1 files written," in run.out
+
+
+def _spy_loads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[set[str]], list[str]]:
+    """Which frameworks publishing renders, and which framework folders it reads from git."""
+    import refkit.history as history
+    import refkit.publish.pages as pages
+
+    rendered: list[set[str]] = []
+    read: list[str] = []
+    real_build, real_load = pages.build_pages, history.History.load_at
+
+    def build(site, **kwargs):
+        rendered.append(set(kwargs.get("only") or ()))
+        return real_build(site, **kwargs)
+
+    def load_at(self, commit, folder):
+        read.append(folder.rsplit("/", 1)[-1])
+        return real_load(self, commit, folder)
+
+    monkeypatch.setattr(pages, "build_pages", build)
+    monkeypatch.setattr(history.History, "load_at", load_at)
+    return rendered, read
+
+
+def _release_patch(cli, repo: Path, fid: str, block: str) -> None:
+    path = repo / "frameworks" / fid / "blocks" / f"{block}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("statement: ", "statement: Savoir ", 1), encoding="utf-8")
+    run = cli("release", fid, "--bump", "patch", "-m", "Reformulation", cwd=repo)
+    assert run.code == 0, run.err
+
+
+def test_a_new_release_reads_and_renders_only_its_framework(
+    cli, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("publish", cwd=sample_repo).code == 0
+    _release_patch(cli, sample_repo, "electricien-batiment", "BC02")
+    rendered, read = _spy_loads(monkeypatch)
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert "published 4 versions of 2 frameworks" in run.out
+    assert rendered == [{"electricien-batiment"}]
+    # the new release, then every version of the framework (its pages list them all), and the
+    # plumbing framework's shared block SST: never the plumbing framework's other versions
+    assert set(read) == {"electricien-batiment", "plombier-chauffagiste"}
+    assert read.count("plombier-chauffagiste") == 1
+    index = (sample_repo / "site/index.html").read_text(encoding="utf-8")
+    assert "1.0.1" in index
+    assert (sample_repo / "site/electricien-batiment/1.0.1/changes.html").is_file()
+    # nothing changed: nothing read, nothing rendered but the site-wide pages
+    rendered.clear()
+    read.clear()
+    again = cli("publish", cwd=sample_repo)
+    assert rendered == [set()] and read == []
+    assert " 0 files written," in again.out
+
+
+def test_a_new_release_of_a_shared_blocks_home_renders_its_users(
+    cli, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("publish", cwd=sample_repo).code == 0
+    _release_patch(cli, sample_repo, "plombier-chauffagiste", "SST")
+    rendered, _ = _spy_loads(monkeypatch)
+    assert cli("publish", cwd=sample_repo).code == 0
+    # the electrical framework shows the plumbing framework's latest SST: its pages change too
+    assert rendered == [{"electricien-batiment", "plombier-chauffagiste"}]
+    page = (sample_repo / "site/electricien-batiment/latest/index.html").read_text(encoding="utf-8")
+    assert "Savoir " in page
+
+
+def test_a_page_edited_by_hand_is_published_again(cli, sample_repo: Path) -> None:
+    assert cli("publish", cwd=sample_repo).code == 0
+    page = sample_repo / "site/plombier-chauffagiste/2.0.0/index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"<h1", b"<h1 data-edited", 1))
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert page.read_bytes() == good
+    assert " 1 files written," in run.out
+
+
+def test_a_damaged_manifest_means_a_full_publish(cli, sample_repo: Path) -> None:
+    assert cli("publish", cwd=sample_repo).code == 0
+    manifest = sample_repo / "site/.refkit-publish.json"
+    before = files_of(sample_repo / "site")
+    for damage in (
+        "{not json",
+        '{"frameworks": [], "state": {"outlines": {"x": 3}}}',
+        json.dumps(
+            {
+                "frameworks": {"plombier-chauffagiste": {"fingerprint": 1, "files": 2}},
+                "state": {"code": "?", "worktree": {"a": ["b"]}, "outlines": [1]},
+            }
+        ),
+    ):
+        manifest.write_text(damage, encoding="utf-8")
+        run = cli("publish", cwd=sample_repo)
+        assert run.code == 0, run.err
+        assert files_of(sample_repo / "site") == before
+
+
+def test_a_framework_id_that_names_a_site_folder_is_not_published(cli, sample_repo: Path) -> None:
+    src = sample_repo / "frameworks/electricien-batiment"
+    src.rename(sample_repo / "frameworks/assets")
+    fw = sample_repo / "frameworks/assets/framework.yaml"
+    fw.write_text(
+        fw.read_text(encoding="utf-8").replace("id: electricien-batiment", "id: assets", 1),
+        encoding="utf-8",
+    )
+    git(sample_repo, "add", "-A")
+    git(sample_repo, "commit", "-qm", "renamed")
+    run = cli("publish", "--include-draft", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert "'assets' names a folder of the published site" in run.err
+    assert (sample_repo / "site/assets/style.css").is_file()

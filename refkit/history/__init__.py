@@ -323,6 +323,30 @@ class History:
         except GitError:
             return None
 
+    def tree_ids(self, places: list[tuple[str, str]]) -> list[str | None]:
+        """The git tree ids of many (commit, folder) pairs, in one ``git cat-file --batch-check``
+        exchange: equal ids mean identical content, known without reading a file."""
+        if not places:
+            return []
+        lines = "".join(f"{commit}:{self.prefix}{folder}\n" for commit, folder in places)
+        try:
+            proc = subprocess.run(
+                ["git", "cat-file", "--batch-check"],
+                cwd=self.git_root,
+                input=lines.encode(),
+                capture_output=True,
+                check=True,
+            )
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise GitError(f"git cat-file failed: {e}") from None
+        out: list[str | None] = []
+        for line in proc.stdout.decode("utf-8", "replace").splitlines():
+            parts = line.split()
+            out.append(parts[0] if len(parts) == 3 and parts[1] == "tree" else None)
+        if len(out) != len(places):
+            raise GitError("git cat-file answered an unexpected number of lines")
+        return out
+
     # -- writing -------------------------------------------------------------------------------
 
     def commit_paths(self, paths: list[str], message: str) -> str:

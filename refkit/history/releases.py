@@ -52,10 +52,17 @@ class VersionRef:
 class Releases:
     """The releases of one framework, from its record and its tags."""
 
-    def __init__(self, history: History, folder: str, framework_id: str) -> None:
+    def __init__(
+        self,
+        history: History,
+        folder: str,
+        framework_id: str,
+        records: list[tuple[str, str, str | None]] | None = None,
+    ) -> None:
         self.history = history
         self.folder = folder
         self.framework_id = framework_id
+        self._given = records  # the record, already read by the caller (parse_records)
         self._cache: list[Release] | None = None
 
     def all(self) -> list[Release]:
@@ -74,8 +81,10 @@ class Releases:
 
     def _records(self) -> list[tuple[str, str, str | None]]:
         """(version, date, message) from the work tree's releases.yaml."""
+        if self._given is not None:
+            return self._given
         path = Path(self.history.repository.root) / self.folder / RELEASES_FILE
-        return _parse_records(path.read_bytes() if path.exists() else None)
+        return parse_records(path.read_bytes() if path.exists() else None)
 
     def _find(self) -> list[Release]:
         records = {v: (d, m) for v, d, m in self._records()}
@@ -115,7 +124,7 @@ class Releases:
             if info.sha in boundary:
                 continue  # its parents are missing: it seems to add every entry, it may not have
             raw = self.history.read_at(info.sha, path)
-            for version, _, _ in _parse_records(raw):
+            for version, _, _ in parse_records(raw):
                 if version in wanted and version not in found:
                     found[version] = info.sha
             if len(found) == len(wanted):
@@ -148,7 +157,7 @@ class Releases:
         return self.history.load_at(ref.commit, self.folder)
 
 
-def _parse_records(raw: bytes | None) -> list[tuple[str, str, str | None]]:
+def parse_records(raw: bytes | None) -> list[tuple[str, str, str | None]]:
     if raw is None:
         return []
     data = read_yaml(RELEASES_FILE, raw).data
@@ -177,6 +186,7 @@ __all__ = [
     "Releases",
     "VersionRef",
     "framework_releases",
+    "parse_records",
     "tag_name",
     "version_key",
 ]

@@ -78,7 +78,8 @@ def publish(
     include_draft: bool = False,
     lang: str | None = None,
 ) -> PublishResult:
-    from refkit.publish.collect import collect
+    from refkit.publish.collect import Outline, collect
+    from refkit.publish.pages import framework_rows, site_language
 
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
@@ -87,52 +88,106 @@ def publish(
             f"unknown format {', '.join(unknown) or '(none)'}", hint="formats: html, md, json"
         )
     out = check_output(repo, out)
-    site = collect(repo, include_draft=include_draft)
-    result = PublishResult(
-        out, versions=sum(len(f.versions) for f in site.frameworks), frameworks=len(site.frameworks)
+    manifest = _read_manifest(out)
+    state = manifest.get("state")
+    if not isinstance(state, dict) or state.get("code") != _code_digest():
+        state = {}  # another refkit made it: nothing of it is reused
+    known = {}
+    for key, data in _dict(state.get("outlines")).items():
+        outline = Outline.from_json(data)
+        if outline is not None:
+            known[key] = outline
+    site = collect(
+        repo, include_draft=include_draft, known=known, worktree=_dict(state.get("worktree"))
     )
-    result.notes = site.notes
-    # A framework whose inputs are those of the last run keeps its pages as they are: only the
-    # frameworks that changed (and the site-wide pages) are rendered again.
-    previous = _read_manifest(out).get("frameworks", {})
-    if not isinstance(previous, dict):
-        previous = {}
-    titles = {f.id: f.current.framework.title for f in site.frameworks}
-    prints = {pf.id: _fingerprint(site, pf, formats, lang, titles) for pf in site.frameworks}
-    reuse = {
-        fid
-        for fid, fp in prints.items()
-        if isinstance(previous.get(fid), dict)
-        and previous[fid].get("fingerprint") == fp
-        and all((out / f).is_file() for f in previous[fid].get("files", []))
-    }
-    files = _build(site, formats, lang, set(prints) - reuse)
-    kept = {f for fid in reuse for f in previous[fid]["files"]}
-    frameworks = {
-        fid: {
-            "fingerprint": prints[fid],
-            "files": previous[fid]["files"]
-            if fid in reuse
-            else sorted(f for f in files if _belongs(f, fid)),
-        }
-        for fid in prints
-    }
     try:
-        write(out, files, result, kept=kept, frameworks=frameworks)
-    except OSError as e:
-        where = e.filename or out
-        raise RefkitError(
-            f"{where} cannot be written ({e.strerror or e})",
-            hint="choose an output folder you can write to with --out; files already written are complete",
-        ) from e
+        result = PublishResult(
+            out,
+            versions=sum(len(f.versions) for f in site.frameworks),
+            frameworks=len(site.frameworks),
+        )
+        result.notes = site.notes
+        site_lang = site_language(site, lang)
+        # A framework whose inputs are those of the last run keeps its pages as they are: only
+        # the frameworks that changed (and the site-wide pages) are read and rendered again.
+        previous = _dict(manifest.get("frameworks"))
+        prints = {pf.id: _fingerprint(site, pf, formats, lang) for pf in site.frameworks}
+        stats = _StatCache(out)
+        reuse = set()
+        for fid, fp in prints.items():
+            before = _dict(previous.get(fid))
+            if (
+                before.get("fingerprint") == fp
+                and before.get("lang") == site_lang
+                and isinstance(before.get("rows"), dict)
+                and stats.intact(_dict(before.get("files")))
+            ):
+                reuse.add(fid)
+        render = set(prints) - reuse
+        site.load(render)
+        rows = {fid: previous[fid]["rows"] for fid in reuse}
+        rows.update(
+            {
+                pf.id: framework_rows(site, pf, site_lang)
+                for pf in site.frameworks
+                if pf.id in render
+            }
+        )
+        files = _build(site, formats, lang, render, rows)
+        kept = {f for fid in reuse for f in previous[fid]["files"]}
+        made: dict[str, dict[str, str]] = {fid: {} for fid in render}
+        for rel, data in files.items():
+            owner = _owner(rel)
+            if owner in made:
+                made[owner][rel] = digest(data)
+        frameworks = {
+            fid: {
+                "fingerprint": prints[fid],
+                "lang": site_lang,
+                "rows": rows[fid],
+                "files": previous[fid]["files"] if fid in reuse else made[fid],
+            }
+            for fid in prints
+        }
+        new_state = {
+            "code": _code_digest(),
+            "outlines": {
+                v.key: v.outline.to_json() for f in site.frameworks for v in f.versions if v.key
+            },
+            "worktree": site.worktree,
+        }
+        try:
+            write(out, files, result, kept=kept, frameworks=frameworks, state=new_state)
+        except OSError as e:
+            where = e.filename or out
+            raise RefkitError(
+                f"{where} cannot be written ({e.strerror or e})",
+                hint="choose an output folder you can write to with --out; files already written are complete",
+            ) from e
+        for fid, entry in frameworks.items():
+            if fid not in reuse:
+                stats.record(entry["files"])
+        stats.save()
+    finally:
+        site.close()
     return result
 
 
 _SITE: Any = None  # the collected site, shared with the rendering processes by fork
 
 
-def _belongs(path: str, fid: str) -> bool:
-    return path.startswith((f"{fid}/", f"md/{fid}/")) or path == f"assets/search/{fid}.js"
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _owner(path: str) -> str:
+    """The framework whose pages hold ``path`` ("" for the site-wide files)."""
+    if path.startswith("assets/search/") and path != "assets/search/files.js":
+        return path[len("assets/search/") : -len(".js")]
+    parts = path.split("/")
+    if parts[0] == "md":
+        parts = parts[1:]
+    return parts[0] if len(parts) > 1 and parts[0] != "assets" else ""
 
 
 def _read_manifest(out: Path) -> dict[str, Any]:
@@ -143,42 +198,91 @@ def _read_manifest(out: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _fingerprint(
-    site: Any, pf: Any, formats: tuple[str, ...], lang: str | None, titles: dict[str, str]
-) -> str:
-    """Everything a framework's pages are made from: its versions (content, release, shared
-    blocks' content), who uses its blocks, the site's options, and refkit's own code and
-    templates. Equal fingerprints give equal pages."""
-    from refkit.publish.pages import _export
+class _StatCache:
+    """Whether the files a framework kept are still those this refkit wrote: the manifest holds
+    the digest of each; the size and modification time seen when a digest was last checked are
+    kept in the user's cache folder (never in the site: they differ from machine to machine), so
+    that an untouched file is checked with one ``stat``, and only a changed one is read."""
 
+    def __init__(self, out: Path) -> None:
+        from refkit.cache import cache_root
+
+        self.out = out
+        self.path = cache_root() / "publish" / (digest(str(out).encode()) + ".json")
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.seen: dict[str, Any] = data if isinstance(data, dict) else {}
+        self.now: dict[str, list[Any]] = {}
+
+    def intact(self, files: dict[str, Any]) -> bool:
+        if not files:
+            return False
+        for rel, expected in files.items():
+            try:
+                st = (self.out / rel).stat()
+            except OSError:
+                return False
+            mark = [st.st_size, st.st_mtime_ns, expected]
+            if self.seen.get(rel) != mark:
+                try:
+                    if digest((self.out / rel).read_bytes()) != expected:
+                        return False
+                except OSError:
+                    return False
+            self.now[rel] = mark
+        return True
+
+    def record(self, files: dict[str, str]) -> None:
+        for rel, expected in files.items():
+            try:
+                st = (self.out / rel).stat()
+            except OSError:
+                continue
+            self.now[rel] = [st.st_size, st.st_mtime_ns, expected]
+
+    def save(self) -> None:
+        from refkit.store.files import atomic_write
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = json.dumps(self.now, separators=(",", ":"), sort_keys=True).encode()
+            atomic_write(self.path, data, durable=False)
+        except OSError:  # pragma: no cover - a cache that cannot be written is only slower
+            pass
+
+
+def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None) -> str:
+    """Everything a framework's pages are made from: its versions (content keys, releases, the
+    shared blocks they borrow), who uses its blocks, the site's options, and refkit's own code
+    and templates. Equal fingerprints give equal pages."""
     h = hashlib.blake2b(digest_size=16)
     h.update(_code_digest().encode())
-    h.update(json.dumps([formats, lang, [f.id for f in site.frameworks]]).encode())
     keys = {(f.id, v.label): v.key for f in site.frameworks for v in f.versions}
+    data: list[Any] = [formats, lang]
     for version in pf.versions:
         release = version.release
-        if version.key:  # the digest of its files: no need to look at the content itself
-            borrowed = sorted(
-                (b, home, hv, keys.get((home, hv), "?"))
-                for b, (_, home, hv) in version.borrowed.items()
-            )
-            data: Any = [
+        borrowed = sorted(
+            (b, home, hv, keys.get((home, hv), "?")) for b, (home, hv) in version.refs.items()
+        )
+        data.append(
+            [
+                version.label,
                 version.key,
                 borrowed,
                 [release.version, release.date, release.message] if release else None,
             ]
-        else:
-            data = _export(version)
-        h.update(
-            json.dumps(
-                [version.label, data], ensure_ascii=False, sort_keys=True, default=str
-            ).encode()
         )
     users = {
-        b.id: [(u, titles.get(u, u)) for u in site.users_of(pf.id, b.id)]
-        for b in pf.current.framework.blocks
+        b: [
+            (u, site.framework(u).current.outline.title, site.page_label(u))
+            for u in site.users_of(pf.id, b)
+        ]
+        for b in pf.current.outline.blocks
     }
-    h.update(json.dumps(users, ensure_ascii=False, sort_keys=True).encode())
+    data.append(users)
+    h.update(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode())
     return h.hexdigest()
 
 
@@ -201,7 +305,11 @@ def _code_digest() -> str:
 
 
 def _build(
-    site: Any, formats: tuple[str, ...], lang: str | None, render: set[str] | None = None
+    site: Any,
+    formats: tuple[str, ...],
+    lang: str | None,
+    render: set[str] | None = None,
+    rows: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
     default); with many frameworks, in several processes (rendering is pure Python and
@@ -214,7 +322,7 @@ def _build(
     ids = [f.id for f in site.frameworks if render is None or f.id in render]
     jobs = min(os.cpu_count() or 1, 8)
     if jobs < 2 or len(ids) < 16 or "fork" not in multiprocessing.get_all_start_methods():
-        return build_pages(site, formats=formats, lang=lang, only=set(ids))
+        return build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
     global _SITE
     _SITE = site
     shares = [ids[i::jobs] for i in range(jobs)]
@@ -224,7 +332,7 @@ def _build(
             parts = pool.starmap(_build_share, [(share, formats, lang) for share in shares])
     finally:
         _SITE = None
-    files = build_pages(site, formats=formats, lang=lang, only=set())
+    files = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
     for part in parts:
         files.update(part)
     return files
@@ -243,6 +351,7 @@ def write(
     *,
     kept: set[str] | None = None,
     frameworks: dict[str, Any] | None = None,
+    state: dict[str, Any] | None = None,
 ) -> None:
     """Write ``files`` (path relative to ``out`` -> bytes) where their bytes changed; ``kept``:
     files left as they are (frameworks that did not change); remove the files the previous run
@@ -283,8 +392,14 @@ def write(
                 parent = parent.parent
     manifest = (
         json.dumps(
-            {"generator": "refkit", "files": sorted(every), "frameworks": frameworks or {}},
-            indent=1,
+            {
+                "generator": "refkit",
+                "files": sorted(every),
+                "frameworks": frameworks or {},
+                "state": state or {},
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
             sort_keys=True,
         )
         + "\n"

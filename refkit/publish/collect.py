@@ -4,43 +4,125 @@ Releases are read from git (tags, or ``releases.yaml`` in a tagless clone) throu
 parsed blobs; the work tree is added as a draft when asked. A framework without a release is
 published only as a draft. Borrowed (shared) blocks are resolved to their home's pinned release,
 or to the home's latest release, as everywhere else in refkit.
+
+Collecting runs in two steps, so that publishing again after one framework changed reads only
+that framework:
+
+1. ``collect``: for every version, its **key** (the git tree id of the framework folder at the
+   release commit, or a digest of the work tree's files for a draft) and its **outline** (id,
+   title, language, block ids, shared-block references: what the site-wide pages and the other
+   frameworks need of it). Outlines of keys seen by an earlier run come from that run
+   (``known``); the others are read in full.
+2. ``Site.load``: the frameworks that will be rendered are read in full (every version, from the
+   cache of parsed blobs), with the semantic diff and correspondence table of each version and the
+   blocks they borrow.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.history import GitError, History
-from refkit.history.releases import Release, Releases
+from refkit.history.releases import Release, Releases, parse_records
 from refkit.model import Block, Framework
+from refkit.store.loader import (
+    FRAMEWORK_FILE,
+    RELEASES_FILE,
+    LoadedFramework,
+    RawFile,
+    load_framework,
+    read_folder,
+)
 from refkit.store.repository import Repository
-from refkit.versions import framework_id, load_worktree
 
 DRAFT = "draft"
+# Folders of the published site itself: a framework with one of these ids would overwrite them.
+RESERVED = frozenset({"assets", "md"})
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What the site-wide pages and the other frameworks' pages need of a version, known
+    without reading its blocks."""
+
+    id: str
+    title: str
+    lang: str
+    blocks: tuple[str, ...]
+    shared: tuple[tuple[str, str, str | None], ...]  # (block, home framework, pinned version)
+
+    @classmethod
+    def of(cls, fw: Framework) -> Outline:
+        return cls(
+            fw.id,
+            fw.title,
+            fw.lang,
+            tuple(b.id for b in fw.blocks),
+            tuple((r.block, r.framework, r.version) for r in fw.shared_blocks),
+        )
+
+    def to_json(self) -> list[Any]:
+        return [self.id, self.title, self.lang, list(self.blocks), [list(s) for s in self.shared]]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Outline | None:
+        """An outline an earlier run recorded, or None if it is not one."""
+        try:
+            fid, title, lang, blocks, shared = data
+            outline = cls(
+                fid,
+                title,
+                lang,
+                tuple(blocks),
+                tuple((b, h, v) for b, h, v in shared),
+            )
+        except (TypeError, ValueError):
+            return None
+        texts = [outline.id, outline.title, outline.lang, *outline.blocks]
+        texts += [t for s in outline.shared for t in s[:2]]
+        if not all(isinstance(t, str) for t in texts) or not all(
+            s[2] is None or isinstance(s[2], str) for s in outline.shared
+        ):
+            return None
+        return outline
+
+
+@dataclass(slots=True, eq=False)
 class Version:
-    framework: Framework
     label: str  # "2.0.0", or "draft" for the work tree
     release: Release | None
+    key: str  # equal keys, equal content
+    outline: Outline
+    folder: str = ""
+    commit: str | None = None  # where to read it; None: the work tree
+    loaded: Framework | None = None
     previous: Version | None = None
     diff: FrameworkDiff | None = None
     table: Table | None = None
-    borrowed: dict[str, tuple[Block, str, str]] = field(
-        default_factory=dict
-    )  # block -> (block, home, home version)
-    key: str = ""  # digest of the version's files: equal keys, equal content
+    # shared blocks, from the outlines: block -> (home, home version)
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the same with their content, once loaded: block -> (block, home, home version)
+    borrowed: dict[str, tuple[Block, str, str]] = field(default_factory=dict)
+    files: list[RawFile] | None = field(default=None, repr=False)  # a draft's files
 
     @property
     def id(self) -> str:
-        return self.framework.id
+        return self.outline.id
 
     @property
     def draft(self) -> bool:
         return self.release is None
+
+    @property
+    def framework(self) -> Framework:
+        if self.loaded is None:
+            raise LookupError(f"{self.outline.id} {self.label} is not loaded (Site.load)")
+        return self.loaded
 
 
 @dataclass(slots=True)
@@ -48,6 +130,7 @@ class PublishedFramework:
     id: str
     folder: str
     versions: list[Version]  # oldest first, the draft last
+    complete: bool = False  # every version loaded, diffs and borrowed blocks resolved
 
     @property
     def latest(self) -> Version | None:
@@ -64,70 +147,44 @@ class Site:
     frameworks: list[PublishedFramework]
     unreleased: list[str]  # frameworks with no release, not published (no --include-draft)
     notes: list[str] = field(default_factory=list)
+    history: History | None = field(default=None, repr=False)
+    worktree: dict[str, Any] = field(default_factory=dict, repr=False)  # digest -> parsed value
     _users: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
+    _by_id: dict[str, PublishedFramework] | None = field(default=None, repr=False)
 
     def framework(self, fid: str) -> PublishedFramework | None:
-        return next((f for f in self.frameworks if f.id == fid), None)
+        if self._by_id is None:
+            self._by_id = {f.id: f for f in self.frameworks}
+        return self._by_id.get(fid)
 
     def users_of(self, home: str, block: str) -> list[str]:
         """Frameworks (other than the home) whose current version borrows ``home``'s ``block``."""
         if self._users is None:  # one pass over every framework, then lookups
             users: dict[tuple[str, str], list[str]] = {}
             for f in self.frameworks:
-                for b, (_, h, _) in f.current.borrowed.items():
+                for b, (h, _) in f.current.refs.items():
                     if h != f.id:
                         users.setdefault((h, b), []).append(f.id)
             self._users = users
         return list(self._users.get((home, block), []))
 
+    def page_label(self, fid: str) -> str:
+        """The folder of a framework's current pages: latest, or its draft when never released."""
+        f = self.framework(fid)
+        if f is None or f.latest is not None:
+            return "latest"
+        return f.current.label
 
-def collect(repo: Repository, *, include_draft: bool) -> Site:
-    try:
-        history: History | None = History(repo)
-    except GitError:
-        history = None
-    site = Site([], [])
-    try:
-        for folder_path in repo.framework_folders():
-            folder = repo.rel(folder_path)
-            # the work tree is read only when it is published (a draft); releases come from git
-            worktree = load_worktree(repo, folder) if include_draft else None
-            draft = worktree.framework if worktree is not None else None
-            fid = draft.id if draft is not None else framework_id(repo, folder)
-            if include_draft and (draft is None or not draft.id):
-                site.notes.append(
-                    f"{folder}: framework.yaml cannot be read; not published (run refkit validate)"
-                )
+    def load(self, fids: Iterable[str]) -> None:
+        """Read the frameworks ``fids`` in full: every version, the diff and correspondence
+        table of each against the one before, and the blocks they borrow."""
+        for fid in sorted(set(fids)):
+            pf = self.framework(fid)
+            if pf is None or pf.complete:
                 continue
-            versions: list[Version] = []
-            if history is not None and history.has_commits():
-                try:
-                    releases = Releases(history, folder, fid).all()
-                except GitError as e:
-                    site.notes.append(
-                        f"{fid}: releases not readable ({e.message}); {e.hint or ''}".strip()
-                    )
-                    releases = []
-                for release in releases:
-                    loaded = history.load_at(release.commit, folder)
-                    if loaded.framework is None:
-                        site.notes.append(
-                            f"{fid} {release.version}: cannot be read from git; not published"
-                        )
-                        continue
-                    versions.append(
-                        Version(loaded.framework, release.version, release, key=_key(loaded.hashes))
-                    )
-            if draft is not None:
-                versions.append(Version(draft, DRAFT, None, key=_key(worktree.hashes)))  # type: ignore[union-attr]
-            if not versions:
-                site.unreleased.append(fid)
-                site.notes.append(
-                    f"{fid} has no release yet: not published (refkit release {fid}, "
-                    "or publish its work tree as a draft with --include-draft)"
-                )
-                continue
-            for previous, version in zip([None, *versions], versions, strict=False):
+            for version in pf.versions:
+                self._read(version)
+            for previous, version in zip([None, *pf.versions], pf.versions, strict=False):
                 version.previous = previous
                 if previous is not None:
                     version.diff = diff_frameworks(
@@ -139,39 +196,217 @@ def collect(repo: Repository, *, include_draft: bool) -> Site:
                     version.table = correspondence(
                         previous.framework, version.framework, version.diff
                     )
-            site.frameworks.append(PublishedFramework(fid, folder, versions))
-    finally:
-        if history is not None:
-            history.close()
+            for version in pf.versions:
+                for bid, (home, label) in version.refs.items():
+                    target = self._version(home, label)
+                    if (
+                        target is None
+                    ):  # pragma: no cover - refs are resolved from published versions
+                        continue
+                    self._read(target)
+                    block = target.framework.block(bid)
+                    if block is not None:
+                        version.borrowed[bid] = (block, home, label)
+            pf.complete = True
+
+    def close(self) -> None:
+        if self.history is not None:
+            self.history.close()
+            self.history = None
+
+    def _version(self, fid: str, label: str) -> Version | None:
+        home = self.framework(fid)
+        return next((v for v in home.versions if v.label == label), None) if home else None
+
+    def _read(self, version: Version) -> None:
+        if version.loaded is not None:
+            return
+        loaded = _load(self.history, version)
+        if loaded.framework is None:  # pragma: no cover - it was read once already, to be listed
+            raise GitError(f"{version.outline.id} {version.label}: cannot be read any more")
+        version.loaded = loaded.framework
+
+
+def _load(history: History | None, version: Version) -> LoadedFramework:
+    if version.commit is None:
+        return load_framework(version.folder, version.files or [])
+    assert history is not None
+    return history.load_at(version.commit, version.folder)
+
+
+def collect(
+    repo: Repository,
+    *,
+    include_draft: bool,
+    known: dict[str, Outline] | None = None,
+    worktree: dict[str, Any] | None = None,
+) -> Site:
+    """Every framework's versions with their keys and outlines (``Site.load`` reads them in
+    full). ``known``: outlines by key from an earlier run; ``worktree``: values parsed from work
+    tree files by an earlier run, by the digest of the file (framework ids, release records)."""
+    known = known or {}
+    parsed_before = worktree or {}
+    try:
+        history: History | None = History(repo)
+    except GitError:
+        history = None
+    site = Site([], [], history=history)
+
+    def parsed(raw: bytes | None, parse: Any) -> Any:
+        """A value parsed from a work tree file, reused while the file's bytes are the same."""
+        if raw is None:
+            return parse(None)
+        d = _digest(raw)
+        value = parsed_before.get(d)
+        if value is None:
+            value = parse(raw)
+        site.worktree[d] = value
+        return value
+
+    pending: list[tuple[PublishedFramework, Release]] = []
+    try:
+        for folder_path in repo.framework_folders():
+            folder = repo.rel(folder_path)
+            versions: list[Version] = []
+            draft: Version | None = None
+            if include_draft:
+                # the work tree is read only when it is published (a draft)
+                files = read_folder(repo.root, folder_path)
+                key = "wt:" + _key(
+                    {f.path: _digest(f.data) if f.data is not None else str(f.size) for f in files}
+                )
+                outline = known.get(key)
+                loaded = None
+                if outline is None:
+                    loaded = load_framework(folder, files)
+                    if loaded.framework is not None and loaded.framework.id:
+                        outline = Outline.of(loaded.framework)
+                if outline is None:
+                    site.notes.append(
+                        f"{folder}: framework.yaml cannot be read; not published (run refkit validate)"
+                    )
+                    continue
+                draft = Version(DRAFT, None, key, outline, folder, None, files=files)
+                draft.loaded = loaded.framework if loaded is not None else None
+                fid = outline.id
+            else:
+                raw = _read_bytes(folder_path / FRAMEWORK_FILE)
+                fid = parsed(raw, _framework_id) or folder.rsplit("/", 1)[-1]
+            if fid in RESERVED:
+                site.notes.append(
+                    f"{folder}: the id {fid!r} names a folder of the published site itself; "
+                    "not published (give the framework another id)"
+                )
+                continue
+            pf = PublishedFramework(fid, folder, versions)
+            if history is not None and history.has_commits():
+                records = parsed(_read_bytes(folder_path / RELEASES_FILE), _records)
+                try:
+                    releases = Releases(history, folder, fid, [tuple(r) for r in records]).all()
+                except GitError as e:
+                    site.notes.append(
+                        f"{fid}: releases not readable ({e.message}); {e.hint or ''}".strip()
+                    )
+                    releases = []
+                pending += [(pf, release) for release in releases]
+            site.frameworks.append(pf)
+            if draft is not None:
+                versions.append(draft)
+        _add_releases(site, history, pending, known)
+    except BaseException:
+        site.close()
+        raise
+    for pf in list(site.frameworks):
+        if not pf.versions:
+            site.frameworks.remove(pf)
+            site.unreleased.append(pf.id)
+            site.notes.append(
+                f"{pf.id} has no release yet: not published (refkit release {pf.id}, "
+                "or publish its work tree as a draft with --include-draft)"
+            )
     site.frameworks.sort(key=lambda f: f.id)
-    _resolve_borrowed(site)
+    _resolve_refs(site)
     return site
 
 
-def _resolve_borrowed(site: Site) -> None:
+def _add_releases(
+    site: Site,
+    history: History | None,
+    pending: list[tuple[PublishedFramework, Release]],
+    known: dict[str, Outline],
+) -> None:
+    """Each release as a version, keyed by the tree id of its folder (one git exchange for all);
+    releases not seen before are read in full."""
+    if history is None or not pending:
+        return
+    trees = history.tree_ids([(release.commit, pf.folder) for pf, release in pending])
+    added: dict[str, list[Version]] = {}
+    for (pf, release), tree in zip(pending, trees, strict=True):
+        key = f"git:{tree}" if tree else ""
+        outline = known.get(key) if key else None
+        loaded: Framework | None = None
+        if outline is None:
+            framework = history.load_at(release.commit, pf.folder).framework if tree else None
+            if framework is None:
+                site.notes.append(
+                    f"{pf.id} {release.version}: cannot be read from git; not published"
+                )
+                continue
+            outline, loaded = Outline.of(framework), framework
+        version = Version(release.version, release, key, outline, pf.folder, release.commit)
+        version.loaded = loaded
+        added.setdefault(pf.id, []).append(version)
+    for pf, _ in pending:
+        if pf.id in added:  # releases oldest first, then the draft
+            pf.versions[:0] = added.pop(pf.id)
+
+
+def _resolve_refs(site: Site) -> None:
     for f in site.frameworks:
         for version in f.versions:
-            for ref in version.framework.shared_blocks:
-                home = site.framework(ref.framework)
+            for bid, home_id, pinned in version.outline.shared:
+                home = site.framework(home_id)
                 target: Version | None = None
                 if home is not None:
-                    if ref.version is not None:
-                        target = next((v for v in home.versions if v.label == ref.version), None)
+                    if pinned is not None:
+                        target = next((v for v in home.versions if v.label == pinned), None)
                     else:
                         target = home.latest or (home.versions[-1] if home.versions else None)
-                block = target.framework.block(ref.block) if target is not None else None
-                if target is None or block is None:
-                    where = f"{ref.framework}@{ref.version}" if ref.version else ref.framework
+                if target is None or bid not in target.outline.blocks:
+                    where = f"{home_id}@{pinned}" if pinned else home_id
                     site.notes.append(
-                        f"{f.id} {version.label}: shared block {ref.block} of {where} is not published"
+                        f"{f.id} {version.label}: shared block {bid} of {where} is not published"
                     )
                     continue
-                version.borrowed[ref.block] = (block, ref.framework, target.label)
+                version.refs[bid] = (home_id, target.label)
+
+
+def _read_bytes(path: Any) -> bytes | None:
+    try:
+        data: bytes = path.read_bytes()
+    except OSError:
+        return None
+    return data
+
+
+def _framework_id(raw: bytes | None) -> str:
+    """The id a framework.yaml declares ("" if none)."""
+    from refkit.store.reader import read_yaml
+
+    data = read_yaml(FRAMEWORK_FILE, raw).data if raw is not None else None
+    fid = data.get("id") if isinstance(data, dict) else None
+    return fid if isinstance(fid, str) else ""
+
+
+def _records(raw: bytes | None) -> list[list[Any]]:
+    return [list(r) for r in parse_records(raw)]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _key(hashes: dict[str, str]) -> str:
-    import hashlib
-
     h = hashlib.blake2b(digest_size=16)
     for path, digest in sorted(hashes.items()):
         h.update(f"{path}\0{digest}\n".encode())

@@ -7,6 +7,7 @@ pages mirror the HTML ones under ``md/``; JSON exports sit next to each version 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from functools import cache
@@ -73,6 +74,7 @@ def _env() -> Any:
 
     env = Environment(
         loader=FunctionLoader(load),
+        bytecode_cache=_bytecode_cache(),
         autoescape=lambda name: bool(name) and not str(name).endswith(".md.j2"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -84,6 +86,28 @@ def _env() -> Any:
     env.filters["inline"] = inline_html
     env.filters["blocks"] = block_html
     return env
+
+
+def _bytecode_cache() -> Any:
+    """Compiled templates kept in the user's cache folder (as Python keeps .pyc files): compiling
+    the site's templates costs about 0.3 s, a fifth of publishing again after one change. Jinja
+    checks each entry against its template's source; a cache that cannot be written is skipped."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from refkit.cache import cache_root
+
+    class Cache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Any) -> None:
+            # a read-only cache folder: templates are compiled every time
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    folder = cache_root() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # pragma: no cover
+        return None
+    return Cache(str(folder), "%s.jinja")
 
 
 # A link to a folder ("2.0.0/", "../latest/#C6.2") names its index.html: the site then works
@@ -170,14 +194,6 @@ def _anchors(fw: Framework, borrowed: dict[str, Any]) -> dict[tuple[str, str], s
             out[(kind, i)] = anchor
             taken.add(anchor)
     return out
-
-
-def _page_label(site: Site, fid: str) -> str:
-    """The folder of a framework's current pages: latest, or its draft when never released."""
-    f = site.framework(fid)
-    if f is None or f.latest is not None:
-        return "latest"
-    return f.current.label
 
 
 def _url(root: str, fid: str, label: str, anchor: str | None = None, page: str = "") -> str:
@@ -267,7 +283,7 @@ def _version_context(
                 also.append(
                     {
                         "id": u,
-                        "title": target.current.framework.title,
+                        "title": target.current.outline.title,
                         "href": _url(root, u, "latest", block.id),
                     }
                 )
@@ -645,26 +661,14 @@ def _changes_context(
 # -- site-wide pages ----------------------------------------------------------------------------
 
 
-def _index_context(site: Site, root: str, lang: str) -> dict[str, Any]:
-    lab = labels(lang)
-    rows = []
-    for f in site.frameworks:
-        current = f.current
-        fw = current.framework
-        rows.append(
-            {
-                "id": f.id,
-                "title": fw.title,
-                "href": f"{root}{f.id}/{'latest' if f.latest else current.label}/",
-                "versions_href": f"{root}{f.id}/",
-                "level": _level_text(fw, lab),
-                "sector": fw.sector or "",
-                "version": current.label,
-                "draft": current.draft,
-                "status": labels(fw.lang).get(f"status_{fw.status}", fw.status),
-            }
-        )
-    return {"root": root, "l": lab, "lang": lang, "rows": rows, "unreleased": site.unreleased}
+def _index_context(site: Site, rows: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        "root": "",
+        "l": labels(lang),
+        "lang": lang,
+        "rows": [rows[f.id]["index"] for f in site.frameworks],
+        "unreleased": site.unreleased,
+    }
 
 
 def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any]:
@@ -720,58 +724,64 @@ def _shared_note(site: Site, pf: PublishedFramework, block: str, lab: dict[str, 
     return ""
 
 
-def _pathways_context(site: Site, root: str, lang: str) -> dict[str, Any]:
+def framework_rows(site: Site, pf: PublishedFramework, lang: str) -> dict[str, Any]:
+    """What the site-wide pages (index, pathways) show of one framework, in the site's language
+    ``lang``: plain JSON data, kept by the publisher for the frameworks that did not change."""
     lab = labels(lang)
+    current = pf.current
+    fw = current.framework
+    label = "latest" if pf.latest else current.label
+    index = {
+        "id": pf.id,
+        "title": fw.title,
+        "href": f"{pf.id}/{label}/",
+        "versions_href": f"{pf.id}/",
+        "level": _level_text(fw, lab),
+        "sector": fw.sector or "",
+        "version": current.label,
+        "draft": current.draft,
+        "status": labels(fw.lang).get(f"status_{fw.status}", fw.status),
+    }
     shared = []
-    for f in site.frameworks:
-        current = f.current
-        for block in current.framework.blocks:
-            users = site.users_of(f.id, block.id)
-            if users:
-                shared.append(
-                    {
-                        "id": block.id,
-                        "title": block.title,
-                        "home": {
-                            "id": f.id,
-                            "href": _url(
-                                root, f.id, "latest" if f.latest else current.label, block.id
-                            ),
-                        },
-                        "users": [
-                            {"id": u, "href": _url(root, u, _page_label(site, u), block.id)}
-                            for u in users
-                        ],
-                    }
-                )
-    certifications = []
-    for f in site.frameworks:
-        current = f.current
-        result = stack(_cert_view(current), Coverage(), [])
-        label = "latest" if f.latest else current.label
-        certifications.append(
+    for block in fw.blocks:
+        users = site.users_of(pf.id, block.id)
+        if users:
+            shared.append(
+                {
+                    "id": block.id,
+                    "title": block.title,
+                    "home": {"id": pf.id, "href": _url("", pf.id, label, block.id)},
+                    "users": [
+                        {"id": u, "href": _url("", u, site.page_label(u), block.id)} for u in users
+                    ],
+                }
+            )
+    result = stack(_cert_view(current), Coverage(), [])
+    cert = {
+        "id": pf.id,
+        "title": fw.title,
+        "href": _url("", pf.id, label),
+        "steps": [
             {
-                "id": f.id,
-                "title": current.framework.title,
-                "href": _url(root, f.id, label),
-                "steps": [
-                    {
-                        "block": s.block,
-                        "title": s.title,
-                        "href": _url(root, f.id, label, s.block),
-                        "reason": s.reason,
-                        "shared": _shared_note(site, f, s.block, lab),
-                    }
-                    for s in result.pathway
-                ],
+                "block": s.block,
+                "title": s.title,
+                "href": _url("", pf.id, label, s.block),
+                "reason": s.reason,
+                "shared": _shared_note(site, pf, s.block, lab),
             }
-        )
+            for s in result.pathway
+        ],
+    }
+    return {"index": index, "shared": shared, "cert": cert}
+
+
+def _pathways_context(site: Site, rows: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
-        "root": root,
-        "l": lab,
+        "root": "",
+        "l": labels(lang),
         "lang": lang,
-        "shared": shared,
-        "certifications": certifications,
+        "shared": [s for f in site.frameworks for s in rows[f.id]["shared"]],
+        "certifications": [rows[f.id]["cert"] for f in site.frameworks],
     }
 
 
@@ -818,6 +828,12 @@ def _search_entries(pf: PublishedFramework) -> list[list[str]]:
 # -- all files ----------------------------------------------------------------------------------
 
 
+def site_language(site: Site, lang: str | None) -> str:
+    """The language of the site-wide pages: as asked, else the frameworks' most common."""
+    langs = sorted(f.current.outline.lang for f in site.frameworks)
+    return lang or (max(set(langs), key=lambda x: (langs.count(x), x)) if langs else "fr")
+
+
 def build_pages(
     site: Site,
     *,
@@ -825,19 +841,28 @@ def build_pages(
     lang: str | None,
     only: set[str] | None = None,
     site_wide: bool = True,
+    rows: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site (path -> bytes); ``only``: the pages of these frameworks only (the
-    site-wide pages are still made unless ``site_wide`` is False)."""
-    langs = [f.current.framework.lang for f in site.frameworks]
-    site_lang = lang or (max(set(langs), key=langs.count) if langs else "fr")
+    site-wide pages are still made unless ``site_wide`` is False). ``rows``: what the site-wide
+    pages show of each framework (``framework_rows``), where already known; the frameworks
+    rendered here must be loaded (``Site.load``)."""
+    site_lang = site_language(site, lang)
     files: dict[str, bytes] = {}
+    every: dict[str, Any] = dict(rows or {})
+    if site_wide:
+        for f in site.frameworks:
+            if f.id not in every:
+                every[f.id] = framework_rows(site, f, site_lang)
     html, md, js = "html" in formats, "md" in formats, "json" in formats
     if html and site_wide:
         files["assets/style.css"] = _asset("style.css")
         files["assets/search.js"] = _asset("search.js")
-        files["index.html"] = _render("index.html", **_index_context(site, "", site_lang))
+        files["index.html"] = _render("index.html", **_index_context(site, every, site_lang))
         files["search.html"] = _render("search.html", root="", l=labels(site_lang), lang=site_lang)
-        files["pathways.html"] = _render("pathways.html", **_pathways_context(site, "", site_lang))
+        files["pathways.html"] = _render(
+            "pathways.html", **_pathways_context(site, every, site_lang)
+        )
         listing = [pf.id for pf in site.frameworks]
         files["assets/search/files.js"] = (
             f"window.REFKIT_SEARCH_FILES = {json.dumps(listing)};\n".encode()
@@ -845,10 +870,10 @@ def build_pages(
     if md and site_wide:
         # Markdown pages link to Markdown pages: their root is md/
         files["md/index.md"] = _render(
-            "index.md.j2", **_md_paths(_index_context(site, "", site_lang))
+            "index.md.j2", **_md_paths(_index_context(site, every, site_lang))
         )
         files["md/pathways.md"] = _render(
-            "pathways.md.j2", **_md_paths(_pathways_context(site, "", site_lang))
+            "pathways.md.j2", **_md_paths(_pathways_context(site, every, site_lang))
         )
     for pf in site.frameworks:
         if only is not None and pf.id not in only:
