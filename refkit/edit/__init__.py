@@ -375,7 +375,10 @@ class Session:
 
     def set_field(self, ref: Ref, name: str, text: str) -> Outcome:
         f = field_of(ref.kind, name)
-        value = parse_value(f, text)
+        try:
+            value = parse_value(f, text)
+        except ValueError as e:
+            raise RefkitError(f"{f.label} : {e}") from None
         problem = check_value(f, value)
         if problem is not None:
             raise RefkitError(f"{f.label} : {problem}")
