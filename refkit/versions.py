@@ -160,17 +160,28 @@ class _Versions:
         return tree, self.by_tree[tree]
 
 
-def _one_line(old: Framework | None, new: Framework | None, old_label: str, new_label: str) -> str:
+def _one_line(
+    old: Framework | None, new: Framework | None, old_label: str, new_label: str, lang: str = "en"
+) -> str:
     from refkit.diff.render import summary_line
 
+    fr = lang.startswith("fr")
     if new is None:
-        return "framework unreadable at this version" if old is not None else "framework removed"
+        if old is not None:
+            return (
+                "référentiel illisible à cette version"
+                if fr
+                else "framework unreadable at this version"
+            )
+        return "référentiel retiré" if fr else "framework removed"
     if old is None:
-        return f"created: {counted(new)}"
-    line = summary_line(diff_frameworks(old, new, old_label=old_label, new_label=new_label))
+        return f"créé : {counted(new, lang)}" if fr else f"created: {counted(new)}"
+    line = summary_line(diff_frameworks(old, new, old_label=old_label, new_label=new_label), lang)
     if old.version != new.version:
         version = f"version {old.version} → {new.version}"
-        return version if line == "no change" else f"{version}; {line}"
+        if line in ("no change", "aucun changement"):
+            return version
+        return f"{version} ; {line}" if fr else f"{version}; {line}"
     return line
 
 
@@ -178,12 +189,20 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def counted(fw: Framework) -> str:
+def counted(fw: Framework, lang: str = "en") -> str:
     n = sum(len(b.competencies) for b in fw.blocks)
+    if lang.startswith("fr"):
+        return (
+            f"{plural(len(fw.blocks), 'bloc', 'blocs')}, {plural(n, 'compétence', 'compétences')}"
+        )
     return f"{plural(len(fw.blocks), 'block', 'blocks')}, {plural(n, 'competency', 'competencies')}"
 
 
-def framework_log(history: History, folder: str, limit: int | None = None) -> FrameworkLog:
+def framework_log(
+    history: History, folder: str, limit: int | None = None, lang: str = "en"
+) -> FrameworkLog:
+    """Releases and commits of a framework, newest first, each summarised against the one
+    before it (in French when ``lang`` is French: the editor speaks French)."""
     fid = framework_id(history.repository, folder)
     releases = Releases(history, folder, fid)
     versions = _Versions(history, folder)
@@ -194,7 +213,7 @@ def framework_log(history: History, folder: str, limit: int | None = None) -> Fr
     previous_label = ""
     for r in releases.all():
         _, fw = versions.at(r.commit)
-        summary = _one_line(previous, fw, previous_label, r.version)
+        summary = _one_line(previous, fw, previous_label, r.version, lang)
         release_entries.append(
             ReleaseEntry(r.version, r.date, r.commit, r.tagged, r.message, summary)
         )
@@ -208,9 +227,9 @@ def framework_log(history: History, folder: str, limit: int | None = None) -> Fr
             parent = history.parent(info.sha)
             parent_tree, parent_fw = versions.at(parent)
             if parent_tree is not None and parent_tree == tree:
-                summary = "no change"
+                summary = "aucun changement" if lang.startswith("fr") else "no change"
             else:
-                summary = _one_line(parent_fw, fw, parent or "", info.short)
+                summary = _one_line(parent_fw, fw, parent or "", info.short, lang)
             commits.append(
                 LogEntry(
                     info.sha,

@@ -16,7 +16,7 @@ from tests.conftest import git
 
 pytest.importorskip("textual")
 
-from textual.widgets import Input, ListView, OptionList, Tree
+from textual.widgets import Input, ListView, OptionList, Static, Tree
 
 from refkit.tui import EditorApp
 from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
@@ -128,6 +128,90 @@ async def test_field_is_checked_as_you_type_and_an_invalid_value_is_not_saved(
         await pilot.press("space", "x", "enter")
         await settle(app, pilot)
     assert git(sample_repo, "status", "--porcelain") == ""
+
+
+async def test_a_value_that_is_not_a_number_is_kept_never_crashes_and_quitting_asks(
+    sample_repo: Path,
+) -> None:
+    block = sample_repo / PLUMBER / "blocks/BC07.yaml"
+    before = block.read_bytes()
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        field = app.query_one("#f-block-volume-credits", Input)
+        field.focus()
+        await pilot.press("a", "b", "c")
+        await pilot.pause()
+        assert "un nombre est attendu" in str(app.query_one("#err-f-block-volume-credits").render())
+        # Escape leaves the field: the value cannot be saved, it stays there with the reason
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.is_running and field.value == "abc"
+        assert app.unsaved is not None and app.unsaved.text == "abc"
+        assert "non enregistré" in str(app.query_one("#err-f-block-volume-credits").render())
+        # commit and release wait for it
+        await pilot.press("f5")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommitDialog)
+        # Ctrl+Q asks; "Revenir" keeps the editor open, the second answer quits
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "« abc »" in app.screen.question
+        await pilot.press("right", "enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert block.read_bytes() == before
+
+
+async def test_undo_abandons_what_could_not_be_saved_first(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await replace_text(pilot, app, "f-block-title", "Installer des pompes à chaleur")
+        title = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+        field = app.query_one("#f-block-volume-hours", Input)
+        field.focus()
+        await pilot.press("end", "x", "enter")
+        await settle(app, pilot)
+        assert app.unsaved is not None
+        await pilot.press("ctrl+z")  # the unsaved typing goes first, the saved title stays
+        await settle(app, pilot)
+        assert app.unsaved is None and "x" not in field.value
+        assert (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8") == title
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+async def test_the_footer_shows_whole_keys_that_apply_now(sample_repo: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+
+        def shown() -> list[str]:
+            keys = app.screen.query(FooterKey)
+            width = sum(len(k.key_display) + len(k.description) + 2 for k in keys)
+            assert width <= 80, "every key shown fits whole"
+            return [f"{k.key_display} {k.description}" for k in keys]
+
+        in_tree = shown()
+        for wanted in ("a Ajouter", "x Supprimer", "m Déplacer", "F5 Enregistrer", "F6 Publier"):
+            assert wanted in in_tree
+        assert "Échap Arbre" not in in_tree
+        app.query_one("#f-block-title", Input).focus()
+        await pilot.pause()
+        in_field = shown()
+        assert in_field[:3] == ["Entrée Valider", "F1 Aide", "Échap Arbre"]
+        assert "a Ajouter" not in in_field and "? Aide" not in in_field
+    async with app_for(sample_repo).run_test(size=(160, 48)) as pilot:
+        wide = [f"{k.key_display} {k.description}" for k in pilot.app.screen.query(FooterKey)]
+        for wanted in ("? Aide", "d Dupliquer", "[ ] Ordre", "F3 Historique", "F4 Problèmes"):
+            assert wanted in wide
 
 
 # -- add a competency with two criteria, move it, undo ---------------------------------------------
@@ -243,18 +327,24 @@ async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
         problems = app.query_one("#problems", ListView)
         assert len(problems.children) == 1
         text = str(problems.children[0].query_one("Label").render())
-        assert text.startswith(f"✗ {BC07}:")
-        assert "A9" in text
+        # the message first (it is what a person reads), then the file, line and column
+        assert text.startswith('✗ competency C7.2 serves activity "A9"')
+        assert text.endswith("(BC07.yaml:32:22)")
         node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
         assert node is not None and str(node.label).startswith("✗ ")
-        # Enter on the problem goes to the item and its field
+        # the framework holding it is marked too, and stays marked after a rebuild of its subtree
+        fnode = app._node(Ref(PLUMBER))
+        assert fnode is not None and str(fnode.label).startswith("✗ ")
+        # F4 reaches the problems with the first one highlighted; Enter goes to its item and field
         await goto(app, pilot, Ref(PLUMBER, "BC01"))
-        problems.focus()
-        problems.index = 0
+        await pilot.press("f4")
+        assert app.focused is problems and problems.index == 0
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
         assert app.focused is app.query_one("#f-competency-activities")
+        fnode = app._node(Ref(PLUMBER))
+        assert fnode is not None and str(fnode.label).startswith("✗ ")
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert len(problems.children) == 0
@@ -352,6 +442,23 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
         path.write_text(again, encoding="utf-8")
         await replace_text(pilot, app, "f-competency-statement", "Mon énoncé")
         assert path.read_text(encoding="utf-8") == again
+        # what was typed is not lost either: it stays in the field, with the reason
+        field = app.query_one("#f-competency-statement", Input)
+        assert field.value == "Mon énoncé"
+        assert app.unsaved is not None and "modifié hors de l'éditeur" in app.unsaved.reason
+        error = str(app.query_one("#err-f-competency-statement", Static).render())
+        assert error.startswith("✗ non enregistré")
+        # quitting now asks first
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Mon énoncé" in app.screen.question
+        await pilot.press("enter")  # "Revenir", the safe answer, has the focus
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        # reloading shows their text
+        app.action_reload()
+        await settle(app, pilot)
+        assert app.unsaved is None
         assert app.query_one("#f-competency-statement", Input).value.startswith("Estimer")
 
 
@@ -376,10 +483,23 @@ async def test_help_and_palette(sample_repo: Path) -> None:
         await pilot.pause()
         text = str(app.screen.query("Static").first().render())
         assert "a : ajouter" in text and "F5 : enregistrer" in text
+        assert "[ et ] : monter ou descendre" in text
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Voir les changements", "Publier une version", "Annuler"):
+        for wanted in (
+            "Voir les changements",
+            "Publier une version",
+            "Annuler",
+            "Supprimer l'élément",
+            "Dupliquer l'élément",
+            "Quitter",
+        ):
             assert wanted in titles
+        # the palette speaks French only: Textual's own commands are for developers
+        assert not {"Theme", "Keys", "Quit", "Screenshot", "Maximize"} & set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one("CommandInput").placeholder == "Chercher une commande…"
 
 
 def test_no_color_is_respected(sample_repo: Path) -> None:

@@ -70,7 +70,7 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     terminal.wait_for("Problèmes : aucun")
     # the first framework is open; go down to the second one, open it, go to BC07
     terminal.keys(*["Down"] * 5)
-    terminal.wait_for("Plombier-chauffagiste   ? aide")
+    terminal.wait_for(" Plombier-chauffagiste     ")  # the breadcrumb line, not the tree
     terminal.keys("Enter")
     terminal.keys(*["Down"] * 7)
     terminal.wait_for("Plombier-chauffagiste › BC07")

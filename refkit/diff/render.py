@@ -33,8 +33,19 @@ TYPE_WORDS = {
 }
 
 
-def summary_line(diff: FrameworkDiff) -> str:
-    """One line for logs: '+3 competencies, 1 block modified'."""
+# (singular, plural, feminine) of the items a summary counts, in French
+_FR_NOUNS = {
+    "block": ("bloc", "blocs", False),
+    "competency": ("compétence", "compétences", True),
+    "activity": ("activité", "activités", True),
+}
+_FR_WORDS = {" renumbered": " renuméroté", " moved": " déplacé", " modified": " modifié"}
+
+
+def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
+    """One line for logs: '+3 competencies, 1 block modified' (in French when ``lang`` is
+    French: '+3 compétences, 1 bloc modifié')."""
+    fr = (lang or "").lower().startswith("fr")
     s = diff.summary()
     parts = []
     for kind, one in (
@@ -51,14 +62,24 @@ def summary_line(diff: FrameworkDiff) -> str:
             ("modified", "", " modified"),
         ):
             n = counts[key]
-            if n:
+            if not n:
+                continue
+            if fr:
+                single, plural, feminine = _FR_NOUNS[one]
+                agreed = _FR_WORDS.get(word, "")
+                if agreed:
+                    agreed += ("e" if feminine else "") + ("s" if n > 1 else "")
+                parts.append(f"{sign}{n} {single if n == 1 else plural}{agreed}")
+            else:
                 parts.append(f"{sign}{n} {one if n == 1 else kind}{word}")
     if s["certification"]["changed"]:
-        parts.append("certification rules changed")
+        parts.append("règles de certification modifiées" if fr else "certification rules changed")
     details = [f.field for c in diff.of_kind("framework") for f in c.fields]
     if details:
-        parts.append(f"{', '.join(details)} changed")
-    return ", ".join(parts) if parts else "no change"
+        parts.append(f"{', '.join(details)} {'modifié(s)' if fr else 'changed'}")
+    if not parts:
+        return "aucun changement" if fr else "no change"
+    return ", ".join(parts)
 
 
 def _words_text(words: list[tuple[str, str]] | list[list[str]], colour: bool) -> str:

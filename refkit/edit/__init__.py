@@ -398,13 +398,8 @@ class Session:
                     _rename_block_refs(fw, ref.block or "", str(value))
                 _set_value(target, name, value)
 
-        return self._apply(
-            ref.folder,
-            f"{f.label} de {self._name(ref)}",
-            change,
-            ref,
-            new_ref,
-        )
+        what = self._name(ref) if ref.kind == "criterion" else f"{f.label} de {self._name(ref)}"
+        return self._apply(ref.folder, what, change, ref, new_ref)
 
     def add(self, ref: Ref) -> Outcome:
         """Add a new item under ``ref`` (a block to a framework, a competency to a block, a
@@ -1039,4 +1034,4 @@ def release(session: Session, plan: Any, message: str | None) -> Any:
 def framework_history(session: Session, folder: str, limit: int = 50) -> Any:
     from refkit.versions import framework_log
 
-    return framework_log(_history(session.repo), folder, limit)
+    return framework_log(_history(session.repo), folder, limit, lang="fr")

@@ -700,17 +700,7 @@ def _summary_line(v: Version, lk: str) -> str:
         return ""
     from refkit.diff.render import summary_line
 
-    line = summary_line(v.diff)
-    if lk != "fr":
-        return line
-    for en, fr in (
-        ("competencies", "compétences"), ("competency", "compétence"), ("blocks", "blocs"), ("block", "bloc"),
-        ("activities", "activités"), ("activity", "activité"), ("renumbered", "renumérotée(s)"), ("moved", "déplacée(s)"),
-        ("modified", "modifiée(s)"), ("certification rules changed", "règles de certification modifiées"),
-        ("no change", "aucun changement"), ("changed", "modifié"),
-    ):  # fmt: skip
-        line = line.replace(en, fr)
-    return line
+    return summary_line(v.diff, lk)
 
 
 def _shared_note(site: Site, pf: PublishedFramework, block: str, lab: dict[str, str]) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -25,6 +26,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea, Tree
+from textual.widgets._footer import FooterKey
 from textual.widgets.tree import TreeNode
 
 from refkit.edit import (
@@ -38,7 +40,7 @@ from refkit.edit import (
     get_value,
     parse_value,
 )
-from refkit.errors import RefkitError
+from refkit.errors import ConflictError, RefkitError
 from refkit.problems import Problem, Severity
 from refkit.tui.dialogs import (
     ChangesScreen,
@@ -75,12 +77,28 @@ KIND_TITLES = {
 CHANGE_GLYPHS = {"added": "+", "modified": "~", "moved": "→", "renamed": "→"}
 
 
+@dataclass(frozen=True, slots=True)
+class Unsaved:
+    """What was typed in a field and could not be saved (invalid, or its file changed on disk):
+    kept in the field, never dropped without saying so."""
+
+    ref: Ref
+    field: Field
+    text: str
+    reason: str
+    conflict: bool = False  # its file changed on disk: not tried again before a reload
+
+
 class Line(Widget):
     """One line of text that never changes the layout when it changes (a Static would ask for a
     new layout of the whole screen on every update: too slow on each key of the cursor)."""
 
     DEFAULT_CSS = "Line { height: 1; }"
     text: reactive[str] = reactive("", layout=False)
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(Line.text, text)
 
     def render(self) -> Text:
         text = Text.from_markup(self.text, overflow="ellipsis")
@@ -127,6 +145,43 @@ class ItemTree(Tree[Ref]):
             self.move_cursor(node.parent)
 
 
+class FittingFooter(Footer):
+    """Textual's footer, showing only the keys that fit whole, in the order of the bindings (the
+    most useful first): at 80 columns a key cut in half at the edge helps nobody."""
+
+    def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        used = 0
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                need = len(widget.key_display) + len(widget.description) + 2
+                if used + need > width:
+                    continue
+                used += need
+            yield widget
+
+    def on_resize(self) -> None:
+        self.refresh(recompose=True)
+
+
+class FieldInput(Input):
+    """A one-line field; Enter saves it (shown in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Valider", key_display="Entrée"),
+        Binding("f1", "app.field_help", "Aide", key_display="F1"),
+    ]
+
+
+class FieldText(TextArea):
+    """A text field over several lines: Enter starts a new line, Tab saves and goes on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Valider", key_display="Tab"),
+        Binding("f1", "app.field_help", "Aide", key_display="F1"),
+    ]
+
+
 class FieldRow(Vertical):
     """A label, an input and the line where its problem shows while typing."""
 
@@ -155,11 +210,11 @@ class FieldRow(Vertical):
                 compact=True,
             )
         elif self.spec.type == "text":
-            yield TextArea(
+            yield FieldText(
                 id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
             )
         else:
-            yield Input(
+            yield FieldInput(
                 id=wid, placeholder="" if self.spec.required else "(facultatif)", compact=True
             )
         yield Static("", classes="error", id=f"err-{wid}")
@@ -181,7 +236,9 @@ class ItemForm(VerticalScroll, can_focus=False):
 class EditorApp(App[None]):
     TITLE = "refkit edit"
     CSS = """
-    #crumbs { height: 1; padding: 0 1; background: $panel; color: $text; }
+    #top { height: 1; background: $panel; }
+    #crumbs { width: 1fr; padding: 0 1; color: $text; }
+    #hint { width: auto; padding: 0 1; color: $text-muted; }
     #main { height: 1fr; }
     #tree { width: 45%; min-width: 28; border: round $primary 50%; overflow-x: hidden; }
     #tree:focus { border: round $primary; }
@@ -193,26 +250,28 @@ class EditorApp(App[None]):
     #problems { height: 20%; min-height: 4; border: round $warning 50%; }
     #problems:focus { border: round $warning; }
     #status { height: 1; padding: 0 1; color: $text-muted; }
-    Input.-invalid { border: tall $error; }
+    Input.-invalid { background: $error 30%; text-style: underline; }
+    #problems ListItem Label { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        # the tree's keys first: the footer shows them while the tree has the focus
+        # in the order of usefulness: the footer shows, of the keys that apply now, those that fit
         Binding("a", "add", "Ajouter"),
-        Binding("d", "duplicate", "Dupliquer"),
-        Binding("x,delete", "delete", "Supprimer"),
+        Binding("x,delete", "delete", "Supprimer", key_display="x"),
         Binding("m", "move", "Déplacer"),
-        Binding("left_square_bracket", "reorder(-1)", "Monter", key_display="["),
-        Binding("right_square_bracket", "reorder(1)", "Descendre", key_display="]"),
+        Binding("escape", "focus_tree", "Arbre", key_display="Échap"),
+        Binding("f5", "commit", "Enregistrer", key_display="F5"),
+        Binding("f6", "release", "Publier", key_display="F6"),
+        Binding("f2", "changes", "Changements", key_display="F2"),
+        Binding("question_mark", "help", "Aide", key_display="?"),
+        Binding("f1", "help", "Aide", key_display="F1", show=False),
+        Binding("d", "duplicate", "Dupliquer"),
+        Binding("left_square_bracket", "reorder(-1)", "Ordre", key_display="[ ]"),
+        Binding("right_square_bracket", "reorder(1)", "Descendre", show=False),
+        Binding("f3", "history", "Historique", key_display="F3"),
+        Binding("f4", "focus_problems", "Problèmes", key_display="F4"),
         Binding("ctrl+z", "undo", "Annuler", priority=True, show=False),
         Binding("ctrl+y", "redo", "Rétablir", priority=True, show=False),
-        Binding("question_mark", "help", "Aide", key_display="?"),
-        Binding("f1", "help", "Aide", show=False),
-        Binding("f2", "changes", "Changements"),
-        Binding("f3", "history", "Historique"),
-        Binding("f5", "commit", "Enregistrer"),
-        Binding("f6", "release", "Publier"),
         Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
-        Binding("escape", "focus_tree", "Arbre", show=False),
     ]
 
     def __init__(self, session: Session, *, watch_interval: float | None = 2.0) -> None:
@@ -228,11 +287,14 @@ class EditorApp(App[None]):
         self._later: dict[str, str | None] = {}
         self._fill_timer: Timer | None = None
         self._shown: Ref | None = None
+        self.unsaved: Unsaved | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Line(id="crumbs")
+        with Horizontal(id="top"):
+            yield Line(id="crumbs")
+            yield Line("F1 aide · Ctrl+P commandes", id="hint")
         with Horizontal(id="main"):
             tree = ItemTree("Référentiels", id="tree")
             tree.show_root = False
@@ -244,7 +306,7 @@ class EditorApp(App[None]):
                     yield ItemForm(kind)
         yield ListView(id="problems")
         yield Line(id="status")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.register_theme(THEME)
@@ -262,7 +324,7 @@ class EditorApp(App[None]):
         tree.focus()
         self.refresh_markers()
         self.set_status(
-            "Bienvenue : ↑ ↓ pour choisir, Tab pour modifier, a pour ajouter, F5 pour enregistrer, ? pour l'aide"
+            "Bienvenue : ↑↓ choisir · Tab modifier · a ajouter · F5 enregistrer · F1 aide"
         )
         if self.watch_interval:
             self.set_interval(self.watch_interval, self._check_disk)
@@ -272,10 +334,8 @@ class EditorApp(App[None]):
     def _build_tree(self) -> None:
         tree = self.query_one("#tree", Tree)
         tree.clear()
-        for folder, loaded in sorted(self.session.frameworks.items()):
-            fw = loaded.framework
-            label = (fw.title if fw else folder) or folder
-            node = tree.root.add(label, data=Ref(folder), expand=False)
+        for folder in sorted(self.session.frameworks):
+            node = tree.root.add(self._framework_label(Ref(folder)), data=Ref(folder), expand=False)
             self._fill(node)
 
     def _fill(self, node: TreeNode[Ref]) -> None:
@@ -380,8 +440,7 @@ class EditorApp(App[None]):
                 if n.is_expanded and n.data is not None:
                     expanded.add(n.data)
                 stack.extend(n.children)
-            fw = self.session.frameworks[folder].framework
-            fnode.set_label((fw.title if fw else folder) or folder)
+            fnode.set_label(self._framework_label(Ref(folder)))
             self._fill(fnode)
             for child in fnode.children:
                 if child.data in expanded:
@@ -411,15 +470,20 @@ class EditorApp(App[None]):
         self.selected = ref
         if ref is None:
             return
+        unsaved = self.unsaved
+        if unsaved is not None and unsaved.ref != ref:
+            self.unsaved = None
+            self.set_status(
+                f"✗ non enregistré : {unsaved.field.label} de {_name(unsaved.ref)} "
+                f"« {_cut(unsaved.text)} » ({unsaved.reason})"
+            )
         try:
             item = self.session.get(ref)
         except (KeyError, RefkitError) as e:
             self.query_one("#item-title", Line).update(str(e))
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
-        self.query_one("#crumbs", Line).update(
-            f"{crumbs}   [dim]? aide · Ctrl+Z annuler · Ctrl+Q quitter[/dim]"
-        )
+        self.query_one("#crumbs", Line).update(_markup_escape(crumbs))
         self.query_one("#item-title", Line).update(f"{KIND_TITLES[ref.kind]} {_short(ref)}")
         self._filling = True
         try:
@@ -521,10 +585,12 @@ class EditorApp(App[None]):
         if isinstance(widget, Input | TextArea):
             self._commit_widget(widget)
 
-    def _commit_widget(self, widget: Any) -> None:
+    def _commit_widget(self, widget: Any) -> bool:
+        """Save what the field holds; False when it could not be saved (the text stays in the
+        field with the reason under it, and ``unsaved`` says so)."""
         found = self._field_of(widget)
         if found is None or self.selected is None:
-            return
+            return True
         _, spec = found
         if isinstance(widget, Input):
             text = widget.value
@@ -533,26 +599,74 @@ class EditorApp(App[None]):
         else:
             value = widget.value
             text = "" if value is Select.BLANK or value is None else str(value)
+        ref = self.selected
         try:
-            item = self.session.get(self.selected)
+            item = self.session.get(ref)
         except (KeyError, RefkitError):
-            return
+            return True
+        if isinstance(widget, Input):
+            widget.cursor_position = 0  # show the beginning of a long value again
         if text == display_value(spec, get_value(item, spec.name)):
-            return
-        self._run(lambda: self.session.set_field(self.selected, spec.name, text))
+            if self.unsaved is not None and self.unsaved.ref == ref:
+                self.unsaved = None
+            return True
+        unsaved = self.unsaved
+        if unsaved is not None and unsaved.conflict and (unsaved.ref, unsaved.field) == (ref, spec):
+            # saving now would overwrite the other change unseen: reload first, or Ctrl+Z
+            return False
+        try:
+            outcome = self.session.set_field(ref, spec.name, text)
+        except RefkitError as e:
+            reason = e.message.removeprefix(f"{spec.label} : ")
+            if isinstance(e, ConflictError):
+                reason = "le fichier a été modifié hors de l'éditeur : rechargez (Ctrl+P, Recharger), puis saisissez à nouveau"
+            conflict = isinstance(e, ConflictError)
+            again = self.unsaved == Unsaved(ref, spec, text, reason, conflict)
+            self.unsaved = Unsaved(ref, spec, text, reason, conflict)
+            wid = widget.id or ""
+            if isinstance(widget, Input):
+                widget.add_class("-invalid")
+            self._show_error(wid, f"non enregistré : {reason}")
+            if not again:
+                self.notify(
+                    f"{spec.label} : {reason}", title="Non enregistré", severity="error", timeout=8
+                )
+            return False
+        self.unsaved = None
+        self._done(outcome)
+        return True
 
-    def commit_pending(self) -> None:
-        """Save the field being edited (before quitting, committing, releasing...)."""
+    def commit_pending(self) -> bool:
+        """Save the field being edited (before quitting, committing, releasing...); False if
+        something typed could not be saved."""
         focused = self.focused
-        if isinstance(focused, Input | TextArea):
-            self._commit_widget(focused)
+        if isinstance(focused, Input | TextArea) and not self._commit_widget(focused):
+            return False
+        return self.unsaved is None
+
+    def _refuse_while_unsaved(self) -> bool:
+        """True (and the field shown again) when a typed value is still unsaved."""
+        if self.commit_pending():
+            return False
+        unsaved = self.unsaved
+        assert unsaved is not None
+        self.notify(
+            f"{unsaved.field.label} de {_name(unsaved.ref)} n'est pas enregistré : "
+            f"{unsaved.reason}. Corrigez la valeur, ou Ctrl+Z / Échap puis sélectionnez un autre élément pour l'abandonner.",
+            title="Non enregistré",
+            severity="error",
+            timeout=10,
+        )
+        return True
 
     # -- operations ------------------------------------------------------------------------------
 
     def _run(self, operation: Any) -> bool:
         try:
             outcome = operation()
-        except RefkitError as e:
+        except (RefkitError, KeyError) as e:
+            if isinstance(e, KeyError):
+                e = RefkitError("cet élément n'existe plus (modifié ailleurs ?)")
             self.notify(
                 e.message + (f"\n{e.hint}" if e.hint else ""),
                 title="Refusé",
@@ -562,13 +676,17 @@ class EditorApp(App[None]):
             if self.selected is not None and self.selected.folder in self.session.frameworks:
                 self._refresh_framework(self.selected.folder, self.selected)
             return False
+        self._done(outcome)
+        return True
+
+    def _done(self, outcome: Any) -> None:
+        """After an operation: say what was done, show the framework as it is now."""
         if outcome.message:
             self.set_status(outcome.message)
         folder = (outcome.select or self.selected or Ref("")).folder
         if folder in self.session.frameworks:
             self._refresh_framework(folder, outcome.select)
         self.refresh_markers()
-        return True
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Line).update(text)
@@ -578,6 +696,10 @@ class EditorApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Structural keys apply in the tree only (in a field, letters are typed)."""
+        if action == "focus_tree":
+            return not self._tree_has_focus()
+        if action == "help" and isinstance(self.focused, Input | TextArea):
+            return False  # "?" is typed there; the field's own F1 is shown instead
         if action in ("add", "duplicate", "delete", "move", "reorder"):
             if not self._tree_has_focus():
                 return False
@@ -631,6 +753,13 @@ class EditorApp(App[None]):
         self.push_screen(MoveDialog(ref.competency or "", choices), done)
 
     def action_undo(self) -> None:
+        unsaved = self.unsaved
+        if unsaved is not None and unsaved.ref == self.selected:
+            # the typing that could not be saved is what is undone first
+            self.unsaved = None
+            self._select(self.selected)
+            self.set_status(f"saisie abandonnée : {unsaved.field.label} de {_name(unsaved.ref)}")
+            return
         self.commit_pending()
         self._run(self.session.undo)
 
@@ -649,7 +778,8 @@ class EditorApp(App[None]):
         return next(iter(self.session.frameworks), None)
 
     def action_changes(self) -> None:
-        self.commit_pending()
+        if self._refuse_while_unsaved():
+            return
         folder = self._folder()
         if folder is None:
             return
@@ -671,7 +801,8 @@ class EditorApp(App[None]):
             self.push_screen(HistoryScreen(self.session, folder))
 
     def action_commit(self) -> None:
-        self.commit_pending()
+        if self._refuse_while_unsaved():
+            return
 
         def done(committed: str | bool | None) -> None:
             if committed:
@@ -682,7 +813,8 @@ class EditorApp(App[None]):
         self.push_screen(CommitDialog(self.session, self.problems), done)
 
     def action_release(self) -> None:
-        self.commit_pending()
+        if self._refuse_while_unsaved():
+            return
         folder = self._folder()
         if folder is None:
             return
@@ -696,6 +828,9 @@ class EditorApp(App[None]):
 
         self.push_screen(ReleaseDialog(self.session, folder), done)
 
+    def action_field_help(self) -> None:
+        self.action_help()
+
     def action_help(self) -> None:
         focused = self.focused
         area = "tree"
@@ -705,8 +840,44 @@ class EditorApp(App[None]):
             area = "form"
         self.push_screen(HelpScreen(area))
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(placeholder="Chercher une commande…", id="--command-palette")
+            )
+
+    def action_focus_problems(self) -> None:
+        self.commit_pending()
+        listing = self.query_one("#problems", ListView)
+        listing.focus()
+        if listing.index is None and len(listing):
+            listing.index = 0
+
     def get_system_commands(self, screen: Screen[Any]) -> Any:
-        yield from super().get_system_commands(screen)
+        # the editor's own tasks, in French (Textual's defaults are in English and for developers)
+        yield SystemCommand(
+            "Supprimer l'élément", "Après confirmation (Ctrl+Z le rétablit)", self.action_delete
+        )
+        yield SystemCommand(
+            "Dupliquer l'élément",
+            "Une copie juste après, avec un nouvel identifiant",
+            self.action_duplicate,
+        )
+        yield SystemCommand(
+            "Monter l'élément", "Avant l'élément précédent", lambda: self.action_reorder(-1)
+        )
+        yield SystemCommand(
+            "Descendre l'élément", "Après l'élément suivant", lambda: self.action_reorder(1)
+        )
+        yield SystemCommand(
+            "Aller aux problèmes",
+            "Entrée sur un problème mène à l'élément",
+            self.action_focus_problems,
+        )
+        yield SystemCommand("Aide", "Les touches de la zone où vous êtes", self.action_help)
+        yield SystemCommand(
+            "Quitter", "Tout est déjà enregistré dans les fichiers", self.action_quit
+        )
         yield SystemCommand(
             "Ajouter un élément",
             "Ajoute un bloc, une compétence ou un critère sous la sélection",
@@ -751,7 +922,10 @@ class EditorApp(App[None]):
         try:
             out, err = await proc.communicate()
         except asyncio.CancelledError:
+            # a newer check replaces this one, or the editor closes: end the process and reap
+            # it, so that nothing is left running (nor warned about) after the editor
             proc.kill()
+            await proc.wait()
             raise
         try:
             data = json.loads(out or b"{}")
@@ -788,7 +962,8 @@ class EditorApp(App[None]):
                     refs[r] = p.severity
                 r = r.parent
             glyph = "✗" if p.severity is Severity.ERROR else "⚠"
-            item = ListItem(Label(f"{glyph} {p.file}:{p.line}:{p.col} {p.message}"))
+            where = f"{p.file.rsplit('/', 1)[-1]}:{p.line}:{p.col}"
+            item = ListItem(Label(Text(f"{glyph} {p.message} ({where})")))
             item.problem = p  # type: ignore[attr-defined]
             listing.append(item)
         self.problem_refs = refs
@@ -821,6 +996,8 @@ class EditorApp(App[None]):
         ) or ref.folder
         severity = self.problem_refs.get(ref)
         mark = "✗ " if severity is Severity.ERROR else "⚠ " if severity is Severity.WARNING else ""
+        if any(r.folder == ref.folder for r in self.changed):
+            mark += "~ "
         return mark + title
 
     @on(ListView.Selected, "#problems")
@@ -878,16 +1055,60 @@ class EditorApp(App[None]):
         )
 
     def action_reload(self) -> None:
+        tree = self.query_one("#tree", Tree)
+        opened = [n.data.folder for n in tree.root.children if n.is_expanded and n.data]
         self.session.reload()
+        self.unsaved = None
         self._build_tree()
-        if self.selected is not None and self.session.exists(self.selected):
-            self._refresh_framework(self.selected.folder, self.selected)
+        for node in tree.root.children:
+            if node.data is not None and node.data.folder in opened:
+                node.expand()
+        selected = self.selected
+        while selected is not None and not self.session.exists(selected):
+            selected = selected.parent
+        if selected is not None:
+            self._refresh_framework(selected.folder, selected)
         self.set_status("rechargé depuis le disque")
         self.refresh_markers()
 
     async def action_quit(self) -> None:
-        self.commit_pending()
-        self.exit()
+        if self.commit_pending():
+            self.exit()
+            return
+        unsaved = self.unsaved
+        assert unsaved is not None
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                f"{unsaved.field.label} de {_name(unsaved.ref)} n'est pas enregistré :\n"
+                f"« {_cut(unsaved.text, 200)} »\n({unsaved.reason})\n\n"
+                "Quitter quand même ? Cette saisie sera perdue ; tout le reste est déjà enregistré.",
+                "Quitter sans enregistrer",
+                cancel="Revenir",
+            ),
+            done,
+        )
+
+
+def _markup_escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _name(ref: Ref) -> str:
+    if ref.kind == "criterion":
+        return f"critère {(ref.criterion or 0) + 1} de {ref.competency}"
+    return ref.competency or ref.block or ref.folder.rsplit("/", 1)[-1]
+
+
+def _cut(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _short(ref: Ref) -> str:

@@ -273,10 +273,7 @@ class ReleaseDialog(Dialog):
             try:
                 self.plan = release_plan(self.session, self.folder)
             except RefkitError as e:
-                yield Static(
-                    f"✗ {_escape(e.message)}" + (f"\n{_escape(e.hint)}" if e.hint else ""),
-                    classes="error",
-                )
+                yield Static(_release_refusal(e), classes="error")
                 with Horizontal(classes="buttons"):
                     yield Button("Fermer", id="no")
                 return
@@ -288,9 +285,16 @@ class ReleaseDialog(Dialog):
                 "patch": "corrective : des textes ont été reformulés",
             }.get(plan.bump or "", "première version publiée")
             summary = change_summary(plan.diff, fw.lang) if plan.diff is not None else plan.summary
+            pending = [p for _, p in uncommitted(self.session) if p.startswith(self.folder + "/")]
+            also = (
+                f"\nLes changements pas encore enregistrés ({len(pending)} fichier"
+                f"{'s' if len(pending) > 1 else ''}) sont enregistrés avec la version."
+                if pending
+                else ""
+            )
             yield Static(
                 f"Dernière version : {last}\nVersion proposée : [b]{plan.version}[/b] ({_escape(why)})\n"
-                f"{_escape(summary)}",
+                f"{_escape(summary)}{also}",
                 classes="message",
             )
             yield Label("Message de version (ce que les écoles doivent savoir)")
@@ -332,12 +336,35 @@ class ReleaseDialog(Dialog):
         self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
 
 
+def _release_refusal(e: RefkitError) -> str:
+    """Why a release cannot be made, in the words of the editor (refkit release speaks English)."""
+    problems = getattr(e, "problems", None)
+    if problems:
+        n = len(problems)
+        return (
+            f"✗ {n} erreur{'s' if n > 1 else ''} à corriger avant de publier une version.\n"
+            "F4 : le panneau des problèmes ; Entrée sur un problème mène à l'élément."
+        )
+    message = e.message
+    if message.startswith("nothing to release"):
+        since = message.rsplit(" ", 1)[-1]
+        return f"✗ Rien à publier : aucun changement depuis la version {_escape(since)}."
+    if message.startswith("uncommitted changes outside"):
+        return (
+            "✗ Des changements non enregistrés touchent d'autres référentiels.\n"
+            "Enregistrez-les d'abord (F5) : une version n'enregistre que son propre référentiel."
+        )
+    if message.startswith("HEAD is detached"):
+        return "✗ Le dépôt n'est sur aucune branche : une version se publie depuis une branche."
+    return f"✗ {_escape(message)}" + (f"\n{_escape(e.hint)}" if e.hint else "")
+
+
 HELP = {
     "tree": """[b]L'arbre des référentiels[/b]
 ↑ ↓ : se déplacer · → ou Entrée : ouvrir · ← : fermer · Tab : aller au formulaire
 a : ajouter (un bloc sous le référentiel, une compétence sous un bloc, un critère sous une compétence)
 d : dupliquer · x ou Suppr : supprimer (après confirmation) · m : déplacer une compétence vers un autre bloc
-[ et ] : monter ou descendre l'élément
+\\[ et ] : monter ou descendre l'élément
 Ctrl+Z : annuler · Ctrl+Y : rétablir
 
 Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → déplacé ou renuméroté
@@ -345,19 +372,21 @@ Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → dé
     "form": """[b]Le formulaire[/b]
 Chaque champ est vérifié pendant la saisie ; le message s'affiche dessous.
 Entrée ou quitter le champ (Tab, Échap, clic) : enregistre la valeur dans le fichier.
+Une valeur non valable n'est pas enregistrée : elle reste dans le champ, la raison dessous ;
+Ctrl+Z l'abandonne.
 Les listes (activités, prérequis) se saisissent séparées par des virgules.
 Échap : revenir à l'arbre · Ctrl+Z : annuler le dernier changement.""",
     "problems": """[b]Les problèmes[/b]
 Les mêmes vérifications que refkit validate, relancées après chaque changement.
-↑ ↓ : choisir · Entrée : aller à l'élément et au champ concernés.""",
+F4 (ou Maj+Tab depuis l'arbre) : y aller · ↑ ↓ : choisir · Entrée : aller à l'élément et au champ concernés.""",
 }
 COMMON = """
 
 [b]Partout[/b]
 F2 : changements depuis la dernière version · F3 : historique
 F5 : enregistrer les changements (avec un message) · F6 : publier une version
-Ctrl+P : toutes les commandes · ? : cette aide · Ctrl+Q : quitter (rien n'est perdu : chaque
-changement est enregistré dans les fichiers dès qu'il est fait)."""
+F4 : aller aux problèmes · Ctrl+P : toutes les commandes · ? ou F1 : cette aide
+Ctrl+Q : quitter (rien n'est perdu : chaque changement est enregistré dans les fichiers dès qu'il est fait)."""
 
 
 class HelpScreen(ModalScreen[None]):
