@@ -7,9 +7,11 @@ one-line diff.
 
 Two ruamel details are handled here:
 
-* the comment lines *between* two list items are stored as the trailing comment of the first item,
-  so deleting that item would delete the comment heading the next one: ``_detach_tail`` and
-  ``_attach_tail`` move those lines to the neighbour instead;
+* ruamel stores the comment lines written *above* a list item as the trailing comment of the item
+  before it (or on the key holding the list, for the first item), so moving items as ruamel holds
+  them would leave each comment above the wrong item. When a list changes shape, ``_unthread``
+  takes those lines out, the items are put in their new order, and ``_rethread`` writes each
+  item's lines back above it (see ``Merger``): a comment stays with the item it was written above;
 * replaced strings keep the quoting style of the value they replace.
 """
 
@@ -20,7 +22,9 @@ import difflib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -28,6 +32,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
+    FoldedScalarString,
     LiteralScalarString,
     ScalarString,
     SingleQuotedScalarString,
@@ -97,18 +102,45 @@ def dump_document(doc: Any, y: YAML, *, crlf: bool = False) -> str:
 # -- merging ----------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class Carried:
+    """A list item taken out of another file (a competency moved to another block), to be written
+    as it was there: its node and the comment lines written above it, at ``column``."""
+
+    node: Any
+    lead: str = ""
+    column: int = 0
+
+    def at(self, column: int) -> Carried:
+        """The same item, its comment lines shifted to start at ``column``."""
+        return Carried(self.node, _reindent(self.lead, column - self.column), column)
+
+
 class Merger:
     """Merges plain ``new`` data into a round-trip node; records whether anything changed.
 
     ``managed`` maps a mapping's path (tuple of keys, list items as "*") to the keys refkit owns
     there: those are deleted when the model no longer has them. Other keys (unknown fields a
     person added, which validation reports) are left alone.
+
+    The comment lines written directly above a list item belong to that item. When a list is
+    rewritten (an item added, deleted, duplicated or moved), each item takes its own comment
+    lines along: a reordered or moved item keeps its comment above it, and its neighbours keep
+    theirs. A deleted item's comment lines go with it (undo gives them back); a new item (a
+    duplicate included) has none; the lines after the last item stay after the last item. Blank
+    lines between items are part of the list's layout: they stay where they were, except those
+    just above a comment, which go with the comment. ``carried`` holds items coming from another
+    file, keyed by (list key, id): they are inserted as written there, not anew.
     """
 
-    def __init__(self, managed: dict[tuple[str, ...], frozenset[str]]) -> None:
+    def __init__(
+        self,
+        managed: dict[tuple[str, ...], frozenset[str]],
+        carried: dict[tuple[str, str], Carried] | None = None,
+    ) -> None:
         self.managed = managed
+        self.carried = carried if carried is not None else {}
         self.changed = False
-        self._head: tuple[CommentedMap | None, str] = (None, "")
 
     def merge_map(
         self, node: CommentedMap, new: dict[str, Any], where: tuple[str, ...] = ()
@@ -130,7 +162,12 @@ class Merger:
                 if _is_empty(value):
                     continue
                 pos = _insert_position(node, order[:i])
+                # a key added last goes above the lines that follow the mapping (the comment
+                # heading the next list item, say), not below them
+                tail = _detach_tail(node) if pos == len(node) else None
                 node.insert(pos, key, self.fresh(value, key))
+                if tail:
+                    _attach_tail(node, tail)
                 self.changed = True
 
     def merge_value(
@@ -158,69 +195,67 @@ class Merger:
         head: CommentedMap | None = None,
     ) -> None:
         """``head`` is the mapping holding ``seq`` under ``key``: the comments above the first
-        item live there."""
-        self._head = (head, key)
+        item live there.
+
+        Items are matched by id in the lists of ``ID_KEYS``, by value elsewhere (an item whose
+        value changed in place is edited in place). Unless the matching is the identity, the list
+        is rebuilt in the new order, each item with its own comment lines (``_rearrange``).
+        """
         item_where = (*where, "*")
         if (
             key in ID_KEYS
             and all(isinstance(x, dict) and "id" in x for x in new)
             and all(isinstance(x, CommentedMap) for x in seq)
         ):
-            self._merge_by_id(seq, new, item_where, key)
-            return
-        old_keys = [_key(x) for x in seq]
-        new_keys = [_key(x) for x in new]
-        ops = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
-        for tag, i1, i2, j1, j2 in reversed(ops):
-            if tag == "equal":
-                continue
-            if tag == "replace" and i2 - i1 == j2 - j1:
-                for k in range(i2 - i1):
-                    old = seq[i1 + k]
-                    seq[i1 + k] = self.merge_value(old, new[j1 + k], item_where, key)
-                    _shift_eol(seq, i1 + k, 0, old, seq[i1 + k])
-                continue
-            self._head = (head, key)
+            match = _match_ids(seq, new)
+        else:
+            match = _match_values(seq, new)
+        if match != list(range(len(seq))):
             self.changed = True
-            for idx in range(i2 - 1, i1 - 1, -1):
-                self._delete_item(seq, idx)
-            for k, idx in enumerate(range(j1, j2)):
-                self._insert_item(seq, i1 + k, self.fresh(new[idx], key))
+            self._rearrange(seq, new, match, key, None if head is None else (head, key))
+        for pos, value in enumerate(new):
+            old = seq[pos]
+            merged = self.merge_value(old, value, item_where, key)
+            if merged is not old:
+                seq[pos] = merged
+                _shift_eol(seq, pos, 0, old, merged)
 
-    def _merge_by_id(
-        self, seq: CommentedSeq, new: list[dict[str, Any]], where: tuple[str, ...], key: str
+    def _rearrange(
+        self,
+        seq: CommentedSeq,
+        new: list[Any],
+        match: list[int | None],
+        key: str,
+        head: tuple[CommentedMap, str] | None,
     ) -> None:
-        new_ids = [x["id"] for x in new]
-        wanted = set(new_ids)
-        head = self._head
-        for idx in range(len(seq) - 1, -1, -1):
-            if seq[idx].get("id") not in wanted:
-                self._head = head
-                self._delete_item(seq, idx)
-                self.changed = True
-        by_id = {item.get("id"): item for item in seq}
-        current = [item.get("id") for item in seq]
-        if [i for i in current if i in wanted] != [i for i in new_ids if i in by_id]:
-            # reordered: rebuild the order, moving each item with its own comments
-            self.changed = True
-            items = [(item, _detach_tail(item)) for item in seq]
-            tails = {id(item): tail for item, tail in items}
-            del seq[:]
-            seq.ca.items.clear()
-            kept = [by_id[i] for i in new_ids if i in by_id]
-            for item in kept:  # each item keeps the comment lines that followed it
-                seq.append(item)
-                tail = tails[id(item)]
-                if tail:
-                    _attach_tail(item, tail)
-        for pos, data in enumerate(new):
-            if data["id"] in by_id:
-                self.merge_map(by_id[data["id"]], data, where)
+        """Rebuild ``seq`` with, for each item of ``new``, the old item ``match`` names (None: a
+        carried or a new node), each with the comment lines written above it."""
+        block = not seq.fa.flow_style()
+        leads, end = _unthread(seq, head) if block else ([""] * len(seq), "")
+        nodes = list(seq)
+        own = [seq.ca.items.get(i) for i in range(len(seq))]  # a scalar item's end-of-line comment
+        placed: list[tuple[int | None, str]] = []
+        del seq[:]
+        seq.ca.items.clear()
+        for pos, (value, old) in enumerate(zip(new, match, strict=True)):
+            if old is not None:
+                seq.append(nodes[old])
+                if own[old] is not None:
+                    seq.ca.items[pos] = own[old]
+                placed.append((old, leads[old]))
+                continue
+            ident = value.get("id") if isinstance(value, dict) else None
+            carried = self.carried.pop((key, str(ident)), None) if ident is not None else None
+            if carried is not None:
+                seq.append(carried.node)
+                placed.append((None, carried.lead))
             else:
-                self._insert_item(seq, pos, self.fresh(data, key))
-                self.changed = True
+                seq.append(self.fresh(value, key))
+                placed.append((None, ""))
+        if block:
+            _rethread(seq, head, placed, leads, end)
 
-    # -- creating, deleting, inserting with comments kept ----------------------------------
+    # -- creating and deleting with comments kept ------------------------------------------
 
     def fresh(self, value: Any, key: str | None = None) -> Any:
         """A new round-trip node for ``value``, in refkit's house style."""
@@ -258,37 +293,6 @@ class Merger:
         if tail and idx > 0:
             _attach_tail_to_key(node, keys[idx - 1], tail)
         self.changed = True
-
-    def _delete_item(self, seq: CommentedSeq, idx: int) -> None:
-        tail = _detach_tail(seq[idx]) if isinstance(seq[idx], CommentedMap | CommentedSeq) else None
-        if tail is None:
-            slot = seq.ca.items.get(idx)
-            if slot and slot[0] is not None:
-                tail = _rest_lines(slot[0].value)
-        del seq[idx]
-        if tail and idx > 0:
-            prev = seq[idx - 1]
-            if isinstance(prev, CommentedMap | CommentedSeq):
-                _attach_tail(prev, tail)
-            else:
-                _attach(seq, idx - 1, 0, tail)
-        elif tail and seq:
-            parent, key = self._head
-            if parent is not None:  # the lines now head the new first item
-                entry = parent.ca.items.setdefault(key, [None, None, None, None])
-                if entry[3] is None:
-                    entry[3] = []
-                entry[3].append(CommentToken(tail, CommentMark(0), None))
-
-    def _insert_item(self, seq: CommentedSeq, idx: int, node: Any) -> None:
-        if 0 < idx <= len(seq) and isinstance(node, CommentedMap | CommentedSeq):
-            prev = seq[idx - 1]
-            tail = _detach_tail(prev) if isinstance(prev, CommentedMap | CommentedSeq) else None
-            seq.insert(idx, node)
-            if tail:
-                _attach_tail(node, tail)
-        else:
-            seq.insert(idx, node)
 
 
 def _shift_eol(container: Any, key: Any, slot: int, old: Any, new: Any) -> None:
@@ -370,12 +374,9 @@ def _plain(value: Any) -> Any:
 # -- trailing comments ------------------------------------------------------------------------
 # In a block collection, ruamel stores the comment lines that follow a node as the "post" comment
 # of its last scalar. The first line of that token ends the node's own line (an end-of-line
-# comment or just "\n"); the lines after it visually belong to whatever comes next.
-
-
-def _rest_lines(value: str) -> str | None:
-    _, sep, rest = value.partition("\n")
-    return rest if sep and rest else None
+# comment or just "\n"); the lines after it visually belong to whatever comes next. After a
+# literal or folded block (``|``, ``>``), whose text ends its own line, the whole token is such
+# lines. The lines above the first item of a list are stored on the key holding the list.
 
 
 def _is_block(node: Any) -> bool:
@@ -383,6 +384,10 @@ def _is_block(node: Any) -> bool:
     return (
         isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
     )
+
+
+def _is_block_scalar(value: Any) -> bool:
+    return isinstance(value, LiteralScalarString | FoldedScalarString)
 
 
 def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
@@ -416,9 +421,12 @@ def _detach_tail_of_key(node: CommentedMap, key: str) -> str | None:
 
 def _detach(container: Any, key: Any, slot: int) -> str | None:
     entry = container.ca.items.get(key)
-    if not entry or entry[slot] is None:
+    if not entry or len(entry) <= slot or entry[slot] is None:
         return None
     token = entry[slot]
+    if _is_block_scalar(container[key]):
+        entry[slot] = None
+        return _token_text(token) or None
     first, sep, rest = str(token.value).partition("\n")
     if not sep or not rest:
         return None
@@ -444,9 +452,208 @@ def _attach_tail_to_key(node: CommentedMap, key: str, rest: str) -> None:
 
 def _attach(container: Any, key: Any, slot: int, rest: str) -> None:
     entry = container.ca.items.setdefault(key, [None] * 4)
+    entry.extend([None] * (slot + 1 - len(entry)))
     token = entry[slot]
     if token is None:
-        entry[slot] = CommentToken("\n" + rest, CommentMark(0), None)
+        start = "" if _is_block_scalar(container[key]) else "\n"  # end the value's own line
+        entry[slot] = CommentToken(start + rest, CommentMark(0), None)
     else:
         value = token.value if token.value.endswith("\n") else token.value + "\n"
         token.value = value + rest
+
+
+def _token_text(token: Any) -> str:
+    """A comment token's lines as written (its first line starts at the token's column)."""
+    if isinstance(token, str):  # ruamel keeps some comments as plain lines
+        value = token
+    else:
+        value = str(token.value)
+        if value and not value.startswith("\n"):
+            value = " " * token.column + value
+    return value if value.endswith("\n") or not value else value + "\n"
+
+
+# -- the comment lines above each list item ---------------------------------------------------
+
+
+def _take_tail(seq: CommentedSeq, pos: int) -> str:
+    node = seq[pos]
+    return (_detach_tail(node) if _is_block(node) else _detach(seq, pos, 0)) or ""
+
+
+def _put_tail(seq: CommentedSeq, pos: int, text: str) -> None:
+    node = seq[pos]
+    if _is_block(node):
+        _attach_tail(node, text)
+    else:
+        _attach(seq, pos, 0, text)
+
+
+def _take_head(seq: CommentedSeq, head: tuple[CommentedMap, str] | None) -> str:
+    """Take out the lines between the list's key and its first item."""
+    text = ""
+    own = seq.ca.comment
+    if head is not None:
+        parent, key = head
+        entry = parent.ca.items.get(key)
+        if entry and len(entry) > 2 and entry[2] is not None:
+            text += _detach(parent, key, 2) or ""  # after "key:  # a comment on the key"
+        if entry and len(entry) > 3 and entry[3]:
+            text += "".join(_token_text(t) for t in entry[3] if t is not None)
+            entry[3] = None
+    elif own and len(own) > 1 and own[1]:
+        text = "".join(_token_text(t) for t in own[1] if t is not None)
+    if own and len(own) > 1:
+        own[1] = None  # ruamel keeps the same lines here too
+    return text
+
+
+def _put_head(seq: CommentedSeq, head: tuple[CommentedMap, str] | None, text: str) -> None:
+    tokens = [CommentToken(text, CommentMark(0), None)] if text else None
+    if head is not None:
+        parent, key = head
+        if tokens or key in parent.ca.items:
+            entry = parent.ca.items.setdefault(key, [None] * 4)
+            entry.extend([None] * (4 - len(entry)))
+            entry[3] = tokens
+    if seq.ca.comment is None:
+        if tokens:
+            seq.ca.comment = [None, tokens]
+    elif len(seq.ca.comment) > 1:
+        seq.ca.comment[1] = tokens
+
+
+def _unthread(seq: CommentedSeq, head: tuple[CommentedMap, str] | None) -> tuple[list[str], str]:
+    """Take the comment lines out of a block list: (the lines above each item, those after the
+    last). ruamel stores the lines above an item after the item before it (or on the key holding
+    the list, for the first), sometimes as a comment before the item itself."""
+    n = len(seq)
+    if n == 0:
+        return [], ""
+    leads = [_take_head(seq, head)] + [_take_tail(seq, i - 1) for i in range(1, n)]
+    end = _take_tail(seq, n - 1)
+    for i in range(n):
+        entry = seq.ca.items.get(i)
+        if entry and len(entry) > 1 and entry[1]:
+            leads[i] += "".join(_token_text(t) for t in entry[1] if t is not None)
+            entry[1] = None
+    return leads, end
+
+
+def _rethread(
+    seq: CommentedSeq,
+    head: tuple[CommentedMap, str] | None,
+    placed: list[tuple[int | None, str]],
+    old_leads: list[str],
+    end: str,
+) -> None:
+    """Write back the lines above each item of the rebuilt list (``placed``: each item's old
+    index, None for a new one, and its lines), and those after the last.
+
+    Blank lines are the list's layout: an item below the same neighbour as before keeps its
+    lines as they were; elsewhere an item gets the list's usual blank lines, or its own when they
+    stand above its comment (a blank line before a heading goes with the heading)."""
+    split = [_split_lead(lead) for lead in old_leads]
+    plain = [b for b, c in split[1:] if not c] or [b for b, _ in split[1:]]
+    usual = Counter(plain).most_common(1)[0][0] if plain else ""
+    top = split[0][0] if split else ""
+    above: int | None = None
+    for pos, (old, lead) in enumerate(placed):
+        blanks, comment = _split_lead(lead)
+        if old == 0:
+            blanks = ""  # those were the blank lines under the list's key
+        if pos == 0:
+            _put_head(seq, head, top + comment)
+        else:
+            same = old is not None and above is not None and old == above + 1
+            text = lead if same else (blanks if comment and blanks else usual) + comment
+            if text:
+                _put_tail(seq, pos - 1, text)
+        above = old
+    if end and len(seq):
+        _put_tail(seq, len(seq) - 1, end)
+
+
+def _split_lead(text: str) -> tuple[str, str]:
+    """(the blank lines, the rest: comment lines and any blank lines among them)."""
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return "".join(lines[:i]), "".join(lines[i:])
+
+
+def _reindent(text: str, delta: int) -> str:
+    if not delta:
+        return text
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            indent = len(line) - len(line.lstrip(" "))
+            line = " " * max(0, indent + delta) + line.lstrip(" ")
+        out.append(line)
+    return "".join(out)
+
+
+def _id_of(value: Any) -> str:
+    return str(_plain(value))
+
+
+def _match_ids(seq: CommentedSeq, new: list[dict[str, Any]]) -> list[int | None]:
+    """For each new item, the index of the old item with its id (each old item used once)."""
+    free: dict[str, list[int]] = {}
+    for i, item in enumerate(seq):
+        free.setdefault(_id_of(item.get("id")), []).append(i)
+    match: list[int | None] = []
+    for data in new:
+        left = free.get(_id_of(data["id"]))
+        match.append(left.pop(0) if left else None)
+    return match
+
+
+def _match_values(seq: CommentedSeq, new: list[Any]) -> list[int | None]:
+    """For each new item, the index of the old item it is: the same value (moved or not), or
+    the item it replaces in place (one changed field or text)."""
+    old_keys = [_key(x) for x in seq]
+    new_keys = [_key(x) for x in new]
+    match: list[int | None] = [None] * len(new)
+    free: dict[str, list[int]] = {}
+    added: list[int] = []
+    ops = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        edited = (
+            tag == "replace"
+            and i2 - i1 == j2 - j1
+            and not set(old_keys[i1:i2]) & set(new_keys[j1:j2])
+        )
+        if tag == "equal" or edited:
+            for k in range(j2 - j1):
+                match[j1 + k] = i1 + k
+            continue
+        for i in range(i1, i2):
+            free.setdefault(old_keys[i], []).append(i)
+        added.extend(range(j1, j2))
+    for j in added:
+        left = free.get(new_keys[j])
+        if left:
+            match[j] = left.pop(0)
+    return match
+
+
+def take_items(
+    doc: Any, key: str, ids: Iterable[str], column: int
+) -> dict[tuple[str, str], Carried]:
+    """The items of the block list ``doc[key]`` whose id is in ``ids``, each with the comment
+    lines written above it, for ``Merger(carried=...)``. The lines are taken out of ``doc``:
+    load a document for this use only. ``column`` is where the list's dashes are."""
+    seq = doc.get(key) if isinstance(doc, CommentedMap) else None
+    if not isinstance(seq, CommentedSeq) or seq.fa.flow_style():
+        return {}
+    wanted = set(ids)
+    leads, _ = _unthread(seq, (doc, key))
+    out: dict[tuple[str, str], Carried] = {}
+    for i, (item, lead) in enumerate(zip(seq, leads, strict=True)):
+        ident = _id_of(item.get("id")) if isinstance(item, CommentedMap) else None
+        if ident in wanted and (key, ident) not in out:
+            out[(key, ident)] = Carried(item, _split_lead(lead)[1] if i == 0 else lead, column)
+    return out

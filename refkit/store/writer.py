@@ -5,7 +5,8 @@ file's round-trip document (``store.roundtrip``), and writes only the files whos
 each atomically. Before writing anything it checks that no file changed on disk since it was
 loaded: if one did, it raises ``ConflictError`` and writes nothing, so a colleague's edit is never
 silently overwritten. A block whose id changed moves to its new file; a removed block's file is
-deleted; a new block gets a new file.
+deleted; a new block gets a new file. A competency moved to another block arrives there as it was
+written in its old file, with the comment lines written above it (``_carried``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.error import YAMLError
 
 from refkit.errors import ConflictError, RefkitError
 from refkit.model import Activity, Block, Competency, Framework, Volume
@@ -28,7 +31,14 @@ from refkit.store.loader import (
     load_framework,
     read_folder,
 )
-from refkit.store.roundtrip import Merger, dump_document, load_document, make_yaml
+from refkit.store.roundtrip import (
+    Carried,
+    Merger,
+    dump_document,
+    load_document,
+    make_yaml,
+    take_items,
+)
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
 
@@ -219,8 +229,15 @@ def block_data(b: Block) -> dict[str, Any]:
 # -- saving -------------------------------------------------------------------------------------
 
 
-def render(kind: str, data: dict[str, Any], old_text: str | None, schema_path: str) -> str | None:
-    """The new text of a file, or None when the merge changes nothing."""
+def render(
+    kind: str,
+    data: dict[str, Any],
+    old_text: str | None,
+    schema_path: str,
+    carried: dict[tuple[str, str], Carried] | None = None,
+) -> str | None:
+    """The new text of a file, or None when the merge changes nothing. ``carried``: list items
+    from other files that may land in this one (used ones are taken out of it)."""
     managed = _managed(kind)
     if old_text is None:
         y = make_yaml()
@@ -233,7 +250,12 @@ def render(kind: str, data: dict[str, Any], old_text: str | None, schema_path: s
         raise RefkitError(
             f"cannot save: the file is not valid YAML ({str(e).splitlines()[0]})"
         ) from e
-    merger = Merger(managed)
+    if carried:
+        # the carried comment lines are re-indented for this file's lists
+        column = y.sequence_dash_offset
+        for k, c in carried.items():
+            carried[k] = c.at(column)
+    merger = Merger(managed, carried)
     merger.merge_map(doc, data)
     if not merger.changed:
         return None
@@ -268,6 +290,7 @@ def save_framework(root: Path, loaded: LoadedFramework) -> SaveResult:
         "../../schemas/framework.schema.json",
     )
     kept: set[str] = {fw_file}
+    carried, carried_from = _carried(root, loaded, fw)
     releases_file = f"{folder}/{RELEASES_FILE}"
     if fw.releases or releases_file in loaded.documents:
         origin = releases_file if releases_file in loaded.documents else None
@@ -302,6 +325,7 @@ def save_framework(root: Path, loaded: LoadedFramework) -> SaveResult:
             target,
             origin,
             "../../../schemas/block.schema.json",
+            carried,
         )
         kept.add(target)
         if origin is not None and origin != target:
@@ -313,7 +337,8 @@ def save_framework(root: Path, loaded: LoadedFramework) -> SaveResult:
             plan[path] = None
 
     # Nothing is written unless every file refkit touches is as it was when loaded.
-    changed = [p for p in sorted({*plan, *sources.values()}) if _changed_on_disk(root, loaded, p)]
+    read = {*plan, *sources.values(), *carried_from}
+    changed = [p for p in sorted(read) if _changed_on_disk(root, loaded, p)]
     if changed:
         raise ConflictError(
             "changed on disk since refkit read it: " + ", ".join(changed),
@@ -352,6 +377,7 @@ def _plan_file(
     target: str,
     origin: str | None,
     schema_path: str,
+    carried: dict[tuple[str, str], Carried] | None = None,
 ) -> None:
     old_text = None
     if origin is not None:
@@ -360,11 +386,40 @@ def _plan_file(
             old_text = (root / origin).read_bytes().decode("utf-8")
         except FileNotFoundError:
             old_text = None
-    text = render(kind, data, old_text, schema_path)
+    text = render(kind, data, old_text, schema_path, carried)
     if text is None and origin != target:
         text = old_text  # renamed block, same content: move the file as it is
     if text is not None:
         plan[target] = text
+
+
+def _carried(
+    root: Path, loaded: LoadedFramework, fw: Framework
+) -> tuple[dict[tuple[str, str], Carried], set[str]]:
+    """The competencies that moved to another block, as written in the block file they come
+    from (node and the comment lines above it), and the files they come from. A competency's
+    ``source`` still names the file it was read from; one that now sits in another block moved."""
+    folder = loaded.folder
+    moved: dict[str, set[str]] = {}
+    for block in fw.blocks:
+        origin = block.source.file if block.source is not None else None
+        for c in block.competencies:
+            came_from = c.source.file if c.source is not None else None
+            if (
+                came_from is not None
+                and came_from != origin
+                and came_from in loaded.documents
+                and came_from.startswith(f"{folder}/{BLOCKS_DIR}/")
+            ):
+                moved.setdefault(came_from, set()).add(c.id)
+    carried: dict[tuple[str, str], Carried] = {}
+    for path, ids in sorted(moved.items()):
+        try:
+            doc, y = load_document((root / path).read_bytes().decode("utf-8"))
+        except (OSError, ValueError, YAMLError):
+            continue  # cannot be read as it was: those competencies are written anew
+        carried.update(take_items(doc, "competencies", ids, y.sequence_dash_offset))
+    return carried, set(moved)
 
 
 def _changed_on_disk(root: Path, loaded: LoadedFramework, path: str) -> bool:
