@@ -535,3 +535,123 @@ def test_only_the_tui_imports_textual() -> None:
         if re.search(r"^\s*(from|import)\s+textual\b", text, re.M):
             offenders.append(rel)
     assert offenders == []
+
+
+# -- lists of records: working group, activities, modalities... ----------------------------------
+
+
+async def open_records(app: EditorApp, pilot, ref: Ref, name: str):
+    from refkit.tui.records import RecordsScreen
+
+    await goto(app, pilot, ref)
+    button = app.query_one(f"#records-{ref.kind}-{name.replace('.', '-')}")
+    button.focus()
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, RecordsScreen)
+    return app.screen
+
+
+async def test_a_member_of_the_working_group_is_added_and_named(sample_repo: Path) -> None:
+    fw_file = sample_repo / PLUMBER / "framework.yaml"
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER))
+        summary = str(app.query_one("#records-framework-working_group").label)
+        assert summary.startswith("5 : Fédération régionale des entreprises du génie climatique")
+        screen = await open_records(app, pilot, Ref(PLUMBER), "working_group")
+        screen.query_one("#records", ListView).index = 4
+        await pilot.press("a")  # after the last member
+        await settle(app, pilot)
+        assert screen.index == 5
+        field = screen.query_one("#r-organisation", Input)
+        assert field.value == "Nouvelle organisation"
+        field.focus()
+        field.value = ""
+        await pilot.press(*"OPCO de la construction", "enter")
+        await settle(app, pilot)
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, type(screen))
+        summary = str(app.query_one("#records-framework-working_group").label)
+        assert summary.startswith("6 : ")
+    text = fw_file.read_text(encoding="utf-8")
+    assert (
+        "    role: rédaction des critères d'évaluation\n"
+        "  - organisation: OPCO de la construction\n"
+        "validity:\n"
+    ) in text
+    # the comments at the top of the file are still there
+    assert text.startswith("# yaml-language-server")
+
+
+async def test_an_activity_renamed_is_renamed_where_competencies_cite_it(sample_repo: Path) -> None:
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = await open_records(app, pilot, Ref(PLUMBER), "activities")
+        listing = screen.query_one("#records", ListView)
+        listing.index = 3  # A4
+        await pilot.pause()
+        field = screen.query_one("#r-id", Input)
+        assert field.value == "A4"
+        field.focus()
+        await pilot.press("backspace", "A", "9", "enter")
+        await settle(app, pilot)
+        # an invalid id is refused, kept in the field, said under it
+        await pilot.press("backspace", "space", "9", "enter")
+        await settle(app, pilot)
+        assert field.value == "A 9"
+        assert "non enregistré" in str(screen.query_one("#err-r-id").render())
+        await pilot.press("left", "backspace", "enter")
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+    fw = (sample_repo / PLUMBER / "framework.yaml").read_text(encoding="utf-8")
+    assert "  - id: A9\n    title: Installer les équipements de chauffage à eau chaude\n" in fw
+    bc07 = (sample_repo / BC07).read_text(encoding="utf-8")
+    assert "A9" in bc07 and "A4" not in bc07
+    assert git(sample_repo, "diff", "--stat").count("|") >= 2
+    result = subprocess.run(
+        [sys.executable, "-m", "refkit", "validate"],
+        cwd=sample_repo,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_modalities_of_a_block_added_moved_deleted_and_undone(sample_repo: Path) -> None:
+    before = (sample_repo / BC07).read_bytes()
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = await open_records(app, pilot, Ref(PLUMBER, "BC07"), "modalities")
+        assert len(screen.query_one("#records", ListView).children) == 2
+        await pilot.press("a")
+        await settle(app, pilot)
+        kind = screen.query_one("#r-type")
+        assert kind.value == "practical"
+        hours = screen.query_one("#r-hours", Input)
+        hours.focus()
+        await pilot.press(*"1,5", "enter")
+        await settle(app, pilot)
+        text = (sample_repo / BC07).read_text(encoding="utf-8")
+        assert "  - type: practical\n    hours: 1.5\n" in text
+        assert screen.index == 1  # added after the selected one
+        screen.query_one("#records", ListView).focus()
+        await pilot.press("right_square_bracket")  # down: after the written test
+        await settle(app, pilot)
+        assert screen.index == 2
+        assert (sample_repo / BC07).read_text(encoding="utf-8").index("type: written") < (
+            sample_repo / BC07
+        ).read_text(encoding="utf-8").index("hours: 1.5")
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert len(screen.query_one("#records", ListView).children) == 2
+        # Ctrl+Z for each of the four changes: the list follows, the file comes back byte for byte
+        for _ in range(4):
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+        assert len(screen.query_one("#records", ListView).children) == 2
+    assert (sample_repo / BC07).read_bytes() == before

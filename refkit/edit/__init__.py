@@ -76,7 +76,7 @@ class Field:
 
     name: str
     label: str
-    type: str  # line, text, choice, integer, number, list
+    type: str  # line, text, choice, integer, number, list (comma-separated), lines (one per line)
     schema: tuple[str, tuple[str, ...]]  # (schema kind, path to the property's subschema)
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = False
@@ -121,6 +121,37 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             (_F[0], (*_F[1], "validity", "properties", "until")),
         ),
         Field("summary", "Présentation", "text", (_F[0], (*_F[1], "summary"))),
+        Field(
+            "type",
+            "Type",
+            "choice",
+            (_F[0], (*_F[1], "type")),
+            (("certification", "certification (par défaut)"), ("reference", "référentiel de référence (ESCO, NICE...)")),
+        ),
+        Field("codes.rncp", "Code RNCP (ex. RNCP12345)", "line", (_F[0], (*_F[1], "codes", "properties", "rncp"))),
+        Field("codes.rs", "Code du Répertoire spécifique (ex. RS5678)", "line", (_F[0], (*_F[1], "codes", "properties", "rs"))),
+        Field("codes.rome", "Codes ROME (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "rome"))),
+        Field("codes.nsf", "Codes NSF (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "nsf"))),
+        Field("codes.formacode", "Formacodes (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "formacode"))),
+        Field("codes.esco", "Métiers ESCO (adresses, séparées par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "esco"))),
+        Field(
+            "certification.required",
+            "Blocs obligatoires (séparés par des virgules)",
+            "list",
+            (_F[0], (*_F[1], "certification", "properties", "required")),
+        ),
+        Field(
+            "certification.volume.hours",
+            "Volume total (heures)",
+            "number",
+            (_F[0], ("$defs", "volume", "properties", "hours")),
+        ),
+        Field(
+            "certification.volume.credits",
+            "Crédits au total",
+            "number",
+            (_F[0], ("$defs", "volume", "properties", "credits")),
+        ),
     ),
     "block": (
         Field("id", "Identifiant", "line", (_B[0], (*_B[1], "id")), required=True),
@@ -199,7 +230,7 @@ _ID_MESSAGE = "lettres, chiffres, points, tirets ou soulignés, sans espace (ex.
 
 def parse_value(f: Field, text: str) -> Any:
     """The typed value of what was typed in a field; raises ValueError with a message to show."""
-    text = text.strip() if f.type != "text" else text.rstrip()
+    text = text.strip() if f.type not in ("text", "lines") else text.rstrip()
     if f.type in ("integer", "number"):
         if not text:
             return None
@@ -209,6 +240,8 @@ def parse_value(f: Field, text: str) -> Any:
             raise ValueError("un nombre est attendu") from None
     if f.type == "list":
         return [p.strip() for p in text.split(",") if p.strip()]
+    if f.type == "lines":
+        return [p.strip() for p in text.splitlines() if p.strip()]
     if not text:
         return None
     return text
@@ -234,6 +267,16 @@ def check_value(f: Field, value: Any) -> str | None:
         return "une seule ligne"
     if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
         return f"valeur hors limites ({error.message})"
+    if error.validator == "pattern":
+        bad = error.instance if isinstance(error.instance, str) else value
+        example = re.search(r"\(ex\. ([^)]*)\)", f.label)
+        return f"« {bad} » n'a pas la forme attendue" + (
+            f" (ex. {example.group(1)})" if example else ""
+        )
+    if error.validator == "uniqueItems":
+        return "une valeur figure deux fois"
+    if error.validator == "format" or error.validator == "type":
+        return f"valeur non reconnue ({error.message})"
     return str(error.message)
 
 
@@ -242,6 +285,8 @@ def display_value(f: Field, value: Any) -> str:
         return ""
     if f.type == "list":
         return ", ".join(str(v) for v in value)
+    if f.type == "lines":
+        return "\n".join(str(v) for v in value)
     if f.type == "number" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -264,7 +309,7 @@ def _set_value(item: Any, name: str, value: Any) -> None:
         node = node[part] if isinstance(node, dict) else getattr(node, part)
     last = parts[-1]
     if isinstance(node, dict):
-        if value is None:
+        if value is None or value == []:
             node.pop(last, None)
         else:
             node[last] = value

@@ -147,7 +147,7 @@ class Merger:
     ) -> None:
         managed = self.managed.get(where, frozenset())
         for key in list(node.keys()):
-            if key not in new and (key in managed or str(key).startswith("x-")):
+            if key not in new and (key in managed or "*" in managed or str(key).startswith("x-")):
                 if _is_empty(node[key]):
                     continue  # "prerequisites: []" written by a person stays
                 self._delete_key(node, key)

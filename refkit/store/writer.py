@@ -52,6 +52,9 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
     "framework": {
         (): _FRAMEWORK_KEYS,
         ("level",): frozenset({"eqf", "national"}),
+        ("level", "national"): frozenset({"*"}),  # any national framework: the model has them all
+        ("codes",): frozenset({"rncp", "rs", "rome", "nsf", "formacode", "esco", "other"}),
+        ("codes", "other", "*"): frozenset({"scheme", "code"}),
         ("validity",): frozenset({"from", "until"}),
         ("activities", "*"): frozenset({"id", "title", "description", "tasks"}),
         ("working_group", "*"): frozenset({"organisation", "college", "role"}),

@@ -25,7 +25,18 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea, Tree
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    Select,
+    Static,
+    TextArea,
+    Tree,
+)
 from textual.widgets._footer import FooterKey
 from textual.widgets.tree import TreeNode
 
@@ -40,6 +51,7 @@ from refkit.edit import (
     get_value,
     parse_value,
 )
+from refkit.edit.records import RECORDS
 from refkit.errors import ConflictError, RefkitError
 from refkit.problems import Problem, Severity
 from refkit.tui.dialogs import (
@@ -51,6 +63,7 @@ from refkit.tui.dialogs import (
     MoveDialog,
     ReleaseDialog,
 )
+from refkit.tui.records import RecordsRow, RecordsScreen, summary
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
 THEME = Theme(
@@ -209,7 +222,7 @@ class FieldRow(Vertical):
                 allow_blank=not self.spec.required,
                 compact=True,
             )
-        elif self.spec.type == "text":
+        elif self.spec.type in ("text", "lines"):
             yield FieldText(
                 id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
             )
@@ -231,6 +244,8 @@ class ItemForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for spec in FIELDS[self.kind]:
             yield FieldRow(self.kind, spec)
+        for records in RECORDS.get(self.kind, ()):
+            yield RecordsRow(records)
 
 
 class EditorApp(App[None]):
@@ -503,10 +518,15 @@ class EditorApp(App[None]):
                     if widget.text != value:
                         widget.load_text(value)
                 elif isinstance(widget, Select):
-                    wanted = value if value else Select.BLANK
+                    wanted = value if value else Select.NULL
                     if widget.value != wanted:
                         widget.value = wanted
                 self._show_error(wid, None)
+            for records in RECORDS.get(ref.kind, ()):
+                button = self.query_one(
+                    f"#records-{records.kind}-{records.name.replace('.', '-')}", Button
+                )
+                button.label = Text(summary(self.session, ref, records), overflow="ellipsis")
         finally:
             self.call_after_refresh(self._done_filling)
 
@@ -547,6 +567,22 @@ class EditorApp(App[None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self._commit_widget(event.input)
+
+    @on(Button.Pressed, "RecordsRow Button")
+    def _open_records(self, event: Button.Pressed) -> None:
+        spec = getattr(event.button, "spec", None)
+        ref = self.selected
+        if spec is None or ref is None or not self.commit_pending():
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed and ref.folder in self.session.frameworks:
+                self._refresh_framework(ref.folder, ref)
+                self.refresh_markers()
+            self._select(ref)
+            self.set_focus(event.button)
+
+        self.push_screen(RecordsScreen(self.session, ref, spec), done)
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
@@ -598,7 +634,7 @@ class EditorApp(App[None]):
             text = widget.text
         else:
             value = widget.value
-            text = "" if value is Select.BLANK or value is None else str(value)
+            text = "" if value is Select.NULL or value is None else str(value)
         ref = self.selected
         try:
             item = self.session.get(ref)
@@ -683,6 +719,9 @@ class EditorApp(App[None]):
         """After an operation: say what was done, show the framework as it is now."""
         if outcome.message:
             self.set_status(outcome.message)
+        refresh = getattr(self.screen, "refresh_from_session", None)
+        if refresh is not None:  # a list of records is open: show it as it is now
+            refresh()
         folder = (outcome.select or self.selected or Ref("")).folder
         if folder in self.session.frameworks:
             self._refresh_framework(folder, outcome.select)
