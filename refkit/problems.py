@@ -320,6 +320,13 @@ _CATALOGUE = [
         "content",
     ),
     Rule(
+        "placeholder-text",
+        W,
+        "Text left as the editor wrote it",
+        "write the real text in its place",
+        "content",
+    ),
+    Rule(
         "unused-activity",
         W,
         "Activity no competency serves",

@@ -82,9 +82,19 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     terminal.keys("Enter")
     terminal.wait_for("enregistré (BC07.yaml)")
     terminal.keys("Escape")
-    terminal.wait_for("+ C7.5 Désembouer un circu")
+    terminal.wait_for("+ C7.5 Désembouer un cir")
+    # its first criterion still has the text the editor gave it: a warning says so, F4 goes to
+    # it, Enter to the field, and writing the real text clears it
+    terminal.wait_for('criterion 1 of C7.5 still reads "Nouveau critère"')
+    terminal.keys("F4", "Enter")
+    terminal.wait_for("› C7.5 › critère 1")
+    terminal.keys("C-a", "C-k")
+    terminal.type("Le circuit est rincé et le filtre posé")
+    terminal.keys("Enter")
+    terminal.wait_for("Problèmes : aucun")
     terminal.keys("C-q")
     time.sleep(1.0)
     text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
     assert "  - id: C7.5\n    statement: Désembouer un circuit de chauffage avant la pose\n" in text
+    assert "- Le circuit est rincé et le filtre posé\n" in text
     assert git(sample_repo, "status", "--porcelain") == f" M {PLUMBER}/blocks/BC07.yaml\n"

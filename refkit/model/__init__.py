@@ -16,6 +16,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+# The texts ``refkit edit`` gives a new item; the rule placeholder-text warns while one is left.
+PLACEHOLDERS = frozenset(
+    {
+        "Nouveau bloc",
+        "Nouvelle compétence",
+        "Nouveau critère",
+        "Nouvelle activité",
+        "Nouvelle organisation",
+    }
+)
+
 
 class Kind(StrEnum):
     KNOWLEDGE = "knowledge"

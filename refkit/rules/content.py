@@ -1,9 +1,11 @@
-"""Rules on content: criteria, empty blocks, unused activities, levels."""
+"""Rules on content: criteria, empty blocks, texts left as the editor wrote them, unused
+activities, levels."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from refkit.model import PLACEHOLDERS
 from refkit.problems import Problem
 from refkit.rules import Context, framework_rule
 
@@ -30,6 +32,32 @@ def empty_blocks(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 "empty-block", block.source, "id", message=f"block {block.id} has no competencies"
             )
+
+
+@framework_rule
+def placeholder_texts(ctx: Context) -> Iterator[Problem]:
+    """A new item's text the editor wrote ("Nouvelle compétence"), never replaced: released as
+    it is, schools would read it."""
+
+    def left(what: str, text: str | None) -> str | None:
+        return (
+            f'{what} still reads "{text}", the text the editor gave it'
+            if text in PLACEHOLDERS
+            else None
+        )
+
+    for a in ctx.fw.activities:
+        if message := left(f"activity {a.id}", a.title):
+            yield ctx.problem("placeholder-text", a.source, "title", message=message)
+    for block in ctx.fw.blocks:
+        if message := left(f"block {block.id}", block.title):
+            yield ctx.problem("placeholder-text", block.source, "title", message=message)
+        for c in block.competencies:
+            if message := left(f"competency {c.id}", c.statement):
+                yield ctx.problem("placeholder-text", c.source, "statement", message=message)
+            for i, cr in enumerate(c.criteria):
+                if message := left(f"criterion {i + 1} of {c.id}", cr.text):
+                    yield ctx.problem("placeholder-text", c.source, "criteria", i, message=message)
 
 
 @framework_rule

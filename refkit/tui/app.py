@@ -106,7 +106,7 @@ class Line(Widget):
     """One line of text that never changes the layout when it changes (a Static would ask for a
     new layout of the whole screen on every update: too slow on each key of the cursor)."""
 
-    DEFAULT_CSS = "Line { height: 1; }"
+    DEFAULT_CSS = "Line { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
     text: reactive[str] = reactive("", layout=False)
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
@@ -499,7 +499,13 @@ class EditorApp(App[None]):
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
         self.query_one("#crumbs", Line).update(_markup_escape(crumbs))
-        self.query_one("#item-title", Line).update(f"{KIND_TITLES[ref.kind]} {_short(ref)}")
+        title = f"{KIND_TITLES[ref.kind]} {_short(ref)}"
+        if ref.kind == "framework":
+            # the version is set by each release, the id names the folder, the tags and the
+            # published addresses: both are shown, neither is typed (the version first: at 80
+            # columns the id may be cut)
+            title += f"version {item.version} · {item.id}"
+        self.query_one("#item-title", Line).update(_markup_escape(title))
         self._filling = True
         try:
             for form in self.query(ItemForm):
