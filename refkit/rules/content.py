@@ -49,6 +49,16 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
     for a in ctx.fw.activities:
         if message := left(f"activity {a.id}", a.title):
             yield ctx.problem("placeholder-text", a.source, "title", message=message)
+    for i, member in enumerate(ctx.fw.working_group):
+        if message := left(f"working group member {i + 1}", member.organisation):
+            yield ctx.problem(
+                "placeholder-text",
+                ctx.fw.source,
+                "working_group",
+                i,
+                "organisation",
+                message=message,
+            )
     for block in ctx.fw.blocks:
         if message := left(f"block {block.id}", block.title):
             yield ctx.problem("placeholder-text", block.source, "title", message=message)
