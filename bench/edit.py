@@ -1,11 +1,13 @@
 """Benchmark `refkit edit` on one framework of 10,000 competencies (40 blocks x 250).
 
-    python bench/edit.py [--keys 60]
+    python bench/edit.py [--keys 60] [--opens 5] [--open-only]
 
 Measures, in one run:
 
 * opening: from the start of the `refkit edit` process to a usable screen (the tree drawn, read
-  from a real terminal under tmux), and in-process from `Session.open` to the first paint;
+  from a real terminal under tmux, on a tmux server of its own), ``--opens`` times the first ever
+  (an empty cache, as after a clone: every file parsed) and as many times again (parsed files
+  from the cache), alternately; then in-process from `Session.open` to the first paint;
 * moving the cursor in the tree (Down, through a block of 250 competencies) and typing in a
   field, per key, with Textual's pilot (each press returns once the app has handled it);
 * typing while validation runs: a change is saved (which starts the background validation of
@@ -39,26 +41,53 @@ def make_repo(root: Path) -> Path:
     return root
 
 
-def open_in_tmux(root: Path) -> float:
+def open_in_tmux(root: Path, cache: Path) -> float:
+    """Seconds from starting `refkit edit` to its tree on the screen, with ``cache`` as the cache
+    folder (a private tmux server: the environment is this one, whatever else runs tmux)."""
     refkit = Path(sys.executable).parent / "refkit"
     name = f"bench-edit-{os.getpid()}"
+    tmux = ["tmux", "-L", name]
     start = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", str(root),
-         f"TERM=xterm-256color {refkit} edit; sleep 20"],
+        [*tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", str(root),
+         f"env REFKIT_CACHE_DIR={cache} TERM=xterm-256color {refkit} edit; sleep 20"],
         check=True,
     )  # fmt: skip
     try:
         while time.perf_counter() - start < 30:
             screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+                [*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True
             ).stdout
             if "BC02" in screen and "Identifiant" not in screen and "Titre" in screen:
                 return time.perf_counter() - start
             time.sleep(0.01)
         raise RuntimeError("the editor never showed its tree:\n" + screen)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        # the next run starts once this editor and its background check are gone
+        pattern = f"refkit.edit.check {root.resolve()}$"
+        deadline = time.perf_counter() + 20
+        while (
+            time.perf_counter() < deadline
+            and subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
+        ):
+            time.sleep(0.1)
+        time.sleep(0.2)
+
+
+def opens(root: Path, tmp: Path, n: int) -> tuple[list[float], list[float]]:
+    """``n`` first-ever opens (a new, empty cache each time) and ``n`` opens again, alternately."""
+    first, again = [], []
+    for i in range(n):
+        cache = tmp / f"cache-{i}"
+        first.append(open_in_tmux(root, cache))
+        again.append(open_in_tmux(root, cache))
+    return first, again
+
+
+def seconds(values: list[float]) -> str:
+    runs = ", ".join(f"{t:.2f}" for t in values)
+    return f"median {statistics.median(values):.2f} s, min {min(values):.2f} s ({runs})"
 
 
 async def in_process(root: Path, keys: int) -> dict[str, object]:
@@ -139,22 +168,25 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--keys", type=int, default=60)
+    parser.add_argument("--opens", type=int, default=5, help="opens of each kind under tmux")
+    parser.add_argument("--open-only", action="store_true", help="measure the opens only")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="refkit-bench-edit-"))
-    os.environ["REFKIT_CACHE_DIR"] = str(tmp / "cache")
     try:
         root = make_repo(tmp / "repo")
         n = sum(
             1 for p in root.rglob("BC*.yaml") for line in p.open() if line.startswith("  - id: ")
         )
         print(f"framework: 1 x 40 blocks, {n} competencies")
-        tmux = [open_in_tmux(root) for _ in range(3)] if shutil.which("tmux") else []
+        first, again = opens(root, tmp, args.opens) if shutil.which("tmux") else ([], [])
+        if first:
+            print(f"open, refkit edit in tmux until the tree shows, first ever: {seconds(first)}")
+            print(f"                                               again:       {seconds(again)}")
+        if args.open_only:
+            return
+        os.environ["REFKIT_CACHE_DIR"] = str(tmp / "cache-0")  # filled by the first open
         result = asyncio.run(in_process(root, args.keys))
         print()
-        if tmux:
-            print(
-                f"open, refkit edit in tmux until the tree shows: {', '.join(f'{t:.2f} s' for t in tmux)}"
-            )
         print(f"open, in process until the first paint:      {result['open']:.2f} s")
         print(f"first validation done (background):          {result['first validation']:.2f} s")
         print(
@@ -169,7 +201,7 @@ def main() -> None:
         print(
             f"validation was still running when the typing ended: {result['validation still running when typing ended']}"
         )
-        worst_open = max(tmux[1:]) if len(tmux) > 1 else float(result["open"])  # type: ignore[arg-type]
+        worst_open = statistics.median(first) if first else float(result["open"])  # type: ignore[arg-type]
         # what a person waits for is the editor's own work per key, its CPU time (the pilot adds
         # fixed waits of its own, measured as the baseline above)
         every = sorted(
@@ -178,7 +210,8 @@ def main() -> None:
         worst_key = every[int(0.95 * (len(every) - 1))]
         print()
         print(
-            f"target open < 1 s: {worst_open:.2f} s ({worst_open / 1.0:.2f}x the target) -> {'PASS' if worst_open < 1 else 'FAIL'}"
+            f"target open < 1 s, first ever (median): {worst_open:.2f} s ({worst_open / 1.0:.2f}x the target) -> "
+            f"{'PASS' if worst_open < 1 else 'FAIL'}"
         )
         print(
             f"target < 50 ms per key: p95 CPU per key {worst_key * 1000:.1f} ms ({worst_key / 0.05:.2f}x the target) -> "

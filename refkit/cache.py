@@ -126,6 +126,10 @@ class BlobCache:
     def _path(self, sha: str) -> Path:
         return self.folder / sha[:2] / f"{sha[2:]}.json"
 
+    def holds(self, sha: str) -> bool:
+        """Whether there is an entry for blob ``sha`` (a file test: ``get`` still checks it)."""
+        return self.enabled and self._path(sha).is_file()
+
     def get(self, sha: str, kind: str, path: str) -> tuple[ReadResult, list[Problem]] | None:
         """The read result and schema problems of blob ``sha`` read as ``path``, or None."""
         if not self.enabled:
@@ -201,7 +205,9 @@ class BlobCache:
             from refkit.store.files import atomic_write
 
             atomic_write(
-                target, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                target,
+                json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                durable=False,
             )
         except (OSError, TypeError, ValueError):
             pass  # no cache, same results

@@ -89,6 +89,24 @@ async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
 
 
+async def test_a_dialog_opened_before_the_form_follows_the_cursor(sample_repo: Path) -> None:
+    """↓ then F5 at once: the form is filled for the item under the cursor once the dialog is
+    closed (never left showing the previous item, whose fields would then edit the new one)."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        await pilot.press("down", "f5")
+        assert isinstance(app.screen, CommitDialog)
+        await pilot.pause(0.3)  # the form's timer fires while the dialog is open
+        assert isinstance(app.screen, CommitDialog)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
+        assert app.query_one("#f-competency-id", Input).value == "C7.2"
+        assert "› BC07 › C7.2" in str(app.query_one("#crumbs").render())
+
+
 # -- edit a statement ---------------------------------------------------------------------------
 
 

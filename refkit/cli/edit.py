@@ -30,9 +30,12 @@ def run(args: argparse.Namespace) -> int:
     import gc
 
     from refkit.edit import Session
+
+    # the session first: on a first open its files are parsed by worker processes while
+    # Textual is imported here (0.3 s)
+    session = Session.open(args.path)
     from refkit.tui import EditorApp
 
     gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
-    session = Session.open(args.path)
     EditorApp(session).run()
     return 0

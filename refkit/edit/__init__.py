@@ -19,6 +19,7 @@ object identity, for the same reason.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,7 @@ from refkit.errors import ConflictError, RefkitError
 from refkit.model import Block, Competency, Criterion, Framework, Kind
 from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
-from refkit.store.loader import BLOCKS_DIR, LoadedFramework, digest
+from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest
 from refkit.store.repository import Repository
 from refkit.store.writer import save_framework
 from refkit.versions import load_worktree
@@ -345,13 +346,30 @@ class Session:
     """The frameworks of a repository, open for editing."""
 
     def __init__(self, repo: Repository) -> None:
+        """Read the frameworks' files. Block files never parsed before (no entry in the cache of
+        parsed blobs: the first open after a clone) are parsed in worker processes when there
+        are many; the session is returned at once and ``frameworks`` waits for them on first
+        use, so that the editor starts its user interface meanwhile (``_start_loading``)."""
         self.repo = repo
-        self.frameworks: dict[str, LoadedFramework] = {}
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
-        for folder in repo.framework_folders():
-            rel = repo.rel(folder)
-            self.frameworks[rel] = _load(repo, rel)
+        self._frameworks: dict[str, LoadedFramework] = {}
+        self._loading: Loading | None = _start_loading(
+            repo, [repo.rel(folder) for folder in repo.framework_folders()]
+        )
+
+    @property
+    def frameworks(self) -> dict[str, LoadedFramework]:
+        """Loaded frameworks by folder; the first use finishes the load ``__init__`` started."""
+        if self._loading is not None:
+            loading, self._loading = self._loading, None
+            self._frameworks.update(loading.result())
+        return self._frameworks
+
+    @frameworks.setter
+    def frameworks(self, value: dict[str, LoadedFramework]) -> None:
+        self._loading = None
+        self._frameworks = value
 
     @classmethod
     def open(cls, path: Path | None = None) -> Session:
@@ -851,20 +869,39 @@ class Session:
 
 
 def _load(repo: Repository, folder: str) -> LoadedFramework:
-    """A framework's work tree, parsed files reused from the cache of parsed git blobs when their
-    bytes are those of a blob read before (opening a large framework again costs a fraction)."""
+    """A framework's work tree, read again (after an undo or a reload)."""
+    return _start_loading(repo, [folder]).result()[folder]
+
+
+def _start_loading(repo: Repository, folders: list[str]) -> Loading:
+    """Start loading frameworks from the work tree. Each file's git blob id is computed from its
+    bytes (sha1 of ``blob <size>\\0<bytes>``), so that a file whose bytes are those of a blob read
+    before, by the editor or from git, comes from the cache of parsed blobs instead of being
+    parsed (opening a large framework again costs a fraction); the files that are not there are
+    parsed in worker processes, one per core, when there are many (``Loading``)."""
     import hashlib
 
     from refkit.cache import BlobCache
-    from refkit.store.loader import RawFile, load_framework, read_folder
+    from refkit.store.loader import RawFile, read_folder
 
-    files = []
-    for raw in read_folder(repo.root, repo.root / folder):
-        if raw.data is not None:
-            sha = hashlib.sha1(b"blob %d\0" % len(raw.data) + raw.data).hexdigest()
-            raw = RawFile(raw.path, raw.data, raw.size, sha)
-        files.append(raw)
-    return load_framework(folder, files, blobs=BlobCache())
+    found = []
+    for folder in folders:
+        files = []
+        for raw in read_folder(repo.root, repo.root / folder):
+            if raw.data is not None:
+                sha = hashlib.sha1(b"blob %d\0" % len(raw.data) + raw.data).hexdigest()
+                raw = RawFile(raw.path, raw.data, raw.size, sha)
+            files.append(raw)
+        found.append((folder, files))
+    return Loading(found, BlobCache(), jobs=_jobs())
+
+
+def _jobs() -> int:
+    """Worker processes for a first load: one per core this process may use, at most 4."""
+    try:
+        return min(len(os.sched_getaffinity(0)), 4)
+    except AttributeError:  # not on Linux
+        return min(os.cpu_count() or 1, 4)
 
 
 def _read(path: Path) -> bytes | None:

@@ -19,7 +19,7 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from refkit import schema
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from refkit.cache import BlobCache
 from refkit.model import (
     Activity,
@@ -49,6 +51,7 @@ from refkit.model import (
     Volume,
 )
 from refkit.problems import RULES, DocPath, Problem
+from refkit.store.compact import block_from_compact, block_to_compact
 from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
 
 FRAMEWORKS_DIR = "frameworks"
@@ -150,13 +153,21 @@ def load_framework(
 ) -> LoadedFramework:
     """Load one framework folder (repository-relative ``folder``) from its files.
 
-    ``blobs``: a cache of parsed git blobs, used for files that carry their blob id."""
+    ``blobs``: a cache of parsed git blobs, used for files that carry their blob id (several
+    frameworks at once, with worker processes: ``Loading``)."""
     with no_gc():
-        return _load_framework(folder, files, blobs)
+        return _load_framework(folder, files, blobs, _none)
+
+
+def _none(path: str) -> None:
+    return None
 
 
 def _load_framework(
-    folder: str, files: Iterable[RawFile], blobs: BlobCache | None
+    folder: str,
+    files: Iterable[RawFile],
+    blobs: BlobCache | None,
+    ready: Callable[[str], _Parsed | None],
 ) -> LoadedFramework:
     loaded = LoadedFramework(folder, None)
     loaded.blobs = blobs
@@ -200,7 +211,7 @@ def _load_framework(
         if fw is not None and isinstance(doc.data, dict):
             fw.releases = _releases(doc.data, doc.positions, releases_raw.path)
     for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
-        built = _read_block(loaded, raw)
+        built = _read_block(loaded, raw, ready(raw.path))
         if fw is None:
             continue  # framework.yaml unusable: report each file's own problems, build nothing
         if built is not None:
@@ -212,29 +223,170 @@ def _load_framework(
     return loaded
 
 
-def _read_block(loaded: LoadedFramework, raw: RawFile) -> Block | None:
-    """Read a block file and build its block (None when it cannot be built)."""
+def _read_block(
+    loaded: LoadedFramework, raw: RawFile, ready: _Parsed | None = None
+) -> Block | None:
+    """Read a block file and build its block (None when it cannot be built). ``ready``: the file
+    already read by a worker process (``Loading``)."""
     blobs = loaded.blobs
     if blobs is not None and raw.sha is not None and raw.data is not None:
-        cached = blobs.get_block(raw.sha, raw.path)
-        if cached is not None:
-            doc, found, block = cached
-            loaded.hashes[raw.path] = digest(raw.data)
-            _accept(loaded, raw, doc, found)
-            return block
-        doc = read_yaml(raw.path, raw.data, size=raw.size)
-        found = check_schema("block", raw.path, doc) if doc.data is not None else []
+        parsed = ready or blobs.get_block(raw.sha, raw.path)
+        if parsed is None:
+            parsed = parse_block(raw)
+            blobs.put_block(raw.sha, *parsed)
+        doc, found, block = parsed
         loaded.hashes[raw.path] = digest(raw.data)
-        usable = _accept(loaded, raw, doc, found)
-        block = (
-            _block(usable.data, usable.positions, raw.path)
-            if isinstance(usable.data, dict)
-            else None
-        )
-        blobs.put_block(raw.sha, doc, found, block)
+        _accept(loaded, raw, doc, found)
         return block
     doc = _read(loaded, raw, "block")
     return _block(doc.data, doc.positions, raw.path) if isinstance(doc.data, dict) else None
+
+
+_Parsed = tuple[ReadResult, list[Problem], Block | None]
+
+
+def parse_block(raw: RawFile) -> _Parsed:
+    """A block file (``raw.data`` not None) read, checked against its schema and built."""
+    assert raw.data is not None
+    doc = read_yaml(raw.path, raw.data, size=raw.size)
+    found = check_schema("block", raw.path, doc) if doc.data is not None else []
+    usable = _usable(doc, found)
+    block = (
+        _block(usable.data, usable.positions, raw.path) if isinstance(usable.data, dict) else None
+    )
+    return doc, found, block
+
+
+# -- block files in worker processes ------------------------------------------------------------
+
+PARALLEL_MIN_BYTES = 1024 * 1024  # block bytes to parse below which starting workers costs more
+_Shipped = tuple[str, list[Problem], list[Problem], list[Any] | None]
+
+
+class Loading:
+    """Frameworks being loaded, with the block files the cache of parsed blobs does not hold read
+    in worker processes meanwhile.
+
+    Creating a ``Loading`` only looks the files up in the cache (a file test each). When the
+    files it lacks amount to ``PARALLEL_MIN_BYTES`` or more and ``jobs`` > 1, they go in order, a
+    few at a time, to ``jobs`` forked workers, which parse, check, build and cache them, and the
+    caller is free until it calls ``result``: the editor starts its user interface meanwhile.
+    ``result`` then builds each framework in order, reading framework.yaml itself while the
+    workers go on, taking each block as its worker returns it (or from the cache), and reading
+    anything else itself (everything, when nothing was worth a worker or a worker died).
+
+    A block a worker read is exactly the block the pass in order would build, with the same
+    problems; like a cache hit, its document has no YAML data or positions (no reader of a
+    session needs them: the writer reads a file again before changing it).
+    ``tests/test_loading.py`` checks both."""
+
+    def __init__(
+        self, folders: list[tuple[str, list[RawFile]]], blobs: BlobCache, jobs: int = 1
+    ) -> None:
+        self.folders = folders
+        self.blobs = blobs
+        self.workers = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._chunks: list[Future[list[_Shipped]]] = []
+        self._pending: dict[str, int] = {}  # path -> its chunk, until the chunk is taken
+        self._parsed: dict[str, _Parsed] = {}
+        todo = [
+            raw
+            for folder, files in folders
+            for raw in sorted(files, key=lambda r: natural_key(r.path))
+            if raw.sha is not None
+            and raw.data is not None
+            and raw.path.startswith(f"{folder}/{BLOCKS_DIR}/")
+            and raw.path.count("/") == folder.count("/") + 2
+            and raw.path.endswith(".yaml")
+            and not blobs.holds(raw.sha)
+        ]
+        if len(todo) < 2 or sum(raw.size for raw in todo) < PARALLEL_MIN_BYTES:
+            return
+        if not _can_fork(jobs):
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = _chunks(todo, 4 * jobs)
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+            )
+            self._chunks = [self._pool.submit(_parse_share, blobs, chunk) for chunk in chunks]
+        except OSError:  # no process to be had: everything is read in this process
+            self._close()
+            return
+        self._pending = {raw.path: i for i, chunk in enumerate(chunks) for raw in chunk}
+        self.workers = jobs
+
+    def result(self) -> dict[str, LoadedFramework]:
+        """The frameworks, by folder, in the order given."""
+        with no_gc():
+            try:
+                return {
+                    folder: _load_framework(folder, files, self.blobs, self._arrived)
+                    for folder, files in self.folders
+                }
+            finally:
+                self._close()
+
+    def _arrived(self, path: str) -> _Parsed | None:
+        """The block file at ``path`` as a worker read it (waiting for it), or None."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        i = self._pending.get(path)
+        if i is not None:
+            try:
+                shipped = self._chunks[i].result()
+            except (BrokenProcessPool, OSError):
+                shipped = []  # a worker died: its files are read in this process instead
+            self._pending = {p: j for p, j in self._pending.items() if j != i}
+            for p, problems, found, compact in shipped:
+                block = block_from_compact(compact, p) if compact is not None else None
+                self._parsed[p] = (ReadResult(p, None, problems), found, block)
+        return self._parsed.pop(path, None)
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool, self._chunks, self._pending = None, [], {}
+
+
+def _can_fork(jobs: int) -> bool:
+    """Forking is safe when no other thread could hold a lock the child needs (the editor's
+    first load runs before Textual starts its threads)."""
+    import threading
+
+    return jobs > 1 and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _chunks(raws: list[RawFile], n: int) -> list[list[RawFile]]:
+    """``raws`` in order, cut into about ``n`` runs of about the same size."""
+    target = sum(raw.size for raw in raws) / n
+    chunks: list[list[RawFile]] = [[]]
+    size = 0
+    for raw in raws:
+        if chunks[-1] and size + raw.size / 2 > target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(raw)
+        size += raw.size
+    return chunks
+
+
+def _parse_share(blobs: BlobCache, raws: list[RawFile]) -> list[_Shipped]:
+    """In a worker: ``parse_block`` and cache each file; blocks go back in their compact form
+    (``store.compact``: small to send, quick to build)."""
+    out = []
+    with no_gc():
+        for raw in raws:
+            assert raw.sha is not None
+            doc, found, block = parse_block(raw)
+            blobs.put_block(raw.sha, doc, found, block)
+            compact = block_to_compact(block) if block is not None else None
+            out.append((raw.path, doc.problems, found, compact))
+    return out
 
 
 def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
@@ -292,9 +444,13 @@ def _accept(
     loaded.documents[raw.path] = doc
     loaded.problems.extend(doc.problems)
     loaded.problems.extend(found)
+    return _usable(doc, found)
+
+
+def _usable(doc: ReadResult, found: list[Problem]) -> ReadResult:
     if any(p.rule == "schema-version" and p.path == ("schema",) for p in found):
         # another kind of file, or another version of the format: its fields cannot be trusted
-        return ReadResult(raw.path, problems=doc.problems)
+        return ReadResult(doc.file, problems=doc.problems)
     return doc
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -237,15 +238,29 @@ class ItemForm(VerticalScroll, can_focus=False):
     """One form per item kind; refilled when the selection changes. Not itself focusable: Tab
     from the tree goes straight to the first field."""
 
-    def __init__(self, kind: str) -> None:
-        super().__init__(id=f"form-{kind}", classes="form")
+    def __init__(self, kind: str, *, now: bool = True) -> None:
+        # the form built at once is the one shown first: active from the start (made active
+        # later, every one of its widgets would be styled again)
+        super().__init__(id=f"form-{kind}", classes="form -active" if now else "form")
         self.kind = kind
+        self.built = now
 
     def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self._rows()
+
+    def _rows(self) -> Iterator[Widget]:
         for spec in FIELDS[self.kind]:
             yield FieldRow(self.kind, spec)
         for records in RECORDS.get(self.kind, ()):
             yield RecordsRow(records)
+
+    async def build(self) -> None:
+        """Mount the fields of a form composed without them (``now=False``): the forms not
+        shown at start are built after the first paint, which comes that much sooner."""
+        if not self.built:
+            self.built = True
+            await self.mount_all(list(self._rows()))
 
 
 class EditorApp(App[None]):
@@ -291,6 +306,10 @@ class EditorApp(App[None]):
 
     def __init__(self, session: Session, *, watch_interval: float | None = 2.0) -> None:
         super().__init__()
+        # the theme is set before the first styling: set in on_mount it would style every widget
+        # twice (0.5 s more before the first paint)
+        self.register_theme(THEME)
+        self.theme = "refkit"
         self.session = session
         self.watch_interval = watch_interval
         self.selected: Ref | None = None
@@ -302,6 +321,7 @@ class EditorApp(App[None]):
         self._later: dict[str, str | None] = {}
         self._fill_timer: Timer | None = None
         self._shown: Ref | None = None
+        self._shown_kind: str | None = None  # the kind of the form last filled
         self.unsaved: Unsaved | None = None
 
     # -- layout ----------------------------------------------------------------------------------
@@ -317,15 +337,27 @@ class EditorApp(App[None]):
             yield tree
             with Vertical(id="right"):
                 yield Line(id="item-title")
+                first = self._first_kind()
                 for kind in FIELDS:
-                    yield ItemForm(kind)
+                    yield ItemForm(kind, now=kind == first)
         yield ListView(id="problems")
         yield Line(id="status")
         yield FittingFooter(compact=True, show_command_palette=False)
 
+    def _first_kind(self) -> str:
+        """The kind of item selected at start: a framework's, unless there is none."""
+        return "framework"
+
+    async def _build_forms(self) -> None:
+        """After the first paint: the other forms, then the first check (both would delay the
+        first paint; the check, in another process, would compete with it for the CPU)."""
+        for form in self.query(ItemForm):
+            await form.build()
+        self.refresh_markers()
+        if self.selected is not None and self._shown_kind != self.selected.kind:
+            self._select(self.selected)
+
     def on_mount(self) -> None:
-        self.register_theme(THEME)
-        self.theme = "refkit"
         tree = self.query_one("#tree", Tree)
         tree.border_title = "Référentiels"
         self.query_one("#right").border_title = "Élément"
@@ -337,12 +369,12 @@ class EditorApp(App[None]):
             tree.move_cursor(first)
             self._select(first.data)
         tree.focus()
-        self.refresh_markers()
         self.set_status(
             "Bienvenue : ↑↓ choisir · Tab modifier · a ajouter · F5 enregistrer · F1 aide"
         )
         if self.watch_interval:
             self.set_interval(self.watch_interval, self._check_disk)
+        self.call_after_refresh(self._build_forms)
 
     # -- tree ------------------------------------------------------------------------------------
 
@@ -419,6 +451,12 @@ class EditorApp(App[None]):
 
     def _select_current(self) -> None:
         self._fill_timer = None
+        if not self.screen_stack:
+            return  # the editor is closing
+        if self.screen is not self.screen_stack[0]:
+            # a dialog opened before the form followed the cursor: fill it once it is closed
+            self._fill_timer = self.set_timer(0.08, self._select_current)
+            return
         self._select(self.selected)
 
     def _node(self, ref: Ref) -> TreeNode[Ref] | None:
@@ -506,6 +544,10 @@ class EditorApp(App[None]):
             # columns the id may be cut)
             title += f"version {item.version} · {item.id}"
         self.query_one("#item-title", Line).update(_markup_escape(title))
+        if not self.query_one(f"#form-{ref.kind}", ItemForm).built:
+            self._shown_kind = None
+            return  # filled once built, right after the first paint (_build_forms)
+        self._shown_kind = ref.kind
         self._filling = True
         try:
             for form in self.query(ItemForm):
@@ -537,7 +579,10 @@ class EditorApp(App[None]):
             self.call_after_refresh(self._done_filling)
 
     def _show_error(self, wid: str, problem: str | None) -> None:
-        line = self.query_one(f"#err-{wid}", Static)
+        found = self.screen_stack[0].query(f"#err-{wid}") if self.screen_stack else None
+        if not found:
+            return  # its form is being built
+        line = found.first(Static)
         if problem is None and not line.has_class("-shown"):
             return  # nothing shown, nothing to change (no new layout on every selection)
         line.update(f"✗ {problem}" if problem else "")
@@ -601,6 +646,8 @@ class EditorApp(App[None]):
         widget = getattr(event, "widget", None) or getattr(event, "control", None)
         if not isinstance(widget, Input | TextArea | Select) or self._fill_timer is None:
             return
+        if not self.screen_stack or widget.screen is not self.screen_stack[0]:
+            return  # a field of a dialog
         self._fill_timer.stop()
         self._select_current()
         if self.selected is None:

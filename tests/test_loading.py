@@ -1,0 +1,150 @@
+"""Loading the work tree for the editor: block files parsed in worker processes, or taken from the
+cache of parsed blobs by their git blob id, give exactly what a plain parse gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from refkit.edit import Ref, Session
+from refkit.store import loader
+from refkit.store.loader import LoadedFramework, load_framework, read_folder
+from tests.conftest import git, make_git_repo
+from tests.test_store import BLOCK, FRAMEWORK, diff
+
+FOLDER = "frameworks/demo"
+# every kind of block file: valid, with a schema problem, not YAML, of another format, empty
+SKIL = BLOCK.replace("kind: skill", "kind: skil")
+BAD = {
+    "BC03": SKIL.replace("BC01", "BC03").replace("C1.", "C3."),
+    "BC04": "schema: refkit/block/1\nid: BC04\ntitle: [non fermé\n",
+    "BC05": BLOCK.replace("BC01", "BC05").replace("C1.", "C5.").replace("block/1", "block/9"),
+    "BC06": "",
+    "BC07": "\ufeff" + BLOCK.replace("BC01", "BC07").replace("C1.", "C7."),
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    blocks = root / FOLDER / "blocks"
+    blocks.mkdir(parents=True)
+    (root / FOLDER / "framework.yaml").write_text(
+        FRAMEWORK.replace("[BC01, BC02]", "[BC01, BC02, BC10]"), encoding="utf-8"
+    )
+    for n in (1, 2, 8, 9, 10, 11, 12):
+        text = BLOCK.replace("BC01", f"BC{n:02d}").replace("C1.", f"C{n}.")
+        (blocks / f"BC{n:02d}.yaml").write_text(text, encoding="utf-8")
+    for name, text in BAD.items():
+        (blocks / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return make_git_repo(root)
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for any load, however small."""
+    import refkit.edit
+
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(refkit.edit, "_jobs", lambda: 2)
+
+
+def plain(root: Path) -> LoadedFramework:
+    """The framework as ``refkit validate`` reads it: every file parsed, no cache."""
+    return load_framework(FOLDER, read_folder(root, root / FOLDER))
+
+
+def assert_same(loaded: LoadedFramework, expected: LoadedFramework) -> None:
+    assert loaded.framework is not None
+    assert loaded.framework == expected.framework
+    for got, want in zip(loaded.framework.blocks, expected.framework.blocks, strict=True):
+        sources = [(c.source, [cr.source for cr in c.criteria]) for c in got.competencies]
+        assert sources == [(c.source, [cr.source for cr in c.criteria]) for c in want.competencies]
+    assert loaded.problems == expected.problems
+    assert loaded.hashes == expected.hashes
+    assert loaded.broken_blocks == expected.broken_blocks
+    assert loaded.documents.keys() == expected.documents.keys()
+
+
+def test_blocks_parsed_by_workers_are_those_of_a_plain_parse(repo: Path, workers: None) -> None:
+    expected = plain(repo)
+    assert {p.rule for p in expected.problems} >= {"schema-enum", "yaml-syntax", "schema-version"}
+    assert expected.broken_blocks == {"BC04", "BC05", "BC06"}
+    session = Session.open(repo)
+    assert session._loading is not None and session._loading.workers == 2
+    assert_same(session.frameworks[FOLDER], expected)
+    assert session._loading is None
+    # the workers filled the cache: a second session parses nothing and still gets the same
+    again = Session.open(repo)
+    assert again._loading is not None and again._loading.workers == 0
+    assert_same(again.frameworks[FOLDER], expected)
+
+
+def test_the_same_without_workers(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import refkit.edit
+
+    monkeypatch.setattr(refkit.edit, "_jobs", lambda: 1)
+    session = Session.open(repo)
+    assert session._loading is not None and session._loading.workers == 0
+    assert_same(session.frameworks[FOLDER], plain(repo))
+
+
+def _die(*args: object) -> None:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_costs_time_not_results(
+    repo: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "_parse_share", _die)
+    session = Session.open(repo)
+    assert session._loading is not None and session._loading.workers == 2
+    assert_same(session.frameworks[FOLDER], plain(repo))
+
+
+def test_a_session_loaded_by_workers_saves_round_trip(repo: Path, workers: None) -> None:
+    session = Session.open(repo)
+    ref = Ref(FOLDER, "BC09", "C9.2")
+    session.set_field(ref, "statement", "Sertir des raccords à compression")
+    assert diff(repo) == [
+        "-    statement: Sertir des raccords multicouche",
+        "+    statement: Sertir des raccords à compression",
+    ]
+    assert session.get(ref).statement == "Sertir des raccords à compression"
+    session.undo()
+    assert diff(repo) == []
+
+
+def test_a_work_tree_file_seen_before_comes_from_the_cache(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refkit.history import History
+    from refkit.store.repository import Repository
+
+    with History(Repository(repo)) as h:  # reading the commit caches its blobs, by blob id
+        h.load_at("HEAD", FOLDER)
+    block = repo / FOLDER / "blocks/BC02.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("multicouche", "PER"), "utf-8")
+    parsed = []
+    real = loader.parse_block
+
+    def counting(raw: loader.RawFile) -> loader._Parsed:
+        parsed.append(raw.path)
+        return real(raw)
+
+    monkeypatch.setattr(loader, "parse_block", counting)
+    session = Session.open(repo)
+    assert_same(session.frameworks[FOLDER], plain(repo))
+    assert parsed == [f"{FOLDER}/blocks/BC02.yaml"]  # the only file not as committed
+    assert git(repo, "status", "--porcelain") == f" M {FOLDER}/blocks/BC02.yaml\n"
+
+
+def test_a_reloaded_session_reads_the_files_again(repo: Path, workers: None) -> None:
+    session = Session.open(repo)
+    session.reload()  # loaded before first use: nothing is lost or read twice
+    block = repo / FOLDER / "blocks/BC02.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("multicouche", "PER"), "utf-8")
+    session.reload(FOLDER)
+    assert_same(session.frameworks[FOLDER], plain(repo))
