@@ -102,6 +102,7 @@ async def in_process(root: Path, keys: int) -> dict[str, object]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         out["open"] = time.perf_counter() - start
+        await pilot.pause(0.3)  # the first check starts after the first paint
         await app.workers.wait_for_complete()
         out["first validation"] = time.perf_counter() - start
         folder = "frameworks/referentiel-0000"

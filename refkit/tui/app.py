@@ -21,6 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
@@ -579,10 +580,10 @@ class EditorApp(App[None]):
             self.call_after_refresh(self._done_filling)
 
     def _show_error(self, wid: str, problem: str | None) -> None:
-        found = self.screen_stack[0].query(f"#err-{wid}") if self.screen_stack else None
-        if not found:
-            return  # its form is being built
-        line = found.first(Static)
+        try:
+            line = self.screen_stack[0].query_one(f"#err-{wid}", Static)
+        except (IndexError, NoMatches):
+            return  # its form is being built, or the editor is closing
         if problem is None and not line.has_class("-shown"):
             return  # nothing shown, nothing to change (no new layout on every selection)
         line.update(f"✗ {problem}" if problem else "")
