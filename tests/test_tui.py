@@ -107,6 +107,29 @@ async def test_a_dialog_opened_before_the_form_follows_the_cursor(sample_repo: P
         assert "› BC07 › C7.2" in str(app.query_one("#crumbs").render())
 
 
+async def test_the_form_saves_to_its_own_item_when_the_cursor_has_moved_on(
+    sample_repo: Path,
+) -> None:
+    """The cursor moves at once, the form follows 80 ms after the last key: a value the form
+    saves meanwhile (a field left, a late message) belongs to the item the form shows, never to
+    the one under the cursor."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        await pilot.press("down")
+        assert app._fill_timer is not None, "the form has not followed yet"
+        app._fill_timer.stop()  # as while ↓ is held
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
+        field = app.query_one("#f-competency-statement", Input)
+        field.value = "Dimensionner une pompe à chaleur air/eau"
+        assert app._commit_widget(field)
+        await settle(app, pilot)
+    assert diff_lines(sample_repo)[1] == "+    statement: Dimensionner une pompe à chaleur air/eau"
+    text = (sample_repo / BC07).read_text(encoding="utf-8")
+    c71 = text[text.index("- id: C7.1") : text.index("- id: C7.2")]
+    assert "statement: Dimensionner une pompe à chaleur air/eau\n" in c71
+
+
 # -- edit a statement ---------------------------------------------------------------------------
 
 

@@ -206,7 +206,7 @@ class FieldRow(Vertical):
     FieldRow .error { color: $error; height: auto; display: none; }
     FieldRow .error.-shown { display: block; }
     FieldRow TextArea { height: 4; background: $boost; }
-    FieldRow Input { background: $boost; }
+    FieldRow Input { background: $boost; overflow-x: hidden; }
     """
 
     def __init__(self, kind: str, spec: Field) -> None:
@@ -323,6 +323,10 @@ class EditorApp(App[None]):
         self._fill_timer: Timer | None = None
         self._shown: Ref | None = None
         self._shown_kind: str | None = None  # the kind of the form last filled
+        # the item whose values the form holds: the cursor may have moved on before the form
+        # follows it, and what the form saves belongs to this item, never to the one under the
+        # cursor
+        self._form_ref: Ref | None = None
         self.unsaved: Unsaved | None = None
 
     # -- layout ----------------------------------------------------------------------------------
@@ -549,6 +553,7 @@ class EditorApp(App[None]):
             self._shown_kind = None
             return  # filled once built, right after the first paint (_build_forms)
         self._shown_kind = ref.kind
+        self._form_ref = ref
         self._filling = True
         try:
             for form in self.query(ItemForm):
@@ -594,9 +599,9 @@ class EditorApp(App[None]):
 
     def _field_of(self, widget: Any) -> tuple[str, Field] | None:
         wid = widget.id or ""
-        if not wid.startswith("f-") or self.selected is None:
+        if not wid.startswith("f-") or self._form_ref is None:
             return None
-        kind = self.selected.kind
+        kind = self._form_ref.kind
         for spec in FIELDS[kind]:
             if _widget_id(kind, spec.name) == wid:
                 return kind, spec
@@ -679,7 +684,7 @@ class EditorApp(App[None]):
         """Save what the field holds; False when it could not be saved (the text stays in the
         field with the reason under it, and ``unsaved`` says so)."""
         found = self._field_of(widget)
-        if found is None or self.selected is None:
+        if found is None or self._form_ref is None:
             return True
         _, spec = found
         if isinstance(widget, Input):
@@ -689,7 +694,7 @@ class EditorApp(App[None]):
         else:
             value = widget.value
             text = "" if value is Select.NULL or value is None else str(value)
-        ref = self.selected
+        ref = self._form_ref
         try:
             item = self.session.get(ref)
         except (KeyError, RefkitError):
