@@ -89,6 +89,29 @@ async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
 
 
+async def test_keys_typed_right_after_enter_find_the_opened_children(sample_repo: Path) -> None:
+    """Enter then Down typed faster than the editor handles them (a slow machine, keys sent by
+    tmux): the Down keys already queued land on the children Enter opened, not past them."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER))
+        tree = app.query_one("#tree", Tree)
+        assert tree.cursor_node is not None and not tree.cursor_node.is_expanded
+        # both keys handled in one go, before any message Enter posts is processed
+        tree.action_select_cursor()
+        tree.action_cursor_down()
+        tree.action_cursor_down()
+        assert tree.cursor_node.data == Ref(PLUMBER, "BC02")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC02")
+        assert tree.cursor_node.parent is not None and tree.cursor_node.parent.is_expanded
+        # Enter again on the framework closes it (once, not open-then-close)
+        await goto(app, pilot, Ref(PLUMBER))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not tree.cursor_node.is_expanded
+
+
 async def test_a_dialog_opened_before_the_form_follows_the_cursor(sample_repo: Path) -> None:
     """↓ then F5 at once: the form is filled for the item under the cursor once the dialog is
     closed (never left showing the previous item, whose fields would then edit the new one)."""
@@ -625,6 +648,32 @@ async def test_a_member_of_the_working_group_is_added_and_named(sample_repo: Pat
     ) in text
     # the comments at the top of the file are still there
     assert text.startswith("# yaml-language-server")
+
+
+async def test_a_list_of_records_has_its_own_help_and_keys(sample_repo: Path) -> None:
+    """F1 in a list explains the list; the editor's F5 (commit) does not open over it."""
+    from textual.widgets._footer import FooterKey
+
+    from refkit.tui.dialogs import HelpScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = await open_records(app, pilot, Ref(PLUMBER), "working_group")
+        # the footer at the bottom is the list's, with its keys, covering the editor's
+        shown = [k.key_display for k in screen.query(FooterKey)]
+        assert shown[:3] == ["a", "x", "[ ]"] and "F5" not in shown
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query("Static").first().render())
+        assert "a : ajouter · x ou Suppr : supprimer" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
 
 
 async def test_an_activity_renamed_is_renamed_where_competencies_cite_it(sample_repo: Path) -> None:

@@ -29,7 +29,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     ListItem,
@@ -39,7 +38,6 @@ from textual.widgets import (
     TextArea,
     Tree,
 )
-from textual.widgets._footer import FooterKey
 from textual.widgets.tree import TreeNode
 
 from refkit.edit import (
@@ -65,6 +63,7 @@ from refkit.tui.dialogs import (
     MoveDialog,
     ReleaseDialog,
 )
+from refkit.tui.footer import keys_footer
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
@@ -137,6 +136,22 @@ class ItemTree(Tree[Ref]):
         Binding("tab", "app.focus_form", "Formulaire", show=False),
     ]
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Enter opens or closes the node at once, not when the NodeSelected message comes round:
+        # Down keys typed right after Enter are already queued and must find the children
+        self.auto_expand = False
+
+    def action_select_cursor(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            if not node.children:
+                fill = getattr(self.app, "_fill", None)
+                if fill is not None:
+                    fill(node)
+            node.toggle()
+        super().action_select_cursor()
+
     def action_open_node(self) -> None:
         node = self.cursor_node
         if node is None:
@@ -158,25 +173,6 @@ class ItemTree(Tree[Ref]):
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
-
-
-class FittingFooter(Footer):
-    """Textual's footer, showing only the keys that fit whole, in the order of the bindings (the
-    most useful first): at 80 columns a key cut in half at the edge helps nobody."""
-
-    def compose(self) -> ComposeResult:
-        width = self.app.size.width
-        used = 0
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                need = len(widget.key_display) + len(widget.description) + 2
-                if used + need > width:
-                    continue
-                used += need
-            yield widget
-
-    def on_resize(self) -> None:
-        self.refresh(recompose=True)
 
 
 class FieldInput(Input):
@@ -347,7 +343,7 @@ class EditorApp(App[None]):
                     yield ItemForm(kind, now=kind == first)
         yield ListView(id="problems")
         yield Line(id="status")
-        yield FittingFooter(compact=True, show_command_palette=False)
+        yield keys_footer()
 
     def _first_kind(self) -> str:
         """The kind of item selected at start: a framework's, unless there is none."""
@@ -793,7 +789,9 @@ class EditorApp(App[None]):
         return isinstance(self.focused, Tree)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Structural keys apply in the tree only (in a field, letters are typed)."""
+        """Structural keys apply in the tree only (in a field, letters are typed). Over a dialog
+        or a list of records (all modal), the editor's keys do not apply at all: Textual stops the
+        binding chain at the modal screen, and the footer shows the dialog's keys."""
         if action == "focus_tree":
             return not self._tree_has_focus()
         if action == "help" and isinstance(self.focused, Input | TextArea):
@@ -932,7 +930,9 @@ class EditorApp(App[None]):
     def action_help(self) -> None:
         focused = self.focused
         area = "tree"
-        if isinstance(focused, ListView):
+        if isinstance(self.screen, RecordsScreen):
+            area = "records"
+        elif isinstance(focused, ListView):
             area = "problems"
         elif isinstance(focused, Input | TextArea | Select):
             area = "form"

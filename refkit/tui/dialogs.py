@@ -27,6 +27,7 @@ from refkit.edit import (
 )
 from refkit.errors import RefkitError
 from refkit.problems import Problem
+from refkit.tui.footer import keys_footer
 
 DIALOG_CSS = """
 Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
@@ -46,7 +47,9 @@ Dialog ListView, .view ListView { height: auto; max-height: 14; }
 
 class Dialog(ModalScreen[Any]):
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Fermer", key_display="Échap")
+    ]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -56,7 +59,7 @@ class ConfirmDialog(Dialog):
     """A question naming what will happen, with its two answers (the safe one has the focus)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler"),
+        Binding("escape", "cancel", "Annuler", key_display="Échap"),
         Binding("left", "app.focus_previous", "Précédent", show=False),
         Binding("right", "app.focus_next", "Suivant", show=False),
     ]
@@ -71,6 +74,7 @@ class ConfirmDialog(Dialog):
             with Horizontal(classes="buttons"):
                 yield Button(self.cancel, id="no")
                 yield Button(self.confirm, id="yes", variant="error")
+        yield keys_footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -90,6 +94,7 @@ class MoveDialog(Dialog):
             yield Static(f"Déplacer {self.competency} vers le bloc :", classes="message")
             yield OptionList(*[Option(label, id=bid) for bid, label in self.blocks], id="blocks")
             yield Static("Entrée : déplacer · Échap : annuler", classes="muted")
+        yield keys_footer()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -100,7 +105,9 @@ class ChangesScreen(ModalScreen[Ref | None]):
     """What changed since the last release, in plain language; Enter goes to the item."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f2", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f2", "close", "Fermer", key_display="Échap")
+    ]
 
     def __init__(self, title: str, changes: Changes) -> None:
         super().__init__()
@@ -125,6 +132,7 @@ class ChangesScreen(ModalScreen[Ref | None]):
                 items.append(ListItem(Static("Aucun changement.")))
             yield ListView(*items, id="changes")
             yield Static("Entrée : aller à l'élément · Échap : fermer", classes="muted")
+        yield keys_footer()
 
     @on(ListView.Selected)
     def _go(self, event: ListView.Selected) -> None:
@@ -138,7 +146,9 @@ class ChangesScreen(ModalScreen[Ref | None]):
 
 class HistoryScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f3", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f3", "close", "Fermer", key_display="Échap")
+    ]
 
     def __init__(self, session: Session, folder: str) -> None:
         super().__init__()
@@ -178,6 +188,7 @@ class HistoryScreen(ModalScreen[None]):
                     )
             yield ListView(*items)
             yield Static("Échap : fermer", classes="muted")
+        yield keys_footer()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -226,6 +237,7 @@ class CommitDialog(Dialog):
                 yield Button(
                     "Enregistrer", id="yes", variant="primary", disabled=bool(errors) or not lines
                 )
+        yield keys_footer()
 
     def on_mount(self) -> None:
         self.query_one("#message", Input).focus()
@@ -303,6 +315,7 @@ class ReleaseDialog(Dialog):
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="no")
                 yield Button(f"Publier {plan.version}", id="yes", variant="primary")
+        yield keys_footer()
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
@@ -374,8 +387,13 @@ Chaque champ est vérifié pendant la saisie ; le message s'affiche dessous.
 Entrée ou quitter le champ (Tab, Échap, clic) : enregistre la valeur dans le fichier.
 Une valeur non valable n'est pas enregistrée : elle reste dans le champ, la raison dessous ;
 Ctrl+Z l'abandonne.
-Les listes (activités, prérequis) se saisissent séparées par des virgules.
+Les listes courtes (activités d'une compétence, prérequis) se saisissent séparées par des virgules.
+Une ligne de liste (activités du référentiel, groupe de travail, modalités...) : Entrée l'ouvre.
 Échap : revenir à l'arbre · Ctrl+Z : annuler le dernier changement.""",
+    "records": """[b]Une liste[/b]
+↑ ↓ : choisir un élément ; son formulaire est dessous (Tab), vérifié pendant la saisie.
+a : ajouter · x ou Suppr : supprimer · \\[ et ] : monter ou descendre
+Ctrl+Z : annuler · Échap : revenir au formulaire de l'élément.""",
     "problems": """[b]Les problèmes[/b]
 Les mêmes vérifications que refkit validate, relancées après chaque changement.
 F4 (ou Maj+Tab depuis l'arbre) : y aller · ↑ ↓ : choisir · Entrée : aller à l'élément et au champ concernés.""",
@@ -392,7 +410,7 @@ Ctrl+Q : quitter (rien n'est perdu : chaque changement est enregistré dans les 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,f1,q", "close", "Fermer")
+        Binding("escape,question_mark,f1,q", "close", "Fermer", key_display="Échap")
     ]
 
     def __init__(self, area: str) -> None:
@@ -403,6 +421,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="view"):
             yield Static(HELP.get(self.area, HELP["tree"]) + COMMON)
             yield Static("Échap : fermer", classes="muted")
+        yield keys_footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,6 +23,7 @@ from refkit.edit import Ref, Session, check_value, display_value, parse_value
 from refkit.edit import records as rec
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
+from refkit.tui.footer import keys_footer
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
@@ -84,6 +85,7 @@ class RecordsScreen(ModalScreen[bool]):
         Binding("left_square_bracket", "move(-1)", "Ordre", key_display="[ ]"),
         Binding("right_square_bracket", "move(1)", "Descendre", show=False),
         Binding("escape", "back", "Fermer", key_display="Échap"),
+        Binding("f1", "app.help", "Aide", key_display="F1"),
     ]
 
     def __init__(self, session: Session, ref: Ref, spec: Records) -> None:
@@ -131,6 +133,7 @@ class RecordsScreen(ModalScreen[bool]):
                 "Échap : fermer (tout est déjà enregistré)",
                 classes="muted",
             )
+        yield keys_footer()
 
     def on_mount(self) -> None:
         self.reload(0)
