@@ -9,9 +9,11 @@ Measures, in one run:
   (an empty cache, as after a clone: every file parsed) and as many times again (parsed files
   from the cache), alternately; then in-process from `Session.open` to the first paint;
 * moving the cursor in the tree (Down, through a block of 250 competencies) and typing in a
-  field, per key, with Textual's pilot (each press returns once the app has handled it);
+  field: keys posted as the terminal driver posts them, held (35 ms apart), tapped fast (90 ms:
+  the form follows the cursor between two keys) and calmly (150 ms); per key the time until the
+  screen shows it, and the editor's CPU;
 * typing while validation runs: a change is saved (which starts the background validation of
-  the 10,000 competencies) and keys are typed at once; the slowest key is reported.
+  the 10,000 competencies) and keys are typed at once.
 
 Targets (issue 6): interactive in under 1 s; under 50 ms per key; validation never blocks typing.
 """
@@ -90,6 +92,39 @@ def seconds(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s, min {min(values):.2f} s ({runs})"
 
 
+class Keys:
+    """Keys posted to the app as the terminal driver posts them, at a given spacing, with no pilot
+    in between (the pilot waits on every widget after each key: 380 callbacks per key here, CPU
+    a person's keys never cost). For each key: the time until the screen next changes (what a
+    person waits for), and the editor's CPU per key."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.shown: list[float] = []
+        display = app._display
+
+        def timed(screen, update):  # type: ignore[no-untyped-def]
+            self.shown.append(time.perf_counter())
+            return display(screen, update)
+
+        app._display = timed
+
+    async def send(self, keys: list[str], spacing: float) -> tuple[list[float], float]:
+        from textual import events
+
+        latency = []
+        cpu = time.process_time()
+        for key in keys:
+            self.shown.clear()
+            character = key if len(key) == 1 else None
+            start = time.perf_counter()
+            self.app.post_message(events.Key(key, character))
+            await asyncio.sleep(spacing)
+            # a key that changed nothing on the screen would count as a miss: none here does
+            latency.append(self.shown[0] - start if self.shown else float("inf"))
+        return latency, (time.process_time() - cpu) / len(keys)
+
+
 async def in_process(root: Path, keys: int) -> dict[str, object]:
     from textual.widgets import Input, Tree
 
@@ -110,51 +145,28 @@ async def in_process(root: Path, keys: int) -> dict[str, object]:
         app.query_one("#tree", Tree).focus()
         await pilot.pause()
         await pilot.press("enter")  # open the block: 250 competencies
-        await pilot.pause()
-        moves, cpu = [], []
-        for _ in range(keys):
-            t, c = time.perf_counter(), time.process_time()
-            await pilot.press("down")
-            moves.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
-        out["cursor"] = moves
-        out["cursor cpu"] = cpu
+        await pilot.pause(0.3)
+        send = Keys(app)
+        # key repeat (a key held down), fast taps (the form follows the cursor between two
+        # keys: the next key may come while it is filled), taps at a calm pace
+        for spacing in (0.035, 0.09, 0.15):
+            out[f"cursor {spacing * 1000:.0f}"] = await send.send(["down"] * keys, spacing)
         await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
         field = app.query_one("#f-competency-statement", Input)
         field.focus()
         await pilot.pause()
         await pilot.press("end")
-        typing, cpu = [], []
-        for ch in ("abcdefghij" * 10)[:keys]:
-            t, c = time.perf_counter(), time.process_time()
-            await pilot.press(ch)
-            typing.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
-        out["typing"] = typing
-        out["typing cpu"] = cpu
+        for spacing in (0.035, 0.09):
+            out[f"typing {spacing * 1000:.0f}"] = await send.send(
+                list(("abcdefghij" * 10)[:keys]), spacing
+            )
         # save (validation of the whole framework starts in the background), then type at once
         await pilot.press("enter")
-        busy, cpu = [], []
-        for ch in ("klmnopqrst" * 10)[:keys]:
-            t, c = time.perf_counter(), time.process_time()
-            await pilot.press(ch)
-            busy.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
-        out["typing during validation"] = busy
-        out["typing during validation cpu"] = cpu
+        out["typing during validation"] = await send.send(list(("klmnopqrst" * 10)[:keys]), 0.035)
         out["validation still running when typing ended"] = any(w.is_running for w in app.workers)
         await app.workers.wait_for_complete()
-    # the pilot's fixed cost per key, on an app with next to nothing to draw
-    from textual.app import App
-
-    empty: App[None] = App()
-    async with empty.run_test(size=(120, 40)) as pilot:
-        waits = []
-        for _ in range(20):
-            t = time.perf_counter()
-            await pilot.press("down")
-            waits.append(time.perf_counter() - t)
-    out["baseline"] = statistics.median(waits)
+        assert field.value.endswith("klmnopqrst"[: keys % 10] or "t"), field.value[-20:]
     return out
 
 
@@ -190,32 +202,33 @@ def main() -> None:
         print()
         print(f"open, in process until the first paint:      {result['open']:.2f} s")
         print(f"first validation done (background):          {result['first validation']:.2f} s")
+        print("per key: from the key to the screen showing it (median, p95, max); the editor's CPU")
+        worst = []
+        for name, label in (
+            ("cursor 35", "cursor Down, held (every 35 ms)"),
+            ("cursor 90", "cursor Down, fast taps (90 ms)"),
+            ("cursor 150", "cursor Down, taps (150 ms)"),
+            ("typing 35", "typing in a field (35 ms)"),
+            ("typing 90", "typing in a field (90 ms)"),
+            ("typing during validation", "typing while the check runs (35 ms)"),
+        ):
+            latency, cpu = result[name]  # type: ignore[misc]
+            worst.extend(latency)
+            print(f"  {label:38} {ms(latency)}, CPU {cpu * 1000:.1f} ms per key")
         print(
-            f"baseline: the pilot's own wait per key on a 10-competency block: {result['baseline'] * 1000:.1f} ms"
-        )
-        print(f"cursor down in the tree:   {ms(result['cursor'])} (wall, pilot's wait included)")  # type: ignore[arg-type]
-        print(f"                           {ms(result['cursor cpu'])} (CPU of the editor)")  # type: ignore[arg-type]
-        print(f"typing in a field:         {ms(result['typing'])} (wall)")  # type: ignore[arg-type]
-        print(f"                           {ms(result['typing cpu'])} (CPU)")  # type: ignore[arg-type]
-        print(f"typing during validation:  {ms(result['typing during validation'])} (wall)")  # type: ignore[arg-type]
-        print(f"                           {ms(result['typing during validation cpu'])} (CPU)")  # type: ignore[arg-type]
-        print(
-            f"validation was still running when the typing ended: {result['validation still running when typing ended']}"
+            "validation was still running when the typing ended: "
+            f"{result['validation still running when typing ended']}"
         )
         worst_open = statistics.median(first) if first else float(result["open"])  # type: ignore[arg-type]
-        # what a person waits for is the editor's own work per key, its CPU time (the pilot adds
-        # fixed waits of its own, measured as the baseline above)
-        every = sorted(
-            [*result["cursor cpu"], *result["typing cpu"], *result["typing during validation cpu"]]  # type: ignore[misc]
-        )
-        worst_key = every[int(0.95 * (len(every) - 1))]
+        worst.sort()
+        worst_key = worst[int(0.95 * (len(worst) - 1))]
         print()
         print(
             f"target open < 1 s, first ever (median): {worst_open:.2f} s ({worst_open / 1.0:.2f}x the target) -> "
             f"{'PASS' if worst_open < 1 else 'FAIL'}"
         )
         print(
-            f"target < 50 ms per key: p95 CPU per key {worst_key * 1000:.1f} ms ({worst_key / 0.05:.2f}x the target) -> "
+            f"target < 50 ms per key: p95 of every key above {worst_key * 1000:.1f} ms ({worst_key / 0.05:.2f}x the target) -> "
             f"{'PASS' if worst_key < 0.05 else 'FAIL'}"
         )
     finally:

@@ -172,6 +172,28 @@ async def test_edit_a_statement_is_a_one_line_diff(sample_repo: Path) -> None:
     ]
 
 
+async def test_typing_goes_on_where_it_was_after_enter_and_leaving_shows_the_start(
+    sample_repo: Path,
+) -> None:
+    """Enter saves and leaves the cursor where the person types (keys typed right after it go
+    on at the end); leaving the field shows the beginning of a long value again."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        field = app.query_one("#f-competency-statement", Input)
+        field.focus()
+        await pilot.press("end", "space", "e", "n", "enter", "space", "P", "A", "C")
+        await settle(app, pilot)
+        assert field.value.endswith("température extérieure de base en PAC")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert field.cursor_position == len(field.value)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert field.cursor_position == 0
+    assert diff_lines(sample_repo)[-1].endswith("température extérieure de base en PAC")
+
+
 async def test_field_is_checked_as_you_type_and_an_invalid_value_is_not_saved(
     sample_repo: Path,
 ) -> None:

@@ -673,6 +673,8 @@ class EditorApp(App[None]):
 
     def on_descendant_blur(self, event: Any) -> None:
         widget = event.widget if hasattr(event, "widget") else event.control
+        if isinstance(widget, Input):
+            widget.cursor_position = 0  # a field left shows the beginning of a long value
         if isinstance(widget, Input | TextArea):
             self._commit_widget(widget)
 
@@ -695,8 +697,6 @@ class EditorApp(App[None]):
             item = self.session.get(ref)
         except (KeyError, RefkitError):
             return True
-        if isinstance(widget, Input):
-            widget.cursor_position = 0  # show the beginning of a long value again
         if text == display_value(spec, get_value(item, spec.name)):
             if self.unsaved is not None and self.unsaved.ref == ref:
                 self.unsaved = None
