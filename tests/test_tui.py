@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from refkit.edit import Ref, Session
+from refkit.edit import FIELDS, Ref, Session
 from tests.conftest import git
 
 pytest.importorskip("textual")
 
-from textual.widgets import Input, ListView, OptionList, Static, Tree
+from textual.widgets import Button, Input, ListView, OptionList, Static, Tree
 
 from refkit.tui import EditorApp
 from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
@@ -87,6 +87,34 @@ async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
             "Poser les conduits"
         )
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
+
+
+async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
+    sample_repo: Path,
+) -> None:
+    """The form shown at start is built as far as the screen shows it before the first paint;
+    the rest follows right after, in order, filled with the first framework's values."""
+    from refkit.edit.records import RECORDS
+    from refkit.tui.app import FieldRow, ItemForm
+    from refkit.tui.records import RecordsRow
+
+    first = ItemForm("framework", now=16)
+    assert 0 < first._now < len(first._rows_made)
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        form = app.query_one("#form-framework", ItemForm)
+        rows = list(form.children)
+        assert [r.spec.name for r in rows if isinstance(r, FieldRow)] == [
+            f.name for f in FIELDS["framework"]
+        ]
+        assert [r.spec.name for r in rows if isinstance(r, RecordsRow)] == [
+            r.name for r in RECORDS["framework"]
+        ]
+        assert isinstance(rows[-1], RecordsRow)
+        label = str(app.query_one("#records-framework-working_group", Button).label)
+        assert label.startswith("3 : Fédération régionale des entreprises"), label
+        assert app.query_one("#f-framework-title", Input).value == "Électricien du bâtiment"
 
 
 async def test_keys_typed_right_after_enter_find_the_opened_children(sample_repo: Path) -> None:

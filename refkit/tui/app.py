@@ -235,16 +235,22 @@ class ItemForm(VerticalScroll, can_focus=False):
     """One form per item kind; refilled when the selection changes. Not itself focusable: Tab
     from the tree goes straight to the first field."""
 
-    def __init__(self, kind: str, *, now: bool = True) -> None:
-        # the form built at once is the one shown first: active from the start (made active
-        # later, every one of its widgets would be styled again)
+    def __init__(self, kind: str, *, now: int = 0) -> None:
+        # ``now``: how many terminal lines of the form to build at once (the form shown first:
+        # as many rows as the screen shows, active from the start); the rest, and the forms not
+        # shown first, are built after the first paint (``build``)
         super().__init__(id=f"form-{kind}", classes="form -active" if now else "form")
         self.kind = kind
-        self.built = now
+        self.built = bool(now)  # its first rows at least: it can be filled
+        rows = list(self._rows())
+        lines, self._now = 0, 0
+        while self._now < len(rows) and lines < now:
+            lines += _row_height(rows[self._now])
+            self._now += 1
+        self._rows_made = rows
 
     def compose(self) -> ComposeResult:
-        if self.built:
-            yield from self._rows()
+        yield from self._rows_made[: self._now]
 
     def _rows(self) -> Iterator[Widget]:
         for spec in FIELDS[self.kind]:
@@ -252,12 +258,21 @@ class ItemForm(VerticalScroll, can_focus=False):
         for records in RECORDS.get(self.kind, ()):
             yield RecordsRow(records)
 
-    async def build(self) -> None:
-        """Mount the fields of a form composed without them (``now=False``): the forms not
-        shown at start are built after the first paint, which comes that much sooner."""
-        if not self.built:
-            self.built = True
-            await self.mount_all(list(self._rows()))
+    async def build(self) -> list[Widget]:
+        """Mount the rows not built at first; returns them (to be filled)."""
+        rest = self._rows_made[self._now :]
+        self._now = len(self._rows_made)
+        self.built = True
+        if rest:
+            await self.mount_all(rest)
+        return rest
+
+
+def _row_height(row: Widget) -> int:
+    """Terminal lines a row of a form takes: its label and its field (a text area, 4 lines)."""
+    if isinstance(row, FieldRow) and row.spec.type in ("text", "lines"):
+        return 5
+    return 2
 
 
 class EditorApp(App[None]):
@@ -339,8 +354,12 @@ class EditorApp(App[None]):
             with Vertical(id="right"):
                 yield Line(id="item-title")
                 first = self._first_kind()
+                # of the form shown first, the rows the screen shows (the form's panel: four
+                # fifths of the lines under the top line, less its border and title); the rest
+                # built right after the first paint (all of a framework's form: 0.15 s more)
+                lines = max(8, (self.size.height - 3) * 4 // 5 - 3)
                 for kind in FIELDS:
-                    yield ItemForm(kind, now=kind == first)
+                    yield ItemForm(kind, now=lines if kind == first else 0)
         yield ListView(id="problems")
         yield Line(id="status")
         yield keys_footer()
@@ -353,7 +372,9 @@ class EditorApp(App[None]):
         """After the first paint: the other forms, then the first check (both would delay the
         first paint; the check, in another process, would compete with it for the CPU)."""
         for form in self.query(ItemForm):
-            await form.build()
+            rest = await form.build()
+            if rest and self._form_ref is not None and self._form_ref.kind == form.kind:
+                self._fill_rows(self._form_ref, rest)  # the rows the first paint did without
         self.refresh_markers()
         if self.selected is not None and self._shown_kind != self.selected.kind:
             self._select(self.selected)
@@ -550,15 +571,31 @@ class EditorApp(App[None]):
             return  # filled once built, right after the first paint (_build_forms)
         self._shown_kind = ref.kind
         self._form_ref = ref
+        form = self.query_one(f"#form-{ref.kind}", ItemForm)
+        for other in self.query(ItemForm):
+            if other.has_class("-active") != (other is form):
+                other.set_class(other is form, "-active")
+        self._fill_rows(ref, list(form.children))
+
+    def _fill_rows(self, ref: Ref, rows: list[Widget]) -> None:
+        """Show ``ref``'s values in these rows of its form."""
+        try:
+            item = self.session.get(ref)
+        except (KeyError, RefkitError):
+            return
         self._filling = True
         try:
-            for form in self.query(ItemForm):
-                if form.has_class("-active") != (form.kind == ref.kind):
-                    form.set_class(form.kind == ref.kind, "-active")
-            for spec in FIELDS[ref.kind]:
+            for row in rows:
+                if isinstance(row, RecordsRow):
+                    button = row.query_one(Button)
+                    button.label = Text(summary(self.session, ref, row.spec), overflow="ellipsis")
+                    continue
+                if not isinstance(row, FieldRow):
+                    continue
+                spec = row.spec
                 wid = _widget_id(ref.kind, spec.name)
                 value = display_value(spec, get_value(item, spec.name))
-                widget = self.query_one(f"#{wid}")
+                widget = row.query_one(f"#{wid}")
                 if isinstance(widget, Input):
                     if widget.value != value:
                         widget.value = value
@@ -572,11 +609,6 @@ class EditorApp(App[None]):
                     if widget.value != wanted:
                         widget.value = wanted
                 self._show_error(wid, None)
-            for records in RECORDS.get(ref.kind, ()):
-                button = self.query_one(
-                    f"#records-{records.kind}-{records.name.replace('.', '-')}", Button
-                )
-                button.label = Text(summary(self.session, ref, records), overflow="ellipsis")
         finally:
             self.call_after_refresh(self._done_filling)
 

@@ -58,6 +58,9 @@ class RecordsRow(Vertical):
         yield Label(self.spec.label)
         button = Button("", id=f"records-{self.spec.kind}-{self.spec.name.replace('.', '-')}")
         button.spec = self.spec  # type: ignore[attr-defined]
+        # no flash when pressed: it opens a screen at once (the flash, a 0.2 s timer, would
+        # still show behind it or not, depending on the machine's speed)
+        button.active_effect_duration = 0
         yield button
 
 
