@@ -174,8 +174,37 @@ def test_new_block_and_competency_take_the_next_free_ids(cli, sample_repo: Path)
         line for line in added.splitlines() if line.startswith("-") and not line.startswith("---")
     ] == []
     assert "+  - id: C7.5" in added
-    problems = json.loads(cli("validate", "--format", "json", cwd=sample_repo).out)
-    assert [p["rule"] for p in problems] == ["block-not-certified"]  # a warning: valid at once
+    run = cli("validate", "--format", "json", cwd=sample_repo)
+    assert run.code == 0  # warnings only: valid at once
+    problems = json.loads(run.out)
+    # the texts left to write are pointed at, each where it is
+    assert sorted((p["rule"], p["message"]) for p in problems) == [
+        ("block-not-certified", "block BC08 is neither required nor in an elective group"),
+        (
+            "placeholder-text",
+            'competency C8.1 still reads "À définir — verbe d\'action, objet et contexte", '
+            "the text refkit gave it",
+        ),
+        (
+            "placeholder-text",
+            'criterion 1 of C7.5 still reads "À définir — un critère observable", '
+            "the text refkit gave it",
+        ),
+        (
+            "placeholder-text",
+            'criterion 1 of C8.1 still reads "À définir — un critère observable", '
+            "the text refkit gave it",
+        ),
+    ]
+
+
+def test_the_texts_refkit_new_leaves_to_write_are_placeholders() -> None:
+    from refkit.model import PLACEHOLDERS
+    from refkit.scaffold import TEXTS
+
+    for texts in TEXTS.values():
+        for key in ("new_block", "new_statement", "new_criterion"):
+            assert texts[key] in PLACEHOLDERS
 
 
 def test_new_rejects_unknown_names_and_existing_frameworks(cli, sample_repo: Path) -> None:

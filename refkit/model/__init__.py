@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-# The texts ``refkit edit`` gives a new item; the rule placeholder-text warns while one is left.
+# The texts ``refkit edit`` and ``refkit new`` give a new item; the rule placeholder-text warns
+# while one is left (``refkit.scaffold`` writes its own from this set: a test checks it).
 PLACEHOLDERS = frozenset(
     {
         "Nouveau bloc",
@@ -24,6 +25,12 @@ PLACEHOLDERS = frozenset(
         "Nouveau critère",
         "Nouvelle activité",
         "Nouvelle organisation",
+        "Nouveau bloc de compétences",
+        "À définir — verbe d'action, objet et contexte",
+        "À définir — un critère observable",
+        "New block of competencies",
+        "To be written — action verb, object and context",
+        "To be written — an observable criterion",
     }
 )
 

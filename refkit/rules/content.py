@@ -36,12 +36,12 @@ def empty_blocks(ctx: Context) -> Iterator[Problem]:
 
 @framework_rule
 def placeholder_texts(ctx: Context) -> Iterator[Problem]:
-    """A new item's text the editor wrote ("Nouvelle compétence"), never replaced: released as
-    it is, schools would read it."""
+    """A new item's text refkit wrote ("Nouvelle compétence" in the editor, "À définir — ..." by
+    `refkit new`), never replaced: released as it is, schools would read it."""
 
     def left(what: str, text: str | None) -> str | None:
         return (
-            f'{what} still reads "{text}", the text the editor gave it'
+            f'{what} still reads "{text}", the text refkit gave it'
             if text in PLACEHOLDERS
             else None
         )
