@@ -222,6 +222,52 @@ async def test_typing_goes_on_where_it_was_after_enter_and_leaving_shows_the_sta
     assert diff_lines(sample_repo)[-1].endswith("température extérieure de base en PAC")
 
 
+async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None:
+    """Keys read all at once (tmux, a fast typist on a busy machine): Tab moves the focus before
+    the next key is routed, and Backspace or Ctrl+K edit where they were typed, not after the
+    letters that followed them."""
+    from textual import events
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        burst = ["tab", "tab", "ctrl+a", "ctrl+k", *"Dimensionnerr", "backspace", *" une PAC"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(app, pilot)
+        field = app.query_one("#f-competency-statement", Input)
+        assert app.focused is field
+        assert field.value == "Dimensionner une PAC"
+        assert app.query_one("#f-competency-id", Input).value == "C7.1"
+        for key in ["escape", "down"]:
+            app.post_message(events.Key(key, None))
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")  # Down went to the tree
+    assert diff_lines(sample_repo)[-1] == "+    statement: Dimensionner une PAC"
+
+
+async def test_escape_closes_an_open_list_of_choices_before_leaving_the_form(
+    sample_repo: Path,
+) -> None:
+    from textual.widgets import Select
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        select = app.query_one("#f-competency-kind", Select)
+        select.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert select.expanded
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not select.expanded and app.focused is select
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.focused, Tree)
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
 async def test_field_is_checked_as_you_type_and_an_invalid_value_is_not_saved(
     sample_repo: Path,
 ) -> None:

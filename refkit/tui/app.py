@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -64,6 +64,7 @@ from refkit.tui.dialogs import (
     ReleaseDialog,
 )
 from refkit.tui.footer import keys_footer
+from refkit.tui.keys import OrderedInput, OrderedTextArea
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
@@ -175,7 +176,7 @@ class ItemTree(Tree[Ref]):
             self.move_cursor(node.parent)
 
 
-class FieldInput(Input):
+class FieldInput(OrderedInput):
     """A one-line field; Enter saves it (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -184,7 +185,7 @@ class FieldInput(Input):
     ]
 
 
-class FieldText(TextArea):
+class FieldText(OrderedTextArea):
     """A text field over several lines: Enter starts a new line, Tab saves and goes on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -894,6 +895,42 @@ class EditorApp(App[None]):
     def action_redo(self) -> None:
         self._run(self.session.redo)
 
+    async def on_event(self, event: events.Event) -> None:
+        # Textual sends a key to the widget that has the focus when the app reads it; a key that
+        # moves the focus does so when that widget handles it, later. Keys read in between (a
+        # burst from tmux or a paste, a fast typist on a slow machine) went to the widget the
+        # focus was leaving: typed into the tree, or into the wrong field. These keys move the
+        # focus here, at once, before the next key is read.
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key in _FOCUS_KEYS
+            and self.screen_stack
+            and self.screen is self.screen_stack[0]
+            and self._move_focus_now(event.key)
+        ):
+            return
+        await super().on_event(event)
+
+    def _move_focus_now(self, key: str) -> bool:
+        """Do what Tab, Shift+Tab, Escape (in a field) and F4 do on the main screen; False
+        where the focused widget keeps the key (Escape closes an open list of choices)."""
+        focused = self.focused
+        if key == "tab":
+            if self._tree_has_focus():
+                self.action_focus_form()
+            else:
+                self.screen.focus_next()
+        elif key == "shift+tab":
+            self.screen.focus_previous()
+        elif key == "escape":
+            if not isinstance(focused, Input | TextArea | Select):
+                return False
+            self.action_focus_tree()
+        elif key == "f4":
+            self.action_focus_problems()
+        return True
+
     def action_focus_tree(self) -> None:
         self.commit_pending()
         self.query_one("#tree", Tree).focus()
@@ -1239,6 +1276,10 @@ def _name(ref: Ref) -> str:
 def _cut(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# keys that move the focus: handled as soon as they are read (EditorApp.on_event)
+_FOCUS_KEYS = frozenset({"tab", "shift+tab", "escape", "f4"})
 
 
 def _short(ref: Ref) -> str:

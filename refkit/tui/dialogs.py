@@ -28,6 +28,7 @@ from refkit.edit import (
 from refkit.errors import RefkitError
 from refkit.problems import Problem
 from refkit.tui.footer import keys_footer
+from refkit.tui.keys import OrderedInput
 
 DIALOG_CSS = """
 Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
@@ -228,7 +229,7 @@ class CommitDialog(Dialog):
                     classes="error",
                 )
             yield Label("Message (ce qui a changé, en une phrase)")
-            yield Input(
+            yield OrderedInput(
                 id="message", placeholder="ex. Ajout de la compétence C7.5 sur le désembouage"
             )
             yield Static("", classes="error", id="error")
@@ -310,7 +311,7 @@ class ReleaseDialog(Dialog):
                 classes="message",
             )
             yield Label("Message de version (ce que les écoles doivent savoir)")
-            yield Input(id="message", placeholder=f"Version {plan.version}")
+            yield OrderedInput(id="message", placeholder=f"Version {plan.version}")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="no")

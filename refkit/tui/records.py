@@ -24,6 +24,7 @@ from refkit.edit import records as rec
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
 from refkit.tui.footer import keys_footer
+from refkit.tui.keys import OrderedInput, OrderedTextArea
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
@@ -119,7 +120,7 @@ class RecordsScreen(ModalScreen[bool]):
                             compact=True,
                         )
                     elif f.type in ("text", "lines"):
-                        yield TextArea(
+                        yield OrderedTextArea(
                             id=wid,
                             soft_wrap=True,
                             show_line_numbers=False,
@@ -127,7 +128,7 @@ class RecordsScreen(ModalScreen[bool]):
                             compact=True,
                         )
                     else:
-                        yield Input(
+                        yield OrderedInput(
                             id=wid, placeholder="" if f.required else "(facultatif)", compact=True
                         )
                     yield Static("", classes="error", id=f"err-{wid}")
