@@ -635,6 +635,32 @@ async def test_quitting_saves_the_field_being_typed(sample_repo: Path) -> None:
     assert "notes: Attestation de catégorie I" in (sample_repo / BC07).read_text()
 
 
+async def test_a_check_replaced_just_as_its_process_ends_never_crashes(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newer check cancels the running one; when its process had just ended by itself, ending
+    it raised ProcessLookupError and closed the editor (seen in a real terminal)."""
+    import asyncio.subprocess
+
+    def gone(self) -> None:  # type: ignore[no-untyped-def]
+        raise ProcessLookupError
+
+    monkeypatch.setattr(asyncio.subprocess.Process, "kill", gone)
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for _ in range(3):
+            app.refresh_markers()  # each cancels the one before
+            await pilot.pause(0.05)
+        for _ in range(100):  # (the cancelled ones cannot be awaited)
+            await pilot.pause(0.1)
+            if not any(w.is_running for w in app.workers):
+                break
+        await pilot.pause()
+        assert app.is_running
+        assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
+
+
 async def test_help_and_palette(sample_repo: Path) -> None:
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,6 +9,7 @@ Markers in the tree are glyphs, never colour alone: ✗ error, ⚠ warning, + ad
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -1091,7 +1092,8 @@ class EditorApp(App[None]):
         except asyncio.CancelledError:
             # a newer check replaces this one, or the editor closes: end the process and reap
             # it, so that nothing is left running (nor warned about) after the editor
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):  # it had just ended by itself
+                proc.kill()
             await proc.wait()
             raise
         try:
