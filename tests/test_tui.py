@@ -239,11 +239,21 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
         assert app.focused is field
         assert field.value == "Dimensionner une PAC"
         assert app.query_one("#f-competency-id", Input).value == "C7.1"
-        for key in ["escape", "down"]:
-            app.post_message(events.Key(key, None))
+        # Escape, Enter (open the competency), Down (its first criterion), Tab, new text
+        burst = ["enter", "escape", "enter", "down", "tab", "ctrl+a", "ctrl+k", *"Dimensionné"]
+        for key in [*burst, "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle(app, pilot)
-        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")  # Down went to the tree
-    assert diff_lines(sample_repo)[-1] == "+    statement: Dimensionner une PAC"
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.1", 0)
+        assert app.query_one("#f-criterion-text", Input).value == "Dimensionné"
+    assert diff_lines(sample_repo) == [
+        "-    statement: Dimensionner une pompe à chaleur air/eau à partir des déperditions du "
+        "logement et de la température extérieure de base",
+        "+    statement: Dimensionner une PAC",
+        "-      - La puissance retenue couvre les déperditions à la température de base sans "
+        "surdimensionnement excessif",
+        "+      - Dimensionné",
+    ]
 
 
 async def test_escape_closes_an_open_list_of_choices_before_leaving_the_form(

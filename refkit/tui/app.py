@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
@@ -65,7 +66,7 @@ from refkit.tui.dialogs import (
     ReleaseDialog,
 )
 from refkit.tui.footer import keys_footer
-from refkit.tui.keys import OrderedInput, OrderedTextArea
+from refkit.tui.keys import focus_now
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
@@ -177,7 +178,7 @@ class ItemTree(Tree[Ref]):
             self.move_cursor(node.parent)
 
 
-class FieldInput(OrderedInput):
+class FieldInput(Input):
     """A one-line field; Enter saves it (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -186,7 +187,7 @@ class FieldInput(OrderedInput):
     ]
 
 
-class FieldText(OrderedTextArea):
+class FieldText(TextArea):
     """A text field over several lines: Enter starts a new line, Tab saves and goes on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -277,6 +278,11 @@ def _row_height(row: Widget) -> int:
     return 2
 
 
+class KeyHandled(Message):
+    """Sent behind a key to the widget that got it: back at the app, the key has been handled
+    (its binding run, or stopped on the way)."""
+
+
 class EditorApp(App[None]):
     TITLE = "refkit edit"
     CSS = """
@@ -341,6 +347,10 @@ class EditorApp(App[None]):
         # cursor
         self._form_ref: Ref | None = None
         self.unsaved: Unsaved | None = None
+        # keys are sent on one at a time (on_event)
+        self._key_in_flight: Widget | Screen[Any] | None = None
+        self._held_keys: list[events.Key] = []
+        self._key_watchdog: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -392,7 +402,7 @@ class EditorApp(App[None]):
             first.expand()
             tree.move_cursor(first)
             self._select(first.data)
-        tree.focus()
+        focus_now(tree)
         self.set_status(
             "Bienvenue : ↑↓ choisir · Tab modifier · a ajouter · F5 enregistrer · F1 aide"
         )
@@ -589,7 +599,10 @@ class EditorApp(App[None]):
         try:
             for row in rows:
                 if isinstance(row, RecordsRow):
-                    button = row.query_one(Button)
+                    try:
+                        button = row.query_one(Button)
+                    except NoMatches:
+                        continue
                     button.label = Text(summary(self.session, ref, row.spec), overflow="ellipsis")
                     continue
                 if not isinstance(row, FieldRow):
@@ -597,7 +610,11 @@ class EditorApp(App[None]):
                 spec = row.spec
                 wid = _widget_id(ref.kind, spec.name)
                 value = display_value(spec, get_value(item, spec.name))
-                widget = row.query_one(f"#{wid}")
+                try:
+                    widget = row.query_one(f"#{wid}")
+                except NoMatches:
+                    continue  # the row is being built, or the editor is closing
+
                 if isinstance(widget, Input):
                     if widget.value != value:
                         widget.value = value
@@ -694,7 +711,13 @@ class EditorApp(App[None]):
 
     def action_focus_form(self) -> None:
         """Tab from the tree: the first field of the selected item's form, filled first if the
-        form has not yet followed the cursor."""
+        form has not yet followed the cursor (nor even heard of it: Tab typed right after an
+        arrow is handled before the tree's message saying where its cursor went)."""
+        cursor = self.query_one("#tree", Tree).cursor_node
+        if cursor is not None and cursor.data is not None and cursor.data != self.selected:
+            self.selected = cursor.data
+            if self._fill_timer is None:
+                self._fill_timer = self.set_timer(0.08, self._select_current)
         if self._fill_timer is not None:
             self._fill_timer.stop()
             self._select_current()
@@ -897,44 +920,48 @@ class EditorApp(App[None]):
         self._run(self.session.redo)
 
     async def on_event(self, event: events.Event) -> None:
-        # Textual sends a key to the widget that has the focus when the app reads it; a key that
-        # moves the focus does so when that widget handles it, later. Keys read in between (a
-        # burst from tmux or a paste, a fast typist on a slow machine) went to the widget the
-        # focus was leaving: typed into the tree, or into the wrong field. These keys move the
-        # focus here, at once, before the next key is read.
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and event.key in _FOCUS_KEYS
-            and self.screen_stack
-            and self.screen is self.screen_stack[0]
-            and self._move_focus_now(event.key)
-        ):
+        # One key at a time. Textual sends a key to the widget that has the focus when the app
+        # reads it, and runs the key's binding when the key has come back up to the app: keys
+        # read in between (a burst from tmux, a paste of keys, a fast typist on a busy machine)
+        # went to the widget a Tab or an Escape was about to leave, and a binding (Backspace,
+        # Down) ran after the letters typed next. Here a key is sent on only once the one before
+        # has been handled all the way up (KeyHandled, sent behind it, has come back).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_in_flight is not None:
+                self._held_keys.append(event)
+                return
+            await self._send_key(event)
             return
         await super().on_event(event)
 
-    def _move_focus_now(self, key: str) -> bool:
-        """Do what Tab, Shift+Tab, Escape (in a field) and F4 do on the main screen; False
-        where the focused widget keeps the key (Escape closes an open list of choices)."""
-        focused = self.focused
-        if key == "tab":
-            if self._tree_has_focus():
-                self.action_focus_form()
-            else:
-                self.screen.focus_next()
-        elif key == "shift+tab":
-            self.screen.focus_previous()
-        elif key == "escape":
-            if not isinstance(focused, Input | TextArea | Select):
-                return False
-            self.action_focus_tree()
-        elif key == "f4":
-            self.action_focus_problems()
-        return True
+    async def _send_key(self, event: events.Key) -> None:
+        target = self.focused or self.screen
+        await super().on_event(event)  # Textual's own routing (priority bindings, focus...)
+        if event.is_forwarded:  # sent to the focused widget: wait for it to come back
+            self._key_in_flight = target
+            target.post_message(KeyHandled())
+            # never stuck: a widget removed with the key in its queue never sends it back
+            self._key_watchdog = self.set_timer(0.5, self._release_keys)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        message.stop()
+        self._release_keys()
+
+    def _release_keys(self) -> None:
+        self._key_in_flight = None
+        if self._key_watchdog is not None:
+            self._key_watchdog.stop()
+            self._key_watchdog = None
+        if self._held_keys:
+            self.call_next(self._send_next_key)
+
+    async def _send_next_key(self) -> None:
+        if self._key_in_flight is None and self._held_keys:
+            await self._send_key(self._held_keys.pop(0))
 
     def action_focus_tree(self) -> None:
         self.commit_pending()
-        self.query_one("#tree", Tree).focus()
+        focus_now(self.query_one("#tree", Tree))
 
     # -- versions --------------------------------------------------------------------------------
 
@@ -1017,7 +1044,7 @@ class EditorApp(App[None]):
     def action_focus_problems(self) -> None:
         self.commit_pending()
         listing = self.query_one("#problems", ListView)
-        listing.focus()
+        focus_now(listing)
         if listing.index is None and len(listing):
             listing.index = 0
 
@@ -1182,9 +1209,9 @@ class EditorApp(App[None]):
         self.set_status(f"{problem.message} — {problem.hint}")
         spec = next((f for f in FIELDS[ref.kind] if name and f.name.split(".")[0] == name), None)
         if spec is not None:
-            self.query_one(f"#{_widget_id(ref.kind, spec.name)}").focus()
+            focus_now(self.query_one(f"#{_widget_id(ref.kind, spec.name)}"))
         else:
-            self.query_one("#tree", Tree).focus()
+            focus_now(self.query_one("#tree", Tree))
 
     # -- files changed elsewhere -----------------------------------------------------------------
 
@@ -1278,10 +1305,6 @@ def _name(ref: Ref) -> str:
 def _cut(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-# keys that move the focus: handled as soon as they are read (EditorApp.on_event)
-_FOCUS_KEYS = frozenset({"tab", "shift+tab", "escape", "f4"})
 
 
 def _short(ref: Ref) -> str:

@@ -28,7 +28,7 @@ from refkit.edit import (
 from refkit.errors import RefkitError
 from refkit.problems import Problem
 from refkit.tui.footer import keys_footer
-from refkit.tui.keys import OrderedInput
+from refkit.tui.keys import focus_now
 
 DIALOG_CSS = """
 Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
@@ -78,7 +78,7 @@ class ConfirmDialog(Dialog):
         yield keys_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        focus_now(self.query_one("#no", Button))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -229,7 +229,7 @@ class CommitDialog(Dialog):
                     classes="error",
                 )
             yield Label("Message (ce qui a changé, en une phrase)")
-            yield OrderedInput(
+            yield Input(
                 id="message", placeholder="ex. Ajout de la compétence C7.5 sur le désembouage"
             )
             yield Static("", classes="error", id="error")
@@ -241,7 +241,7 @@ class CommitDialog(Dialog):
         yield keys_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#message", Input).focus()
+        focus_now(self.query_one("#message", Input))
 
     @on(Input.Submitted)
     def _enter(self) -> None:
@@ -311,7 +311,7 @@ class ReleaseDialog(Dialog):
                 classes="message",
             )
             yield Label("Message de version (ce que les écoles doivent savoir)")
-            yield OrderedInput(id="message", placeholder=f"Version {plan.version}")
+            yield Input(id="message", placeholder=f"Version {plan.version}")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Annuler", id="no")
@@ -321,9 +321,9 @@ class ReleaseDialog(Dialog):
     def on_mount(self) -> None:
         inputs = self.query(Input)
         if inputs:
-            inputs.first().focus()
+            focus_now(inputs.first())
         else:
-            self.query_one("#no", Button).focus()
+            focus_now(self.query_one("#no", Button))
 
     @on(Input.Submitted)
     def _enter(self) -> None:

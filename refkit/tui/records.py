@@ -24,7 +24,7 @@ from refkit.edit import records as rec
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
 from refkit.tui.footer import keys_footer
-from refkit.tui.keys import OrderedInput, OrderedTextArea
+from refkit.tui.keys import focus_now
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
@@ -120,7 +120,7 @@ class RecordsScreen(ModalScreen[bool]):
                             compact=True,
                         )
                     elif f.type in ("text", "lines"):
-                        yield OrderedTextArea(
+                        yield TextArea(
                             id=wid,
                             soft_wrap=True,
                             show_line_numbers=False,
@@ -128,7 +128,7 @@ class RecordsScreen(ModalScreen[bool]):
                             compact=True,
                         )
                     else:
-                        yield OrderedInput(
+                        yield Input(
                             id=wid, placeholder="" if f.required else "(facultatif)", compact=True
                         )
                     yield Static("", classes="error", id=f"err-{wid}")
@@ -141,7 +141,7 @@ class RecordsScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.reload(0)
-        self.query_one("#records", ListView).focus()
+        focus_now(self.query_one("#records", ListView))
 
     def _wid(self, name: str) -> str:
         return "r-" + name.replace(".", "-")
@@ -260,7 +260,7 @@ class RecordsScreen(ModalScreen[bool]):
             self.dismiss(self.changed)
             return
         self._save(self.focused)
-        self.query_one("#records", ListView).focus()
+        focus_now(self.query_one("#records", ListView))
 
     # -- fields ------------------------------------------------------------------------------
 
