@@ -256,6 +256,29 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
     ]
 
 
+async def test_a_burst_through_a_dialog_commits_then_goes_on_in_the_tree(
+    sample_repo: Path,
+) -> None:
+    """F5, a message, Enter, Down, all read at once: the message goes into the dialog, the
+    commit is made, and Down (sent on once the dialog has closed) moves the tree's cursor."""
+    from textual import events
+
+    Session.open(sample_repo).set_field(Ref(PLUMBER, "BC07", "C7.1"), "statement", "Dimensionner")
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        for key in ["f5", *"Essai", "enter", "down"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(30):
+            await pilot.pause(0.05)
+            if app.selected == Ref(PLUMBER, "BC07", "C7.2"):
+                break
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
+        assert not isinstance(app.screen, CommitDialog)
+    assert git(sample_repo, "log", "-1", "--format=%s") == "Essai\n"
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
 async def test_escape_closes_an_open_list_of_choices_before_leaving_the_form(
     sample_repo: Path,
 ) -> None:

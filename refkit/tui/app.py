@@ -940,8 +940,9 @@ class EditorApp(App[None]):
         if event.is_forwarded:  # sent to the focused widget: wait for it to come back
             self._key_in_flight = target
             target.post_message(KeyHandled())
-            # never stuck: a widget removed with the key in its queue never sends it back
-            self._key_watchdog = self.set_timer(0.5, self._release_keys)
+            # never stuck: a widget removed with the marker in its queue (a dialog closed by
+            # this key) never sends it back; a key whose work takes longer lets the next go
+            self._key_watchdog = self.set_timer(0.25, self._release_keys)
 
     def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
