@@ -568,3 +568,26 @@ def test_a_framework_id_that_names_a_site_folder_is_not_published(cli, sample_re
     assert run.code == 0, run.err
     assert "'assets' names a folder of the published site" in run.err
     assert (sample_repo / "site/assets/style.css").is_file()
+
+
+def test_the_legend_of_struck_words_shows_only_where_a_text_was_reworded(
+    cli, sample_repo: Path
+) -> None:
+    run = cli(
+        "new", "competency", "electricien-batiment", "BC02",
+        "--statement", "Poser un tableau de communication", cwd=sample_repo,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    run = cli("release", "electricien-batiment", "-m", "Ajout", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert cli("publish", cwd=sample_repo).code == 0
+    site = sample_repo / "site"
+    added = (site / "electricien-batiment/1.1.0/changes.html").read_text(encoding="utf-8")
+    assert "Poser un tableau de communication" in added and 'class="legend"' not in added
+    assert "texte retiré" not in (site / "md/electricien-batiment/1.1.0/changes.md").read_text(
+        encoding="utf-8"
+    )
+    _release_patch(cli, sample_repo, "electricien-batiment", "BC02")  # a statement reworded
+    assert cli("publish", cwd=sample_repo).code == 0
+    reworded = (site / "electricien-batiment/1.1.1/changes.html").read_text(encoding="utf-8")
+    assert 'class="legend"' in reworded and "<ins>Savoir</ins>" in reworded

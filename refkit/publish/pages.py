@@ -578,6 +578,7 @@ def _changes_context(
     lab = labels(fw.lang)
     previous = version.previous
     sections = []
+    word_diffs = False  # the legend of struck and underlined words, only where one shows
     counts: list[str] = []
     if version.diff is not None and previous is not None:
         from refkit.diff.render import SECTIONS
@@ -594,12 +595,16 @@ def _changes_context(
                     new_href = f"{root}{fw.id}/{version.label}/#{c.id}"
                 if c.kind in ("competency", "block") and c.change != "added":
                     old_href = f"{root}{fw.id}/{previous.label}/#{c.old_id or c.id}"
+                fields = [line for f in c.fields for line in _field_lines(f, lk)]
+                word_diffs = word_diffs or any(
+                    "<del>" in line["html"] or "<ins>" in line["html"] for line in fields
+                )
                 items.append(
                     {
                         "change": c.change,
                         "change_label": _change_label(c.kind, c.change, lab),
                         "text": _describe(c, lk),
-                        "fields": [line for f in c.fields for line in _field_lines(f, lk)],
+                        "fields": fields,
                         "new_href": new_href,
                         "old_href": old_href,
                     }
@@ -653,6 +658,8 @@ def _changes_context(
         else None,
         "counts": counts,
         "sections": sections,
+        # the legend of struck and underlined words, only where a text was reworded
+        "word_diffs": word_diffs,
         "table": table,
         "md_href": f"{root}md/{fw.id}/{alias or version.label}/changes.md",
     }
