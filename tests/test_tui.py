@@ -694,6 +694,22 @@ async def test_a_check_replaced_just_as_its_process_ends_never_crashes(
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
 
 
+async def test_closing_while_a_check_runs_leaves_no_process_behind(sample_repo: Path) -> None:
+    """Textual cancels the workers as it closes without waiting for them: the check's process
+    is ended and reaped all the same (a process left running failed a later test on CI)."""
+    import gc
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.refresh_markers()
+        await pilot.pause(0.05)
+        proc = app._check_proc
+        assert proc is not None and proc.returncode is None  # running as the editor closes
+    assert proc.returncode is not None  # ended and reaped
+    gc.collect()  # a process object left unreaped warns here (an error under pytest)
+
+
 async def test_help_and_palette(sample_repo: Path) -> None:
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:

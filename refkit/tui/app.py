@@ -351,6 +351,7 @@ class EditorApp(App[None]):
         self._key_in_flight: Widget | Screen[Any] | None = None
         self._held_keys: list[events.Key] = []
         self._key_watchdog: Timer | None = None
+        self._check_proc: asyncio.subprocess.Process | None = None  # the check running
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -1100,6 +1101,12 @@ class EditorApp(App[None]):
 
     # -- validation and markers ------------------------------------------------------------------
 
+    async def on_unmount(self) -> None:
+        # Textual cancels the workers as it closes but does not wait for them: the check still
+        # running is ended and reaped here, before the event loop closes
+        if self._check_proc is not None:
+            await _end(self._check_proc)
+
     def refresh_markers(self) -> None:
         self._validate()
 
@@ -1115,15 +1122,17 @@ class EditorApp(App[None]):
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
+        self._check_proc = proc
         try:
             out, err = await proc.communicate()
         except asyncio.CancelledError:
             # a newer check replaces this one, or the editor closes: end the process and reap
             # it, so that nothing is left running (nor warned about) after the editor
-            with contextlib.suppress(ProcessLookupError):  # it had just ended by itself
-                proc.kill()
-            await proc.wait()
+            await _end(proc)
             raise
+        finally:
+            if self._check_proc is proc:
+                self._check_proc = None
         try:
             data = json.loads(out or b"{}")
         except ValueError:
@@ -1306,6 +1315,14 @@ def _name(ref: Ref) -> str:
 def _cut(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+async def _end(proc: asyncio.subprocess.Process) -> None:
+    """End a check's process and reap it."""
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):  # it had just ended by itself
+            proc.kill()
+    await proc.wait()
 
 
 def _short(ref: Ref) -> str:
