@@ -349,7 +349,7 @@ class EditorApp(App[None]):
         self.unsaved: Unsaved | None = None
         # keys are sent on one at a time (on_event)
         self._key_in_flight: Widget | Screen[Any] | None = None
-        self._held_keys: list[events.Key] = []
+        self._held_keys: list[events.Key | events.Paste] = []  # a paste waits its turn too
         self._key_watchdog: Timer | None = None
         self._check_proc: asyncio.subprocess.Process | None = None  # the check running
 
@@ -927,7 +927,7 @@ class EditorApp(App[None]):
         # went to the widget a Tab or an Escape was about to leave, and a binding (Backspace,
         # Down) ran after the letters typed next. Here a key is sent on only once the one before
         # has been handled all the way up (KeyHandled, sent behind it, has come back).
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             if self._key_in_flight is not None:
                 self._held_keys.append(event)
                 return
@@ -935,7 +935,7 @@ class EditorApp(App[None]):
             return
         await super().on_event(event)
 
-    async def _send_key(self, event: events.Key) -> None:
+    async def _send_key(self, event: events.Key | events.Paste) -> None:
         target = self.focused or self.screen
         await super().on_event(event)  # Textual's own routing (priority bindings, focus...)
         if event.is_forwarded:  # sent to the focused widget: wait for it to come back
