@@ -282,6 +282,10 @@ class KeyHandled(Message):
     """Sent behind a key to the widget that got it: back at the app, the key has been handled
     (its binding run, or stopped on the way)."""
 
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number  # which key: one let go by the watchdog may come back late
+
 
 class EditorApp(App[None]):
     TITLE = "refkit edit"
@@ -351,6 +355,7 @@ class EditorApp(App[None]):
         self._key_in_flight: Widget | Screen[Any] | None = None
         self._held_keys: list[events.Key | events.Paste] = []  # a paste waits its turn too
         self._key_watchdog: Timer | None = None
+        self._keys_sent = 0
         self._check_proc: asyncio.subprocess.Process | None = None  # the check running
 
     # -- layout ----------------------------------------------------------------------------------
@@ -940,14 +945,16 @@ class EditorApp(App[None]):
         await super().on_event(event)  # Textual's own routing (priority bindings, focus...)
         if event.is_forwarded:  # sent to the focused widget: wait for it to come back
             self._key_in_flight = target
-            target.post_message(KeyHandled())
+            self._keys_sent += 1
+            target.post_message(KeyHandled(self._keys_sent))
             # never stuck: a widget removed with the marker in its queue (a dialog closed by
             # this key) never sends it back; a key whose work takes longer lets the next go
             self._key_watchdog = self.set_timer(0.25, self._release_keys)
 
     def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
-        self._release_keys()
+        if message.number == self._keys_sent:  # not a key the watchdog already let go
+            self._release_keys()
 
     def _release_keys(self) -> None:
         self._key_in_flight = None
