@@ -129,3 +129,16 @@ def sarif_schema() -> dict[str, object]:
         tarball.unlink()
     schema: dict[str, object] = json.loads(target.read_text(encoding="utf-8"))
     return schema
+
+
+async def workers_done(app, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until none of ``app``'s workers runs. Not ``workers.wait_for_complete()``: it raises
+    when a worker was cancelled, as a check is when a newer one replaces it."""
+    import asyncio
+    import time
+
+    end = time.monotonic() + timeout
+    while any(w.is_running for w in app.workers):
+        if time.monotonic() > end:
+            raise AssertionError(f"workers still running after {timeout} s: {list(app.workers)}")
+        await asyncio.sleep(0.02)

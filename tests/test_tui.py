@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import FIELDS, Ref, Session
-from tests.conftest import git
+from tests.conftest import git, workers_done
 
 pytest.importorskip("textual")
 
@@ -32,7 +32,7 @@ def app_for(root: Path) -> EditorApp:
 
 async def settle(app: EditorApp, pilot) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

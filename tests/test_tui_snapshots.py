@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import Ref, Session
-from tests.conftest import git
+from tests.conftest import git, workers_done
 
 pytest.importorskip("pytest_textual_snapshot")
 
@@ -53,7 +53,7 @@ def at(ref: Ref, keys: list[str] = []):  # noqa: B006 (never changed)
 
     async def settle(pilot) -> None:
         for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
+            await workers_done(pilot.app)
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import Ref, Session
-from tests.conftest import REPO, git
+from tests.conftest import REPO, git, workers_done
 
 pytest.importorskip("textual")
 
@@ -34,7 +34,7 @@ async def test_walkthrough(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -
 
     async def settle(pilot) -> None:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause(0.2)
 
     def shot(name: str) -> None:
