@@ -3,6 +3,7 @@ as a person would type them, the screen is read with capture-pane, and the file 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,7 @@ class Terminal:
 def terminal(sample_repo: Path):
     if shutil.which("tmux") is None:
         pytest.fail("tmux is missing: apt-get install -y tmux (.ci/run does it)")
-    term = Terminal(f"refkit-{sample_repo.parent.name}", sample_repo)
+    term = Terminal(f"refkit-{os.getpid()}-{sample_repo.parent.name}", sample_repo)
     yield term
     term.close()
 
