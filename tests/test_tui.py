@@ -44,6 +44,15 @@ async def goto(app: EditorApp, pilot, ref: Ref) -> None:
     assert app.selected == ref
 
 
+def read_at_once(app: EditorApp, keys: list[str]) -> None:
+    """Keys as the terminal driver posts them when they all arrive in one read (tmux, a paste of
+    keys, a fast typist on a busy machine): none waits for the one before to be handled."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
 async def replace_text(pilot, app: EditorApp, widget_id: str, text: str) -> None:
     """Select all of a field and type ``text`` over it (its last words key by key), then Enter."""
     widget = app.query_one(f"#{widget_id}", Input)
@@ -99,7 +108,7 @@ async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
     from refkit.tui.records import RecordsRow
 
     first = ItemForm("framework", now=16)
-    assert 0 < first._now < len(first._rows_made)
+    assert 0 < first._now < len(first._specs)
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -232,8 +241,7 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
         burst = ["tab", "tab", "ctrl+a", "ctrl+k", *"Dimensionnerr", "backspace", *" une"]
-        for key in burst:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        read_at_once(app, burst)
         app.post_message(events.Paste(" PAC"))  # a paste waits its turn like a key
         await settle(app, pilot)
         field = app.query_one("#f-competency-statement", Input)
@@ -242,8 +250,7 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
         assert app.query_one("#f-competency-id", Input).value == "C7.1"
         # Escape, Enter (open the competency), Down (its first criterion), Tab, new text
         burst = ["enter", "escape", "enter", "down", "tab", "ctrl+a", "ctrl+k", *"Dimensionné"]
-        for key in [*burst, "enter"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        read_at_once(app, [*burst, "enter"])
         await settle(app, pilot)
         assert app.selected == Ref(PLUMBER, "BC07", "C7.1", 0)
         assert app.query_one("#f-criterion-text", Input).value == "Dimensionné"
@@ -262,14 +269,12 @@ async def test_a_burst_through_a_dialog_commits_then_goes_on_in_the_tree(
 ) -> None:
     """F5, a message, Enter, Down, all read at once: the message goes into the dialog, the
     commit is made, and Down (sent on once the dialog has closed) moves the tree's cursor."""
-    from textual import events
 
     Session.open(sample_repo).set_field(Ref(PLUMBER, "BC07", "C7.1"), "statement", "Dimensionner")
     app = app_for(sample_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
-        for key in ["f5", *"Essai", "enter", "down"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        read_at_once(app, ["f5", *"Essai", "enter", "down"])
         for _ in range(30):
             await pilot.pause(0.05)
             if app.selected == Ref(PLUMBER, "BC07", "C7.2"):
@@ -686,10 +691,7 @@ async def test_a_check_replaced_just_as_its_process_ends_never_crashes(
         for _ in range(3):
             app.refresh_markers()  # each cancels the one before
             await pilot.pause(0.05)
-        for _ in range(100):  # (the cancelled ones cannot be awaited)
-            await pilot.pause(0.1)
-            if not any(w.is_running for w in app.workers):
-                break
+        await workers_done(app)  # (the cancelled ones cannot be awaited)
         await pilot.pause()
         assert app.is_running
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)

@@ -53,7 +53,7 @@ from refkit.edit import (
     get_value,
     parse_value,
 )
-from refkit.edit.records import RECORDS
+from refkit.edit.records import RECORDS, Records
 from refkit.errors import ConflictError, RefkitError
 from refkit.problems import Problem, Severity
 from refkit.tui.dialogs import (
@@ -145,13 +145,17 @@ class ItemTree(Tree[Ref]):
         # Down keys typed right after Enter are already queued and must find the children
         self.auto_expand = False
 
+    def _fill_now(self, node: TreeNode[Ref]) -> None:
+        """Add a node's children before it opens: a Down typed right after must find them."""
+        if not node.children:
+            fill = getattr(self.app, "_fill", None)
+            if fill is not None:
+                fill(node)
+
     def action_select_cursor(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
-            if not node.children:
-                fill = getattr(self.app, "_fill", None)
-                if fill is not None:
-                    fill(node)
+            self._fill_now(node)
             node.toggle()
         super().action_select_cursor()
 
@@ -160,10 +164,7 @@ class ItemTree(Tree[Ref]):
         if node is None:
             return
         if node.allow_expand and not node.is_expanded:
-            if not node.children:  # fill now: a Down typed right after must find the children
-                fill = getattr(self.app, "_fill", None)
-                if fill is not None:
-                    fill(node)
+            self._fill_now(node)
             node.expand()
         elif node.children:
             self.move_cursor(node.children[0])
@@ -245,37 +246,32 @@ class ItemForm(VerticalScroll, can_focus=False):
         super().__init__(id=f"form-{kind}", classes="form -active" if now else "form")
         self.kind = kind
         self.built = bool(now)  # its first rows at least: it can be filled
-        rows = list(self._rows())
+        self._specs: list[Field | Records] = [*FIELDS[kind], *RECORDS.get(kind, ())]
         lines, self._now = 0, 0
-        while self._now < len(rows) and lines < now:
-            lines += _row_height(rows[self._now])
+        while self._now < len(self._specs) and lines < now:
+            lines += _row_height(self._specs[self._now])
             self._now += 1
-        self._rows_made = rows
 
     def compose(self) -> ComposeResult:
-        yield from self._rows_made[: self._now]
+        yield from self._rows(self._specs[: self._now])
 
-    def _rows(self) -> Iterator[Widget]:
-        for spec in FIELDS[self.kind]:
-            yield FieldRow(self.kind, spec)
-        for records in RECORDS.get(self.kind, ()):
-            yield RecordsRow(records)
+    def _rows(self, specs: list[Field | Records]) -> Iterator[Widget]:
+        for spec in specs:
+            yield RecordsRow(spec) if isinstance(spec, Records) else FieldRow(self.kind, spec)
 
     async def build(self) -> list[Widget]:
         """Mount the rows not built at first; returns them (to be filled)."""
-        rest = self._rows_made[self._now :]
-        self._now = len(self._rows_made)
+        rest = list(self._rows(self._specs[self._now :]))
+        self._now = len(self._specs)
         self.built = True
         if rest:
             await self.mount_all(rest)
         return rest
 
 
-def _row_height(row: Widget) -> int:
+def _row_height(spec: Field | Records) -> int:
     """Terminal lines a row of a form takes: its label and its field (a text area, 4 lines)."""
-    if isinstance(row, FieldRow) and row.spec.type in ("text", "lines"):
-        return 5
-    return 2
+    return 5 if isinstance(spec, Field) and spec.type in ("text", "lines") else 2
 
 
 class KeyHandled(Message):
@@ -351,8 +347,7 @@ class EditorApp(App[None]):
         # cursor
         self._form_ref: Ref | None = None
         self.unsaved: Unsaved | None = None
-        # keys are sent on one at a time (on_event)
-        self._key_in_flight: Widget | Screen[Any] | None = None
+        # keys are sent on one at a time (on_event); a key is in flight while its watchdog is set
         self._held_keys: list[events.Key | events.Paste] = []  # a paste waits its turn too
         self._key_watchdog: Timer | None = None
         self._keys_sent = 0
@@ -391,8 +386,10 @@ class EditorApp(App[None]):
         first paint; the check, in another process, would compete with it for the CPU)."""
         for form in self.query(ItemForm):
             rest = await form.build()
-            if rest and self._form_ref is not None and self._form_ref.kind == form.kind:
-                self._fill_rows(self._form_ref, rest)  # the rows the first paint did without
+            ref = self._form_ref
+            if rest and ref is not None and ref.kind == form.kind:
+                with contextlib.suppress(KeyError, RefkitError):  # (gone meanwhile: nothing)
+                    self._fill_rows(ref, self.session.get(ref), rest)  # the rows not yet shown
         self.refresh_markers()
         if self.selected is not None and self._shown_kind != self.selected.kind:
             self._select(self.selected)
@@ -584,23 +581,19 @@ class EditorApp(App[None]):
             # columns the id may be cut)
             title += f"version {item.version} · {item.id}"
         self.query_one("#item-title", Line).update(_markup_escape(title))
-        if not self.query_one(f"#form-{ref.kind}", ItemForm).built:
+        form = self.query_one(f"#form-{ref.kind}", ItemForm)
+        if not form.built:
             self._shown_kind = None
             return  # filled once built, right after the first paint (_build_forms)
         self._shown_kind = ref.kind
         self._form_ref = ref
-        form = self.query_one(f"#form-{ref.kind}", ItemForm)
         for other in self.query(ItemForm):
             if other.has_class("-active") != (other is form):
                 other.set_class(other is form, "-active")
-        self._fill_rows(ref, list(form.children))
+        self._fill_rows(ref, item, list(form.children))
 
-    def _fill_rows(self, ref: Ref, rows: list[Widget]) -> None:
-        """Show ``ref``'s values in these rows of its form."""
-        try:
-            item = self.session.get(ref)
-        except (KeyError, RefkitError):
-            return
+    def _fill_rows(self, ref: Ref, item: Any, rows: list[Widget]) -> None:
+        """Show the values of ``item`` (``ref``'s) in these rows of its form."""
         self._filling = True
         try:
             for row in rows:
@@ -620,7 +613,6 @@ class EditorApp(App[None]):
                     widget = row.query_one(f"#{wid}")
                 except NoMatches:
                     continue  # the row is being built, or the editor is closing
-
                 if isinstance(widget, Input):
                     if widget.value != value:
                         widget.value = value
@@ -720,12 +712,13 @@ class EditorApp(App[None]):
         form has not yet followed the cursor (nor even heard of it: Tab typed right after an
         arrow is handled before the tree's message saying where its cursor went)."""
         cursor = self.query_one("#tree", Tree).cursor_node
-        if cursor is not None and cursor.data is not None and cursor.data != self.selected:
-            self.selected = cursor.data
-            if self._fill_timer is None:
-                self._fill_timer = self.set_timer(0.08, self._select_current)
+        ref = cursor.data if cursor is not None else None
+        behind = ref is not None and ref != self.selected
+        if ref is not None and behind:
+            self.selected = ref
         if self._fill_timer is not None:
             self._fill_timer.stop()
+        if behind or self._fill_timer is not None:
             self._select_current()
         if self.selected is None:
             return
@@ -933,7 +926,7 @@ class EditorApp(App[None]):
         # Down) ran after the letters typed next. Here a key is sent on only once the one before
         # has been handled all the way up (KeyHandled, sent behind it, has come back).
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            if self._key_in_flight is not None:
+            if self._key_watchdog is not None:
                 self._held_keys.append(event)
                 return
             await self._send_key(event)
@@ -944,7 +937,6 @@ class EditorApp(App[None]):
         target = self.focused or self.screen
         await super().on_event(event)  # Textual's own routing (priority bindings, focus...)
         if event.is_forwarded:  # sent to the focused widget: wait for it to come back
-            self._key_in_flight = target
             self._keys_sent += 1
             target.post_message(KeyHandled(self._keys_sent))
             # never stuck: a widget removed with the marker in its queue (a dialog closed by
@@ -957,7 +949,6 @@ class EditorApp(App[None]):
             self._release_keys()
 
     def _release_keys(self) -> None:
-        self._key_in_flight = None
         if self._key_watchdog is not None:
             self._key_watchdog.stop()
             self._key_watchdog = None
@@ -965,7 +956,7 @@ class EditorApp(App[None]):
             self.call_next(self._send_next_key)
 
     async def _send_next_key(self) -> None:
-        if self._key_in_flight is None and self._held_keys:
+        if self._key_watchdog is None and self._held_keys:
             await self._send_key(self._held_keys.pop(0))
 
     def action_focus_tree(self) -> None:
