@@ -31,6 +31,37 @@ def test_reads_plain_data_with_yaml_1_2_scalars() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0o17", 15),
+        ("-12", -12),
+        ("+3", 3),
+        ("-.5", -0.5),
+        ("1e3", 1000.0),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
+        ("FALSE", False),
+        ("Null", None),
+        ("", None),
+        ("yes", "yes"),
+        ("'1.0'", "1.0"),
+        ('""', ""),
+        ("'~'", "~"),
+        ("1.2.3", "1.2.3"),
+        ("0x1G", "0x1G"),
+        ("nullable", "nullable"),
+        ("~x", "~x"),
+    ],
+)
+def test_scalars_resolve_by_the_yaml_1_2_core_schema(text: str, value: object) -> None:
+    r = read_yaml("f.yaml", f"k: {text}\nl: [{text or '~'}]\n".encode())
+    assert r.problems == []
+    assert r.data["k"] == value and type(r.data["k"]) is type(value)
+    flow = value if text else None
+    assert r.data["l"] == [flow] and type(r.data["l"][0]) is type(flow)
+
+
 def test_positions_of_keys_and_values() -> None:
     raw = b"a: 1\nlist:\n  - id: X\n    name: deux\n  - id: Y\n"
     r = read_yaml("f.yaml", raw)
