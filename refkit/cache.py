@@ -185,14 +185,23 @@ class BlobCache:
             return None
 
     def put_block(
-        self, sha: str, result: ReadResult, schema_problems: list[Problem], block: Block | None
+        self,
+        sha: str,
+        result: ReadResult,
+        schema_problems: list[Problem],
+        block: Block | None,
+        *,
+        compact: list[Any] | None = None,
     ) -> None:
+        """``compact``: the block's compact form, when the caller made it already."""
         if not self.enabled:
             return
+        if compact is None and block is not None:
+            compact = block_to_compact(block)
         entry = {
             "sha": sha,
             "kind": "block+model",
-            "block": block_to_compact(block) if block is not None else None,
+            "block": compact,
             "problems": [p.to_json() for p in result.problems],
             "schema": [p.to_json() for p in schema_problems],
         }

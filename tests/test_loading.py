@@ -4,6 +4,7 @@ cache of parsed blobs by their git blob id, give exactly what a plain parse give
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,34 @@ def test_blocks_parsed_by_workers_are_those_of_a_plain_parse(repo: Path, workers
     assert_same(again.frameworks[FOLDER], expected)
 
 
+def test_unchecked_workers_build_the_same_blocks_without_schema_problems_or_cache(
+    repo: Path, workers: None
+) -> None:
+    """The editor's first load: the same frameworks; the block files' schema problems (field by
+    field) are left to the background check, and so is the cache."""
+    expected = plain(repo)
+    session = Session.open(repo, checked=False)
+    assert session._loading is not None and session._loading.workers == 2
+    loaded = session.frameworks[FOLDER]
+    assert loaded.framework == expected.framework
+    assert loaded.broken_blocks == expected.broken_blocks == {"BC04", "BC05", "BC06"}
+    missing = [p for p in expected.problems if p not in loaded.problems]
+    skil = [n for n, line in enumerate(BAD["BC03"].splitlines(), 1) if "kind: skil" in line]
+    assert len(skil) == 3
+    assert [(p.file, p.line, p.rule) for p in missing] == [
+        (f"{FOLDER}/blocks/BC03.yaml", line, "schema-enum") for line in skil
+    ]
+    assert loaded.problems == [p for p in expected.problems if p not in missing]
+    # the kind and version of each file are still checked: they decide what is built
+    assert {(p.file, p.rule) for p in loaded.problems} >= {
+        (f"{FOLDER}/blocks/BC05.yaml", "schema-version"),
+        (f"{FOLDER}/blocks/BC04.yaml", "yaml-syntax"),
+    }
+    again = Session.open(repo)  # nothing was cached: parsed (and checked) by workers again
+    assert again._loading is not None and again._loading.workers == 2
+    assert_same(again.frameworks[FOLDER], expected)
+
+
 def test_the_same_without_workers(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import refkit.edit
 
@@ -102,6 +131,50 @@ def test_a_worker_that_dies_costs_time_not_results(
     session = Session.open(repo)
     assert session._loading is not None and session._loading.workers == 2
     assert_same(session.frameworks[FOLDER], plain(repo))
+
+
+def _slow_first_two(blobs: object, i: int, *args: object) -> object:
+    """The workers' first two chunks: taken at once, sent back late."""
+    out = REAL_PARSE_SHARE(blobs, i, *args)
+    if i < 2:
+        time.sleep(0.5)
+    return out
+
+
+REAL_PARSE_SHARE = loader._parse_share
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_the_loading_process_reads_the_chunks_no_worker_took(
+    repo: Path, workers: None, monkeypatch: pytest.MonkeyPatch, checked: bool
+) -> None:
+    """Instead of waiting for its workers, the editor reads the last chunks itself."""
+    monkeypatch.setattr(loader, "_parse_share", _slow_first_two)
+    parsed_here = []
+    real = loader.parse_block
+
+    def counting(raw: loader.RawFile, *, checked: bool = True) -> loader._Parsed:
+        parsed_here.append(raw.path)  # (a worker's calls are counted in the worker)
+        return real(raw, checked=checked)
+
+    monkeypatch.setattr(loader, "parse_block", counting)
+    session = Session.open(repo, checked=checked)
+    loading = session._loading
+    assert loading is not None and loading.workers == 2 and len(loading._raws) > 2
+    time.sleep(0.2)  # both workers have taken their first chunk
+    frameworks = session.frameworks
+    by_workers = [raw.path for chunk in loading._raws[:2] for raw in chunk]
+    assert sorted(parsed_here) == sorted(
+        raw.path for chunk in loading._raws[2:] for raw in chunk if raw.path not in by_workers
+    )
+    expected = plain(repo)
+    if checked:
+        assert_same(frameworks[FOLDER], expected)
+        again = Session.open(repo)  # every file was cached, by a worker or by this process
+        assert again._loading is not None and again._loading.workers == 0
+        assert_same(again.frameworks[FOLDER], expected)
+    else:
+        assert frameworks[FOLDER].framework == expected.framework
 
 
 def test_a_session_loaded_by_workers_saves_round_trip(repo: Path, workers: None) -> None:

@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from refkit.edit import Session
 
     # the session first: on a first open its files are parsed by worker processes while
-    # Textual is imported here (0.3 s)
-    session = Session.open(args.path)
+    # Textual is imported here (0.3 s); not checked against the schema field by field, which
+    # the background check does (its problems are the ones the editor shows)
+    session = Session.open(args.path, checked=False)
     from refkit.tui import EditorApp
 
     gc.enable()  # a long-lived process: the cyclic collector is worth its cost here

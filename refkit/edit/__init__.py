@@ -33,8 +33,6 @@ from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
 from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest
 from refkit.store.repository import Repository
-from refkit.store.writer import save_framework
-from refkit.versions import load_worktree
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,17 +343,22 @@ class Outcome:
 class Session:
     """The frameworks of a repository, open for editing."""
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, *, checked: bool = True) -> None:
         """Read the frameworks' files. Block files never parsed before (no entry in the cache of
         parsed blobs: the first open after a clone) are parsed in worker processes when there
         are many; the session is returned at once and ``frameworks`` waits for them on first
-        use, so that the editor starts its user interface meanwhile (``_start_loading``)."""
+        use, so that the editor starts its user interface meanwhile (``_start_loading``).
+
+        ``checked=False`` (the editor): the block files the workers parse are not checked
+        against the schema field by field, nor cached, so that the first paint comes sooner;
+        the frameworks are the same, but their ``problems`` miss those of the schema (the
+        editor shows what its background check finds, and that check caches the files)."""
         self.repo = repo
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self._frameworks: dict[str, LoadedFramework] = {}
         self._loading: Loading | None = _start_loading(
-            repo, [repo.rel(folder) for folder in repo.framework_folders()]
+            repo, [repo.rel(folder) for folder in repo.framework_folders()], checked=checked
         )
 
     @property
@@ -372,8 +375,8 @@ class Session:
         self._frameworks = value
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Session:
-        return cls(Repository.discover(path))
+    def open(cls, path: Path | None = None, *, checked: bool = True) -> Session:
+        return cls(Repository.discover(path), checked=checked)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -838,6 +841,10 @@ class Session:
         loaded = self.frameworks[folder]
         if loaded.framework is None:
             raise RefkitError(f"{folder}/framework.yaml cannot be read: fix it first")
+        # imported here: the editor's first open forks its loading workers sooner without them
+        from refkit.store.writer import save_framework
+        from refkit.versions import load_worktree
+
         root = self.repo.root
         before = _snapshot(root, root / folder)
         change(loaded.framework)
@@ -873,7 +880,7 @@ def _load(repo: Repository, folder: str) -> LoadedFramework:
     return _start_loading(repo, [folder]).result()[folder]
 
 
-def _start_loading(repo: Repository, folders: list[str]) -> Loading:
+def _start_loading(repo: Repository, folders: list[str], *, checked: bool = True) -> Loading:
     """Start loading frameworks from the work tree. Each file's git blob id is computed from its
     bytes (sha1 of ``blob <size>\\0<bytes>``), so that a file whose bytes are those of a blob read
     before, by the editor or from git, comes from the cache of parsed blobs instead of being
@@ -893,7 +900,7 @@ def _start_loading(repo: Repository, folders: list[str]) -> Loading:
                 raw = RawFile(raw.path, raw.data, raw.size, sha)
             files.append(raw)
         found.append((folder, files))
-    return Loading(found, BlobCache(), jobs=_jobs())
+    return Loading(found, BlobCache(), jobs=_jobs(), checked=checked)
 
 
 def _jobs() -> int:

@@ -5,6 +5,7 @@ with typing for the interpreter: ``python -m refkit.edit.check ROOT`` prints, as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -31,8 +32,14 @@ def check(root: Path) -> dict[str, Any]:
 
 def main() -> int:
     import gc
+    import os
 
     gc.disable()
+    # below the editor in the scheduler's eyes (and its worker processes with it): on a machine
+    # with few cores, keys the editor handles come first (the first check after a clone reads
+    # and caches every file)
+    with contextlib.suppress(AttributeError, OSError):  # no nice() on Windows
+        os.nice(10)
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()
     try:
         result = check(root)

@@ -77,8 +77,12 @@ def is_valid(kind: str, data: Any) -> bool:
     return True
 
 
-def check(kind: str, file: str, data: Any, positions: Positions) -> list[Problem]:
-    """Every schema problem of one file's data (empty when valid)."""
+def check(
+    kind: str, file: str, data: Any, positions: Positions, *, full: bool = True
+) -> list[Problem]:
+    """Every schema problem of one file's data (empty when valid). ``full=False``: only whether
+    the file is a mapping of this kind in the current version (what decides whether its fields can
+    be read at all), not each field."""
     if not isinstance(data, dict):
         line, col = positions.of(data, ())
         what = {
@@ -97,7 +101,7 @@ def check(kind: str, file: str, data: Any, positions: Positions) -> list[Problem
     version_problem = _check_version(kind, file, data, positions)
     if version_problem is not None:
         return [version_problem]
-    if is_valid(kind, data):
+    if not full or is_valid(kind, data):
         return []
     problems = []
     for error in _detailed(kind).iter_errors(data):

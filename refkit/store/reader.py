@@ -85,7 +85,7 @@ _Resolver.add_implicit_resolver(
 )
 
 
-_IMPLICIT = _Resolver.yaml_implicit_resolvers
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = _Resolver.yaml_implicit_resolvers
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
 _MAP, _SEQ = _T + "map", _T + "seq"
