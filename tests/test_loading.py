@@ -190,6 +190,42 @@ def test_a_session_loaded_by_workers_saves_round_trip(repo: Path, workers: None)
     assert diff(repo) == []
 
 
+def test_a_session_merges_only_the_block_files_a_change_touches(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refkit.store import writer
+    from tests.test_store import assert_as_read_from_disk
+
+    session = Session.open(repo)
+    rendered: list[str] = []
+    real = writer._plan_file
+
+    def planning(root: Path, loaded: LoadedFramework, plan: dict, sources: dict, kind: str,
+                 data: dict, target: str, *args: object) -> None:  # fmt: skip
+        rendered.append(target.rsplit("/", 1)[-1])
+        real(root, loaded, plan, sources, kind, data, target, *args)
+
+    monkeypatch.setattr(writer, "_plan_file", planning)
+    session.set_field(Ref(FOLDER, "BC09", "C9.2"), "statement", "Sertir des raccords à compression")
+    assert rendered == ["framework.yaml", "BC09.yaml"]
+    rendered.clear()
+    session.move(Ref(FOLDER, "BC09", "C9.2"), "BC10")  # two blocks: both files
+    assert rendered == ["framework.yaml", "BC09.yaml", "BC10.yaml"]
+    assert git(repo, "status", "--porcelain").split() == [
+        "M", f"{FOLDER}/blocks/BC09.yaml", "M", f"{FOLDER}/blocks/BC10.yaml"
+    ]
+    assert_as_read_from_disk(repo, session.frameworks[FOLDER])
+    rendered.clear()
+    session.set_field(Ref(FOLDER, "BC10"), "id", "BC13")  # a block renamed: a file of its own
+    assert "BC13.yaml" in rendered
+    assert not (repo / FOLDER / "blocks/BC10.yaml").exists()
+    assert_as_read_from_disk(repo, session.frameworks[FOLDER])
+    session.undo()
+    session.undo()
+    session.undo()
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_a_work_tree_file_seen_before_comes_from_the_cache(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -136,6 +136,71 @@ def test_one_statement_change_is_a_one_line_diff_in_samples(sample_repo: Path) -
     assert diff(sample_repo) == [f"-    statement: {old}", f"+    statement: {old} en autonomie"]
 
 
+def assert_as_read_from_disk(root: Path, loaded: LoadedFramework) -> None:
+    """``loaded`` is what reading the folder from scratch gives, positions included."""
+    fresh = load(root, loaded.folder.rsplit("/", 1)[-1])
+    assert loaded.framework == fresh.framework
+    assert [(b.id, b.source) for b in loaded.framework.blocks] == [
+        (b.id, b.source) for b in fresh.framework.blocks
+    ]
+    for got, want in zip(loaded.framework.blocks, fresh.framework.blocks, strict=True):
+        assert [(c.source, [cr.source for cr in c.criteria]) for c in got.competencies] == [
+            (c.source, [cr.source for cr in c.criteria]) for c in want.competencies
+        ]
+    assert loaded.problems == fresh.problems
+    assert loaded.hashes == fresh.hashes
+    assert loaded.documents.keys() == fresh.documents.keys()
+    assert loaded.broken_blocks == fresh.broken_blocks
+
+
+def test_a_save_told_which_blocks_changed_merges_only_those(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refkit.store import reader, writer
+
+    loaded = load(sample_repo, "plombier-chauffagiste")
+    fw = loaded.framework
+    block = fw.blocks[2]
+    other = fw.blocks[3]
+    block.competencies[0].statement += " en autonomie"
+    other.title += " (non dit)"  # changed in the model, not named: its file is left alone
+    rendered, parsed = [], []
+    real_render, real_read = writer.render, reader.read_yaml
+    monkeypatch.setattr(
+        writer, "render", lambda kind, data, *a, **k: rendered.append(kind) or real_render(kind, data, *a, **k)
+    )
+
+    def reading(file: str, raw: bytes, **k: object) -> object:
+        parsed.append(file)
+        return real_read(file, raw, **k)
+
+    monkeypatch.setattr("refkit.store.loader.read_yaml", reading)
+    result = writer.save_framework(sample_repo, loaded, blocks={block.id})
+    assert result.written == [block.source.file]
+    assert rendered == ["framework", "releases", "block"]
+    # read again after the save: the file written, and framework.yaml and releases.yaml (small);
+    # no other block file
+    folder = "frameworks/plombier-chauffagiste"
+    assert sorted(parsed) == sorted(
+        [block.source.file, f"{folder}/framework.yaml", f"{folder}/releases.yaml"]
+    )
+    assert loaded.framework.blocks[3] is other  # kept as it was: the model's object
+    other.title = other.title.removesuffix(" (non dit)")
+    assert_as_read_from_disk(sample_repo, loaded)
+
+
+def test_after_a_save_a_block_file_changed_by_someone_else_is_read_again(repo: Path) -> None:
+    from refkit.store import writer
+
+    loaded = load(repo)
+    loaded.framework.blocks[0].title = "Installer les réseaux d'eau"
+    path = repo / "frameworks/demo/blocks/BC02.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Entretenir", "Maintenir"), "utf-8")
+    writer.save_framework(repo, loaded, blocks={"BC01"})
+    assert "Maintenir" in loaded.framework.blocks[1].title
+    assert_as_read_from_disk(repo, loaded)
+
+
 def test_model_positions_point_at_the_items(repo: Path) -> None:
     fw = load(repo).framework
     c12 = fw.blocks[0].competencies[1]

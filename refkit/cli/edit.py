@@ -38,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
     from refkit.tui import EditorApp
 
     gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
-    EditorApp(session).run()
+    EditorApp(session, freeze_loaded=True).run()
     return 0

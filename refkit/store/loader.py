@@ -149,14 +149,19 @@ def no_gc() -> Iterator[None]:
 
 
 def load_framework(
-    folder: str, files: Iterable[RawFile], *, blobs: BlobCache | None = None
+    folder: str,
+    files: Iterable[RawFile],
+    *,
+    blobs: BlobCache | None = None,
+    ready: Callable[[str], _Parsed | None] | None = None,
 ) -> LoadedFramework:
     """Load one framework folder (repository-relative ``folder``) from its files.
 
     ``blobs``: a cache of parsed git blobs, used for files that carry their blob id (several
-    frameworks at once, with worker processes: ``Loading``)."""
+    frameworks at once, with worker processes: ``Loading``). ``ready``: the block files already
+    read, by path (None for the others)."""
     with no_gc():
-        return _load_framework(folder, files, blobs, _none)
+        return _load_framework(folder, files, blobs, ready or _none)
 
 
 def _none(path: str) -> None:
@@ -227,10 +232,16 @@ def _read_block(
     loaded: LoadedFramework, raw: RawFile, ready: _Parsed | None = None
 ) -> Block | None:
     """Read a block file and build its block (None when it cannot be built). ``ready``: the file
-    already read by a worker process (``Loading``)."""
+    already read, by a worker process (``Loading``) or before a save (``store.writer``)."""
+    if ready is not None:
+        doc, found, block = ready
+        if raw.data is not None:
+            loaded.hashes[raw.path] = digest(raw.data)
+        _accept(loaded, raw, doc, found)
+        return block
     blobs = loaded.blobs
     if blobs is not None and raw.sha is not None and raw.data is not None:
-        parsed = ready or blobs.get_block(raw.sha, raw.path)
+        parsed = blobs.get_block(raw.sha, raw.path)
         if parsed is None:
             parsed = parse_block(raw)
             blobs.put_block(raw.sha, *parsed)
