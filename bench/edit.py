@@ -64,7 +64,12 @@ def open_in_tmux(root: Path, cache: Path) -> tuple[float, float]:
             screen = subprocess.run(
                 [*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True
             ).stdout
-            if shown is None and "BC02" in screen and "Identifiant" not in screen and "Titre" in screen:
+            if (
+                shown is None
+                and "BC02" in screen
+                and "Identifiant" not in screen
+                and "Titre" in screen
+            ):
                 shown = time.perf_counter() - start
             if shown is not None and "Problèmes :" in screen:
                 return shown, time.perf_counter() - start
@@ -207,7 +212,9 @@ def main() -> None:
             1 for p in root.rglob("BC*.yaml") for line in p.open() if line.startswith("  - id: ")
         )
         print(f"framework: 1 x 40 blocks, {n} competencies")
-        first, again, checked = opens(root, tmp, args.opens) if shutil.which("tmux") else ([], [], [])
+        first, again, checked = (
+            opens(root, tmp, args.opens) if shutil.which("tmux") else ([], [], [])
+        )
         if first:
             print(f"open, refkit edit in tmux until the tree shows, first ever: {seconds(first)}")
             print(f"                                               again:       {seconds(again)}")

@@ -167,7 +167,9 @@ def test_a_save_told_which_blocks_changed_merges_only_those(
     rendered, parsed = [], []
     real_render, real_read = writer.render, reader.read_yaml
     monkeypatch.setattr(
-        writer, "render", lambda kind, data, *a, **k: rendered.append(kind) or real_render(kind, data, *a, **k)
+        writer,
+        "render",
+        lambda kind, data, *a, **k: rendered.append(kind) or real_render(kind, data, *a, **k),
     )
 
     def reading(file: str, raw: bytes, **k: object) -> object:

@@ -31,7 +31,7 @@ from refkit.errors import ConflictError, RefkitError
 from refkit.model import Block, Competency, Criterion, Framework, Kind
 from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
-from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest
+from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest, no_gc
 from refkit.store.repository import Repository
 
 
@@ -357,6 +357,8 @@ class Session:
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self._frameworks: dict[str, LoadedFramework] = {}
+        # by folder: the framework as last saved, its blocks' and its own fingerprints (_apply)
+        self._prints: dict[str, tuple[Framework, dict[str, list[Any]] | None, bytes]] = {}
         self._loading: Loading | None = _start_loading(
             repo, [repo.rel(folder) for folder in repo.framework_folders()], checked=checked
         )
@@ -838,32 +840,62 @@ class Session:
         before_ref: Ref | None,
         after_ref: Ref | None,
     ) -> Outcome:
+        # the cyclic collector off meanwhile: a save allocates much (fingerprints, the YAML
+        # merge) and each of its passes would scan a large framework's model (3x the cost)
+        with no_gc():
+            return self._apply_now(folder, label, change, before_ref, after_ref)
+
+    def _apply_now(
+        self,
+        folder: str,
+        label: str,
+        change: Callable[[Framework], None],
+        before_ref: Ref | None,
+        after_ref: Ref | None,
+    ) -> Outcome:
         loaded = self.frameworks[folder]
         if loaded.framework is None:
             raise RefkitError(f"{folder}/framework.yaml cannot be read: fix it first")
         # imported here: the editor's first open forks its loading workers sooner without them
+        from refkit.store.compact import block_to_compact
         from refkit.store.writer import save_framework
         from refkit.versions import load_worktree
 
         root = self.repo.root
+        fw = loaded.framework
         before = _snapshot(root, root / folder)
-        # which blocks the change touches, compared whole (their compact forms): only their
+        # what the change touches, compared whole (blocks in their compact forms): only those
         # files are merged and saved (a large framework is not written again for one field)
-        was = _fingerprints(loaded.framework)
-        change(loaded.framework)
-        now = _fingerprints(loaded.framework)
+        kept = self._prints.get(folder)
+        if kept is not None and kept[0] is fw:
+            was, was_fw = kept[1], kept[2]  # as saved last: what the files hold
+        else:
+            was, was_fw = _fingerprints(fw), _framework_fingerprint(fw)
+        change(fw)
+        now = _fingerprints(fw)
         touched = (
             {b for b, fp in now.items() if was.get(b) != fp}
             if was is not None and now is not None
             else None  # two blocks with one id: every block is merged, as a save without a hint
         )
         try:
-            result = save_framework(root, loaded, blocks=touched)
+            result = save_framework(
+                root,
+                loaded,
+                blocks=touched,
+                framework=was_fw != _framework_fingerprint(fw),
+            )
         except (ConflictError, OSError):
             # the model holds an edit the files do not: read the files again, so that what is
             # shown is what is on disk (someone else's change included)
             self.frameworks[folder] = load_worktree(self.repo, folder)
             raise
+        saved = loaded.framework  # read again after the save (the blocks not written kept)
+        if saved is not None and now is not None and touched is not None:
+            for b in saved.blocks:  # the blocks read again: their positions may have moved
+                if b.id in touched:
+                    now[b.id] = block_to_compact(b)
+            self._prints[folder] = (saved, now, _framework_fingerprint(saved))
         paths = sorted({*result.written, *result.deleted})
         if not paths:
             return Outcome(after_ref, "")
@@ -891,6 +923,16 @@ def _fingerprints(fw: Framework) -> dict[str, list[Any]] | None:
 
     out = {b.id: block_to_compact(b) for b in fw.blocks}
     return out if len(out) == len(fw.blocks) else None
+
+
+def _framework_fingerprint(fw: Framework) -> bytes:
+    """What framework.yaml and releases.yaml hold, as bytes (a copy, whatever is changed in
+    place afterwards)."""
+    import pickle
+
+    from refkit.store.writer import framework_data, releases_data
+
+    return pickle.dumps((framework_data(fw), releases_data(fw)))
 
 
 def _load(repo: Repository, folder: str) -> LoadedFramework:

@@ -8,6 +8,7 @@ this way equals the block read from YAML, sources included.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from refkit.model import Block, Competency, Criterion, Modality, Source, Volume
@@ -27,24 +28,31 @@ def _index(source: Source | None) -> int:
 
 
 def block_to_compact(b: Block) -> list[Any]:
+    """The compact form of ``b``: a copy (no list of it is the block's own, so it can be kept to
+    tell later whether the block changed: ``refkit.edit``)."""
     comps = []
     for c in b.competencies:
         crit = []
         for cr in c.criteria:
             src = cr.source
-            j = src.path[-1] if src is not None and isinstance(src.path[-1], int) else -1
-            crit.append([cr.text, *_pos(src), j])
+            if src is None:
+                crit.append([cr.text, 1, 1, -1])
+            else:
+                j = src.path[-1] if isinstance(src.path[-1], int) else -1
+                crit.append([cr.text, src.line, src.col, j])
+        src = c.source
         comps.append(
             [
-                _index(c.source),
-                *_pos(c.source),
+                _index(src),
+                src.line if src is not None else 1,
+                src.col if src is not None else 1,
                 c.id,
                 c.statement,
                 c.kind,
-                c.activities,
-                c.esco,
+                list(c.activities),
+                list(c.esco),
                 c.notes,
-                c.extensions,
+                copy.deepcopy(c.extensions) if c.extensions else {},
                 crit,
             ]
         )
@@ -59,9 +67,9 @@ def block_to_compact(b: Block) -> list[Any]:
         b.description,
         b.volume.hours,
         b.volume.credits,
-        b.prerequisites,
+        list(b.prerequisites),
         modalities,
-        b.extensions,
+        copy.deepcopy(b.extensions) if b.extensions else {},
         comps,
     ]
 

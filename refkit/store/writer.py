@@ -20,9 +20,9 @@ from ruamel.yaml.error import YAMLError
 
 from refkit.errors import ConflictError, RefkitError
 from refkit.model import Activity, Block, Competency, Framework, Volume
+from refkit.problems import Problem
 from refkit.schema import CURRENT
 from refkit.store.files import atomic_write
-from refkit.problems import Problem
 from refkit.store.loader import (
     BLOCKS_DIR,
     FRAMEWORK_FILE,
@@ -272,13 +272,18 @@ def _managed(kind: str) -> dict[tuple[str, ...], frozenset[str]]:
 
 
 def save_framework(
-    root: Path, loaded: LoadedFramework, *, blocks: set[str] | None = None
+    root: Path,
+    loaded: LoadedFramework,
+    *,
+    blocks: set[str] | None = None,
+    framework: bool = True,
 ) -> SaveResult:
     """Write ``loaded.framework`` back to its folder; refresh ``loaded`` from what was written.
 
     ``blocks``: the ids of the blocks that may differ from their files (None: any). The file of
     any other block is left alone, neither merged nor checked nor read again: a one-field edit in
-    a framework of 10,000 competencies merges one block file, not forty (12 s -> 0.3 s)."""
+    a framework of 10,000 competencies merges one block file, not forty (12 s -> 0.3 s).
+    ``framework=False``: framework.yaml and releases.yaml are as the model says (left alone too)."""
     fw = loaded.framework
     if fw is None:
         raise ConflictError(
@@ -289,21 +294,24 @@ def save_framework(
     sources: dict[str, str] = {}  # path -> the file its old text comes from
 
     fw_file = f"{folder}/{FRAMEWORK_FILE}"
-    _plan_file(
-        root,
-        loaded,
-        plan,
-        sources,
-        "framework",
-        framework_data(fw),
-        fw_file,
-        fw_file,
-        "../../schemas/framework.schema.json",
-    )
+    if framework or fw_file not in loaded.documents:
+        _plan_file(
+            root,
+            loaded,
+            plan,
+            sources,
+            "framework",
+            framework_data(fw),
+            fw_file,
+            fw_file,
+            "../../schemas/framework.schema.json",
+        )
     kept: set[str] = {fw_file}
     carried, carried_from = _carried(root, loaded, fw)
     releases_file = f"{folder}/{RELEASES_FILE}"
-    if fw.releases or releases_file in loaded.documents:
+    if not framework and releases_file in loaded.documents:
+        kept.add(releases_file)
+    elif fw.releases or releases_file in loaded.documents:
         origin = releases_file if releases_file in loaded.documents else None
         _plan_file(
             root, loaded, plan, sources, "releases", releases_data(fw), releases_file, origin,
