@@ -16,7 +16,7 @@ from tests.conftest import git, workers_done
 
 pytest.importorskip("textual")
 
-from textual.widgets import Button, Input, ListView, OptionList, Static, Tree
+from textual.widgets import Button, Input, ListView, OptionList, Select, Static, Tree
 
 from refkit.tui import EditorApp
 from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
@@ -552,6 +552,76 @@ async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
     assert git(sample_repo, "status", "--porcelain") == ""
 
 
+async def test_a_value_outside_a_list_of_choices_is_shown_and_replaced_never_crashes(
+    sample_repo: Path,
+) -> None:
+    """A typo in a file ("skil") in a field with a list of values: the form shows it, marked,
+    with the reason, and the person picks a right one (the list used to refuse it and crash)."""
+    path = sample_repo / BC07
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    kind: skill", "    kind: skil", 1).replace("- type: practical", "- type: pratique", 1),
+        encoding="utf-8",
+    )  # fmt: skip
+    git(sample_repo, "commit", "-qam", "typos")
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        problems = app.query_one("#problems", ListView)
+        texts = [str(item.query_one("Label").render()) for item in problems.children]
+        assert any('"skil"' in t and "(BC07.yaml:24:11)" in t for t in texts), texts
+        index = next(i for i, t in enumerate(texts) if '"skil"' in t)
+        await pilot.press("f4")
+        problems.index = index
+        await pilot.press("enter")  # to the item and the field
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.1")
+        kind = app.query_one("#f-competency-kind", Select)
+        assert app.focused is kind and kind.value == "skil"
+        error = str(app.query_one("#err-f-competency-kind", Static).render())
+        assert (
+            error
+            == "✗ « skil » n'est pas une des valeurs possibles : choisissez-en une dans la liste"
+        )
+        kind.value = "skill"  # picked in the list
+        await settle(app, pilot)
+        assert diff_lines(sample_repo) == ["-    kind: skil", "+    kind: skill"]
+        assert str(app.query_one("#err-f-competency-kind", Static).render()) == ""
+        assert len(kind._options) == 4  # the odd value is no longer offered (a blank, 3 values)
+        screen = await open_records(app, pilot, Ref(PLUMBER, "BC07"), "modalities")
+        assert screen.query_one("#r-type", Select).value == "pratique"
+        assert "« pratique »" in str(screen.query_one("#err-r-type", Static).render())
+        screen.query_one("#r-type", Select).value = "practical"
+        await settle(app, pilot)
+        assert "- type: practical\n" in path.read_text(encoding="utf-8")
+
+
+async def test_texts_with_brackets_are_shown_as_written(sample_repo: Path) -> None:
+    """The frameworks' texts are never read as markup: "[NF C 15-100]" stays, "[a, b]" never
+    makes rendering fail, "[b]" is not bold."""
+    statement = "Lire un schéma [NF C 15-100] selon [a, b] et [b]gras[/b]"
+    app = app_for(sample_repo)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        ref = Ref(PLUMBER, "BC07", "C7.2")
+        await goto(app, pilot, ref)
+        await replace_text(pilot, app, "f-competency-statement", statement)
+        assert f"+    statement: {statement}" in diff_lines(sample_repo)
+        node = app._node(ref)
+        assert node is not None and str(node.label) == f"~ C7.2 {statement}"  # ~: changed
+        status = str(app.query_one("#status").render())
+        assert status.startswith("Énoncé de C7.2 : enregistré")
+        app.query_one("#tree", Tree).focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one(".message", Static).render())
+        assert statement in question
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.is_running
+
+
 # -- commit and release ------------------------------------------------------------------------
 
 
@@ -919,3 +989,43 @@ async def test_modalities_of_a_block_added_moved_deleted_and_undone(sample_repo:
             await settle(app, pilot)
         assert len(screen.query_one("#records", ListView).children) == 2
     assert (sample_repo / BC07).read_bytes() == before
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+INVALID = sorted(p.name for p in (Path(__file__).parent / "fixtures" / "invalid").iterdir())
+
+
+@pytest.mark.parametrize("name", INVALID)
+async def test_every_invalid_fixture_opens_and_every_item_and_problem_shows(
+    name: str, tmp_path: Path
+) -> None:
+    """Bad input never crashes the editor: on each invalid fixture, every item of the tree is
+    shown in its form and every problem of the panel is followed to its item and field."""
+    from tests.conftest import copy_fixture, make_git_repo
+
+    root = make_git_repo(copy_fixture("invalid", name, tmp_path))
+    app = app_for(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one("#tree", Tree)
+        stack = list(tree.root.children)
+        shown = 0
+        while stack:
+            node = stack.pop(0)
+            node.expand()
+            await pilot.pause()
+            stack.extend(node.children)
+            app._select(node.data)
+            shown += 1
+        await pilot.pause()
+        problems = app.query_one("#problems", ListView)
+        for i in range(len(problems.children)):
+            problems.focus()
+            problems.index = i
+            await pilot.press("enter")
+            await pilot.pause()
+            app.query_one("#tree", Tree).focus()
+            await pilot.pause()
+        assert app.is_running
+    assert git(root, "status", "--porcelain") == ""  # looking changed nothing

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from rich.text import Text
+from rich.text import Text, TextType
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -25,6 +25,7 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
@@ -57,6 +58,7 @@ from refkit.edit import (
 from refkit.edit.records import RECORDS, Records
 from refkit.errors import ConflictError, RefkitError
 from refkit.problems import Problem, Severity
+from refkit.tui.choice import Choice
 from refkit.tui.dialogs import (
     ChangesScreen,
     CommitDialog,
@@ -109,7 +111,9 @@ class Unsaved:
 
 class Line(Widget):
     """One line of text that never changes the layout when it changes (a Static would ask for a
-    new layout of the whole screen on every update: too slow on each key of the cursor)."""
+    new layout of the whole screen on every update: too slow on each key of the cursor). Plain
+    text, never markup: it shows the frameworks' own texts and messages about them (a hint with
+    "[a, b]" in the status line made rendering fail)."""
 
     DEFAULT_CSS = "Line { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
     text: reactive[str] = reactive("", layout=False)
@@ -119,7 +123,7 @@ class Line(Widget):
         self.set_reactive(Line.text, text)
 
     def render(self) -> Text:
-        text = Text.from_markup(self.text, overflow="ellipsis")
+        text = Text(self.text, overflow="ellipsis")
         text.no_wrap = True
         return text
 
@@ -133,6 +137,12 @@ def _widget_id(kind: str, name: str) -> str:
 
 class ItemTree(Tree[Ref]):
     """The tree, with → to open a node and ← to close it (or go up to its parent)."""
+
+    def process_label(self, label: TextType) -> Text:
+        """Labels are the frameworks' own texts: never read as markup ("Lire un schéma [NF C
+        15-100]" is shown as written; "[a, b]" made rendering fail)."""
+        text = Text(label) if isinstance(label, str) else label
+        return text.split()[0]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right", "open_node", "Ouvrir", show=False),
@@ -219,12 +229,7 @@ class FieldRow(Vertical):
         wid = _widget_id(self.kind, self.spec.name)
         yield Label(self.spec.label + (" *" if self.spec.required else ""), classes="label")
         if self.spec.type == "choice":
-            yield Select(
-                [(label, value) for value, label in self.spec.choices],
-                id=wid,
-                allow_blank=not self.spec.required,
-                compact=True,
-            )
+            yield Choice(list(self.spec.choices), id=wid, required=self.spec.required, compact=True)
         elif self.spec.type in ("text", "lines"):
             yield FieldText(
                 id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
@@ -584,14 +589,14 @@ class EditorApp(App[None]):
             self.query_one("#item-title", Line).update(str(e))
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
-        self.query_one("#crumbs", Line).update(_markup_escape(crumbs))
+        self.query_one("#crumbs", Line).update(crumbs)
         title = f"{KIND_TITLES[ref.kind]} {_short(ref)}"
         if ref.kind == "framework":
             # the version is set by each release, the id names the folder, the tags and the
             # published addresses: both are shown, neither is typed (the version first: at 80
             # columns the id may be cut)
             title += f"version {item.version} · {item.id}"
-        self.query_one("#item-title", Line).update(_markup_escape(title))
+        self.query_one("#item-title", Line).update(title)
         form = self.query_one(f"#form-{ref.kind}", ItemForm)
         if not form.built:
             self._shown_kind = None
@@ -624,6 +629,7 @@ class EditorApp(App[None]):
                     widget = row.query_one(f"#{wid}")
                 except NoMatches:
                     continue  # the row is being built, or the editor is closing
+                problem = None
                 if isinstance(widget, Input):
                     if widget.value != value:
                         widget.value = value
@@ -632,11 +638,9 @@ class EditorApp(App[None]):
                 elif isinstance(widget, TextArea):
                     if widget.text != value:
                         widget.load_text(value)
-                elif isinstance(widget, Select):
-                    wanted = value if value else Select.NULL
-                    if widget.value != wanted:
-                        widget.value = wanted
-                self._show_error(wid, None)
+                elif isinstance(widget, Choice):
+                    problem = widget.show(value)
+                self._show_error(wid, problem)
         finally:
             self.call_after_refresh(self._done_filling)
 
@@ -647,7 +651,7 @@ class EditorApp(App[None]):
             return  # its form is being built, or the editor is closing
         if problem is None and not line.has_class("-shown"):
             return  # nothing shown, nothing to change (no new layout on every selection)
-        line.update(f"✗ {problem}" if problem else "")
+        line.update(Text(f"✗ {problem}") if problem else "")
         line.set_class(problem is not None, "-shown")
 
     def _done_filling(self) -> None:
@@ -1121,6 +1125,19 @@ class EditorApp(App[None]):
         )
         yield SystemCommand("Recharger depuis le disque", "Relit les fichiers", self.action_reload)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications carry plain text (messages, hints, file names, with brackets at times):
+        not read as markup unless asked ("[a, b]" in a hint made rendering fail)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- validation and markers ------------------------------------------------------------------
 
     async def on_unmount(self) -> None:
@@ -1321,12 +1338,6 @@ class EditorApp(App[None]):
             ),
             done,
         )
-
-
-def _markup_escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _name(ref: Ref) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -71,7 +72,7 @@ class ConfirmDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, classes="message")
+            yield Static(Text(self.question), classes="message")  # plain: it quotes texts
             with Horizontal(classes="buttons"):
                 yield Button(self.cancel, id="no")
                 yield Button(self.confirm, id="yes", variant="error")
@@ -92,7 +93,7 @@ class MoveDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Déplacer {self.competency} vers le bloc :", classes="message")
+            yield Static(Text(f"Déplacer {self.competency} vers le bloc :"), classes="message")
             yield OptionList(*[Option(label, id=bid) for bid, label in self.blocks], id="blocks")
             yield Static("Entrée : déplacer · Échap : annuler", classes="muted")
         yield keys_footer()
@@ -119,8 +120,8 @@ class ChangesScreen(ModalScreen[Ref | None]):
             since = (
                 f"depuis la version {self.changes.since}" if self.changes.since else "jamais publié"
             )
-            yield Static(f"[b]Changements — {self.title_text}[/b] ({since})")
-            yield Static(self.changes.summary, classes="muted")
+            yield Static(f"[b]Changements — {_escape(self.title_text)}[/b] ({since})")
+            yield Static(Text(self.changes.summary), classes="muted")
             items = []
             for line in self.changes.lines:
                 text = f"[b]{line.badge}[/b] {_escape(line.text)}"

@@ -23,6 +23,7 @@ from refkit.edit import Ref, Session, check_value, display_value, parse_value
 from refkit.edit import records as rec
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
+from refkit.tui.choice import Choice
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 
@@ -113,12 +114,7 @@ class RecordsScreen(ModalScreen[bool]):
                     wid = self._wid(f.name)
                     yield Label(f.label + (" *" if f.required else ""), classes="label")
                     if f.type == "choice":
-                        yield Select(
-                            [(label, value) for value, label in f.choices],
-                            id=wid,
-                            allow_blank=not f.required,
-                            compact=True,
-                        )
+                        yield Choice(list(f.choices), id=wid, required=f.required, compact=True)
                     elif f.type in ("text", "lines"):
                         yield TextArea(
                             id=wid,
@@ -184,6 +180,7 @@ class RecordsScreen(ModalScreen[bool]):
                 widget = self.query_one(f"#{self._wid(f.name)}")
                 widget.disabled = record is None
                 value = display_value(f, rec.display(f, record)) if record is not None else ""
+                problem = None
                 if isinstance(widget, Input):
                     widget.value = value
                     widget.cursor_position = 0
@@ -191,11 +188,9 @@ class RecordsScreen(ModalScreen[bool]):
                 elif isinstance(widget, TextArea):
                     if widget.text != value:
                         widget.load_text(value)
-                elif isinstance(widget, Select):
-                    wanted = value if value else Select.NULL
-                    if widget.value != wanted:
-                        widget.value = wanted
-                self._error(f.name, None)
+                elif isinstance(widget, Choice):
+                    problem = widget.show(value)
+                self._error(f.name, problem)
         finally:
             self.call_after_refresh(self._done_filling)
 
@@ -204,7 +199,7 @@ class RecordsScreen(ModalScreen[bool]):
 
     def _error(self, name: str, text: str | None) -> None:
         line = self.query_one(f"#err-{self._wid(name)}", Static)
-        line.update(f"✗ {text}" if text else "")
+        line.update(Text(f"✗ {text}") if text else "")
         line.set_class(text is not None, "-shown")
 
     # -- list --------------------------------------------------------------------------------
