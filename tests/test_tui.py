@@ -1001,7 +1001,8 @@ async def test_every_invalid_fixture_opens_and_every_item_and_problem_shows(
     name: str, tmp_path: Path
 ) -> None:
     """Bad input never crashes the editor: on each invalid fixture, every item of the tree is
-    shown in its form and the problems of the panel are followed to their item and field."""
+    shown in its form, the changes, history, commit and release dialogs open and close, and the
+    problems of the panel are followed to their item and field."""
     from tests.conftest import copy_fixture, make_git_repo
 
     root = make_git_repo(copy_fixture("invalid", name, tmp_path))
@@ -1020,6 +1021,12 @@ async def test_every_invalid_fixture_opens_and_every_item_and_problem_shows(
             await pilot.pause()
             shown += 1
         assert shown >= 1
+        for key in ("f2", "f3", "f5", "f6"):  # changes, history, commit, release: each opens
+            app.query_one("#tree", Tree).focus()
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
         problems = app.query_one("#problems", ListView)
         assert len(problems.children) >= 1
         for i in range(min(len(problems.children), 4)):  # (the first ones: time)
@@ -1031,3 +1038,22 @@ async def test_every_invalid_fixture_opens_and_every_item_and_problem_shows(
             await pilot.pause()
         assert app.is_running
     assert git(root, "status", "--porcelain") == ""  # looking changed nothing
+
+
+async def test_lists_of_records_of_an_unreadable_framework_are_refused_not_opened(
+    tmp_path: Path,
+) -> None:
+    from refkit.tui.records import RecordsScreen
+    from tests.conftest import copy_fixture, make_git_repo
+
+    root = make_git_repo(copy_fixture("invalid", "missing-framework-file", tmp_path))
+    app = app_for(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        button = app.query_one("#records-framework-activities")
+        button.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, RecordsScreen)
+        said = [n.message for n in app._notifications]
+        assert any("framework.yaml cannot be read" in m for m in said), said

@@ -67,6 +67,7 @@ from refkit.tui.dialogs import (
     HistoryScreen,
     MoveDialog,
     ReleaseDialog,
+    framework_title,
 )
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
@@ -691,6 +692,12 @@ class EditorApp(App[None]):
         ref = self.selected
         if spec is None or ref is None or not self.commit_pending():
             return
+        try:
+            self.session.get(ref)
+        except (KeyError, RefkitError) as e:  # framework.yaml unreadable, or the item gone
+            message = e.message if isinstance(e, RefkitError) else "cet élément n'existe plus"
+            self.notify(message, title="Refusé", severity="error")
+            return
 
         def done(changed: bool | None) -> None:
             if changed and ref.folder in self.session.frameworks:
@@ -1014,7 +1021,7 @@ class EditorApp(App[None]):
             if ref is not None:
                 self._refresh_framework(ref.folder, ref)
 
-        self.push_screen(ChangesScreen(self.session.framework(folder).title, changes), done)
+        self.push_screen(ChangesScreen(framework_title(self.session, folder), changes), done)
 
     def action_history(self) -> None:
         folder = self._folder()

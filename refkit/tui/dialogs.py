@@ -158,7 +158,7 @@ class HistoryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="view"):
-            title = self.session.framework(self.folder).title
+            title = framework_title(self.session, self.folder)
             yield Static(f"[b]Historique — {_escape(title)}[/b]")
             items = []
             try:
@@ -282,8 +282,8 @@ class ReleaseDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            fw = self.session.framework(self.folder)
-            yield Static(f"[b]Publier une version — {_escape(fw.title)}[/b]")
+            title = framework_title(self.session, self.folder)
+            yield Static(f"[b]Publier une version — {_escape(title)}[/b]")
             try:
                 self.plan = release_plan(self.session, self.folder)
             except RefkitError as e:
@@ -298,7 +298,8 @@ class ReleaseDialog(Dialog):
                 "minor": "mineure : des éléments ont été ajoutés",
                 "patch": "corrective : des textes ont été reformulés",
             }.get(plan.bump or "", "première version publiée")
-            summary = change_summary(plan.diff, fw.lang) if plan.diff is not None else plan.summary
+            lang = self.session.framework(self.folder).lang  # (readable: there is a plan)
+            summary = change_summary(plan.diff, lang) if plan.diff is not None else plan.summary
             pending = [p for _, p in uncommitted(self.session) if p.startswith(self.folder + "/")]
             also = (
                 f"\nLes changements pas encore enregistrés ({len(pending)} fichier"
@@ -427,6 +428,15 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def framework_title(session: Session, folder: str) -> str:
+    """The framework's title, or its folder when its framework.yaml cannot be read (the problems
+    panel says why)."""
+    try:
+        return session.framework(folder).title or folder
+    except RefkitError:
+        return folder
 
 
 def _escape(text: str) -> str:
