@@ -622,6 +622,49 @@ async def test_texts_with_brackets_are_shown_as_written(sample_repo: Path) -> No
         assert app.is_running
 
 
+WEIRD_TEXTS = [
+    "[/]", "[link=https://x]lien[/link]", "[b]gras", "\x1b[31mrouge", "a\tb", "é" * 300,
+    "<ins>x</ins> <del>y</del>", "&amp; &lt;", "🔧 pompe 🔥", "x\\", "[[double]]", ":emoji:",
+]  # fmt: skip
+
+
+async def test_odd_texts_never_break_a_screen(sample_repo: Path) -> None:
+    """Markup-like, escape, control and very long texts, written into statements and criteria,
+    shown in the tree, the forms, the changes view (with word diffs), the commit and release
+    dialogs and the history: every screen draws them as written."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        fw = app.session.framework(PLUMBER)
+        comps = [(b.id, c.id) for b in fw.blocks for c in b.competencies]
+        for (bid, cid), text in zip(comps, WEIRD_TEXTS, strict=False):
+            app.session.set_field(Ref(PLUMBER, bid, cid), "statement", text)
+            app.session.set_field(Ref(PLUMBER, bid, cid, 0), "text", text)
+        app._build_tree()
+        app.refresh_markers()
+        await settle(app, pilot)
+        tree = app.query_one("#tree", Tree)
+        stack = [node for node in tree.root.children if node.data == Ref(PLUMBER)]
+        while stack:
+            node = stack.pop(0)
+            if node.data is not None and node.data.kind != "framework":
+                app._fill(node)
+            stack.extend(node.children)
+            app._select(node.data)
+            await pilot.pause()
+        app._select(Ref(PLUMBER))
+        for key in ("f2", "f5", "f3", "f6"):
+            tree.focus()
+            await pilot.press(key)
+            await settle(app, pilot)
+            shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+            if key == "f2":
+                assert "\x1b[31mrouge" in shown and "[link=https://x]lien[/link]" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.is_running
+
+
 # -- commit and release ------------------------------------------------------------------------
 
 

@@ -120,13 +120,14 @@ class ChangesScreen(ModalScreen[Ref | None]):
             since = (
                 f"depuis la version {self.changes.since}" if self.changes.since else "jamais publié"
             )
-            yield Static(f"[b]Changements — {_escape(self.title_text)}[/b] ({since})")
+            yield Static(Text.assemble((f"Changements — {self.title_text}", "bold"), f" ({since})"))
             yield Static(Text(self.changes.summary), classes="muted")
             items = []
             for line in self.changes.lines:
-                text = f"[b]{line.badge}[/b] {_escape(line.text)}"
+                text = Text.assemble((line.badge, "bold"), " ", line.text)
                 for d in line.details:
-                    text += f"\n    {_markup(d)}"
+                    text.append("\n    ")
+                    text.append_text(_diff_text(d))
                 item = ListItem(Static(text))
                 item.ref = line.ref  # type: ignore[attr-defined]
                 items.append(item)
@@ -159,22 +160,18 @@ class HistoryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="view"):
             title = framework_title(self.session, self.folder)
-            yield Static(f"[b]Historique — {_escape(title)}[/b]")
+            yield Static(Text(f"Historique — {title}", style="bold"))
             items = []
             try:
                 log = framework_history(self.session, self.folder)
             except RefkitError as e:
-                items.append(ListItem(Static(_escape(e.message))))
+                items.append(ListItem(Static(Text(e.message))))
             else:
                 items.append(ListItem(Static("[b]Versions publiées[/b]")))
                 for r in log.releases:
                     msg = f" — {r.message}" if r.message else ""
                     items.append(
-                        ListItem(
-                            Static(
-                                f"  {r.version}  {r.date}{_escape(msg)}\n      {_escape(r.summary)}"
-                            )
-                        )
+                        ListItem(Static(Text(f"  {r.version}  {r.date}{msg}\n      {r.summary}")))
                     )
                 if not log.releases:
                     items.append(ListItem(Static("  aucune")))
@@ -184,7 +181,10 @@ class HistoryScreen(ModalScreen[None]):
                     items.append(
                         ListItem(
                             Static(
-                                f"  {c.date[:10]}  {_escape(c.author)} : {_escape(c.subject)}{_escape(tag)}\n      {_escape(c.summary)}"
+                                Text(
+                                    f"  {c.date[:10]}  {c.author} : {c.subject}{tag}\n"
+                                    f"      {c.summary}"
+                                )
                             )
                         )
                     )
@@ -219,10 +219,10 @@ class CommitDialog(Dialog):
                     lines.append(f"{line.badge} {line.text}")
                 if not changes.lines:
                     lines.append(f"{folder} : mise en forme")
-            listing = "\n".join(f"• {_escape(x)}" for x in lines[:12]) or "Aucun changement."
+            listing = "\n".join(f"• {x}" for x in lines[:12]) or "Aucun changement."
             if len(lines) > 12:
                 listing += f"\n… et {len(lines) - 12} autres"
-            yield Static(listing, classes="message", id="changed")
+            yield Static(Text(listing), classes="message", id="changed")
             if errors:
                 yield Static(
                     f"✗ {len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger d'abord "
@@ -266,7 +266,7 @@ class CommitDialog(Dialog):
         try:
             sha = commit(self.session, self.query_one("#message", Input).value)
         except RefkitError as e:
-            self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
+            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
             return
         self.app.notify(f"Changements enregistrés ({sha[:8]})")
         self.dismiss(f"changements enregistrés dans l'historique ({sha[:8]})")
@@ -283,11 +283,11 @@ class ReleaseDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             title = framework_title(self.session, self.folder)
-            yield Static(f"[b]Publier une version — {_escape(title)}[/b]")
+            yield Static(Text(f"Publier une version — {title}", style="bold"))
             try:
                 self.plan = release_plan(self.session, self.folder)
             except RefkitError as e:
-                yield Static(_release_refusal(e), classes="error")
+                yield Static(Text(_release_refusal(e)), classes="error")
                 with Horizontal(classes="buttons"):
                     yield Button("Fermer", id="no")
                 return
@@ -308,8 +308,11 @@ class ReleaseDialog(Dialog):
                 else ""
             )
             yield Static(
-                f"Dernière version : {last}\nVersion proposée : [b]{plan.version}[/b] ({_escape(why)})\n"
-                f"{_escape(summary)}{also}",
+                Text.assemble(
+                    f"Dernière version : {last}\nVersion proposée : ",
+                    (plan.version, "bold"),
+                    f" ({why})\n{summary}{also}",
+                ),
                 classes="message",
             )
             yield Label("Message de version (ce que les écoles doivent savoir)")
@@ -346,7 +349,7 @@ class ReleaseDialog(Dialog):
                 self.session, self.plan, self.query_one("#message", Input).value.strip()
             )
         except RefkitError as e:
-            self.query_one("#error", Static).update(f"✗ {_escape(e.message)}")
+            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
             return
         self.app.notify(f"Version {result.version} publiée ({result.tag})")
         self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
@@ -364,7 +367,7 @@ def _release_refusal(e: RefkitError) -> str:
     message = e.message
     if message.startswith("nothing to release"):
         since = message.rsplit(" ", 1)[-1]
-        return f"✗ Rien à publier : aucun changement depuis la version {_escape(since)}."
+        return f"✗ Rien à publier : aucun changement depuis la version {since}."
     if message.startswith("uncommitted changes outside"):
         return (
             "✗ Des changements non enregistrés touchent d'autres référentiels.\n"
@@ -372,7 +375,7 @@ def _release_refusal(e: RefkitError) -> str:
         )
     if message.startswith("HEAD is detached"):
         return "✗ Le dépôt n'est sur aucune branche : une version se publie depuis une branche."
-    return f"✗ {_escape(message)}" + (f"\n{_escape(e.hint)}" if e.hint else "")
+    return f"✗ {message}" + (f"\n{e.hint}" if e.hint else "")
 
 
 HELP = {
@@ -439,20 +442,19 @@ def framework_title(session: Session, folder: str) -> str:
         return folder
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _markup(html_text: str) -> str:
-    """A change detail (HTML with <del> and <ins>) as Rich markup: struck-through removed words,
-    underlined added ones (never colour alone)."""
+def _diff_text(html_text: str) -> Text:
+    """A change detail (HTML with <del> and <ins>) as text: struck-through removed words,
+    underlined added ones (never colour alone); the words themselves are never read as markup."""
     import html
     import re
 
-    out = []
+    out = Text()
+    style = ""
     for part in re.split(r"(</?(?:del|ins)>)", html_text):
-        tag = {"<del>": "[strike]", "</del>": "[/strike]", "<ins>": "[u b]", "</ins>": "[/u b]"}
-        out.append(tag.get(part) or _escape(html.unescape(part)))
-    return "".join(out)
+        if part in ("<del>", "<ins>"):
+            style = "strike" if part == "<del>" else "underline bold"
+        elif part in ("</del>", "</ins>"):
+            style = ""
+        elif part:
+            out.append(html.unescape(part), style=style or None)
+    return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -105,9 +104,9 @@ class RecordsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             title = self.session.label(self.ref)
-            yield Static(f"[b]{escape(self.spec.label)}[/b] — {escape(title)}")
+            yield Static(Text.assemble((self.spec.label, "bold"), f" — {title}"))
             if self.spec.help:
-                yield Static(escape(self.spec.help), classes="muted")
+                yield Static(Text(self.spec.help), classes="muted")
             yield ListView(id="records")
             with VerticalScroll(id="record-form"):
                 for f in self.spec.fields:
