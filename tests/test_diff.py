@@ -404,3 +404,14 @@ def test_html_escapes_text_and_marks_words() -> None:
     assert '<html lang="fr">' in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<ins>d&#39;eau chaude </ins>" in page
+
+
+def test_the_summary_names_framework_fields_in_plain_words() -> None:
+    old, new = base(), base()
+    new.summary = "Le titulaire installe et entretient les pompes à chaleur."
+    new.sector = "Bâtiment"
+    d = diff_frameworks(old, new)
+    assert summary_line(d, "fr") == "champs modifiés : secteur, présentation"
+    assert summary_line(d, "en") == "sector, summary changed"
+    new.sector = old.sector
+    assert summary_line(diff_frameworks(old, new), "fr") == "champ modifié : présentation"

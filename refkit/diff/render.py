@@ -42,6 +42,20 @@ _FR_NOUNS = {
 _FR_WORDS = {" renumbered": " renuméroté", " moved": " déplacé", " modified": " modifié"}
 
 
+# Field names in plain words, for trainers (the changelog, the editor, the history's summaries).
+FIELD_LABELS = {
+    "fr": {
+        "statement": "énoncé", "kind": "nature", "criteria": "critères d'évaluation", "activities": "activités",
+        "esco": "correspondance ESCO", "notes": "remarques", "title": "titre", "description": "description",
+        "volume": "volume", "prerequisites": "prérequis", "modalities": "modalités d'évaluation", "order": "ordre",
+        "required": "blocs obligatoires", "summary": "présentation", "sector": "secteur", "level": "niveau",
+        "codes": "codes", "working_group": "groupe de travail", "validity": "validité", "tasks": "tâches",
+        "status": "statut", "lang": "langue", "extensions": "données complémentaires", "version": "version",
+    },
+    "en": {},
+}  # fmt: skip
+
+
 def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
     """One line for logs: '+3 competencies, 1 block modified' (in French when ``lang`` is
     French: '+3 compétences, 1 bloc modifié')."""
@@ -75,8 +89,13 @@ def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
     if s["certification"]["changed"]:
         parts.append("règles de certification modifiées" if fr else "certification rules changed")
     details = [f.field for c in diff.of_kind("framework") for f in c.fields]
-    if details:
-        parts.append(f"{', '.join(details)} {'modifié(s)' if fr else 'changed'}")
+    if details and fr:
+        names = ", ".join(FIELD_LABELS["fr"].get(d, d) for d in details)
+        parts.append(
+            f"champ{'s' if len(details) > 1 else ''} modifié{'s' if len(details) > 1 else ''} : {names}"
+        )
+    elif details:
+        parts.append(f"{', '.join(details)} changed")
     if not parts:
         return "aucun changement" if fr else "no change"
     return ", ".join(parts)

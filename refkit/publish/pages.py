@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from refkit.diff import Change, FieldChange
+from refkit.diff.render import FIELD_LABELS
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes, search_text
 from refkit.publish.collect import PublishedFramework, Site, Version
@@ -25,17 +26,6 @@ from refkit.publish.text import block_html, inline_html, md_escape, md_text
 from refkit.stack import BlockView, CertView, Coverage, Elective, stack
 from refkit.store.writer import block_data, framework_data
 
-FIELD_LABELS = {
-    "fr": {
-        "statement": "énoncé", "kind": "nature", "criteria": "critères d'évaluation", "activities": "activités",
-        "esco": "correspondance ESCO", "notes": "remarques", "title": "titre", "description": "description",
-        "volume": "volume", "prerequisites": "prérequis", "modalities": "modalités d'évaluation", "order": "ordre",
-        "required": "blocs obligatoires", "summary": "présentation", "sector": "secteur", "level": "niveau",
-        "codes": "codes", "working_group": "groupe de travail", "validity": "validité", "tasks": "tâches",
-        "status": "statut", "lang": "langue", "extensions": "données complémentaires", "version": "version",
-    },
-    "en": {},
-}  # fmt: skip
 # One item of a list field, for "critère ajouté : ...": (noun, feminine).
 ITEM_NOUNS: dict[str, dict[str, tuple[str, bool]]] = {
     "fr": {
