@@ -832,20 +832,10 @@ class Session:
             return replace(ref, competency=new_id)
         return ref
 
+    # the cyclic collector off meanwhile: a save allocates much (fingerprints, the YAML merge)
+    # and each of its passes would scan a large framework's model (3x the cost)
+    @no_gc()
     def _apply(
-        self,
-        folder: str,
-        label: str,
-        change: Callable[[Framework], None],
-        before_ref: Ref | None,
-        after_ref: Ref | None,
-    ) -> Outcome:
-        # the cyclic collector off meanwhile: a save allocates much (fingerprints, the YAML
-        # merge) and each of its passes would scan a large framework's model (3x the cost)
-        with no_gc():
-            return self._apply_now(folder, label, change, before_ref, after_ref)
-
-    def _apply_now(
         self,
         folder: str,
         label: str,

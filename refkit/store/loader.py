@@ -399,10 +399,7 @@ class Loading:
             if not _claim(self._claims, j):
                 continue
             for raw in self._raws[j]:
-                doc, found, block = parse_block(raw, checked=self.checked)
-                if self.checked:
-                    assert raw.sha is not None
-                    self.blobs.put_block(raw.sha, doc, found, block)
+                doc, found, block, _ = _parse_one(self.blobs, raw, self.checked, ship=False)
                 # kept as a worker would send it: without the YAML data (``result``)
                 self._parsed[raw.path] = (ReadResult(raw.path, None, doc.problems), found, block)
             self._pending = {p: k for p, k in self._pending.items() if k != j}
@@ -465,13 +462,22 @@ def _parse_share(
     out = []
     with no_gc():
         for raw in raws:
-            assert raw.sha is not None
-            doc, found, block = parse_block(raw, checked=checked)
-            compact = block_to_compact(block) if block is not None else None
-            if checked:
-                blobs.put_block(raw.sha, doc, found, block, compact=compact)
+            doc, found, _, compact = _parse_one(blobs, raw, checked, ship=True)
             out.append((raw.path, doc.problems, found, compact))
     return out
+
+
+def _parse_one(
+    blobs: BlobCache, raw: RawFile, checked: bool, *, ship: bool
+) -> tuple[ReadResult, list[Problem], Block | None, list[Any] | None]:
+    """``parse_block`` for ``Loading``, cached when ``checked``; with the block's compact form
+    when ``ship`` (a worker sends it back) or cached (made once for both)."""
+    doc, found, block = parse_block(raw, checked=checked)
+    compact = block_to_compact(block) if block is not None and (ship or checked) else None
+    if checked:
+        assert raw.sha is not None
+        blobs.put_block(raw.sha, doc, found, block, compact=compact)
+    return doc, found, block, compact
 
 
 def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:

@@ -695,8 +695,7 @@ class EditorApp(App[None]):
         try:
             self.session.get(ref)
         except (KeyError, RefkitError) as e:  # framework.yaml unreadable, or the item gone
-            message = e.message if isinstance(e, RefkitError) else "cet élément n'existe plus"
-            self.notify(message, title="Refusé", severity="error")
+            self._refused(e)
             return
 
         def done(changed: bool | None) -> None:
@@ -805,6 +804,17 @@ class EditorApp(App[None]):
         self._done(outcome)
         return True
 
+    def _refused(self, e: RefkitError | KeyError) -> None:
+        """Say why an operation was refused (a KeyError: the item is gone)."""
+        if isinstance(e, KeyError):
+            e = RefkitError("cet élément n'existe plus (modifié ailleurs ?)")
+        self.notify(
+            e.message + (f"\n{e.hint}" if e.hint else ""),
+            title="Refusé",
+            severity="error",
+            timeout=8,
+        )
+
     def commit_pending(self) -> bool:
         """Save the field being edited (before quitting, committing, releasing...); False if
         something typed could not be saved."""
@@ -834,14 +844,7 @@ class EditorApp(App[None]):
         try:
             outcome = operation()
         except (RefkitError, KeyError) as e:
-            if isinstance(e, KeyError):
-                e = RefkitError("cet élément n'existe plus (modifié ailleurs ?)")
-            self.notify(
-                e.message + (f"\n{e.hint}" if e.hint else ""),
-                title="Refusé",
-                severity="error",
-                timeout=8,
-            )
+            self._refused(e)
             if self.selected is not None and self.selected.folder in self.session.frameworks:
                 self._refresh_framework(self.selected.folder, self.selected)
             return False
