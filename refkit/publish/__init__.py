@@ -362,14 +362,16 @@ def write(
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     before = _read_manifest(out).get("files", [])
-    previous = set(before) if isinstance(before, list) else set()
+    # only paths publish could have written, reached without a link: a manifest is a file in
+    # the output folder, anyone may have changed it
+    previous = {rel for rel in before if _inside(out, rel)} if isinstance(before, list) else set()
     for rel in sorted(files):
         data = files[rel]
         target = out / rel
-        if not target.resolve().is_relative_to(out):
-            raise RefkitError(
-                f"refusing to write {rel} outside {out}"
-            )  # pragma: no cover - ids forbid it
+        if not _inside(out, rel):
+            raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
+                f"refusing to write {rel}: not a path inside {out}"
+            )
         try:
             if target.read_bytes() == data:
                 result.unchanged += 1
@@ -383,7 +385,7 @@ def write(
     every = set(files) | kept
     for rel in sorted(previous - every):
         target = out / rel
-        if target.resolve().is_relative_to(out) and target.is_file():
+        if target.is_file():
             target.unlink()
             result.removed.append(rel)
             parent = target.parent
@@ -406,6 +408,27 @@ def write(
     )
     if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != manifest:
         atomic_write(manifest_path, manifest.encode("utf-8"), durable=False)
+
+
+# What publish writes: ids, versions and the site's own names, and these extensions.
+_SUFFIXES = (".html", ".md", ".json", ".js", ".css")
+
+
+def _publishable(rel: Any) -> bool:
+    """Whether ``rel`` is a path publish could write: relative, in forward slashes, no empty,
+    ``.``, ``..`` or hidden part, one of the site's extensions."""
+    if not isinstance(rel, str) or not rel.endswith(_SUFFIXES) or "\\" in rel or "\0" in rel:
+        return False
+    return all(part and not part.startswith(".") for part in rel.split("/"))
+
+
+def _inside(out: Path, rel: Any) -> bool:
+    """``rel`` is publishable and ``out / rel`` is reached without a symbolic link (``out`` is
+    resolved): what publish writes or removes never leaves the output folder."""
+    if not _publishable(rel):
+        return False
+    target = out / str(rel)
+    return target.resolve() == target
 
 
 def search_text(*parts: str | None) -> str:

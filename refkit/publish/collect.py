@@ -21,12 +21,16 @@ that framework:
 from __future__ import annotations
 
 import hashlib
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
+from refkit.errors import RefkitError
 from refkit.history import GitError, History
 from refkit.history.releases import Release, Releases, parse_records
 from refkit.model import Block, Framework
@@ -43,6 +47,10 @@ from refkit.store.repository import Repository
 DRAFT = "draft"
 # Folders of the published site itself: a framework with one of these ids would overwrite them.
 RESERVED = frozenset({"assets", "md"})
+# Framework ids and versions name folders of the site: only these forms are ever used as paths
+# (the schemas' patterns), whatever a file, a tag or an earlier run's manifest says.
+FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +298,18 @@ def collect(
                 draft.loaded = loaded.framework if loaded is not None else None
                 fid = outline.id
             else:
-                raw = _read_bytes(folder_path / FRAMEWORK_FILE)
-                fid = parsed(raw, _framework_id) or folder.rsplit("/", 1)[-1]
+                raw = _read_bytes(folder_path / FRAMEWORK_FILE, f"{folder}/{FRAMEWORK_FILE}")
+                fid = parsed(raw, _framework_id)
+                if not isinstance(fid, str):  # an earlier run's value, not an id
+                    fid = site.worktree[_digest(raw or b"")] = _framework_id(raw)
+                fid = fid or folder.rsplit("/", 1)[-1]
+            if not isinstance(fid, str) or not FRAMEWORK_ID.match(fid):
+                raise RefkitError(
+                    f"{folder}/{FRAMEWORK_FILE}: the id {fid!r} cannot name the framework's "
+                    "pages; nothing was published",
+                    hint="write the id in lower-case words joined by hyphens, as its folder "
+                    "is named (refkit validate shows the place)",
+                )
             if fid in RESERVED:
                 site.notes.append(
                     f"{folder}: the id {fid!r} names a folder of the published site itself; "
@@ -300,14 +318,27 @@ def collect(
                 continue
             pf = PublishedFramework(fid, folder, versions)
             if history is not None and history.has_commits():
-                records = parsed(_read_bytes(folder_path / RELEASES_FILE), _records)
+                record = f"{folder}/{RELEASES_FILE}"
+                raw = _read_bytes(folder_path / RELEASES_FILE, record)
+                records = parsed(raw, lambda data, where=record: _records(where, data))
+                if not _good_records(records):  # an earlier run's value, not a record
+                    records = _records(record, raw)
+                    if raw is not None:
+                        site.worktree[_digest(raw)] = records
                 try:
                     releases = Releases(history, folder, fid, [tuple(r) for r in records]).all()
                 except GitError as e:
-                    site.notes.append(
-                        f"{fid}: releases not readable ({e.message}); {e.hint or ''}".strip()
-                    )
-                    releases = []
+                    # never "no release": that would remove the pages of every release
+                    raise RefkitError(
+                        f"{record}: {e.message}; nothing was published", hint=e.hint
+                    ) from e
+                for release in releases:
+                    if not VERSION.match(release.version.removeprefix("v")):
+                        raise RefkitError(  # pragma: no cover - tags and records are checked
+                            f"{record}: release {release.version!r} is not a version number; "
+                            "nothing was published",
+                            hint="versions are MAJOR.MINOR.PATCH, e.g. 2.0.0",
+                        )
                 pending += [(pf, release) for release in releases]
             site.frameworks.append(pf)
             if draft is not None:
@@ -346,12 +377,21 @@ def _add_releases(
         outline = known.get(key) if key else None
         loaded: Framework | None = None
         if outline is None:
-            framework = history.load_at(release.commit, pf.folder).framework if tree else None
-            if framework is None:
-                site.notes.append(
-                    f"{pf.id} {release.version}: cannot be read from git; not published"
+            if not tree:
+                raise RefkitError(
+                    f"{pf.folder}: release {release.version} of {pf.id} has no folder "
+                    f"{pf.folder} in commit {release.commit[:12]}; nothing was published",
+                    hint=f"check {pf.folder}/{RELEASES_FILE} and the tag "
+                    f"{pf.id}/v{release.version} (git log -- {pf.folder})",
                 )
-                continue
+            framework = history.load_at(release.commit, pf.folder).framework
+            if framework is None:
+                raise RefkitError(
+                    f"{pf.folder}/{FRAMEWORK_FILE}: release {release.version} of {pf.id} "
+                    f"(commit {release.commit[:12]}) cannot be read; nothing was published",
+                    hint=f"git show {release.commit[:12]}:{pf.folder}/{FRAMEWORK_FILE} "
+                    "shows the file as released",
+                )
             outline, loaded = Outline.of(framework), framework
         version = Version(release.version, release, key, outline, pf.folder, release.commit)
         version.loaded = loaded
@@ -381,12 +421,29 @@ def _resolve_refs(site: Site) -> None:
                 version.refs[bid] = (home_id, target.label)
 
 
-def _read_bytes(path: Any) -> bytes | None:
+def _read_bytes(path: Path, shown: str) -> bytes | None:
+    """A work tree file's bytes, None when there is none; a file that exists and cannot be read
+    (not a regular file, permission denied) stops publishing: read as missing, a releases.yaml
+    would say "no release" and the pages of every release would be removed."""
     try:
-        data: bytes = path.read_bytes()
-    except OSError:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    return data
+    except OSError as e:
+        raise _unreadable(shown, e.strerror or str(e)) from e
+    if not stat.S_ISREG(st.st_mode):
+        raise _unreadable(shown, "not a regular file")
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise _unreadable(shown, e.strerror or str(e)) from e
+
+
+def _unreadable(shown: str, why: str) -> RefkitError:
+    return RefkitError(
+        f"{shown} cannot be read ({why}); nothing was published",
+        hint="make it a file refkit can read (check its permissions), then publish again",
+    )
 
 
 def _framework_id(raw: bytes | None) -> str:
@@ -398,8 +455,54 @@ def _framework_id(raw: bytes | None) -> str:
     return fid if isinstance(fid, str) else ""
 
 
-def _records(raw: bytes | None) -> list[list[Any]]:
+def _records(file: str, raw: bytes | None) -> list[list[Any]]:
+    """The entries of a work tree's releases.yaml: [version, date, message]. A record that cannot
+    be read whole stops publishing (RefkitError naming the place): taken as empty, it would
+    remove the pages of every release in a clone without tags."""
+    from refkit.problems import Severity
+    from refkit.store.reader import read_yaml
+
+    if raw is None:
+        return []
+    doc = read_yaml(file, raw)
+    errors = [p for p in doc.problems if p.severity is Severity.ERROR]
+    if errors:
+        p = errors[0]
+        raise _bad_record(file, p.line, p.col, p.message)
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
+        line, col = doc.positions.of(data, ("releases",)) if data is not None else (1, 1)
+        raise _bad_record(file, line, col, "no list of releases")
+    for i, entry in enumerate(data["releases"]):
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if not isinstance(version, str) or not VERSION.match(version):
+            line, col = doc.positions.of(data, ("releases", i, "version"))
+            what = f"version {version!r}" if version is not None else "an entry without a version"
+            raise _bad_record(
+                file, line, col, f"{what} is not a version number (MAJOR.MINOR.PATCH)"
+            )
+    # the same entries as every other command reads (refkit.history.releases)
     return [list(r) for r in parse_records(raw)]
+
+
+def _bad_record(file: str, line: int, col: int, message: str) -> RefkitError:
+    return RefkitError(
+        f"{file}:{line}:{col}: {message}; the releases cannot be read, nothing was published",
+        hint=f"fix the file at this place (git diff {file} shows what changed since it was "
+        f"committed; git restore {file} takes back the committed one)",
+    )
+
+
+def _good_records(records: Any) -> bool:
+    return isinstance(records, list) and all(
+        isinstance(r, list)
+        and len(r) == 3
+        and isinstance(r[0], str)
+        and VERSION.match(r[0])
+        and isinstance(r[1], str)
+        and (r[2] is None or isinstance(r[2], str))
+        for r in records
+    )
 
 
 def _digest(data: bytes) -> str:
