@@ -140,3 +140,148 @@ def test_a_record_written_before_this_fix_cannot_delete_the_index(cli, clone: Pa
     run = cli("publish", cwd=clone)
     assert run.code in (0, 2), run.err
     assert (site / "index.html").is_file() and (site / "md/index.md").is_file()
+
+
+# -- case 6: what publish owns in its output folder --------------------------------------------
+
+
+def test_publish_never_overwrites_a_file_it_did_not_write(cli, clone: Path, tmp_path: Path) -> None:
+    out = tmp_path / "www"
+    out.mkdir()
+    mine = out / "index.html"
+    mine.write_text("<p>la page d'accueil de l'école</p>\n", encoding="utf-8")
+    run = cli("publish", "--out", str(out), cwd=clone)
+    assert run.code == 2, (run.out, run.err)
+    assert str(mine) in run.err and "not written by refkit publish" in run.err
+    assert "--force" in run.err and "hint:" in run.err
+    assert mine.read_text(encoding="utf-8") == "<p>la page d'accueil de l'école</p>\n"
+    assert [p.name for p in out.iterdir()] == ["index.html"]  # nothing written at all
+    # asked to, it replaces the file, and owns it from then on
+    run = cli("publish", "--out", str(out), "--force", cwd=clone)
+    assert run.code == 0, run.err
+    assert "Plombier-chauffagiste" in mine.read_text(encoding="utf-8")
+    assert cli("publish", "--out", str(out), cwd=clone).code == 0
+
+
+def _manifest_lists(out: Path, extra: dict[str, str]) -> None:
+    """Add paths to the manifest, in whichever form it has (a list, or paths -> digests)."""
+    path = out / ".refkit-publish.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(manifest["files"], dict):
+        manifest["files"].update(extra)
+    else:
+        manifest["files"] += list(extra)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+@pytest.mark.parametrize("forged", [False, True], ids=["listed", "listed-with-their-digest"])
+def test_a_tampered_manifest_removes_nothing_publish_did_not_write(
+    cli, clone: Path, tmp_path: Path, forged: bool
+) -> None:
+    out = tmp_path / "gh-pages"
+    assert cli("publish", "--out", str(out), cwd=clone).code == 0
+    theirs = {
+        "CNAME": b"referentiels.example.org\n",
+        ".git/config": b"[core]\n\tbare = false\n",
+        "notes.html": b"<p>notes de l'equipe</p>\n",
+    }
+    for rel, data in theirs.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    _manifest_lists(out, {rel: _digest(d) if forged else "0" * 24 for rel, d in theirs.items()})
+    run = cli("publish", "--out", str(out), cwd=clone)
+    assert run.code == 2, (run.out, run.err)
+    assert ".refkit-publish.json" in run.err or "notes.html" in run.err
+    for rel, data in theirs.items():
+        assert (out / rel).read_bytes() == data, rel
+    # --force never removes what publish did not write either: it only stops refusing
+    run = cli("publish", "--out", str(out), "--force", cwd=clone)
+    if forged:  # a page whose digest the manifest forged is taken for one publish wrote
+        theirs.pop("notes.html")
+    assert run.code == 0, run.err
+    for rel, data in theirs.items():
+        assert (out / rel).read_bytes() == data, rel
+    again = cli("publish", "--out", str(out), cwd=clone)
+    assert again.code == 0 and " 0 removed" in again.out, again.err
+
+
+def test_a_page_publish_would_remove_is_kept_when_someone_changed_it(
+    cli, clone: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert cli("publish", "--format", "html,md", "--out", str(out), cwd=clone).code == 0
+    page = out / "md/plombier-chauffagiste/2.0.0/index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nNote de l'école.\n", encoding="utf-8")
+    run = cli("publish", "--format", "html", "--out", str(out), cwd=clone)
+    assert run.code == 2, (run.out, run.err)
+    assert str(page) in run.err and "changed since" in run.err
+    assert (out / "md/index.md").is_file()  # nothing removed
+    run = cli("publish", "--format", "html", "--out", str(out), "--force", cwd=clone)
+    assert run.code == 0, run.err
+    assert "Note de l'école." in page.read_text(encoding="utf-8")  # left in place
+    assert str(page.relative_to(out)) in run.err  # and said so
+    assert not (out / "md/index.md").exists()
+
+
+def test_publish_follows_no_link_out_of_its_folder(cli, clone: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert cli("publish", "--out", str(out), cwd=clone).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = elsewhere / "index.html"
+    victim.write_bytes((out / "plombier-chauffagiste/1.0.0/index.html").read_bytes())
+    # a manifest path through a link, with the digest of what it reaches
+    (out / "escape").symlink_to(elsewhere)
+    _manifest_lists(out, {"escape/index.html": _digest(victim.read_bytes())})
+    # and a framework's folder replaced by a link: publishing would write through it
+    shutil_target = tmp_path / "moved"
+    (out / "electricien-batiment").rename(shutil_target)
+    (out / "electricien-batiment").symlink_to(shutil_target)
+    before = files_of(shutil_target)
+    (shutil_target / "1.0.0/index.html").write_text("edited\n", encoding="utf-8")
+    for force in ([], ["--force"]):
+        run = cli("publish", "--out", str(out), *force, cwd=clone)
+        assert run.code == 2, (run.out, run.err)
+        assert "symbolic link" in run.err
+        assert victim.is_file()
+        assert (shutil_target / "1.0.0/index.html").read_text(encoding="utf-8") == "edited\n"
+    assert set(files_of(shutil_target)) == set(before)
+
+
+def test_a_publish_killed_midway_is_finished_by_the_next(cli, clone: Path) -> None:
+    """Publishing killed at random points, then run again: it ends as a publish never killed
+    (files it wrote before the kill are its own), and never stops on its own files."""
+    import random
+    import signal
+    import sys
+    import time
+
+    assert cli("publish", "--include-draft", cwd=clone).code == 0
+    rng = random.Random(19)
+    block = clone / "frameworks/plombier-chauffagiste/blocks/BC01.yaml"
+    for i in range(6):
+        text = block.read_text(encoding="utf-8")
+        block.write_text(text.replace("statement: ", f"statement: {i} ", 1), encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "refkit", "publish", "--include-draft"],
+            cwd=clone,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.3, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if i % 2:  # the inputs change again before the next publish
+            text = block.read_text(encoding="utf-8")
+            block.write_text(text.replace("statement: ", "statement: x ", 1), encoding="utf-8")
+        run = cli("publish", "--include-draft", cwd=clone)
+        assert run.code == 0, (i, run.err)
+    fresh = clone / "fresh"
+    assert cli("publish", "--include-draft", "--out", str(fresh), cwd=clone).code == 0
+    assert files_of(clone / "site") == files_of(fresh)

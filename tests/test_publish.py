@@ -523,12 +523,18 @@ def test_a_new_release_of_a_shared_blocks_home_renders_its_users(
     assert "Savoir " in page
 
 
-def test_a_page_edited_by_hand_is_published_again(cli, sample_repo: Path) -> None:
+def test_a_page_edited_by_hand_is_published_again_only_when_forced(cli, sample_repo: Path) -> None:
+    # issue 19: publish owns only the files it wrote as they are; an edited page is someone's
     assert cli("publish", cwd=sample_repo).code == 0
     page = sample_repo / "site/plombier-chauffagiste/2.0.0/index.html"
     good = page.read_bytes()
-    page.write_bytes(good.replace(b"<h1", b"<h1 data-edited", 1))
+    edited = good.replace(b"<h1", b"<h1 data-edited", 1)
+    page.write_bytes(edited)
     run = cli("publish", cwd=sample_repo)
+    assert run.code == 2, run.out
+    assert "changed since refkit publish wrote it" in run.err and "--force" in run.err
+    assert page.read_bytes() == edited
+    run = cli("publish", "--force", cwd=sample_repo)
     assert run.code == 0, run.err
     assert page.read_bytes() == good
     assert " 1 files written," in run.out

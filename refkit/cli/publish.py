@@ -20,7 +20,9 @@ def register(sub: Any) -> None:
             "permanent anchor (FRAMEWORK/VERSION/#C6.2); a 'latest' alias; per version the changes "
             "since the previous one and the correspondence table; pathways and shared blocks; a JSON "
             "export of each version; an offline search. Works with no network and prints on A4. "
-            "Only files whose content changed are written."
+            "Only files whose content changed are written. Publish owns only the files it wrote "
+            "(their digests are in DIR/.refkit-publish.json): a file in the way that it did not "
+            "write, or that changed since, stops it (exit 2) unless --force."
         ),
     )
     p.add_argument(
@@ -41,6 +43,12 @@ def register(sub: Any) -> None:
         help="also publish each framework's work tree, marked as a draft",
     )
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files in the output folder that publish did not write or that changed "
+        "since (they are lost); files it would remove in that state are left in place",
+    )
+    p.add_argument(
         "--lang",
         metavar="LANG",
         help="language of the site-wide pages (default: the frameworks' most common)",
@@ -56,7 +64,14 @@ def run(args: argparse.Namespace) -> int:
     repo = Repository.discover()
     out = args.out if args.out is not None else repo.root / "site"
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    result = publish(repo, out, formats=formats, include_draft=args.include_draft, lang=args.lang)
+    result = publish(
+        repo,
+        out,
+        formats=formats,
+        include_draft=args.include_draft,
+        lang=args.lang,
+        force=args.force,
+    )
     shown = display_path(result.out, "")
     print(
         f"published {result.versions} version{'s' if result.versions != 1 else ''} of {result.frameworks} "

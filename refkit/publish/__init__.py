@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ def publish(
     formats: Iterable[str] = ("html", "md"),
     include_draft: bool = False,
     lang: str | None = None,
+    force: bool = False,
 ) -> PublishResult:
     from refkit.publish.collect import Outline, collect
     from refkit.publish.pages import framework_rows, site_language
@@ -134,7 +136,7 @@ def publish(
             }
         )
         files = _build(site, formats, lang, render, rows)
-        kept = {f for fid in reuse for f in previous[fid]["files"]}
+        kept = {f: d for fid in reuse for f, d in previous[fid]["files"].items()}
         made: dict[str, dict[str, str]] = {fid: {} for fid in render}
         for rel, data in files.items():
             owner = _owner(rel)
@@ -157,7 +159,9 @@ def publish(
             "worktree": site.worktree,
         }
         try:
-            write(out, files, result, kept=kept, frameworks=frameworks, state=new_state)
+            write(
+                out, files, result, kept=kept, frameworks=frameworks, state=new_state, force=force
+            )
         except OSError as e:
             where = e.filename or out
             raise RefkitError(
@@ -191,8 +195,11 @@ def _owner(path: str) -> str:
 
 
 def _read_manifest(out: Path) -> dict[str, Any]:
+    path = out / MANIFEST
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -220,9 +227,13 @@ class _StatCache:
         if not files:
             return False
         for rel, expected in files.items():
+            if not _publishable(rel) or not isinstance(expected, str):
+                return False
             try:
-                st = (self.out / rel).stat()
+                st = (self.out / rel).lstat()
             except OSError:
+                return False
+            if not stat.S_ISREG(st.st_mode):
                 return False
             mark = [st.st_size, st.st_mtime_ns, expected]
             if self.seen.get(rel) != mark:
@@ -349,65 +360,223 @@ def write(
     files: dict[str, bytes],
     result: PublishResult,
     *,
-    kept: set[str] | None = None,
+    kept: dict[str, str] | None = None,
     frameworks: dict[str, Any] | None = None,
     state: dict[str, Any] | None = None,
+    force: bool = False,
 ) -> None:
     """Write ``files`` (path relative to ``out`` -> bytes) where their bytes changed; ``kept``:
-    files left as they are (frameworks that did not change); remove the files the previous run
-    wrote and this one neither wrote nor kept."""
+    files left as they are (frameworks that did not change), with their digests; remove the
+    files the previous run wrote and this one neither wrote nor kept.
+
+    Publish owns only the files its manifest records with the digest of their content: a file
+    in the way that it did not write, or that changed since, stops it before anything is
+    written (``PublishConflict``); ``force``: such files are overwritten, and those it would
+    remove are left in place (said in the notes). A path reached through a symbolic link, or a
+    folder where a file goes, is never written or removed, even with ``force``."""
     from refkit.store.files import atomic_write
 
-    kept = kept or set()
-    out.mkdir(parents=True, exist_ok=True)
+    kept = kept or {}
     manifest_path = out / MANIFEST
-    before = _read_manifest(out).get("files", [])
-    # only paths publish could have written, reached without a link: a manifest is a file in
-    # the output folder, anyone may have changed it
-    previous = {rel for rel in before if _inside(out, rel)} if isinstance(before, list) else set()
+    old = _read_manifest(out)
+    owned, strange = _owned(out, old)
+    if strange and not force:
+        raise PublishConflict(
+            f"{manifest_path} lists {strange[0]!r}"
+            + (f" and {len(strange) - 1} more" if len(strange) > 1 else "")
+            + ", which refkit publish never writes: the manifest was changed by someone or "
+            "something else; nothing was published",
+            hint=f"delete {manifest_path} (publish then owns only the files whose content it "
+            "makes again), or run refkit publish --force to ignore these entries",
+        )
+    made = {rel: digest(data) for rel, data in files.items()}
+    conflicts: list[tuple[str, str, bool]] = []  # (path, why, --force may go ahead)
+    folders: dict[Path, bool] = {}  # folder -> reached without a link
+
+    def plain(folder: Path) -> bool:
+        if folder not in folders:
+            folders[folder] = folder.resolve() == folder
+        return folders[folder]
+
+    writes: list[str] = []
     for rel in sorted(files):
-        data = files[rel]
-        target = out / rel
-        if not _inside(out, rel):
+        if not _publishable(rel):
             raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
-                f"refusing to write {rel}: not a path inside {out}"
+                f"refusing to write {rel!r}: not a path inside {out}"
             )
-        try:
-            if target.read_bytes() == data:
-                result.unchanged += 1
-                continue
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data, durable=False)  # the site can be published again
-        result.written.append(rel)
-    result.unchanged += len(kept - set(files))
-    every = set(files) | kept
-    for rel in sorted(previous - every):
         target = out / rel
-        if target.is_file():
-            target.unlink()
-            result.removed.append(rel)
-            parent = target.parent
-            while parent != out and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+        if not plain(target.parent):
+            conflicts.append((rel, "reached through a symbolic link", False))
+            continue
+        try:
+            st = target.lstat()
+        except FileNotFoundError:
+            writes.append(rel)
+            continue
+        except NotADirectoryError:
+            conflicts.append((rel, "a file stands where its folder goes", False))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            conflicts.append((rel, "a folder stands where publish writes a file", False))
+        elif not stat.S_ISREG(st.st_mode):
+            if not force:
+                conflicts.append((rel, "not a regular file; publishing would replace it", True))
+            else:
+                writes.append(rel)
+        else:
+            current = target.read_bytes()
+            if current == files[rel]:
+                result.unchanged += 1
+            elif force or digest(current) in owned.get(rel, ()):
+                writes.append(rel)
+            else:
+                why = _not_owned(rel, owned)
+                conflicts.append((rel, why + "; publishing would overwrite it", True))
+    result.unchanged += len(set(kept) - set(files))
+    every = set(files) | set(kept)
+    removals: list[str] = []
+    left: list[str] = []
+    for rel in sorted(set(owned) - every):
+        target = out / rel
+        if not plain(target.parent):
+            conflicts.append(
+                (rel, "reached through a symbolic link; publishing would remove it", True)
+            )
+            left.append(rel)
+            continue
+        try:
+            st = target.lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if stat.S_ISREG(st.st_mode) and digest(target.read_bytes()) in owned[rel]:
+            removals.append(rel)
+            continue
+        why = _not_owned(rel, owned) if stat.S_ISREG(st.st_mode) else "not a regular file"
+        conflicts.append((rel, why + "; publishing would remove it", True))
+        left.append(rel)
+    stop = [c for c in conflicts if not (force and c[2])]
+    if stop:
+        raise _conflict(out, stop)
+    for rel in left:
+        result.notes.append(
+            f"{out / rel}: left in place (no longer published, but not as refkit publish "
+            "wrote it); remove it yourself if it should go"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    if writes or removals:
+        # until the files are written, the manifest owns both their old and new contents: a
+        # publish killed midway leaves files the next one recognises
+        during: dict[str, Any] = {rel: sorted(d) for rel, d in owned.items()}
+        for rel in writes:
+            during[rel] = sorted({*owned.get(rel, ()), made[rel]})
+        _write_manifest(manifest_path, during, {}, _dict(old.get("state")))
+    for rel in writes:
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, files[rel], durable=False)  # the site can be published again
+        result.written.append(rel)
+    for rel in removals:
+        target = out / rel
+        target.unlink()
+        result.removed.append(rel)
+        parent = target.parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    _write_manifest(manifest_path, {**kept, **made}, frameworks or {}, state or {})
+
+
+def _not_owned(rel: str, owned: dict[str, set[str]]) -> str:
+    if rel not in owned:
+        return "not written by refkit publish"
+    if not owned[rel]:
+        return "recorded without its digest by an earlier refkit, so not known as its own"
+    return "changed since refkit publish wrote it"
+
+
+class PublishConflict(RefkitError):
+    """A file in the output folder is not publish's to overwrite or remove (exit 2)."""
+
+
+def _conflict(out: Path, conflicts: list[tuple[str, str, bool]]) -> PublishConflict:
+    shown = "\n".join(f"  {out / rel}: {why}" for rel, why, _ in conflicts[:10])
+    more = f"\n  ... and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
+    first = conflicts[0]
+    if all(forceable for _, _, forceable in conflicts):
+        them = "them" if len(conflicts) > 1 else "it"
+        hint = (
+            f"move {them} out of {out}, or publish into another folder (--out); refkit publish "
+            "--force overwrites the files in the way and leaves in place those it would remove"
+        )
+    else:
+        hard = next(rel for rel, _, forceable in conflicts if not forceable)
+        hint = (
+            "publish writes real files and folders only, and --force does not change that: "
+            f"remove the link or the folder in the way ({out / hard}), or publish into another "
+            "folder (--out)"
+        )
+    return PublishConflict(
+        f"{out / first[0]}: {first[1]}; nothing was published"
+        + (
+            f"\n{len(conflicts)} files of {out} are not refkit publish's:\n{shown}{more}"
+            if len(conflicts) > 1
+            else ""
+        ),
+        hint=hint,
+    )
+
+
+def _owned(out: Path, manifest: dict[str, Any]) -> tuple[dict[str, set[str]], list[str]]:
+    """The files an earlier run wrote, each with the digests it may have (one; two while a run
+    writes), and the paths a manifest lists that publish could not have written. A manifest
+    from before digests were recorded for every file owns only the files it has a digest of."""
+    listed = manifest.get("files")
+    owned: dict[str, set[str]] = {}
+    strange: list[str] = []
+    if isinstance(listed, dict):
+        entries = list(listed.items())
+    else:
+        entries = [
+            item
+            for entry in _dict(manifest.get("frameworks")).values()
+            for item in _dict(_dict(entry).get("files")).items()
+        ]
+        if isinstance(listed, list):
+            entries += [(rel, None) for rel in listed]
+    for rel, value in entries:
+        if not _publishable(rel):
+            strange.append(str(rel))
+            continue
+        digests = value if isinstance(value, list) else [value]
+        owned.setdefault(rel, set()).update(d for d in digests if isinstance(d, str))
+    return owned, sorted(set(strange))
+
+
+def _write_manifest(
+    path: Path, files: dict[str, Any], frameworks: dict[str, Any], state: dict[str, Any]
+) -> None:
+    from refkit.store.files import atomic_write
+
     manifest = (
         json.dumps(
             {
                 "generator": "refkit",
-                "files": sorted(every),
-                "frameworks": frameworks or {},
-                "state": state or {},
+                "files": files,
+                "frameworks": frameworks,
+                "state": state,
             },
             ensure_ascii=False,
             separators=(",", ":"),
             sort_keys=True,
         )
         + "\n"
-    )
-    if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != manifest:
-        atomic_write(manifest_path, manifest.encode("utf-8"), durable=False)
+    ).encode("utf-8")
+    try:
+        if path.read_bytes() == manifest:
+            return
+    except OSError:
+        pass
+    atomic_write(path, manifest, durable=False)
 
 
 # What publish writes: ids, versions and the site's own names, and these extensions.
@@ -420,15 +589,6 @@ def _publishable(rel: Any) -> bool:
     if not isinstance(rel, str) or not rel.endswith(_SUFFIXES) or "\\" in rel or "\0" in rel:
         return False
     return all(part and not part.startswith(".") for part in rel.split("/"))
-
-
-def _inside(out: Path, rel: Any) -> bool:
-    """``rel`` is publishable and ``out / rel`` is reached without a symbolic link (``out`` is
-    resolved): what publish writes or removes never leaves the output folder."""
-    if not _publishable(rel):
-        return False
-    target = out / str(rel)
-    return target.resolve() == target
 
 
 def search_text(*parts: str | None) -> str:
