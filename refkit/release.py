@@ -3,16 +3,16 @@
 ``plan_release`` checks everything first and changes nothing: the framework validates, the work
 tree has no uncommitted change outside the framework folder, HEAD is on a branch, the new tag does
 not exist, and the chosen bump is at least what the semantic diff against the last release
-requires. ``perform_release`` then writes the version (and the record in ``releases.yaml``) through
-the store, commits the framework folder, and tags. If any step fails, it undoes the earlier ones:
-no partial commit or tag is ever left behind.
+requires. ``perform_release`` then, under the repository lock, checks that nothing moved since the
+plan, and writes the version (and the record in ``releases.yaml``), commits the framework folder
+and tags as one step (``refkit.history.atomic``): a failure, a full disk or a killed process
+leaves the repository as it was before or as it is after, never in between.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +21,20 @@ from refkit.diff.bump import ORDER, bumped, required_bump
 from refkit.diff.render import summary_line
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
+from refkit.history.atomic import StaleHead, Unfinished, commit_atomically, recover
 from refkit.history.releases import Release, Releases, tag_name, version_key
-from refkit.model import ReleaseRecord, Status
+from refkit.model import Framework, ReleaseRecord, Status
 from refkit.problems import Problem, Severity
-from refkit.store.loader import FRAMEWORK_FILE, RELEASES_FILE, LoadedFramework
+from refkit.store.loader import (
+    FRAMEWORK_FILE,
+    RELEASES_FILE,
+    LoadedFramework,
+    digest,
+    read_folder,
+)
+from refkit.store.lock import repository_lock
 from refkit.store.reader import read_yaml
 from refkit.store.repository import Repository
-from refkit.store.writer import save_framework
 from refkit.validate import validate
 from refkit.versions import counted, load_worktree, require_framework
 
@@ -56,6 +63,7 @@ class ReleasePlan:
     bump: str | None
     version: str
     summary: str
+    head: str | None = None  # HEAD when planned: the release is made on it or not at all
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -84,6 +92,7 @@ def plan_release(history: History, folder: str, bump: str | None = None) -> Rele
         raise ReleaseRefused(
             "HEAD is detached: a release is made on a branch", hint="git switch <branch> first"
         )
+    head = history.head() if history.has_commits() else None
     loaded = load_worktree(repo, folder)
     fw = require_framework(loaded, "the work tree")
     fid = fw.id or loaded.name
@@ -149,41 +158,134 @@ def plan_release(history: History, folder: str, bump: str | None = None) -> Rele
             f"{tag_name(fid, version)} already exists",
             hint="choose another --bump, or delete the tag if it was made by mistake",
         )
-    return ReleasePlan(fid, folder, loaded, last, diff, required, reasons, bump, version, summary)
+    return ReleasePlan(
+        fid, folder, loaded, last, diff, required, reasons, bump, version, summary, head
+    )
 
 
 def perform_release(
     history: History, plan: ReleasePlan, message: str | None = None
 ) -> ReleaseResult:
+    """Write the version and its record, commit the framework's folder and tag it: all of it or
+    nothing (``refkit.history.atomic``), under the repository lock. Refused, with nothing changed,
+    when the repository moved since ``plan`` was made (another release or save came first)."""
     repo = history.repository
-    loaded = plan.loaded
-    fw = require_framework(loaded, "the work tree")
-    touched = [f"{plan.folder}/{FRAMEWORK_FILE}", f"{plan.folder}/{RELEASES_FILE}"]
-    before = {p: _read(repo.root / p) for p in touched}
-    head_before = history.head() if history.has_commits() else None
-    index_before = history.write_index_tree()
-    note = message or f"Version {plan.version}"
-
-    fw.version = plan.version
-    if fw.status == Status.DRAFT:
-        fw.status = Status.PUBLISHED.value
-    fw.releases.append(ReleaseRecord(plan.version, today(), note))
-    committed = False
-    try:
-        save_framework(repo.root, loaded)
+    with repository_lock(repo.root, f"release {plan.framework_id} {plan.version}"):
+        recover(history)
+        _check_fresh(history, plan)
+        fw = require_framework(plan.loaded, "the work tree")
+        fw_file = f"{plan.folder}/{FRAMEWORK_FILE}"
+        releases_file = f"{plan.folder}/{RELEASES_FILE}"
+        note = message or f"Version {plan.version}"
+        kept = (fw.version, fw.status, list(fw.releases))
+        fw.version = plan.version
+        if fw.status == Status.DRAFT:
+            fw.status = Status.PUBLISHED.value
+        fw.releases.append(ReleaseRecord(plan.version, today(), note))
+        try:
+            write = _release_files(repo.root, fw, fw_file, releases_file)
+        finally:
+            fw.version, fw.status, fw.releases = kept
+        add = _paths_to_commit(history, plan.folder)
         body = f"Release {plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
-        changed = sorted({path for _, path in history.status([plan.folder])})
-        commit = history.commit_paths(changed or touched, body)
-        committed = True
-        history.tag(
-            plan.tag, commit, f"{plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
+        tag_message = f"{plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
+        try:
+            done = commit_atomically(
+                history,
+                write=write,
+                add=add,
+                message=body,
+                tag=(plan.tag, tag_message),
+                expected_head=plan.head,
+                what=f"release {plan.framework_id} {plan.version}",
+            )
+        except StaleHead as e:
+            raise ReleaseRefused(e.message, e.hint) from None
+        except Unfinished:
+            raise
+        except (GitError, OSError) as e:
+            reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
+            raise ReleaseRefused(
+                f"release failed, nothing was changed: {reason}",
+                hint="fix the cause (disk space, permissions, git) and release again",
+            ) from None
+    return ReleaseResult(plan.version, plan.tag, done.commit, sorted(done.paths))
+
+
+def _release_files(
+    root: Path, fw: Framework, fw_file: str, releases_file: str
+) -> dict[str, bytes | None]:
+    """The new bytes of framework.yaml and releases.yaml, merged into what the files hold (the
+    same round trip as every save), not yet written."""
+    from refkit.store.writer import framework_data, releases_data, render
+
+    out: dict[str, bytes | None] = {}
+    for path, kind, data, schema in (
+        (fw_file, "framework", framework_data(fw), "../../schemas/framework.schema.json"),
+        (releases_file, "releases", releases_data(fw), "../../schemas/releases.schema.json"),
+    ):
+        old = _read(root / path)
+        text = render(kind, data, None if old is None else old.decode("utf-8"), schema)
+        if text is not None:
+            out[path] = text.encode("utf-8")
+    return out
+
+
+def _paths_to_commit(history: History, folder: str) -> list[str]:
+    """The framework folder's uncommitted changes, without the temporary files of an
+    interrupted write (``.NAME.XXXX.tmp``). Refused when a file of the framework is ignored by
+    git: the tagged version would lack it."""
+    paths = sorted({path for _, path in history.status([folder]) if not _is_temporary(path)})
+    ignored = history.ignored([folder])
+    framework_files = [
+        p
+        for p in ignored
+        if p.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in p.split("/"))
+    ]
+    if framework_files:
+        shown = ", ".join(framework_files[:3]) + (
+            f" and {len(framework_files) - 3} more" if len(framework_files) > 3 else ""
         )
-    except BaseException as e:
-        _undo(history, repo.root, before, head_before, index_before, committed)
-        if isinstance(e, GitError | OSError):
-            raise ReleaseRefused(f"release failed and was undone: {e}") from e
-        raise
-    return ReleaseResult(plan.version, plan.tag, commit, changed or touched)
+        why = history.ignore_rule(framework_files[0])
+        raise ReleaseRefused(
+            f"{shown} {'is' if len(framework_files) == 1 else 'are'} ignored by git"
+            f"{f' ({why})' if why else ''}: the tagged version would lack "
+            f"{'it' if len(framework_files) == 1 else 'them'}",
+            hint="remove that ignore rule, or add the file with git add -f, then release again",
+        )
+    return paths
+
+
+def _is_temporary(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _check_fresh(history: History, plan: ReleasePlan) -> None:
+    """The release is made on what was checked: HEAD and the framework's files as planned."""
+    head = history.head() if history.has_commits() else None
+    if head != plan.head:
+        raise ReleaseRefused(
+            f"the repository changed since this release was prepared (HEAD moved to "
+            f"{(head or 'nothing')[:10]}): another commit or release came first",
+            hint="prepare the release again (refkit release, or F6 in the editor)",
+        )
+    root = history.repository.root
+    now = {raw.path: raw for raw in read_folder(root, root / plan.folder)}
+    known = plan.loaded.hashes
+    changed = sorted(
+        path
+        for path in set(now) | set(known)
+        if path not in now
+        or path not in known
+        or now[path].data is None
+        or digest(now[path].data or b"") != known[path]
+    )
+    if changed:
+        raise ReleaseRefused(
+            f"changed since this release was prepared: {', '.join(changed[:5])}",
+            hint="prepare the release again: it must be made on what was checked",
+        )
 
 
 def _read(path: Path) -> bytes | None:
@@ -191,34 +293,6 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
-
-
-def _undo(
-    history: History,
-    root: Path,
-    before: dict[str, bytes | None],
-    head: str | None,
-    index: str,
-    committed: bool,
-) -> None:
-    """Put HEAD, the index and the files refkit wrote back exactly as they were."""
-    git = ["git", "-C", str(history.git_root)]
-    if committed:
-        if head is not None:
-            subprocess.run(
-                [*git, "reset", "--soft", "--quiet", head], check=False, capture_output=True
-            )
-        else:
-            subprocess.run([*git, "update-ref", "-d", "HEAD"], check=False, capture_output=True)
-    subprocess.run([*git, "read-tree", index], check=False, capture_output=True)
-    from refkit.store.files import atomic_write
-
-    for path, data in before.items():
-        full = root / path
-        if data is None:
-            full.unlink(missing_ok=True)
-        else:
-            atomic_write(full, data)
 
 
 def _check_unique_ids(repo: Repository, fid: str, folder: str) -> None:

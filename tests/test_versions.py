@@ -289,24 +289,24 @@ def test_two_frameworks_with_the_same_id_are_refused(cli, repo: Path) -> None:
     assert "also used by frameworks/demo-copie" in run.err
 
 
-def test_a_failing_tag_step_undoes_the_commit(
-    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refused_ref_update_changes_nothing(cli, repo: Path) -> None:
+    """git refuses the branch and tag update (a reference-transaction hook, as a server-side
+    policy or a full disk would): the release changes nothing at all."""
     add_competency(repo)
     before_head = git(repo, "rev-parse", "HEAD").strip()
     before_files = {p: p.read_bytes() for p in (repo / "frameworks/demo").rglob("*.yaml")}
-
-    def fail(self: History, name: str, commit: str, message: str) -> None:
-        raise GitError("tag refused by a hook")
-
-    monkeypatch.setattr(History, "tag", fail)
+    hook = repo / ".git/hooks/reference-transaction"
+    hook.write_text('#!/bin/sh\n[ "$1" = prepared ] && { echo "refused by policy" >&2; exit 1; }\nexit 0\n')
+    hook.chmod(0o755)
     run = cli("release", "demo", cwd=repo)
-    assert run.code == 2 and "undone" in run.err
+    assert run.code == 2 and "nothing was changed" in run.err and "refused by policy" in run.err
     assert git(repo, "rev-parse", "HEAD").strip() == before_head
     assert git(repo, "tag") == ""
     assert {p: p.read_bytes() for p in (repo / "frameworks/demo").rglob("*.yaml")} == before_files
     assert not (repo / "frameworks/demo/releases.yaml").exists()
     assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert sorted(p.name for p in (repo / ".git").iterdir() if "refkit-commit" in p.name) == []
+    assert not (repo / ".git/index.lock").exists()
 
 
 def test_usage_errors_exit_2(cli, repo: Path, tmp_path: Path) -> None:

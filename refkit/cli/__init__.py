@@ -32,6 +32,7 @@ COMMANDS = [
     "edit",
     "import",
     "export",
+    "doctor",
 ]
 # modules whose name differs from their command's (``import`` is a Python keyword)
 MODULES = {"import": "import_"}
@@ -67,6 +68,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
+def _finish_interrupted() -> None:
+    """A release (or commit) killed halfway left its journal: finish or undo it before anything
+    reads the repository (one stat when there is none; refkit.history.atomic)."""
+    from pathlib import Path
+
+    from refkit.history.atomic import pending
+
+    if not pending(Path.cwd()):
+        return
+    from refkit.history import History
+    from refkit.history.atomic import recover_quietly
+    from refkit.store.repository import Repository
+
+    try:
+        repo = Repository.discover()
+        with History(repo) as history:
+            notes = recover_quietly(history)
+    except RefkitError:
+        return  # not a framework repository, or git refuses it: the command says so itself
+    for note in notes:
+        print(f"refkit: {note}", file=sys.stderr)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -74,6 +98,8 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
     try:
+        if args.command != "doctor":  # doctor does it itself, and says so on its output
+            _finish_interrupted()
         return int(args.run(args))
     except RefkitError as e:
         print(f"refkit: error: {e.message}", file=sys.stderr)

@@ -50,12 +50,15 @@ def run(args: argparse.Namespace) -> int:
     from refkit.cli.reporters import print_problems
     from refkit.history import History
     from refkit.release import ReleaseRefused, perform_release, plan_release, restore_tags
+    from refkit.store.lock import repository_lock
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
 
     repo = Repository.discover()
     folder = find_framework(repo, args.framework)
-    with History(repo) as history:
+    # planned and made under one hold of the lock: a second release at the same time waits,
+    # then plans on what the first one made
+    with History(repo) as history, repository_lock(repo.root, f"release {args.framework}"):
         if args.restore_tags:
             made = restore_tags(history, folder)
             for tag, commit in made:

@@ -706,19 +706,22 @@ class Session:
     def _restore(
         self, step: Step, expected: dict[str, bytes | None], wanted: dict[str, bytes | None]
     ) -> None:
+        from refkit.store.lock import repository_lock
+
         root = self.repo.root
-        changed = [p for p, data in expected.items() if _read(root / p) != data]
-        if changed:
-            raise ConflictError(
-                "changed on disk since: " + ", ".join(changed),
-                hint="reload (the other change wins); undo history before it is dropped",
-            )
-        for path, data in wanted.items():
-            if data is None:
-                (root / path).unlink(missing_ok=True)
-            else:
-                (root / path).parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(root / path, data)
+        with repository_lock(root, "the editor (undo)"):
+            changed = [p for p, data in expected.items() if _read(root / p) != data]
+            if changed:
+                raise ConflictError(
+                    "changed on disk since: " + ", ".join(changed),
+                    hint="reload (the other change wins); undo history before it is dropped",
+                )
+            for path, data in wanted.items():
+                if data is None:
+                    (root / path).unlink(missing_ok=True)
+                else:
+                    (root / path).parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(root / path, data)
         self.frameworks[step.folder] = _load(self.repo, step.folder)
 
     # -- the files on disk -----------------------------------------------------------------------
@@ -848,6 +851,7 @@ class Session:
             raise RefkitError(f"{folder}/framework.yaml cannot be read: fix it first")
         # imported here: the editor's first open forks its loading workers sooner without them
         from refkit.store.compact import block_to_compact
+        from refkit.store.lock import repository_lock
         from refkit.store.writer import save_framework
         from refkit.versions import load_worktree
 
@@ -869,15 +873,19 @@ class Session:
             else None  # two blocks with one id: every block is merged, as a save without a hint
         )
         try:
-            result = save_framework(
-                root,
-                loaded,
-                blocks=touched,
-                framework=was_fw != _framework_fingerprint(fw),
-            )
-        except (ConflictError, OSError):
-            # the model holds an edit the files do not: read the files again, so that what is
-            # shown is what is on disk (someone else's change included)
+            # one writer at a time: a release (or another editor) does not interleave its files
+            # with this save (refkit.store.lock)
+            with repository_lock(root, "the editor (save)"):
+                result = save_framework(
+                    root,
+                    loaded,
+                    blocks=touched,
+                    framework=was_fw != _framework_fingerprint(fw),
+                )
+        except (RefkitError, OSError):
+            # the model holds an edit the files do not (a conflict, a file refkit cannot merge,
+            # the repository busy): read the files again, so that what is shown is what is on
+            # disk (someone else's change included)
             self.frameworks[folder] = load_worktree(self.repo, folder)
             raise
         saved = loaded.framework  # read again after the save (the blocks not written kept)

@@ -28,6 +28,10 @@ class GitError(RefkitError):
     """A git operation failed or the repository lacks what refkit needs."""
 
 
+class UnsafeRepository(GitError):
+    """git refuses the repository: it belongs to another user ("dubious ownership")."""
+
+
 @dataclass(frozen=True, slots=True)
 class CommitInfo:
     sha: str
@@ -56,6 +60,7 @@ class History:
         rel = repo.root.relative_to(self.git_root).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
         self.git = self.git_repo.git
+        self._run("rev-parse", "--is-inside-work-tree")  # git's own refusals, said once, here
         from refkit.cache import BlobCache
 
         self.blobs = BlobCache()
@@ -159,9 +164,29 @@ class History:
         except GitError:
             return None
 
+    def ignored(self, paths: list[str]) -> list[str]:
+        """Untracked files under ``paths`` that git ignores (repository-relative)."""
+        out = self._run(
+            "ls-files", "--others", "--ignored", "--exclude-standard", "-z", "--",
+            *[self.prefix + p for p in paths],
+            strip=False,
+        )  # fmt: skip
+        return [self._unprefix(p) for p in out.split("\0") if p]
+
+    def ignore_rule(self, path: str) -> str | None:
+        """Which rule ignores ``path``: "file:line: pattern", or None."""
+        try:
+            out = self._run("check-ignore", "--verbose", "--no-index", "--", self.prefix + path)
+        except GitError:
+            return None
+        source, _, _ = out.partition("\t")
+        return source or None
+
     def status(self, paths: list[str] | None = None) -> list[tuple[str, str]]:
         """Uncommitted changes as (status, repository-relative path); untracked files included."""
-        args = ["status", "--porcelain=v1", "-z", "--untracked-files=all"]
+        # no optional locks: a read-only status never writes the index (it may not: a full
+        # disk, a release holding index.lock)
+        args = ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all"]
         if paths is not None:
             args += ["--", *[self.prefix + p for p in paths]]
         out = self._run(*args, strip=False)
@@ -351,11 +376,14 @@ class History:
 
     def commit_paths(self, paths: list[str], message: str) -> str:
         """Commit exactly ``paths`` (repository-relative; additions and deletions) and return the commit."""
+        from refkit.store.lock import repository_lock
+
         full = [self.prefix + p for p in paths]
         self._has_commits = None
-        self._run("add", "--all", "--", *full)
-        self._run("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
-        return self.head()
+        with repository_lock(self.repository.root, "commit"):
+            self._run("add", "--all", "--", *full)
+            self._run("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
+            return self.head()
 
     def tag(self, name: str, commit: str, message: str) -> None:
         self._tags = None
@@ -374,7 +402,14 @@ class History:
             out = self.git.execute(["git", *args], strip_newline_in_stdout=False)
         except git.GitCommandError as e:
             stderr = (e.stderr or "").strip().removeprefix("stderr: ").strip("'\n ")
-            raise GitError(f"git {args[0]} failed: {stderr or e.status}") from None
+            if "dubious ownership" in stderr:
+                raise UnsafeRepository(
+                    f"git refuses {self.git_root}: the repository belongs to another user "
+                    '("dubious ownership")',
+                    hint=f"if you trust it: git config --global --add safe.directory {self.git_root}",
+                ) from None
+            name = next(a for a in args if not a.startswith("-"))
+            raise GitError(f"git {name} failed: {stderr or e.status}") from None
         text = out if isinstance(out, str) else out.decode("utf-8", "replace")
         return text.strip() if strip else text
 

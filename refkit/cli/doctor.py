@@ -1,0 +1,60 @@
+"""``refkit doctor``: finish or undo what an interrupted command left; report the rest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+HELP = "finish or undo an interrupted release or commit, remove stray temporary files"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help=HELP,
+        description=(
+            "Check the repository for what an interrupted refkit command left (a release killed "
+            "halfway, temporary files of a write that did not finish) and repair it: the result "
+            "is always the state before the command or the state after it. Anything that needs a "
+            "person's decision is reported with the fix. Any refkit command finishes an "
+            "interrupted release by itself before it starts; doctor says so explicitly. Exit 0 "
+            "when the repository is sound (after repairs), 1 when something needs a person."
+        ),
+    )
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.doctor import checkup
+    from refkit.history import History
+    from refkit.store.repository import Repository
+
+    repo = Repository.discover()
+    with History(repo) as history:
+        result = checkup(history)
+    if args.format == "json":
+        json.dump(
+            {
+                "repaired": result.repaired,
+                "problems": [{"message": f.message, "hint": f.hint} for f in result.problems],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        for line in result.repaired:
+            print(f"repaired: {line}")
+        for f in result.problems:
+            print(f"problem: {f.message}")
+            if f.hint:
+                print(f"  hint: {f.hint}")
+        if not result.repaired and not result.problems:
+            print("nothing to repair")
+    return 1 if result.problems else 0

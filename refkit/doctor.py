@@ -1,0 +1,94 @@
+"""Provides ``refkit doctor``: find what an interrupted command left, repair what is safe.
+
+Repaired without asking, because the result is the state before or after a command that stopped
+halfway, never a guess: a commit or release whose process died (its journal in the git folder:
+``refkit.history.atomic``), temporary files of an interrupted write (``.NAME.XXXX.tmp``, only
+while no refkit command holds the repository lock). Reported, for a person to decide: a
+releases.yaml that lists a version no commit records, releases whose tag is missing, and a git
+``index.lock`` left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+
+from refkit.history import GitError, History
+from refkit.history.atomic import git_folder, recover
+from refkit.history.releases import parse_records
+from refkit.store.loader import RELEASES_FILE
+from refkit.store.lock import is_locked
+
+# atomic_write's temporary files (tempfile.mkstemp: prefix ".NAME.", 8 random characters)
+TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$|^\..+\.refkit-commit\.tmp$")
+STALE_LOCK_SECONDS = 600
+
+
+@dataclass(slots=True)
+class Finding:
+    message: str
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class Checkup:
+    repaired: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def checkup(history: History) -> Checkup:
+    out = Checkup()
+    out.repaired.extend(recover(history))
+    root = history.repository.root
+    if not is_locked(root):
+        for folder in history.repository.framework_folders():
+            for dirpath, _dirs, files in os.walk(folder):
+                for name in files:
+                    if TEMPORARY.match(name):
+                        path = os.path.join(dirpath, name)
+                        os.unlink(path)
+                        rel = os.path.relpath(path, root)
+                        out.repaired.append(f"removed {rel}, left by an interrupted write")
+    lock = git_folder(history) / "index.lock"
+    try:
+        age = time.time() - lock.stat().st_mtime
+    except FileNotFoundError:
+        age = -1
+    if age > STALE_LOCK_SECONDS:
+        out.problems.append(
+            Finding(
+                f"{lock} was left {age / 60:.0f} minutes ago: git refuses to change the index",
+                hint="if no git command is running, delete that file",
+            )
+        )
+    has_head = history.has_commits()
+    for folder in history.repository.framework_folders():
+        rel = history.repository.rel(folder)
+        path = f"{rel}/{RELEASES_FILE}"
+        full = root / path
+        if not full.is_file():
+            continue
+        try:
+            here = {v for v, _, _ in parse_records(full.read_bytes())}
+            committed = (
+                {v for v, _, _ in parse_records(history.read_at("HEAD", path))}
+                if has_head
+                else set()
+            )
+        except (OSError, GitError) as e:
+            out.problems.append(Finding(f"{path}: cannot be read: {e}"))
+            continue
+        extra = sorted(here - committed)
+        if extra:
+            out.problems.append(
+                Finding(
+                    f"{path} lists {', '.join(extra)}, which no commit records: a release that "
+                    "was written but never committed (an older refkit, or an edit by hand)",
+                    hint=f"git checkout -- {rel}/framework.yaml {path} puts them back as "
+                    "committed; then release again",
+                )
+            )
+    return out

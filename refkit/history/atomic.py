@@ -1,0 +1,559 @@
+"""Provides all-or-nothing commits: files, a commit, a branch and a tag changed as one step.
+
+``git add`` + ``git commit`` + ``git tag`` is three steps, and a release writes files before them:
+a process killed or a disk filled in between leaves a version written but not committed, a commit
+without its tag, or temporary files that the next commit picks up. Here everything that can fail
+happens first, where nothing anyone sees has changed:
+
+1. the new files' blobs, the tree (built in a private index from HEAD), the commit and the tag
+   objects are written to git's object store (unreferenced objects: invisible, collected later);
+2. a journal is written in the git folder, naming every step to come and how to undo it;
+3. the new files are written beside their targets in private temporary files, and the new index
+   is written into ``index.lock`` (git's own lock: no other git command writes the index
+   meanwhile);
+4. **the commit point**: the branch and the tag move together in one ``git update-ref``
+   transaction;
+5. the temporary files are renamed over the work tree's files, ``index.lock`` over the index,
+   and the journal is removed. Renames need no disk space and do not fail on a full disk.
+
+A process that dies anywhere leaves the journal. ``recover`` (run by the next refkit command)
+reads it: before the commit point it deletes what step 3 wrote (the work tree was never touched);
+after it, it finishes step 5. A file someone changed since is never overwritten.
+
+Everything runs under the repository lock (``refkit.store.lock``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from refkit.history import GitError, History
+from refkit.store.files import atomic_write
+from refkit.store.lock import repository_lock
+
+JOURNAL = "refkit-commit.json"
+PRIVATE_INDEX = "refkit-commit.index"
+NEW_INDEX = "refkit-commit.index.new"
+STAGING = "refkit-commit"  # folder in the git folder for the new files, renamed into place
+ZERO = "0" * 40
+
+
+class StaleHead(GitError):
+    """HEAD moved since the commit was prepared (another commit or release came first)."""
+
+
+class Unfinished(GitError):
+    """The commit point was passed (the commit and tag exist) but putting the files in place
+    failed; the journal stays, and the next refkit command finishes the job."""
+
+
+@dataclass(slots=True)
+class Committed:
+    commit: str
+    tree: str
+    paths: list[str]  # repository-relative paths the commit changed
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of these bytes (``git hash-object``), computed without git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def commit_atomically(
+    history: History,
+    *,
+    write: dict[str, bytes | None],
+    add: list[str],
+    message: str,
+    tag: tuple[str, str] | None = None,
+    expected_head: str | None = None,
+    what: str = "commit",
+) -> Committed:
+    """Commit ``write`` (repository-relative path -> new bytes, None to delete; refkit writes
+    them to the work tree) and ``add`` (paths taken from the work tree as they are), move the
+    branch, create ``tag`` (name, message) if given: all of it or nothing. ``expected_head``: the
+    commit the caller planned against; if HEAD moved since, ``StaleHead`` and nothing changes."""
+    with repository_lock(history.repository.root, what):
+        recover(history)
+        return _Transaction(history, what).run(write, add, message, tag, expected_head)
+
+
+# -- the transaction ------------------------------------------------------------------------------
+
+
+class _Transaction:
+    def __init__(self, history: History, what: str) -> None:
+        self.h = history
+        self.what = what
+        self.gd = git_folder(history)
+        self.journal = self.gd / JOURNAL
+
+    def run(
+        self,
+        write: dict[str, bytes | None],
+        add: list[str],
+        message: str,
+        tag: tuple[str, str] | None,
+        expected_head: str | None,
+    ) -> Committed:
+        h = self.h
+        branch = _git(h, "symbolic-ref", "--quiet", "HEAD", check=False).strip()
+        if not branch.startswith("refs/heads/"):
+            raise GitError(
+                "HEAD is detached: a commit is made on a branch", hint="git switch <branch> first"
+            )
+        found = _git(h, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
+        head = found or None
+        if expected_head is not None and head != expected_head:
+            raise StaleHead(
+                f"the repository changed while this was being prepared (HEAD is now "
+                f"{(head or 'empty')[:10]}, was {expected_head[:10]})",
+                hint="prepare it again: another commit or release came first",
+            )
+        if (
+            tag is not None
+            and _git(
+                h, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False
+            ).strip()
+        ):
+            raise GitError(f"the tag {tag[0]} already exists", hint="nothing was changed")
+
+        # 1. objects: blobs, tree, commit, tag (nothing visible changes)
+        entries: dict[str, str] = {}  # git-root path -> index line
+        changed: list[str] = []
+        for path, data in sorted(write.items()):
+            full = h.prefix + path
+            if data is None:
+                entries[full] = f"0 {ZERO}\t{full}"
+            else:
+                sha = _git(h, "hash-object", "-w", "--stdin", input=data).strip()
+                entries[full] = f"{_mode(h.repository.root / path)} {sha}\t{full}"
+            changed.append(path)
+        for path in sorted(set(add) - set(write)):
+            full = h.prefix + path
+            entries[full] = self._entry_from_worktree(path)
+            changed.append(path)
+        lines = "".join(line + "\n" for line in entries.values()).encode()
+        private = self.gd / PRIVATE_INDEX
+        env = {"GIT_INDEX_FILE": str(private)}
+        private.unlink(missing_ok=True)
+        if head:
+            _git(h, "read-tree", head, env=env)
+        else:
+            _git(h, "read-tree", "--empty", env=env)
+        _git(h, "update-index", "--index-info", input=lines, env=env)
+        tree = _git(h, "write-tree", env=env).strip()
+        private.unlink(missing_ok=True)
+        args = ["commit-tree", tree] + (["-p", head] if head else [])
+        commit = _git(h, *args, input=message.encode()).strip()
+        tag_object = None
+        if tag is not None:
+            ident = _git(h, "var", "GIT_COMMITTER_IDENT").strip()
+            body = f"object {commit}\ntype commit\ntag {tag[0]}\ntagger {ident}\n\n{tag[1]}"
+            if not body.endswith("\n"):
+                body += "\n"
+            tag_object = _git(h, "mktag", input=body.encode()).strip()
+
+        # 2. the journal
+        index = self._index_path()
+        staging = self._staging_folder()
+        files: list[dict[str, Any]] = []
+        for i, (path, data) in enumerate(sorted(write.items())):
+            target = h.repository.root / path
+            files.append(
+                {
+                    "path": path,
+                    "before": _worktree_blob(target),
+                    "after": None if data is None else blob_id(data),
+                    "temp": None if data is None else str(self._temp_for(staging, target, i)),
+                }
+            )
+        record: dict[str, Any] = {
+            "version": 1,
+            "what": self.what,
+            "pid": os.getpid(),
+            "branch": branch,
+            "old": head,
+            "commit": commit,
+            "tag": tag[0] if tag else None,
+            "tag_object": tag_object,
+            "files": files,
+            "index": str(index),
+            "index_lines": lines.decode("utf-8", "surrogateescape"),
+            # planned before it is taken: a process killed just after taking it leaves it known
+            "index_lock": {"path": str(index.with_name(index.name + ".lock")), "digest": None},
+            "staging": str(staging) if staging is not None else None,
+        }
+        atomic_write(self.journal, json.dumps(record, indent=1).encode())
+        try:
+            # 3. the new files and the new index, private until the commit point
+            if staging is not None:
+                staging.mkdir(exist_ok=True)
+            for entry, (path, data) in zip(files, sorted(write.items()), strict=True):
+                if data is not None:
+                    _write_private(Path(str(entry["temp"])), data, h.repository.root / path)
+            self._write_index_lock(index, lines, record)
+            # 4. the commit point
+            refs = f"update {branch} {commit} {head or ZERO}\n"
+            if tag is not None and tag_object is not None:
+                refs += f"create refs/tags/{tag[0]} {tag_object}\n"
+            _git(
+                h,
+                "update-ref",
+                "--stdin",
+                "-m",
+                f"refkit: {self.what}",
+                input=f"start\n{refs}prepare\ncommit\n".encode(),
+            )
+        except BaseException:
+            _roll_back(self.h, self.gd, record)
+            raise
+        # 5. into place
+        try:
+            _roll_forward(self.h, self.gd, record)
+        except (GitError, OSError) as e:
+            reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
+            raise Unfinished(
+                f"{self.what} was committed ({commit[:10]}), but the work tree could not be "
+                f"brought up to date: {reason}",
+                hint="fix the cause, then run refkit doctor (any refkit command finishes it)",
+            ) from None
+        h._tags = None
+        h._tag_groups = None
+        h._has_commits = None
+        return Committed(commit, tree, changed)
+
+    def _entry_from_worktree(self, path: str) -> str:
+        full = self.h.prefix + path
+        target = self.h.repository.root / path
+        try:
+            st = target.lstat()
+        except FileNotFoundError:
+            return f"0 {ZERO}\t{full}"
+        if stat.S_ISLNK(st.st_mode):
+            data = os.readlink(target).encode("utf-8", "surrogateescape")
+            sha = _git(self.h, "hash-object", "-w", "--stdin", input=data).strip()
+            return f"120000 {sha}\t{full}"
+        if not stat.S_ISREG(st.st_mode):
+            raise GitError(f"{path} is not a regular file: it cannot be committed")
+        sha = _git(self.h, "hash-object", "-w", "--stdin", input=target.read_bytes()).strip()
+        return f"{_mode(target)} {sha}\t{full}"
+
+    def _index_path(self) -> Path:
+        out = _git(self.h, "rev-parse", "--git-path", "index").strip()
+        path = Path(out)
+        return path if path.is_absolute() else (self.h.git_root / path).resolve()
+
+    def _staging_folder(self) -> Path | None:
+        """Where the new files wait for the commit point: in the git folder when it is on the
+        work tree's file system (nothing shows in ``git status`` if the process dies), else beside
+        each file."""
+        try:
+            same = os.stat(self.gd).st_dev == os.stat(self.h.repository.root).st_dev
+        except OSError:
+            same = False
+        return self.gd / STAGING if same else None
+
+    @staticmethod
+    def _temp_for(staging: Path | None, target: Path, i: int) -> Path:
+        if staging is not None:
+            return staging / f"{i:03d}-{target.name}"
+        return target.parent / f".{target.name}.refkit-commit.tmp"
+
+    def _write_index_lock(self, index: Path, lines: bytes, record: dict[str, Any]) -> None:
+        """The new index, written into git's ``index.lock`` (taken first, so no git command
+        writes the index meanwhile); renamed over the index after the commit point. The lock
+        holds nothing or the whole new index, whose digest the journal has first."""
+        lock = index.with_name(index.name + ".lock")
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            record["index_lock"] = None  # someone else's: never ours to remove
+            raise GitError(
+                f"{lock} exists: another git command is running (or one crashed)",
+                hint="wait for it to finish; if none is running, delete that file",
+            ) from None
+        os.close(fd)
+        new = index.with_name(NEW_INDEX)
+        new.unlink(missing_ok=True)
+        if index.exists():
+            shutil.copyfile(index, new)
+        _git(self.h, "update-index", "--index-info", input=lines, env={"GIT_INDEX_FILE": str(new)})
+        with open(new, "r+b") as f:
+            os.fsync(f.fileno())
+        record["index_lock"]["digest"] = _digest(new)
+        atomic_write(self.journal, json.dumps(record, indent=1).encode())
+        os.replace(new, lock)
+
+
+# -- recovery -------------------------------------------------------------------------------------
+
+
+def pending(root: Path) -> bool:
+    """Whether an interrupted commit waits to be finished or undone (one stat, no git)."""
+    from refkit.store.lock import git_dir
+
+    found = git_dir(root)
+    return found is not None and (found / JOURNAL).exists()
+
+
+def recover(history: History) -> list[str]:
+    """Finish or undo a commit that a process left halfway (see the module's docstring); what
+    was done, in sentences (empty when there was nothing to do)."""
+    gd = git_folder(history)
+    journal = gd / JOURNAL
+    if not journal.exists():
+        return []
+    with repository_lock(history.repository.root, "recovery"):
+        if not journal.exists():
+            return []
+        try:
+            record = json.loads(journal.read_bytes())
+            if not isinstance(record, dict) or record.get("version") != 1:
+                raise ValueError("unknown journal")
+        except (OSError, ValueError):
+            aside = journal.with_suffix(".unreadable")
+            os.replace(journal, aside)
+            return [f"an unreadable commit journal was moved aside to {aside}"]
+        what = record.get("what") or "commit"
+        if _passed(history, record):
+            notes = _roll_forward(history, gd, record)
+            history._tags = None
+            history._tag_groups = None
+            return [f"finished an interrupted {what}: it had been committed", *notes]
+        _roll_back(history, gd, record)
+        return [f"undid an interrupted {what}: nothing had been committed, nothing is lost"]
+
+
+def recover_quietly(history: History) -> list[str]:
+    """``recover`` when a journal is there; never raises (a command goes on either way)."""
+    if not (git_folder(history) / JOURNAL).exists():
+        return []
+    try:
+        return recover(history)
+    except (GitError, OSError) as e:
+        return [f"an interrupted commit could not be finished: {e} (run refkit doctor)"]
+
+
+def _passed(history: History, record: dict[str, Any]) -> bool:
+    """Whether the commit point was reached: the branch or the tag moved."""
+    branch = _git(history, "rev-parse", "--verify", "--quiet", record["branch"], check=False)
+    if branch.strip() == record["commit"]:
+        return True
+    if record.get("tag") and record.get("tag_object"):
+        tagged = _git(
+            history, "rev-parse", "--verify", "--quiet", f"refs/tags/{record['tag']}", check=False
+        )
+        return bool(tagged.strip() == record["tag_object"])
+    return False
+
+
+def _roll_back(history: History, gd: Path, record: dict[str, Any]) -> None:
+    """Before the commit point: delete what this commit wrote privately; the work tree, the
+    index and the refs were never touched."""
+    for entry in record.get("files", []):
+        temp = entry.get("temp")
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+    lock = record.get("index_lock")
+    if lock:
+        _remove_own_lock(Path(lock["path"]), lock.get("digest"))
+    for name in (PRIVATE_INDEX, NEW_INDEX):
+        (gd / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        Path(record["index"]).with_name(NEW_INDEX).unlink(missing_ok=True)
+    staging = record.get("staging")
+    if staging:
+        shutil.rmtree(staging, ignore_errors=True)
+    (gd / JOURNAL).unlink(missing_ok=True)
+
+
+def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[str]:
+    """After the commit point: the refs, the work tree's files and the index made to match the
+    commit. Idempotent: run again after a second interruption, it does only what is left."""
+    notes: list[str] = []
+    branch = record["branch"]
+    now = _git(history, "rev-parse", "--verify", "--quiet", branch, check=False).strip()
+    if now == (record.get("old") or ""):
+        _git(history, "update-ref", branch, record["commit"], record.get("old") or ZERO)
+    tag, tag_object = record.get("tag"), record.get("tag_object")
+    if tag and tag_object:
+        existing = _git(
+            history, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False
+        ).strip()
+        if not existing:
+            _git(history, "update-ref", f"refs/tags/{tag}", tag_object, ZERO)
+            notes.append(f"tag {tag} created")
+    root = history.repository.root
+    for entry in record.get("files", []):
+        target = root / entry["path"]
+        temp = Path(entry["temp"]) if entry.get("temp") else None
+        current = _worktree_blob(target)
+        if current == entry["after"]:
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+            continue
+        if current != entry["before"]:
+            notes.append(f"{entry['path']} was changed by someone else meanwhile: left as it is")
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+            continue
+        if entry["after"] is None:
+            target.unlink(missing_ok=True)
+        elif temp is not None and _worktree_blob(temp) == entry["after"]:
+            os.replace(temp, target)
+        else:
+            data = _git_bytes(history, "cat-file", "blob", entry["after"])
+            atomic_write(target, data)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+    index = Path(record["index"])
+    lock = record.get("index_lock")
+    lock_path = Path(lock["path"]) if lock else None
+    if lock_path is not None and lock is not None and _own_lock(lock_path, lock.get("digest")):
+        if lock.get("digest") and _digest(lock_path) == lock["digest"]:
+            os.replace(lock_path, index)
+        else:
+            lock_path.unlink(missing_ok=True)
+            lock_path = None
+            _update_index(history, record)
+    elif not _index_matches(history, record):
+        _update_index(history, record)
+    staging = record.get("staging")
+    if staging:
+        shutil.rmtree(staging, ignore_errors=True)
+    (gd / PRIVATE_INDEX).unlink(missing_ok=True)
+    (gd / JOURNAL).unlink(missing_ok=True)
+    return notes
+
+
+def _update_index(history: History, record: dict[str, Any]) -> None:
+    lines = record.get("index_lines", "").encode("utf-8", "surrogateescape")
+    if lines:
+        _git(history, "update-index", "--index-info", input=lines)
+
+
+def _index_matches(history: History, record: dict[str, Any]) -> bool:
+    for line in record.get("index_lines", "").splitlines():
+        meta, path = line.split("\t", 1)
+        sha = meta.split()[1]
+        staged = _git(history, "ls-files", "-s", "--", path, check=False).split()
+        if sha == ZERO:
+            if staged:
+                return False
+        elif len(staged) < 2 or staged[1] != sha:
+            return False
+    return True
+
+
+def _own_lock(path: Path, digest: str | None) -> bool:
+    """Whether ``index.lock`` is the one this commit made: empty (taken, not yet filled) or
+    holding exactly the new index it wrote."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return False
+    return size == 0 or (digest is not None and _digest(path) == digest)
+
+
+def _remove_own_lock(path: Path, digest: str | None) -> None:
+    if _own_lock(path, digest):
+        path.unlink(missing_ok=True)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# -- plumbing -------------------------------------------------------------------------------------
+
+
+def git_folder(history: History) -> Path:
+    """The git folder of the work tree (where the index and the journal live)."""
+    out = _git(history, "rev-parse", "--absolute-git-dir").strip()
+    return Path(out)
+
+
+def _mode(path: Path) -> str:
+    try:
+        executable = path.stat().st_mode & 0o111
+    except OSError:
+        executable = 0
+    return "100755" if executable else "100644"
+
+
+def _worktree_blob(path: Path) -> str | None:
+    try:
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode):
+            return "not-a-file"
+        return blob_id(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "unreadable"
+
+
+def _write_private(temp: Path, data: bytes, like: Path) -> None:
+    try:
+        mode = stat.S_IMODE(like.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _git(
+    history: History,
+    *args: str,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> str:
+    return _git_bytes(history, *args, input=input, env=env, check=check).decode(
+        "utf-8", "surrogateescape"
+    )
+
+
+def _git_bytes(
+    history: History,
+    *args: str,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> bytes:
+    full_env = None
+    if env:
+        full_env = {**os.environ, **env}
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=history.git_root,
+            input=input,
+            capture_output=True,
+            env=full_env,
+            check=False,
+        )
+    except OSError as e:
+        raise GitError(f"cannot run git: {e.strerror}") from None
+    if check and proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {args[0]} failed: {err or proc.returncode}")
+    return proc.stdout
