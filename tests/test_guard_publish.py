@@ -285,3 +285,217 @@ def test_a_publish_killed_midway_is_finished_by_the_next(cli, clone: Path) -> No
     fresh = clone / "fresh"
     assert cli("publish", "--include-draft", "--out", str(fresh), cwd=clone).code == 0
     assert files_of(clone / "site") == files_of(fresh)
+
+
+# -- case 11: links in published texts -----------------------------------------------------------
+
+# Each one a live javascript:, vbscript: or data: link for some Markdown renderer (Python-Markdown
+# leaves entities for the browser to decode; commonmark.py decodes &colon; and \:; a reference
+# definition in one criterion serves a link in another).
+HOSTILE_LINKS = [
+    "[a](&#106;avascript:alert(1))",
+    "[a](&#x6A;avascript:alert(1))",
+    "[a](javascript&colon;alert(1))",
+    "[a](javascript\\:alert(1))",
+    "[a](java&#9;script:alert(1))",
+    "[a](JaVaScRiPt:alert(1))",
+    "[a]( <javascript:alert(1)> )",
+    "[a](vbscript:msgbox(1))",
+    "![i](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[a](&amp;#106;avascript:alert(1))",
+    "[r]: javascript:alert(1)",
+    "voir [a][r] et [r]",
+    "[a][s]\n\n[s]: <vbscript:msgbox(1)>",
+]
+SAFE_LINKS = "[site](https://example.org/a) [page](../autre.html) [écrire](mailto:a@example.org)"
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def _as_browser(url: str) -> str:
+    """An address as a browser reads it: tabs and line breaks dropped, controls stripped."""
+    return "".join(ch for ch in url if ch not in "\t\n\r").strip("".join(map(chr, range(33))))
+
+
+class _Links:
+    """Every address an HTML page gives to a link, an image, a form, a frame."""
+
+    def __init__(self, text: str) -> None:
+        from html.parser import HTMLParser
+
+        self.addresses: list[str] = []
+        links = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                for name, value in attrs:
+                    if name in ("href", "src", "action", "formaction", "xlink:href", "srcset"):
+                        links.addresses.append(value or "")
+
+        Parser().feed(text)
+
+
+def _markdown_addresses(text: str) -> list[str]:
+    """Every link and image address markdown-it-py (CommonMark) reads in a Markdown page, with
+    no scheme refused (its own check off), percent-escapes and references decoded."""
+    import html
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    out = []
+    stack = list(md.parse(text))
+    while stack:
+        token = stack.pop()
+        stack.extend(token.children or [])
+        for name in ("href", "src"):
+            value = token.attrGet(name)
+            if isinstance(value, str):
+                out.append(html.unescape(unquote(value)))
+    return out
+
+
+def _raw_addresses(text: str) -> list[str]:
+    """What follows each literal "](", "]:" and "<" of a Markdown text, decoded as the most
+    lenient renderer would (character references, backslashes, spaces and controls dropped):
+    where any dialect could read the address of a link."""
+    import html
+    import re
+
+    out = []
+    for m in re.finditer(r"(?<!\\)(\]\s*\(|\]\s*:|<)", text):
+        after = text[m.end() : m.end() + 80]
+        for _ in range(3):
+            after = html.unescape(after)
+        out.append(re.sub(r"[\x00-\x20\\<]", "", after))
+    return out
+
+
+def _markdown_elements(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """The HTML elements of a Markdown page rendered with raw HTML let through (as
+    Python-Markdown and many wikis do): (tag, attributes)."""
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Parser().feed(MarkdownIt("commonmark", {"html": True}).render(text))
+    return found
+
+
+def _assert_markdown_is_inert(path: Path) -> int:
+    """No live javascript:, vbscript: or data: address, no script, no event handler."""
+    text = path.read_text(encoding="utf-8")
+    checked = 0
+    for address in _markdown_addresses(text) + _raw_addresses(text):
+        assert not _as_browser(address).lower().startswith(BAD_SCHEMES), (path, address)
+        checked += 1
+    for tag, attrs in _markdown_elements(text):
+        assert tag not in ("script", "img", "iframe", "object", "embed", "svg"), (path, tag)
+        assert not any(name.startswith("on") for name, _ in attrs), (path, tag, attrs)
+        for name, value in attrs:
+            if name in ("href", "src", "action", "formaction"):
+                assert not _as_browser(value or "").lower().startswith(BAD_SCHEMES), (path, value)
+        checked += 1
+    return checked
+
+
+def _hostile_framework(repo: Path) -> None:
+    """Hostile texts in a framework's summary, and in the statements and criteria of a block."""
+    fw = repo / "frameworks/electricien-batiment/framework.yaml"
+    text = fw.read_text(encoding="utf-8")
+    summary = "\n\n".join([*HOSTILE_LINKS, SAFE_LINKS])
+    start = text.index("summary: |")
+    end = text.index("\n", text.index("habilitation.", start))
+    fw.write_text(
+        text[:start] + "summary: " + json.dumps(summary, ensure_ascii=False) + text[end:],
+        encoding="utf-8",
+    )
+    competencies = []
+    for i, hostile in enumerate(HOSTILE_LINKS):
+        competencies.append(
+            f"  - id: E9.{i + 1}\n"
+            f"    statement: {json.dumps('Vérifier ' + hostile.replace(chr(10), ' '))}\n"
+            "    kind: skill\n"
+            "    criteria:\n"
+            f"      - {json.dumps(hostile.replace(chr(10), ' '))}\n"
+            f"      - {json.dumps(SAFE_LINKS)}\n"
+        )
+    (repo / "frameworks/electricien-batiment/blocks/BC09.yaml").write_text(
+        "schema: refkit/block/1\nid: BC09\ntitle: Bloc hostile\n"
+        "modalities:\n  - type: oral\n    description: "
+        + json.dumps(HOSTILE_LINKS[0])
+        + "\ncompetencies:\n"
+        + "".join(competencies),
+        encoding="utf-8",
+    )
+
+
+def test_hostile_links_in_texts_are_never_live(cli, sample_repo: Path) -> None:
+    _hostile_framework(sample_repo)
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0, run.err
+    site = sample_repo / "site"
+    draft = site / "electricien-batiment/draft/index.html"
+    assert "Vérifier" in draft.read_text(encoding="utf-8")
+    checked = 0
+    for path in site.rglob("*.html"):
+        for address in _Links(path.read_text(encoding="utf-8")).addresses:
+            assert not _as_browser(address).lower().startswith(BAD_SCHEMES), (path, address)
+            checked += 1
+    page = draft.read_text(encoding="utf-8")
+    assert 'href="https://example.org/a"' in page and 'href="../autre.html"' in page
+    assert 'href="mailto:a@example.org"' in page
+    for path in (site / "md").rglob("*.md"):
+        checked += _assert_markdown_is_inert(path)
+    md = (site / "md/electricien-batiment/draft/index.md").read_text(encoding="utf-8")
+    # the field holding only safe links keeps them live
+    assert f"- {SAFE_LINKS}\n" in md
+    assert "https://example.org/a" in _markdown_addresses(md)
+    assert checked > 500
+
+
+def test_hostile_ids_and_values_of_a_draft_are_text_in_markdown(cli, sample_repo: Path) -> None:
+    """A draft with schema errors is published (marked): its ids, kinds, modality types and
+    dates come out as text in the Markdown pages, never as links or HTML (they were written
+    raw: an id closed the anchor's attribute, a kind was a live link)."""
+    (sample_repo / "frameworks/electricien-batiment/blocks/BC09.yaml").write_text(
+        "schema: refkit/block/1\n"
+        "id: 'BC9\"><img src=x onerror=alert(1)>'\n"
+        "title: Bloc\n"
+        "modalities:\n  - type: '[m](javascript:alert(1))'\n"
+        "competencies:\n"
+        "  - id: 'E9.1](javascript:alert(1)) [x'\n"
+        "    statement: Vérifier\n"
+        "    kind: '[k](javascript:alert(1))'\n"
+        "    criteria: [ok]\n"
+        "  - id: 'E9.2\" onmouseover=\"alert(1)'\n"
+        "    statement: Vérifier\n"
+        "    kind: skill\n"
+        "    criteria: [ok]\n",
+        encoding="utf-8",
+    )
+    record = sample_repo / "frameworks/electricien-batiment/releases.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "date: 2026-11-23", "date: '[d](javascript:alert(1))'"
+        ),
+        encoding="utf-8",
+    )
+    git(sample_repo, "commit", "-qam", "a hostile date")
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0, run.err
+    site = sample_repo / "site"
+    md = (site / "md/electricien-batiment/draft/index.md").read_text(encoding="utf-8")
+    assert "E9.1" in md and "onerror" in md  # shown, as text
+    for path in (site / "md").rglob("*.md"):
+        _assert_markdown_is_inert(path)
+    for path in site.rglob("*.html"):
+        for address in _Links(path.read_text(encoding="utf-8")).addresses:
+            assert not _as_browser(address).lower().startswith(BAD_SCHEMES), (path, address)

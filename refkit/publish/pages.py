@@ -22,7 +22,7 @@ from refkit.model import Block, Framework
 from refkit.publish import json_bytes, search_text
 from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
-from refkit.publish.text import block_html, inline_html, md_escape, md_text
+from refkit.publish.text import block_html, inline_html, md_attr, md_escape, md_text
 from refkit.stack import BlockView, CertView, Coverage, Elective, stack
 from refkit.store.writer import block_data, framework_data
 
@@ -73,6 +73,7 @@ def _env() -> Any:
     )
     env.filters["md"] = md_escape
     env.filters["mdtext"] = md_text
+    env.filters["mdattr"] = md_attr
     env.filters["inline"] = inline_html
     env.filters["blocks"] = block_html
     return env
@@ -932,9 +933,23 @@ def _md_paths(ctx: dict[str, Any]) -> dict[str, Any]:
             path = path[: -len(".html")] + ".md"
         elif path.endswith("/") or path in ("", "./"):
             path = (path if path.endswith("/") else "./") + "index.md" if path else ""
-        return path + (f"#{anchor}" if anchor else "")
+        # an id from a file is never Markdown syntax in an address ("](", "<", spaces)
+        return _md_address(path + (f"#{anchor}" if anchor else ""))
 
     return fix(ctx)  # type: ignore[no-any-return]
+
+
+_MD_ADDRESS_UNSAFE = re.compile(r"[^A-Za-z0-9._~/#:%-]")
+
+
+def _md_address(href: str) -> str:
+    """A link address for a Markdown page, every character outside letters, digits and
+    ``._~/#:%-`` percent-encoded (the addresses refkit makes hold none)."""
+    if not _MD_ADDRESS_UNSAFE.search(href):
+        return href
+    from urllib.parse import quote
+
+    return quote(href, safe="/#:%-._~")
 
 
 def _export(version: Version) -> dict[str, Any]:
