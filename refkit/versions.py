@@ -12,7 +12,7 @@ from pathlib import Path
 
 from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
-from refkit.errors import RefkitError
+from refkit.errors import ExitCode, RefkitError
 from refkit.history import WORKTREE, History
 from refkit.history.releases import Releases, VersionRef
 from refkit.model import Framework
@@ -71,6 +71,39 @@ def require_framework(loaded: LoadedFramework, label: str) -> Framework:
     return loaded.framework
 
 
+class Unreadable(RefkitError):
+    """A framework with a file that cannot be read: what it would say is not what it holds."""
+
+    exit_code = ExitCode.PROBLEMS
+
+
+def require_whole(loaded: LoadedFramework, label: str) -> Framework:
+    """The framework, read whole: a block file that cannot be read (a syntax error, conflict
+    markers, no permission) would read as a block with no competencies, and a diff, an export or
+    a page would say they were removed. Refused (exit 1), naming the file and the place."""
+    fw = require_framework(loaded, label)
+    if loaded.broken_blocks:
+        files = sorted(
+            b.source.file for b in fw.blocks if b.id in loaded.broken_blocks and b.source
+        )
+        first = next(
+            (p for p in loaded.problems if p.file in files and p.severity == "error"), None
+        )
+        where = f": {first.file}:{first.line}:{first.col} {first.message}" if first else ""
+        more = (
+            f" (and {len(files) - 1} more file{'s' if len(files) > 2 else ''})"
+            if len(files) > 1
+            else ""
+        )
+        at = "in the work tree" if label == WORKTREE else f"at {label}"
+        raise Unreadable(
+            f"cannot read {loaded.folder} {at} whole{where}{more}",
+            hint="fix the file (refkit validate lists its problems): its competencies would "
+            "read as removed",
+        )
+    return fw
+
+
 @dataclass(slots=True)
 class Comparison:
     old_ref: VersionRef
@@ -98,8 +131,8 @@ def compare(
     else:
         old_ref = releases.resolve(old_spec)
     new_ref = releases.resolve(new_spec) if new_spec is not None else VersionRef(WORKTREE, None)
-    old = require_framework(releases.load(old_ref), old_ref.label)
-    new = require_framework(releases.load(new_ref), new_ref.label)
+    old = require_whole(releases.load(old_ref), old_ref.label)
+    new = require_whole(releases.load(new_ref), new_ref.label)
     diff = diff_frameworks(old, new, old_label=old_ref.label, new_label=_label(new_ref, new))
     return Comparison(old_ref, new_ref, old, new, diff, correspondence(old, new, diff))
 

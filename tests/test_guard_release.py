@@ -10,6 +10,7 @@ state after it, never a third one.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -436,3 +437,202 @@ def test_a_repository_owned_by_someone_else_is_named_as_such(released: Path) -> 
     assert "detached" not in run.stderr
     log = refkit(released, "log", "demo")
     assert log.returncode == 2 and "belongs to another user" in log.stderr
+
+
+# -- two processes at once -------------------------------------------------------------------------
+
+EDITOR = """
+import sys, json, time
+from pathlib import Path
+from refkit.edit import Ref, Session
+from refkit.errors import RefkitError
+session = Session.open(Path(sys.argv[1]))
+ref = Ref("frameworks/demo", "BC01", "C1.1")
+saved = []
+for i in range(int(sys.argv[2])):
+    text = f"Poser et raccorder un lavabo, essai {i}"
+    try:
+        session.set_field(ref, "statement", text)
+        saved.append(text)
+        time.sleep(0.1)
+    except RefkitError as e:
+        print("refused:", e.message, file=sys.stderr)
+print(json.dumps(saved))
+"""
+
+
+@pytest.mark.slow
+def test_editor_saves_releases_and_publishes_at_the_same_time(released: Path) -> None:
+    """One process saves an edit again and again (the editor's session), another releases
+    whenever there is something to release, a third publishes: no edit is lost, every release
+    is whole (its tag, its version, its record), the site is the one a quiet repository gives."""
+    git(released, "add", "-A")
+    git(released, "commit", "-qm", "C1.2")
+    editor = subprocess.Popen(
+        [sys.executable, "-c", EDITOR, str(released), "40"],
+        cwd=released,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    releases = publishes = 0
+    codes: list[int] = []
+    while editor.poll() is None:
+        run = refkit(released, "release", "demo", "-m", f"révision {releases}")
+        assert "Traceback" not in run.stderr, run.stderr
+        codes.append(run.returncode)
+        releases += run.returncode == 0
+        site = refkit(released, "publish", "--out", "site")
+        assert site.returncode == 0 and "Traceback" not in site.stderr, site.stderr
+        publishes += 1
+    out, err = editor.communicate(timeout=60)
+    assert editor.returncode == 0, err
+    assert "Traceback" not in err
+    saved = json.loads(out)
+    assert saved, err
+    assert set(codes) <= {0, 2}
+    assert releases >= 2, (codes, err)  # the releases did happen while the editor saved
+    # nothing lost: the last edit saved is in the file
+    block = (released / FOLDER / "blocks/BC01.yaml").read_text("utf-8")
+    assert f"statement: {saved[-1]}\n" in block
+    # every release whole
+    tags = git(released, "tag", "--list", "demo/v*").split()
+    assert len(tags) == releases + 1
+    for tag in tags:
+        version = tag.removeprefix("demo/v")
+        assert f"version: {version}\n" in git(released, "show", f"{tag}:{FOLDER}/framework.yaml")
+        assert f"version: {version}\n" in git(released, "show", f"{tag}:{FOLDER}/releases.yaml")
+    assert git(released, "rev-parse", f"{tags[-1]}^{{commit}}") == git(
+        released, "rev-parse", "HEAD"
+    )
+    status = git(released, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert set(status) <= {f" M {FOLDER}/blocks/BC01.yaml", "?? site/"} | {
+        line for line in status if line.startswith("?? site/")
+    }
+    assert refkit(released, "validate").returncode == 0
+    # the site published under the races is the one published again in peace
+    quiet = refkit(released, "publish", "--out", "site-quiet")
+    assert quiet.returncode == 0
+    last = refkit(released, "publish", "--out", "site")
+    assert last.returncode == 0
+    assert _tree(released / "site") == _tree(released / "site-quiet")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".refkit-publish")
+    }
+
+
+# -- publish, import, fmt killed at random points -----------------------------------------------
+
+
+def _kill_at_random(cwd: Path, args: list[str], rng: random.Random, duration: float) -> None:
+    proc = start(cwd, *args)
+    time.sleep(rng.uniform(0.2, 1.0) * duration)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+
+
+def _timed(cwd: Path, *args: str) -> float:
+    t0 = time.monotonic()
+    run = refkit(cwd, *args)
+    assert run.returncode == 0, run.stderr
+    return time.monotonic() - t0
+
+
+def _spreadsheet(path: Path, blocks: int = 12, per_block: int = 25) -> None:
+    rows = ["block;block title;id;statement;kind;criteria"]
+    for b in range(1, blocks + 1):
+        for c in range(1, per_block + 1):
+            rows.append(
+                f"BC{b:02d};Bloc {b} : interventions courantes;C{b}.{c};"
+                f"Contrôler le circuit {c} du bloc {b} avant sa remise en service;skill;"
+                f"Le contrôle {c} est consigné sur la fiche d'intervention"
+            )
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["publish", "import", "fmt"])
+def test_publish_import_and_fmt_killed_at_random_points(released: Path, command: str) -> None:
+    """SIGKILL at a random moment (seeded), ITERATIONS times: the repository is as before or as
+    after (import: the framework folder absent or whole; fmt: each file as it was or formatted),
+    and the next run gives what an uninterrupted run gives."""
+    rng = random.Random(f"19-{command}")
+    (released / ".gitignore").write_text("site/\n")
+    git(released, "add", "-A")
+    git(released, "commit", "-qm", "C1.2")
+    sheet = released.parent / "referentiel.csv"
+    _spreadsheet(sheet)
+    block = released / FOLDER / "blocks/BC01.yaml"
+    untidy = block.read_bytes().replace(b"\n", b"   \n")  # trailing spaces: fmt removes them
+    args = {
+        "publish": ["publish", "--out", "site"],
+        "import": ["import", "csv", str(sheet), "--out", "frameworks/maintenance", "--eqf", "4"],
+        "fmt": ["fmt"],
+    }[command]
+
+    def reset() -> None:
+        shutil.rmtree(released / "frameworks/maintenance", ignore_errors=True)
+        shutil.rmtree(released / "site", ignore_errors=True)
+        block.write_bytes(untidy)
+
+    # what an uninterrupted run gives
+    reset()
+    duration = _timed(released, *args)
+    expected = snapshot(released)
+    site = _tree(released / "site") if command == "publish" else None
+    reset()
+    before = snapshot(released)
+    for _ in range(ITERATIONS):
+        _kill_at_random(released, args, rng, duration)
+        check = refkit(released, "validate")
+        assert "Traceback" not in check.stderr
+        now = snapshot(released)
+        if command == "import":
+            assert now in (before, expected), "a partial framework folder was left"
+        elif command == "fmt":
+            assert block.read_bytes() in (untidy, expected["files"][f"{FOLDER}/blocks/BC01.yaml"])
+        else:
+            assert now == before  # publish writes the site only
+        assert check.returncode == 0, check.stderr
+        # the next run finishes the job as if nothing had happened
+        again = refkit(released, *args)
+        if command == "import" and now == expected:
+            assert again.returncode == 2 and "exists" in again.stderr
+        else:
+            assert again.returncode == 0, again.stderr
+        assert snapshot(released) == expected
+        if site is not None:
+            assert _tree(released / "site") == site
+        reset()
+
+
+# -- case 8: diff of a framework that cannot be read whole ----------------------------------------
+
+
+@pytest.mark.parametrize("how", ["syntax error", "conflict markers", "not a file"])
+def test_diff_refuses_a_block_it_cannot_read_instead_of_reporting_removals(
+    cli, released: Path, how: str
+) -> None:
+    block = released / FOLDER / "blocks/BC01.yaml"
+    if how == "syntax error":
+        block.write_bytes(b"schema: refkit/block/1\nid: BC01\ncompetencies:\n  - id: [C1.1\n")
+    elif how == "conflict markers":
+        text = block.read_text("utf-8")
+        block.write_text(f"<<<<<<< HEAD\n{text}=======\n{text}>>>>>>> autre\n", "utf-8")
+    else:
+        block.unlink()
+        block.mkdir()
+    run = cli("diff", "demo", cwd=released)
+    assert run.code == 1, run.out
+    assert "removed" not in run.out
+    assert (
+        "cannot read frameworks/demo in the work tree whole: frameworks/demo/blocks/BC01.yaml:"
+        in run.err
+    )
+    json_run = cli("diff", "demo", "--format", "json", cwd=released)
+    assert json_run.code == 1 and json_run.out == ""
