@@ -499,3 +499,51 @@ def test_hostile_ids_and_values_of_a_draft_are_text_in_markdown(cli, sample_repo
     for path in site.rglob("*.html"):
         for address in _Links(path.read_text(encoding="utf-8")).addresses:
             assert not _as_browser(address).lower().startswith(BAD_SCHEMES), (path, address)
+
+
+# -- case 8: a draft that cannot be read whole ---------------------------------------------------
+
+BLOCK = "frameworks/electricien-batiment/blocks/BC02.yaml"
+
+
+def _damage(repo: Path, damage: str) -> str:
+    """Break one file of electricien-batiment's work tree; the file named in the refusal."""
+    block = repo / BLOCK
+    text = block.read_text(encoding="utf-8")
+    if damage == "syntax-error":
+        block.write_text(text + "  - id: [E2.9\n", encoding="utf-8")
+    elif damage == "conflict-markers":
+        i = text.index("  - id: E2.2")
+        block.write_text(
+            text[:i] + "<<<<<<< HEAD\n" + text[i:] + "=======\n>>>>>>> autre\n", encoding="utf-8"
+        )
+    elif damage == "permission-denied":
+        block.chmod(0)
+    elif damage == "dangling-link":
+        block = repo / "frameworks/electricien-batiment/blocks/BC05.yaml"
+        block.symlink_to(repo / "frameworks/electricien-batiment/blocks/nowhere.yaml")
+    elif damage == "framework-yaml":
+        block = repo / "frameworks/electricien-batiment/framework.yaml"
+        block.write_text("id: [electricien-batiment\n", encoding="utf-8")
+    return block.relative_to(repo).as_posix()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["syntax-error", "conflict-markers", "permission-denied", "dangling-link", "framework-yaml"],
+)
+def test_a_draft_that_cannot_be_read_whole_is_refused(cli, sample_repo: Path, damage: str) -> None:
+    import os
+
+    if damage == "permission-denied" and os.geteuid() == 0:
+        pytest.skip("root reads any file: dangling-link makes a file that cannot be read instead")
+    first = cli("publish", "--include-draft", cwd=sample_repo)
+    assert first.code == 0, first.err
+    before = files_of(sample_repo / "site")
+    broken = _damage(sample_repo, damage)
+    run = cli("publish", "--include-draft", cwd=sample_repo)
+    assert run.code == 1, (run.out, run.err)
+    assert f"{broken}:" in run.err, run.err
+    assert "electricien-batiment" in run.err and "nothing was published" in run.err
+    assert "Traceback" not in run.err
+    assert files_of(sample_repo / "site") == before

@@ -58,20 +58,25 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.output import display_path
-    from refkit.publish import publish
+    from refkit.cli.reporters import print_problems
+    from refkit.publish import PublishRefused, publish
     from refkit.store.repository import Repository
 
     repo = Repository.discover()
     out = args.out if args.out is not None else repo.root / "site"
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    result = publish(
-        repo,
-        out,
-        formats=formats,
-        include_draft=args.include_draft,
-        lang=args.lang,
-        force=args.force,
-    )
+    try:
+        result = publish(
+            repo,
+            out,
+            formats=formats,
+            include_draft=args.include_draft,
+            lang=args.lang,
+            force=args.force,
+        )
+    except PublishRefused as e:
+        print_problems(repo, e.problems, sys.stderr)
+        raise
     shown = display_path(result.out, "")
     print(
         f"published {result.versions} version{'s' if result.versions != 1 else ''} of {result.frameworks} "

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from refkit.errors import RefkitError
+from refkit.errors import ExitCode, RefkitError
+from refkit.problems import RULES, Problem, Severity
 from refkit.store.repository import Repository
 
 MANIFEST = ".refkit-publish.json"
@@ -71,6 +72,58 @@ def check_output(repo: Repository, out: Path) -> Path:
     return out
 
 
+class PublishRefused(RefkitError):
+    """A framework cannot be published as it is (exit 1, with its problems)."""
+
+    exit_code = ExitCode.PROBLEMS
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(message, hint)
+        self.problems = problems or []
+
+
+# Problems that mean a file was not read whole: what is published of it would lack a part.
+def unread(problem: Problem) -> bool:
+    rule = RULES.get(problem.rule)
+    return problem.severity is Severity.ERROR and (
+        problem.rule in ("framework-file-missing", "schema-version")
+        or (rule is not None and rule.group in ("file", "yaml"))
+    )
+
+
+def check_drafts(repo: Repository) -> dict[str, int]:
+    """The number of errors of each framework's work tree (folder -> errors), as refkit validate
+    counts them; a work tree that cannot be read whole (a file with a syntax error, conflict
+    markers, that cannot be opened...) is refused: published, it would lack what the file
+    holds, and a framework.yaml that cannot be read would drop the framework's releases too."""
+    from refkit.validate import validate
+
+    problems = validate(repo).problems
+    unreadable = [p for p in problems if unread(p)]
+    if unreadable:
+        folders = sorted({_folder_of(p.file) for p in unreadable})
+        n = len(unreadable)
+        raise PublishRefused(
+            f"{', '.join(folders)}: the work tree cannot be read whole ({n} "
+            f"problem{'s' if n > 1 else ''} above); nothing was published",
+            hint="fix the files named above (refkit validate shows every problem), or publish "
+            "the releases only, without --include-draft",
+            problems=unreadable,
+        )
+    counts: dict[str, int] = {}
+    for p in problems:
+        if p.severity is Severity.ERROR:
+            folder = _folder_of(p.file)
+            counts[folder] = counts.get(folder, 0) + 1
+    return counts
+
+
+def _folder_of(file: str) -> str:
+    return "/".join(file.split("/")[:2])
+
+
 def publish(
     repo: Repository,
     out: Path,
@@ -90,6 +143,8 @@ def publish(
             f"unknown format {', '.join(unknown) or '(none)'}", hint="formats: html, md, json"
         )
     out = check_output(repo, out)
+    if include_draft:
+        check_drafts(repo)
     manifest = _read_manifest(out)
     state = manifest.get("state")
     if not isinstance(state, dict) or state.get("code") != _code_digest():

@@ -287,13 +287,9 @@ def collect(
                 loaded = None
                 if outline is None:
                     loaded = load_framework(folder, files)
-                    if loaded.framework is not None and loaded.framework.id:
-                        outline = Outline.of(loaded.framework)
-                if outline is None:
-                    site.notes.append(
-                        f"{folder}: framework.yaml cannot be read; not published (run refkit validate)"
-                    )
-                    continue
+                    _whole(loaded, "the work tree")
+                    assert loaded.framework is not None
+                    outline = Outline.of(loaded.framework)
                 draft = Version(DRAFT, None, key, outline, folder, None, files=files)
                 draft.loaded = loaded.framework if loaded is not None else None
                 fid = outline.id
@@ -399,6 +395,21 @@ def _add_releases(
     for pf, _ in pending:
         if pf.id in added:  # releases oldest first, then the draft
             pf.versions[:0] = added.pop(pf.id)
+
+
+def _whole(loaded: LoadedFramework, what: str) -> None:
+    """Refuse a framework that was not read whole (a file with a syntax error, conflict markers,
+    that cannot be opened): published, its pages would lack what that file holds."""
+    from refkit.publish import PublishRefused, unread
+
+    if loaded.framework is not None and loaded.framework.id and not loaded.broken_blocks:
+        return
+    problems = [p for p in loaded.problems if unread(p)] or loaded.problems
+    raise PublishRefused(
+        f"{loaded.folder}: {what} cannot be read whole; nothing was published",
+        hint="fix the files named above (refkit validate shows every problem)",
+        problems=problems,
+    )
 
 
 def _resolve_refs(site: Site) -> None:
