@@ -547,3 +547,17 @@ def test_a_draft_that_cannot_be_read_whole_is_refused(cli, sample_repo: Path, da
     assert "electricien-batiment" in run.err and "nothing was published" in run.err
     assert "Traceback" not in run.err
     assert files_of(sample_repo / "site") == before
+
+
+def test_a_release_that_cannot_be_read_whole_is_refused(cli, sample_repo: Path) -> None:
+    """A release made by hand (a tag) on a commit whose block file is broken: refused, never
+    published without the block."""
+    assert cli("publish", cwd=sample_repo).code == 0
+    before = files_of(sample_repo / "site")
+    broken = _damage(sample_repo, "conflict-markers")
+    git(sample_repo, "commit", "-qam", "a merge gone wrong")
+    git(sample_repo, "tag", "electricien-batiment/v1.1.0")
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 1, (run.out, run.err)
+    assert f"{broken}:" in run.err and "release 1.1.0" in run.err
+    assert files_of(sample_repo / "site") == before

@@ -230,8 +230,12 @@ class Site:
         if version.loaded is not None:
             return
         loaded = _load(self.history, version)
-        if loaded.framework is None:  # pragma: no cover - it was read once already, to be listed
-            raise GitError(f"{version.outline.id} {version.label}: cannot be read any more")
+        what = (
+            "the work tree"
+            if version.commit is None
+            else (f"release {version.label} (commit {version.commit[:12]})")
+        )
+        _whole(loaded, what)
         version.loaded = loaded.framework
 
 
@@ -380,15 +384,10 @@ def _add_releases(
                     hint=f"check {pf.folder}/{RELEASES_FILE} and the tag "
                     f"{pf.id}/v{release.version} (git log -- {pf.folder})",
                 )
-            framework = history.load_at(release.commit, pf.folder).framework
-            if framework is None:
-                raise RefkitError(
-                    f"{pf.folder}/{FRAMEWORK_FILE}: release {release.version} of {pf.id} "
-                    f"(commit {release.commit[:12]}) cannot be read; nothing was published",
-                    hint=f"git show {release.commit[:12]}:{pf.folder}/{FRAMEWORK_FILE} "
-                    "shows the file as released",
-                )
-            outline, loaded = Outline.of(framework), framework
+            read = history.load_at(release.commit, pf.folder)
+            _whole(read, f"release {release.version} (commit {release.commit[:12]})")
+            assert read.framework is not None
+            outline, loaded = Outline.of(read.framework), read.framework
         version = Version(release.version, release, key, outline, pf.folder, release.commit)
         version.loaded = loaded
         added.setdefault(pf.id, []).append(version)
