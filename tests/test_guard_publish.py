@@ -561,3 +561,101 @@ def test_a_release_that_cannot_be_read_whole_is_refused(cli, sample_repo: Path) 
     assert run.code == 1, (run.out, run.err)
     assert f"{broken}:" in run.err and "release 1.1.0" in run.err
     assert files_of(sample_repo / "site") == before
+
+
+# -- case 17: numbers JSON cannot hold; drafts with errors --------------------------------------
+
+
+def _strict_json(path: Path) -> object:
+    def refuse(constant: str) -> object:
+        raise AssertionError(f"{path}: {constant} is not JSON")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("  hours: 245\n", "  hours: .nan\n", "volume.hours of block BC02"),
+        ("    hours: 7\n", "    hours: .inf\n", "hours of a modality of block BC02"),
+        (
+            "  - id: E2.1\n",
+            "  - id: E2.1\n    x-poids: -.inf\n",
+            "x-poids of competency E2.1",
+        ),
+    ],
+    ids=["nan-volume", "inf-modality", "inf-extension"],
+)
+def test_a_number_json_cannot_hold_is_refused(
+    cli, sample_repo: Path, old: str, new: str, where: str
+) -> None:
+    first = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
+    assert first.code == 0, first.err
+    before = files_of(sample_repo / "site")
+    block = sample_repo / BLOCK
+    text = block.read_text(encoding="utf-8")
+    assert old in text
+    block.write_text(text.replace(old, new, 1), encoding="utf-8")
+    run = cli("publish", "--include-draft", "--format", "html,md,json", cwd=sample_repo)
+    assert run.code == 1, (run.out, run.err)
+    assert BLOCK in run.err and where in run.err and "nothing was published" in run.err
+    assert "Traceback" not in run.err
+    assert files_of(sample_repo / "site") == before
+    for path in (sample_repo / "site").rglob("*.json"):
+        _strict_json(path)
+
+
+def test_a_draft_with_errors_is_published_saying_so(cli, sample_repo: Path) -> None:
+    block = sample_repo / BLOCK
+    text = block.read_text(encoding="utf-8")
+    block.write_text(
+        text.replace("kind: skill", "kind: skil", 2).replace(
+            "prerequisites: [BC01]", "prerequisites: [BC99]"
+        ),
+        encoding="utf-8",
+    )
+    found = cli("validate", "--format", "json", cwd=sample_repo)
+    errors = [
+        p
+        for p in json.loads(found.out)
+        if p["severity"] == "error" and p["file"].startswith("frameworks/electricien-batiment/")
+    ]
+    n = len(errors)
+    assert n >= 3
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert f"warning: electricien-batiment: its work tree has {n} errors" in run.err
+    assert "plombier-chauffagiste" not in run.err
+    site = sample_repo / "site"
+    banner = f"{n} erreurs"
+    for page in (
+        "electricien-batiment/draft/index.html",
+        "electricien-batiment/draft/changes.html",
+    ):
+        html = (site / page).read_text(encoding="utf-8")
+        assert 'class="banner draft errors"' in html and banner in html, page
+    for page in (
+        "md/electricien-batiment/draft/index.md",
+        "md/electricien-batiment/draft/changes.md",
+    ):
+        assert banner in (site / page).read_text(encoding="utf-8"), page
+    for page in ("plombier-chauffagiste/draft/index.html", "electricien-batiment/1.0.0/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "errors" not in html and "Ce brouillon comporte" not in html, page
+    # fixed, published again: the marks go
+    block.write_text(text, encoding="utf-8")
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0 and "warning" not in run.err, run.err
+    assert banner not in (site / "electricien-batiment/draft/index.html").read_text(
+        encoding="utf-8"
+    )
+    # never released, the draft is what the index shows: with its errors
+    (sample_repo / "frameworks/electricien-batiment/releases.yaml").unlink()
+    git(sample_repo, "commit", "-qam", "no release yet")
+    block.write_text(text.replace("kind: skill", "kind: skil", 1), encoding="utf-8")
+    run = cli("publish", "--include-draft", "--format", "html,md", cwd=sample_repo)
+    assert run.code == 0 and "its work tree has 1 error;" in run.err, run.err
+    assert "1 erreur</span>" in (site / "index.html").read_text(encoding="utf-8")
+    assert "(brouillon, 1 erreur)" in (site / "md/index.md").read_text(encoding="utf-8")
+    page = (site / "electricien-batiment/draft/index.html").read_text(encoding="utf-8")
+    assert "Ce brouillon comporte 1 erreur :" in page

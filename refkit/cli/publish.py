@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         f"framework{'s' if result.frameworks != 1 else ''} into {shown.rstrip('/') or '.'}/: "
         f"{len(result.written)} files written, {result.unchanged} unchanged, {len(result.removed)} removed"
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0

@@ -46,6 +46,7 @@ class PublishResult:
     versions: int = 0
     frameworks: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a draft with errors, published so
 
 
 def check_output(repo: Repository, out: Path) -> Path:
@@ -120,6 +121,26 @@ def check_drafts(repo: Repository) -> dict[str, int]:
     return counts
 
 
+def _check_numbers(site: Any, render: set[str]) -> None:
+    """Refuse a version holding a number JSON cannot hold (NaN, an infinity): its export would
+    not be JSON, its pages would read "nan h"."""
+    from refkit.publish.pages import non_finite
+
+    found = [
+        f"{line} ({pf.id} {version.label})"
+        for pf in site.frameworks
+        if pf.id in render
+        for version in pf.versions
+        for line in non_finite(version)
+    ]
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise PublishRefused(
+            f"{found[0]}, not a number{more}; nothing was published",
+            hint="write a number (hours: 120), or remove the field",
+        )
+
+
 def _folder_of(file: str) -> str:
     return "/".join(file.split("/")[:2])
 
@@ -143,8 +164,7 @@ def publish(
             f"unknown format {', '.join(unknown) or '(none)'}", hint="formats: html, md, json"
         )
     out = check_output(repo, out)
-    if include_draft:
-        check_drafts(repo)
+    errors = check_drafts(repo) if include_draft else {}
     manifest = _read_manifest(out)
     state = manifest.get("state")
     if not isinstance(state, dict) or state.get("code") != _code_digest():
@@ -155,7 +175,11 @@ def publish(
         if outline is not None:
             known[key] = outline
     site = collect(
-        repo, include_draft=include_draft, known=known, worktree=_dict(state.get("worktree"))
+        repo,
+        include_draft=include_draft,
+        known=known,
+        worktree=_dict(state.get("worktree")),
+        errors=errors,
     )
     try:
         result = PublishResult(
@@ -164,6 +188,13 @@ def publish(
             frameworks=len(site.frameworks),
         )
         result.notes = site.notes
+        for pf in site.frameworks:
+            n = sum(v.errors for v in pf.versions)
+            if n:
+                result.warnings.append(
+                    f"{pf.id}: its work tree has {n} error{'s' if n > 1 else ''}; its draft is "
+                    "published marked so (refkit validate lists them)"
+                )
         site_lang = site_language(site, lang)
         # A framework whose inputs are those of the last run keeps its pages as they are: only
         # the frameworks that changed (and the site-wide pages) are read and rendered again.
@@ -182,6 +213,7 @@ def publish(
                 reuse.add(fid)
         render = set(prints) - reuse
         site.load(render)
+        _check_numbers(site, render)
         rows = {fid: previous[fid]["rows"] for fid in reuse}
         rows.update(
             {
@@ -338,6 +370,7 @@ def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None)
                 version.key,
                 borrowed,
                 [release.version, release.date, release.message] if release else None,
+                version.errors,
             ]
         )
     users = {
@@ -659,4 +692,10 @@ def digest(data: bytes) -> str:
 
 
 def json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    """Strict JSON (no NaN, no Infinity: ``_check_numbers`` refuses them first, with their
+    place)."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+    except ValueError as e:  # pragma: no cover - refused with its place before rendering
+        raise RefkitError(f"cannot write strict JSON: {e}") from e
+    return (text + "\n").encode("utf-8")

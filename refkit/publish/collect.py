@@ -117,6 +117,7 @@ class Version:
     # the same with their content, once loaded: block -> (block, home, home version)
     borrowed: dict[str, tuple[Block, str, str]] = field(default_factory=dict)
     files: list[RawFile] | None = field(default=None, repr=False)  # a draft's files
+    errors: int = 0  # a draft's errors, as refkit validate counts them
 
     @property
     def id(self) -> str:
@@ -252,10 +253,12 @@ def collect(
     include_draft: bool,
     known: dict[str, Outline] | None = None,
     worktree: dict[str, Any] | None = None,
+    errors: dict[str, int] | None = None,
 ) -> Site:
     """Every framework's versions with their keys and outlines (``Site.load`` reads them in
     full). ``known``: outlines by key from an earlier run; ``worktree``: values parsed from work
-    tree files by an earlier run, by the digest of the file (framework ids, release records)."""
+    tree files by an earlier run, by the digest of the file (framework ids, release records);
+    ``errors``: the errors of each work tree (folder -> count), shown on its draft's pages."""
     known = known or {}
     parsed_before = worktree or {}
     try:
@@ -295,6 +298,7 @@ def collect(
                     assert loaded.framework is not None
                     outline = Outline.of(loaded.framework)
                 draft = Version(DRAFT, None, key, outline, folder, None, files=files)
+                draft.errors = (errors or {}).get(folder, 0)
                 draft.loaded = loaded.framework if loaded is not None else None
                 fid = outline.id
             else:

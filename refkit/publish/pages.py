@@ -375,6 +375,7 @@ def _version_context(
         },
         "version": version.label,
         "draft": version.draft,
+        "draft_errors": _draft_errors(version, lab),
         "release": {"date": _date(version.release.date, lab), "message": version.release.message}
         if version.release
         else None,
@@ -397,6 +398,22 @@ def _version_context(
         "blocks": blocks,
         "pathway": pathway,
     }
+
+
+def _draft_errors(version: Version, lab: dict[str, str]) -> str | None:
+    """The banner of a draft with errors ("Ce brouillon comporte 3 erreurs..."), else None."""
+    if not version.draft or not version.errors:
+        return None
+    if version.errors == 1:
+        return lab["draft_error"]
+    return lab["draft_errors"].format(n=version.errors)
+
+
+def _count_errors(n: int, lab: dict[str, str]) -> str:
+    """ "3 erreurs", "" for none."""
+    if not n:
+        return ""
+    return lab["errors_one"] if n == 1 else lab["errors_many"].format(n=n)
 
 
 def _codes(fw: Framework) -> list[tuple[str, str]]:
@@ -638,6 +655,7 @@ def _changes_context(
         "fw": {"id": fw.id, "title": fw.title},
         "version": version.label,
         "draft": version.draft,
+        "draft_errors": _draft_errors(version, lab),
         "alias": alias,
         "permalink": _url(root, fw.id, version.label, page="changes.html"),
         "page_href": "./",
@@ -728,6 +746,7 @@ def framework_rows(site: Site, pf: PublishedFramework, lang: str) -> dict[str, A
         "sector": fw.sector or "",
         "version": current.label,
         "draft": current.draft,
+        "errors": _count_errors(current.errors, lab),
         "status": labels(fw.lang).get(f"status_{fw.status}", fw.status),
     }
     shared = []
@@ -950,6 +969,45 @@ def _md_address(href: str) -> str:
     from urllib.parse import quote
 
     return quote(href, safe="/#:%-._~")
+
+
+def non_finite(version: Version) -> list[str]:
+    """Numbers of a version that JSON cannot hold and no page can show (NaN, infinities, as YAML
+    writes ``.nan`` and ``.inf``), each as "file:line:col: what is NaN"."""
+    import math
+
+    fw = version.framework
+    found: list[str] = []
+
+    def check(value: Any, what: str, source: Any) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            where = str(source) if source is not None else version.folder
+            spelled = "NaN" if math.isnan(value) else ("infinity" if value > 0 else "-infinity")
+            found.append(f"{where}: {what} is {spelled}")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                check(v, f"{k}" if what == "" else f"{what}.{k}", source)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                check(v, f"{what}[{i}]", source)
+
+    def named(what: str, of: str) -> str:
+        return f"{what} of {of}"
+
+    for key, value in framework_data(fw).items():
+        check(value, key, fw.source)
+    blocks = [*fw.blocks, *(blk for blk, _, _ in version.borrowed.values())]
+    for b in blocks:
+        check(b.volume.hours, named("volume.hours", f"block {b.id}"), b.source)
+        check(b.volume.credits, named("volume.credits", f"block {b.id}"), b.source)
+        for m in b.modalities:
+            check(m.hours, named("hours", f"a modality of block {b.id}"), m.source or b.source)
+        for key, value in b.extensions.items():
+            check(value, named(key, f"block {b.id}"), b.source)
+        for c in b.competencies:
+            for key, value in c.extensions.items():
+                check(value, named(key, f"competency {c.id}"), c.source)
+    return found
 
 
 def _export(version: Version) -> dict[str, Any]:
