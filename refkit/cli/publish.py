@@ -58,7 +58,6 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.output import display_path
-    from refkit.cli.reporters import print_problems
     from refkit.publish import PublishRefused, publish
     from refkit.store.repository import Repository
 
@@ -75,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
         )
     except PublishRefused as e:
+        from refkit.cli.reporters import print_problems  # imports refkit.validate: only here
+
         print_problems(repo, e.problems, sys.stderr)
         raise
     shown = display_path(result.out, "")
