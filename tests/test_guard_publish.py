@@ -285,6 +285,33 @@ def test_a_publish_killed_midway_is_finished_by_the_next(cli, clone: Path) -> No
     fresh = clone / "fresh"
     assert cli("publish", "--include-draft", "--out", str(fresh), cwd=clone).code == 0
     assert files_of(clone / "site") == files_of(fresh)
+    assert not list((clone / "site").rglob("*.tmp"))
+
+
+def test_temporary_files_of_a_killed_publish_are_swept(cli, sample_repo: Path) -> None:
+    """A publish killed inside a write leaves ``.NAME.XXXX.tmp`` (the write, then the rename):
+    the next publish, seeing from its manifest that the last one did not finish, removes them,
+    and nothing else."""
+    site = sample_repo / "site"
+    assert cli("publish", cwd=sample_repo).code == 0
+    manifest_path = site / ".refkit-publish.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    # the manifest as a run leaves it while it writes: old and new contents of each file
+    manifest["files"] = {rel: [d, "0" * 24] for rel, d in manifest["files"].items()}
+    manifest["frameworks"] = {}
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    left = [
+        site / ".index.html.k3j_9x2a.tmp",
+        site / "electricien-batiment/1.0.0/.index.html.a1.tmp",
+    ]
+    for path in left:
+        path.write_text("<p>à moit", encoding="utf-8")
+    theirs = site / ".notes.tmp"
+    theirs.write_text("à garder\n", encoding="utf-8")
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert not any(path.exists() for path in left)
+    assert theirs.read_text(encoding="utf-8") == "à garder\n"
 
 
 # -- case 11: links in published texts -----------------------------------------------------------

@@ -19,9 +19,11 @@ Rendering is deterministic: the same repository gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable
@@ -551,6 +553,9 @@ def write(
             "wrote it); remove it yourself if it should go"
         )
     out.mkdir(parents=True, exist_ok=True)
+    listed = old.get("files")
+    if isinstance(listed, dict) and any(isinstance(v, list) for v in listed.values()):
+        _sweep(out, owned, plain)  # the last run was killed while it wrote
     if writes or removals:
         # until the files are written, the manifest owns both their old and new contents: a
         # publish killed midway leaves files the next one recognises
@@ -572,6 +577,31 @@ def write(
             parent.rmdir()
             parent = parent.parent
     _write_manifest(manifest_path, {**kept, **made}, frameworks or {}, state or {})
+
+
+_TEMPORARY = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.tmp$")  # store.files.atomic_write's
+
+
+def _sweep(out: Path, owned: dict[str, set[str]], plain: Any) -> None:
+    """Remove the temporary files a killed run left next to the files it owns (a web server
+    would serve them): only ``.NAME.XXXX.tmp`` where NAME is one of its files, in folders
+    reached without a link."""
+    names: dict[Path, set[str]] = {out: {MANIFEST}}
+    for rel in owned:
+        target = out / rel
+        names.setdefault(target.parent, set()).add(target.name)
+    for folder, known in names.items():
+        if not plain(folder):
+            continue
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            m = _TEMPORARY.match(entry.name)
+            if m and m.group(1) in known and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _not_owned(rel: str, owned: dict[str, set[str]]) -> str:
