@@ -11,8 +11,16 @@ Publishing runs in stages, each a plain function of the previous one:
    fields through ``refkit.publish.text``;
 4. **write**: a file is written only if its bytes differ (re-publishing after one framework changed
    rewrites only that framework's pages), and files an earlier run wrote but this one did not are
-   removed, using the manifest ``.refkit-publish.json``: nothing else in the output folder, and
-   nothing outside it, is ever deleted.
+   removed, using the manifest ``.refkit-publish.json``. Publish owns only the files the manifest
+   records with the digest of their present content: a file in the way that it did not write, or
+   that changed since, stops it before anything is written (``--force`` overwrites it, and leaves
+   in place one it would remove); nothing is written or removed through a symbolic link, and
+   nothing outside the output folder is touched.
+
+Before that, what would publish something wrong stops it, with the place: a releases.yaml that
+cannot be read (read as "no release", it would remove every page of the framework in a clone
+without tags), a version or framework id that is not one (they name folders), a framework that
+cannot be read whole, a number JSON cannot hold. A draft with errors is published, marked so.
 
 Rendering is deterministic: the same repository gives byte-identical files.
 """
