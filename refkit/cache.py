@@ -1,10 +1,15 @@
 """Provides where refkit caches things, and the cache of parsed git blobs.
 
 Caches live in the user's cache folder (``$REFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/refkit``,
-else ``~/.cache/refkit``), never inside the repository: a cache a pull request could commit would
-let it forge results (a validation cache claiming "no problems" for broken files). Entries are
-JSON, never pickle. Every key includes a digest of the schemas and of the code that produced the
-entry, so a new refkit never reads an old refkit's results.
+else ``~/.cache/refkit``; a relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification
+says), never inside the repository: a cache a pull request could commit would let it forge
+results (a validation cache claiming "no problems" for broken files). Entries are JSON, never
+pickle. Every key includes a digest of the schemas and of the code that produced the entry, so a
+new refkit never reads an old refkit's results.
+
+A cache may save time, never change an answer: every file is sealed (``seal``: a first line with
+the digest of the JSON after it), read as a regular file only, and anything that is not exactly
+what refkit wrote (truncated, damaged, edited, of the wrong types) is a miss.
 
 ``BlobCache`` keeps what refkit read from committed files, by git blob id: a blob never changes,
 so reading a version already seen costs a JSON load instead of a YAML parse. Block files, the
@@ -31,9 +36,60 @@ from refkit.store.reader import Positions, ReadResult
 def cache_root() -> Path:
     env = os.environ.get("REFKIT_CACHE_DIR")
     if env:
-        return Path(env)
+        return Path(env).absolute()
     base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "refkit"
+    # "All paths set in these environment variables must be absolute. If an implementation
+    # encounters a relative path in any of these variables it should consider the path invalid
+    # and ignore it." (XDG Base Directory Specification): a relative one would put the cache in
+    # whatever folder refkit runs in, the repository itself.
+    if not base or not os.path.isabs(base):
+        return Path.home() / ".cache" / "refkit"
+    return Path(base) / "refkit"
+
+
+_SEAL = b"refkit-cache "
+
+
+def seal(body: bytes) -> bytes:
+    """A cache file's bytes: a first line with the digest of ``body``, then ``body``."""
+    from refkit.store.loader import digest
+
+    return _SEAL + digest(body).encode("ascii") + b"\n" + body
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """The body of a sealed cache file, or None when it is not exactly what ``seal`` wrote."""
+    from refkit.store.loader import digest
+
+    head, sep, body = raw.partition(b"\n")
+    if not sep or not head.startswith(_SEAL) or head[len(_SEAL) :] != digest(body).encode():
+        return None
+    return body
+
+
+def read_cache_file(path: Path) -> Any:
+    """The JSON a cache file holds, or None for a missing, unreadable, damaged or unsealed one
+    (never a FIFO or a device read, never an exception)."""
+    from refkit.store.files import read_regular
+
+    try:
+        body = unseal(read_regular(path))
+        return json.loads(body) if body is not None else None
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def write_cache_file(path: Path, data: Any, *, durable: bool = True) -> None:
+    """Write ``data`` as a sealed JSON cache file, atomically; a cache that cannot be written is
+    no cache (same results)."""
+    from refkit.store.files import atomic_write
+
+    try:
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, seal(body), durable=durable)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 @cache
@@ -134,17 +190,20 @@ class BlobCache:
         """The read result and schema problems of blob ``sha`` read as ``path``, or None."""
         if not self.enabled:
             return None
+        entry = read_cache_file(self._path(sha))
+        if type(entry) is not dict or entry.get("sha") != sha or entry.get("kind") != kind:
+            return None
         try:
-            with self._path(sha).open(encoding="utf-8") as f:
-                entry = json.load(f)
-            if entry.get("sha") != sha or entry.get("kind") != kind:
-                return None
             result = ReadResult(path, entry["data"])
-            result.problems = [_at(Problem.from_json(p), path) for p in entry["problems"]]
+            result.problems = _problems(entry["problems"], path)
             if type(result.data) is dict or type(result.data) is list:
-                _unflatten(result.data, entry["pos"], 0, result.positions.table)
-            return result, [_at(Problem.from_json(p), path) for p in entry["schema"]]
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+                pos = entry["pos"]
+                if type(pos) is not list or not all(type(n) is int for n in pos):
+                    return None
+                if _unflatten(result.data, pos, 0, result.positions.table) != len(pos):
+                    return None
+            return result, _problems(entry["schema"], path)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
     def put(self, sha: str, kind: str, result: ReadResult, schema_problems: list[Problem]) -> None:
@@ -170,18 +229,17 @@ class BlobCache:
         (no YAML data or positions table to rebuild: refkit.store.compact)."""
         if not self.enabled:
             return None
+        entry = read_cache_file(self._path(sha))
+        if type(entry) is not dict or entry.get("sha") != sha or entry.get("kind") != "block+model":
+            return None
         try:
-            with self._path(sha).open(encoding="utf-8") as f:
-                entry = json.load(f)
-            if entry.get("sha") != sha or entry.get("kind") != "block+model":
-                return None
-            result = ReadResult(
-                path, None, [_at(Problem.from_json(p), path) for p in entry["problems"]]
-            )
-            schema_problems = [_at(Problem.from_json(p), path) for p in entry["schema"]]
+            result = ReadResult(path, None, _problems(entry["problems"], path))
+            schema_problems = _problems(entry["schema"], path)
             block = block_from_compact(entry["block"], path) if entry["block"] is not None else None
+            if block is not None and not isinstance(block, Block):
+                return None
             return result, schema_problems, block
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
     def put_block(
@@ -208,21 +266,13 @@ class BlobCache:
         self._write(sha, entry)
 
     def _write(self, sha: str, entry: dict[str, Any]) -> None:
-        target = self._path(sha)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            from refkit.store.files import atomic_write
-
-            atomic_write(
-                target,
-                json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                durable=False,
-            )
-        except (OSError, TypeError, ValueError):
-            pass  # no cache, same results
+        write_cache_file(self._path(sha), entry, durable=False)
 
 
-def _at(p: Problem, path: str) -> Problem:
+def _problems(items: Any, path: str) -> list[Problem]:
+    """Problems from a cache entry, each put at ``path`` (raises on anything malformed)."""
     from dataclasses import replace
 
-    return replace(p, file=path)
+    if type(items) is not list:
+        raise TypeError("problems are not a list")
+    return [replace(Problem.from_json(p), file=path) for p in items]

@@ -21,10 +21,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from refkit.errors import RefkitError
 from refkit.migrate import kind_of
-from refkit.problems import Problem
-from refkit.store.files import atomic_write
+from refkit.problems import RULES, Problem
+from refkit.store.files import NotRegularFile, atomic_write, read_regular
+from refkit.store.loader import link_refusal, scan_folder
 from refkit.store.reader import read_yaml
+from refkit.store.repository import Repository
 from refkit.store.roundtrip import dump_document, load_document, make_yaml
 
 _SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S*\n")
@@ -98,13 +101,68 @@ def canonical(text: str, line: str | None) -> str:
     return out
 
 
+def files_to_format(repo: Repository, paths: list[Path]) -> list[str]:
+    """The framework files under ``paths`` (a file, or a folder: its whole framework; every
+    framework when empty), repository-relative, listed as the loader lists them: no symbolic
+    link followed (``store.loader.scan_folder``). A link or a file that is not a regular one is
+    listed, for ``format_files`` to report it."""
+    folders = repo.framework_folders()
+    if not paths:
+        chosen = folders
+        out: list[str] = []
+    else:
+        chosen, out = [], []
+        for path in paths:
+            if not os.path.lexists(path):
+                raise RefkitError(f"{path}: no such file or folder", hint="check the path")
+            if path.is_dir() and not path.is_symlink():
+                folder = repo.framework_folder_of(path)
+                chosen.extend(folders if folder is None else [folder])
+                continue
+            if path.is_symlink() and not path.name.endswith((".yaml", ".yml")):
+                raise RefkitError(
+                    f"{path}: a symbolic link; refkit follows no link",
+                    hint="replace the link with the folder or file itself",
+                )
+            target = path.parent.resolve() / path.name  # a link at the end is not followed
+            if not target.is_relative_to(repo.root):
+                raise RefkitError(
+                    f"{path}: outside the repository {repo.root} (through a symbolic link?)",
+                    hint="pass a file of the repository's frameworks/ folder",
+                )
+            out.append(target.relative_to(repo.root).as_posix())
+    for folder in sorted(set(chosen)):
+        out.extend(rel for rel, _, _, _ in scan_folder(repo.root, folder))
+    return sorted(set(out))
+
+
 def format_files(root: Path, rels: list[str], *, write: bool) -> FormatResult:
+    """Format each file; one that cannot be read (not a regular file, a link, unreadable, not
+    valid YAML) is reported, never written."""
     result = FormatResult()
     for rel in rels:
         kind = kind_of(rel)
         if kind is None:
             continue
-        raw = (root / rel).read_bytes()
+        try:
+            raw = read_regular(root / rel)
+        except NotRegularFile as e:
+            full = str(root / rel)
+            rule, message = (
+                link_refusal(str(root), full)
+                if os.path.islink(full)
+                else (
+                    "file-not-regular",
+                    f"{e.what}, not a regular file; refkit reads only regular files",
+                )
+            )
+            result.problems.append(RULES[rule].at(rel, 1, 1, message))
+            continue
+        except OSError as e:
+            result.problems.append(
+                RULES["file-unreadable"].at(rel, 1, 1, f"file cannot be read ({e.strerror or e})")
+            )
+            continue
         doc = read_yaml(rel, raw)
         if doc.problems or doc.data is None:
             result.problems.extend(doc.problems)  # never rewrite what cannot be read

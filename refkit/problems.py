@@ -82,16 +82,22 @@ class Problem:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Problem:
-        return cls(
-            file=d["file"],
-            line=d["line"],
-            col=d["col"],
-            severity=Severity(d["severity"]),
-            rule=d["rule"],
-            message=d["message"],
-            hint=d.get("hint", ""),
-            path=tuple(d.get("path", ())),
-        )
+        """The problem ``to_json`` gave; raises ``TypeError`` or ``ValueError`` on anything else
+        (a damaged cache is a miss, never a wrong or a crashing answer)."""
+        file, line, col, rule, message = d["file"], d["line"], d["col"], d["rule"], d["message"]
+        hint, path = d.get("hint", ""), d.get("path", [])
+        if not (
+            type(file) is str
+            and type(line) is int
+            and type(col) is int
+            and type(rule) is str
+            and type(message) is str
+            and type(hint) is str
+            and type(path) is list
+            and all(type(step) is str or type(step) is int for step in path)
+        ):
+            raise TypeError("not a problem as refkit writes it")
+        return cls(file, line, col, Severity(d["severity"]), rule, message, hint, tuple(path))
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -112,6 +118,20 @@ _CATALOGUE = [
     # -- reading the file ----------------------------------------------------------------------
     Rule("file-too-large", E, "File too large", "split the block into several block files", "file"),
     Rule("file-unreadable", E, "File cannot be read", "check the file's permissions", "file"),
+    Rule(
+        "file-not-regular",
+        E,
+        "Not a regular file",
+        "replace it with a regular YAML file, or remove it",
+        "file",
+    ),
+    Rule(
+        "file-link",
+        E,
+        "Symbolic link",
+        "replace the link with the file itself (a block used by several frameworks: shared_blocks in framework.yaml)",
+        "file",
+    ),
     Rule("encoding", E, "Not UTF-8", "save the file as UTF-8 (without BOM)", "file"),
     Rule("encoding-bom", E, "UTF-8 byte order mark", "save the file as UTF-8 without BOM", "file"),
     Rule(

@@ -10,8 +10,9 @@ every framework's summary. A re-run after changing one file re-reads one framewo
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import stat
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,11 +20,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from refkit.cache import code_digest, repository_cache_dir
+from refkit.cache import code_digest, read_cache_file, repository_cache_dir, write_cache_file
 from refkit.errors import RefkitError
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
-from refkit.store.loader import RawFile, digest, load_framework, no_gc, read_folder
+from refkit.store.files import read_regular
+from refkit.store.loader import (
+    RELEASES_FILE,
+    RawFile,
+    digest,
+    link_refusal,
+    load_framework,
+    no_gc,
+    read_folder,
+    scan_folder,
+)
 from refkit.store.reader import read_yaml
 from refkit.store.repository import Repository
 
@@ -116,6 +127,9 @@ def validate(
     in_selected = tuple(f + "/" for f in selected)
     problems += [p for p in _check_shared(repo, summaries) if p.file.startswith(in_selected)]
     if not paths:
+        for link in repo.links():
+            rule, message = link_refusal(str(repo.root), str(link))
+            problems.append(RULES[rule].at(link.relative_to(repo.root).as_posix(), 1, 1, message))
         for stray in repo.stray_files():
             problems.append(
                 RULES["unexpected-file"].at(
@@ -155,7 +169,9 @@ def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
         if home.id not in versions:
             try:
                 found = (
-                    Releases(history, home.folder, home.id).all() if history is not None else None
+                    Releases(history, home.folder, home.id).all()
+                    if history is not None and _records_readable(repo, home.folder)
+                    else None
                 )
                 versions[home.id] = [r.version for r in found] if found is not None else None
             except GitError:
@@ -240,6 +256,8 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
             return {b.id for b in fw.blocks} if fw is not None else set()
 
         for s in summaries:
+            if not _records_readable(repo, s.folder):
+                continue  # releases.yaml is reported as it is (a named pipe, a link...)
             try:
                 out += check_correspondence_history([s], old_blocks)
             except GitError as e:
@@ -254,6 +272,16 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _records_readable(repo: Repository, folder: str) -> bool:
+    """Whether the framework's releases.yaml, if any, is a regular file: the history layer reads
+    it to find releases, and a named pipe there would block it."""
+    try:
+        mode = os.lstat(repo.root / folder / RELEASES_FILE).st_mode
+    except OSError:
+        return True  # no record: nothing to block on
+    return stat.S_ISREG(mode)
 
 
 def _changed(repo: Repository, since: str, folders: list[Path]) -> tuple[set[str], set[str]]:
@@ -275,7 +303,7 @@ def _changed(repo: Repository, since: str, folders: list[Path]) -> tuple[set[str
     for folder in folders:
         rel = repo.rel(folder)
         try:
-            data = read_yaml(f"{rel}/framework.yaml", (folder / "framework.yaml").read_bytes()).data
+            data = read_yaml(f"{rel}/framework.yaml", read_regular(folder / "framework.yaml")).data
         except OSError:
             continue
         refs = data.get("shared_blocks") if isinstance(data, dict) else None
@@ -305,23 +333,25 @@ def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str
         folder = repo.framework_folder_of(path)
         if folder is None:
             return {repo.rel(f) for f in folders}
+        if folder.is_symlink():
+            raise RefkitError(
+                f"{path}: {folder.name} is a symbolic link, not a framework folder; refkit follows no link",
+                hint="replace the link with the framework's folder itself",
+            )
         chosen.add(repo.rel(folder))
     return chosen
 
 
 def _stat_folder(root: Path, folder: Path) -> dict[str, list[Any]]:
+    """The signature of each file ``read_folder`` lists (size, mtime, ctime and inode, as git's
+    index keeps them), its digest to be filled once the file is read. A refused file (a link, a
+    named pipe...) has no signature: its framework is never taken from the cache."""
     out: dict[str, list[Any]] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            full = os.path.join(dirpath, name)
-            try:
-                st = os.stat(full)
-            except OSError:
-                continue
-            out[Path(full).relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns, None]
+    for rel, _, st, refused in scan_folder(root, folder):
+        if st is None or refused is not None:
+            out[rel] = [-1, 0, 0, 0, None]
+        else:
+            out[rel] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, None]
     return out
 
 
@@ -338,57 +368,98 @@ def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> _Ou
     loaded = load_framework(rel, files)
     problems = loaded.problems + check_framework(loaded)
     for f in files:
-        if f.path in stats and f.data is not None:
-            stats[f.path][2] = digest(f.data)
+        if f.path in stats and f.data is not None and stats[f.path][0] >= 0:
+            stats[f.path][4] = digest(f.data)
     return _Outcome(rel, stats, problems, summarize(loaded))
 
 
+# A file whose mtime or ctime is this close to the time its signature was taken may have changed
+# since within the same tick of a coarse clock (FAT keeps 2 s): it is verified by its content.
+RACY_NS = 2_000_000_000
+
+
 class _Cache:
-    """Per-framework results keyed by file stats (and digests, when stats changed)."""
+    """Per-framework results keyed by file signatures, verified by content digests.
+
+    A cache may save time, never change an answer. A file's signature is its size, mtime, ctime
+    and inode: ``touch -r`` or ``os.utime`` can put an old mtime back, but any change to a file
+    sets its ctime to the present, which no one can set back. When the signature differs, or
+    when its mtime or ctime is not safely older than the run that recorded it (git's racy-clean
+    check: a file changed in the same clock tick as it was looked at keeps its times), the
+    file's content is read and compared by digest. A cache file that is not exactly what refkit
+    wrote (``refkit.cache.read_cache_file``), or an entry of the wrong shape, is a miss."""
 
     def __init__(self, repo: Repository, *, enabled: bool) -> None:
-        self.enabled = enabled
         self.path = repository_cache_dir(repo.root) / CACHE_FILE
+        # a cache inside the repository (REFKIT_CACHE_DIR=.cache) could be committed, forged
+        # results with it: not used
+        self.enabled = enabled and not self.path.resolve().is_relative_to(repo.root)
         self.root = repo.root
         self.key = code_digest()
         self.entries: dict[str, Any] = {}
         self.written = 0
-        if enabled:
-            try:
-                with self.path.open(encoding="utf-8") as f:
-                    data = json.load(f)
-                if data.get("key") == self.key:
-                    self.entries = data["frameworks"]
-                    self.written = data["written_ns"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.entries = {}
+        self.stale = False  # whether anything differs from the cache file as read
+        self.started = time.time_ns()  # before any file is looked at: what the next run trusts
+        if self.enabled:
+            data = read_cache_file(self.path)
+            if (
+                type(data) is dict
+                and data.get("key") == self.key
+                and type(data.get("frameworks")) is dict
+                and type(data.get("written_ns")) is int
+            ):
+                self.entries = data["frameworks"]
+                self.written = data["written_ns"]
 
     def lookup(self, rel: str, stats: dict[str, list[Any]]) -> _Outcome | None:
         entry = self.entries.get(rel)
-        if entry is None or set(entry["files"]) != set(stats):
+        found = None
+        if entry is not None:
+            # an entry of the wrong shape: a miss
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError, AttributeError):
+                found = self._lookup(rel, stats, entry)
+        if found is None:
+            self.stale = True
+        return found
+
+    def _lookup(self, rel: str, stats: dict[str, list[Any]], entry: Any) -> _Outcome | None:
+        files = entry["files"]
+        if type(files) is not dict or set(files) != set(stats):
             return None
-        racy = self.written - 2_000_000_000
-        for path, (size, mtime, _) in stats.items():
-            c_size, c_mtime, c_digest = entry["files"][path]
-            if size != c_size:
+        racy = self.written - RACY_NS
+        digests = {}
+        for path, (size, mtime, ctime, ino, _) in stats.items():
+            cached = files[path]
+            if type(cached) is not list or len(cached) != 5 or type(cached[4]) is not str:
                 return None
-            if mtime != c_mtime or mtime >= racy:
+            c_size, c_mtime, c_ctime, c_ino, c_digest = cached
+            if size < 0 or size != c_size:
+                return None
+            if (mtime, ctime, ino) != (c_mtime, c_ctime, c_ino) or max(mtime, ctime) >= racy:
+                self.stale = True  # verified now: recorded again, with this run's time
                 try:
-                    data = (self.root / path).read_bytes()
+                    data = read_regular(self.root / path)
                 except OSError:
                     return None
                 if digest(data) != c_digest:
                     return None
-            stats[path][2] = c_digest
-        summary = Summary.from_json(entry["summary"]) if entry["summary"] else None
-        return _Outcome(rel, stats, [Problem.from_json(p) for p in entry["problems"]], summary)
+            digests[path] = c_digest
+        if type(entry["problems"]) is not list:
+            return None
+        found = [Problem.from_json(p) for p in entry["problems"]]
+        summary = Summary.from_json(entry["summary"]) if entry["summary"] is not None else None
+        for path, d in digests.items():
+            stats[path][4] = d
+        return _Outcome(rel, stats, found, summary)
 
     def save(self, outcomes: dict[str, _Outcome]) -> None:
-        if not self.enabled:
+        """Write the cache, unless it would say what it says already (every framework found
+        in it, none verified by content, none gone)."""
+        if not self.enabled or (not self.stale and outcomes.keys() == self.entries.keys()):
             return
         data = {
             "key": self.key,
-            "written_ns": time.time_ns(),
+            "written_ns": self.started,
             "frameworks": {
                 rel: {
                     "files": o.files,
@@ -396,16 +467,7 @@ class _Cache:
                     "summary": o.summary.to_json() if o.summary else None,
                 }
                 for rel, o in outcomes.items()
-                if all(f[2] is not None for f in o.files.values())
+                if all(f[4] is not None for f in o.files.values())
             },
         }
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            from refkit.store.files import atomic_write
-
-            atomic_write(
-                self.path,
-                json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-            )
-        except OSError:
-            pass  # no writable cache folder: no cache, same results
+        write_cache_file(self.path, data)  # no writable cache folder: no cache, same results

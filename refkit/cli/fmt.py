@@ -36,15 +36,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.cli.migrate import _files
     from refkit.cli.output import display_path
     from refkit.cli.reporters import print_problems
     from refkit.errors import ExitCode
-    from refkit.fmt import format_files
+    from refkit.fmt import files_to_format, format_files
     from refkit.store.repository import Repository
 
     repo = Repository.discover(args.paths[0] if args.paths else None)
-    files = _files(repo, args.paths)
+    files = files_to_format(repo, args.paths)
     result = format_files(repo.root, files, write=not args.check)
     for rel in result.changed:
         print(

@@ -87,6 +87,10 @@ class Summary:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Summary:
+        """The summary ``to_json`` gave; raises ``TypeError`` on anything else (from a damaged
+        cache: a miss, never a crash)."""
+        if not _summary_shaped(d):
+            raise TypeError("not a summary as refkit writes it")
         return cls(
             d["folder"],
             d["id"],
@@ -99,6 +103,62 @@ class Summary:
             d.get("block_pos", {}),
             d.get("volume_pos", [1, 1]),
         )
+
+
+def _summary_shaped(d: Any) -> bool:
+    def strs(x: Any) -> bool:
+        return type(x) is list and set(map(type, x)) <= {str}
+
+    def pos(x: Any, n: int) -> bool:
+        return type(x) is list and len(x) == n and all(type(v) is int for v in x)
+
+    def ref(r: Any) -> bool:
+        return (
+            type(r) is dict
+            and type(r.get("framework")) is str
+            and type(r.get("block")) is str
+            and (r.get("version") is None or type(r.get("version")) is str)
+            and type(r.get("file")) is str
+            and pos([r.get("line"), r.get("col")], 2)
+            and type(r.get("path")) is list
+        )
+
+    def old(o: Any) -> bool:
+        return (
+            type(o) is list
+            and len(o) == 4
+            and type(o[0]) is str
+            and pos(o[1:3], 2)
+            and type(o[3]) is list
+        )
+
+    if type(d) is not dict:
+        return False
+    c = d.get("correspondence")
+    return (
+        all(type(d.get(k)) is str for k in ("folder", "id", "version", "file"))
+        and type(d.get("blocks")) is dict
+        and all(type(k) is str and strs(v) for k, v in d["blocks"].items())
+        and type(d.get("shared")) is list
+        and all(ref(r) for r in d["shared"])
+        and (
+            c is None
+            or (
+                type(c) is dict
+                and type(c.get("from")) is str
+                and pos(c.get("from_pos"), 2)
+                and type(c.get("olds")) is list
+                and all(old(o) for o in c["olds"])
+            )
+        )
+        and (d.get("view") is None or type(d.get("view")) is dict)
+        and type(d.get("block_pos", {})) is dict
+        and all(
+            type(v) is list and len(v) == 3 and type(v[0]) is str and pos(v[1:], 2)
+            for v in d.get("block_pos", {}).values()
+        )
+        and pos(d.get("volume_pos", [1, 1]), 2)
+    )
 
 
 RepositoryRule = Callable[[dict[str, Summary]], Iterable[Problem]]

@@ -19,6 +19,7 @@ import gc
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from refkit.model import (
 )
 from refkit.problems import RULES, DocPath, Problem
 from refkit.store.compact import block_from_compact, block_to_compact
+from refkit.store.files import NotRegularFile, read_regular_limited, what_is
 from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
 
 FRAMEWORKS_DIR = "frameworks"
@@ -63,12 +65,15 @@ KNOWN_FILES = {FRAMEWORK_FILE, RELEASES_FILE}
 
 @dataclass(slots=True)
 class RawFile:
-    """One file of a framework folder: repository-relative path, bytes (None if too large)."""
+    """One file of a framework folder: repository-relative path, bytes (None if too large or
+    not read)."""
 
     path: str
     data: bytes | None
     size: int
     sha: str | None = None  # git blob id, when read from git: parsed results are cached by it
+    # why the file was not read: (rule id, message), e.g. a named pipe or a symbolic link
+    refused: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -115,21 +120,103 @@ def natural_key(text: str) -> tuple[Any, ...]:
 
 
 def read_folder(root: Path, folder: Path) -> list[RawFile]:
-    """The YAML files of a framework folder in the working tree (oversized files are not read)."""
+    """The YAML files of a framework folder in the working tree (oversized files are not read).
+
+    Only regular files are read (``store.files.read_regular``); what is not one comes back
+    refused, with the reason: a symbolic link (refkit follows none, ``scan_folder``), a named
+    pipe, a device, a folder named like a YAML file, a file that cannot be read."""
     out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            full = Path(dirpath) / name
-            try:
-                size = full.stat().st_size
-                data = full.read_bytes() if size <= MAX_FILE_BYTES else None
-            except OSError:
-                size, data = -1, None  # reported as file-unreadable
-            out.append(RawFile(full.relative_to(root).as_posix(), data, size))
+    for rel, full, _, refused in scan_folder(root, folder):
+        if refused is not None:
+            out.append(RawFile(rel, None, -1, refused=refused))
+            continue
+        try:
+            data, size = read_regular_limited(full, MAX_FILE_BYTES)
+        except NotRegularFile as e:  # replaced since it was listed
+            out.append(RawFile(rel, None, -1, refused=_not_regular(e.what)))
+            continue
+        except OSError as e:
+            reason = f"file cannot be read ({e.strerror or e})"
+            out.append(RawFile(rel, None, -1, refused=("file-unreadable", reason)))
+            continue
+        out.append(RawFile(rel, data, size))
     return out
+
+
+# (repository-relative path, full path, lstat or None, refusal or None)
+ScanEntry = tuple[str, str, os.stat_result | None, tuple[str, str] | None]
+
+
+def scan_folder(root: Path, folder: Path) -> list[ScanEntry]:
+    """The YAML files of a framework folder, in order, without reading them and without
+    following any symbolic link.
+
+    A link (to a file or a folder, inside the repository or not) is refused: git keeps a link
+    as the path it points to, so a release would not hold what the work tree showed, and an
+    edit would replace the link by a file. Never following one also means never walking into
+    a loop (``ln -s .. loop``) or out of the repository (``ln -s / root``). Names starting with
+    '.' are skipped; a YAML-named folder, a named pipe, a device or a socket is refused."""
+    out: list[ScanEntry] = []
+    root_str = str(root)
+    stack = [str(folder)]
+    while stack:
+        dirpath = stack.pop()
+        try:
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            rel = Path(dirpath).relative_to(root).as_posix()
+            reason = f"folder cannot be read ({e.strerror or e})"
+            out.append((rel, dirpath, None, ("file-unreadable", reason)))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            yaml_name = name.endswith((".yaml", ".yml"))
+            full = entry.path
+            rel = os.path.relpath(full, root_str).replace(os.sep, "/")
+            try:
+                st: os.stat_result | None = entry.stat(follow_symlinks=False)
+            except OSError:
+                st = None
+            if entry.is_symlink():
+                if yaml_name or os.path.isdir(full):
+                    out.append((rel, full, st, link_refusal(root_str, full)))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if yaml_name:
+                    out.append((rel, full, st, _not_regular("a folder")))
+                else:
+                    subdirs.append(full)
+                continue
+            if not yaml_name:
+                continue
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                out.append((rel, full, st, _not_regular(what_is(st.st_mode))))
+                continue
+            out.append((rel, full, st, None))
+        stack.extend(reversed(subdirs))
+    out.sort(key=lambda e: e[0])
+    return out
+
+
+def link_refusal(root: str, full: str) -> tuple[str, str]:
+    """(rule, message) for the symbolic link at ``full``: where it leads, and that it is not
+    followed."""
+    try:
+        target = os.readlink(full)
+    except OSError:
+        target = "?"
+    resolved = os.path.realpath(full)
+    inside = resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)
+    where = "inside the repository" if inside else "outside the repository"
+    return ("file-link", f"symbolic link to {target} ({where}); refkit follows no link")
+
+
+def _not_regular(what: str) -> tuple[str, str]:
+    return ("file-not-regular", f"{what}, not a regular file; refkit reads only regular files")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -182,11 +269,14 @@ def _load_framework(
     block_raws: list[RawFile] = []
     for raw in files:
         rel = raw.path[len(prefix) :] if raw.path.startswith(prefix) else raw.path
+        if raw.refused is not None and rel not in KNOWN_FILES and not _is_block(rel):
+            loaded.problems.append(_refusal(raw))  # a link to a folder, an unreadable folder...
+            continue
         if rel == FRAMEWORK_FILE:
             framework_raw = raw
         elif rel == RELEASES_FILE:
             releases_raw = raw
-        elif rel.startswith(BLOCKS_DIR + "/") and rel.count("/") == 1 and rel.endswith(".yaml"):
+        elif _is_block(rel):
             block_raws.append(raw)
         elif rel not in KNOWN_FILES:
             hint = (
@@ -226,6 +316,20 @@ def _load_framework(
             loaded.broken_blocks.add(stem)
             fw.blocks.append(Block(id=stem, title="", source=Source(raw.path, 1, 1)))
     return loaded
+
+
+def _is_block(rel: str) -> bool:
+    """Whether ``rel`` (relative to the framework folder) names a block file."""
+    return rel.startswith(BLOCKS_DIR + "/") and rel.count("/") == 1 and rel.endswith(".yaml")
+
+
+def _refusal(raw: RawFile) -> Problem:
+    assert raw.refused is not None
+    rule, message = raw.refused
+    hint = None
+    if message.startswith("a folder,"):
+        hint = "rename or remove the folder: refkit reads block files, blocks/<id>.yaml"
+    return RULES[rule].at(raw.path, 1, 1, message, hint=hint)
 
 
 def _read_block(
@@ -492,7 +596,9 @@ def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
             doc, found = cached
         loaded.hashes[raw.path] = digest(raw.data)
         return _accept(loaded, raw, doc, found)
-    if raw.size < 0:
+    if raw.refused is not None:
+        doc = ReadResult(raw.path, problems=[_refusal(raw)])
+    elif raw.size < 0:
         doc = ReadResult(
             raw.path, problems=[RULES["file-unreadable"].at(raw.path, 1, 1, "file cannot be read")]
         )

@@ -6,6 +6,7 @@ current directory or from a path given on the command line by walking up, as git
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from refkit.errors import RefkitError, RepositoryNotFound
@@ -22,10 +23,13 @@ class Repository:
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Repository:
-        start = (start or Path.cwd()).resolve()
-        if not start.exists():
-            raise RefkitError(f"{start}: no such file or folder")
-        here = start if start.is_dir() else start.parent
+        start = start or Path.cwd()
+        if not os.path.lexists(start):
+            raise RefkitError(f"{start.resolve()}: no such file or folder")
+        # a link given is not followed: its repository is the one it lies in
+        linked = start.is_symlink()
+        start = start.parent.resolve() / start.name if linked else start.resolve()
+        here = start if start.is_dir() and not linked else start.parent
         for folder in (here, *here.parents):
             if (folder / FRAMEWORKS_DIR).is_dir():
                 return cls(folder)
@@ -38,28 +42,58 @@ class Repository:
         return path.resolve().relative_to(self.root).as_posix()
 
     def framework_folders(self) -> list[Path]:
-        """Every framework folder (sub-folders of frameworks/ not starting with '.' or '_')."""
-        if not self.frameworks_dir.is_dir():
+        """Every framework folder (sub-folders of frameworks/ not starting with '.' or '_').
+        A symbolic link is not one (refkit follows no link: ``links``)."""
+        if not self._frameworks_dir_is_dir():
             return []
         return sorted(
             p
             for p in self.frameworks_dir.iterdir()
-            if p.is_dir() and not p.name.startswith((".", "_"))
+            if not p.is_symlink() and p.is_dir() and not p.name.startswith((".", "_"))
         )
 
     def stray_files(self) -> list[Path]:
         """YAML files lying directly in frameworks/, where refkit reads nothing."""
-        if not self.frameworks_dir.is_dir():
+        if not self._frameworks_dir_is_dir():
             return []
         return sorted(
             p
             for p in self.frameworks_dir.iterdir()
-            if p.is_file() and p.suffix in (".yaml", ".yml")
+            if not p.is_symlink() and p.is_file() and p.suffix in (".yaml", ".yml")
         )
+
+    def links(self) -> list[Path]:
+        """Symbolic links lying directly in frameworks/ to a folder or named like a YAML file:
+        refkit reads none of them (``ln -s / frameworks/root`` is not a framework)."""
+        if not self._frameworks_dir_is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.frameworks_dir.iterdir()
+            if p.is_symlink()
+            and not p.name.startswith(".")
+            and (p.suffix in (".yaml", ".yml") or p.is_dir())
+        )
+
+    def _frameworks_dir_is_dir(self) -> bool:
+        if self.frameworks_dir.is_symlink():
+            raise RefkitError(
+                f"{self.frameworks_dir} is a symbolic link (to {os.readlink(self.frameworks_dir)}); "
+                "refkit reads only the repository's own files and follows no link",
+                hint=f"replace the link with the folder itself: {FRAMEWORKS_DIR}/ holds the frameworks",
+            )
+        return self.frameworks_dir.is_dir()
 
     def framework_folder_of(self, path: Path) -> Path | None:
         """The framework folder containing ``path``, or None for the repository or frameworks/ itself."""
-        path = path.resolve()
+        given = path
+        # the last component is not followed: a link given on the command line is refused as
+        # the link it is, where it is (``links``, ``store.loader.scan_folder``)
+        path = (
+            path.parent.resolve() / path.name
+            if path.name not in ("", ".", "..")
+            else path.resolve()
+        )
         try:
             rel = path.relative_to(self.frameworks_dir)
         except ValueError:
@@ -70,7 +104,11 @@ class Repository:
                     f"{path}: not inside {FRAMEWORKS_DIR}/, refkit validates framework folders",
                     hint=f"pass a path under {self.frameworks_dir}",
                 ) from None
-            raise
+            raise RefkitError(
+                f"{given}: leads outside the repository {self.root} (through a symbolic link?); "
+                "refkit follows no link",
+                hint=f"pass a path under {self.frameworks_dir}",
+            ) from None
         if not rel.parts:
             return None
         return self.frameworks_dir / rel.parts[0]

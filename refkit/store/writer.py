@@ -22,7 +22,7 @@ from refkit.errors import ConflictError, RefkitError
 from refkit.model import Activity, Block, Competency, Framework, Volume
 from refkit.problems import Problem
 from refkit.schema import CURRENT
-from refkit.store.files import atomic_write
+from refkit.store.files import NotRegularFile, atomic_write, read_regular
 from refkit.store.loader import (
     BLOCKS_DIR,
     FRAMEWORK_FILE,
@@ -439,9 +439,14 @@ def _plan_file(
     if origin is not None:
         sources[target] = origin
         try:
-            old_text = (root / origin).read_bytes().decode("utf-8")
+            old_text = read_regular(root / origin).decode("utf-8")
         except FileNotFoundError:
             old_text = None
+        except NotRegularFile as e:
+            raise RefkitError(
+                f"cannot save {origin}: it is {e.what}, not a regular file",
+                hint="replace it with a regular YAML file (refkit validate says what it is)",
+            ) from None
     text = render(kind, data, old_text, schema_path, carried)
     if text is None and origin != target:
         text = old_text  # renamed block, same content: move the file as it is
@@ -471,7 +476,7 @@ def _carried(
     carried: dict[tuple[str, str], Carried] = {}
     for path, ids in sorted(moved.items()):
         try:
-            doc, y = load_document((root / path).read_bytes().decode("utf-8"))
+            doc, y = load_document(read_regular(root / path).decode("utf-8"))
         except (OSError, ValueError, YAMLError):
             continue  # cannot be read as it was: those competencies are written anew
         carried.update(take_items(doc, "competencies", ids, y.sequence_dash_offset))
@@ -484,6 +489,8 @@ def _changed_on_disk(root: Path, loaded: LoadedFramework, path: str) -> bool:
     if known is None:
         return full.exists() and path in loaded.documents
     try:
-        return digest(full.read_bytes()) != known
+        return digest(read_regular(full)) != known
     except FileNotFoundError:
         return True
+    except NotRegularFile:
+        return True  # replaced by a named pipe, a link...: not the file that was read
