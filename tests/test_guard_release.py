@@ -674,3 +674,47 @@ def test_diff_refuses_a_block_it_cannot_read_instead_of_reporting_removals(
     )
     json_run = cli("diff", "demo", "--format", "json", cwd=released)
     assert json_run.code == 1 and json_run.out == ""
+
+
+# -- the release record, read strictly by every command -------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["emptied", "syntax error", "bad version", "deleted"])
+def test_a_damaged_release_record_is_named_by_every_command(
+    cli, tmp_path: Path, released: Path, damage: str
+) -> None:
+    """In a clone without tags, the record is what says which releases exist: damaged or deleted
+    in the work tree, it must be named (exit 2), never read as "no release"."""
+    git(released, "add", "-A")
+    git(released, "commit", "-qm", "C1.2")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-tags", str(released), str(clone))
+    assert git(clone, "tag") == ""
+    assert cli("publish", "--out", "site", cwd=clone).code == 0
+    pages = sorted(p.relative_to(clone).as_posix() for p in (clone / "site").rglob("*.html"))
+    record = clone / FOLDER / "releases.yaml"
+    if damage == "emptied":
+        record.write_text("")
+    elif damage == "syntax error":
+        record.write_text("releases:\n  - version: [1.0.0\n")
+    elif damage == "bad version":
+        record.write_text(record.read_text().replace("version: 1.0.0", "version: ../.."))
+    else:
+        record.unlink()
+    for args in (
+        ["log", "demo"],
+        ["diff", "demo"],
+        ["release", "demo", "--dry-run"],
+        ["publish", "--out", "site"],
+    ):
+        run = cli(*args, cwd=clone)
+        assert f"{FOLDER}/releases.yaml" in run.err, (args, run.err)
+        if args[0] == "release" and damage != "deleted":  # the framework does not validate
+            assert run.code == 1 and "fix them before releasing" in run.err, run.err
+        else:
+            assert run.code == 2, (args, run.out, run.err)
+            assert "releases cannot be read" in run.err, run.err
+        assert "Traceback" not in run.err
+    assert (
+        sorted(p.relative_to(clone).as_posix() for p in (clone / "site").rglob("*.html")) == pages
+    )

@@ -319,6 +319,12 @@ class History:
         self._listings[commit] = listing
         return listing
 
+    def yaml_paths_at(self, commit: str, folder: str) -> set[str]:
+        """The YAML files of a framework folder at ``commit`` (one ``ls-tree`` per commit,
+        shared by every folder)."""
+        sha = commit if len(commit) == 40 else self.resolve(commit)
+        return {path for path, _, _ in self._listing(sha).get(folder, [])}
+
     def files_at(self, commit: str, folder: str) -> list[RawFile]:
         """The YAML files of a framework folder at ``commit``, read from git objects."""
         sha_of_commit = commit if len(commit) == 40 else self.resolve(commit)

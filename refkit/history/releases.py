@@ -84,7 +84,17 @@ class Releases:
         if self._given is not None:
             return self._given
         path = Path(self.history.repository.root) / self.folder / RELEASES_FILE
-        return parse_records(path.read_bytes() if path.exists() else None)
+        shown = f"{self.folder}/{RELEASES_FILE}"
+        try:
+            raw = path.read_bytes() if path.exists() else None
+        except OSError as e:
+            raise BadRecord(
+                f"{shown} cannot be read ({e.strerror or e}): the releases cannot be read",
+                hint="make it a file refkit can read (check its permissions)",
+            ) from None
+        if raw is None:
+            not_deleted(self.history, self.folder)
+        return read_records(shown, raw)
 
     def _find(self) -> list[Release]:
         records = {v: (d, m) for v, d, m in self._records()}
@@ -157,6 +167,67 @@ class Releases:
         return self.history.load_at(ref.commit, self.folder)
 
 
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+
+class BadRecord(GitError):
+    """A releases.yaml that cannot be read whole: taken as empty, it would say "no release"."""
+
+
+def read_records(
+    file: str, raw: bytes | None, *, consequence: str = ""
+) -> list[tuple[str, str, str | None]]:
+    """The entries of a releases.yaml, strictly: a file that does not parse, holds no list of
+    releases, or an entry whose version is not MAJOR.MINOR.PATCH raises ``BadRecord`` at its
+    place (``consequence``: what the command did not do, added to the message)."""
+    from refkit.problems import Severity
+
+    if raw is None:
+        return []
+    doc = read_yaml(file, raw)
+    errors = [p for p in doc.problems if p.severity is Severity.ERROR]
+    if errors:
+        p = errors[0]
+        raise _bad_record(file, p.line, p.col, p.message, consequence)
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
+        line, col = doc.positions.of(data, ("releases",)) if data is not None else (1, 1)
+        raise _bad_record(file, line, col, "no list of releases", consequence)
+    for i, entry in enumerate(data["releases"]):
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if not isinstance(version, str) or not VERSION.match(version):
+            line, col = doc.positions.of(data, ("releases", i, "version"))
+            what = f"version {version!r}" if version is not None else "an entry without a version"
+            raise _bad_record(
+                file,
+                line,
+                col,
+                f"{what} is not a version number (MAJOR.MINOR.PATCH)",
+                consequence,
+            )
+    return parse_records(raw)
+
+
+def not_deleted(history: History, folder: str, consequence: str = "") -> None:
+    """A framework folder with no releases.yaml: refused if the last commit has one (deleted in
+    the work tree, it would read as "no release")."""
+    shown = f"{folder}/{RELEASES_FILE}"
+    if history.has_commits() and shown in history.yaml_paths_at("HEAD", folder):
+        raise BadRecord(
+            f"{shown} was deleted in the work tree (the last commit has it): the releases "
+            f"cannot be read{consequence}",
+            hint=f"git restore {shown} takes it back (or commit its removal)",
+        )
+
+
+def _bad_record(file: str, line: int, col: int, message: str, consequence: str) -> BadRecord:
+    return BadRecord(
+        f"{file}:{line}:{col}: {message}; the releases cannot be read{consequence}",
+        hint=f"fix the file at this place (git diff {file} shows what changed since it was "
+        f"committed; git restore {file} takes back the committed one)",
+    )
+
+
 def parse_records(raw: bytes | None) -> list[tuple[str, str, str | None]]:
     if raw is None:
         return []
@@ -182,11 +253,13 @@ def framework_releases(history: History, loaded: LoadedFramework) -> Releases:
 __all__ = [
     "SEMVER",
     "WORKTREE",
+    "BadRecord",
     "Release",
     "Releases",
     "VersionRef",
     "framework_releases",
     "parse_records",
+    "read_records",
     "tag_name",
     "version_key",
 ]

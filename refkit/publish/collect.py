@@ -32,7 +32,7 @@ from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.errors import RefkitError
 from refkit.history import GitError, History
-from refkit.history.releases import Release, Releases, parse_records
+from refkit.history.releases import VERSION, Release, Releases, not_deleted, read_records
 from refkit.model import Block, Framework
 from refkit.store.loader import (
     FRAMEWORK_FILE,
@@ -50,7 +50,6 @@ RESERVED = frozenset({"assets", "md"})
 # Framework ids and versions name folders of the site: only these forms are ever used as paths
 # (the schemas' patterns), whatever a file, a tag or an earlier run's manifest says.
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +323,8 @@ def collect(
             if history is not None and history.has_commits():
                 record = f"{folder}/{RELEASES_FILE}"
                 raw = _read_bytes(folder_path / RELEASES_FILE, record)
+                if raw is None:
+                    not_deleted(history, folder, ", nothing was published")
                 records = parsed(raw, lambda data, where=record: _records(where, data))
                 if not _good_records(records):  # an earlier run's value, not a record
                     records = _records(record, raw)
@@ -471,40 +472,9 @@ def _framework_id(raw: bytes | None) -> str:
 
 def _records(file: str, raw: bytes | None) -> list[list[Any]]:
     """The entries of a work tree's releases.yaml: [version, date, message]. A record that cannot
-    be read whole stops publishing (RefkitError naming the place): taken as empty, it would
-    remove the pages of every release in a clone without tags."""
-    from refkit.problems import Severity
-    from refkit.store.reader import read_yaml
-
-    if raw is None:
-        return []
-    doc = read_yaml(file, raw)
-    errors = [p for p in doc.problems if p.severity is Severity.ERROR]
-    if errors:
-        p = errors[0]
-        raise _bad_record(file, p.line, p.col, p.message)
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
-        line, col = doc.positions.of(data, ("releases",)) if data is not None else (1, 1)
-        raise _bad_record(file, line, col, "no list of releases")
-    for i, entry in enumerate(data["releases"]):
-        version = entry.get("version") if isinstance(entry, dict) else None
-        if not isinstance(version, str) or not VERSION.match(version):
-            line, col = doc.positions.of(data, ("releases", i, "version"))
-            what = f"version {version!r}" if version is not None else "an entry without a version"
-            raise _bad_record(
-                file, line, col, f"{what} is not a version number (MAJOR.MINOR.PATCH)"
-            )
-    # the same entries as every other command reads (refkit.history.releases)
-    return [list(r) for r in parse_records(raw)]
-
-
-def _bad_record(file: str, line: int, col: int, message: str) -> RefkitError:
-    return RefkitError(
-        f"{file}:{line}:{col}: {message}; the releases cannot be read, nothing was published",
-        hint=f"fix the file at this place (git diff {file} shows what changed since it was "
-        f"committed; git restore {file} takes back the committed one)",
-    )
+    be read whole stops publishing (refkit.history.releases.read_records, naming the place):
+    taken as empty, it would remove the pages of every release in a clone without tags."""
+    return [list(r) for r in read_records(file, raw, consequence=", nothing was published")]
 
 
 def _good_records(records: Any) -> bool:
