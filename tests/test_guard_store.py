@@ -478,3 +478,102 @@ def test_a_cache_folder_inside_the_repository_is_not_used(
     forged.write_bytes(cache.seal(json.dumps(genuine).encode()))
     assert cli("validate", cwd=sample_repo).code == 1
     assert forged.read_bytes() == cache.seal(json.dumps(genuine).encode())  # not rewritten
+
+
+# -- case 17: numbers are finite, CRLF files stay CRLF ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(".nan", ".nan"), (".inf", ".inf"), (".NaN", ".nan"), ("+.inf", ".inf")]
+)
+def test_a_volume_that_is_not_a_finite_number_is_an_error(
+    cli, sample_repo: Path, value: str, shown: str
+) -> None:
+    path = sample_repo / BLOCK
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  hours: "))
+    lines[at] = f"  hours: {value}\n"
+    hours = next(i for i, line in enumerate(lines) if line.startswith("    hours: "))
+    lines[hours] = f"    hours: {value}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    framework = sample_repo / "frameworks/plombier-chauffagiste/framework.yaml"
+    text = framework.read_text(encoding="utf-8")
+    assert "  volume:\n    hours: " in text
+    start = text.index("  volume:\n    hours: ") + len("  volume:\n    hours: ")
+    end = text.index("\n", start)
+    framework.write_text(text[:start] + value + text[end:], encoding="utf-8")
+    fw_line = text[:start].count("\n") + 1
+
+    run = cli("validate", "--format", "json", cwd=sample_repo)
+    assert run.code == 1
+    got = [
+        f"{p['file']}:{p['line']}:{p['col']}: {p['rule']} {p['message']}"
+        for p in problems(run.out)
+        if p["rule"].startswith("schema")
+    ]
+    assert got == [
+        f'{BLOCK}:{at + 1}:10: schema-type "hours" must be a finite number, not {shown}',
+        f'{BLOCK}:{hours + 1}:12: schema-type "hours" of modality 1 must be a finite number, '
+        f"not {shown}",
+        f"frameworks/plombier-chauffagiste/framework.yaml:{fw_line}:12: schema-type "
+        f'"hours" must be a finite number, not {shown}',
+    ]
+    again = cli("validate", "--format", "json", cwd=sample_repo)  # from the cache: the same
+    assert (again.code, again.out) == (run.code, run.out)
+
+
+def _crlf_repo(sample_repo: Path) -> Path:
+    path = sample_repo / BLOCK
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    git(sample_repo, "-c", "core.autocrlf=false", "commit", "-qam", "CRLF")
+    return path
+
+
+def _assert_crlf(data: bytes) -> None:
+    assert b"\r\r" not in data
+    assert data.count(b"\n") == data.count(b"\r\n") == data.count(b"\r")
+
+
+def test_a_one_field_edit_of_a_crlf_file_keeps_crlf_and_is_one_line(sample_repo: Path) -> None:
+    from refkit.edit import Ref, Session
+
+    path = _crlf_repo(sample_repo)
+    before = path.read_bytes()
+    session = Session.open(sample_repo)
+    session.set_field(Ref("frameworks/plombier-chauffagiste", "BC02"), "title", "Nouveau titre")
+    after = path.read_bytes()
+    _assert_crlf(after)
+    old_lines, new_lines = before.split(b"\r\n"), after.split(b"\r\n")
+    assert len(old_lines) == len(new_lines)
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1] == b"title: Nouveau titre"
+
+
+def test_moving_a_competency_out_of_a_crlf_file_keeps_both_files_crlf(sample_repo: Path) -> None:
+    """The comment lines carried with a competency came with their CR."""
+    from refkit.edit import Ref, Session
+
+    path = _crlf_repo(sample_repo)
+    text = path.read_bytes().decode("utf-8")
+    first = text.index("  - id: ")
+    path.write_bytes(
+        (text[:first] + "  # commentaire de la commission\r\n" + text[first:]).encode("utf-8")
+    )
+    cid = text[first:].split("\r\n", 1)[0].split("id: ")[1]
+    git(sample_repo, "-c", "core.autocrlf=false", "commit", "-qam", "comment")
+    other = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC03.yaml"
+    other.write_bytes(other.read_bytes().replace(b"\n", b"\r\n"))
+    session = Session.open(sample_repo)
+    session.move(Ref("frameworks/plombier-chauffagiste", "BC02", cid), "BC03")
+    _assert_crlf(path.read_bytes())
+    moved = other.read_bytes()
+    _assert_crlf(moved)
+    assert b"  # commentaire de la commission\r\n" in moved
+
+
+def test_fmt_writes_a_crlf_file_with_lf_only(cli, sample_repo: Path) -> None:
+    """fmt's canonical layout has LF line endings (docs/cli.md): no CR is left behind."""
+    path = _crlf_repo(sample_repo)
+    assert cli("fmt", cwd=sample_repo).code == 0
+    assert b"\r" not in path.read_bytes()
+    assert git(sample_repo, "diff", "--ignore-cr-at-eol", "--stat") == ""

@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,41 @@ def check(
     if not problems:  # the fast validator disagrees with jsonschema: say so rather than hide it
         problems.append(RULES["schema"].at(file, 1, 1, "file does not follow the schema"))
     return problems
+
+
+def nonfinite(
+    file: str, data: Any, positions: Positions, found: Iterable[Problem] = ()
+) -> list[Problem]:
+    """A problem at each number that is not finite (``.nan``, ``.inf``): YAML has them, JSON
+    and so JSON Schema do not (a published export would hold ``NaN``, which no JSON reader
+    accepts), and ``exclusiveMinimum: 0`` lets them through (NaN compares false, inf is large).
+    A place ``found`` reports already is skipped (``-.inf`` is out of range)."""
+    taken = {p.path for p in found}
+    out: list[Problem] = []
+
+    def walk(node: Any, path: DocPath) -> None:
+        if type(node) is dict:
+            for k, v in node.items():
+                walk(v, (*path, k))
+        elif type(node) is list:
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+        elif type(node) is float and not math.isfinite(node) and path not in taken:
+            shown = ".nan" if math.isnan(node) else (".inf" if node > 0 else "-.inf")
+            line, col = positions.of(data, path)
+            out.append(
+                RULES["schema-type"].at(
+                    file,
+                    line,
+                    col,
+                    f"{_where(data, path)} must be a finite number, not {shown}",
+                    path=path,
+                    hint="write a number, such as 35 or 0.5",
+                )
+            )
+
+    walk(data, ())
+    return out
 
 
 def _check_version(

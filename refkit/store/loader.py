@@ -633,7 +633,10 @@ def check_schema(kind: str, file: str, doc: ReadResult, *, full: bool = True) ->
             )
         )
         migrate.upgrade_data(kind, doc.data, steps)
-    return out + schema.check(kind, file, doc.data, doc.positions, full=full)
+    out += schema.check(kind, file, doc.data, doc.positions, full=full)
+    if full and doc.nonfinite:
+        out += schema.nonfinite(file, doc.data, doc.positions, out)
+    return out
 
 
 def _accept(

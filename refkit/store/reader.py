@@ -116,6 +116,7 @@ else:  # pragma: no cover - platforms without libyaml
             _Resolver.__init__(self)
 
 
+_INFINITIES = (float("inf"), float("-inf"))
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 # key -> (key line, key col, value line, value col); 1-based
@@ -167,6 +168,7 @@ class ReadResult:
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     positions: Positions = field(default_factory=Positions)
+    nonfinite: bool = False  # a value is .nan or .inf: the schema check says where (JSON has none)
 
     @property
     def ok(self) -> bool:
@@ -255,10 +257,12 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
     if root is None:
         problems.append(RULES["yaml-empty"].at(file, 1, 1, "file has no content"))
         return result
+    builder = _Builder(file, problems, result.positions)
     try:
-        result.data = _Builder(file, problems, result.positions).build(root, 0)
+        result.data = builder.build(root, 0)
     except _Stop:
         result.data = None
+    result.nonfinite = builder.nonfinite
     return result
 
 
@@ -364,12 +368,13 @@ _FRIENDLY = [
 class _Builder:
     """Builds plain data (dict/list/str/int/float/bool/None) and its ``Positions``."""
 
-    __slots__ = ("file", "problems", "table")
+    __slots__ = ("file", "nonfinite", "problems", "table")
 
     def __init__(self, file: str, problems: list[Problem], positions: Positions) -> None:
         self.file = file
         self.problems = problems
         self.table = positions.table
+        self.nonfinite = False
 
     def fail(self, rule: str, node: Any, message: str) -> None:
         m = node.start_mark
@@ -438,10 +443,15 @@ class _Builder:
         if tag == _FLOAT:
             low = value.lower()
             if low.endswith("inf"):
+                self.nonfinite = True
                 return float("-inf") if low.startswith("-") else float("inf")
             if low == ".nan":
+                self.nonfinite = True
                 return float("nan")
-            return float(value)
+            number = float(value)
+            if number in _INFINITIES:  # 1e999
+                self.nonfinite = True
+            return number
         if tag == _BOOL:
             return value.lower() == "true"
         if tag == _NULL:

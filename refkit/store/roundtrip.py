@@ -88,15 +88,26 @@ def guess_indent(text: str) -> tuple[int, int, int]:
 
 
 def load_document(text: str) -> tuple[Any, YAML]:
+    """The round-trip document of ``text``, read with its line endings as LF: ruamel.yaml keeps
+    the CR of a CRLF line inside comments, which ``dump_document(crlf=True)`` then wrote as
+    CR CR LF (``uses_crlf`` tells how to write the file back)."""
+    text = text.replace("\r\n", "\n")
     y = make_yaml(*guess_indent(text))
     return y.load(text), y
+
+
+def uses_crlf(text: str) -> bool:
+    """Whether a file's lines end with CRLF (most of them: a file with mixed line endings is
+    written back with the ending most of its lines have)."""
+    crlf = text.count("\r\n")
+    return crlf > 0 and 2 * crlf >= text.count("\n")
 
 
 def dump_document(doc: Any, y: YAML, *, crlf: bool = False) -> str:
     out = io.StringIO()
     y.dump(doc, out)
     text = out.getvalue()
-    return text.replace("\n", "\r\n") if crlf else text
+    return text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text
 
 
 # -- merging ----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from refkit.store.roundtrip import (
     load_document,
     make_yaml,
     take_items,
+    uses_crlf,
 )
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
@@ -264,7 +265,7 @@ def render(
     merger.merge_map(doc, data)
     if not merger.changed:
         return None
-    return dump_document(doc, y, crlf="\r\n" in old_text)
+    return dump_document(doc, y, crlf=uses_crlf(old_text))
 
 
 def _managed(kind: str) -> dict[tuple[str, ...], frozenset[str]]:
