@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,14 +49,28 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.errors import RefkitError
+    from refkit.cli.reporters import print_problems
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
 
+    if args.output is not None:
+        _check_output(args.output)
+    schema = None
+    if args.target_format == "case" and args.schema is not None:
+        from refkit.interop.case import load_schema
+
+        schema = load_schema(args.schema)  # before any work: a bad schema is said at once
     repo = Repository.discover()
     name, _, version = args.framework.partition("@")
     folder = find_framework(repo, name)
-    fw, when = _load(repo, folder, version or None)
+    loaded, when, label = _load(repo, folder, version or None)
+    unread = _unreadable(loaded)
+    if unread is not None:
+        print_problems(repo, unread, sys.stderr)
+        print(f"refkit: {args.framework} cannot be read whole at {label} ({len({p.file for p in unread})} file(s) with errors): nothing exported", file=sys.stderr)  # fmt: skip
+        print("  hint: fix them (refkit validate lists every problem), then export again", file=sys.stderr)  # fmt: skip
+        return 1
+    fw = loaded.framework
     fmt = args.target_format
     data: bytes
     if fmt == "case":
@@ -64,12 +80,8 @@ def run(args: argparse.Namespace) -> int:
         if args.correspondence_from:
             corr = _correspondence(repo, folder, args.correspondence_from, version or None)
         package = export_case(fw, when=when, base_uri=args.base_uri, correspondence=corr)
-        if args.schema is not None:
-            try:
-                schema = json.loads(args.schema.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as e:
-                raise RefkitError(f"{args.schema}: cannot read the JSON Schema ({e})") from e
-            problems = schema_problems(package, schema)
+        if schema is not None:
+            problems = schema_problems(package, schema, str(args.schema))
             if problems:
                 for line in problems[:50]:
                     print(f"{args.schema.name}: {line}", file=sys.stderr)
@@ -90,20 +102,89 @@ def run(args: argparse.Namespace) -> int:
         atomic_write(args.output, data)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        if sys.stdout.isatty():
+            text, shown = _for_terminal(text)
+            if shown:
+                print(f"refkit: {shown} control character(s) shown escaped (\\xNN) on the terminal; -o FILE or a pipe gets the exact text", file=sys.stderr)  # fmt: skip
+        sys.stdout.write(text)
     return 0
 
 
-def _load(repo: Any, folder: str, version: str | None) -> tuple[Any, str]:
-    """The framework at ``version`` (None: the work tree) and the date of that version."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _for_terminal(text: str) -> tuple[str, int]:
+    """Text for a terminal: control characters (ESC, CR, C1...) shown as ``\\x1b``, so that an
+    escape sequence in a framework cannot move the cursor or erase what is shown."""
+    count = 0
+
+    def shown(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f"\\x{ord(m.group()):02x}"
+
+    return _CONTROL.sub(shown, text), count
+
+
+def _check_output(path: Path) -> None:
+    """The file to write: a regular file or a new one, in a folder that exists (a FIFO or a
+    device is refused: the export is written atomically, by a rename over the file)."""
+    import stat
+
+    from refkit.errors import RefkitError
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise RefkitError(f"{path} is a folder", hint="give the name of the file to write, e.g. -o export.csv")  # fmt: skip
+    if mode is not None and not stat.S_ISREG(mode):
+        raise RefkitError(
+            f"{path} is not a regular file (a FIFO, a device or a socket): refkit writes exports to files",
+            hint="leave -o out to write to standard output and redirect it (csv, case), or give a file name",
+        )
+    if not path.parent.is_dir():
+        raise RefkitError(f"{path}: the folder {path.parent} does not exist", hint="create it first, or give another path")  # fmt: skip
+
+
+def _unreadable(loaded: Any) -> list[Any] | None:
+    """The errors that keep a framework from being read whole (None if it is): files that cannot
+    be read or parsed, of another kind or version, blocks that could not be built, or a
+    framework.yaml refkit cannot use. An export without them would leave them out silently."""
+    from refkit.problems import RULES, Severity
+
+    broken = {b.source.file for b in (loaded.framework.blocks if loaded.framework else []) if b.id in loaded.broken_blocks and b.source}  # fmt: skip
+    found = [
+        p
+        for p in loaded.problems
+        if p.severity == Severity.ERROR
+        and (
+            p.file in broken
+            or p.rule == "schema-version"
+            or (p.rule in RULES and RULES[p.rule].group in ("file", "yaml"))
+        )
+    ]
+    if loaded.framework is None and not found:
+        found = [p for p in loaded.problems if p.severity == Severity.ERROR]
+    if loaded.framework is None and not found:  # cannot happen; said rather than exported
+        from refkit.problems import Problem
+
+        found = [Problem(loaded.folder, 1, 1, Severity.ERROR, "framework-file-missing", "the framework cannot be read")]  # fmt: skip
+    return found or None
+
+
+def _load(repo: Any, folder: str, version: str | None) -> tuple[Any, str, str]:
+    """The framework at ``version`` (None: the work tree) as loaded, the date of that version,
+    and its label."""
     import datetime
 
-    from refkit.versions import load_worktree, require_framework
-
     if version is None:
-        fw = require_framework(load_worktree(repo, folder), "work tree")
+        from refkit.versions import load_worktree
+
         now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        return fw, now.isoformat()
+        return load_worktree(repo, folder), now.isoformat(), "the work tree"
     from refkit.history import History
     from refkit.history.releases import Releases
     from refkit.versions import framework_id
@@ -111,10 +192,11 @@ def _load(repo: Any, folder: str, version: str | None) -> tuple[Any, str]:
     with History(repo) as history:
         releases = Releases(history, folder, framework_id(repo, folder))
         ref = releases.resolve(version)
-        fw = require_framework(releases.load(ref), ref.label)
-    record = next((r for r in fw.releases if r.version == fw.version), None)
+        loaded = releases.load(ref)
+    fw = loaded.framework
+    record = next((r for r in fw.releases if r.version == fw.version), None) if fw else None
     date = record.date if record is not None else "1970-01-01"
-    return fw, f"{date}T00:00:00+00:00"
+    return loaded, f"{date}T00:00:00+00:00", ref.label
 
 
 def _correspondence(repo: Any, folder: str, old: str, new: str | None) -> Any:

@@ -112,12 +112,10 @@ def register(sub: Any) -> None:
 
 
 def _existing(path: Path) -> None:
-    from refkit.errors import RefkitError
+    """A regular file within the input cap (a FIFO or a device is refused, never opened)."""
+    from refkit.interop import check_input
 
-    if not path.exists():
-        raise RefkitError(f"{path}: no such file", hint="check the path of the file to import")
-    if path.is_dir():
-        raise RefkitError(f"{path} is a folder", hint="give the file to import")
+    check_input(path)
 
 
 def run(args: argparse.Namespace) -> int:

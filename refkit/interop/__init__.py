@@ -6,6 +6,10 @@ what could not be placed. ``write_imported`` writes it as a framework folder, at
 go to a temporary folder next to the target, which is then renamed, so that bad input or a crash
 never leaves a partial framework. Exporters are functions of a ``Framework`` -> data or bytes.
 
+Inputs are read only when they are regular files (a FIFO or a device would hang the read) and
+within caps (``MAX_INPUT_BYTES`` for one file or one zip member, checked from the zip's directory
+before anything is decompressed): over a cap, the input is refused with its size and the cap.
+
 Ids and order are deterministic (the same source gives byte-identical files), and identifiers of the
 source are kept (the competency id when it is one, an ``x-<format>`` extension otherwise), so that
 importing the next version of the same source gives a diff keyed on the source's identifiers.
@@ -18,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from refkit.errors import RefkitError
-from refkit.model import Framework
+from refkit.model import Block, Framework
 from refkit.store.loader import (
     BLOCKS_DIR,
     FRAMEWORK_FILE,
@@ -34,6 +39,14 @@ from refkit.store.loader import (
     load_framework,
     read_folder,
 )
+from refkit.store.reader import MAX_FILE_BYTES
+
+# The caps on what an import reads: one input file, or one member of a zip once uncompressed
+# (ESCO's largest CSV is 20 MB), and every member of an xlsx together. Past them a file is
+# refused before it is read: a zip of 2 MB can hold 2 GB.
+MAX_INPUT_BYTES = 128 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MB = 1024 * 1024
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -123,6 +136,81 @@ def check_framework_id(fid: str, out: Path) -> None:
         )
 
 
+# -- reading inputs -----------------------------------------------------------------------------
+
+
+def _mb(size: int) -> str:
+    if size < MB:
+        return f"{size} bytes"
+    if size % MB == 0 or size >= 10 * MB:
+        return f"{size // MB} MB"
+    return f"{size / MB:.1f} MB"
+
+
+def check_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> int:
+    """The size of ``path``, a regular file within ``cap`` (default ``MAX_INPUT_BYTES``), or a
+    clear error. Only ``stat``: a FIFO is never opened, so never waited on."""
+    cap = MAX_INPUT_BYTES if cap is None else cap
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise RefkitError(f"{path}: no such file", hint=f"check the path of {what}") from None
+    except OSError as e:
+        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
+    if stat.S_ISDIR(st.st_mode):
+        raise RefkitError(f"{path} is a folder", hint=f"give {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise RefkitError(
+            f"{path} is not a regular file (a FIFO, a device or a socket): refkit reads only files",
+            hint=f"save {what} as a file first, then give its path",
+        )
+    if st.st_size > cap:
+        raise RefkitError(
+            f"{path} is {_mb(st.st_size)}, over the {_mb(cap)} limit for {what}",
+            hint="split it into smaller files, or check that it is the file you meant",
+        )
+    return st.st_size
+
+
+def read_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> bytes:
+    """The bytes of ``path``: a regular file (checked on the open file too, opened without
+    blocking) within ``cap`` bytes (default ``MAX_INPUT_BYTES``)."""
+    cap = MAX_INPUT_BYTES if cap is None else cap
+    check_input(path, what=what, cap=cap)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
+            raise RefkitError(f"{path} is not a regular file: refkit reads only files")
+        data = f.read(cap + 1)
+    if len(data) > cap:  # grew since the check
+        raise RefkitError(f"{path} is over the {_mb(cap)} limit for {what}")
+    return data
+
+
+def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
+    """Refuse a zip (a ``zipfile.ZipFile``) whose members, as its directory declares them,
+    uncompress past ``MAX_INPUT_BYTES`` each or ``total`` together, before any is read. The
+    declared sizes bound what ``zipfile`` ever returns, so they cannot lie."""
+    infos = z.infolist()
+    for info in infos:
+        if info.file_size > MAX_INPUT_BYTES:
+            raise RefkitError(
+                f"{path}: {info.filename} is {_mb(info.file_size)} uncompressed, over the {_mb(MAX_INPUT_BYTES)} limit for one file in a zip",
+                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
+            )
+    if total is not None:
+        size = sum(i.file_size for i in infos)
+        if size > total:
+            biggest = max(infos, key=lambda i: i.file_size)
+            raise RefkitError(
+                f"{path} is {_mb(size)} uncompressed ({biggest.filename}: {_mb(biggest.file_size)}), over the {_mb(total)} limit",
+                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
+            )
+
+
 # -- writing ----------------------------------------------------------------------------------
 
 
@@ -146,7 +234,9 @@ def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> W
                 f"{out} already exists",
                 hint="add --replace to update it from the source (its version and releases are kept), or choose another folder",
             )
+        check_committed(out)
         _keep_records(out, fw)
+    check_sizes(out, fw)
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(4)
@@ -160,12 +250,112 @@ def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> W
         if existing and (out / RELEASES_FILE).is_file():
             shutil.copy2(out / RELEASES_FILE, tmp / RELEASES_FILE)
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        _check_written(out, tmp, files, fw)
+        if existing:
+            check_committed(out)  # again: someone may have edited it while the import was written
         _swap(tmp, out, parent, token)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     fw.folder = out.name
     return Written(out, files, existing)
+
+
+def check_committed(out: Path) -> None:
+    """Refuse to replace a folder holding work that is not committed: changed, staged, untracked
+    or ignored files (``--replace`` removes the folder; only what git holds can be got back)."""
+    from refkit.store.repository import Repository
+
+    hint = f"import into a new folder, or put the folder in git and commit it first (git init, git add -- {out}, git commit)"  # fmt: skip
+    try:
+        from refkit.history import GitError, History
+    except ImportError:  # GitPython finds no git executable
+        raise RefkitError(f"{out}: git cannot be run, so refkit cannot tell whether --replace would lose uncommitted work", hint=hint) from None  # fmt: skip
+    try:
+        history = History(Repository(out.parent))
+    except GitError:
+        raise RefkitError(
+            f"{out} is not in a git repository: --replace would lose its files, none of them is committed",
+            hint=hint,
+        ) from None
+    base = Path(os.path.abspath(out))
+    with history:
+        changed = {path for _, path in history.status([out.name])}
+        files = [str(p) for p in base.rglob("*") if p.is_file() or p.is_symlink()]
+        ignored = set(history.git_repo.ignored(*files)) if files else set()
+    names = sorted(
+        {Path(p).relative_to(out.name).as_posix() for p in changed}
+        | {Path(p).relative_to(base).as_posix() for p in ignored}
+    )
+    if names:
+        shown = ", ".join(names[:10]) + (
+            f" (and {len(names) - 10} more)" if len(names) > 10 else ""
+        )
+        raise RefkitError(
+            f"{out} has work that is not committed, which --replace would lose: {shown}",
+            hint=f"commit it first (git add -- {out} && git commit), then import again: the replaced content stays in git's history; if it is not wanted, discard it with git (git restore, git clean) first",
+        )
+
+
+def _estimate(block: Block) -> int:
+    """A lower bound of the bytes of ``block``'s file as the writer lays it out: its texts, the
+    keys and the indentation; quoting, escapes and folding only add to it."""
+
+    def size(text: str | None) -> int:
+        return len(text.encode("utf-8", "surrogatepass")) if text else 0
+
+    def leaves(value: Any) -> int:  # extension data: keys and scalars at least
+        if isinstance(value, dict):
+            return sum(size(str(k)) + 2 + leaves(v) for k, v in value.items())
+        if isinstance(value, list):
+            return sum(2 + leaves(v) for v in value)
+        return size(str(value)) + 1
+
+    n = size(block.id) + size(block.title) + size(block.description)
+    for c in block.competencies:
+        n += 9 + size(c.id) + 16 + size(c.statement) + 11 + size(c.kind)
+        if c.criteria:
+            n += 14 + sum(9 + size(cr.text) for cr in c.criteria)
+        if c.notes:
+            n += 12 + size(c.notes)
+        if c.esco:
+            n += 10 + sum(9 + size(u) for u in c.esco)
+        if c.activities:
+            n += 17 + sum(2 + size(a) for a in c.activities)
+        n += sum(size(k) + leaves(v) for k, v in c.extensions.items())
+    return n + sum(size(k) + leaves(v) for k, v in block.extensions.items())
+
+
+def _too_large(out: Path, block: Block, size: str) -> RefkitError:
+    return RefkitError(
+        f"{out}: block {block.id} ({len(block.competencies)} competencies) would be a file of {size}, "
+        f"over the {_mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
+        hint="split it into several blocks in the source (in a spreadsheet: give its rows several block ids), then import again",
+    )
+
+
+def check_sizes(out: Path, fw: Framework) -> None:
+    """Refuse, before writing, a block whose file would be over the limit of ``refkit validate``
+    (rule ``file-too-large``): estimated from its texts, a lower bound."""
+    for block in fw.blocks:
+        at_least = _estimate(block)
+        if at_least > MAX_FILE_BYTES:
+            raise _too_large(out, block, f"at least {_mb(at_least)}")
+
+
+def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> None:
+    """The written files against the same limit (the estimate is only a lower bound)."""
+    blocks = {f"{BLOCKS_DIR}/{b.id}.yaml": b for b in fw.blocks}
+    for name in files:
+        size = (tmp / name).stat().st_size
+        if size > MAX_FILE_BYTES:
+            block = blocks.get(name)
+            if block is None:
+                raise RefkitError(
+                    f"{out}: {name} would be a file of {_mb(size)}, over the {_mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
+                    hint="the source holds more than refkit keeps in one file: import a part of it",
+                )
+            raise _too_large(out, block, _mb(size))
 
 
 def _keep_records(out: Path, fw: Framework) -> None:

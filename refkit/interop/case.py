@@ -39,9 +39,11 @@ from refkit.interop import (
     id_from_identifier,
     is_uuid,
     one_line,
+    read_input,
     stable_uuid,
 )
 from refkit.model import Block, Competency, Criterion, Framework, FrameworkType, Kind
+from refkit.store.reader import MAX_DEPTH
 
 ASSOCIATION_TYPES = (
     "isChildOf",
@@ -79,22 +81,97 @@ STATUS_TO_CASE = {"draft": "Draft", "published": "Adopted", "deprecated": "Depre
 # -- reading ----------------------------------------------------------------------------------
 
 
+# JSON nested deeper than this is refused: what an import keeps of it goes into YAML files that
+# nest it up to 4 levels deeper, and refkit reads no YAML deeper than ``MAX_DEPTH``
+MAX_JSON_DEPTH = MAX_DEPTH - 4
+
+
 def load_json(path: Path) -> Any:
+    """A JSON input: a regular file within the input cap, UTF-8, standard JSON (no NaN), nested
+    at most ``MAX_JSON_DEPTH`` levels; any other is refused with the place."""
+    return parse_json(read_input(path), str(path))
+
+
+def parse_json(data: bytes, name: str) -> Any:
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})") from e
-    try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise RefkitError(
-            f"{path}: not UTF-8 text (byte {e.start})", hint="save the file as UTF-8 JSON"
+            f"{name}: not UTF-8 text (byte {e.start})", hint="save the file as UTF-8 JSON"
         ) from e
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as e:
         raise RefkitError(
-            f"{path}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})",
+            f"{name}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})",
             hint="check that the file is the JSON export itself, complete",
         ) from e
+    except RecursionError:
+        line, col = _deep_place(text)
+        raise RefkitError(
+            f"{name}:{line}:{col}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            hint="no framework nests this deep: check that it is the file you meant",
+        ) from None
+    except ValueError as e:  # a number of thousands of digits, NaN or Infinity
+        raise RefkitError(f"{name}: not valid JSON ({e})", hint="check that the file is the JSON export itself") from e  # fmt: skip
+    where = _too_deep(value)
+    if where is not None:
+        raise RefkitError(
+            f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}",
+            hint="no framework nests this deep: check that it is the file you meant",
+        )
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _deep_place(text: str) -> tuple[int, int]:
+    """Line and column where ``text`` first nests past ``MAX_JSON_DEPTH`` (strings skipped)."""
+    depth = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                return line, m.start() - text.rfind("\n", 0, m.start())
+        elif token in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def json_path(path: Iterable[Any]) -> str:
+    """``CFItems[3].fullStatement`` for ("CFItems", 3, "fullStatement")."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(the top level)"
+
+
+def _too_deep(value: Any) -> str | None:
+    """The JSON path of the first container nested past ``MAX_JSON_DEPTH``, or None (iterative:
+    no recursion on hostile input)."""
+    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(value, 1, ())]
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[tuple[Any, Any]] = node.items()
+        elif isinstance(node, list):
+            children = enumerate(node)
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            shown = json_path(path[:8]) + ("…" if len(path) > 8 else "")
+            return shown
+        stack.extend((v, depth + 1, (*path, k)) for k, v in children)
+    return None
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object",
+            type(None): "null"}.get(type(value), type(value).__name__)  # fmt: skip
 
 
 def _prune(d: dict[str, Any]) -> dict[str, Any]:
@@ -142,16 +219,24 @@ def normalize_package(data: Any, name: str) -> dict[str, Any]:
         if not isinstance(item, dict):
             problems.append(f"CFItems[{i}] is not an object")
             continue
-        label = _label(item.get("fullStatement") or item.get("humanCodingScheme") or "")
-        if not isinstance(item.get("identifier"), str) or not item["identifier"].strip():
+        full, code, ident = (
+            item.get(k) for k in ("fullStatement", "humanCodingScheme", "identifier")
+        )
+        text = full if isinstance(full, str) and full.strip() else code
+        label = _label(text if isinstance(text, str) else "")
+        if ident is not None and not isinstance(ident, str):
+            problems.append(f"CFItems[{i}].identifier{label} is {_type_name(ident)}, not text")
+        elif not isinstance(ident, str) or not ident.strip():
             problems.append(f"CFItems[{i}]{label} has no identifier")
-        elif not isinstance(item.get("fullStatement"), str) or not item["fullStatement"].strip():
-            problems.append(f"CFItems[{i}] ({item['identifier']}) has no fullStatement")
+        elif full is not None and not isinstance(full, str):
+            problems.append(f"CFItems[{i}].fullStatement ({ident}) is {_type_name(full)}, not text")
+        elif not isinstance(full, str) or not full.strip():
+            problems.append(f"CFItems[{i}] ({ident}) has no fullStatement")
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise RefkitError(
             f"{name}: {len(problems)} item(s) cannot be imported: {'; '.join(problems[:3])}{more}",
-            hint="every CFItem needs an identifier and a fullStatement: export the package again from its CASE server",
+            hint="every CFItem needs an identifier and a fullStatement, both text: export the package again from its CASE server",
         )
     seen: set[str] = set()
     for item in items:
@@ -184,6 +269,13 @@ def _node(a: dict[str, Any], end: str) -> dict[str, Any] | None:
     if isinstance(ident, str):
         return {"title": "", "identifier": ident, "uri": value if isinstance(value, str) else ""}
     return None
+
+
+def _end(a: dict[str, Any], end: str) -> str | None:
+    """The identifier an association end names, when it is text."""
+    node = a.get(f"{end}NodeURI")
+    ident = node.get("identifier") if isinstance(node, dict) else None
+    return ident if isinstance(ident, str) else None
 
 
 def _normalize_association(a: Any) -> Any:
@@ -233,9 +325,7 @@ def _tree(
         if not isinstance(a, dict) or a.get("associationType") != "isChildOf":
             extra.append(a)
             continue
-        o, d = a.get("originNodeURI"), a.get("destinationNodeURI")
-        origin = o.get("identifier") if isinstance(o, dict) else None
-        dest = d.get("identifier") if isinstance(d, dict) else None
+        origin, dest = _end(a, "origin"), _end(a, "destination")
         if origin not in items or (dest not in items and dest != doc_id) or origin == dest:
             extra.append(a)
             continue
@@ -244,18 +334,25 @@ def _tree(
             extra.append(a)
         else:
             placed[origin] = key
-    # a parent chain that loops never reaches the document: such items become first-level items
+    # a parent chain that loops never reaches the document: each loop is cut at its first item
+    # (in the package's order), which becomes a first-level item; each item is walked once, so a
+    # chain of n levels costs n steps, not n squared
     parent = {o: k[2] for o, k in placed.items()}
+    rank = {o: n for n, o in enumerate(parent)}
+    state: dict[str, int] = {}  # 1: on the walk being made, 2: done
     for start in list(parent):
-        seen = [start]
-        node = parent.get(start)
-        while node is not None and node != doc_id:
-            if node in seen:
-                extra.append(placed[start][3])
-                del parent[start]
-                break
-            seen.append(node)
-            node = parent.get(node)
+        walk = []
+        node: str | None = start
+        while node is not None and node != doc_id and node in parent and node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = parent[node]
+        if node is not None and state.get(node) == 1:  # the walk came back to itself: a loop,
+            cut = min(walk[walk.index(node) :], key=rank.__getitem__)  # cut at its first item
+            extra.append(placed[cut][3])
+            del parent[cut]
+        for member in walk:
+            state[member] = 2
     children: dict[str, list[str]] = defaultdict(list)
     order = {ident: n for n, ident in enumerate(items)}
     for o in sorted(parent, key=lambda x: (placed[x][0], placed[x][1], order[x])):
@@ -296,7 +393,7 @@ def import_case(path: Path, *, lang: str | None = None) -> Imported:
                         "needs an associationType of CASE and origin and destination nodes")
             )  # fmt: skip
             continue
-        origin = o.get("identifier")
+        origin = _end(a, "origin")
         if origin in items:
             by_origin[origin].append(a)
         else:
@@ -361,8 +458,9 @@ def import_case(path: Path, *, lang: str | None = None) -> Imported:
             if t == "exactMatchOf" and uri.startswith(ESCO_PREFIX) and rid[origin] in comps:
                 comps[rid[origin]].esco.append(uri)
                 continue
-            if t == "precedes" and target_block is not None and dest.get("identifier") in block_of:
-                after = block_of[dest["identifier"]]
+            dest_id = _end(a, "destination")
+            if t == "precedes" and target_block is not None and dest_id in block_of:
+                after = block_of[dest_id]
                 if target_block.id not in after.prerequisites:
                     after.prerequisites.append(target_block.id)
                 continue
@@ -371,12 +469,20 @@ def import_case(path: Path, *, lang: str | None = None) -> Imported:
             holder = target_block.extensions if target_block else comps[rid[origin]].extensions
             holder.setdefault("x-case", {})["associations"] = kept
 
-    for rubric in pkg.get("CFRubrics", []) or []:
-        for crit in (rubric.get("CFRubricCriteria") or []) if isinstance(rubric, dict) else []:
+    rubrics = pkg.get("CFRubrics")
+    for rubric in rubrics if isinstance(rubrics, list) else []:
+        criteria = rubric.get("CFRubricCriteria") if isinstance(rubric, dict) else None
+        for crit in criteria if isinstance(criteria, list) else []:
             link = crit.get("CFItemURI") if isinstance(crit, dict) else None
             target = link.get("identifier") if isinstance(link, dict) else None
             text = crit.get("description") if isinstance(crit, dict) else None
-            if target in rid and rid[target] in comps and isinstance(text, str) and text.strip():
+            if (
+                isinstance(target, str)
+                and target in rid
+                and rid[target] in comps
+                and isinstance(text, str)
+                and text.strip()
+            ):
                 comps[rid[target]].criteria.append(Criterion(one_line(text)))
 
     fw = result.framework
@@ -791,16 +897,55 @@ def _correspondence(
 # -- checking ---------------------------------------------------------------------------------
 
 
-def schema_problems(package: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    """Where ``package`` breaks a CASE JSON Schema (e.g. OpenSALT's CFPackage schema)."""
-    import jsonschema
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
 
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    validator = cls(schema)
+
+def load_schema(path: Path) -> Any:
+    """A JSON Schema file: a regular file under ``MAX_SCHEMA_BYTES``, JSON, an object (or a
+    boolean, as JSON Schema allows)."""
+    schema = parse_json(read_input(path, what="the JSON Schema", cap=MAX_SCHEMA_BYTES), str(path))
+    if not isinstance(schema, dict | bool):
+        raise RefkitError(
+            f"{path} is not a JSON Schema: it holds a JSON {_type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
+            hint="give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json",
+        )
+    return schema
+
+
+def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schema") -> list[str]:
+    """Where ``package`` breaks a CASE JSON Schema (e.g. OpenSALT's CFPackage schema). A schema
+    that is not valid, refers to itself without end or to a document refkit does not have (it
+    reads nothing from the network) is refused with its place."""
+    import jsonschema
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+
+    hint = "give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json"
+    try:
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        cls.check_schema(schema)
+        # an empty registry: "$ref"s resolve inside the schema, never through the network
+        validator = cls(schema, registry=Registry())
+        errors = sorted(
+            validator.iter_errors(package), key=lambda e: list(map(str, e.absolute_path))
+        )
+    except jsonschema.SchemaError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "(the top level)"
+        raise RefkitError(f"{name}: not a valid JSON Schema at {where}: {e.message}", hint=hint) from None  # fmt: skip
+    except RecursionError:
+        raise RefkitError(
+            f"{name}: the schema refers to itself without end (a $ref that comes back to itself before any check)",
+            hint=hint,
+        ) from None
+    except Unresolvable as e:
+        raise RefkitError(
+            f"{name}: a $ref of the schema cannot be resolved ({e}): refkit reads only the schema given, nothing from the network",
+            hint="give a schema that holds every definition it refers to",
+        ) from None
+    except (re.error, ValueError, TypeError, LookupError) as e:  # a bad pattern or keyword value
+        raise RefkitError(f"{name}: the schema cannot be used ({type(e).__name__}: {e})", hint=hint) from None  # fmt: skip
     out = []
-    for error in sorted(
-        validator.iter_errors(package), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    for error in errors:
         where = "/".join(str(p) for p in error.absolute_path) or "(package)"
         out.append(f"{where}: {error.message}")
     return out

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, slug
+from refkit.interop import Imported, Skipped, read_input, slug
 from refkit.interop.case import load_json
 from refkit.model import Block, Competency, Framework, FrameworkType, Kind
 
@@ -35,6 +35,15 @@ def _list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.split("|") if v.strip()]
     return []
+
+
+def _str(value: Any) -> str:
+    """A text of the source; anything else (a number, a list) is no text."""
+    return value if isinstance(value, str) else ""
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def import_direct(path: Path, *, title: str | None = None) -> Imported:
@@ -58,14 +67,14 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
     used_blocks: set[str] = set()
     used: set[str] = set()
     for d_n, domain in enumerate(data[top], start=1):
-        if not isinstance(domain, dict) or not str(domain.get("title", "")).strip():
+        if not isinstance(domain, dict) or not _str(domain.get("title")).strip():
             result.skipped.append(Skipped(f"{top}[{d_n}]", "no title"))
             continue
         did = slug(domain["title"])
         domains.append({k: v for k, v in (("id", did), ("title", domain["title"]), ("description", domain.get("description"))) if v})  # fmt: skip
-        for m_n, group in enumerate(domain.get(middle) or [], start=1):
+        for m_n, group in enumerate(_items(domain.get(middle)), start=1):
             where = f"{top}[{d_n}].{middle}[{m_n}]"
-            gtitle = str(group.get("title", "")) if isinstance(group, dict) else ""
+            gtitle = _str(group.get("title")) if isinstance(group, dict) else ""
             bid = slug(gtitle)
             if not bid or bid in used_blocks:
                 result.skipped.append(Skipped(where, "no title" if not bid else f"a second {middle[:-1]} {bid}"))  # fmt: skip
@@ -74,12 +83,12 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
             block = Block(
                 bid,
                 gtitle,
-                description=group.get("description") or None,
+                description=_str(group.get("description")) or None,
                 extensions={"x-direct": {"domain": did}},
             )
-            for s_n, skill in enumerate(group.get("skills") or [], start=1):
+            for s_n, skill in enumerate(_items(group.get("skills")), start=1):
                 s_where = f"{where}.skills[{s_n}]"
-                stitle = str(skill.get("title", "")) if isinstance(skill, dict) else ""
+                stitle = _str(skill.get("title")) if isinstance(skill, dict) else ""
                 cid = slug(stitle)
                 if not cid:
                     result.skipped.append(Skipped(s_where, "no title"))
@@ -108,6 +117,6 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
         raise RefkitError(f"{name}: no skills found under {top} and {middle}")
     fw.extensions["x-direct"] = {
         "domains": domains,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+        "sha256": hashlib.sha256(read_input(path)).hexdigest()[:16],
     }
     return result

@@ -24,13 +24,22 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, id_from_identifier, is_id, one_line
+from refkit.interop import (
+    Imported,
+    Skipped,
+    check_zip,
+    id_from_identifier,
+    is_id,
+    one_line,
+    read_input,
+)
 from refkit.model import Block, Competency, Framework, FrameworkType, Kind
 from refkit.store.loader import natural_key
 
@@ -56,8 +65,14 @@ class _Source:
                 hint=_hint_for(name),
             )
         path, info = found
-        with zipfile.ZipFile(path) as z:
-            raw = z.read(info)
+        try:
+            with zipfile.ZipFile(path) as z:
+                raw = z.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
+            raise RefkitError(
+                f"{path}: {info.filename} cannot be read ({e})",
+                hint="download ESCO's zip again: this one is damaged",
+            ) from e
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -83,15 +98,17 @@ def _open(zips: list[Path]) -> _Source:
     src = _Source(zips)
     h = hashlib.sha256()
     for path in zips:
+        data = read_input(path, what="ESCO's zip")
         try:
-            with zipfile.ZipFile(path) as z:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 infos = z.infolist()
-        except (zipfile.BadZipFile, OSError) as e:
+                check_zip(z, path)  # each member's size, from the directory, before any is read
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
             raise RefkitError(
                 f"{path} is not a zip file ({e})",
                 hint="give ESCO's CSV download zips as they are (ESCO dataset - v1.1.1 - classification - en - csv.zip)",
             ) from e
-        h.update(path.read_bytes())
+        h.update(data)
         for info in infos:
             base = info.filename.rsplit("/", 1)[-1]
             if base.lower().endswith(".csv"):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, is_id
+from refkit.interop import Imported, Skipped, is_id, read_input
 from refkit.interop.case import load_json
 from refkit.model import Activity, Block, Competency, Framework, FrameworkType, Kind
 from refkit.store.loader import natural_key
@@ -77,6 +77,9 @@ def import_nice(path: Path) -> Imported:
     if not elements:
         raise RefkitError(f"{name}: the elements list is empty")
     kinds = {k for k, _, _, _ in BLOCKS}
+    for e in elements.values():  # a type that is not text is no type refkit knows
+        if not isinstance(e.get("element_type"), str):
+            e["element_type"] = None
     if not any(e.get("element_type") in kinds for e in elements.values()):
         raise RefkitError(
             f"{name} has no task, knowledge or skill elements: is it the NICE Framework components file?"
@@ -94,6 +97,8 @@ def import_nice(path: Path) -> Imported:
     for n, r in enumerate(data.get("relationships", [])):
         src = r.get("source_element_identifier") if isinstance(r, dict) else None
         dst = r.get("dest_element_identifier") if isinstance(r, dict) else None
+        src = src if isinstance(src, str) else None
+        dst = dst if isinstance(dst, str) else None
         where = f"relationship {n + 1} ({src} -> {dst})"
         if src not in elements or dst not in elements:
             gone = dst if src in elements else src
@@ -180,7 +185,7 @@ def import_nice(path: Path) -> Imported:
         "document": doc.get("doc_identifier"),
         "version": doc.get("version"),
         "website": doc.get("website"),
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+        "sha256": hashlib.sha256(read_input(path)).hexdigest()[:16],
         "categories": described("category"),
         "competency_areas": described("competency_area"),
     }

@@ -15,7 +15,19 @@ The columns (names are matched without regard to case, spaces, hyphens or unders
 headings. A row that cannot be placed (no block, id or statement; an id that is not valid or is
 already used; an unknown kind) is reported with its row number and left out; the others are
 imported. Bad input (missing columns, merged cells, a file that is not a spreadsheet) is refused
-with a message naming what is missing, and nothing is written.
+with a message naming what is missing, and nothing is written. Texts are taken as the cells hold
+them (only ids, kinds and ESCO URIs are trimmed).
+
+Spreadsheets read what looks like a formula as one (CSV injection): a text starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return. In CSV such a cell is written after a single
+quote (OWASP's advice), and the import takes that quote off again; a cell with a carriage return
+is quoted. In xlsx every text is written as a string cell (never a formula), formula-like ones
+with Excel's "quote prefix" style; the characters XML cannot hold (control characters, CR) are
+written as Excel writes them, ``_x001B_``, and read back. So export -> import gives every text
+back exactly, except a criterion ending with CR (a CR LF in a cell is a line break).
+
+Caps: ``MAX_ROWS`` rows holding data, and at most Excel's 1,048,576 rows in all; an xlsx is
+checked from its zip directory (``refkit.interop.check_zip``) and its sheet's dimension first.
 """
 
 from __future__ import annotations
@@ -28,7 +40,15 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, is_id
+from refkit.interop import (
+    MAX_UNZIPPED_BYTES,
+    Imported,
+    Skipped,
+    check_input,
+    check_zip,
+    is_id,
+    read_input,
+)
 from refkit.model import (
     Block,
     CertificationRules,
@@ -59,6 +79,14 @@ KINDS = {
     "savoir-être": "attitude", "savoir être": "attitude", "savoir-etre": "attitude",
     "savoir etre": "attitude", "comportement": "attitude",
 }  # fmt: skip
+
+# rows holding data a sheet may have (the scale target: 100,000 competencies in a repository),
+# and the rows a sheet may have at all, empty ones included (Excel's limit)
+MAX_ROWS = 100_000
+SHEET_ROWS = 1_048_576
+# what a spreadsheet reads as a formula (OWASP: = + - @ tab CR), after any quotes already there
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
 
 
 def _key(heading: str) -> str:
@@ -104,7 +132,8 @@ def _columns(header: Sequence[str], mapping: dict[str, str], source: str) -> dic
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    """A cell's lines, as they are (blank ones dropped): LF and CR LF break lines."""
+    return [line for line in re.split(r"\r?\n", text) if line.strip()]
 
 
 def rows_to_framework(
@@ -137,8 +166,9 @@ def rows_to_framework(
         if not any(str(c).strip() for c in cells):
             continue
         where = f"row {number}"
-        bid, cid, statement = (cell(cells, f).strip() for f in ("block", "id", "statement"))
-        missing = [f for f, v in (("block", bid), ("id", cid), ("statement", statement)) if not v]
+        bid, cid = cell(cells, "block").strip(), cell(cells, "id").strip()
+        statement = cell(cells, "statement")
+        missing = [f for f, v in (("block", bid), ("id", cid), ("statement", statement)) if not v.strip()]  # fmt: skip
         if missing:
             result.skipped.append(Skipped(where, "no " + " and no ".join(missing)))
             continue
@@ -162,12 +192,13 @@ def rows_to_framework(
         seen[cid] = number
         block = blocks.get(bid)
         if block is None:
-            block_title = cell(cells, "block_title").strip()
-            block = blocks[bid] = Block(bid, block_title or bid)
+            block_title = cell(cells, "block_title")
+            block = blocks[bid] = Block(bid, block_title if block_title.strip() else bid)
         criteria = [Criterion(t) for t in _lines(cell(cells, "criteria"))]
         no_criteria += not criteria
         esco = [u for u in re.split(r"\s+", cell(cells, "esco").strip()) if u]
-        notes = cell(cells, "notes").strip() or None
+        notes_text = cell(cells, "notes")
+        notes = notes_text if notes_text.strip() else None
         block.competencies.append(Competency(cid, statement, kind, [], criteria, esco, notes))
     fw.blocks = list(blocks.values())
     if eqf is not None:
@@ -182,13 +213,15 @@ def rows_to_framework(
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})") from e
+    raw = read_input(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        if raw[:4] == b"PK\x03\x04":
+            raise RefkitError(
+                f"{path} is a zip file (an xlsx workbook?), not CSV text",
+                hint="use refkit import xlsx",
+            ) from e
         raise RefkitError(
             f"{path}: not UTF-8 text (byte {e.start})",
             hint='save it as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8), or import the .xlsx itself',
@@ -199,23 +232,105 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         )
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error as e:
-        raise RefkitError(f"{path}:{reader.line_num}: not valid CSV ({e})") from e
-    if not rows:
+    # strict: a quote never closed is an error (not the rest of the file read as one cell)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
+    line = 0
+    while True:
+        line = reader.line_num
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            _csv_error(path, text, delimiter, line + 1, reader.line_num, e)
+        except MemoryError:  # a field past the csv module's limit is an error; this is not
+            raise RefkitError(f"{path}:{line + 1}: a row too large to read") from None
+        number += 1
+        if number > SHEET_ROWS:
+            raise _too_many(path, f"more than {SHEET_ROWS:,} rows")
+        cells = [_unquote(c) for c in cells]
+        if header is None:
+            header = cells
+        elif any(c.strip() for c in cells):
+            if len(rows) >= MAX_ROWS:
+                raise _too_many(path, f"more than {MAX_ROWS} rows of competencies")
+            rows.append((number, cells))
+    if header is None:
         raise RefkitError(f"{path} is empty", hint="the first row names the columns")
-    return rows[0], [(n, r) for n, r in enumerate(rows[1:], start=2)]
+    return header, rows
+
+
+def _too_many(path: Path, what: str) -> RefkitError:
+    return RefkitError(
+        f"{path} has {what}, past what refkit imports from one sheet",
+        hint="check that it is the sheet you meant, or import it in several parts (one framework each)",
+    )
+
+
+def _csv_error(path: Path, text: str, delimiter: str, start: int, end: int, e: csv.Error) -> None:
+    """Raise the error of a row that is not valid CSV, at its line: for a quote never closed,
+    the line where it opened."""
+    if "end of data" in str(e):
+        opened = _open_quote(text, delimiter, start) or start
+        raise RefkitError(
+            f'{path}:{opened}: a quote (") opened on line {opened} is never closed: the rest of the file would be read as one cell',
+            hint='close the quote; a quote inside a quoted text is written twice ("")',
+        ) from None
+    raise RefkitError(
+        f"{path}:{end}: not valid CSV ({e})",
+        hint='a text holding quotes, separators or line breaks is written between quotes, a quote inside it twice ("")',
+    ) from None
+
+
+def _open_quote(text: str, delimiter: str, start: int) -> int | None:
+    """The line of the quote still open at the end of ``text``, reading from line ``start``
+    (lines end as the csv module counts them: LF, CR LF or CR)."""
+    lines = io.StringIO(text, newline="").readlines()
+    number, quoted, opened, field_start = start, False, None, True
+    for line in lines[start - 1 :]:
+        k = 0
+        while k < len(line):
+            ch = line[k]
+            if quoted:
+                if ch == '"':
+                    if line[k + 1 : k + 2] == '"':
+                        k += 1
+                    else:
+                        quoted = False
+            elif ch == '"' and field_start:
+                quoted, opened = True, number
+            field_start = not quoted and ch in (delimiter, "\n", "\r")
+            k += 1
+        number += 1
+    return opened if quoted else None
+
+
+def _unquote(text: str) -> str:
+    """A cell as exported: the quote that kept a formula-like text from being a formula, off."""
+    return text[1:] if _QUOTED.match(text) else text
+
+
+def _neutral(text: str) -> str:
+    """A text no spreadsheet reads as a formula: quoted when it looks like one."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _csv_field(text: str) -> str:
+    """As ``csv.QUOTE_MINIMAL`` writes a field, and quoted when it holds a CR (the csv module
+    quotes only the characters of its line terminator: a bare CR split the row)."""
+    text = _neutral(text)
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def write_csv(fw: Framework) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([HEADINGS[f] for f in FIELDS])
-    for row in table(fw):
-        w.writerow(row)
-    return out.getvalue()
+    lines = [",".join(HEADINGS[f] for f in FIELDS)]
+    lines += [",".join(_csv_field(t) for t in row) for row in table(fw)]
+    return "\n".join(lines) + "\n"
 
 
 def table(fw: Framework) -> list[list[str]]:
@@ -237,34 +352,104 @@ def read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int,
 
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise RefkitError(
+    def unreadable(e: BaseException) -> RefkitError:
+        return RefkitError(
             f"{path} is not an Excel workbook (.xlsx) refkit can read ({e})",
             hint="save it from your spreadsheet as .xlsx, or export CSV and use refkit import csv",
-        ) from e
+        )
+
+    check_input(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            check_zip(z, path, total=MAX_UNZIPPED_BYTES)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise unreadable(e) from e
+    try:
+        # read-only: rows are streamed, never all held by openpyxl (a sheet of millions of rows
+        # stops at the cap, in constant memory)
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except RefkitError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise unreadable(e) from e
+    try:
+        return _read_sheet(path, wb, sheet)
+    except RefkitError:
+        raise
+    except Exception as e:  # openpyxl, on a damaged sheet
+        raise unreadable(e) from e
+    finally:
+        wb.close()
+
+
+def _read_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[list[str], list[tuple[int, list[str]]]]:  # fmt: skip
+    import zipfile
+
     if sheet is not None and sheet not in wb.sheetnames:
         raise RefkitError(
             f"{path} has no sheet {sheet!r}", hint="its sheets: " + ", ".join(wb.sheetnames)
         )
+    if not wb.worksheets:
+        raise RefkitError(f"{path} has no worksheet", hint="the first sheet holds one row per competency")  # fmt: skip
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-    merged = sorted(str(r) for r in ws.merged_cells.ranges)
+    if not hasattr(ws, "iter_rows"):
+        raise RefkitError(f"{path}: sheet {ws.title!r} is a chart, not a worksheet", hint="name the sheet with --sheet")  # fmt: skip
+    declared = ws.max_row  # from the sheet's <dimension>, read before any row
+    if isinstance(declared, int) and declared > SHEET_ROWS:
+        raise _too_many(path, f"{declared:,} rows (sheet {ws.title!r}, as its dimension says; Excel holds at most {SHEET_ROWS:,})")  # fmt: skip
+    with zipfile.ZipFile(path) as z:
+        merged = _merged_cells(z, ws._worksheet_path)  # read-only sheets do not parse merges
     if merged:
         more = f" (and {len(merged) - 5} more)" if len(merged) > 5 else ""
         raise RefkitError(
             f"{path}: sheet {ws.title!r} has merged cells {', '.join(merged[:5])}{more}: refkit reads one row per competency",
             hint="unmerge them and repeat the value on each row (select the cells, Unmerge, then fill down)",
         )
-    rows = [
-        (n, [_cell_text(v) for v in values])
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1)
-    ]
-    if not rows:
+    ws.reset_dimensions()  # read every row there is, whatever the dimension says
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > SHEET_ROWS:
+            raise _too_many(path, f"more than {SHEET_ROWS:,} rows (sheet {ws.title!r})")
+        if header is None:
+            header = [_cell_text(v) for v in values]
+        elif any(v is not None and str(v).strip() for v in values):
+            if len(rows) >= MAX_ROWS:
+                raise _too_many(path, f"more than {MAX_ROWS} rows of competencies (sheet {ws.title!r})")  # fmt: skip
+            rows.append((number, [_cell_text(v) for v in values]))
+    if header is None:
         raise RefkitError(
             f"{path}: sheet {ws.title!r} is empty", hint="the first row names the columns"
         )
-    return rows[0][1], rows[1:]
+    return header, rows
+
+
+_MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([^"]*)"')
+
+
+def _merged_cells(z: Any, member: str) -> list[str]:
+    """The merged ranges of a sheet, scanned from its XML as a stream (no tree is built)."""
+    found: list[str] = []
+    tail = b""
+    with z.open(member.lstrip("/")) as f:
+        while chunk := f.read(1 << 20):
+            data = tail + chunk
+            end = data.rfind(b"<")  # an element cut by the chunk's end is read with the next
+            end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
+            found += [m.group(1).decode("utf-8", "replace") for m in _MERGE.finditer(data, 0, end)]
+            tail = data[end:]
+    found += [m.group(1).decode("utf-8", "replace") for m in _MERGE.finditer(tail)]
+    return sorted(found)
+
+
+# what XML 1.0 cannot hold (or turns into something else: CR becomes LF), and an underscore that
+# would be read as the start of an escape: written as Excel writes them (ST_Xstring, _xHHHH_)
+_XLSX_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_UNESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_text(text: str) -> str:
+    return _XLSX_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _cell_text(value: Any) -> str:
@@ -272,6 +457,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return _XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     return str(value)
 
 
@@ -285,11 +472,17 @@ def write_xlsx(fw: Framework) -> bytes:
     ws.append([HEADINGS[f] for f in FIELDS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in table(fw):
-        ws.append(row)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    alignment = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(table(fw), start=2):
+        for c, text in enumerate(row, start=1):
+            if not text:
+                ws.cell(row=r, column=c).alignment = alignment
+                continue
+            cell = ws.cell(row=r, column=c, value=_xlsx_text(text))
+            cell.data_type = "s"  # a string, never a formula, whatever it starts with
+            cell.alignment = alignment
+            if _FORMULA.match(text):
+                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     for letter, width in zip("ABCDEFGH", (10, 40, 10, 60, 10, 60, 40, 40), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
