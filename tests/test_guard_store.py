@@ -577,3 +577,115 @@ def test_fmt_writes_a_crlf_file_with_lf_only(cli, sample_repo: Path) -> None:
     assert cli("fmt", cwd=sample_repo).code == 0
     assert b"\r" not in path.read_bytes()
     assert git(sample_repo, "diff", "--ignore-cr-at-eol", "--stat") == ""
+
+
+# -- case 12: control characters in texts are reported, and never printed raw ---------------------
+
+ESCAPES = ["\x1b", "\x00", "\x07", "\x9b", "\x7f", "\r", "\x08"]
+
+
+def _raw_controls(text: str) -> list[str]:
+    """The control characters of ``text`` a terminal would act on, refkit's own colours apart
+    (ESC [ ... m)."""
+    import re
+
+    return re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", re.sub("\x1b\\[[0-9;]*m", "", text))
+
+
+def test_control_characters_in_texts_are_reported(cli, tmp_path: Path) -> None:
+    from tests.conftest import copy_fixture
+
+    case = copy_fixture("invalid", "control-characters", tmp_path)
+    run = cli("validate", "--no-cache", "--format", "json", cwd=case)
+    rules = {p["rule"] for p in problems(run.out)}
+    assert rules == {"control-character", "text-tab"} and run.code == 1
+
+
+def _hostile_statement(root: Path) -> None:
+    path = root / BLOCK
+    text = path.read_text(encoding="utf-8")
+    start = text.index("statement: ") + len("statement: ")
+    end = text.index("\n", start)
+    statement = '"Façonner\\e[1A\\e[2K\\r\\0\\a\\x9b\\x7f des tubes"'
+    path.write_text(text[:start] + statement + text[end:], encoding="utf-8")
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_diff_text_shows_control_characters_escaped(
+    cli, sample_repo: Path, monkeypatch: pytest.MonkeyPatch, colour: bool
+) -> None:
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    _hostile_statement(sample_repo)
+    run = cli("diff", "plombier-chauffagiste", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert _raw_controls(run.out) == []
+    assert "\\x1b[1A\\x1b[2K\\x0d\\x00\\x07\\x9b\\x7f" in run.out
+    table = cli("diff", "plombier-chauffagiste", "--correspondence", cwd=sample_repo)
+    assert _raw_controls(table.out) == []
+
+
+def _strings(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in [*_strings(k), *_strings(v)]]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
+
+
+def test_diff_json_stays_exact_json(cli, sample_repo: Path) -> None:
+    _hostile_statement(sample_repo)
+    run = cli("diff", "plombier-chauffagiste", "--format", "json", cwd=sample_repo)
+    assert _raw_controls(run.out) == []  # C1 and DEL written as \\u escapes, as C0 always are
+    hostile = "Façonner\x1b[1A\x1b[2K\r\x00\x07\x9b\x7f des tubes"
+    assert any(hostile in s for s in _strings(json.loads(run.out)))
+
+
+def test_log_shows_commit_messages_and_release_notes_escaped(cli, sample_repo: Path) -> None:
+    _hostile_statement(sample_repo)
+    git(sample_repo, "commit", "-qam", "Révision\x1b[2K\x1b[1A\x07 des énoncés\x9b")
+    records = sample_repo / "frameworks/plombier-chauffagiste/releases.yaml"
+    text = records.read_text(encoding="utf-8")
+    records.write_text(
+        text.replace("message: Première", 'message: "\\e[2KPremière', 1).replace(
+            "commission paritaire\n", 'commission paritaire"\n', 1
+        )
+    )
+    git(sample_repo, "commit", "-qam", "notes")
+    run = cli("log", "plombier-chauffagiste", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert _raw_controls(run.out) == []
+    assert "Révision\\x1b[2K\\x1b[1A\\x07 des énoncés\\x9b" in run.out
+    assert "\\x1b[2KPremière version" in run.out
+    exact = cli("log", "plombier-chauffagiste", "--format", "json", cwd=sample_repo)
+    assert _raw_controls(exact.out) == []
+    subjects = [c["subject"] for c in json.loads(exact.out)["commits"]]
+    assert "Révision\x1b[2K\x1b[1A\x07 des énoncés\x9b" in subjects
+
+
+def test_validate_text_and_github_show_control_characters_escaped(cli, sample_repo: Path) -> None:
+    """A message quoting the file (an unknown field's name) and the file's own name."""
+    path = sample_repo / BLOCK
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: ", '"tit\\e[2Kle": x\ntitle: ', 1),
+        encoding="utf-8",
+    )
+    odd = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC\x1b[2K9.yaml"
+    shutil.copy(path, odd)
+    for fmt in ("text", "github"):
+        run = cli("validate", "--format", fmt, cwd=sample_repo)
+        assert run.code == 1
+        assert _raw_controls(run.out) == [], fmt
+        assert 'unknown field "tit\\x1b[2Kle"' in run.out, fmt
+        assert "BC\\x1b[2K9.yaml" in run.out, fmt
+    for fmt in ("json", "sarif"):
+        run = cli("validate", "--format", fmt, cwd=sample_repo)
+        assert _raw_controls(run.out) == [], fmt
+        assert any("tit\x1b[2Kle" in s for s in _strings(json.loads(run.out))), fmt
+    data = json.loads(cli("validate", "--format", "json", cwd=sample_repo).out)
+    assert any(p["message"] == 'unknown field "tit\x1b[2Kle"' for p in data)
+    assert any(p["file"].endswith("BC\x1b[2K9.yaml") for p in data)
+    fmt_run = cli("fmt", cwd=sample_repo)
+    assert _raw_controls(fmt_run.out + fmt_run.err) == []

@@ -83,8 +83,14 @@ def run(args: argparse.Namespace) -> int:
         from refkit.store.files import atomic_write
 
         atomic_write(args.output, out.encode("utf-8"))
-    else:
-        sys.stdout.write(out)
+        return 0
+    from refkit.cli.output import exact_json, visible
+
+    if args.format == "json":
+        out = exact_json(out)  # the same JSON, no raw control character
+    elif args.format != "text" and sys.stdout.isatty():
+        out = visible(out)  # Markdown or HTML shown on a terminal (text is always escaped)
+    sys.stdout.write(out)
     return 0
 
 

@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.cli.output import display_path
+    from refkit.cli.output import display_path, visible
     from refkit.cli.reporters import print_problems
     from refkit.errors import ExitCode
     from refkit.fmt import files_to_format, format_files
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     result = format_files(repo.root, files, write=not args.check)
     for rel in result.changed:
         print(
-            f"{display_path(repo.root, rel)}: {'would be reformatted' if args.check else 'reformatted'}"
+            f"{visible(display_path(repo.root, rel))}: {'would be reformatted' if args.check else 'reformatted'}"
         )
     if result.problems:
         print_problems(repo, result.problems, sys.stderr)

@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.cli.output import Style, use_colour
+    from refkit.cli.output import Style, exact_json, use_colour, visible
     from refkit.history import History
     from refkit.store.repository import Repository
     from refkit.versions import find_framework, framework_log
@@ -42,24 +42,26 @@ def run(args: argparse.Namespace) -> int:
     with History(repo) as history:
         log = framework_log(history, folder, args.max_count)
     if args.format == "json":
-        json.dump(asdict(log), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(exact_json(json.dumps(asdict(log), ensure_ascii=False, indent=2)))
         return 0
+    # commit messages and release notes are shown through ``visible``: an escape sequence in
+    # one would act on the terminal
+    v = visible
     style = Style(use_colour(sys.stdout))
-    print(style.bold(log.framework))
+    print(style.bold(v(log.framework)))
     print()
     print(style.bold("Releases"))
     if not log.releases:
         print("  none yet (refkit release makes one)")
     for r in log.releases:
         tag = "" if r.tagged else "  (no tag: found through releases.yaml)"
-        print(f"  {style.green(r.version):<8} {r.date}  {r.commit[:7]}  {r.summary}{tag}")
+        print(f"  {style.green(v(r.version)):<8} {v(r.date)}  {r.commit[:7]}  {v(r.summary)}{tag}")
         if r.message:
-            print(f"           {r.message}")
+            print(f"           {v(r.message)}")
     print()
     print(style.bold("Commits"))
     for c in log.commits:
-        release = style.green(f" [release {c.release}]") if c.release else ""
-        print(f"  {style.yellow(c.short)} {c.date[:10]} {c.subject}{release}")
-        print(f"          {style.dim(c.summary)}")
+        release = style.green(f" [release {v(c.release)}]") if c.release else ""
+        print(f"  {style.yellow(c.short)} {v(c.date[:10])} {v(c.subject)}{release}")
+        print(f"          {style.dim(v(c.summary))}")
     return 0

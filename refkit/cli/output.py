@@ -1,11 +1,35 @@
-"""Provides what every command shares for output: colour, paths for display."""
+r"""Provides what every command shares for output: colour, paths for display, and control
+characters never printed raw.
+
+Framework texts, file names and commit messages reach terminals: an escape sequence in a
+statement (ESC [1A ESC [2K) would erase the lines before it in a reviewed diff. Every text
+reporter passes what it did not write itself through ``visible`` (control characters but tab and
+line feed shown as ``\x1b``); JSON goes through ``exact_json``, which keeps the same JSON value
+and writes DEL and the C1 controls as ``\u`` escapes (json.dumps escapes only C0).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
+
+from refkit.problems import visible
+
+__all__ = ["Style", "display_path", "exact_json", "use_colour", "visible"]
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def exact_json(text: str) -> str:
+    """JSON text (from ``json.dumps``) with the control characters json leaves raw (DEL, C1;
+    and the two Unicode line separators, which break JavaScript readers) written as ``\\u``
+    escapes: the same JSON value, no raw control character. They can only sit inside strings."""
+    if not _RAW_IN_JSON.search(text):
+        return text
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def use_colour(stream: TextIO = sys.stdout) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from refkit.cli.output import Style, display_path, use_colour
+from refkit.cli.output import Style, display_path, exact_json, use_colour, visible
 from refkit.problems import Problem, Severity
 from refkit.validate import ValidationResult
 
@@ -61,12 +61,11 @@ def text(report: Report, out: TextIO) -> None:
     for s in report.items:
         p = s.problem
         sev = style.red("error") if p.severity is Severity.ERROR else style.yellow("warning")
-        out.write(
-            f"{style.bold(f'{s.path}:{p.line}:{p.col}:')} {sev} {style.dim(p.rule)} {p.message}\n"
-        )
+        where = visible(f"{s.path}:{p.line}:{p.col}:")
+        out.write(f"{style.bold(where)} {sev} {style.dim(p.rule)} {visible(p.message)}\n")
         if p.hint:
-            out.write(f"    {style.dim('hint:')} {p.hint}\n")
-    summary = report.summary()
+            out.write(f"    {style.dim('hint:')} {visible(p.hint)}\n")
+    summary = visible(report.summary())
     if report.errors:
         summary = style.red(summary)
     elif report.warnings:
@@ -82,11 +81,11 @@ def json_(report: Report, out: TextIO) -> None:
         d = s.problem.to_json()
         d["file"] = s.path
         items.append(d)
-    json.dump(items, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(exact_json(json.dumps(items, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _escape_data(text: str) -> str:
+    text = visible(text)  # GitHub's log viewer reads ANSI escape sequences
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -102,7 +101,7 @@ def github(report: Report, out: TextIO) -> None:
         props = f"file={_escape_property(s.path)},line={p.line},col={p.col},title={_escape_property(p.rule)}"
         message = p.message + (f"\nhint: {p.hint}" if p.hint else "")
         out.write(f"::{command} {props}::{_escape_data(message)}\n")
-    out.write(report.summary() + "\n")
+    out.write(visible(report.summary()) + "\n")
 
 
 def sarif(report: Report, out: TextIO) -> None:
@@ -167,8 +166,7 @@ def sarif(report: Report, out: TextIO) -> None:
             }
         ],
     }
-    json.dump(log, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(exact_json(json.dumps(log, ensure_ascii=False, indent=2)) + "\n")
 
 
 REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {
@@ -186,5 +184,8 @@ def print_problems(repo: object, problems: list[Problem], out: TextIO) -> None:
     assert isinstance(repo, Repository)
     for p in problems:
         out.write(
-            f"{display_path(repo.root, p.file)}:{p.line}:{p.col}: {p.severity} {p.rule} {p.message}\n"
+            visible(
+                f"{display_path(repo.root, p.file)}:{p.line}:{p.col}: {p.severity} {p.rule} {p.message}"
+            )
+            + "\n"
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from refkit.diff import Change, FieldChange, FrameworkDiff
 from refkit.diff.correspondence import Entry, Table
+from refkit.problems import visible
 
 SECTIONS = [
     ("block", "Blocks"),
@@ -103,7 +104,8 @@ def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
 
 def _words_text(words: list[tuple[str, str]] | list[list[str]], colour: bool) -> str:
     out = []
-    for op, text in words:
+    for op, raw in words:
+        text = visible(raw)  # before the colours: a text's own escape sequences are shown
         if op == "=":
             out.append(text)
         elif op == "-":
@@ -123,27 +125,32 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def _field_lines(f: FieldChange, words: Callable[[Any], str]) -> list[str]:
+def _field_lines(
+    f: FieldChange, words: Callable[[Any], str], show: Callable[[str], str] = str
+) -> list[str]:
+    """The lines saying how a field changed; ``show``: applied to the framework's texts (not to
+    the word diffs, which ``words`` renders)."""
+    field = show(f.field)
     if f.nature == "reworded" and f.words is not None:
-        return [f"{f.field}: {words(f.words)}"]
+        return [f"{field}: {words(f.words)}"]
     if f.nature == "whitespace":
-        return [f"{f.field}: spacing only"]
+        return [f"{field}: spacing only"]
     if f.nature == "reordered":
-        return [f"{f.field}: reordered"]
+        return [f"{field}: reordered"]
     if f.nature == "added":
-        return [f"{f.field}: added: {_value(f.new)}"]
+        return [f"{field}: added: {show(_value(f.new))}"]
     if f.nature == "removed":
-        return [f"{f.field}: removed: {_value(f.old)}"]
+        return [f"{field}: removed: {show(_value(f.old))}"]
     if f.nature == "changed":
-        return [f"{f.field}: {_value(f.old)} → {_value(f.new)}"]
-    lines = [f"{f.field}:"]
+        return [f"{field}: {show(_value(f.old))} → {show(_value(f.new))}"]
+    lines = [f"{field}:"]
     for item in f.items:
         if item["change"] == "added":
-            lines.append(f"  + {item['text']}")
+            lines.append(f"  + {show(item['text'])}")
         elif item["change"] == "removed":
-            lines.append(f"  - {item['text']}")
+            lines.append(f"  - {show(item['text'])}")
         elif item["change"] == "whitespace":
-            lines.append(f"  ~ {item['new']} (spacing only)")
+            lines.append(f"  ~ {show(item['new'])} (spacing only)")
         else:
             lines.append(f"  ~ {words(item['words'])}")
     return lines
@@ -183,8 +190,10 @@ def text(diff: FrameworkDiff, *, colour: bool = False, table: Table | None = Non
         return f"\x1b[{code}m{s}\x1b[0m" if colour else s
 
     colours = {"added": "32", "removed": "31", "modified": "33", "moved": "36", "renamed": "36"}
-    out = [paint("1", f"{diff.framework} {diff.old_version} → {diff.new_version}")]
-    out.append(f"  {summary_line(diff)}")
+    # the framework's texts are shown through ``visible``: a control character in a statement
+    # is printed as \x1b, never sent to the terminal (an escape sequence could erase lines)
+    out = [paint("1", visible(f"{diff.framework} {diff.old_version} → {diff.new_version}"))]
+    out.append(f"  {visible(summary_line(diff))}")
     for kind, title in SECTIONS:
         changes = diff.of_kind(kind)
         if not changes:
@@ -192,9 +201,9 @@ def text(diff: FrameworkDiff, *, colour: bool = False, table: Table | None = Non
         out += ["", paint("1", title)]
         for c in changes:
             mark = _MARK.get(c.change, "~")
-            out.append(paint(colours.get(c.change, "0"), f"  {mark} {describe(c)}"))
+            out.append(paint(colours.get(c.change, "0"), f"  {mark} {visible(describe(c))}"))
             for f in c.fields:
-                for line in _field_lines(f, lambda w: _words_text(w, colour)):
+                for line in _field_lines(f, lambda w: _words_text(w, colour), visible):
                     # a multi-line text (summary, description) keeps the indentation of its field
                     out.append("      " + line.rstrip("\n").replace("\n", "\n        "))
     if table is not None:
@@ -206,11 +215,12 @@ def table_text(table: Table, *, colour: bool = False) -> list[str]:
     def paint(code: str, s: str) -> str:
         return f"\x1b[{code}m{s}\x1b[0m" if colour else s
 
-    out = [paint("1", f"Correspondence {table.old_version} → {table.new_version}")]
+    out = [paint("1", visible(f"Correspondence {table.old_version} → {table.new_version}"))]
     for e in table.entries:
-        out.append("  " + entry_sentence(e) + ("" if e.origin == "proposed" else f" [{e.origin}]"))
+        origin = "" if e.origin == "proposed" else f" [{e.origin}]"
+        out.append("  " + visible(entry_sentence(e) + origin))
         if e.note:
-            out.append(f"      note: {e.note}")
+            out.append(f"      note: {visible(e.note)}")
     return out
 
 

@@ -169,6 +169,9 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     positions: Positions = field(default_factory=Positions)
     nonfinite: bool = False  # a value is .nan or .inf: the schema check says where (JSON has none)
+    # whether a value may hold a control character or a tab: libyaml refuses them raw, so only a
+    # double-quoted escape ("\e"), a tab or a NEL can put one there (unknown: True)
+    escapes: bool = True
 
     @property
     def ok(self) -> bool:
@@ -257,6 +260,7 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
     if root is None:
         problems.append(RULES["yaml-empty"].at(file, 1, 1, "file has no content"))
         return result
+    result.escapes = "\\" in text or "\t" in text or "\x85" in text
     builder = _Builder(file, problems, result.positions)
     try:
         result.data = builder.build(root, 0)
