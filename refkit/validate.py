@@ -228,19 +228,23 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
     """Correspondence sections name blocks of an earlier release: read it from git."""
     if not summaries:
         return []
-    from refkit.history import GitError, History
+    from refkit.history import GitError, History, UnsafeRepository
     from refkit.history.releases import Releases
     from refkit.rules.correspondence import check_correspondence_history
 
     try:
         history = History(repo)
-    except GitError:
+    except GitError as e:
+        # a repository git refuses (another user's) is not one "not in git"
+        unsafe = isinstance(e, UnsafeRepository)
+        reason = e.message if unsafe else "the repository is not in git"
         return [
             RULES["history-unavailable"].at(
                 s.file,
                 s.correspondence["from_pos"][0],
                 s.correspondence["from_pos"][1],
-                f"cannot check the blocks of release {s.correspondence['from']}: the repository is not in git",
+                f"cannot check the blocks of release {s.correspondence['from']}: {reason}",
+                hint=e.hint if unsafe else None,
             )
             for s in summaries
             if s.correspondence

@@ -689,3 +689,14 @@ def test_validate_text_and_github_show_control_characters_escaped(cli, sample_re
     assert any(p["file"].endswith("BC\x1b[2K9.yaml") for p in data)
     fmt_run = cli("fmt", cwd=sample_repo)
     assert _raw_controls(fmt_run.out + fmt_run.err) == []
+
+
+def test_validate_names_git_dubious_ownership_rather_than_no_git(cli, sample_repo: Path) -> None:
+    """A repository of another user: git refuses it; validate said "not in git"."""
+    if os.geteuid() != 0:
+        pytest.skip("giving the repository to another user needs root")
+    subprocess.run(["chown", "-R", "65534:65534", str(sample_repo)], check=True)
+    run = cli("validate", cwd=sample_repo)
+    assert "not in git" not in run.out
+    assert "dubious ownership" in run.out
+    assert "safe.directory" in run.out
