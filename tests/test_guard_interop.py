@@ -31,15 +31,29 @@ from tests.test_interop import CASE_DIR, CASE_SCHEMA, esco_zip, leftovers, repo_
 # -- helpers ------------------------------------------------------------------------------------
 
 
+def _drop_dac() -> None:
+    """In a child before exec: give up reading files whatever their permissions (root's
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, dropped from the bounding set), so that a file of
+    mode 000 is "permission denied" even for root. Nothing to do for another user."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP; fails harmlessly without CAP_SETPCAP
+
+
 def refkit(
-    cwd: Path, *args: str, timeout: float = 30, memory: int | None = None
+    cwd: Path, *args: str, timeout: float = 30, memory: int | None = None, no_dac: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """The real ``refkit`` in a subprocess, with a timeout (a hang fails the test instead of
-    hanging it) and optionally a limit on its address space (a memory bomb fails it)."""
+    hanging it), optionally a limit on its address space (a memory bomb fails it) and without
+    root's power to read any file (``no_dac``)."""
 
     def limit() -> None:
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if no_dac:
+            _drop_dac()
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
@@ -110,7 +124,8 @@ def zip_bytes(members: list[tuple[str, bytes, int, int]]) -> bytes:
     start = out.tell()
     for c in central:
         out.write(c)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))  # fmt: skip
+    count = min(len(central), 0xFFFF)  # more: zipfile reads the directory by its size anyway
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, out.tell() - start, start, 0))  # fmt: skip
     return out.getvalue()
 
 
@@ -228,20 +243,28 @@ BROKEN = {
 def test_export_refuses_a_framework_with_an_unreadable_block(
     cli, sample_repo: Path, tmp_path: Path, fmt: str, how: str
 ) -> None:
-    """Issue 19, case 8: export csv/case/xlsx exited 0 without the unreadable block."""
-    if how == "permission" and os.geteuid() == 0:
-        pytest.skip("root reads a file whatever its permissions: permission denied cannot happen")
+    """Issue 19, case 8: export csv/case/xlsx exited 0 without the unreadable block. Permission
+    denied is real even when the tests run as root: the command runs without root's power to
+    read any file."""
     block = sample_repo / "frameworks" / "plombier-chauffagiste" / "blocks" / "BC02.yaml"
     BROKEN[how](block)
     out = tmp_path / f"out.{fmt}"
     try:
-        run = cli("export", fmt, "plombier-chauffagiste", "-o", str(out), cwd=sample_repo)
+        if how == "permission":
+            probe = subprocess.run(["cat", str(block)], preexec_fn=_drop_dac, capture_output=True, check=False)  # fmt: skip
+            if probe.returncode == 0:
+                pytest.skip("this process cannot give up reading any file (no CAP_SETPCAP)")
+            proc = refkit(sample_repo, "export", fmt, "plombier-chauffagiste", "-o", str(out), no_dac=True)  # fmt: skip
+            code, err, stdout = proc.returncode, proc.stderr, proc.stdout
+        else:
+            run = cli("export", fmt, "plombier-chauffagiste", "-o", str(out), cwd=sample_repo)
+            code, err, stdout = run.code, run.err, run.out
     finally:
         block.chmod(0o644)
-    assert run.code == 1, run.err
-    assert "blocks/BC02.yaml" in run.err and "cannot be read whole" in run.err
-    assert "Traceback" not in run.err
-    assert not out.exists() and run.out == ""
+    assert code == 1, err
+    assert "blocks/BC02.yaml" in err and "cannot be read whole" in err
+    assert "Traceback" not in err
+    assert not out.exists() and stdout == ""
 
 
 def test_export_of_a_release_with_an_unreadable_block_is_refused(cli, sample_repo: Path) -> None:
@@ -362,6 +385,38 @@ def test_xlsx_export_of_control_characters_escapes_them_reversibly(cli, tmp_path
     again = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--reference", cwd=root)
     assert again.code == 0, again.err
     assert texts_of(root, "copie") == texts_of(root, "ctl")
+
+
+def test_export_to_a_terminal_shows_control_characters_escaped(tmp_path: Path) -> None:
+    """Issue 19, case 12: export printed an escape sequence raw to a terminal (it can erase what
+    is shown). On a terminal control characters are shown as \\x1b; through a pipe the text is
+    exact."""
+    import pty
+
+    root = repo_at(tmp_path)
+    comps = [{"id": "C1", "statement": "Rouge\x1b[31m puis\x1b[2K effacé\rfin"}]
+    write_framework(root, "ctl", {"BC01": {"competencies": comps}})
+    master, slave = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-m", "refkit", "export", "csv", "ctl"], cwd=root, env=env,
+                          stdout=slave, stderr=subprocess.PIPE, timeout=30, check=False)  # fmt: skip
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.returncode == 0, proc.stderr
+    assert b"\x1b" not in shown and b"Rouge\\x1b[31m puis\\x1b[2K effac" in shown
+    assert b"\\x0dfin" in shown and b"control character" in proc.stderr
+    piped = subprocess.run([sys.executable, "-m", "refkit", "export", "csv", "ctl"], cwd=root,
+                           env=env, capture_output=True, timeout=30, check=False)  # fmt: skip
+    assert "Rouge\x1b[31m puis\x1b[2K effacé\rfin".encode() in piped.stdout
 
 
 # -- case 15: hostile CASE packages and schemas -----------------------------------------------------
@@ -677,6 +732,26 @@ def test_xlsx_row_cap_counts_rows_with_data(cli, tmp_path: Path, monkeypatch: py
     run = cli("import", "xlsx", str(path), "--out", "frameworks/trop", "--reference", cwd=root)
     assert run.code == 2 and "more than 50 rows" in run.err
     assert leftovers(root) == ["ok"]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "esco"])
+def test_zip_of_a_million_entries_is_refused_before_its_directory_is_read(tmp_path: Path, kind: str) -> None:  # fmt: skip
+    """The same caps for a zip's list of files: 1,000,000 empty entries (88 MB) made zipfile
+    build an object for each before anything else (10 s, 500 MB), then a traceback."""
+    entry = deflated(b"")
+    members = [(f"{n:x}", *entry) for n in range(1_000_000)]
+    path = xlsx_with(tmp_path / "many.xlsx", deflated(b""), members)
+    if kind == "esco":
+        path = path.rename(tmp_path / "ESCO dataset - v9 - classification - en - csv.zip")
+    root = repo_at(tmp_path)
+    args = ["xlsx", str(path), "--reference"] if kind == "xlsx" else ["esco", str(path), "--pillar"]
+    start = time.perf_counter()
+    run = refkit(root, "import", *args, "--out", "frameworks/m", timeout=60, memory=1 << 30)
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert (
+        str(path) in run.stderr and "list of files" in run.stderr and "Traceback" not in run.stderr
+    )
+    assert time.perf_counter() - start < 10
 
 
 def test_esco_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:

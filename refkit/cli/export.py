@@ -87,7 +87,11 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{args.schema.name}: {line}", file=sys.stderr)
                 print(f"refkit: the package does not conform to {args.schema} ({len(problems)} problems); nothing written", file=sys.stderr)  # fmt: skip
                 return 1
-        data = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        text = json.dumps(package, ensure_ascii=False, indent=2)
+        # the control characters json leaves raw (DEL, C1) and the Unicode line separators as
+        # \u escapes: the same JSON value, nothing a terminal or a JavaScript reader acts on
+        text = re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        data = (text + "\n").encode("utf-8")
     elif fmt == "csv":
         from refkit.interop.tabular import write_csv
 

@@ -46,6 +46,7 @@ from refkit.store.reader import MAX_FILE_BYTES
 # refused before it is read: a zip of 2 MB can hold 2 GB.
 MAX_INPUT_BYTES = 128 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # a zip's list of files (about 40,000 entries)
 MB = 1024 * 1024
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -188,6 +189,31 @@ def read_input(path: Path, *, what: str = "the file to import", cap: int | None 
     if len(data) > cap:  # grew since the check
         raise RefkitError(f"{path} is over the {_mb(cap)} limit for {what}")
     return data
+
+
+def check_zip_directory(path: Path) -> None:
+    """Refuse a zip whose central directory is over ``MAX_ZIP_DIRECTORY`` bytes, before
+    ``zipfile`` reads it (it builds an object for every entry: millions of empty entries fit in
+    a file of a few tens of MB). Read from the end records; anything unusual is left to zipfile."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        end = f.tell()
+        f.seek(max(0, end - 65557))  # the end record, after a comment of up to 64 KiB
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return
+        size = int.from_bytes(tail[at + 12 : at + 16], "little")
+        if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # zip64: its own end record
+            f.seek(int.from_bytes(tail[at - 12 : at - 4], "little"))
+            record = f.read(56)
+            if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                size = max(size, int.from_bytes(record[40:48], "little"))
+    if size > MAX_ZIP_DIRECTORY:
+        raise RefkitError(
+            f"{path}: its list of files is {_mb(size)}, over the {_mb(MAX_ZIP_DIRECTORY)} limit (tens of thousands of files in one zip)",
+            hint="check that it is the file you meant: a workbook or an ESCO download holds a few dozen files",
+        )
 
 
 def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:

@@ -35,6 +35,7 @@ from refkit.interop import (
     Imported,
     Skipped,
     check_zip,
+    check_zip_directory,
     id_from_identifier,
     is_id,
     one_line,
@@ -99,6 +100,7 @@ def _open(zips: list[Path]) -> _Source:
     h = hashlib.sha256()
     for path in zips:
         data = read_input(path, what="ESCO's zip")
+        check_zip_directory(path)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 infos = z.infolist()

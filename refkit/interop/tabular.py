@@ -46,6 +46,7 @@ from refkit.interop import (
     Skipped,
     check_input,
     check_zip,
+    check_zip_directory,
     is_id,
     read_input,
 )
@@ -251,7 +252,7 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         number += 1
         if number > SHEET_ROWS:
             raise _too_many(path, f"more than {SHEET_ROWS:,} rows")
-        cells = [_unquote(c) for c in cells]
+        cells = [_unquote(c) if c[:1] == "'" else c for c in cells]
         if header is None:
             header = cells
         elif any(c.strip() for c in cells):
@@ -360,6 +361,7 @@ def read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int,
 
     check_input(path)
     try:
+        check_zip_directory(path)
         with zipfile.ZipFile(path) as z:
             check_zip(z, path, total=MAX_UNZIPPED_BYTES)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
