@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
         )  # fmt: skip
         q.add_argument(
             "--replace", action="store_true",
-            help="update a framework imported before: its content is replaced, its version, status and releases kept",
+            help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
         )  # fmt: skip
         q.add_argument(
             "--format",
