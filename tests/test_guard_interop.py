@@ -417,6 +417,15 @@ def test_export_to_a_terminal_shows_control_characters_escaped(tmp_path: Path) -
     piped = subprocess.run([sys.executable, "-m", "refkit", "export", "csv", "ctl"], cwd=root,
                            env=env, capture_output=True, timeout=30, check=False)  # fmt: skip
     assert "Rouge\x1b[31m puis\x1b[2K effacé\rfin".encode() in piped.stdout
+    # CASE JSON holds no raw control character at all (json.dumps leaves DEL and C1 raw), and
+    # is the same JSON
+    (root / "frameworks" / "ctl" / "blocks" / "BC01.yaml").write_text(
+        (root / "frameworks" / "ctl" / "blocks" / "BC01.yaml").read_text(encoding="utf-8").replace("fin", "fin\\u009b2J"), encoding="utf-8")  # fmt: skip
+    case = refkit(root, "export", "case", "ctl")
+    assert case.returncode == 0, case.stderr
+    assert "\\u009b2J" in case.stdout and "\x9b" not in case.stdout and "\x1b" not in case.stdout
+    statements = [i["fullStatement"] for i in json.loads(case.stdout)["CFItems"]]
+    assert "Rouge\x1b[31m puis\x1b[2K effacé\rfin\x9b2J" in statements
 
 
 # -- case 15: hostile CASE packages and schemas -----------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,10 +86,11 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{args.schema.name}: {line}", file=sys.stderr)
                 print(f"refkit: the package does not conform to {args.schema} ({len(problems)} problems); nothing written", file=sys.stderr)  # fmt: skip
                 return 1
-        text = json.dumps(package, ensure_ascii=False, indent=2)
-        # the control characters json leaves raw (DEL, C1) and the Unicode line separators as
-        # \u escapes: the same JSON value, nothing a terminal or a JavaScript reader acts on
-        text = re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        from refkit.cli.output import exact_json
+
+        # DEL, the C1 controls and the Unicode line separators as \u escapes: the same JSON
+        # value, nothing a terminal or a JavaScript reader acts on
+        text = exact_json(json.dumps(package, ensure_ascii=False, indent=2))
         data = (text + "\n").encode("utf-8")
     elif fmt == "csv":
         from refkit.interop.tabular import write_csv
@@ -115,20 +115,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _for_terminal(text: str) -> tuple[str, int]:
-    """Text for a terminal: control characters (ESC, CR, C1...) shown as ``\\x1b``, so that an
-    escape sequence in a framework cannot move the cursor or erase what is shown."""
-    count = 0
+    """Text for a terminal, through the helper every text reporter uses: control characters but
+    tab and line feed shown as ``\\x1b`` (an escape sequence in a framework could move the cursor
+    or erase what is shown), and how many there were."""
+    from refkit.problems import CONTROL, visible
 
-    def shown(m: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return f"\\x{ord(m.group()):02x}"
-
-    return _CONTROL.sub(shown, text), count
+    count = len(CONTROL.findall(text))
+    return (visible(text) if count else text), count
 
 
 def _check_output(path: Path) -> None:
