@@ -10,20 +10,51 @@ releases.yaml that lists a version no commit records, releases whose tag is miss
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from refkit.history import GitError, History
 from refkit.history.atomic import git_folder, recover
 from refkit.history.releases import parse_records
 from refkit.store.loader import RELEASES_FILE
-from refkit.store.lock import is_locked
+from refkit.store.lock import LockBusy, repository_lock
 
 # atomic_write's temporary files (tempfile.mkstemp: prefix ".NAME.", 8 random characters)
 TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$|^\..+\.refkit-commit\.tmp$")
 STALE_LOCK_SECONDS = 600
+# an import's temporary folder, and the old folder set aside while --replace swaps them
+# (refkit.interop.write_imported)
+IMPORTING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>import|replaced)-[0-9a-f]{8}$")
+
+
+def sweep_interrupted_imports(parent: Path, name: str | None = None) -> list[str]:
+    """Put right what a killed import left in ``parent`` (of the folder ``name``, or of any):
+    its temporary folder is removed (the import did not happen); an old folder set aside during
+    a swap is put back if the new one never took its place, removed if it did. The caller holds
+    the repository lock, or knows that no import runs."""
+    done: list[str] = []
+    try:
+        entries = sorted(os.listdir(parent))
+    except OSError:
+        return done
+    for entry in entries:
+        m = IMPORTING.match(entry)
+        if m is None or (name is not None and m["name"] != name):
+            continue
+        path = parent / entry
+        target = parent / m["name"]
+        if m["kind"] == "replaced" and not target.exists():
+            os.rename(path, target)
+            done.append(f"put back {target}, set aside by an import that was interrupted")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            done.append(f"removed {path}, left by an import that was interrupted")
+    return done
 
 
 @dataclass(slots=True)
@@ -43,7 +74,8 @@ def checkup(history: History) -> Checkup:
     out = Checkup()
     out.repaired.extend(recover(history))
     root = history.repository.root
-    if not is_locked(root):
+    with contextlib.suppress(LockBusy), repository_lock(root, "refkit doctor", wait=0):
+        out.repaired.extend(sweep_interrupted_imports(history.repository.frameworks_dir))
         for folder in history.repository.framework_folders():
             for dirpath, _dirs, files in os.walk(folder):
                 for name in files:

@@ -718,3 +718,38 @@ def test_a_damaged_release_record_is_named_by_every_command(
     assert (
         sorted(p.relative_to(clone).as_posix() for p in (clone / "site").rglob("*.html")) == pages
     )
+
+
+def test_an_import_replace_killed_between_its_renames_puts_the_old_folder_back(
+    released: Path,
+) -> None:
+    """--replace sets the old folder aside, then renames the new one in: killed in between, the
+    framework folder is missing; the next command puts the old one back (the state before)."""
+    sheet = released.parent / "referentiel.csv"
+    _spreadsheet(sheet, blocks=2, per_block=3)
+    args = ["import", "csv", str(sheet), "--out", "frameworks/maintenance", "--eqf", "4"]
+    assert refkit(released, *args).returncode == 0
+    git(released, "add", "-A")
+    git(released, "commit", "-qm", "import")
+    _spreadsheet(sheet, blocks=3, per_block=3)
+    before = snapshot(released)
+    code = """
+import os, refkit.interop as i
+real = i.os.rename
+def dies(src, dst):
+    real(src, dst)
+    if ".replaced-" in str(dst):
+        os.kill(os.getpid(), 9)
+i.os.rename = dies
+"""
+    proc = start(released, *args, "--replace", code=code)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert not (released / "frameworks/maintenance").exists()
+    check = refkit(released, "validate")
+    assert check.returncode == 0, check.stderr
+    assert "put back" in check.stderr
+    assert snapshot(released) == before
+    again = refkit(released, *args, "--replace")
+    assert again.returncode == 0, again.stderr
+    assert (released / "frameworks/maintenance/blocks/BC03.yaml").is_file()

@@ -69,24 +69,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _finish_interrupted() -> None:
-    """A release (or commit) killed halfway left its journal: finish or undo it before anything
-    reads the repository (one stat when there is none; refkit.history.atomic)."""
-    from pathlib import Path
-
-    from refkit.history.atomic import pending
-
-    if not pending(Path.cwd()):
-        return
-    from refkit.history import History
-    from refkit.history.atomic import recover_quietly
+    """What a killed command left is put right before anything reads the repository: a release
+    or commit killed halfway (its journal: refkit.history.atomic) is finished or undone, an
+    import killed halfway leaves its folder as before or as after (refkit.doctor). A few stats
+    when there is nothing to do."""
     from refkit.store.repository import Repository
 
     try:
         repo = Repository.discover()
-        with History(repo) as history:
-            notes = recover_quietly(history)
     except RefkitError:
-        return  # not a framework repository, or git refuses it: the command says so itself
+        return  # not a framework repository: the command says so itself
+    notes: list[str] = []
+    from refkit.history.atomic import pending
+
+    if pending(repo.root):
+        from refkit.history import History
+        from refkit.history.atomic import recover_quietly
+
+        try:
+            with History(repo) as history:
+                notes += recover_quietly(history)
+        except RefkitError:
+            pass  # git refuses the repository: the command says so itself
+    try:
+        leftovers = [
+            n for n in os.listdir(repo.frameworks_dir) if ".import-" in n or ".replaced-" in n
+        ]
+    except OSError:
+        leftovers = []
+    if leftovers:
+        from refkit.doctor import sweep_interrupted_imports
+        from refkit.store.lock import LockBusy, repository_lock
+
+        try:  # an import that runs now holds the lock: its folder is its own
+            with repository_lock(repo.root, "recovery", wait=0):
+                notes += sweep_interrupted_imports(repo.frameworks_dir)
+        except LockBusy:
+            pass
     for note in notes:
         print(f"refkit: {note}", file=sys.stderr)
 

@@ -241,6 +241,21 @@ def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
 
 
 def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> Written:
+    """Write the imported framework as the folder ``out``, as ``_write_imported`` says, holding
+    the repository lock (one writer at a time: refkit.store.lock). What a killed import of this
+    folder left (its temporary folder, or the old folder set aside during the swap) is put right
+    first: the folder as before that import, or as after it."""
+    from refkit.doctor import sweep_interrupted_imports
+    from refkit.store.lock import repository_lock
+
+    out = Path(out)
+    with repository_lock(out.parent, f"import {out.name}"):
+        if out.parent.is_dir():
+            sweep_interrupted_imports(out.parent, out.name)
+        return _write_imported(out, imported, replace=replace)
+
+
+def _write_imported(out: Path, imported: Imported, *, replace: bool) -> Written:
     """Write the imported framework as the folder ``out`` (its name is the framework id).
 
     A new folder is written whole or not at all. With ``replace``, an existing framework folder
