@@ -237,6 +237,63 @@ def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
             )
 
 
+# -- texts ------------------------------------------------------------------------------------
+
+
+def clean_texts(imported: Imported) -> None:
+    """Repair what a source's texts hold that a framework may not: line ends CR LF or CR become
+    LF, other control characters (C0 but tab and line feed, DEL, C1: e.g. the U+009D in a
+    description of ESCO's skills pillar) are removed. Each repair is told in ``notes``: the
+    rule ``control-character`` would refuse the framework otherwise."""
+    import dataclasses
+
+    from refkit.problems import CONTROL
+
+    line_ends = 0
+    removed: dict[str, int] = {}
+
+    def clean(value: Any) -> Any:
+        nonlocal line_ends
+        if isinstance(value, str):
+            if "\r" in value:
+                line_ends += value.count("\r")
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            if CONTROL.search(value):
+                for ch in CONTROL.findall(value):
+                    code = f"U+{ord(ch):04X}"
+                    removed[code] = removed.get(code, 0) + 1
+                value = CONTROL.sub("", value)
+            return value
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                if f.name == "source":
+                    continue
+                old = getattr(value, f.name)
+                new = clean(old)
+                if new is not old:
+                    setattr(value, f.name, new)
+            return value
+        return value
+
+    clean(imported.framework)
+    if line_ends:
+        imported.notes.append(
+            f"{line_ends} line end{'s' if line_ends > 1 else ''} written CR LF or CR in texts "
+            "of the source made LF"
+        )
+    if removed:
+        shown = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(removed.items()))
+        total = sum(removed.values())
+        imported.notes.append(
+            f"{total} control character{'s' if total > 1 else ''} removed from texts of the "
+            f"source ({shown})"
+        )
+
+
 # -- writing ----------------------------------------------------------------------------------
 
 
@@ -249,6 +306,7 @@ def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> W
     from refkit.store.lock import repository_lock
 
     out = Path(out)
+    clean_texts(imported)
     with repository_lock(out.parent, f"import {out.name}"):
         if out.parent.is_dir():
             sweep_interrupted_imports(out.parent, out.name)
