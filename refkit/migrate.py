@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from refkit.schema import CURRENT
+from refkit.store.files import read_regular
 
 _VERSION = re.compile(r"^refkit/([a-z-]+)/([0-9]+)$")
 
@@ -166,7 +167,7 @@ def migrate_files(root: Any, rels: list[str], *, write: bool) -> MigrationResult
         kind = kind_of(rel)
         if kind is None:
             continue
-        raw = (root / rel).read_bytes()
+        raw = read_regular(root / rel)
         doc = read_yaml(rel, raw)
         if doc.problems or doc.data is None:
             result.problems.extend(doc.problems)

@@ -289,8 +289,10 @@ def _check_fresh(history: History, plan: ReleasePlan) -> None:
 
 
 def _read(path: Path) -> bytes | None:
+    from refkit.store.files import read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path)  # never a FIFO's endless wait
     except FileNotFoundError:
         return None
 
@@ -303,7 +305,7 @@ def _check_unique_ids(repo: Repository, fid: str, folder: str) -> None:
         path = other / FRAMEWORK_FILE
         if rel == folder or not path.is_file():
             continue
-        data = read_yaml(rel, path.read_bytes()).data
+        data = read_yaml(rel, _read(path) or b"").data
         if isinstance(data, dict) and data.get("id") == fid:
             same.append(rel)
     if same:

@@ -40,13 +40,14 @@ def find_framework(repo: Repository, name: str) -> str:
 
 def framework_id(repo: Repository, folder: str) -> str:
     """The id a framework.yaml declares (its folder name if it declares none), read cheaply."""
+    from refkit.store.files import read_regular
     from refkit.store.loader import FRAMEWORK_FILE
     from refkit.store.reader import read_yaml
 
     path = repo.root / folder / FRAMEWORK_FILE
     try:
-        data = read_yaml(path.name, path.read_bytes()).data
-    except OSError:
+        data = read_yaml(path.name, read_regular(path)).data
+    except OSError:  # missing, not a regular file (a FIFO would block): the folder's name
         data = None
     fid = data.get("id") if isinstance(data, dict) else None
     return fid if isinstance(fid, str) and fid else folder.rsplit("/", 1)[-1]

@@ -219,24 +219,12 @@ FIFO_PLACES = {
     "framework.yaml": "frameworks/plombier-chauffagiste/framework.yaml",
     "releases.yaml": "frameworks/plombier-chauffagiste/releases.yaml",
 }
-# Hangs left after the store's fix, in files of other parts of refkit (see the report of issue 19):
-# the history layer reads the work tree's releases.yaml itself (refkit/history/releases.py,
-# ``_records``: ``path.read_bytes()``), and ``refkit.versions.framework_id`` reads framework.yaml.
-FIFO_HANGS_ELSEWHERE = {
-    ("stack", "releases.yaml"): "refkit/history/releases.py _records reads releases.yaml itself",
-    ("diff", "releases.yaml"): "refkit/history/releases.py _records reads releases.yaml itself",
-    ("diff", "framework.yaml"): "refkit/versions.py framework_id reads framework.yaml itself",
-}
-
-
 def _fifo_cases() -> list[object]:
-    out = []
-    for command in FIFO_COMMANDS:
-        for place in FIFO_PLACES:
-            reason = FIFO_HANGS_ELSEWHERE.get((command, place))
-            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-            out.append(pytest.param(command, place, id=f"{command}-{place}", marks=marks))
-    return out
+    return [
+        pytest.param(command, place, id=f"{command}-{place}")
+        for command in FIFO_COMMANDS
+        for place in FIFO_PLACES
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")

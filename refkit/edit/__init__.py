@@ -970,9 +970,11 @@ def _jobs() -> int:
 
 
 def _read(path: Path) -> bytes | None:
+    from refkit.store.files import NotRegularFile, read_regular
+
     try:
-        return path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return read_regular(path)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, NotRegularFile):
         return None
 
 

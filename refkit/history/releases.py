@@ -85,8 +85,12 @@ class Releases:
             return self._given
         path = Path(self.history.repository.root) / self.folder / RELEASES_FILE
         shown = f"{self.folder}/{RELEASES_FILE}"
+        from refkit.store.files import read_regular
+
         try:
-            raw = path.read_bytes() if path.exists() else None
+            raw = read_regular(path)
+        except FileNotFoundError:
+            raw = None
         except OSError as e:
             raise BadRecord(
                 f"{shown} cannot be read ({e.strerror or e}): the releases cannot be read",

@@ -243,12 +243,13 @@ class Catalog:
 def read_holdings_file(path: Path) -> list[str]:
     """A learner's blocks from a YAML or JSON file: a list of ``framework@version:BLOCK`` strings,
     or of mappings with framework, version and block, possibly under a ``holds:`` key."""
+    from refkit.store.files import read_regular
     from refkit.store.reader import read_yaml
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as e:
-        raise StackError(f"{path}: cannot read the file ({e.strerror})") from None
+        raise StackError(f"{path}: cannot read the file ({e.strerror or e})") from None
     doc = read_yaml(str(path), raw)
     if doc.problems:
         p = doc.problems[0]

@@ -115,18 +115,24 @@ def release_view(history: History, folder: str, fid: str, version: str) -> dict[
     tree = history.tree_id(release.commit, folder)
     path = cache_root() / "views" / code_digest()[:20] / f"{tree}-{version}.json"
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("framework") == fid and data.get("version") == version:
-            return data
+        from refkit.store.files import read_regular
+
+        data: Any = json.loads(read_regular(path).decode("utf-8"))
+        if (
+            isinstance(data, dict)
+            and data.get("framework") == fid
+            and data.get("version") == version
+        ):
+            return dict(data)
     except (OSError, ValueError):
-        pass
+        pass  # a cache entry that is missing, not a file or not what was written: a miss
     loaded = history.load_at(release.commit, folder)
     if loaded.framework is None:
         raise GitError(f"{fid} {version} cannot be read from git")
-    data = own_view(loaded.framework, version, draft=False)
+    view: dict[str, Any] = own_view(loaded.framework, version, draft=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        atomic_write(path, json.dumps(view, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
-    return data
+    return view
