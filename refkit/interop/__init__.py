@@ -241,10 +241,11 @@ def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
 
 
 def clean_texts(imported: Imported) -> None:
-    """Repair what a source's texts hold that a framework may not: line ends CR LF or CR become
-    LF, other control characters (C0 but tab and line feed, DEL, C1: e.g. the U+009D in a
-    description of ESCO's skills pillar) are removed. Each repair is told in ``notes``: the
-    rule ``control-character`` would refuse the framework otherwise."""
+    """Repair what a source's texts hold that a framework may not: line ends written CR LF
+    become LF, control characters other than tab, line feed and carriage return (C0, DEL, C1:
+    e.g. the U+009D in a description of ESCO's skills pillar) are removed. Each repair is told
+    in ``notes``: the rule ``control-character`` would refuse the framework otherwise. A lone CR
+    is kept, as the source has it (refkit's own CSV export round-trips it; the rule flags it)."""
     import dataclasses
 
     from refkit.problems import CONTROL
@@ -255,14 +256,15 @@ def clean_texts(imported: Imported) -> None:
     def clean(value: Any) -> Any:
         nonlocal line_ends
         if isinstance(value, str):
-            if "\r" in value:
-                line_ends += value.count("\r")
-                value = value.replace("\r\n", "\n").replace("\r", "\n")
-            if CONTROL.search(value):
-                for ch in CONTROL.findall(value):
+            if "\r\n" in value:
+                line_ends += value.count("\r\n")
+                value = value.replace("\r\n", "\n")
+            found = [ch for ch in CONTROL.findall(value) if ch != "\r"]
+            if found:
+                for ch in found:
                     code = f"U+{ord(ch):04X}"
                     removed[code] = removed.get(code, 0) + 1
-                value = CONTROL.sub("", value)
+                value = CONTROL.sub(lambda m: m.group() if m.group() == "\r" else "", value)
             return value
         if isinstance(value, list):
             return [clean(v) for v in value]
@@ -282,8 +284,8 @@ def clean_texts(imported: Imported) -> None:
     clean(imported.framework)
     if line_ends:
         imported.notes.append(
-            f"{line_ends} line end{'s' if line_ends > 1 else ''} written CR LF or CR in texts "
-            "of the source made LF"
+            f"{line_ends} line end{'s' if line_ends > 1 else ''} written CR LF in texts of the "
+            "source made LF"
         )
     if removed:
         shown = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(removed.items()))
