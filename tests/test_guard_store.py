@@ -439,9 +439,11 @@ def test_a_relative_xdg_cache_home_is_ignored(
 ) -> None:
     monkeypatch.delenv("REFKIT_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    home = sample_repo.parent / "home"  # not the real one: its ~/.cache is the fallback
+    monkeypatch.setenv("HOME", str(home))
     assert cli("validate", cwd=sample_repo).code == 0
     assert not (sample_repo / "cache").exists()
-    assert list((Path.home() / ".cache" / "refkit").rglob("validate.json"))
+    assert list((home / ".cache" / "refkit").rglob("validate.json"))
     assert git(sample_repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
