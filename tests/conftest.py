@@ -100,33 +100,47 @@ SARIF_PACKAGE = (
 )
 
 
-@pytest.fixture(scope="session")
-def sarif_schema() -> dict[str, object]:
-    """The official SARIF 2.1.0 JSON Schema, from the npm registry (fetched once, then cached)."""
-    import json
-    import tarfile
+NPM_CACHE = Path(__file__).resolve().parent / ".cache"
 
-    cache = Path(__file__).resolve().parent / ".cache"
-    target = cache / "sarif-2.1.0.json"
-    if not target.exists():
-        cache.mkdir(exist_ok=True)
-        if shutil.which("npm") is None:
-            pytest.fail(
-                "npm is needed once to fetch the SARIF 2.1.0 schema (" + SARIF_PACKAGE + ")"
-            )
+
+def npm_file(package: str, member: str, name: str) -> Path:
+    """``member`` of the npm ``package``, fetched once into tests/.cache/``name``.
+
+    Several pytest workers may ask at once: each packs into its own temporary folder and the file
+    takes its place with one rename, so no worker ever reads a half-written file."""
+    import tarfile
+    import tempfile
+
+    target = NPM_CACHE / name
+    if target.exists():
+        return target
+    NPM_CACHE.mkdir(exist_ok=True)
+    if shutil.which("npm") is None:
+        pytest.fail(f"npm is needed once to fetch {package}")
+    with tempfile.TemporaryDirectory(dir=NPM_CACHE, prefix=".fetch-") as scratch:
         proc = subprocess.run(
-            ["npm", "pack", "--silent", SARIF_PACKAGE, "--pack-destination", str(cache)],
+            ["npm", "pack", "--silent", package, "--pack-destination", scratch],
             capture_output=True,
             text=True,
             check=False,
         )
         assert proc.returncode == 0, proc.stderr[-2000:]
-        (tarball,) = cache.glob("microsoft-sarif-multitool-linux-*.tgz")
+        (tarball,) = Path(scratch).glob("*.tgz")
         with tarfile.open(tarball) as tar:
-            member = tar.extractfile("package/sarif-2.1.0.json")
-            assert member is not None
-            target.write_bytes(member.read())
-        tarball.unlink()
+            extracted = tar.extractfile(member)
+            assert extracted is not None, f"{package} has no {member}"
+            part = Path(scratch) / name
+            part.write_bytes(extracted.read())
+        os.replace(part, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict[str, object]:
+    """The official SARIF 2.1.0 JSON Schema, from the npm registry (fetched once, then cached)."""
+    import json
+
+    target = npm_file(SARIF_PACKAGE, "package/sarif-2.1.0.json", "sarif-2.1.0.json")
     schema: dict[str, object] = json.loads(target.read_text(encoding="utf-8"))
     return schema
 

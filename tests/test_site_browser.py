@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
-import tarfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, npm_file
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -35,7 +33,6 @@ FLAGS = [
 ]
 AXE_PACKAGE = "axe-core@4.10.3"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CACHE = Path(__file__).resolve().parent / ".cache"
 
 
 @pytest.fixture(scope="module")
@@ -106,24 +103,7 @@ def page(browser, server: str) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe.min.js from the axe-core npm package (fetched once, then cached in tests/.cache)."""
-    target = CACHE / f"{AXE_PACKAGE.replace('@', '-')}.min.js"
-    if not target.exists():
-        CACHE.mkdir(exist_ok=True)
-        if shutil.which("npm") is None:
-            pytest.fail("npm is needed once to fetch axe-core (" + AXE_PACKAGE + ")")
-        proc = subprocess.run(
-            ["npm", "pack", "--silent", AXE_PACKAGE, "--pack-destination", str(CACHE)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        (tarball,) = CACHE.glob("axe-core-*.tgz")
-        with tarfile.open(tarball) as tar:
-            member = tar.extractfile("package/axe.min.js")
-            assert member is not None
-            target.write_bytes(member.read())
-        tarball.unlink()
+    target = npm_file(AXE_PACKAGE, "package/axe.min.js", f"{AXE_PACKAGE.replace('@', '-')}.min.js")
     return target.read_text(encoding="utf-8")
 
 

@@ -56,6 +56,15 @@ def at(ref: Ref, keys: list[str] = []):  # noqa: B006 (never changed)
             await workers_done(pilot.app)
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
+        # On a loaded machine (the suite runs on every core) a layout pass can still be pending
+        # (a scroll bar appearing narrows a form by a column): wait until the picture is stable.
+        shown = pilot.app.export_screenshot()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            again = pilot.app.export_screenshot()
+            if again == shown:
+                break
+            shown = again
 
     async def run_before(pilot) -> None:
         app = pilot.app
