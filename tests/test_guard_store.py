@@ -219,6 +219,8 @@ FIFO_PLACES = {
     "framework.yaml": "frameworks/plombier-chauffagiste/framework.yaml",
     "releases.yaml": "frameworks/plombier-chauffagiste/releases.yaml",
 }
+
+
 def _fifo_cases() -> list[object]:
     return [
         pytest.param(command, place, id=f"{command}-{place}")

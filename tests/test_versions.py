@@ -296,7 +296,9 @@ def test_a_refused_ref_update_changes_nothing(cli, repo: Path) -> None:
     before_head = git(repo, "rev-parse", "HEAD").strip()
     before_files = {p: p.read_bytes() for p in (repo / "frameworks/demo").rglob("*.yaml")}
     hook = repo / ".git/hooks/reference-transaction"
-    hook.write_text('#!/bin/sh\n[ "$1" = prepared ] && { echo "refused by policy" >&2; exit 1; }\nexit 0\n')
+    hook.write_text(
+        '#!/bin/sh\n[ "$1" = prepared ] && { echo "refused by policy" >&2; exit 1; }\nexit 0\n'
+    )
     hook.chmod(0o755)
     run = cli("release", "demo", cwd=repo)
     assert run.code == 2 and "nothing was changed" in run.err and "refused by policy" in run.err
