@@ -136,6 +136,29 @@ def test_one_statement_change_is_a_one_line_diff_in_samples(sample_repo: Path) -
     assert diff(sample_repo) == [f"-    statement: {old}", f"+    statement: {old} en autonomie"]
 
 
+def test_a_block_whose_file_could_not_be_read_is_never_written_nor_dropped_silently(
+    sample_repo: Path,
+) -> None:
+    """A block file with conflict markers: saving with that block said to be changed is refused
+    (writing nothing would lose the change unsaid); saving other blocks leaves the file alone."""
+    path = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC07.yaml"
+    marked = path.read_text(encoding="utf-8").replace(
+        "id: BC07\n", "id: BC07\n<<<<<<< HEAD\n=======\n>>>>>>> autre\n", 1
+    )
+    path.write_text(marked, encoding="utf-8")
+    loaded = load(sample_repo, "plombier-chauffagiste")
+    assert "BC07" in loaded.broken_blocks
+    loaded.framework.block("BC07").title = "Changé"
+    with pytest.raises(ConflictError, match=r"BC07\.yaml could not be read"):
+        save_framework(sample_repo, loaded, blocks={"BC07"})
+    assert path.read_text(encoding="utf-8") == marked
+    loaded.framework.block("BC01").title += " (révisé)"
+    assert save_framework(sample_repo, loaded, blocks={"BC01"}).written == [
+        "frameworks/plombier-chauffagiste/blocks/BC01.yaml"
+    ]
+    assert path.read_text(encoding="utf-8") == marked
+
+
 def assert_as_read_from_disk(root: Path, loaded: LoadedFramework) -> None:
     """``loaded`` is what reading the folder from scratch gives, positions included."""
     fresh = load(root, loaded.folder.rsplit("/", 1)[-1])

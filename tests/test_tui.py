@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import FIELDS, Ref, Session
+from refkit.errors import RefkitError
 from tests.conftest import git, workers_done
 
 pytest.importorskip("textual")
@@ -772,6 +773,63 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
         await settle(app, pilot)
         assert app.unsaved is None
         assert app.query_one("#f-competency-statement", Input).value.startswith("Estimer")
+
+
+async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_as_saved(
+    sample_repo: Path,
+) -> None:
+    """Another program writes merge-conflict markers into BC07.yaml while the editor is open; the
+    editor reloads. Editing BC07's title, adding a competency to it or moving one into it is
+    refused with the reason: the file is left as it is, the tree and the model show what the
+    file holds, and the reload offered next is true to what was saved."""
+    app = app_for(sample_repo)
+    path = sample_repo / BC07
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+        theirs = "".join(
+            [*lines[:title], "<<<<<<< HEAD\n", lines[title], "=======\n", "title: Autre\n",
+             ">>>>>>> branche\n", *lines[title + 1 :]]
+        )  # fmt: skip
+        path.write_text(theirs, encoding="utf-8")
+        app._check_disk()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("right", "enter")  # Recharger
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        label_before = str(app._node(Ref(PLUMBER, "BC07")).label)
+        assert "fichier illisible" in str(app.query_one("#item-title").render())
+        await replace_text(pilot, app, "f-block-title", "Un titre qui ne sera pas perdu")
+        assert path.read_text(encoding="utf-8") == theirs
+        assert app.unsaved is not None and "ne peut pas être lu" in app.unsaved.reason
+        assert "ligne 6" in app.unsaved.reason
+        error = str(app.query_one("#err-f-block-title", Static).render())
+        assert error.startswith("✗ non enregistré")
+        assert app.session.get(Ref(PLUMBER, "BC07")).title == ""
+        assert str(app._node(Ref(PLUMBER, "BC07")).label) == label_before
+        # operations on the block are refused the same way, naming the file
+        for operation in (
+            lambda: app.session.add(Ref(PLUMBER, "BC07")),
+            lambda: app.session.move(Ref(PLUMBER, "BC04", "C4.1"), "BC07"),
+        ):
+            with pytest.raises(RefkitError, match=r"BC07\.yaml ne peut pas être lu"):
+                operation()
+        assert path.read_text(encoding="utf-8") == theirs
+        assert app.session.exists(Ref(PLUMBER, "BC04", "C4.1"))
+        assert git(sample_repo, "status", "--porcelain").splitlines() == [f" M {BC07}"]
+        # the conflict resolved outside: the reload shows the file, and the edit now saves
+        path.write_text(theirs.replace("<<<<<<< HEAD\n", "").split("=======\n")[0]
+                        + theirs.split(">>>>>>> branche\n")[1], encoding="utf-8")  # fmt: skip
+        app.action_reload()
+        await settle(app, pilot)
+        assert git(sample_repo, "status", "--porcelain") == ""
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await replace_text(pilot, app, "f-block-title", "Un titre qui ne sera pas perdu")
+        assert app.unsaved is None
+    assert diff_lines(sample_repo)[-1] == "+title: Un titre qui ne sera pas perdu"
 
 
 async def test_quitting_saves_the_field_being_typed(sample_repo: Path) -> None:

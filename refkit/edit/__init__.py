@@ -872,6 +872,17 @@ class Session:
             if was is not None and now is not None
             else None  # two blocks with one id: every block is merged, as a save without a hint
         )
+        broken = loaded.broken_blocks & (
+            touched
+            if touched is not None
+            else {r.block for r in (before_ref, after_ref) if r is not None and r.block}
+        )
+        if broken:
+            # a file refkit could not read (conflict markers, a syntax error) is never written:
+            # the edit is refused and the model read again, so that nothing is shown as saved
+            # that is not on disk
+            self.frameworks[folder] = load_worktree(self.repo, folder)
+            raise RefkitError(*_unreadable_block(loaded, min(broken)))
         try:
             # one writer at a time: a release (or another editor) does not interleave its files
             # with this save (refkit.store.lock)
@@ -912,6 +923,23 @@ class Session:
             f"{label} : enregistré ({', '.join(p.rsplit('/', 1)[-1] for p in paths)})",
             paths,
         )
+
+
+def _unreadable_block(loaded: LoadedFramework, block_id: str) -> tuple[str, str]:
+    """Why a block cannot be changed: its file could not be read (message and hint)."""
+    fw = loaded.framework
+    block = fw.block(block_id) if fw is not None else None
+    file = block.source.file if block is not None and block.source is not None else block_id
+    first = next(
+        (p for p in loaded.problems if p.file == file and p.severity is Severity.ERROR), None
+    )
+    where = f", ligne {first.line} : {first.message}" if first is not None else ""
+    return (
+        f"{file.rsplit('/', 1)[-1]} ne peut pas être lu ({file}{where}) ; "
+        "l'éditeur n'écrit jamais dans un fichier qu'il n'a pas pu lire : rien n'a été modifié",
+        "corrigez ce fichier (un conflit de fusion se résout en gardant une version de chaque "
+        "ligne marquée) : l'éditeur propose de le recharger dès qu'il change",
+    )
 
 
 def _fingerprints(fw: Framework) -> dict[str, list[Any]] | None:

@@ -323,6 +323,12 @@ def save_framework(
         target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
         origin = block.source.file if block.source is not None else None
         if block.id in loaded.broken_blocks and origin is not None:
+            if blocks is not None and block.id in blocks:
+                # the caller says the block changed: writing nothing would lose it silently
+                raise ConflictError(
+                    f"{origin} could not be read; refkit never rewrites a file it could not read",
+                    hint="fix the file (or resolve the merge conflict), then read it again",
+                )
             kept.add(origin)  # a file refkit could not read is never rewritten
             continue
         if origin is not None and origin not in loaded.documents:

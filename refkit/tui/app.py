@@ -597,6 +597,9 @@ class EditorApp(App[None]):
             # published addresses: both are shown, neither is typed (the version first: at 80
             # columns the id may be cut)
             title += f"version {item.version} · {item.id}"
+        loaded = self.session.frameworks.get(ref.folder)
+        if ref.block is not None and loaded is not None and ref.block in loaded.broken_blocks:
+            title += " · ✗ fichier illisible : rien n'y sera écrit (voir les problèmes)"
         self.query_one("#item-title", Line).update(title)
         form = self.query_one(f"#form-{ref.kind}", ItemForm)
         if not form.built:
