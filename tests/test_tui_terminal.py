@@ -4,6 +4,7 @@ as a person would type them, the screen is read with capture-pane, and the file 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,13 +19,15 @@ PLUMBER = "frameworks/plombier-chauffagiste"
 
 
 class Terminal:
-    def __init__(self, name: str, cwd: Path, width: int = 80, height: int = 24) -> None:
+    def __init__(
+        self, name: str, cwd: Path, width: int = 80, height: int = 24, env: str = ""
+    ) -> None:
         self.name = name
         refkit = Path(sys.executable).parent / "refkit"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
              "-e", "LANG=C.UTF-8",
-             "-c", str(cwd), f"TERM=xterm-256color {refkit} edit; sleep 30"],
+             "-c", str(cwd), f"{env} TERM=xterm-256color {refkit} edit; sleep 30"],
             check=True,
         )  # fmt: skip
 
@@ -37,9 +40,9 @@ class Terminal:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
         time.sleep(0.2)
 
-    def screen(self) -> str:
+    def screen(self, *, escapes: bool = False) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            ["tmux", "capture-pane", "-p", *(["-e"] if escapes else []), "-t", self.name],
             capture_output=True,
             text=True,
             check=True,
@@ -99,3 +102,22 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     assert "  - id: C7.5\n    statement: Désembouer un circuit de chauffage avant la pose\n" in text
     assert "- Le circuit est rincé et le filtre posé\n" in text
     assert git(sample_repo, "status", "--porcelain") == f" M {PLUMBER}/blocks/BC07.yaml\n"
+
+
+def test_no_color_sends_no_colour_and_keeps_the_cursor_visible(sample_repo: Path) -> None:
+    """NO_COLOR=1 (https://no-color.org): not one colour code reaches the terminal (Textual's
+    own monochrome mode sent 256-colour greys); the tree's cursor stays visible in reverse."""
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is missing: apt-get install -y tmux (.ci/run does it)")
+    term = Terminal(f"refkit-nc-{os.getpid()}", sample_repo, 100, 30, env="NO_COLOR=1")
+    try:
+        term.wait_for("Problèmes : aucun")
+        term.keys("Down")
+        term.wait_for("Électricien du bâtiment › BC01")
+        shown = term.screen(escapes=True)
+        colours = re.findall(r"\x1b\[[0-9;]*(?:38|48);[25];[0-9;]*m|\x1b\[[0-9;]*[34][0-7]m", shown)
+        assert colours == []
+        cursor = next(line for line in shown.splitlines() if "BC01 Préparer" in line)
+        assert re.search(r"\x1b\[(?:\d+;)*7(?:;\d+)*mBC01 Préparer", cursor), cursor
+    finally:
+        term.close()

@@ -13,7 +13,7 @@ import contextlib
 import gc
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -309,6 +310,12 @@ class EditorApp(App[None]):
     #status { height: 1; padding: 0 1; color: $text-muted; }
     Input.-invalid { background: $error 30%; text-style: underline; }
     #problems ListItem Label { width: 1fr; }
+    /* NO_COLOR: no colour is sent, so what colour marked is marked by a text style */
+    App:nocolor Tree > .tree--cursor { text-style: reverse bold; }
+    App:nocolor ListView > ListItem.-highlight { text-style: reverse; }
+    App:nocolor OptionList > .option-list--option-highlighted { text-style: reverse; }
+    App:nocolor Button:focus { text-style: reverse bold; }
+    App:nocolor Input.-invalid { text-style: underline bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # in the order of usefulness: the footer shows, of the keys that apply now, those that fit
@@ -1088,6 +1095,14 @@ class EditorApp(App[None]):
         focus_now(listing)
         if listing.index is None and len(listing):
             listing.index = 0
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """With NO_COLOR (https://no-color.org), no colour at all: Textual's own answer to it,
+        a monochrome filter, still sends 256-colour greys; bold, reverse and underline stay."""
+        filters = super().get_line_filters()
+        if not self.no_color:
+            return filters
+        return [NoColor() if isinstance(f, Monochrome) else f for f in filters]
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         # the editor's own tasks, in French (Textual's defaults are in English and for developers)
