@@ -77,7 +77,10 @@ def block_file(
             lines.append(f"  # Compétences {c} à {min(c + 4, n_comp)}")
         lines += [
             f"  - id: {prefix}{b}.{c}",
-            f"    statement: {sentence(rng)}" + ("  # à revoir" if rng.random() < 0.05 else ""),
+            # each statement of a framework its own (situation b.c): a real framework does not
+            # say the same thing twice (rule duplicate-statement)
+            f"    statement: {sentence(rng)}, situation {b}.{c}"
+            + ("  # à revoir" if rng.random() < 0.05 else ""),
             f"    kind: {rng.choice(KINDS)}",
             f"    activities: [A{rng.randrange(1, 7)}]",
             "    criteria:",

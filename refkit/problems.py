@@ -379,6 +379,13 @@ _CATALOGUE = [
         "content",
     ),
     Rule(
+        "duplicate-statement",
+        W,
+        "Two competencies with the same statement",
+        "reword one of them to say what sets it apart, or remove the copy",
+        "content",
+    ),
+    Rule(
         "control-character",
         E,
         "Control character in a text",

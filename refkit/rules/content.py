@@ -71,6 +71,34 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
                     yield ctx.problem("placeholder-text", c.source, "criteria", i, message=message)
 
 
+def _same_words(text: str) -> str:
+    """A statement as a reader compares it: case, spacing and the apostrophe's form aside."""
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+@framework_rule
+def duplicate_statements(ctx: Context) -> Iterator[Problem]:
+    """Two competencies of a framework that say the same thing (a copy made with "duplicate"
+    and never reworded, a paste twice): schools would assess the same thing twice. Reference
+    frameworks (ESCO, NICE...) are imported as their authors wrote them: not reported."""
+    if ctx.fw.is_reference:
+        return
+    first: dict[str, tuple[str, str]] = {}
+    for block in ctx.fw.blocks:
+        for c in block.competencies:
+            if not isinstance(c.statement, str) or not c.statement:
+                continue
+            key = _same_words(c.statement)
+            seen = first.setdefault(key, (c.id, block.id))
+            if seen[0] != c.id:
+                yield ctx.problem(
+                    "duplicate-statement",
+                    c.source,
+                    "statement",
+                    message=f"competency {c.id} has the same statement as {seen[0]} ({seen[1]})",
+                )
+
+
 @framework_rule
 def unused_activities(ctx: Context) -> Iterator[Problem]:
     used = {a for _, c in ctx.fw.competencies() for a in c.activities}
