@@ -23,7 +23,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -610,7 +610,7 @@ def _id_of(value: Any) -> str:
     return str(_plain(value))
 
 
-def _match_ids(seq: CommentedSeq, new: list[dict[str, Any]]) -> list[int | None]:
+def _match_ids(seq: Sequence[Any], new: list[dict[str, Any]]) -> list[int | None]:
     """For each new item, the index of the old item with its id (each old item used once)."""
     free: dict[str, list[int]] = {}
     for i, item in enumerate(seq):
@@ -622,7 +622,7 @@ def _match_ids(seq: CommentedSeq, new: list[dict[str, Any]]) -> list[int | None]
     return match
 
 
-def _match_values(seq: CommentedSeq, new: list[Any]) -> list[int | None]:
+def _match_values(seq: Sequence[Any], new: list[Any]) -> list[int | None]:
     """For each new item, the index of the old item it is: the same value (moved or not), or
     the item it replaces in place (one changed field or text)."""
     old_keys = [_key(x) for x in seq]

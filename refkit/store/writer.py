@@ -42,8 +42,11 @@ from refkit.store.roundtrip import (
     take_items,
     uses_crlf,
 )
+from refkit.store.splice import splice
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={path}\n"
+# top-level keys a file keeps as it has them whatever the model says (the Merger leaves them)
+_KEPT = frozenset({"schema"})
 
 _FRAMEWORK_KEYS = frozenset(
     {
@@ -245,6 +248,11 @@ def render(
     """The new text of a file, or None when the merge changes nothing. ``carried``: list items
     from other files that may land in this one (used ones are taken out of it)."""
     managed = _managed(kind)
+    if old_text is not None:
+        # texts changed and nothing else: written in place, no round trip (store.splice)
+        spliced = splice(old_text, data, kept=_KEPT)
+        if spliced is not None:
+            return None if spliced == old_text else spliced
     if old_text is None:
         y = make_yaml()
         merger = Merger(managed)
