@@ -82,7 +82,9 @@ def test_a_text_changed_is_written_in_place(path, value, old_line, new_line) -> 
 @pytest.mark.parametrize(
     ("path", "value"),
     [
-        (("competencies", 0, "notes"), "Une autre note"),  # a block scalar
+        (("competencies", 0, "notes"), "Une autre note"),  # a block scalar made one line
+        (("competencies", 0, "notes"), "Une note\nsur\ntrois lignes.\n"),  # a line more
+        (("competencies", 0, "notes"), " Une note\nsur deux lignes.\n"),  # the indentation
         (("competencies", 0, "statement"), "Sur deux\nlignes"),  # many lines: the round trip
         (("competencies", 0, "criteria"), ["Un seul critère"]),  # a list shorter
         (("competencies", 0, "esco"), ["http://data.europa.eu/esco/skill/1"]),  # a key added
@@ -91,6 +93,19 @@ def test_a_text_changed_is_written_in_place(path, value, old_line, new_line) -> 
 )
 def test_anything_but_texts_on_one_line_is_left_to_the_round_trip(path, value) -> None:
     assert splice(BLOCK, changed(BLOCK, path, value), kept=KEPT) is None
+
+
+def test_a_line_of_a_literal_text_is_written_over_in_place() -> None:
+    value = "Une note\nsur deux lignes, relue.\n"
+    new = splice(BLOCK, changed(BLOCK, ("competencies", 0, "notes"), value), kept=KEPT)
+    assert new is not None
+    assert line_diff(BLOCK, new) == [("      sur deux lignes.", "      sur deux lignes, relue.")]
+    assert data_of(new)["competencies"][0]["notes"] == value
+    crlf = BLOCK.replace("\n", "\r\n")
+    new = splice(crlf, changed(crlf, ("competencies", 0, "notes"), "Une note\n\n"), kept=KEPT)
+    assert new is None or data_of(new)["competencies"][0]["notes"] == "Une note\n\n"
+    new = splice(crlf, changed(crlf, ("competencies", 0, "notes"), value), kept=KEPT)
+    assert new == crlf.replace("sur deux lignes.", "sur deux lignes, relue.")
 
 
 def test_nothing_changed_gives_the_text_back() -> None:

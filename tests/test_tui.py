@@ -1158,3 +1158,129 @@ async def test_lists_of_records_of_an_unreadable_framework_are_refused_not_opene
         assert app.is_running and not isinstance(app.screen, RecordsScreen)
         said = [n.message for n in app._notifications]
         assert any("framework.yaml cannot be read" in m for m in said), said
+
+
+# -- search and replace (issue 15) ----------------------------------------------------------------
+
+
+async def test_search_by_words_goes_to_the_item_then_n_and_shift_n_step_through(
+    sample_repo: Path,
+) -> None:
+    from refkit.tui.search import SearchScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"reseaux d")
+        app.screen.query_one("#query", Input).insert_text_at_cursor("’evac")  # as a paste
+        await pilot.pause()
+        assert app.screen.query_one("#query", Input).value == "reseaux d’evac"
+        assert str(app.screen.query_one("#count").render()) == "1 résultat"
+        await pilot.press("x")
+        await pilot.pause()
+        assert "aucun résultat" in str(app.screen.query_one("#count").render())
+        app.screen.query_one("#query", Input).value = "reseau d'evac"  # "réseau" and "réseaux"
+        await pilot.pause()
+        hits = [h.ident for h in app.screen.hits]
+        assert hits[:3] == ["BC03", "C3.1", "C3.2"]
+        await pilot.press("down", "enter")  # the second result
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.selected == Ref(PLUMBER, "BC03", "C3.1")
+        assert app.query_one("#tree", Tree).cursor_node.data == Ref(PLUMBER, "BC03", "C3.1")
+        assert "résultat 2 sur" in str(app.query_one("#status").render())
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC03", "C3.2")
+        await pilot.press("N", "N")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC03")
+        # an id typed whole comes first; Ctrl+F searches from a field too
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        app.query_one("#f-competency-statement", Input).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        app.screen.query_one("#query", Input).value = "c4.5"
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C4.5")
+
+
+async def test_find_and_replace_previews_then_saves_one_undo_step(sample_repo: Path) -> None:
+    from refkit.tui.search import ReplaceScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC04"))
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplaceScreen)
+        assert "Plombier-chauffagiste" in str(screen.query_one(Static).render())
+        await pilot.press(*"CHAUDIÈRE")
+        await pilot.press("enter", *"générateur")
+        await pilot.pause()
+        count = str(screen.query_one("#count").render())
+        assert count.startswith("3 remplacements dans 3 textes de 1 bloc")
+        preview = screen.query_one("#preview", OptionList)
+        first = str(preview.get_option_at_index(0).prompt)
+        assert first.startswith("BC04 › description : Poser et raccorder la chaudièregénérateur,")
+        await pilot.press("enter")  # Remplacer (3)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReplaceScreen)
+        assert "remplacé par « générateur »" in str(app.query_one("#status").render())
+        lines = diff_lines(sample_repo)
+        assert len(lines) == 6
+        assert [x for x in lines if x.startswith("+")] == [
+            line.replace("-", "+", 1).replace("chaudière", "générateur")
+            for line in lines
+            if line.startswith("-")
+        ]
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+async def test_the_command_palette_finds_items_and_offers_the_search(sample_repo: Path) -> None:
+    """Ctrl+P then "BC07": the block is offered and Enter goes to it (the palette answered "No
+    matches found"); words with no item end on "Rechercher « ... »", never an empty list."""
+    from textual.command import CommandPalette
+
+    from refkit.tui.search import SearchScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"BC07")
+        await pilot.pause(0.6)
+        options = app.screen.query_one("CommandList", OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(line.startswith("BC07 Installer, mettre en service") for line in shown), shown
+        assert not any("No matches" in line for line in shown)
+        first = next(i for i, line in enumerate(shown) if line.startswith("BC07 "))
+        options.highlighted = first
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"zzz")
+        await pilot.pause(0.6)
+        options = app.screen.query_one("CommandList", OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert shown[-1].startswith("Rechercher « zzz » dans les textes"), shown
+        options.highlighted = options.option_count - 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#query", Input).value == "zzz"

@@ -469,6 +469,36 @@ class Session:
         what = self._name(ref) if ref.kind == "criterion" else f"{f.label} de {self._name(ref)}"
         return self._apply(ref.folder, what, change, ref, new_ref)
 
+    def replace_texts(self, folder: str, replacements: list[Any], label: str) -> Outcome:
+        """Apply a find-and-replace plan (``refkit.edit.search.plan_replace``) as one operation:
+        one save, one undo step. Refused, with nothing changed, when a text is no longer what
+        the plan read or a new text would not be valid."""
+        if not replacements:
+            return Outcome(None, "")
+        for r in replacements:
+            f = field_of(r.ref.kind, r.field)
+            current = get_value(self.get(r.ref), r.field)
+            if current != r.old:
+                raise RefkitError(
+                    f"{self._name(r.ref)} a changé depuis l'aperçu : rien n'a été remplacé",
+                    hint="relancez la recherche pour voir les textes tels qu'ils sont",
+                )
+            problem = check_value(f, parse_value(f, r.new))
+            if problem is not None:
+                raise RefkitError(
+                    f"{f.label} de {self._name(r.ref)} : {problem} ; rien n'a été remplacé"
+                )
+
+        def change(fw: Framework) -> None:
+            for r in replacements:
+                target = self._resolve(fw, r.ref)
+                if r.ref.kind == "criterion":
+                    target.text = r.new
+                else:
+                    _set_value(target, r.field, r.new)
+
+        return self._apply(folder, label, change, replacements[0].ref, replacements[0].ref)
+
     def add(self, ref: Ref) -> Outcome:
         """Add a new item under ``ref`` (a block to a framework, a competency to a block, a
         criterion to a competency); from a competency or criterion, add a sibling after it."""

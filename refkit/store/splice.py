@@ -44,16 +44,22 @@ def splice(old_text: str, new_data: dict[str, Any], *, kept: frozenset[str]) -> 
     if not old.ok or old.problems or not isinstance(old.data, dict):
         return None
     top = {k: v for k, v in old.data.items() if k not in kept}
-    changes: list[tuple[Path, str]] = []
+    changes: list[tuple[Path, str, str]] = []
     if not _texts_only(top, new_data, (), changes):
         return None
     if not changes:
         return old_text
     starts = _line_starts(old_text)
-    edits = []
-    for path, value in changes:
+    edits: list[tuple[int, int, str]] = []
+    for path, was, value in changes:
         line, col = old.positions.of(old.data, path)
         start = starts[line - 1] + col - 1
+        if "\n" in was or "\n" in value:
+            lines = _literal_lines(old_text, starts, line, start, was, value)
+            if lines is None:
+                return None
+            edits.extend(lines)
+            continue
         end = _scalar_end(old_text, start)
         if end is None:
             return None
@@ -74,13 +80,50 @@ def splice(old_text: str, new_data: dict[str, Any], *, kept: frozenset[str]) -> 
     return text
 
 
-def _texts_only(old: Any, new: Any, path: Path, changes: list[tuple[Path, str]]) -> bool:
+def _literal_lines(
+    text: str, starts: list[int], line: int, start: int, was: str, value: str
+) -> list[tuple[int, int, str]] | None:
+    """The lines to write over in a literal block scalar (``|``) whose text goes from ``was`` to
+    ``value``, line for line (as many lines before and after); None when it is not one."""
+    if text[start : start + 1] != "|":
+        return None
+    old_lines, new_lines = was.split("\n"), value.split("\n")
+    if len(old_lines) != len(new_lines) or any(c in value for c in "\r\x85\u2028\u2029"):
+        return None
+    first = line  # 0-based index of the scalar's first content line (the one after "|")
+    content = [
+        text[starts[i] : (starts[i + 1] - 1 if i + 1 < len(starts) else len(text))].rstrip("\r")
+        for i in range(first, min(len(starts), first + len(old_lines)))
+    ]
+    indent = next((len(c) - len(c.lstrip(" ")) for c in content if c.strip()), 0)
+    if not indent:
+        return None
+    edits = []
+    for i, (o, n) in enumerate(zip(old_lines, new_lines, strict=True)):
+        if o == n:
+            continue
+        if i >= len(content) or content[i][indent:] != o or (content[i][:indent].strip()):
+            return None
+        if n[:1] in (" ", "\t") and i == 0:
+            return None  # the first line's spaces would change the block's indentation
+        at = starts[first + i]
+        edits.append((at, at + len(content[i]), " " * indent + n if n else ""))
+    return edits
+
+
+def _texts_only(
+    old: Any, new: Any, path: Path, changes: list[tuple[Path, str, str]]
+) -> bool:
     """Whether ``new`` has ``old``'s shape and differs from it in strings only (those are
     added to ``changes``)."""
     if isinstance(old, dict):
         if not isinstance(new, dict) or old.keys() != new.keys():
             return False
-        return all(_texts_only(old[k], new[k], (*path, k), changes) for k in new)
+        return all(
+            _texts_only(old[k], new[k], (*path, k), changes)
+            for k in new
+            if old[k] != new[k]
+        )
     if isinstance(old, list):
         if not isinstance(new, list) or len(old) != len(new):
             return False
@@ -103,9 +146,10 @@ def _texts_only(old: Any, new: Any, path: Path, changes: list[tuple[Path, str]])
         )
     if type(old) is type(new) and old == new:
         return True
-    if isinstance(old, str) and isinstance(new, str) and "\n" not in new and "\r" not in new:
-        changes.append((path, new))
-        return True
+    if isinstance(old, str) and isinstance(new, str):
+        if ("\n" in new) == ("\n" in old) and "\r" not in new:
+            changes.append((path, old, new))
+            return True
     return False
 
 

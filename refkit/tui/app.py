@@ -57,7 +57,9 @@ from refkit.edit import (
     parse_value,
 )
 from refkit.edit.records import RECORDS, Records
+from refkit.edit.search import Hit, Index
 from refkit.errors import ConflictError, RefkitError
+from refkit.model import Framework
 from refkit.problems import Problem, Severity
 from refkit.tui.choice import Choice
 from refkit.tui.dialogs import (
@@ -73,6 +75,7 @@ from refkit.tui.dialogs import (
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
+from refkit.tui.search import ItemsProvider, ReplaceScreen, SearchScreen
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
 THEME = Theme(
@@ -293,6 +296,8 @@ class KeyHandled(Message):
 
 class EditorApp(App[None]):
     TITLE = "refkit edit"
+    # the palette finds items as well as commands (refkit.tui.search.ItemsProvider)
+    COMMANDS = App.COMMANDS | {ItemsProvider}
     CSS = """
     #top { height: 1; background: $panel; }
     #crumbs { width: 1fr; padding: 0 1; color: $text; }
@@ -333,6 +338,11 @@ class EditorApp(App[None]):
         Binding("right_square_bracket", "reorder(1)", "Descendre", show=False),
         Binding("f3", "history", "Historique", key_display="F3"),
         Binding("f4", "focus_problems", "Problèmes", key_display="F4"),
+        Binding("slash", "search", "Rechercher", key_display="/"),
+        Binding("ctrl+f", "search_anywhere", "Rechercher", key_display="Ctrl+F", show=False),
+        Binding("n", "search_next(1)", "Suivant", show=False),
+        Binding("N", "search_next(-1)", "Précédent", show=False),
+        Binding("ctrl+r", "replace", "Remplacer", key_display="Ctrl+R", show=False),
         Binding("ctrl+z", "undo", "Annuler", priority=True, show=False),
         Binding("ctrl+y", "redo", "Rétablir", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
@@ -375,6 +385,10 @@ class EditorApp(App[None]):
         self._key_watchdog: Timer | None = None
         self._keys_sent = 0
         self._check_proc: asyncio.subprocess.Process | None = None  # the check running
+        self.search_index = Index()
+        self.found: list[Hit] = []  # the last search's results, stepped through with n / N
+        self.found_at = 0
+        self.last_query = ""
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -887,6 +901,10 @@ class EditorApp(App[None]):
             return not self._tree_has_focus()
         if action == "help" and isinstance(self.focused, Input | TextArea):
             return False  # "?" is typed there; the field's own F1 is shown instead
+        if action == "search_next":
+            return bool(self.found) and self._tree_has_focus()
+        if action == "search" and isinstance(self.focused, Input | TextArea):
+            return False  # "/" is typed there; Ctrl+F searches from anywhere
         if action in ("add", "duplicate", "delete", "move", "reorder"):
             if not self._tree_has_focus():
                 return False
@@ -898,6 +916,82 @@ class EditorApp(App[None]):
             if action in ("delete", "duplicate", "reorder") and kind == "framework":
                 return None
         return True
+
+    # -- search and replace ----------------------------------------------------------------
+
+    def loaded_frameworks(self) -> dict[str, Framework]:
+        return {
+            folder: loaded.framework
+            for folder, loaded in self.session.frameworks.items()
+            if loaded.framework is not None
+        }
+
+    def action_search(self) -> None:
+        self.open_search(self.last_query)
+
+    def open_search(self, query: str) -> None:
+        if self._refuse_while_unsaved():
+            return
+
+        def done(hit: Hit | None) -> None:
+            query = screen.query_one("#query", Input).value
+            self.last_query = query
+            if hit is None:
+                return
+            self.found = screen.hits
+            self.found_at = next((i for i, h in enumerate(self.found) if h is hit), 0)
+            self._goto_hit()
+
+        screen = SearchScreen(self.search_index, self.loaded_frameworks(), query)
+        self.push_screen(screen, done)
+
+    def action_search_anywhere(self) -> None:
+        self.commit_pending()
+        self.action_search()
+
+    def action_search_next(self, step: int) -> None:
+        if not self.found:
+            return
+        self.found_at = (self.found_at + step) % len(self.found)
+        self._goto_hit()
+
+    def go_to(self, ref: Ref) -> bool:
+        """Select ``ref`` in the tree (its ancestors opened) and give the tree the focus."""
+        if not self.session.exists(ref):
+            return False
+        self._refresh_framework(ref.folder, ref)
+        focus_now(self.query_one("#tree", Tree))
+        return True
+
+    def _goto_hit(self) -> None:
+        hit = self.found[self.found_at]
+        if not self.go_to(hit.ref):
+            self.set_status(f"{hit.ident} n'existe plus (modifié depuis la recherche)")
+            return
+        self.set_status(
+            f"résultat {self.found_at + 1} sur {len(self.found)} : {hit.ident}"
+            " · n suivant · N précédent · / nouvelle recherche"
+        )
+
+    def action_replace(self, find: str = "") -> None:
+        if self._refuse_while_unsaved():
+            return
+        folder = self._folder()
+        if folder is None:
+            return
+        try:
+            fw = self.session.framework(folder)
+        except RefkitError as e:
+            self._refused(e)
+            return
+
+        def done(result: tuple[list[Any], str] | None) -> None:
+            if result:
+                plan, label = result
+                self._run(lambda: self.session.replace_texts(folder, plan, label))
+
+        title = framework_title(self.session, folder)
+        self.push_screen(ReplaceScreen(folder, fw, title, find or self.last_query), done)
 
     def action_add(self) -> None:
         if self.selected is not None:
@@ -1152,6 +1246,14 @@ class EditorApp(App[None]):
             "Publier une version", "Propose le numéro de version", self.action_release
         )
         yield SystemCommand("Recharger depuis le disque", "Relit les fichiers", self.action_reload)
+        yield SystemCommand(
+            "Rechercher", "Un identifiant ou des mots (/ ou Ctrl+F)", self.action_search
+        )
+        yield SystemCommand(
+            "Rechercher et remplacer",
+            "Dans tout le référentiel, avec un aperçu (Ctrl+R)",
+            self.action_replace,
+        )
 
     def notify(
         self,

@@ -384,6 +384,7 @@ HELP = {
 a : ajouter (un bloc sous le référentiel, une compétence sous un bloc, un critère sous une compétence)
 d : dupliquer · x ou Suppr : supprimer (après confirmation) · m : déplacer une compétence vers un autre bloc
 \\[ et ] : monter ou descendre l'élément
+/ : rechercher (un identifiant ou des mots) · n / N : résultat suivant / précédent
 Ctrl+Z : annuler · Ctrl+Y : rétablir
 
 Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → déplacé ou renuméroté
@@ -409,7 +410,8 @@ COMMON = """
 [b]Partout[/b]
 F2 : changements depuis la dernière version · F3 : historique
 F5 : enregistrer les changements (avec un message) · F6 : publier une version
-F4 : aller aux problèmes · Ctrl+P : toutes les commandes · ? ou F1 : cette aide
+F4 : aller aux problèmes · Ctrl+F : rechercher · Ctrl+R : rechercher et remplacer
+Ctrl+P : toutes les commandes · ? ou F1 : cette aide
 Ctrl+Q : quitter (rien n'est perdu : chaque changement est enregistré dans les fichiers dès qu'il est fait)."""
 
 

@@ -1,0 +1,251 @@
+"""Provides finding items by id or by words, and find-and-replace plans (no user interface).
+
+A search looks for every word typed at the start of a word of an item's text, accents, case and
+the apostrophe's form aside ("reseaux d'evacuation" finds "Réseaux d’évacuation"); a word of one
+letter ("à", "a") must be a whole word, so that it does not find everything. An id typed whole
+("BC07", "c7.1") puts that item first. Results come in the framework's order: blocks, their
+competencies, each competency's criteria.
+
+The texts searched are those a working group writes: framework titles, block ids, titles and
+descriptions, competency ids, statements and notes, criteria. Each block's entries are kept
+while the block object is the same one (a save replaces only the blocks it wrote), so that a
+search after an edit prepares only what changed: searching 10,000 competencies takes a few
+milliseconds once prepared (bench/edit.py).
+
+A replacement plan lists every text a literal find-and-replace would change, before anything
+is written; ``Session.replace_texts`` applies it as one operation (one undo step).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from refkit.model import Block, Framework
+
+# -- folding: one character for one, so that positions in the folded text are those of the text
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x250):
+        c = chr(code)
+        base = unicodedata.normalize("NFKD", c)
+        base = "".join(ch for ch in base if not unicodedata.combining(ch)).lower()
+        if c.isalnum():
+            if len(base) == 1 and base.isalnum():
+                table[code] = base
+            elif c.lower() != c and len(c.lower()) == 1:
+                table[code] = c.lower()
+        else:
+            table[code] = " "  # punctuation, apostrophes, spaces: word boundaries
+    for c in "’‘ʼ‛′´`«»“”„‹›–—‐‑\u00a0\u202f\u2009\u2007":
+        table[ord(c)] = " "
+    for c in "œæ":  # ligatures stay one character: "oe" is typed as "œ" or not found
+        table[ord(c)] = c
+        table[ord(c.upper())] = c
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased, without accents, with every non-word character as a space; one
+    character for one."""
+    return text.translate(_FOLD)
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, folded."""
+    return fold(query).split()
+
+
+# -- entries -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One searchable text of an item."""
+
+    ref: Any  # refkit.edit.Ref
+    ident: str  # "BC07", "C7.1", "C7.1 critère 2"
+    field: str  # title, statement, criteria, notes, description
+    text: str
+    hay: str  # " " + fold(text) + " "
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    ref: Any
+    ident: str
+    field: str
+    text: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) in ``text`` of each word found
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    hits: list[Hit]
+    total: int  # hits in all (``hits`` may hold only the first ``limit``)
+
+
+def _entry(ref: Any, ident: str, field: str, text: Any) -> Entry | None:
+    if not isinstance(text, str) or not text:
+        return None
+    return Entry(ref, ident, field, text, " " + fold(text) + " ")
+
+
+def block_entries(folder: str, block: Block) -> list[Entry]:
+    from refkit.edit import Ref
+
+    out: list[Entry | None] = []
+    ref = Ref(folder, block.id)
+    out.append(_entry(ref, block.id, "title", f"{block.id} {block.title}"))
+    out.append(_entry(ref, block.id, "description", block.description))
+    for c in block.competencies:
+        cref = Ref(folder, block.id, c.id)
+        out.append(_entry(cref, c.id, "statement", f"{c.id} {c.statement}"))
+        out.append(_entry(cref, c.id, "notes", c.notes))
+        for i, cr in enumerate(c.criteria):
+            out.append(
+                _entry(
+                    Ref(folder, block.id, c.id, i), f"{c.id} critère {i + 1}", "criteria", cr.text
+                )
+            )
+    return [e for e in out if e is not None]
+
+
+class Index:
+    """The searchable texts of a session's frameworks, prepared block by block."""
+
+    def __init__(self) -> None:
+        # (folder, block id) -> (the block object, its entries)
+        self._blocks: dict[tuple[str, str], tuple[Block, list[Entry]]] = {}
+
+    def entries(self, folder: str, fw: Framework) -> list[Entry]:
+        from refkit.edit import Ref
+
+        out: list[Entry] = []
+        head = _entry(Ref(folder), fw.id, "title", fw.title)
+        if head is not None:
+            out.append(head)
+        for block in fw.blocks:
+            key = (folder, block.id)
+            kept = self._blocks.get(key)
+            if kept is None or kept[0] is not block:
+                kept = (block, block_entries(folder, block))
+                self._blocks[key] = kept
+            out.extend(kept[1])
+        return out
+
+    def search(self, frameworks: dict[str, Framework], query: str, *, limit: int = 500) -> Found:
+        words = terms(query)
+        if not words:
+            return Found([], 0)
+        needles = [f" {w} " if len(w) == 1 else f" {w}" for w in words]
+        wanted_id = query.strip().casefold()
+        exact: list[Hit] = []
+        hits: list[Hit] = []
+        total = 0
+        for folder, fw in frameworks.items():
+            for e in self.entries(folder, fw):
+                hay = e.hay
+                if all(n in hay for n in needles):
+                    total += 1
+                    hit = Hit(e.ref, e.ident, e.field, e.text, _spans(hay, needles))
+                    if e.ident.casefold() == wanted_id and e.field in ("title", "statement"):
+                        exact.append(hit)
+                    elif len(hits) < limit:
+                        hits.append(hit)
+        return Found((exact + hits)[:limit], total)
+
+
+def _spans(hay: str, needles: list[str]) -> tuple[tuple[int, int], ...]:
+    """Where each word was found in the text (every occurrence), as (start, end) in the text."""
+    spans = []
+    for n in needles:
+        word = n.strip()
+        start = hay.find(n)
+        while start >= 0:
+            spans.append((start, start + len(word)))  # hay has one leading space: text offset
+            start = hay.find(n, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
+# -- find and replace --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    ref: Any
+    field: str  # the Session field name: title, description, statement, notes, text
+    ident: str
+    old: str
+    new: str
+    count: int  # occurrences replaced in this text
+
+
+def pattern(find: str, *, case: bool = False, words: bool = False) -> re.Pattern[str]:
+    """The literal ``find``, with ' and ’ (and the other apostrophes) as one, and any run of
+    spaces as one space; case-insensitive unless ``case``; ``words``: not inside a longer word
+    ("réparer" then leaves "préparer" alone)."""
+    parts = []
+    for c in find:
+        if c in "'’‘ʼ":
+            parts.append("['’‘ʼ]")
+        elif c.isspace():
+            parts.append(r"[ \u00a0\u202f]+")
+        else:
+            parts.append(re.escape(c))
+    text = "".join(parts).replace(r"[ \u00a0\u202f]+[ \u00a0\u202f]+", r"[ \u00a0\u202f]+")
+    if words:
+        text = rf"(?<!\w){text}(?!\w)"
+    return re.compile(text, 0 if case else re.IGNORECASE)
+
+
+def plan_replace(
+    folder: str,
+    fw: Framework,
+    find: str,
+    replace: str,
+    *,
+    case: bool = False,
+    words: bool = False,
+) -> list[Replacement]:
+    """Every text of ``fw`` that replacing ``find`` by ``replace`` changes, in order."""
+    from refkit.edit import Ref
+
+    if not find.strip():
+        return []
+    pat = pattern(find, case=case, words=words)
+    out: list[Replacement] = []
+
+    def one(ref: Any, field: str, ident: str, text: Any) -> None:
+        if not isinstance(text, str) or not pat.search(text):
+            return
+        new, n = pat.subn(lambda _m: replace, text)
+        if new != text:
+            out.append(Replacement(ref, field, ident, text, new, n))
+
+    one(Ref(folder), "title", fw.id, fw.title)
+    for block in fw.blocks:
+        ref = Ref(folder, block.id)
+        one(ref, "title", block.id, block.title)
+        one(ref, "description", block.id, block.description)
+        for c in block.competencies:
+            cref = Ref(folder, block.id, c.id)
+            one(cref, "statement", c.id, c.statement)
+            one(cref, "notes", c.id, c.notes)
+            for i, cr in enumerate(c.criteria):
+                one(Ref(folder, block.id, c.id, i), "text", f"{c.id} critère {i + 1}", cr.text)
+    return out
