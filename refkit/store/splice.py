@@ -111,18 +111,14 @@ def _literal_lines(
     return edits
 
 
-def _texts_only(
-    old: Any, new: Any, path: Path, changes: list[tuple[Path, str, str]]
-) -> bool:
+def _texts_only(old: Any, new: Any, path: Path, changes: list[tuple[Path, str, str]]) -> bool:
     """Whether ``new`` has ``old``'s shape and differs from it in strings only (those are
     added to ``changes``)."""
     if isinstance(old, dict):
         if not isinstance(new, dict) or old.keys() != new.keys():
             return False
         return all(
-            _texts_only(old[k], new[k], (*path, k), changes)
-            for k in new
-            if old[k] != new[k]
+            _texts_only(old[k], new[k], (*path, k), changes) for k in new if old[k] != new[k]
         )
     if isinstance(old, list):
         if not isinstance(new, list) or len(old) != len(new):
@@ -146,10 +142,14 @@ def _texts_only(
         )
     if type(old) is type(new) and old == new:
         return True
-    if isinstance(old, str) and isinstance(new, str):
-        if ("\n" in new) == ("\n" in old) and "\r" not in new:
-            changes.append((path, old, new))
-            return True
+    if (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and ("\n" in new) == ("\n" in old)
+        and "\r" not in new
+    ):
+        changes.append((path, old, new))
+        return True
     return False
 
 
