@@ -123,7 +123,16 @@ async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
         ]
         assert isinstance(rows[-1], RecordsRow)
         label = str(app.query_one("#records-framework-working_group", Button).label)
-        assert label.startswith("3 : Fédération régionale des entreprises"), label
+        assert label.startswith("3 membres : Fédération régionale des entreprises"), label
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await pilot.press("tab")  # the form (the tree's cursor shows the block read whole)
+        await settle(app, pilot)
+        modalities = app.query_one("#records-block-modalities", Button)
+        # the summary has its line (Textual's button borders left it none: an empty bar)
+        assert modalities.size.height == 1
+        assert str(modalities.label) == (
+            "2 modalités : mise en situation professionnelle (7 h) · épreuve écrite (2 h)"
+        )
         assert app.query_one("#f-framework-title", Input).value == "Électricien du bâtiment"
 
 
@@ -968,7 +977,9 @@ async def test_a_member_of_the_working_group_is_added_and_named(sample_repo: Pat
         await settle(app, pilot)
         await goto(app, pilot, Ref(PLUMBER))
         summary = str(app.query_one("#records-framework-working_group").label)
-        assert summary.startswith("5 : Fédération régionale des entreprises du génie climatique")
+        assert summary.startswith(
+            "5 membres : Fédération régionale des entreprises du génie climatique"
+        )
         screen = await open_records(app, pilot, Ref(PLUMBER), "working_group")
         screen.query_one("#records", ListView).index = 4
         await pilot.press("a")  # after the last member
@@ -984,7 +995,7 @@ async def test_a_member_of_the_working_group_is_added_and_named(sample_repo: Pat
         await settle(app, pilot)
         assert not isinstance(app.screen, type(screen))
         summary = str(app.query_one("#records-framework-working_group").label)
-        assert summary.startswith("6 : ")
+        assert summary.startswith("6 membres : ")
     text = fw_file.read_text(encoding="utf-8")
     assert (
         "    role: rédaction des critères d'évaluation\n"
@@ -1284,3 +1295,52 @@ async def test_the_command_palette_finds_items_and_offers_the_search(sample_repo
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one("#query", Input).value == "zzz"
+
+
+# -- reading (issue 15) ---------------------------------------------------------------------------
+
+
+async def test_the_item_is_read_whole_from_the_tree_and_tab_goes_to_its_form(
+    sample_repo: Path,
+) -> None:
+    """At 80x24, the cursor on BC07: its title, modalities, competencies and criteria read
+    whole and wrapped; Tab: the form; Escape: the reading again. The tree tells BC04 from BC07
+    (both titles start "Installer, mettre en service et entretenir une")."""
+    from refkit.tui.reading import ReadingPane
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await settle(app, pilot)
+        pane = app.query_one("#reading", ReadingPane)
+        assert pane.display and not app.query_one("#form-block").display
+        shown = pane.plain()
+        assert max(len(line) for line in shown.splitlines()) < 40  # wrapped, not cut
+        shown = " ".join(shown.split())
+        assert (
+            "BC07 Installer, mettre en service et entretenir une pompe à chaleur air/eau" in shown
+        )
+        assert "140 h · obligatoire · prérequis : BC04" in shown
+        assert "mise en situation professionnelle (7 h)" in shown
+        assert "C7.1 Dimensionner une pompe à chaleur air/eau à partir des déperditions" in shown
+        labels = {
+            str(n.label).split(" ", 1)[0]: str(n.label) for n in app._node(Ref(PLUMBER)).children
+        }
+        width = app.query_one("#tree", Tree).scrollable_content_region.width - 4
+        assert labels["BC04"][:width] != labels["BC07"][:width].replace("BC07", "BC04")
+        assert "pompe à chaleur" in labels["BC07"][:width]
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert not pane.display and app.query_one("#form-block").display
+        assert app.focused is app.query_one("#f-block-id", Input)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert pane.display and isinstance(app.focused, Tree)
+        await pilot.press("right", "down")  # open BC07, then C7.1: the competency read whole
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.1")
+        text = " ".join(pane.plain().split())
+        assert "– La puissance retenue couvre les déperditions à la température de base" in text

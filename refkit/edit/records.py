@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from refkit.edit import Field, Outcome, Ref, Session, check_value, parse_value
@@ -42,6 +42,7 @@ class Records:
     make: Callable[[Framework, list[Any]], Any]
     summary: Callable[[Any], str]
     help: str = ""
+    many: tuple[str, str] = ("élément", "éléments")  # "membre", "membres": to count them
 
 
 _FW = ("framework", ("properties",))
@@ -215,6 +216,21 @@ RECORDS: dict[str, tuple[Records, ...]] = {
         ),
     ),
 }  # fmt: skip
+
+
+# how a list's records are counted ("3 modalités : ...")
+_MANY = {
+    "activities": ("activité", "activités"),
+    "working_group": ("membre", "membres"),
+    "certification.electives": ("groupe au choix", "groupes au choix"),
+    "shared_blocks": ("bloc partagé", "blocs partagés"),
+    "codes.other": ("code", "codes"),
+    "correspondence.entries": ("correspondance", "correspondances"),
+    "modalities": ("modalité", "modalités"),
+}
+RECORDS = {
+    kind: tuple(replace(r, many=_MANY[r.name]) for r in lists) for kind, lists in RECORDS.items()
+}
 
 
 def records_of(kind: str, name: str) -> Records:

@@ -74,6 +74,8 @@ from refkit.tui.dialogs import (
 )
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
+from refkit.tui.labels import distinct
+from refkit.tui.reading import ReadingPane
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 from refkit.tui.search import ItemsProvider, ReplaceScreen, SearchScreen
 
@@ -310,6 +312,9 @@ class EditorApp(App[None]):
     #item-title { text-style: bold; height: 1; }
     .form { height: 1fr; display: none; }
     .form.-active { display: block; }
+    /* the cursor in the tree: the item read whole; in the form: its fields */
+    #right.-reading .form { display: none; }
+    #right.-reading ReadingPane { display: block; }
     #problems { height: 20%; min-height: 4; border: round $warning 50%; }
     #problems:focus { border: round $warning; }
     #status { height: 1; padding: 0 1; color: $text-muted; }
@@ -386,6 +391,7 @@ class EditorApp(App[None]):
         self._keys_sent = 0
         self._check_proc: asyncio.subprocess.Process | None = None  # the check running
         self.search_index = Index()
+        self._sibling_labels: dict[Ref | None, tuple[Any, list[str]]] = {}
         self.found: list[Hit] = []  # the last search's results, stepped through with n / N
         self.found_at = 0
         self.last_query = ""
@@ -401,8 +407,9 @@ class EditorApp(App[None]):
             tree.show_root = False
             tree.guide_depth = 2
             yield tree
-            with Vertical(id="right"):
+            with Vertical(id="right", classes="-reading"):
                 yield Line(id="item-title")
+                yield ReadingPane(id="reading")
                 first = self._first_kind()
                 # of the form shown first, the rows the screen shows (the form's panel: four
                 # fifths of the lines under the top line, less its border and title); the rest
@@ -501,9 +508,43 @@ class EditorApp(App[None]):
             text = self.session.label(ref)
         except (KeyError, RefkitError):
             text = ref.folder
+        if ref.kind in ("block", "competency"):
+            # cut where a sibling's label reads the same: the words that differ are shown
+            depth = 1 if ref.kind == "block" else 2
+            width = self._tree_width() - 2 * depth - 2 - len(marks)
+            text = distinct(text, self._siblings(ref), width)
         if len(text) > 70:
             text = text[:69] + "…"
         return marks + text
+
+    def _tree_width(self) -> int:
+        try:
+            return self.screen_stack[0].query_one("#tree", Tree).scrollable_content_region.width
+        except (IndexError, NoMatches):
+            return 0
+
+    def _siblings(self, ref: Ref) -> list[str]:
+        """The labels of ``ref``'s siblings (a block's, or a competency's), as the session gives
+        them; kept while the parent object is the same one."""
+        try:
+            parent = self.session.get(ref.parent) if ref.parent is not None else None
+        except (KeyError, RefkitError):
+            return []
+        kept = self._sibling_labels.get(ref.parent)
+        if kept is not None and kept[0] is parent:
+            return kept[1]
+        if isinstance(parent, Framework):
+            labels = [f"{b.id} {b.title}" for b in parent.blocks]
+        elif parent is not None:
+            labels = [f"{c.id} {c.statement}" for c in parent.competencies]
+        else:
+            labels = []
+        self._sibling_labels[ref.parent] = (parent, labels)
+        return labels
+
+    def on_resize(self) -> None:
+        if self._tree_width():
+            self.call_after_refresh(self._relabel)
 
     @on(Tree.NodeExpanded)
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
@@ -622,6 +663,9 @@ class EditorApp(App[None]):
         if ref.block is not None and loaded is not None and ref.block in loaded.broken_blocks:
             title += " · ✗ fichier illisible : rien n'y sera écrit (voir les problèmes)"
         self.query_one("#item-title", Line).update(title)
+        self._shown = ref
+        if self.query_one("#right").has_class("-reading"):
+            self.query_one("#reading", ReadingPane).show(self.session, ref)
         form = self.query_one(f"#form-{ref.kind}", ItemForm)
         if not form.built:
             self._shown_kind = None
@@ -736,10 +780,24 @@ class EditorApp(App[None]):
         if not self._filling:
             self._commit_widget(event.select)
 
+    def _reading(self, on: bool) -> None:
+        """Show the item read whole (the cursor in the tree) or its form (a field focused)."""
+        right = self.query_one("#right")
+        if right.has_class("-reading") == on:
+            return
+        right.set_class(on, "-reading")
+        if on and self.selected is not None and self._shown == self.selected:
+            self.query_one("#reading", ReadingPane).show(self.session, self.selected)
+
     def on_descendant_focus(self, event: Any) -> None:
         """Tab or a click into the form while the form has not yet followed the cursor: fill it
         now, and put the focus in the right form."""
         widget = getattr(event, "widget", None) or getattr(event, "control", None)
+        if self.screen_stack and widget is not None and widget.screen is self.screen_stack[0]:
+            if isinstance(widget, Tree):
+                self._reading(True)
+            elif any(a.id == "right" for a in widget.ancestors):
+                self._reading(False)
         if not isinstance(widget, Input | TextArea | Select) or self._fill_timer is None:
             return
         if not self.screen_stack or widget.screen is not self.screen_stack[0]:

@@ -28,7 +28,7 @@ from refkit.tui.keys import focus_now
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
-    """ "3 : Fédération…, Chambre…" — what the list holds, in one line."""
+    """ "3 membres : Fédération… · Chambre… · …" — what the list holds, in one line."""
     try:
         items = rec.items(session, ref, spec)
     except (KeyError, RefkitError):
@@ -36,8 +36,9 @@ def summary(session: Session, ref: Ref, spec: Records) -> str:
     if not items:
         return "aucun — Entrée pour en ajouter"
     shown = " · ".join(spec.summary(i) for i in items[:3])
-    more = f" · … ({len(items)})" if len(items) > 3 else ""
-    return f"{len(items)} : {shown}{more}"
+    more = " · …" if len(items) > 3 else ""
+    n = len(items)
+    return f"{n} {spec.many[n > 1]} : {shown}{more}"
 
 
 class RecordsRow(Vertical):
@@ -46,8 +47,11 @@ class RecordsRow(Vertical):
     DEFAULT_CSS = """
     RecordsRow { height: auto; }
     RecordsRow Label { color: $text-muted; }
-    RecordsRow Button { width: 100%; height: 1; min-width: 0; border: none; padding: 0;
-      background: $boost; text-align: left; content-align: left middle; text-style: none; }
+    /* !important: Textual's Button.-style-default draws tall borders top and bottom, which
+       left no line for the summary (the row showed as an empty bar) */
+    RecordsRow Button { width: 100%; height: 1 !important; min-width: 0;
+      border: none !important; padding: 0; background: $boost; text-align: left;
+      content-align: left middle; text-style: none; }
     RecordsRow Button:focus { background: $primary 40%; text-style: bold; }
     """
 

@@ -1,0 +1,269 @@
+"""Provides the reading pane: the selected item shown whole, as a person reads a référentiel.
+
+While the cursor is in the tree, the right of the editor shows the item read, not its form:
+every sentence whole and wrapped (the tree and the form's one-line fields cut them), a block
+with its volume, prerequisites, place in the certification, modalities and competencies with
+their criteria, a competency with its kind, activities, criteria and notes. Tab (or a click)
+goes to the form; Escape comes back.
+
+A framework's texts are shown as they are written: styled text, never markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from refkit.edit import Ref, Session, field_of
+from refkit.edit.records import MODALITIES
+from refkit.errors import RefkitError
+from refkit.model import Block, Competency, Framework
+
+# a block of 250 competencies is shown up to this many (the tree has them all): the pane is
+# rebuilt at each move of the cursor, and the keys must stay quick
+SHOWN = 40
+
+_KINDS = dict(field_of("competency", "kind").choices)
+_STATUS = dict(field_of("framework", "status").choices)
+_MODALITIES = dict(MODALITIES)  # the labels the form's lists use: one wording
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    number = int(value) if float(value).is_integer() else value
+    return f"{number}\u00a0h".replace(".", ",")  # never "140" and "h" on two lines
+
+
+_BULLET = ("-", "–", "•", "*")
+
+
+def reflow(text: str) -> str:
+    """A text as written in a file (lines cut at 80 columns by whoever wrote it) as paragraphs:
+    the lines of a paragraph joined, blank lines and list items kept."""
+    out: list[str] = []
+    for line in text.strip().split("\n"):
+        stripped = line.strip()
+        if out and out[-1] and stripped and not stripped.startswith(_BULLET):
+            out[-1] += " " + stripped
+        else:
+            out.append(stripped)
+    return "\n".join(out)
+
+
+class _Page:
+    """A reading page: lines of text, and lists whose items wrap under their own first word."""
+
+    def __init__(self) -> None:
+        self.parts: list[RenderableType] = []
+        self.text = Text()
+
+    def append(self, *args: Any, **kwargs: Any) -> None:
+        self.text.append(*args, **kwargs)
+
+    def head(self, label: str) -> None:
+        if self.text and not self.text.plain.endswith("\n\n"):
+            self.text.append("\n" if self.text.plain.endswith("\n") else "\n\n")
+        elif not self.text and self.parts:
+            self.text.append("\n")  # after a list
+        self.text.append(f"{label}\n", style="bold underline")
+
+    def items(self, items: list[Text], indent: int = 0) -> None:
+        """A list: each item after a dash, its lines wrapped under its first word."""
+        self._flush()
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(width=indent + 1, justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for item in items:
+            grid.add_row("–", item)
+        self.parts.append(grid)
+
+    def _flush(self) -> None:
+        if self.text:
+            self.text.rstrip()
+            self.parts.append(self.text)
+            self.text = Text()
+
+    def render(self) -> Group:
+        self._flush()
+        return Group(*self.parts)
+
+
+def _place(fw: Framework, block_id: str) -> str:
+    """Where the block stands in the certification rules."""
+    if block_id in fw.certification.required:
+        return "obligatoire"
+    for group in fw.certification.electives:
+        if block_id in group.blocks:
+            title = f" « {group.title} »" if group.title else ""
+            return f"au choix{title} : {group.choose} parmi {', '.join(group.blocks)}"
+    return "hors des règles de certification"
+
+
+def framework_text(fw: Framework) -> Group:
+    page = _Page()
+    page.append(fw.title or fw.id, style="bold")
+    facts = [f"version {fw.version}", _STATUS.get(fw.status or "", fw.status or "")]
+    if fw.level.eqf is not None:
+        facts.append(f"niveau CEC {fw.level.eqf}")
+    for scheme, level in fw.level.national.items():
+        facts.append(f"niveau national ({scheme}) {level}")
+    if fw.sector:
+        facts.append(fw.sector)
+    page.append("\n" + " · ".join(f for f in facts if f), style="dim")
+    codes = []
+    for key, value in fw.codes.items():
+        if not value or not isinstance(value, str | list):
+            continue
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        # "RNCP37581" says what it is; "F1603" needs its register named
+        codes.append(shown if shown.upper().startswith(key.upper()) else f"{key.upper()} {shown}")
+    if codes:
+        page.append("\n" + " · ".join(codes), style="dim")
+    if fw.summary:
+        page.append("\n\n" + reflow(fw.summary))
+    if fw.blocks or fw.shared_blocks:
+        page.head("Blocs de compétences")
+        lines = []
+        for b in fw.blocks:
+            line = Text.assemble((f"{b.id} ", "bold"), b.title)
+            extra = [x for x in (_hours(b.volume.hours), _place(fw, b.id)) if x]
+            line.append(f" ({' · '.join(extra)})", style="dim")
+            lines.append(line)
+        for sb in fw.shared_blocks:
+            line = Text.assemble(
+                (f"{sb.block} ", "bold"), (f"bloc partagé de {sb.framework}", "italic")
+            )
+            line.append(f" ({_place(fw, sb.block)})", style="dim")
+            lines.append(line)
+        page.items(lines)
+    total = _hours(fw.certification.volume.hours)
+    if total:
+        page.append(f"Volume total : {total}", style="dim")
+    if fw.activities:
+        page.head("Activités")
+        page.items([Text.assemble((f"{a.id} ", "bold"), a.title) for a in fw.activities])
+    return page.render()
+
+
+def _competency(page: _Page, fw: Framework, c: Competency, *, mark: int | None = None) -> None:
+    page.append(f"{c.id} ", style="bold")
+    page.append(c.statement if isinstance(c.statement, str) else str(c.statement), style="bold")
+    facts = [_KINDS.get(c.kind, str(c.kind))]
+    for a in c.activities:
+        activity = fw.activity(a)
+        facts.append(f"{a} {activity.title}" if activity is not None else a)
+    page.append("\n" + " · ".join(facts), style="dim")
+    criteria = []
+    for i, cr in enumerate(c.criteria):
+        criteria.append(Text(cr.text, style="reverse" if i == mark else ""))
+    if criteria:
+        page.items(criteria, indent=2)
+    if c.notes:
+        page.append(f"Remarques : {reflow(c.notes)}", style="italic")
+    for uri in c.esco:
+        page.append(f"\nESCO : {uri}", style="dim")
+
+
+def block_text(fw: Framework, b: Block) -> Group:
+    page = _Page()
+    page.append(f"{b.id} ", style="bold")
+    page.append(b.title, style="bold")
+    facts = [_hours(b.volume.hours), _place(fw, b.id)]
+    if b.volume.credits is not None:
+        facts.append(f"{b.volume.credits:g} crédits")
+    if b.prerequisites:
+        facts.append("prérequis : " + ", ".join(b.prerequisites))
+    page.append("\n" + " · ".join(f for f in facts if f), style="dim")
+    if b.description:
+        page.append("\n\n" + reflow(b.description))
+    if b.modalities:
+        page.head("Modalités d'évaluation")
+        lines = []
+        for m in b.modalities:
+            line = Text(_MODALITIES.get(m.type, m.type), style="bold")
+            if m.hours is not None:
+                line.append(f" ({_hours(m.hours)})", style="not bold")
+            if m.description:
+                line.append(f" : {reflow(m.description)}", style="not bold")
+            lines.append(line)
+        page.items(lines)
+    page.head(f"Compétences ({len(b.competencies)})")
+    for c in b.competencies[:SHOWN]:
+        _competency(page, fw, c)
+        page.append("\n")
+    if len(b.competencies) > SHOWN:
+        rest = len(b.competencies) - SHOWN
+        page.append(f"… et {rest} autres : ouvrez le bloc dans l'arbre (→)", style="italic")
+    return page.render()
+
+
+def competency_text(fw: Framework, b: Block, c: Competency, mark: int | None = None) -> Group:
+    page = _Page()
+    if mark is not None and 0 <= mark < len(c.criteria):
+        # a criterion: itself first (the pane shows its top), then where it belongs
+        page.append(f"Critère {mark + 1} de {c.id}\n", style="dim")
+        page.append(c.criteria[mark].text + "\n\n", style="bold")
+    page.append(f"Bloc {b.id} {b.title}\n\n", style="dim")
+    _competency(page, fw, c, mark=mark)
+    return page.render()
+
+
+def reading_text(session: Session, ref: Ref) -> RenderableType:
+    """The item at ``ref`` as a person reads it."""
+    try:
+        session.get(ref)
+        fw = session.framework(ref.folder)
+    except (KeyError, RefkitError) as e:
+        return Text(str(e))
+    if ref.kind == "framework":
+        return framework_text(fw)
+    block = fw.block(ref.block or "")
+    if block is None:
+        return Text("")
+    if ref.kind == "block":
+        return block_text(fw, block)
+    comp = block.competency(ref.competency or "")
+    if comp is None:
+        return Text("")
+    return competency_text(fw, block, comp, ref.criterion)
+
+
+class ReadingPane(VerticalScroll, can_focus=False):
+    """The item read whole; refilled when the cursor rests on another item."""
+
+    DEFAULT_CSS = """
+    ReadingPane { height: 1fr; display: none; }
+    ReadingPane Static { width: 1fr; }
+    """
+
+    def compose(self) -> Any:
+        yield Static("", id="reading-text")
+
+    shown: RenderableType = ""
+
+    def show(self, session: Session, ref: Ref) -> None:
+        self.shown = reading_text(session, ref)
+        self.query_one("#reading-text", Static).update(self.shown)
+        self.scroll_home(animate=False)
+
+    def plain(self) -> str:
+        """What the pane shows, as plain text at its width (for tests and a screen reader)."""
+        from rich.console import Console
+
+        console = Console(width=max(20, self.size.width - 1), record=True, file=_Null())
+        console.print(self.shown)
+        return console.export_text()
+
+
+class _Null:
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
