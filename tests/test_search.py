@@ -133,3 +133,59 @@ def test_a_replace_plan_made_stale_or_invalid_is_refused_whole(sample_repo: Path
     with pytest.raises(RefkitError, match="obligatoire"):
         session.replace_texts(PLUMBER, empty, "remplacement")
     assert git(sample_repo, "status", "--porcelain") == status
+
+
+# -- rows pasted from a spreadsheet (refkit.edit.paste) ------------------------------------------
+
+
+def test_rows_from_a_sheet_with_a_header_become_competencies_with_fresh_ids(
+    sample_repo: Path,
+) -> None:
+    from refkit.edit.paste import guess_columns, plan_competencies, read_rows
+
+    text = (
+        "Énoncé\tNature\tActivités\tCritères\r\n"
+        "Poser les capteurs de la régulation\tsavoir-faire\tA4\t"
+        '"Les sondes sont posées selon la notice\nLe câblage est repéré"\r\n'
+        "Connaître le fonctionnement d'un circulateur\tsavoir\tA4, A9\t\r\n"
+        "\t\t\t\r\n"
+        "\tskill\tA4\tUn critère sans énoncé\r\n"
+    )
+    rows = read_rows(text)
+    assert (
+        len(rows) == 4
+        and rows[1][3] == "Les sondes sont posées selon la notice\nLe câblage est repéré"
+    )
+    session = Session.open(sample_repo)
+    fw = session.framework(PLUMBER)
+    columns = guess_columns(rows, {a.id for a in fw.activities})
+    assert columns.header and columns.kinds == ["statement", "kind", "activities", "criteria"]
+    planned = plan_competencies(rows, columns, fw, fw.block("BC07"))
+    assert [(c.id, c.kind, c.activities, [cr.text for cr in c.criteria]) for c in planned.competencies] == [
+        ("C7.5", "skill", ["A4"], ["Les sondes sont posées selon la notice", "Le câblage est repéré"]),
+        ("C7.6", "knowledge", ["A4", "A9"], []),
+    ]  # fmt: skip
+    assert planned.notes == [
+        "ligne 3 : activité A9 inconnue du référentiel",
+        "ligne 3 : C7.6 n'a pas de critère (à écrire ensuite)",
+        "ligne 4 : pas d'énoncé, ligne laissée de côté",
+    ]
+    outcome = session.add_competencies(Ref(PLUMBER, "BC07"), planned.competencies)
+    assert outcome.select == Ref(PLUMBER, "BC07", "C7.5")
+    block = session.framework(PLUMBER).block("BC07")
+    assert [c.id for c in block.competencies][-2:] == ["C7.5", "C7.6"]
+    assert len(session.undo_stack) == 1
+    session.undo()
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_columns_without_a_header_are_guessed_from_their_cells(sample_repo: Path) -> None:
+    from refkit.edit.paste import guess_columns, read_rows
+
+    rows = read_rows("A4\tPoser les capteurs\tskill\tLes sondes sont posées\n"
+                     "A3\tRaccorder le ballon\tsavoir-faire\tLe ballon est raccordé\n")  # fmt: skip
+    columns = guess_columns(rows, {"A3", "A4"})
+    assert not columns.header
+    assert columns.kinds == ["activities", "statement", "kind", "criteria"]
+    one = guess_columns(read_rows("Poser les capteurs\nRaccorder le ballon\n"), set())
+    assert one.kinds == ["statement"]

@@ -56,7 +56,7 @@ def read_at_once(app: EditorApp, keys: list[str]) -> None:
 
 async def replace_text(pilot, app: EditorApp, widget_id: str, text: str) -> None:
     """Select all of a field and type ``text`` over it (its last words key by key), then Enter."""
-    widget = app.query_one(f"#{widget_id}", Input)
+    widget = app.query_one(f"#{widget_id}")
     widget.focus()
     await pilot.pause()
     head, typed = text[:-12], text[-12:]
@@ -93,9 +93,7 @@ async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
         await settle(app, pilot)
         assert app.selected == Ref("frameworks/electricien-batiment", "BC02", "E2.1")
         assert "Électricien du bâtiment › BC02 › E2.1" in str(app.query_one("#crumbs").render())
-        assert app.query_one("#f-competency-statement", Input).value.startswith(
-            "Poser les conduits"
-        )
+        assert app.query_one("#f-competency-statement").value.startswith("Poser les conduits")
         assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
 
 
@@ -133,7 +131,7 @@ async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
         assert str(modalities.label) == (
             "2 modalités : mise en situation professionnelle (7 h) · épreuve écrite (2 h)"
         )
-        assert app.query_one("#f-framework-title", Input).value == "Électricien du bâtiment"
+        assert app.query_one("#f-framework-title").value == "Électricien du bâtiment"
 
 
 async def test_keys_typed_right_after_enter_find_the_opened_children(sample_repo: Path) -> None:
@@ -190,7 +188,7 @@ async def test_the_form_saves_to_its_own_item_when_the_cursor_has_moved_on(
         assert app._fill_timer is not None, "the form has not followed yet"
         app._fill_timer.stop()  # as while ↓ is held
         assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
-        field = app.query_one("#f-competency-statement", Input)
+        field = app.query_one("#f-competency-statement")
         field.value = "Dimensionner une pompe à chaleur air/eau"
         assert app._commit_widget(field)
         await settle(app, pilot)
@@ -227,7 +225,7 @@ async def test_typing_goes_on_where_it_was_after_enter_and_leaving_shows_the_sta
     app = app_for(sample_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
-        field = app.query_one("#f-competency-statement", Input)
+        field = app.query_one("#f-competency-statement")
         field.focus()
         await pilot.press("end", "space", "e", "n", "enter", "space", "P", "A", "C")
         await settle(app, pilot)
@@ -235,9 +233,10 @@ async def test_typing_goes_on_where_it_was_after_enter_and_leaving_shows_the_sta
         await pilot.press("enter")
         await settle(app, pilot)
         assert field.cursor_position == len(field.value)
-        await pilot.press("escape")
+        await pilot.press("escape")  # nothing typed since Enter: back to the tree, kept
         await settle(app, pilot)
-        assert field.cursor_position == 0
+        assert isinstance(app.focused, Tree)
+        assert field.value.endswith("température extérieure de base en PAC")
     assert diff_lines(sample_repo)[-1].endswith("température extérieure de base en PAC")
 
 
@@ -254,7 +253,7 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
         read_at_once(app, burst)
         app.post_message(events.Paste(" PAC"))  # a paste waits its turn like a key
         await settle(app, pilot)
-        field = app.query_one("#f-competency-statement", Input)
+        field = app.query_one("#f-competency-statement")
         assert app.focused is field
         assert field.value == "Dimensionner une PAC"
         assert app.query_one("#f-competency-id", Input).value == "C7.1"
@@ -263,7 +262,7 @@ async def test_keys_typed_in_a_burst_keep_their_order(sample_repo: Path) -> None
         read_at_once(app, [*burst, "enter"])
         await settle(app, pilot)
         assert app.selected == Ref(PLUMBER, "BC07", "C7.1", 0)
-        assert app.query_one("#f-criterion-text", Input).value == "Dimensionné"
+        assert app.query_one("#f-criterion-text").value == "Dimensionné"
     assert diff_lines(sample_repo) == [
         "-    statement: Dimensionner une pompe à chaleur air/eau à partir des déperditions du "
         "logement et de la température extérieure de base",
@@ -353,8 +352,8 @@ async def test_a_value_that_is_not_a_number_is_kept_never_crashes_and_quitting_a
         await pilot.press("a", "b", "c")
         await pilot.pause()
         assert "un nombre est attendu" in str(app.query_one("#err-f-block-volume-credits").render())
-        # Escape leaves the field: the value cannot be saved, it stays there with the reason
-        await pilot.press("escape")
+        # Tab leaves the field: the value cannot be saved, it stays there with the reason
+        await pilot.press("tab")
         await settle(app, pilot)
         assert app.is_running and field.value == "abc"
         assert app.unsaved is not None and app.unsaved.text == "abc"
@@ -412,10 +411,10 @@ async def test_the_footer_shows_whole_keys_that_apply_now(sample_repo: Path) -> 
         for wanted in ("a Ajouter", "x Supprimer", "m Déplacer", "F5 Enregistrer", "F6 Publier"):
             assert wanted in in_tree
         assert "Échap Arbre" not in in_tree
-        app.query_one("#f-block-title", Input).focus()
+        app.query_one("#f-block-title").focus()
         await pilot.pause()
         in_field = shown()
-        assert in_field[:3] == ["Entrée Valider", "F1 Aide", "Échap Arbre"]
+        assert in_field[:3] == ["Entrée Valider", "Échap Annuler", "F1 Aide"]
         assert "a Ajouter" not in in_field and "? Aide" not in in_field
     async with app_for(sample_repo).run_test(size=(160, 48)) as pilot:
         wide = [f"{k.key_display} {k.description}" for k in pilot.app.screen.query(FooterKey)]
@@ -758,14 +757,14 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
         assert BC07 in app.screen.question
         await pilot.press("right", "enter")
         await settle(app, pilot)
-        assert app.query_one("#f-competency-statement", Input).value.startswith("Calculer")
+        assert app.query_one("#f-competency-statement").value.startswith("Calculer")
         # an edit made before the editor noticed another change is refused: theirs is kept
         again = theirs.replace("statement: Calculer", "statement: Estimer", 1)
         path.write_text(again, encoding="utf-8")
         await replace_text(pilot, app, "f-competency-statement", "Mon énoncé")
         assert path.read_text(encoding="utf-8") == again
         # what was typed is not lost either: it stays in the field, with the reason
-        field = app.query_one("#f-competency-statement", Input)
+        field = app.query_one("#f-competency-statement")
         assert field.value == "Mon énoncé"
         assert app.unsaved is not None and "modifié hors de l'éditeur" in app.unsaved.reason
         error = str(app.query_one("#err-f-competency-statement", Static).render())
@@ -781,7 +780,7 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
         app.action_reload()
         await settle(app, pilot)
         assert app.unsaved is None
-        assert app.query_one("#f-competency-statement", Input).value.startswith("Estimer")
+        assert app.query_one("#f-competency-statement").value.startswith("Estimer")
 
 
 async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_as_saved(
@@ -1211,7 +1210,7 @@ async def test_search_by_words_goes_to_the_item_then_n_and_shift_n_step_through(
         assert app.selected == Ref(PLUMBER, "BC03")
         # an id typed whole comes first; Ctrl+F searches from a field too
         await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
-        app.query_one("#f-competency-statement", Input).focus()
+        app.query_one("#f-competency-statement").focus()
         await pilot.pause()
         await pilot.press("ctrl+f")
         await pilot.pause()
@@ -1344,3 +1343,120 @@ async def test_the_item_is_read_whole_from_the_tree_and_tab_goes_to_its_form(
         assert app.selected == Ref(PLUMBER, "BC07", "C7.1")
         text = " ".join(pane.plain().split())
         assert "– La puissance retenue couvre les déperditions à la température de base" in text
+
+
+# -- paste, Escape, the cursor in a field (issue 15) ---------------------------------------------
+
+SHEET = (
+    "Poser les capteurs de la régulation\tsavoir-faire\tA4\tLes sondes sont posées selon la notice\n"
+    "Paramétrer la loi d'eau\tsavoir-faire\tA4\tLa courbe de chauffe est réglée\n"
+    "Expliquer le fonctionnement au client\tsavoir-être\tA4\tLe client sait régler la consigne\n"
+)
+
+
+async def test_rows_pasted_on_a_block_are_previewed_then_added_as_one_undo_step(
+    sample_repo: Path,
+) -> None:
+    from textual import events
+
+    from refkit.tui.paste import PasteScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        app.query_one("#tree", Tree).post_message(events.Paste(SHEET))
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PasteScreen)
+        assert [str(screen.query_one(f"#col-{i}", Select).value) for i in range(4)] == [
+            "statement", "kind", "activities", "criteria",
+        ]  # fmt: skip
+        preview = screen.query_one("#preview", OptionList)
+        first = str(preview.get_option_at_index(0).prompt)
+        assert first.startswith(
+            "C7.5 Poser les capteurs de la régulation  (savoir-faire · A4 · 1 critère)"
+        )
+        assert "Ajouter 3 compétences" in str(screen.query_one("#yes", Button).label)
+        await pilot.press("enter")  # the focus is on "Ajouter"
+        await settle(app, pilot)
+        assert not isinstance(app.screen, PasteScreen)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.5")
+        text = (sample_repo / BC07).read_text(encoding="utf-8")
+        assert (
+            "  - id: C7.7\n    statement: Expliquer le fonctionnement au client\n    kind: attitude\n"
+            in text
+        )
+        assert "\t" not in text
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+    assert git(sample_repo, "status", "--porcelain") == ""
+
+
+async def test_rows_pasted_into_a_statement_are_never_saved_with_tabs_or_line_breaks(
+    sample_repo: Path,
+) -> None:
+    from textual import events
+
+    from refkit.tui.paste import PasteScreen
+
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        await pilot.press("tab", "tab")
+        field = app.query_one("#f-competency-statement")
+        assert app.focused is field
+        field.post_message(events.Paste(SHEET))
+        await settle(app, pilot)
+        assert isinstance(app.screen, PasteScreen)  # three rows: offered as competencies
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert field.value.startswith("Dimensionner une pompe")  # nothing inserted
+        field.post_message(events.Paste("Poser les capteurs\tskill\tA4"))  # one row
+        await settle(app, pilot)
+        assert field.value.endswith("Poser les capteurs skill A4")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    saved = (sample_repo / BC07).read_text(encoding="utf-8")
+    assert "\t" not in saved and "Poser les capteurs skill A4" in saved
+
+
+async def test_arriving_in_a_field_selects_nothing_and_escape_gives_up_the_typing(
+    sample_repo: Path,
+) -> None:
+    """Tab into the statement: the cursor at its end, nothing selected (a stray key replaced
+    the whole statement); Escape: what was typed is given up, the file is untouched, the tree
+    has the focus. A new item's text is selected, so that typing replaces it."""
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        await pilot.press("tab", "tab")
+        field = app.query_one("#f-competency-statement")
+        saved = field.value
+        await pilot.press("x")
+        assert field.value == saved + "x"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.focused, Tree)
+        assert field.value == saved
+        assert "saisie annulée" in str(app.query_one("#status").render())
+        assert git(sample_repo, "status", "--porcelain") == ""
+        # a field that could not be saved: Escape gives it up too
+        await pilot.press("tab", "tab")
+        field.value = ""
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.unsaved is not None
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.unsaved is None and field.value == saved
+        # a new competency: its placeholder statement is selected, typing replaces it
+        await goto(app, pilot, Ref(PLUMBER, "BC07"))
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert app.selected == Ref(PLUMBER, "BC07", "C7.5")
+        await pilot.press("tab", "tab")
+        await pilot.press(*"Poser")
+        assert app.query_one("#f-competency-statement").value == "Poser"

@@ -499,6 +499,38 @@ class Session:
 
         return self._apply(folder, label, change, replacements[0].ref, replacements[0].ref)
 
+    def add_competencies(self, ref: Ref, competencies: list[Competency]) -> Outcome:
+        """Add competencies at the end of a block (``ref``: the block, or one of its
+        competencies: after it), as one operation (one undo step): rows pasted from a
+        spreadsheet (``refkit.edit.paste``)."""
+        if not competencies:
+            return Outcome(ref, "")
+        block_ref = Ref(ref.folder, ref.block)
+        fw = self.framework(ref.folder)
+        block = self.get(block_ref)
+        taken = {c.id for _, c in fw.competencies()}
+        clash = [c.id for c in competencies if c.id in taken]
+        if clash or len({c.id for c in competencies}) != len(competencies):
+            raise RefkitError(f"identifiants déjà pris : {', '.join(clash)} ; rien n'a été ajouté")
+        after = ref.competency
+        index = len(block.competencies)
+        if after is not None:
+            index = next((i + 1 for i, c in enumerate(block.competencies) if c.id == after), index)
+
+        def change(f: Framework) -> None:
+            target = self._resolve(f, block_ref)
+            target.competencies[index:index] = copy.deepcopy(competencies)
+
+        n = len(competencies)
+        label = (
+            f"ajout de {n} compétences ({competencies[0].id} à {competencies[-1].id})"
+            if n > 1
+            else f"ajout de la compétence {competencies[0].id}"
+        )
+        return self._apply(
+            ref.folder, label, change, ref, replace(block_ref, competency=competencies[0].id)
+        )
+
     def add(self, ref: Ref) -> Outcome:
         """Add a new item under ``ref`` (a block to a framework, a competency to a block, a
         criterion to a competency); from a competency or criterion, add a sibling after it."""
@@ -1122,6 +1154,8 @@ class Changes:
 
 
 def _history(repo: Repository) -> Any:
+    """A history for one task, to close when it is done (``with``): an editor open all day
+    would otherwise keep a git process for each look at the changes."""
     from refkit.history import History
 
     return History(repo)
@@ -1136,9 +1170,9 @@ def changes_since_release(session: Session, folder: str, since: str | None = Non
     from refkit.versions import compare
 
     fw = session.framework(folder)
-    history = _history(session.repo)
     try:
-        comparison = compare(history, folder, since)
+        with _history(session.repo) as history:  # its git processes ended at once
+            comparison = compare(history, folder, since)
     except RefkitError as e:
         if since is None and "no release yet" in e.message:
             return Changes(None, [], "pas encore publié : tout est nouveau")
@@ -1199,9 +1233,10 @@ def _summary(diff: Any, lab: dict[str, str], lk: str) -> str:
 
 def uncommitted(session: Session) -> list[tuple[str, str]]:
     """Uncommitted changes to the frameworks: (git status code, path)."""
-    history = _history(session.repo)
     folders = list(session.frameworks)
-    return [(code, path) for code, path in history.status(folders) if path.endswith(".yaml")]
+    with _history(session.repo) as history:
+        found = history.status(folders)
+    return [(code, path) for code, path in found if path.endswith(".yaml")]
 
 
 def commit(session: Session, message: str) -> str:
@@ -1220,20 +1255,22 @@ def commit(session: Session, message: str) -> str:
     paths = [path for _, path in uncommitted(session)]
     if not paths:
         raise RefkitError("rien à enregistrer : aucun changement depuis le dernier commit")
-    history = _history(session.repo)
-    return str(history.commit_paths(paths, message + "\n"))
+    with _history(session.repo) as history:
+        return str(history.commit_paths(paths, message + "\n"))
 
 
 def release_plan(session: Session, folder: str, bump: str | None = None) -> Any:
     from refkit.release import plan_release
 
-    return plan_release(_history(session.repo), folder, bump)
+    with _history(session.repo) as history:
+        return plan_release(history, folder, bump)
 
 
 def release(session: Session, plan: Any, message: str | None) -> Any:
     from refkit.release import perform_release
 
-    result = perform_release(_history(session.repo), plan, message or None)
+    with _history(session.repo) as history:
+        result = perform_release(history, plan, message or None)
     session.reload(plan.folder)
     return result
 
@@ -1241,4 +1278,5 @@ def release(session: Session, plan: Any, message: str | None) -> Any:
 def framework_history(session: Session, folder: str, limit: int = 50) -> Any:
     from refkit.versions import framework_log
 
-    return framework_log(_history(session.repo), folder, limit, lang="fr")
+    with _history(session.repo) as history:
+        return framework_log(history, folder, limit, lang="fr")

@@ -72,9 +72,11 @@ from refkit.tui.dialogs import (
     ReleaseDialog,
     framework_title,
 )
+from refkit.tui.fields import FieldLine, FieldRow, widget_id
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.labels import distinct
+from refkit.tui.paste import PasteScreen
 from refkit.tui.reading import ReadingPane
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 from refkit.tui.search import ItemsProvider, ReplaceScreen, SearchScreen
@@ -138,10 +140,6 @@ class Line(Widget):
         self.text = text
 
 
-def _widget_id(kind: str, name: str) -> str:
-    return f"f-{kind}-{name.replace('.', '-')}"
-
-
 class ItemTree(Tree[Ref]):
     """The tree, with → to open a node and ← to close it (or go up to its parent)."""
 
@@ -170,6 +168,10 @@ class ItemTree(Tree[Ref]):
             if fill is not None:
                 fill(node)
 
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        self.app.paste_in_tree(event.text)  # type: ignore[attr-defined]
+
     def action_select_cursor(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
@@ -195,57 +197,6 @@ class ItemTree(Tree[Ref]):
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
-
-
-class FieldInput(Input):
-    """A one-line field; Enter saves it (shown in the footer)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Valider", key_display="Entrée"),
-        Binding("f1", "app.field_help", "Aide", key_display="F1"),
-    ]
-
-
-class FieldText(TextArea):
-    """A text field over several lines: Enter starts a new line, Tab saves and goes on."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Valider", key_display="Tab"),
-        Binding("f1", "app.field_help", "Aide", key_display="F1"),
-    ]
-
-
-class FieldRow(Vertical):
-    """A label, an input and the line where its problem shows while typing."""
-
-    DEFAULT_CSS = """
-    FieldRow { height: auto; }
-    FieldRow Label { color: $text-muted; }
-    FieldRow .error { color: $error; height: auto; display: none; }
-    FieldRow .error.-shown { display: block; }
-    FieldRow TextArea { height: 4; background: $boost; }
-    FieldRow Input { background: $boost; overflow-x: hidden; }
-    """
-
-    def __init__(self, kind: str, spec: Field) -> None:
-        super().__init__(id=f"row-{_widget_id(kind, spec.name)}")
-        self.kind = kind
-        self.spec = spec
-
-    def compose(self) -> ComposeResult:
-        wid = _widget_id(self.kind, self.spec.name)
-        yield Label(self.spec.label + (" *" if self.spec.required else ""), classes="label")
-        if self.spec.type == "choice":
-            yield Choice(list(self.spec.choices), id=wid, required=self.spec.required, compact=True)
-        elif self.spec.type in ("text", "lines"):
-            yield FieldText(
-                id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
-            )
-        else:
-            yield FieldInput(
-                id=wid, placeholder="" if self.spec.required else "(facultatif)", compact=True
-            )
-        yield Static("", classes="error", id=f"err-{wid}")
 
 
 class ItemForm(VerticalScroll, can_focus=False):
@@ -692,7 +643,7 @@ class EditorApp(App[None]):
                 if not isinstance(row, FieldRow):
                     continue
                 spec = row.spec
-                wid = _widget_id(ref.kind, spec.name)
+                wid = widget_id(ref.kind, spec.name)
                 value = display_value(spec, get_value(item, spec.name))
                 try:
                     widget = row.query_one(f"#{wid}")
@@ -732,27 +683,117 @@ class EditorApp(App[None]):
             return None
         kind = self._form_ref.kind
         for spec in FIELDS[kind]:
-            if _widget_id(kind, spec.name) == wid:
+            if widget_id(kind, spec.name) == wid:
                 return kind, spec
         return None
 
     @on(Input.Changed)
-    def _typing(self, event: Input.Changed) -> None:
+    @on(TextArea.Changed, "FieldLine")
+    def _typing(self, event: Input.Changed | TextArea.Changed) -> None:
         """Per-field validation as you type: the schema's rule for that one field."""
-        found = self._field_of(event.input)
+        widget = event.input if isinstance(event, Input.Changed) else event.text_area
+        found = self._field_of(widget)
         if found is None or self._filling:
             return
         _, spec = found
         try:
-            problem = check_value(spec, parse_value(spec, event.value))
+            problem = check_value(spec, parse_value(spec, _value(widget)))
         except ValueError as e:
             problem = str(e)
-        event.input.set_class(problem is not None, "-invalid")
-        self._show_error(event.input.id or "", problem)
+        widget.set_class(problem is not None, "-invalid")
+        self._show_error(widget.id or "", problem)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._commit_widget(event.input)
+    @on(FieldLine.Submitted)
+    def _submitted(self, event: Input.Submitted | FieldLine.Submitted) -> None:
+        widget = event.input if isinstance(event, Input.Submitted) else event.field
+        self._commit_widget(widget)
+
+    @on(FieldLine.Pasted)
+    def _pasted_rows(self, event: FieldLine.Pasted) -> None:
+        """Rows pasted into a one-line field: never saved as they are (a tab or a line break
+        in a statement); a single row's cells are joined, several rows are offered as new
+        competencies (``action_paste_rows``)."""
+        rows = [r for r in event.text.replace("\r\n", "\n").split("\n") if r.strip()]
+        if len(rows) > 1 and self._form_ref is not None and self._form_ref.block is not None:
+            self.action_paste_rows(event.text)
+            return
+        joined = " ".join(" ".join(r.replace("\t", " ").split()) for r in rows)
+        event.field.insert(joined)
+        self.notify(
+            "Les tabulations et retours à la ligne collés sont devenus des espaces : un énoncé "
+            "tient sur une ligne.",
+            title="Collé sur une ligne",
+            timeout=6,
+        )
+
+    def action_paste_rows(self, text: str) -> None:
+        """Rows pasted on a block (from the tree, or into one of its one-line fields): offered
+        as new competencies of that block, previewed first."""
+        ref = self._form_ref if isinstance(self.focused, Input | TextArea) else self.selected
+        if ref is None or ref.block is None:
+            self.notify(
+                "Choisissez d'abord le bloc où ajouter les compétences, puis collez à nouveau.",
+                title="Collage",
+                timeout=6,
+            )
+            return
+        try:
+            fw = self.session.framework(ref.folder)
+            block = self.session.get(Ref(ref.folder, ref.block))
+        except (KeyError, RefkitError) as e:
+            self._refused(e)
+            return
+        if ref.block in self.session.frameworks[ref.folder].broken_blocks:
+            self._refused(RefkitError(f"{ref.block} : son fichier ne peut pas être lu"))
+            return
+        target = Ref(ref.folder, ref.block)
+
+        def done(competencies: list[Any] | None) -> None:
+            if competencies:
+                self._run(lambda: self.session.add_competencies(target, competencies))
+
+        self.push_screen(PasteScreen(text, fw, block), done)
+
+    def paste_in_tree(self, text: str) -> None:
+        """A paste while the tree has the focus: rows (a line break or a tab) become
+        competencies of the selected block; anything else is said to go in a field."""
+        if "\n" in text.strip() or "\t" in text:
+            self.action_paste_rows(text)
+        else:
+            self.notify(
+                "Pour coller un texte, allez d'abord dans le champ (Tab) ; des lignes d'un "
+                "tableur collées sur un bloc deviennent des compétences.",
+                title="Collage",
+                timeout=6,
+            )
+
+    def action_cancel_field(self) -> None:
+        """Escape in a field: what was typed is given up, the value saved last comes back."""
+        widget = self.focused
+        found = self._field_of(widget) if widget is not None else None
+        ref = self._form_ref
+        if found is not None and ref is not None:
+            _, spec = found
+            try:
+                saved = display_value(spec, get_value(self.session.get(ref), spec.name))
+            except (KeyError, RefkitError):
+                saved = None
+            if saved is not None and _value(widget) != saved:
+                self._filling = True
+                try:
+                    if isinstance(widget, Input):
+                        widget.value = saved
+                    elif isinstance(widget, TextArea):
+                        widget.load_text(saved)
+                finally:
+                    self.call_after_refresh(self._done_filling)
+                self.set_status(f"saisie annulée : {spec.label} est resté tel qu'il était")
+            widget.remove_class("-invalid")  # type: ignore[union-attr]
+            self._show_error(widget.id or "", None)  # type: ignore[union-attr]
+            if self.unsaved is not None and self.unsaved.ref == ref and self.unsaved.field == spec:
+                self.unsaved = None
+        focus_now(self.query_one("#tree", Tree))
 
     @on(Button.Pressed, "RecordsRow Button")
     def _open_records(self, event: Button.Pressed) -> None:
@@ -857,7 +898,7 @@ class EditorApp(App[None]):
         except (KeyError, RefkitError):
             return True
         if text == display_value(spec, get_value(item, spec.name)):
-            if self.unsaved is not None and self.unsaved.ref == ref:
+            if self.unsaved is not None and (self.unsaved.ref, self.unsaved.field) == (ref, spec):
                 self.unsaved = None
             return True
         unsaved = self.unsaved
@@ -1446,7 +1487,7 @@ class EditorApp(App[None]):
         self.set_status(f"{problem.message} — {problem.hint}")
         spec = next((f for f in FIELDS[ref.kind] if name and f.name.split(".")[0] == name), None)
         if spec is not None:
-            focus_now(self.query_one(f"#{_widget_id(ref.kind, spec.name)}"))
+            focus_now(self.query_one(f"#{widget_id(ref.kind, spec.name)}"))
         else:
             focus_now(self.query_one("#tree", Tree))
 
@@ -1526,6 +1567,11 @@ class EditorApp(App[None]):
             ),
             done,
         )
+
+
+def _value(widget: Any) -> str:
+    """What a field holds as typed (an ``Input`` or a ``TextArea``)."""
+    return str(widget.value) if isinstance(widget, Input) else str(widget.text)
 
 
 def _name(ref: Ref) -> str:

@@ -391,12 +391,17 @@ Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → dé
 (depuis la dernière version publiée).""",
     "form": """[b]Le formulaire[/b]
 Chaque champ est vérifié pendant la saisie ; le message s'affiche dessous.
-Entrée ou quitter le champ (Tab, Échap, clic) : enregistre la valeur dans le fichier.
+Entrée, Tab ou un clic ailleurs : enregistre la valeur dans le fichier.
+Échap : annule la saisie (la valeur enregistrée revient) et revient à l'arbre.
+Un énoncé ou un critère long s'affiche sur plusieurs lignes ; il reste une seule ligne (Entrée
+enregistre). Début et Fin (Ctrl+A, Ctrl+E) : début et fin du texte.
 Une valeur non valable n'est pas enregistrée : elle reste dans le champ, la raison dessous ;
-Ctrl+Z l'abandonne.
+Échap ou Ctrl+Z l'abandonne.
+Des lignes copiées d'un tableur, collées dans un bloc : elles deviennent des compétences
+(un aperçu d'abord, une colonne par champ).
 Les listes courtes (activités d'une compétence, prérequis) se saisissent séparées par des virgules.
 Une ligne de liste (activités du référentiel, groupe de travail, modalités...) : Entrée l'ouvre.
-Échap : revenir à l'arbre · Ctrl+Z : annuler le dernier changement.""",
+Ctrl+Z : annuler le dernier changement.""",
     "records": """[b]Une liste[/b]
 ↑ ↓ : choisir un élément ; son formulaire est dessous (Tab), vérifié pendant la saisie.
 a : ajouter · x ou Suppr : supprimer · \\[ et ] : monter ou descendre

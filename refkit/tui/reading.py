@@ -11,6 +11,7 @@ A framework's texts are shown as they are written: styled text, never markup.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -256,14 +257,6 @@ class ReadingPane(VerticalScroll, can_focus=False):
         """What the pane shows, as plain text at its width (for tests and a screen reader)."""
         from rich.console import Console
 
-        console = Console(width=max(20, self.size.width - 1), record=True, file=_Null())
+        console = Console(width=max(20, self.size.width - 1), record=True, file=io.StringIO())
         console.print(self.shown)
         return console.export_text()
-
-
-class _Null:
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
