@@ -123,3 +123,21 @@ def test_codes_and_levels_set_and_cleared_from_the_form(sample_repo: Path) -> No
     assert "+    hours: 640" in lines
     with pytest.raises(RefkitError, match=r"« 12345 » n.a pas la forme attendue \(ex. RNCP12345\)"):
         session.set_field(ref, "codes.rncp", "12345")
+
+
+def test_a_block_is_placed_in_the_certification_rules_in_one_line(sample_repo: Path) -> None:
+    """Session.set_block_place: required, in an elective group, or outside; one line of
+    framework.yaml each time, the blocks listed in the framework's order; one undo step."""
+    session = Session.open(sample_repo)
+    folder = PLUMBER
+    session.set_block_place(folder, "BC06", "required")
+    rules = session.framework(folder).certification
+    assert rules.required == ["BC01", "BC02", "BC03", "BC04", "BC06", "BC07", "SST"]
+    assert rules.electives[0].blocks == ["BC05"]
+    session.set_block_place(folder, "BC06", None)
+    assert "BC06" not in session.framework(folder).certification.block_ids()
+    with pytest.raises(RefkitError, match="pas de groupe au choix E9"):
+        session.set_block_place(folder, "BC06", "E9")
+    session.undo()
+    session.undo()
+    assert git(sample_repo, "status", "--porcelain") == ""

@@ -1460,3 +1460,54 @@ async def test_arriving_in_a_field_selects_nothing_and_escape_gives_up_the_typin
         await pilot.press("tab", "tab")
         await pilot.press(*"Poser")
         assert app.query_one("#f-competency-statement").value == "Poser"
+
+
+# -- certification rules (issue 15) ---------------------------------------------------------------
+
+
+async def test_a_block_outside_the_rules_opens_the_certification_screen_on_it(
+    sample_repo: Path,
+) -> None:
+    """BC06 taken out of its elective group: the problem "neither required nor in an elective
+    group" (reported in BC06.yaml) opens the certification rules on BC06, not BC06's form;
+    choosing "au choix : E1" there puts it back (a one-line diff of framework.yaml)."""
+    from refkit.tui.certification import CertificationScreen
+
+    fw_file = sample_repo / PLUMBER / "framework.yaml"
+    before = fw_file.read_text(encoding="utf-8")
+    session = Session.open(sample_repo)
+    session.set_block_place(PLUMBER, "BC06", None)
+    assert fw_file.read_text(encoding="utf-8") != before
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.refresh_markers()
+        await settle(app, pilot)
+        problems = app.query_one("#problems", ListView)
+        index = next(i for i, p in enumerate(app.problems) if p.rule == "block-not-certified")
+        assert app.problems[index].file.endswith("blocks/BC06.yaml")
+        await pilot.press("f4")
+        problems.index = index
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CertificationScreen)
+        select = screen.query_one("#place-BC06", Select)
+        assert screen.focused is select and select.value == "-"
+        select.value = "E1"
+        await settle(app, pilot)
+        assert fw_file.read_text(encoding="utf-8") == before
+        assert (
+            str(screen.query_one("#volume").render())
+            .replace("\u00a0", " ")
+            .startswith("Volume : obligatoires 840 h + au choix au moins 70 h = 910 h")
+        )
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, CertificationScreen)
+        # from the tree, c opens it too, on the selected block
+        await goto(app, pilot, Ref(PLUMBER, "BC05"))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CertificationScreen)
+        assert app.screen.focused is app.screen.query_one("#place-BC05", Select)

@@ -499,6 +499,35 @@ class Session:
 
         return self._apply(folder, label, change, replacements[0].ref, replacements[0].ref)
 
+    def set_block_place(self, folder: str, block_id: str, place: str | None) -> Outcome:
+        """Where a block stands in the certification rules: ``"required"``, the id of an
+        elective group, or None (outside the rules)."""
+        fw = self.framework(folder)
+        groups = {g.id for g in fw.certification.electives}
+        if place not in (None, "required") and place not in groups:
+            raise RefkitError(f"pas de groupe au choix {place} dans {fw.id}")
+        known = {b.id for b in fw.blocks} | {s.block for s in fw.shared_blocks}
+        if block_id not in known:
+            raise RefkitError(f"pas de bloc {block_id} dans {fw.id}")
+
+        def change(f: Framework) -> None:
+            rules = f.certification
+            rules.required = [b for b in rules.required if b != block_id]
+            for group in rules.electives:
+                group.blocks = [b for b in group.blocks if b != block_id]
+            if place == "required":
+                order = [b.id for b in f.blocks] + [s.block for s in f.shared_blocks]
+                rules.required.append(block_id)
+                rules.required.sort(key=lambda b: order.index(b) if b in order else len(order))
+            elif place is not None:
+                group = next(g for g in rules.electives if g.id == place)
+                group.blocks.append(block_id)
+
+        where = {"required": "obligatoire", None: "hors des règles de certification"}.get(
+            place, f"au choix ({place})"
+        )
+        return self._apply(folder, f"{block_id} : {where}", change, Ref(folder), Ref(folder))
+
     def add_competencies(self, ref: Ref, competencies: list[Competency]) -> Outcome:
         """Add competencies at the end of a block (``ref``: the block, or one of its
         competencies: after it), as one operation (one undo step): rows pasted from a

@@ -61,6 +61,7 @@ from refkit.edit.search import Hit, Index
 from refkit.errors import ConflictError, RefkitError
 from refkit.model import Framework
 from refkit.problems import Problem, Severity
+from refkit.tui.certification import CERTIFICATION_RULES, CertificationScreen, block_of
 from refkit.tui.choice import Choice
 from refkit.tui.dialogs import (
     ChangesScreen,
@@ -295,6 +296,7 @@ class EditorApp(App[None]):
         Binding("f3", "history", "Historique", key_display="F3"),
         Binding("f4", "focus_problems", "Problèmes", key_display="F4"),
         Binding("slash", "search", "Rechercher", key_display="/"),
+        Binding("c", "certification", "Certification", key_display="c", show=False),
         Binding("ctrl+f", "search_anywhere", "Rechercher", key_display="Ctrl+F", show=False),
         Binding("n", "search_next(1)", "Suivant", show=False),
         Binding("N", "search_next(-1)", "Précédent", show=False),
@@ -1004,6 +1006,8 @@ class EditorApp(App[None]):
             return bool(self.found) and self._tree_has_focus()
         if action == "search" and isinstance(self.focused, Input | TextArea):
             return False  # "/" is typed there; Ctrl+F searches from anywhere
+        if action == "certification":
+            return self._tree_has_focus()
         if action in ("add", "duplicate", "delete", "move", "reorder"):
             if not self._tree_has_focus():
                 return False
@@ -1091,6 +1095,27 @@ class EditorApp(App[None]):
 
         title = framework_title(self.session, folder)
         self.push_screen(ReplaceScreen(folder, fw, title, find or self.last_query), done)
+
+    def action_certification(self, block: str | None = None) -> None:
+        if self._refuse_while_unsaved():
+            return
+        folder = self._folder()
+        if folder is None:
+            return
+        try:
+            self.session.framework(folder)
+        except RefkitError as e:
+            self._refused(e)
+            return
+        if block is None and self.selected is not None:
+            block = self.selected.block
+
+        def done(changed: bool | None) -> None:
+            if changed and folder in self.session.frameworks:
+                self._refresh_framework(folder, self.selected)
+                self.refresh_markers()
+
+        self.push_screen(CertificationScreen(self.session, folder, block), done)
 
     def action_add(self) -> None:
         if self.selected is not None:
@@ -1349,6 +1374,11 @@ class EditorApp(App[None]):
             "Rechercher", "Un identifiant ou des mots (/ ou Ctrl+F)", self.action_search
         )
         yield SystemCommand(
+            "Règles de certification",
+            "Blocs obligatoires, au choix, volumes (c depuis l'arbre)",
+            self.action_certification,
+        )
+        yield SystemCommand(
             "Rechercher et remplacer",
             "Dans tout le référentiel, avec un aperçu (Ctrl+R)",
             self.action_replace,
@@ -1482,6 +1512,17 @@ class EditorApp(App[None]):
         ref, name = self.session.ref_of(problem)
         if ref is None:
             self.notify(f"{problem.file}:{problem.line}:{problem.col} — {problem.hint}")
+            return
+        if problem.rule in CERTIFICATION_RULES:
+            # its fix lives in the certification rules, whichever file it points at
+            self._refresh_framework(ref.folder, ref)
+            try:
+                fw = self.session.framework(ref.folder)
+                known = {b.id for b in fw.blocks} | {s.block for s in fw.shared_blocks}
+            except RefkitError:
+                known = set()
+            self.action_certification(block_of(problem, known))
+            self.set_status(f"{problem.message} — {problem.hint}")
             return
         self._refresh_framework(ref.folder, ref)
         self.set_status(f"{problem.message} — {problem.hint}")

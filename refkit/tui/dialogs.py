@@ -385,6 +385,7 @@ a : ajouter (un bloc sous le référentiel, une compétence sous un bloc, un cri
 d : dupliquer · x ou Suppr : supprimer (après confirmation) · m : déplacer une compétence vers un autre bloc
 \\[ et ] : monter ou descendre l'élément
 / : rechercher (un identifiant ou des mots) · n / N : résultat suivant / précédent
+c : règles de certification (blocs obligatoires, au choix)
 Ctrl+Z : annuler · Ctrl+Y : rétablir
 
 Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → déplacé ou renuméroté
