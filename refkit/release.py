@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from refkit.diff import FrameworkDiff, diff_frameworks
-from refkit.diff.bump import ORDER, bumped, required_bump
+from refkit.diff.bump import ORDER, Cause, bump_causes, bumped, required_bump
 from refkit.diff.render import summary_line
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
@@ -65,6 +65,14 @@ class ReleasePlan:
     summary: str
     head: str | None = None  # HEAD when planned: the release is made on it or not at all
     warnings: list[str] = field(default_factory=list)
+    causes: list[Cause] = field(default_factory=list)  # each change and the bump it calls for
+    previous: Framework | None = None  # the last release, as released
+    reason: str | None = None  # the group's reason for a bump lower than ``required``
+
+    @property
+    def lowered(self) -> bool:
+        """Whether the bump is lower than the changes call for (with the group's reason)."""
+        return bool(self.required and self.bump and ORDER[self.bump] < ORDER[self.required])
 
     @property
     def tag(self) -> str:
@@ -86,7 +94,11 @@ def today() -> str:
     return moment.date().isoformat()
 
 
-def plan_release(history: History, folder: str, bump: str | None = None) -> ReleasePlan:
+def plan_release(
+    history: History, folder: str, bump: str | None = None, reason: str | None = None
+) -> ReleasePlan:
+    """``reason``: why the working group releases with a lower bump than the changes call for
+    (refused without one); recorded with the release."""
     repo = history.repository
     if history.branch() is None:
         raise ReleaseRefused(
@@ -124,6 +136,7 @@ def plan_release(history: History, folder: str, bump: str | None = None) -> Rele
     releases = Releases(history, folder, fid)
     last = releases.latest()
     diff = None
+    old: Framework | None = None
     required: str | None
     reasons: list[str]
     if last is None:
@@ -146,10 +159,11 @@ def plan_release(history: History, folder: str, bump: str | None = None) -> Rele
             )
         if bump is None:
             bump = required
-        elif ORDER[bump] < ORDER[required]:
+        elif ORDER[bump] < ORDER[required] and not (reason and reason.strip()):
             raise ReleaseRefused(
                 f"the changes need a {required} release, not {bump}: {'; '.join(reasons[:3])}",
-                hint=f"use --bump {required} (or leave --bump out: refkit proposes it)",
+                hint=f"use --bump {required} (or leave --bump out: refkit proposes it); a "
+                f"working group that decides otherwise says why with --reason",
             )
         version = bumped(last.version, bump)
         summary = summary_line(diff)
@@ -158,9 +172,13 @@ def plan_release(history: History, folder: str, bump: str | None = None) -> Rele
             f"{tag_name(fid, version)} already exists",
             hint="choose another --bump, or delete the tag if it was made by mistake",
         )
-    return ReleasePlan(
+    plan = ReleasePlan(
         fid, folder, loaded, last, diff, required, reasons, bump, version, summary, head
     )
+    plan.causes = bump_causes(diff) if diff is not None else []
+    plan.previous = old if last is not None else None
+    plan.reason = reason.strip() if plan.lowered and reason else None
+    return plan
 
 
 def perform_release(
@@ -181,13 +199,22 @@ def perform_release(
         fw.version = plan.version
         if fw.status == Status.DRAFT:
             fw.status = Status.PUBLISHED.value
-        fw.releases.append(ReleaseRecord(plan.version, today(), note))
+        record = ReleaseRecord(plan.version, today(), note)
+        if plan.lowered:
+            record.required, record.reason = plan.required, plan.reason
+        fw.releases.append(record)
         try:
             write = _release_files(repo.root, fw, fw_file, releases_file)
         finally:
             fw.version, fw.status, fw.releases = kept
         add = _paths_to_commit(history, plan.folder)
-        body = f"Release {plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
+        decided = (
+            f"\n\nA {plan.bump} release, decided by the working group (the changes call for "
+            f"{plan.required}): {plan.reason}"
+            if plan.lowered
+            else ""
+        )
+        body = f"Release {plan.framework_id} {plan.version}\n\n{note}{decided}\n\n{plan.summary}\n"
         tag_message = f"{plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
         try:
             done = commit_atomically(

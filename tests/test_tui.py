@@ -17,7 +17,7 @@ from tests.conftest import git, workers_done
 
 pytest.importorskip("textual")
 
-from textual.widgets import Button, Input, ListView, OptionList, Select, Static, Tree
+from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, Tree
 
 from refkit.tui import EditorApp
 from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
@@ -1511,3 +1511,68 @@ async def test_a_block_outside_the_rules_opens_the_certification_screen_on_it(
         await pilot.pause()
         assert isinstance(app.screen, CertificationScreen)
         assert app.screen.focused is app.screen.query_one("#place-BC05", Select)
+
+
+# -- release: what decides the bump, a lower one with its reason, the correspondence (issue 15) --
+
+
+async def test_release_names_the_cause_takes_a_lower_bump_with_its_reason_and_the_table(
+    sample_repo: Path,
+) -> None:
+    """C2.5 moved from BC02 to BC03: the dialog says the move decides a major release, shows
+    the correspondence table (BC02 split), refuses to publish until the group has checked it,
+    and takes a minor release once the group says why; both are recorded."""
+    session = Session.open(sample_repo)
+    session.move(Ref(PLUMBER, "BC02", "C2.5"), "BC03")
+    app = app_for(sample_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER))
+        await pilot.press("f6")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReleaseDialog)
+        shown = str(screen.query_one("#proposal").render())
+        assert (
+            "Version proposée : 3.0.0 (majeure) parce que : compétence C2.5 déplacée de BC02 vers BC03"
+            in shown
+        )
+        table = str(screen.query_one("#table").render())
+        assert "BC02 → BC02, BC03 réparti" in table
+        assert "équivalents, inchangés" in table
+        screen.query_one("#message", Input).value = "C2.5 rejoint le bloc des évacuations"
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        assert "cochez que le groupe a vérifié le tableau" in str(
+            screen.query_one("#error").render()
+        )
+        screen.query_one("#bump", Select).value = "minor"
+        await settle(app, pilot)
+        assert screen.query_one("#reason-row").display
+        screen.query_one("#confirm", Checkbox).value = True
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        assert "Dites pourquoi" in str(screen.query_one("#error").render())
+        screen.query_one(
+            "#reason", Input
+        ).value = "Décidé en commission paritaire : sans effet pour les titulaires"
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReleaseDialog)
+    assert "plombier-chauffagiste/v2.1.0" in git(sample_repo, "tag", "--list")
+    assert git(sample_repo, "status", "--porcelain") == ""
+    records = (sample_repo / PLUMBER / "releases.yaml").read_text(encoding="utf-8")
+    assert records.endswith(
+        "    message: C2.5 rejoint le bloc des évacuations\n"
+        "    override:\n"
+        "      required: major\n"
+        "      reason: 'Décidé en commission paritaire : sans effet pour les titulaires'\n"
+    ), records
+    framework = (sample_repo / PLUMBER / "framework.yaml").read_text(encoding="utf-8")
+    assert "correspondence:\n  from: 2.0.0\n" in framework
+    assert (
+        "  - old: BC02\n    new: [BC02, BC03]\n    type: split\n" in framework
+        or "type: split" in framework
+    )
+    body = git(sample_repo, "log", "-1", "--format=%B")
+    assert "decided by the working group (the changes call for major)" in body

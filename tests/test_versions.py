@@ -168,6 +168,24 @@ def test_renumbered_competency_is_reported_as_renamed(cli, repo: Path) -> None:
     assert "C1.1 renumbered C1.5 (100% similar)" in cli("diff", "demo", cwd=repo).out
     refused = cli("release", "demo", "--bump", "minor", cwd=repo)
     assert refused.code == 2 and "need a major release" in refused.err
+    assert "--reason" in refused.err
+    # the working group decides a minor release and says why: recorded, validated, logged
+    reason = "Renumérotation décidée par la commission : rien ne change pour les titulaires"
+    done = cli(
+        "release", "demo", "--bump", "minor", "--reason", reason, "--format", "json", cwd=repo
+    )
+    assert done.code == 0, done.err
+    out = json.loads(done.out)
+    assert (out["version"], out["bump"], out["required"], out["reason"]) == (
+        "1.1.0",
+        "minor",
+        "major",
+        reason,
+    )
+    records = (repo / "frameworks/demo/releases.yaml").read_text(encoding="utf-8")
+    assert f"    override:\n      required: major\n      reason: '{reason}'\n" in records
+    assert cli("validate", cwd=repo).code == 0
+    assert reason in git(repo, "log", "-1", "--format=%B")
 
 
 def test_releases_are_found_without_tags(cli, repo: Path) -> None:

@@ -31,6 +31,11 @@ def register(sub: Any) -> None:
         choices=["major", "minor", "patch"],
         help="the bump to make (default: the one proposed)",
     )
+    p.add_argument(
+        "--reason",
+        help="why the working group releases with a smaller --bump than the changes call for "
+        "(required then; recorded in releases.yaml and shown with the release)",
+    )
     p.add_argument("-m", "--message", help="release note (default: 'Version X.Y.Z')")
     p.add_argument(
         "--dry-run", action="store_true", help="show what would be released, change nothing"
@@ -67,19 +72,21 @@ def run(args: argparse.Namespace) -> int:
                 print("every release already has its tag")
             return 0
         try:
-            plan = plan_release(history, folder, args.bump)
+            plan = plan_release(history, folder, args.bump, args.reason)
         except ReleaseRefused as e:
             if e.problems:
                 print_problems(repo, e.problems, sys.stderr)
             raise
         old = plan.last.version if plan.last else "(none)"
         why = f" ({plan.required}: {'; '.join(plan.reasons[:3])})" if plan.required else ""
+        if plan.lowered:
+            why = f" ({plan.bump}, decided by the working group: {plan.reason}; the changes call for {plan.required}: {'; '.join(plan.reasons[:3])})"
         if args.dry_run:
             if args.format == "json":
                 json.dump(
                     {"framework": plan.framework_id, "from": old if plan.last else None, "version": plan.version,
                      "bump": plan.bump, "required": plan.required, "reasons": plan.reasons, "summary": plan.summary,
-                     "tag": plan.tag, "dry_run": True},
+                     "reason": plan.reason, "tag": plan.tag, "dry_run": True},
                     sys.stdout, ensure_ascii=False, indent=2,
                 )  # fmt: skip
                 print()
@@ -93,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(
             {"framework": plan.framework_id, "from": plan.last.version if plan.last else None, "version": result.version,
              "bump": plan.bump, "required": plan.required, "reasons": plan.reasons, "summary": plan.summary,
-             "tag": result.tag, "commit": result.commit, "files": result.files},
+             "reason": plan.reason, "tag": result.tag, "commit": result.commit, "files": result.files},
             sys.stdout, ensure_ascii=False, indent=2,
         )  # fmt: skip
         print()

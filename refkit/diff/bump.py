@@ -11,56 +11,131 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from refkit.diff import FrameworkDiff
 
 ORDER = {"patch": 0, "minor": 1, "major": 2}
 _MINOR_FIELDS = {"kind", "activities", "esco", "volume", "modalities", "extensions"}
+LEVEL_NAMES = {
+    "fr": {"major": "majeure", "minor": "mineure", "patch": "corrective"},
+    "en": {"major": "major", "minor": "minor", "patch": "patch"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """One change and the bump it calls for."""
+
+    level: str  # major, minor, patch
+    kind: str  # competency, block, activity, certification, framework
+    id: str
+    what: str  # removed, renumbered, added, moved, prerequisites, field, criteria, certification
+    detail: str = ""  # the new id, the blocks moved between, the field
+
+    def text(self, lang: str = "en") -> str:
+        return describe_cause(self, lang)
+
+
+_KIND_FR = {
+    "competency": ("compétence", "f"),
+    "block": ("bloc", "m"),
+    "activity": ("activité", "f"),
+    "shared-block": ("bloc partagé", "m"),
+}
+
+
+def describe_cause(c: Cause, lang: str = "en") -> str:
+    """A cause in words: "competency C4.5 moved from BC04 to BC07", "compétence C4.5 déplacée
+    de BC04 vers BC07"."""
+    if not lang.lower().startswith("fr"):
+        name = f"{c.kind} {c.id}"
+        if c.kind == "framework":
+            return f"{c.detail} changed"
+        if c.kind == "activity" and c.what not in ("added", "removed"):
+            return f"{name} {c.what}"
+        return {
+            "removed": f"{name} removed",
+            "renumbered": f"{name} renumbered {c.detail}",
+            "added": f"{name} added",
+            "moved": f"{name} moved from {c.detail.replace('>', ' to ')}",
+            "prerequisites": f"{name}: prerequisites changed",
+            "criteria": f"{name}: criteria added or removed",
+            "certification": f"certification rules changed ({c.detail})",
+        }.get(c.what, f"{name}: {c.detail} " + ("changed" if c.level != "patch" else "reworded"))
+    from refkit.diff.render import FIELD_LABELS
+
+    labels = FIELD_LABELS["fr"]
+    noun, gender = _KIND_FR.get(c.kind, (c.kind, "m"))
+    e = "e" if gender == "f" else ""
+    name = f"{noun} {c.id}"
+    if c.kind == "framework":
+        return f"{labels.get(c.detail, c.detail)} modifié"
+    return {
+        "removed": f"{name} retiré{e}",
+        "renumbered": f"{name} renuméroté{e} {c.detail}",
+        "added": f"{name} ajouté{e}",
+        "moved": f"{name} déplacé{e} de {c.detail.replace('>', ' vers ')}",
+        "prerequisites": f"{name} : prérequis modifiés",
+        "criteria": f"{name} : critères ajoutés ou retirés",
+        "certification": "règles de certification modifiées ("
+        + ", ".join(labels.get(f, f) for f in c.detail.split(", "))
+        + ")",
+        "modified": f"{name} modifié{e}",
+    }.get(
+        c.what,
+        f"{name} : {labels.get(c.detail, c.detail)} "
+        + ("modifié" if c.level != "patch" else "reformulé"),
+    )
+
+
+def bump_causes(diff: FrameworkDiff) -> list[Cause]:
+    """Every change with the bump it calls for."""
+    out: list[Cause] = []
+    for c in diff.changes:
+        ident = c.old_id or c.id
+        if c.kind in ("competency", "block"):
+            if c.change == "removed":
+                out.append(Cause("major", c.kind, ident, "removed"))
+            elif c.change == "renamed":
+                out.append(Cause("major", c.kind, ident, "renumbered", c.id))
+            elif c.change == "added":
+                out.append(Cause("minor", c.kind, ident, "added"))
+            if c.moved_flag:
+                out.append(Cause("major", c.kind, ident, "moved", f"{c.old_block}>{c.block}"))
+            for f in c.fields:
+                if f.field == "prerequisites":
+                    out.append(Cause("major", c.kind, ident, "prerequisites"))
+                elif f.field in _MINOR_FIELDS:
+                    out.append(Cause("minor", c.kind, ident, "field", f.field))
+                elif f.field == "criteria" and any(
+                    i["change"] in ("added", "removed") for i in f.items
+                ):
+                    out.append(Cause("minor", c.kind, ident, "criteria"))
+                else:
+                    out.append(Cause("patch", c.kind, ident, "field", f.field))
+        elif c.kind == "activity":
+            level = (
+                "major" if c.change == "removed" else "minor" if c.change == "added" else "patch"
+            )
+            out.append(Cause(level, c.kind, ident, c.change))
+        elif c.kind in ("certification", "shared-block"):
+            fields = ", ".join(f.field for f in c.fields) or c.id
+            out.append(Cause("major", "certification", c.id, "certification", fields))
+        elif c.kind == "framework":
+            for f in c.fields:
+                level = "major" if f.field == "level" else "patch"
+                out.append(Cause(level, "framework", c.id, "field", f.field))
+    return out
 
 
 def required_bump(diff: FrameworkDiff) -> tuple[str | None, list[str]]:
     """The smallest bump the changes allow (None: nothing changed), with the reasons for it."""
-    major: list[str] = []
-    minor: list[str] = []
-    patch: list[str] = []
-    for c in diff.changes:
-        name = f"{c.kind} {c.old_id or c.id}"
-        if c.kind in ("competency", "block"):
-            if c.change == "removed":
-                major.append(f"{name} removed")
-            elif c.change == "renamed":
-                major.append(f"{name} renumbered {c.id}")
-            elif c.change == "added":
-                minor.append(f"{name} added")
-            if c.moved_flag:
-                major.append(f"{name} moved from {c.old_block} to {c.block}")
-            for f in c.fields:
-                if f.field == "prerequisites":
-                    major.append(f"{name}: prerequisites changed")
-                elif f.field in _MINOR_FIELDS:
-                    minor.append(f"{name}: {f.field} changed")
-                elif f.field == "criteria" and any(
-                    i["change"] in ("added", "removed") for i in f.items
-                ):
-                    minor.append(f"{name}: criteria added or removed")
-                else:
-                    patch.append(f"{name}: {f.field} reworded")
-        elif c.kind == "activity":
-            (major if c.change == "removed" else minor if c.change == "added" else patch).append(
-                f"{name} {c.change}"
-            )
-        elif c.kind in ("certification", "shared-block"):
-            major.append(
-                f"certification rules changed ({', '.join(f.field for f in c.fields) or c.id})"
-            )
-        elif c.kind == "framework":
-            for f in c.fields:
-                (major if f.field == "level" else patch).append(f"{f.field} changed")
-    if major:
-        return "major", major
-    if minor:
-        return "minor", minor
-    if patch:
-        return "patch", patch
+    causes = bump_causes(diff)
+    for level in ("major", "minor", "patch"):
+        found = [c.text("en") for c in causes if c.level == level]
+        if found:
+            return level, found
     return None, []
 
 

@@ -499,6 +499,30 @@ class Session:
 
         return self._apply(folder, label, change, replacements[0].ref, replacements[0].ref)
 
+    def confirm_correspondence(self, folder: str, from_version: str, entries: list[Any]) -> Outcome:
+        """Write the correspondence table the working group confirms (entries of
+        ``refkit.diff.correspondence``) as the framework's ``correspondence`` section."""
+        from refkit.model import Correspondence, CorrespondenceEntry
+
+        section = Correspondence(
+            from_version,
+            [
+                CorrespondenceEntry(e.type, e.old, list(e.new), list(e.missing), e.note)
+                for e in entries
+            ],
+        )
+
+        def change(f: Framework) -> None:
+            f.correspondence = copy.deepcopy(section)
+
+        return self._apply(
+            folder,
+            f"tableau de correspondance depuis {from_version} confirmé",
+            change,
+            Ref(folder),
+            Ref(folder),
+        )
+
     def set_block_place(self, folder: str, block_id: str, place: str | None) -> Outcome:
         """Where a block stands in the certification rules: ``"required"``, the id of an
         elective group, or None (outside the rules)."""
@@ -1288,11 +1312,24 @@ def commit(session: Session, message: str) -> str:
         return str(history.commit_paths(paths, message + "\n"))
 
 
-def release_plan(session: Session, folder: str, bump: str | None = None) -> Any:
+def release_plan(
+    session: Session, folder: str, bump: str | None = None, reason: str | None = None
+) -> Any:
     from refkit.release import plan_release
 
     with _history(session.repo) as history:
-        return plan_release(history, folder, bump)
+        return plan_release(history, folder, bump, reason)
+
+
+def proposed_correspondence(plan: Any) -> Any:
+    """The correspondence table from the last release to the version planned (None for a first
+    release): what refkit proposes, with what the working group wrote applied."""
+    from refkit.diff.correspondence import correspondence
+
+    fw = plan.loaded.framework
+    if plan.previous is None or plan.diff is None or fw is None:
+        return None
+    return correspondence(plan.previous, fw, plan.diff)
 
 
 def release(session: Session, plan: Any, message: str | None) -> Any:

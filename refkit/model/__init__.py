@@ -215,6 +215,10 @@ class ReleaseRecord:
     version: str
     date: str
     message: str | None = None
+    # a bump lower than the changes called for, decided by the working group: what they called
+    # for (major, minor) and the group's reason, both recorded
+    required: str | None = None
+    reason: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
 
 

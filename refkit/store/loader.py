@@ -814,15 +814,21 @@ def _correspondence(d: Any, pos: Positions, file: str) -> Correspondence | None:
 
 
 def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecord]:
-    return [
-        ReleaseRecord(
-            version=_text(r, "version"),
-            date=_text(r, "date"),
-            message=_str(r, "message"),
-            source=_src(file, pos, r, ("releases", i)),
+    out = []
+    for i, r in _dicts(d, "releases"):
+        override = r.get("override")
+        override = override if isinstance(override, dict) else {}
+        out.append(
+            ReleaseRecord(
+                version=_text(r, "version"),
+                date=_text(r, "date"),
+                message=_str(r, "message"),
+                required=_str(override, "required"),
+                reason=_str(override, "reason"),
+                source=_src(file, pos, r, ("releases", i)),
+            )
         )
-        for i, r in _dicts(d, "releases")
-    ]
+    return out
 
 
 def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:

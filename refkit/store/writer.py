@@ -73,7 +73,8 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
     },
     "releases": {
         (): frozenset({"releases"}),
-        ("releases", "*"): frozenset({"version", "date", "message"}),
+        ("releases", "*"): frozenset({"version", "date", "message", "override"}),
+        ("releases", "*", "override"): frozenset({"required", "reason"}),
     },
     "block": {
         (): frozenset(
@@ -184,7 +185,14 @@ def correspondence_data(fw: Framework) -> dict[str, Any] | None:
 def releases_data(fw: Framework) -> dict[str, Any]:
     return {
         "releases": [
-            _prune({"version": r.version, "date": r.date, "message": r.message})
+            _prune(
+                {
+                    "version": r.version,
+                    "date": r.date,
+                    "message": r.message,
+                    "override": _prune({"required": r.required, "reason": r.reason}) or None,
+                }
+            )
             for r in fw.releases
         ]
     }

@@ -10,9 +10,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ListItem, ListView, OptionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    OptionList,
+    Select,
+    Static,
+)
 from textual.widgets.option_list import Option
 
+from refkit.diff.bump import ORDER, bumped
 from refkit.edit import (
     Changes,
     Ref,
@@ -22,10 +33,12 @@ from refkit.edit import (
     commit,
     errors_of,
     framework_history,
+    proposed_correspondence,
     release,
     release_plan,
     uncommitted,
 )
+from refkit.edit.records import CORRESPONDENCES
 from refkit.errors import RefkitError
 from refkit.problems import Problem
 from refkit.tui.footer import keys_footer
@@ -272,13 +285,75 @@ class CommitDialog(Dialog):
         self.dismiss(f"changements enregistrés dans l'historique ({sha[:8]})")
 
 
+_BUMPS = {"major": "majeure", "minor": "mineure", "patch": "corrective"}
+_CORRESPONDENCE_WORDS = dict(CORRESPONDENCES)
+_ORIGIN = {
+    "proposed": "proposée",
+    "confirmed": "confirmée par le groupe",
+    "overridden": "écrite par le groupe",
+}
+
+
+def correspondence_text(table: Any) -> Text:
+    """The correspondence table as the dialog shows it: each old block and what it counts for."""
+    text = Text()
+    same = [
+        e.old for e in table.entries if e.type == "equivalent" and e.old == (e.new or [None])[0]
+    ]
+    for e in table.entries:
+        if e.old in same:
+            continue
+        kind = _CORRESPONDENCE_WORDS.get(e.type, e.type)
+        if e.old is None:
+            text.append(f"(nouveau) → {', '.join(e.new)}", style="dim")
+        else:
+            text.append(f"{e.old} → {', '.join(e.new) or '—'} ", style="bold")
+            text.append(kind)
+            if e.missing:
+                text.append(f" ; à acquérir : {', '.join(e.missing)}")
+        text.append(f"  ({_ORIGIN.get(e.origin, e.origin)})\n", style="dim")
+    if same:
+        text.append(f"{', '.join(s for s in same if s)} : équivalents, inchangés", style="dim")
+    text.rstrip()
+    return text
+
+
+def _needs_confirmation(table: Any) -> bool:
+    """Whether holders of the last release lose something the group should look at: a block
+    removed, split, merged or partly kept, not yet confirmed or written by the group."""
+    return any(
+        e.type in ("removed", "split", "merged", "partial") and e.origin == "proposed"
+        for e in table.entries
+    )
+
+
 class ReleaseDialog(Dialog):
-    """Propose the next version from what changed; release it with a message."""
+    """Propose the next version from what changed, say which changes decide it, let the group
+    choose another (a lower one with its reason), show the correspondence table when holders of
+    the last version lose something and have it confirmed; release it with a message."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    ReleaseDialog > Vertical { max-height: 95%; overflow-y: auto; }
+    ReleaseDialog .row { height: auto; margin-bottom: 1; }
+    ReleaseDialog .row Label { padding-top: 0; }
+    ReleaseDialog #bump { width: 40; }
+    ReleaseDialog #reason-row { display: none; height: auto; }
+    ReleaseDialog #reason-row.-shown { display: block; }
+    ReleaseDialog #table { height: auto; max-height: 10; }
+    ReleaseDialog #correspondence { display: none; height: auto; }
+    ReleaseDialog #correspondence.-shown { display: block; }
+    """
+    )
 
     def __init__(self, session: Session, folder: str) -> None:
         super().__init__()
         self.session, self.folder = session, folder
         self.plan: Any = None
+        self.table: Any = None
+        self.required: str | None = None
+        self._filling = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -292,29 +367,42 @@ class ReleaseDialog(Dialog):
                     yield Button("Fermer", id="no")
                 return
             plan = self.plan
-            last = plan.last.version if plan.last else "aucune"
-            why = {
-                "major": "majeure : un élément a été retiré, déplacé ou renuméroté, ou les règles de certification ont changé",
-                "minor": "mineure : des éléments ont été ajoutés",
-                "patch": "corrective : des textes ont été reformulés",
-            }.get(plan.bump or "", "première version publiée")
-            lang = self.session.framework(self.folder).lang  # (readable: there is a plan)
-            summary = change_summary(plan.diff, lang) if plan.diff is not None else plan.summary
-            pending = [p for _, p in uncommitted(self.session) if p.startswith(self.folder + "/")]
-            also = (
-                f"\nLes changements pas encore enregistrés ({len(pending)} fichier"
-                f"{'s' if len(pending) > 1 else ''}) sont enregistrés avec la version."
-                if pending
-                else ""
-            )
-            yield Static(
-                Text.assemble(
-                    f"Dernière version : {last}\nVersion proposée : ",
-                    (plan.version, "bold"),
-                    f" ({why})\n{summary}{also}",
-                ),
-                classes="message",
-            )
+            self.required = plan.required
+            yield Static("", classes="message", id="proposal")
+            if plan.last is not None:
+                last = plan.last.version
+                options = [
+                    (f"{_BUMPS[b]} : {bumped(last, b)}", b) for b in ("major", "minor", "patch")
+                ]
+                with Horizontal(classes="row"):
+                    yield Label("Version : ")
+                    yield Select(
+                        options, value=plan.bump, allow_blank=False, id="bump", compact=True
+                    )
+                with Vertical(id="reason-row"):
+                    yield Label(
+                        "Pourquoi le groupe choisit une version plus basse que proposée "
+                        "(enregistré avec la version)"
+                    )
+                    yield Input(
+                        id="reason",
+                        placeholder="ex. : déplacement décidé en commission, sans effet pour les titulaires",
+                    )
+            with Vertical(id="correspondence"):
+                yield Label(
+                    Text(
+                        "Tableau de correspondance : ce que les titulaires de la version "
+                        f"{plan.last.version if plan.last else ''} conservent",
+                        style="bold",
+                    )
+                )
+                yield Static("", id="table")
+                yield Checkbox(
+                    "le groupe a vérifié ce tableau (écrit dans framework.yaml avec la version)",
+                    id="confirm",
+                    compact=True,
+                )
+                yield Button("Modifier le tableau…", id="edit-table")
             yield Label("Message de version (ce que les écoles doivent savoir)")
             yield Input(id="message", placeholder=f"Version {plan.version}")
             yield Static("", classes="error", id="error")
@@ -324,13 +412,72 @@ class ReleaseDialog(Dialog):
         yield keys_footer()
 
     def on_mount(self) -> None:
-        inputs = self.query(Input)
+        if self.plan is not None:
+            self._show()
+        inputs = self.query("#message")
         if inputs:
             focus_now(inputs.first())
         else:
             focus_now(self.query_one("#no", Button))
 
-    @on(Input.Submitted)
+    def _show(self) -> None:
+        """The proposal, the causes that decide it, the table: as the plan says now."""
+        plan = self.plan
+        last = plan.last.version if plan.last else "aucune"
+        lang = self.session.framework(self.folder).lang  # (readable: there is a plan)
+        summary = change_summary(plan.diff, lang) if plan.diff is not None else plan.summary
+        pending = [p for _, p in uncommitted(self.session) if p.startswith(self.folder + "/")]
+        text = Text.assemble(f"Dernière version : {last}\nVersion proposée : ")
+        if self.required is None:
+            text.append(plan.version, style="bold")
+            text.append(" (première version publiée)")
+        else:
+            proposed = bumped(last, self.required)
+            text.append(proposed, style="bold")
+            text.append(f" ({_BUMPS[self.required]}) parce que : ")
+            deciding = [c for c in plan.causes if c.level == self.required]
+            shown = " ; ".join(c.text("fr") for c in deciding[:4])
+            more = f" ; et {len(deciding) - 4} autre(s)" if len(deciding) > 4 else ""
+            text.append(shown + more)
+        text.append(f"\n{summary}")
+        if pending:
+            text.append(
+                f"\nLes changements pas encore enregistrés ({len(pending)} fichier"
+                f"{'s' if len(pending) > 1 else ''}) sont enregistrés avec la version."
+            )
+        self.query_one("#proposal", Static).update(text)
+        self.table = proposed_correspondence(plan)
+        box = self.query_one("#correspondence")
+        show = self.table is not None and any(
+            e.type in ("removed", "split", "merged", "partial") for e in self.table.entries
+        )
+        box.set_class(show, "-shown")
+        if show:
+            self.query_one("#table", Static).update(correspondence_text(self.table))
+            confirm = self.query_one("#confirm", Checkbox)
+            confirm.display = _needs_confirmation(self.table)
+        self.query_one("#yes", Button).label = f"Publier {plan.version}"
+
+    @on(Select.Changed, "#bump")
+    def _bump(self, event: Select.Changed) -> None:
+        if self.plan is None or event.value == self.plan.bump:
+            return
+        bump = str(event.value)
+        lower = self.required is not None and ORDER[bump] < ORDER[self.required]
+        self.query_one("#reason-row").set_class(lower, "-shown")
+        self._replan(bump, "(à préciser)" if lower else None)
+
+    def _replan(self, bump: str | None, reason: str | None) -> bool:
+        try:
+            self.plan = release_plan(self.session, self.folder, bump, reason)
+        except RefkitError as e:
+            self.query_one("#error", Static).update(Text(_release_refusal(e)))
+            return False
+        self.query_one("#error", Static).update("")
+        self._show()
+        return True
+
+    @on(Input.Submitted, "#message")
     def _enter(self) -> None:
         self._release()
 
@@ -338,18 +485,74 @@ class ReleaseDialog(Dialog):
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "yes":
             self._release()
+        elif event.button.id == "edit-table":
+            self._edit_table()
         else:
             self.dismiss(False)
 
+    def _edit_table(self) -> None:
+        """The proposed table written as the group's own, then opened for editing."""
+        from refkit.edit.records import records_of
+        from refkit.tui.records import RecordsScreen
+
+        if self.table is None or self.plan.last is None:
+            return
+        try:
+            if (
+                _needs_confirmation(self.table)
+                or self.session.framework(self.folder).correspondence is None
+            ):
+                self.session.confirm_correspondence(
+                    self.folder, self.plan.last.version, self.table.entries
+                )
+        except RefkitError as e:
+            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
+            return
+
+        def done(_changed: bool | None) -> None:
+            self._replan(self.plan.bump, self.plan.reason)
+
+        spec = records_of("framework", "correspondence.entries")
+        self.app.push_screen(RecordsScreen(self.session, Ref(self.folder), spec), done)
+
     def _release(self) -> None:
         if self.plan is None:
+            return
+        error = self.query_one("#error", Static)
+        reason = None
+        if self.plan.lowered:
+            reason = self.query_one("#reason", Input).value.strip()
+            if not reason:
+                error.update(
+                    Text("✗ Dites pourquoi le groupe choisit une version plus basse que proposée.")
+                )
+                focus_now(self.query_one("#reason", Input))
+                return
+        if self.table is not None and _needs_confirmation(self.table):
+            if not self.query_one("#confirm", Checkbox).value:
+                error.update(
+                    Text(
+                        "✗ Des titulaires de la version précédente perdent une partie de leurs "
+                        "blocs : cochez que le groupe a vérifié le tableau, ou modifiez-le."
+                    )
+                )
+                return
+            try:
+                self.session.confirm_correspondence(
+                    self.folder, self.plan.last.version, self.table.entries
+                )
+            except RefkitError as e:
+                error.update(Text(f"✗ {e.message}"))
+                return
+        # planned again: what is released is what the files hold now (the table, the reason)
+        if not self._replan(self.plan.bump, reason):
             return
         try:
             result = release(
                 self.session, self.plan, self.query_one("#message", Input).value.strip()
             )
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
+            error.update(Text(f"✗ {e.message}"))
             return
         self.app.notify(f"Version {result.version} publiée ({result.tag})")
         self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
