@@ -262,7 +262,10 @@ def _paths_to_commit(history: History, folder: str) -> list[str]:
     """The framework folder's uncommitted changes, without the temporary files of an
     interrupted write (``.NAME.XXXX.tmp``). Refused when a file of the framework is ignored by
     git: the tagged version would lack it."""
+    from refkit.scaffold import first_commit_extras
+
     paths = sorted({path for _, path in history.status([folder]) if not _is_temporary(path)})
+    paths = sorted({*paths, *first_commit_extras(history)})  # the first commit: with the schemas
     ignored = history.ignored([folder])
     framework_files = [
         p

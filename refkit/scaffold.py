@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from refkit.errors import RefkitError
 from refkit.model import (
@@ -187,6 +188,23 @@ def init_repository(
         created.git_initialized = True
     created.ids.append(fid)
     return created
+
+
+def scaffolding(root: Path) -> list[str]:
+    """The repository files ``refkit init`` writes besides the frameworks (schemas, CI, README):
+    committed with the first commit, whatever makes it (the editor's F5 or F6, refkit release)."""
+    files = [f"schemas/{kind}.schema.json" for kind in sorted(CURRENT)]
+    files += [".pre-commit-config.yaml", ".github/workflows/refkit.yml", ".gitignore", "README.md"]
+    return [f for f in files if (root / f).is_file()]
+
+
+def first_commit_extras(history: Any) -> list[str]:
+    """The scaffolding files still untracked when the repository has no commit yet (else none):
+    the first commit takes them along, so that a clone has the schemas and the CI."""
+    if history.has_commits():
+        return []
+    untracked = {p for code, p in history.status() if code == "??"}
+    return [f for f in scaffolding(history.repository.root) if f in untracked]
 
 
 def new_framework(

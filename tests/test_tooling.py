@@ -130,6 +130,28 @@ def test_init_makes_a_repository_ready_to_use(cli, tmp_path: Path) -> None:
     assert cli("validate", "--strict", cwd=english).code == 0
 
 
+def test_the_first_release_of_a_new_repository_commits_its_scaffolding(cli, tmp_path: Path) -> None:
+    """refkit init, then refkit release straight away: the release commit holds the schemas,
+    README and CI files besides the framework (it held frameworks/ only, the rest left
+    untracked)."""
+    target = tmp_path / "referentiels"
+    assert cli("init", str(target), cwd=tmp_path).code == 0
+    run = cli("release", "exemple", "-m", "Première version", cwd=target)
+    assert run.code == 0, run.err
+    committed = set(git(target, "ls-files").split())
+    assert {
+        "schemas/framework.schema.json",
+        "schemas/releases.schema.json",
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/refkit.yml",
+        "frameworks/exemple/framework.yaml",
+        "frameworks/exemple/releases.yaml",
+    } <= committed
+    assert git(target, "status", "--porcelain") == ""
+
+
 def test_init_refuses_a_non_empty_folder_and_writes_nothing(cli, tmp_path: Path) -> None:
     target = tmp_path / "full"
     target.mkdir()

@@ -1576,3 +1576,59 @@ async def test_release_names_the_cause_takes_a_lower_bump_with_its_reason_and_th
     )
     body = git(sample_repo, "log", "-1", "--format=%B")
     assert "decided by the working group (the changes call for major)" in body
+
+
+# -- start from nothing (issue 15) -----------------------------------------------------------------
+
+
+async def test_an_empty_repository_starts_with_a_and_the_first_commit_has_the_scaffolding(
+    cli, tmp_path: Path
+) -> None:
+    """refkit init, its example framework removed: the editor says how to start, a creates a
+    framework (Ctrl+Z removes it again), and the first commit (F5) takes the schemas, README
+    and CI files refkit init wrote along with it (it took frameworks/ only)."""
+    import shutil
+
+    from refkit.tui.dialogs import NewFrameworkDialog
+    from refkit.tui.reading import ReadingPane
+
+    root = tmp_path / "depot"
+    assert cli("init", str(root), cwd=tmp_path).code == 0
+    shutil.rmtree(root / "frameworks" / "exemple")
+    app = app_for(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "aucun référentiel" in app.query_one("#reading", ReadingPane).plain()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NewFrameworkDialog)
+        await pilot.press(*"Installateur", "enter")  # not an id: refused as typed
+        assert "minuscules" in str(app.screen.query_one("#error").render())
+        app.screen.query_one("#fid", Input).value = "installateur-thermique"
+        await pilot.press("enter", *"Installateur thermique", "enter")
+        await settle(app, pilot)
+        folder = "frameworks/installateur-thermique"
+        assert app.selected == Ref(folder)
+        assert (root / folder / "framework.yaml").is_file()
+        assert app._node(Ref(folder)) is not None
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert not (root / folder).exists() and app._node(Ref(folder)) is None
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert (root / folder / "framework.yaml").is_file()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, CommitDialog)
+        await pilot.press(*"Premier référentiel", "enter")
+        await settle(app, pilot)
+    committed = set(git(root, "ls-files").split())
+    assert {
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/refkit.yml",
+        "schemas/block.schema.json",
+        f"{folder}/framework.yaml",
+    } <= committed
+    assert git(root, "status", "--porcelain") == ""

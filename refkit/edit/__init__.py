@@ -499,6 +499,39 @@ class Session:
 
         return self._apply(folder, label, change, replacements[0].ref, replacements[0].ref)
 
+    def create_framework(self, fid: str, title: str, lang: str = "fr") -> Outcome:
+        """A new framework folder, valid at once (``refkit new framework``): a first block,
+        competency and criterion to write over. Undone by deleting the files it wrote."""
+        from refkit.scaffold import FRAMEWORK_ID, new_framework
+        from refkit.store.lock import repository_lock
+
+        if not FRAMEWORK_ID.match(fid):
+            raise RefkitError(
+                f"« {fid} » : l'identifiant s'écrit en minuscules, chiffres et tirets "
+                "(ex. plombier-chauffagiste) ; il nomme le dossier et les adresses publiées"
+            )
+        folder = f"frameworks/{fid}"
+        if (self.repo.root / folder).exists():
+            raise RefkitError(f"le dossier {folder} existe déjà")
+        if not title.strip():
+            raise RefkitError("Titre : ce champ est obligatoire")
+        root = self.repo.root
+        with repository_lock(root, "the editor (new framework)"):
+            created = new_framework(self.repo, fid, title=title.strip(), lang=lang)
+        files = sorted(created.files)
+        self.frameworks[folder] = _load(self.repo, folder)
+        step = Step(
+            folder,
+            f"création du référentiel {fid}",
+            dict.fromkeys(files),
+            {p: _read(root / p) for p in files},
+            None,
+            Ref(folder),
+        )
+        self.undo_stack.append(step)
+        self.redo_stack.clear()
+        return Outcome(Ref(folder), f"référentiel {fid} créé : {len(files)} fichiers", files)
+
     def confirm_correspondence(self, folder: str, from_version: str, entries: list[Any]) -> Outcome:
         """Write the correspondence table the working group confirms (entries of
         ``refkit.diff.correspondence``) as the framework's ``correspondence`` section."""
@@ -837,6 +870,20 @@ class Session:
                 else:
                     (root / path).parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(root / path, data)
+        if all(data is None for data in wanted.values()) and not any(
+            (root / step.folder).rglob("*.yaml")
+        ):
+            self.frameworks.pop(step.folder, None)  # a framework created, then undone
+            import contextlib
+
+            for empty in [
+                *sorted((root / step.folder).rglob("*"), reverse=True),
+                root / step.folder,
+            ]:
+                if empty.is_dir():
+                    with contextlib.suppress(OSError):  # a file someone else put there stays
+                        empty.rmdir()
+            return
         self.frameworks[step.folder] = _load(self.repo, step.folder)
 
     # -- the files on disk -----------------------------------------------------------------------
@@ -1305,10 +1352,14 @@ def commit(session: Session, message: str) -> str:
             f"{first.file}:{first.line}:{first.col} {first.message}",
             hint="le panneau des problèmes les liste ; Entrée sur un problème y mène",
         )
+    from refkit.scaffold import first_commit_extras
+
     paths = [path for _, path in uncommitted(session)]
     if not paths:
         raise RefkitError("rien à enregistrer : aucun changement depuis le dernier commit")
     with _history(session.repo) as history:
+        # the repository's first commit takes the schemas, CI and README refkit init wrote
+        paths = sorted({*paths, *first_commit_extras(history)})
         return str(history.commit_paths(paths, message + "\n"))
 
 

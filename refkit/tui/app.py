@@ -70,6 +70,7 @@ from refkit.tui.dialogs import (
     HelpScreen,
     HistoryScreen,
     MoveDialog,
+    NewFrameworkDialog,
     ReleaseDialog,
     framework_title,
 )
@@ -407,6 +408,8 @@ class EditorApp(App[None]):
         self.set_status(
             "Bienvenue : ↑↓ choisir · Tab modifier · a ajouter · F5 enregistrer · F1 aide"
         )
+        if first is None:
+            self._show_empty()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self._check_disk)
         self.call_after_refresh(self._build_forms)
@@ -823,6 +826,19 @@ class EditorApp(App[None]):
         if not self._filling:
             self._commit_widget(event.select)
 
+    def _show_empty(self) -> None:
+        """No framework in the repository: say how to start."""
+        self.query_one("#item-title", Line).update("Aucun référentiel")
+        self.query_one("#reading", ReadingPane).show_text(
+            Text(
+                "Ce dépôt ne contient encore aucun référentiel.\n\n"
+                "a : créer un référentiel (un identifiant, un titre ; un premier bloc, une "
+                "compétence et un critère à réécrire sont écrits pour vous).\n"
+                "Ctrl+P : toutes les commandes · F1 : aide."
+            )
+        )
+        self.set_status("Aucun référentiel : a pour en créer un")
+
     def _reading(self, on: bool) -> None:
         """Show the item read whole (the cursor in the tree) or its form (a field focused)."""
         right = self.query_one("#right")
@@ -984,6 +1000,13 @@ class EditorApp(App[None]):
         if refresh is not None:  # a list of records is open: show it as it is now
             refresh()
         folder = (outcome.select or self.selected or Ref("")).folder
+        tree = self.query_one("#tree", Tree)
+        shown = {n.data.folder for n in tree.root.children if n.data is not None}
+        if shown != set(self.session.frameworks):  # a framework created, or its creation undone
+            self._build_tree()
+            if not self.session.frameworks:
+                self.selected = None
+                self._show_empty()
         if folder in self.session.frameworks:
             self._refresh_framework(folder, outcome.select)
         self.refresh_markers()
@@ -1012,7 +1035,7 @@ class EditorApp(App[None]):
             if not self._tree_has_focus():
                 return False
             if self.selected is None:
-                return None
+                return action == "add"  # in an empty repository, a creates a framework
             kind = self.selected.kind
             if action == "move" and kind != "competency":
                 return None
@@ -1120,6 +1143,20 @@ class EditorApp(App[None]):
     def action_add(self) -> None:
         if self.selected is not None:
             self._run(lambda: self.session.add(self.selected))
+        else:  # no framework yet: a is how one starts
+            self.action_new_framework()
+
+    def action_new_framework(self) -> None:
+        if self._refuse_while_unsaved():
+            return
+
+        def done(answer: tuple[str, str, str] | None) -> None:
+            if answer is not None:
+                fid, title, lang = answer
+                if self._run(lambda: self.session.create_framework(fid, title, lang)):
+                    self._freeze_loaded(collect=False)
+
+        self.push_screen(NewFrameworkDialog(), done)
 
     def action_duplicate(self) -> None:
         if self.selected is not None:
@@ -1372,6 +1409,11 @@ class EditorApp(App[None]):
         yield SystemCommand("Recharger depuis le disque", "Relit les fichiers", self.action_reload)
         yield SystemCommand(
             "Rechercher", "Un identifiant ou des mots (/ ou Ctrl+F)", self.action_search
+        )
+        yield SystemCommand(
+            "Nouveau référentiel",
+            "Un dossier prêt à remplir : un bloc, une compétence, un critère",
+            self.action_new_framework,
         )
         yield SystemCommand(
             "Règles de certification",

@@ -99,6 +99,67 @@ class ConfirmDialog(Dialog):
         self.dismiss(event.button.id == "yes")
 
 
+class NewFrameworkDialog(Dialog):
+    """A new framework: its id (the folder and the published addresses), title and language."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Nouveau référentiel", style="bold"))
+            yield Label("Identifiant * (minuscules, chiffres et tirets : il nomme le dossier)")
+            yield Input(id="fid", placeholder="ex. installateur-thermique")
+            yield Label("Titre *")
+            yield Input(id="title", placeholder="ex. Installateur thermique")
+            yield Label("Langue")
+            yield Select(
+                [("français", "fr"), ("anglais", "en")],
+                value="fr",
+                allow_blank=False,
+                id="lang",
+                compact=True,
+            )
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Annuler", id="no")
+                yield Button("Créer", id="yes", variant="primary")
+        yield keys_footer()
+
+    def on_mount(self) -> None:
+        focus_now(self.query_one("#fid", Input))
+
+    @on(Input.Changed, "#fid")
+    def _typing(self, event: Input.Changed) -> None:
+        from refkit.scaffold import FRAMEWORK_ID
+
+        ok = not event.value or bool(FRAMEWORK_ID.match(event.value))
+        self.query_one("#error", Static).update(
+            "" if ok else Text("✗ minuscules, chiffres et tirets, sans espace ni accent")
+        )
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "fid":
+            focus_now(self.query_one("#title", Input))
+        else:
+            self._create()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes":
+            self._create()
+        else:
+            self.dismiss(None)
+
+    def _create(self) -> None:
+        fid = self.query_one("#fid", Input).value.strip()
+        title = self.query_one("#title", Input).value.strip()
+        if not fid or not title:
+            self.query_one("#error", Static).update(
+                Text("✗ l'identifiant et le titre sont obligatoires")
+            )
+            return
+        self.dismiss((fid, title, str(self.query_one("#lang", Select).value)))
+
+
 class MoveDialog(Dialog):
     def __init__(self, competency: str, blocks: list[tuple[str, str]]) -> None:
         super().__init__()

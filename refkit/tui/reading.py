@@ -253,6 +253,10 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self.query_one("#reading-text", Static).update(self.shown)
         self.scroll_home(animate=False)
 
+    def show_text(self, text: RenderableType) -> None:
+        self.shown = text
+        self.query_one("#reading-text", Static).update(text)
+
     def plain(self) -> str:
         """What the pane shows, as plain text at its width (for tests and a screen reader)."""
         from rich.console import Console
