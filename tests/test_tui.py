@@ -776,11 +776,16 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
         await pilot.press("enter")  # "Revenir", the safe answer, has the focus
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ConfirmDialog)
-        # reloading shows their text
+        # reloading shows their text, and offers what was typed again, on it
         app.action_reload()
         await settle(app, pilot)
         assert app.unsaved is None
         assert app.query_one("#f-competency-statement").value.startswith("Estimer")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "« Mon énoncé »" in app.screen.question and "« Estimer" in app.screen.question
+        await pilot.press("right", "enter")  # Remplacer par ma saisie
+        await settle(app, pilot)
+    assert "    statement: Mon énoncé\n" in path.read_text(encoding="utf-8")
 
 
 async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_as_saved(
@@ -1632,3 +1637,19 @@ async def test_an_empty_repository_starts_with_a_and_the_first_commit_has_the_sc
         f"{folder}/framework.yaml",
     } <= committed
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_reload_keeps_the_undo_history_of_the_files_no_one_else_changed(sample_repo: Path) -> None:
+    session = Session.open(sample_repo)
+    bc02 = sample_repo / PLUMBER / "blocks/BC02.yaml"
+    bc07 = sample_repo / BC07
+    before = bc02.read_text(encoding="utf-8")
+    session.set_field(Ref(PLUMBER, "BC02", "C2.1"), "statement", "Braser un tube cuivre")
+    session.set_field(Ref(PLUMBER, "BC07", "C7.1"), "statement", "Dimensionner une PAC")
+    theirs = bc07.read_text(encoding="utf-8").replace("Dimensionner une PAC", "Choisir une PAC")
+    bc07.write_text(theirs, encoding="utf-8")  # someone else, on BC07 only
+    session.reload()
+    assert [s.label for s in session.undo_stack] == ["Énoncé de C2.1"]
+    session.undo()
+    assert bc02.read_text(encoding="utf-8") == before
+    assert bc07.read_text(encoding="utf-8") == theirs

@@ -908,12 +908,22 @@ class Session:
         return sorted(out)
 
     def reload(self, folder: str | None = None) -> None:
-        """Read frameworks again from disk (all of them by default); undo history of a reloaded
-        framework is dropped, since its files are no longer those it recorded."""
+        """Read frameworks again from disk (all of them by default). The undo history keeps the
+        steps whose files no one else changed: a step that wrote a file changed since (or a
+        step after which a dropped step wrote it) can no longer be undone and is dropped; the
+        redo history of a reloaded framework is dropped."""
         folders = [folder] if folder else [self.repo.rel(f) for f in self.repo.framework_folders()]
+        tainted = set(self.changed_on_disk())
+        kept: list[Step] = []
+        for step in reversed(self.undo_stack):  # the newest first
+            files = set(step.after)
+            if files & tainted:
+                tainted |= files  # the steps before it expect what it wrote: taken along
+                continue
+            kept.append(step)
+        self.undo_stack = list(reversed(kept))
         for rel in folders:
             self.frameworks[rel] = _load(self.repo, rel)
-        self.undo_stack = [s for s in self.undo_stack if s.folder not in folders]
         self.redo_stack = [s for s in self.redo_stack if s.folder not in folders]
         for gone in set(self.frameworks) - {
             self.repo.rel(f) for f in self.repo.framework_folders()

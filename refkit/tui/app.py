@@ -1603,8 +1603,15 @@ class EditorApp(App[None]):
         self.push_screen(
             ConfirmDialog(
                 f"Des fichiers ont été modifiés hors de l'éditeur :\n{shown}\n\n"
-                "Recharger ? Vos propres changements sont déjà enregistrés ; l'éditeur n'écrase "
-                "jamais un fichier modifié ailleurs.",
+                + (
+                    f"Recharger ? Votre saisie pour {self.unsaved.field.label} de "
+                    f"{_name(self.unsaved.ref)} n'est pas enregistrée : elle vous sera proposée "
+                    "à nouveau sur le texte rechargé. "
+                    if self.unsaved is not None
+                    else "Recharger ? Vos propres changements sont déjà enregistrés. "
+                )
+                + "L'éditeur n'écrase jamais un fichier modifié ailleurs ; Ctrl+Z reste "
+                "possible pour les changements des autres fichiers.",
                 "Recharger",
                 cancel="Plus tard",
             ),
@@ -1614,8 +1621,11 @@ class EditorApp(App[None]):
     def action_reload(self) -> None:
         tree = self.query_one("#tree", Tree)
         opened = [n.data.folder for n in tree.root.children if n.is_expanded and n.data]
+        typed = self.unsaved
         self.session.reload()
         self.unsaved = None
+        if typed is not None and self.session.exists(typed.ref):
+            self.call_after_refresh(self._offer_again, typed)
         self._build_tree()
         self._freeze_loaded(collect=True)
         for node in tree.root.children:
@@ -1628,6 +1638,34 @@ class EditorApp(App[None]):
             self._refresh_framework(selected.folder, selected)
         self.set_status("rechargé depuis le disque")
         self.refresh_markers()
+
+    def _offer_again(self, typed: Unsaved) -> None:
+        """After a reload: what was typed and could not be saved, offered on the new text."""
+        try:
+            now = display_value(
+                typed.field, get_value(self.session.get(typed.ref), typed.field.name)
+            )
+        except (KeyError, RefkitError):
+            return
+        if now == typed.text:
+            return
+
+        def done(again: bool | None) -> None:
+            if again:
+                self._run(lambda: self.session.set_field(typed.ref, typed.field.name, typed.text))
+            else:
+                self.set_status(f"saisie abandonnée : {typed.field.label} de {_name(typed.ref)}")
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Votre saisie pour {typed.field.label} de {_name(typed.ref)} n'était pas "
+                f"enregistrée :\n« {_cut(typed.text, 200)} »\n\nLe fichier rechargé dit :\n"
+                f"« {_cut(now, 200)} »\n\nRemplacer par votre saisie ?",
+                "Remplacer par ma saisie",
+                cancel="Garder le texte rechargé",
+            ),
+            done,
+        )
 
     async def action_quit(self) -> None:
         if self.commit_pending():
