@@ -839,8 +839,11 @@ async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_a
         app.action_reload()
         await settle(app, pilot)
         assert git(sample_repo, "status", "--porcelain") == ""
-        await goto(app, pilot, Ref(PLUMBER, "BC07"))
-        await replace_text(pilot, app, "f-block-title", "Un titre qui ne sera pas perdu")
+        # what was typed and refused is offered again on the file as it is now
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "« Un titre qui ne sera pas perdu »" in app.screen.question
+        await pilot.press("right", "enter")
+        await settle(app, pilot)
         assert app.unsaved is None
     assert diff_lines(sample_repo)[-1] == "+title: Un titre qui ne sera pas perdu"
 

@@ -379,13 +379,18 @@ def correspondence_text(table: Any) -> Text:
     return text
 
 
+_REORGANISED = ("moved", "removed", "renumbered")
+
+
+def _reorganised(plan: Any) -> bool:
+    """Whether competencies or blocks were moved, removed or renumbered since the last release
+    (what was added only makes a block partly kept: no question to ask)."""
+    return any(c.kind in ("competency", "block") and c.what in _REORGANISED for c in plan.causes)
+
+
 def _needs_confirmation(table: Any) -> bool:
-    """Whether holders of the last release lose something the group should look at: a block
-    removed, split, merged or partly kept, not yet confirmed or written by the group."""
-    return any(
-        e.type in ("removed", "split", "merged", "partial") and e.origin == "proposed"
-        for e in table.entries
-    )
+    """Whether the table has entries the group has neither confirmed nor written."""
+    return any(e.type != "equivalent" and e.origin == "proposed" for e in table.entries)
 
 
 class ReleaseDialog(Dialog):
@@ -397,7 +402,7 @@ class ReleaseDialog(Dialog):
         DIALOG_CSS
         + """
     ReleaseDialog > Vertical { max-height: 95%; overflow-y: auto; }
-    ReleaseDialog .row { height: auto; margin-bottom: 1; }
+    ReleaseDialog .row { height: auto; }
     ReleaseDialog .row Label { padding-top: 0; }
     ReleaseDialog #bump { width: 40; }
     ReleaseDialog #reason-row { display: none; height: auto; }
@@ -507,11 +512,9 @@ class ReleaseDialog(Dialog):
                 f"{'s' if len(pending) > 1 else ''}) sont enregistrés avec la version."
             )
         self.query_one("#proposal", Static).update(text)
-        self.table = proposed_correspondence(plan)
+        self.table = proposed_correspondence(plan) if _reorganised(plan) else None
         box = self.query_one("#correspondence")
-        show = self.table is not None and any(
-            e.type in ("removed", "split", "merged", "partial") for e in self.table.entries
-        )
+        show = self.table is not None
         box.set_class(show, "-shown")
         if show:
             self.query_one("#table", Static).update(correspondence_text(self.table))
