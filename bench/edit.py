@@ -226,7 +226,9 @@ async def in_process(root: Path, keys: int) -> dict[str, object]:
         while "remplacé" not in str(status.render()):
             await asyncio.sleep(0.01)
             if time.perf_counter() - start > 60:
-                raise AssertionError("the replacement never showed as saved")
+                raise AssertionError(
+                    f"the replacement never showed as saved: {status.render()} / {app.screen}"
+                )
         out["replace"] = time.perf_counter() - start
         text = (root / folder / "blocks/BC03.yaml").read_text(encoding="utf-8")
         assert word.upper() in text or word not in text, "the replacement was not saved"

@@ -22,6 +22,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.migrate import kind_of
 from refkit.problems import RULES, Problem
 from refkit.store.files import NotRegularFile, atomic_write, read_regular
@@ -153,14 +154,19 @@ def format_files(root: Path, rels: list[str], *, write: bool) -> FormatResult:
                 if os.path.islink(full)
                 else (
                     "file-not-regular",
-                    f"{e.what}, not a regular file; refkit reads only regular files",
+                    Msg(
+                        "{what}, not a regular file; refkit reads only regular files",
+                        what=Msg(e.what),
+                    ),
                 )
             )
             result.problems.append(RULES[rule].at(rel, 1, 1, message))
             continue
         except OSError as e:
             result.problems.append(
-                RULES["file-unreadable"].at(rel, 1, 1, f"file cannot be read ({e.strerror or e})")
+                RULES["file-unreadable"].at(
+                    rel, 1, 1, Msg("file cannot be read ({reason})", reason=e.strerror or str(e))
+                )
             )
             continue
         doc = read_yaml(rel, raw)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from refkit.i18n import Msg, translate
+
 DocPath = tuple[str | int, ...]
 
 
@@ -38,20 +40,24 @@ class Rule:
         file: str,
         line: int,
         col: int,
-        message: str,
+        message: str | Msg,
         *,
         path: DocPath = (),
-        hint: str | None = None,
+        hint: str | Msg | None = None,
     ) -> Problem:
+        """A problem of this rule. ``message`` (and ``hint``) as a ``Msg`` read in the reader's
+        language (``Problem.text``); as a plain text, in English only."""
         return Problem(
             file=file,
             line=line,
             col=col,
             severity=self.severity,
             rule=self.id,
-            message=message,
-            hint=hint or self.hint,
+            message=str(message),
+            hint=str(hint) if hint else self.hint,
             path=path,
+            msg=message if isinstance(message, Msg) else None,
+            hint_msg=hint if isinstance(hint, Msg) else None,
         )
 
 
@@ -62,15 +68,35 @@ class Problem:
     col: int  # 1-based
     severity: Severity
     rule: str
-    message: str
+    message: str  # in English (refkit's own language, that of CI logs and --format json)
     hint: str = ""
     path: DocPath = field(default=())
+    # the message and the hint to translate (refkit.i18n), when they are made of values
+    msg: Msg | None = field(default=None, compare=False)
+    hint_msg: Msg | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.col, self.severity.rank, self.rule, self.message)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the catalogue's, English when it has none)."""
+        if self.msg is not None:
+            return self.msg.render(lang or "en")
+        return translate(self.message, lang)
+
+    def hint_text(self, lang: str | None = None) -> str:
+        if self.hint_msg is not None:
+            return self.hint_msg.render(lang or "en")
+        return translate(self.hint, lang)
+
+    def title(self, lang: str | None = None) -> str:
+        rule = RULES.get(self.rule)
+        return translate(rule.title, lang) if rule is not None else self.rule
+
+    def to_json(self, *, messages: bool = True) -> dict[str, Any]:
+        """As JSON; ``messages``: with the message and hint to translate (refkit's own caches
+        and the editor's check keep them; ``--format json`` gives the English texts only)."""
+        d: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "col": self.col,
@@ -80,6 +106,11 @@ class Problem:
             "hint": self.hint,
             "path": list(self.path),
         }
+        if messages and self.msg is not None:
+            d["msg"] = self.msg.to_json()
+        if messages and self.hint_msg is not None:
+            d["hint_msg"] = self.hint_msg.to_json()
+        return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Problem:
@@ -98,7 +129,20 @@ class Problem:
             and all(type(step) is str or type(step) is int for step in path)
         ):
             raise TypeError("not a problem as refkit writes it")
-        return cls(file, line, col, Severity(d["severity"]), rule, message, hint, tuple(path))
+        msg = Msg.from_json(d["msg"]) if "msg" in d else None
+        hint_msg = Msg.from_json(d["hint_msg"]) if "hint_msg" in d else None
+        return cls(
+            file,
+            line,
+            col,
+            Severity(d["severity"]),
+            rule,
+            message,
+            hint,
+            tuple(path),
+            msg,
+            hint_msg,
+        )
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

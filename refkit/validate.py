@@ -22,6 +22,7 @@ from typing import Any
 
 from refkit.cache import code_digest, read_cache_file, repository_cache_dir, write_cache_file
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
 from refkit.store.files import read_regular
@@ -185,14 +186,14 @@ def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                 return None
             assert history is not None
             view = release_view(history, home.folder, home.id, pinned)
-            return pinned, f"release {pinned}", content_of_view(view)
+            return pinned, Msg("release {version}", version=pinned), content_of_view(view)
         if rel:
             assert history is not None
             view = release_view(history, home.folder, home.id, rel[-1])
-            return rel[-1], f"latest release {rel[-1]}", content_of_view(view)
+            return rel[-1], Msg("latest release {version}", version=rel[-1]), content_of_view(view)
         return (
             "worktree",
-            "work tree (never released)",
+            Msg("work tree (never released)"),
             content_of_view(home.view) if home.view else {},
         )
 
@@ -208,8 +209,13 @@ def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                         ref["file"],
                         ref["line"],
                         ref["col"],
-                        f"cannot check the pinned version {ref['version']} of {ref['block']}: the history of "
-                        f"{home.id} cannot be read from git",
+                        Msg(
+                            "cannot check the pinned version {version} of {block}: the history "
+                            "of {framework} cannot be read from git",
+                            version=ref["version"],
+                            block=ref["block"],
+                            framework=home.id,
+                        ),
                         path=tuple(ref["path"]),
                     )
                 )
@@ -237,13 +243,17 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
     except GitError as e:
         # a repository git refuses (another user's) is not one "not in git"
         unsafe = isinstance(e, UnsafeRepository)
-        reason = e.message if unsafe else "the repository is not in git"
+        reason = e.message if unsafe else Msg("the repository is not in git")
         return [
             RULES["history-unavailable"].at(
                 s.file,
                 s.correspondence["from_pos"][0],
                 s.correspondence["from_pos"][1],
-                f"cannot check the blocks of release {s.correspondence['from']}: {reason}",
+                Msg(
+                    "cannot check the blocks of release {version}: {reason}",
+                    version=s.correspondence["from"],
+                    reason=reason,
+                ),
                 hint=e.hint if unsafe else None,
             )
             for s in summaries
@@ -271,7 +281,7 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                         s.file,
                         s.correspondence["from_pos"][0],
                         s.correspondence["from_pos"][1],
-                        f"cannot check the correspondence: {e.message}",
+                        Msg("cannot check the correspondence: {reason}", reason=e.message),
                         hint=e.hint,
                     )
                 )

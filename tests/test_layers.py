@@ -89,7 +89,7 @@ def test_the_package_reads_the_repository_schemas() -> None:
         assert load_schema(kind) == on_disk
 
 
-def test_wheel_ships_the_schemas(tmp_path) -> None:
+def test_wheel_ships_the_schemas_and_the_catalogues(tmp_path) -> None:
     import zipfile
 
     proc = subprocess.run(
@@ -103,6 +103,7 @@ def test_wheel_ships_the_schemas(tmp_path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for kind in CURRENT:
         assert f"refkit/schemas/{kind}.schema.json" in names
+    assert "refkit/locale/fr.po" in names  # the French catalogue (refkit.i18n)
 
 
 def test_the_package_type_checks_strictly(tmp_path) -> None:

@@ -536,7 +536,7 @@ async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
         assert len(problems.children) == 1
         text = str(problems.children[0].query_one("Label").render())
         # the message first (it is what a person reads), then the file, line and column
-        assert text.startswith('✗ competency C7.2 serves activity "A9"')
+        assert text.startswith("✗ la compétence C7.2 sert l'activité « A9 »")
         assert text.endswith("(BC07.yaml:32:22)")
         node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
         assert node is not None and str(node.label).startswith("✗ ")
@@ -578,8 +578,8 @@ async def test_a_value_outside_a_list_of_choices_is_shown_and_replaced_never_cra
         await settle(app, pilot)
         problems = app.query_one("#problems", ListView)
         texts = [str(item.query_one("Label").render()) for item in problems.children]
-        assert any('"skil"' in t and "(BC07.yaml:24:11)" in t for t in texts), texts
-        index = next(i for i, t in enumerate(texts) if '"skil"' in t)
+        assert any("« skil »" in t and "(BC07.yaml:24:11)" in t for t in texts), texts
+        index = next(i for i, t in enumerate(texts) if "« skil »" in t)
         await pilot.press("f4")
         problems.index = index
         await pilot.press("enter")  # to the item and the field

@@ -89,7 +89,7 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     terminal.wait_for("+ C7.5 Désembouer un cir")
     # its first criterion still has the text the editor gave it: a warning says so, F4 goes to
     # it, Enter to the field, and writing the real text clears it
-    terminal.wait_for('criterion 1 of C7.5 still reads "Nouveau critère"')
+    terminal.wait_for("le critère 1 de C7.5 porte encore « Nouveau critère »")
     terminal.keys("F4", "Enter")
     terminal.wait_for("› C7.5 › critère 1")
     terminal.keys("C-a", "C-k")

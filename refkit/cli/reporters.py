@@ -78,7 +78,7 @@ def text(report: Report, out: TextIO) -> None:
 def json_(report: Report, out: TextIO) -> None:
     items = []
     for s in report.items:
-        d = s.problem.to_json()
+        d = s.problem.to_json(messages=False)
         d["file"] = s.path
         items.append(d)
     out.write(exact_json(json.dumps(items, ensure_ascii=False, indent=2)) + "\n")

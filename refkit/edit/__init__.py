@@ -1105,7 +1105,7 @@ def _unreadable_block(loaded: LoadedFramework, block_id: str) -> tuple[str, str]
     first = next(
         (p for p in loaded.problems if p.file == file and p.severity is Severity.ERROR), None
     )
-    where = f", ligne {first.line} : {first.message}" if first is not None else ""
+    where = f", ligne {first.line} : {first.text('fr')}" if first is not None else ""
     return (
         f"{file.rsplit('/', 1)[-1]} ne peut pas être lu ({file}{where}) ; "
         "l'éditeur n'écrit jamais dans un fichier qu'il n'a pas pu lire : rien n'a été modifié",
@@ -1359,7 +1359,7 @@ def commit(session: Session, message: str) -> str:
         first = errors[0]
         raise RefkitError(
             f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger avant d'enregistrer la version : "
-            f"{first.file}:{first.line}:{first.col} {first.message}",
+            f"{first.file}:{first.line}:{first.col} {first.text('fr')}",
             hint="le panneau des problèmes les liste ; Entrée sur un problème y mène",
         )
     from refkit.scaffold import first_commit_extras

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from refkit.model import Block, Framework
 
@@ -66,11 +66,11 @@ def terms(query: str) -> list[str]:
 # -- entries -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One searchable text of an item."""
+class Entry(NamedTuple):
+    """One searchable text of an item (a named tuple: 40,000 of them are made for 10,000
+    competencies; the item's ``Ref`` is made for the results only)."""
 
-    ref: Any  # refkit.edit.Ref
+    key: tuple[str, str | None, str | None, int | None]  # the Ref's fields
     ident: str  # "BC07", "C7.1", "C7.1 critère 2"
     field: str  # title, statement, criteria, notes, description
     text: str
@@ -92,30 +92,27 @@ class Found:
     total: int  # hits in all (``hits`` may hold only the first ``limit``)
 
 
-def _entry(ref: Any, ident: str, field: str, text: Any) -> Entry | None:
-    if not isinstance(text, str) or not text:
-        return None
-    return Entry(ref, ident, field, text, " " + fold(text) + " ")
-
-
 def block_entries(folder: str, block: Block) -> list[Entry]:
-    from refkit.edit import Ref
+    out: list[Entry] = []
+    add = out.append
+    table = _FOLD
 
-    out: list[Entry | None] = []
-    ref = Ref(folder, block.id)
-    out.append(_entry(ref, block.id, "title", f"{block.id} {block.title}"))
-    out.append(_entry(ref, block.id, "description", block.description))
+    def entry(key: Any, ident: str, field: str, text: Any) -> None:
+        if isinstance(text, str) and text:
+            add(Entry(key, ident, field, text, f" {text.translate(table)} "))
+
+    key = (folder, block.id, None, None)
+    entry(key, block.id, "title", f"{block.id} {block.title}")
+    entry(key, block.id, "description", block.description)
     for c in block.competencies:
-        cref = Ref(folder, block.id, c.id)
-        out.append(_entry(cref, c.id, "statement", f"{c.id} {c.statement}"))
-        out.append(_entry(cref, c.id, "notes", c.notes))
+        cid = c.id
+        ckey = (folder, block.id, cid, None)
+        entry(ckey, cid, "statement", f"{cid} {c.statement}")
+        if c.notes:
+            entry(ckey, cid, "notes", c.notes)
         for i, cr in enumerate(c.criteria):
-            out.append(
-                _entry(
-                    Ref(folder, block.id, c.id, i), f"{c.id} critère {i + 1}", "criteria", cr.text
-                )
-            )
-    return [e for e in out if e is not None]
+            entry((folder, block.id, cid, i), f"{cid} critère {i + 1}", "criteria", cr.text)
+    return out
 
 
 class Index:
@@ -126,22 +123,26 @@ class Index:
         self._blocks: dict[tuple[str, str], tuple[Block, list[Entry]]] = {}
 
     def entries(self, folder: str, fw: Framework) -> list[Entry]:
-        from refkit.edit import Ref
-
         out: list[Entry] = []
-        head = _entry(Ref(folder), fw.id, "title", fw.title)
-        if head is not None:
-            out.append(head)
+        if isinstance(fw.title, str) and fw.title:
+            title = fw.title
+            out.append(Entry((folder, None, None, None), fw.id, "title", title, f" {fold(title)} "))
         for block in fw.blocks:
-            key = (folder, block.id)
-            kept = self._blocks.get(key)
-            if kept is None or kept[0] is not block:
-                kept = (block, block_entries(folder, block))
-                self._blocks[key] = kept
-            out.extend(kept[1])
+            out.extend(self.block(folder, block))
         return out
 
+    def block(self, folder: str, block: Block) -> list[Entry]:
+        """A block's entries, prepared once for each block object."""
+        key = (folder, block.id)
+        kept = self._blocks.get(key)
+        if kept is None or kept[0] is not block:
+            kept = (block, block_entries(folder, block))
+            self._blocks[key] = kept
+        return kept[1]
+
     def search(self, frameworks: dict[str, Framework], query: str, *, limit: int = 500) -> Found:
+        from refkit.edit import Ref
+
         words = terms(query)
         if not words:
             return Found([], 0)
@@ -155,7 +156,7 @@ class Index:
                 hay = e.hay
                 if all(n in hay for n in needles):
                     total += 1
-                    hit = Hit(e.ref, e.ident, e.field, e.text, _spans(hay, needles))
+                    hit = Hit(Ref(*e.key), e.ident, e.field, e.text, _spans(hay, needles))
                     if e.ident.casefold() == wanted_id and e.field in ("title", "statement"):
                         exact.append(hit)
                     elif len(hits) < limit:

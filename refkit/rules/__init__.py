@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from refkit.i18n import Msg
 from refkit.model import Framework, Source
 from refkit.problems import RULES, Problem
 from refkit.store.loader import LoadedFramework
@@ -34,9 +35,9 @@ class Context:
         rule: str,
         source: Source | None,
         *extra: str | int,
-        message: str,
+        message: str | Msg,
         key: bool = False,
-        hint: str | None = None,
+        hint: str | Msg | None = None,
     ) -> Problem:
         file, line, col, path = self.loaded.locate(source, *extra, key=key)
         return RULES[rule].at(file, line, col, message, path=path, hint=hint)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from refkit.i18n import Msg
 from refkit.model import ElectiveGroup
 from refkit.problems import Problem
 from refkit.rules import Context, framework_rule
+
+
+def blocks(n: int, *, usable: bool = False) -> Msg:
+    if usable:
+        return Msg("1 usable block") if n == 1 else Msg("{n} usable blocks", n=n)
+    return Msg("1 block") if n == 1 else Msg("{n} blocks", n=n)
 
 
 @framework_rule
@@ -19,7 +26,9 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                 "no-certification-rules",
                 fw.source,
                 "id",
-                message="framework has no certification rules: no block leads to the certification",
+                message=Msg(
+                    "framework has no certification rules: no block leads to the certification"
+                ),
             )
         return
     required = set(cert.required)
@@ -32,7 +41,11 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                     group.source,
                     "from",
                     i,
-                    message=f"block {ref} is required and also elective in group {group.id}",
+                    message=Msg(
+                        "block {block} is required and also elective in group {group}",
+                        block=ref,
+                        group=group.id,
+                    ),
                 )
             elif ref in seen_in_group:
                 yield ctx.problem(
@@ -40,7 +53,12 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                     group.source,
                     "from",
                     i,
-                    message=f"block {ref} is in elective groups {seen_in_group[ref]} and {group.id}",
+                    message=Msg(
+                        "block {block} is in elective groups {first} and {second}",
+                        block=ref,
+                        first=seen_in_group[ref],
+                        second=group.id,
+                    ),
                 )
             else:
                 seen_in_group[ref] = group.id
@@ -51,7 +69,9 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                 "block-not-certified",
                 block.source,
                 "id",
-                message=f"block {block.id} is neither required nor in an elective group",
+                message=Msg(
+                    "block {block} is neither required nor in an elective group", block=block.id
+                ),
             )
     for shared in fw.shared_blocks:
         if shared.block and shared.block not in listed:
@@ -59,7 +79,10 @@ def certification_rules(ctx: Context) -> Iterator[Problem]:
                 "block-not-certified",
                 shared.source,
                 "block",
-                message=f"shared block {shared.block} is neither required nor in an elective group",
+                message=Msg(
+                    "shared block {block} is neither required nor in an elective group",
+                    block=shared.block,
+                ),
             )
     yield from _satisfiable(ctx, cert.electives, required, set(fw.block_ids()))
 
@@ -79,10 +102,11 @@ def _satisfiable(
                 "elective-unsatisfiable",
                 group.source,
                 "choose",
-                message=(
-                    f"elective group {group.id} asks to choose {group.choose} "
-                    f"block{'s' if group.choose != 1 else ''} but offers {n} usable "
-                    f"block{'s' if n != 1 else ''}"
+                message=Msg(
+                    "elective group {group} asks to choose {choose} but offers {usable}",
+                    group=group.id,
+                    choose=blocks(group.choose),
+                    usable=blocks(n, usable=True),
                 ),
             )
             return
@@ -107,9 +131,11 @@ def _satisfiable(
                 "elective-unsatisfiable",
                 group.source,
                 "choose",
-                message=(
-                    f"elective groups together ask for more distinct blocks than they offer "
-                    f"(group {group.id} cannot get its {group.choose})"
+                message=Msg(
+                    "elective groups together ask for more distinct blocks than they offer "
+                    "(group {group} cannot get its {choose})",
+                    group=group.id,
+                    choose=group.choose,
                 ),
             )
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from refkit.i18n import Msg
 from refkit.model import PLACEHOLDERS, Framework, Source
 from refkit.problems import CONTROL, Problem, control_name
 from refkit.rules import Context, framework_rule
@@ -22,7 +23,9 @@ def competency_criteria(ctx: Context) -> Iterator[Problem]:
                     "competency-criteria",
                     c.source,
                     "id",
-                    message=f"competency {c.id} has no assessment criterion",
+                    message=Msg(
+                        "competency {competency} has no assessment criterion", competency=c.id
+                    ),
                 )
 
 
@@ -31,7 +34,10 @@ def empty_blocks(ctx: Context) -> Iterator[Problem]:
     for block in ctx.fw.blocks:
         if not block.competencies and block.id not in ctx.loaded.broken_blocks:
             yield ctx.problem(
-                "empty-block", block.source, "id", message=f"block {block.id} has no competencies"
+                "empty-block",
+                block.source,
+                "id",
+                message=Msg("block {block} has no competencies", block=block.id),
             )
 
 
@@ -40,18 +46,18 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
     """A new item's text refkit wrote ("Nouvelle compétence" in the editor, "À définir — ..." by
     `refkit new`), never replaced: released as it is, schools would read it."""
 
-    def left(what: str, text: str | None) -> str | None:
+    def left(what: Msg, text: str | None) -> Msg | None:
         return (
-            f'{what} still reads "{text}", the text refkit gave it'
+            Msg('{what} still reads "{text}", the text refkit gave it', what=what, text=text)
             if text in PLACEHOLDERS
             else None
         )
 
     for a in ctx.fw.activities:
-        if message := left(f"activity {a.id}", a.title):
+        if message := left(Msg("activity {id}", id=a.id), a.title):
             yield ctx.problem("placeholder-text", a.source, "title", message=message)
     for i, member in enumerate(ctx.fw.working_group):
-        if message := left(f"working group member {i + 1}", member.organisation):
+        if message := left(Msg("working group member {n}", n=i + 1), member.organisation):
             yield ctx.problem(
                 "placeholder-text",
                 ctx.fw.source,
@@ -61,13 +67,13 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
                 message=message,
             )
     for block in ctx.fw.blocks:
-        if message := left(f"block {block.id}", block.title):
+        if message := left(Msg("block {id}", id=block.id), block.title):
             yield ctx.problem("placeholder-text", block.source, "title", message=message)
         for c in block.competencies:
-            if message := left(f"competency {c.id}", c.statement):
+            if message := left(Msg("competency {id}", id=c.id), c.statement):
                 yield ctx.problem("placeholder-text", c.source, "statement", message=message)
             for i, cr in enumerate(c.criteria):
-                if message := left(f"criterion {i + 1} of {c.id}", cr.text):
+                if message := left(Msg("criterion {n} of {id}", n=i + 1, id=c.id), cr.text):
                     yield ctx.problem("placeholder-text", c.source, "criteria", i, message=message)
 
 
@@ -95,7 +101,12 @@ def duplicate_statements(ctx: Context) -> Iterator[Problem]:
                     "duplicate-statement",
                     c.source,
                     "statement",
-                    message=f"competency {c.id} has the same statement as {seen[0]} ({seen[1]})",
+                    message=Msg(
+                        "competency {competency} has the same statement as {other} ({block})",
+                        competency=c.id,
+                        other=seen[0],
+                        block=seen[1],
+                    ),
                 )
 
 
@@ -110,7 +121,7 @@ def unused_activities(ctx: Context) -> Iterator[Problem]:
                 "unused-activity",
                 activity.source,
                 "id",
-                message=f"no competency serves activity {activity.id}",
+                message=Msg("no competency serves activity {activity}", activity=activity.id),
             )
 
 
@@ -125,12 +136,12 @@ def level_mismatch(ctx: Context) -> Iterator[Problem]:
             "level",
             "national",
             "fr",
-            message=f"French level {fr} differs from EQF level {level.eqf}",
+            message=Msg("French level {fr} differs from EQF level {eqf}", fr=fr, eqf=level.eqf),
         )
 
 
 # (item's source, path from the item to the text, what the text is, one line or not, text)
-_Text = tuple[Source | None, tuple[str | int, ...], str, bool, str]
+_Text = tuple[Source | None, tuple[str | int, ...], Msg, bool, str]
 
 
 def _clean_blocks(ctx: Context) -> dict[int, bool]:
@@ -162,87 +173,98 @@ def _texts(fw: Framework, clean: dict[int, bool] | None = None) -> Iterator[_Tex
     ``line`` fields, where a tab has no place either). Of a block in ``clean``, none, or only
     the texts of its own fields (``x-...``) when ``clean`` says so (``_clean_blocks``)."""
     src = fw.source
-    yield src, ("title",), "title", True, fw.title
+    yield src, ("title",), Msg("title"), True, fw.title
     if fw.sector:
-        yield src, ("sector",), "sector", True, fw.sector
+        yield src, ("sector",), Msg("sector"), True, fw.sector
     if fw.summary:
-        yield src, ("summary",), "summary", False, fw.summary
+        yield src, ("summary",), Msg("summary"), False, fw.summary
     for i, m in enumerate(fw.working_group):
-        who = f"working group member {i + 1}"
-        yield (
-            src,
-            ("working_group", i, "organisation"),
-            f"organisation of {who}",
-            True,
-            m.organisation,
-        )
+        who = Msg("working group member {n}", n=i + 1)
+        path = ("working_group", i)
+        yield src, (*path, "organisation"), _of(Msg("organisation"), who), True, m.organisation
         if m.role:
-            yield src, ("working_group", i, "role"), f"role of {who}", True, m.role
-    yield from _extensions(src, (), "the framework", fw.extensions)
+            yield src, (*path, "role"), _of(Msg("role"), who), True, m.role
+    yield from _extensions(src, (), Msg("the framework"), fw.extensions)
     for a in fw.activities:
-        yield a.source, ("title",), f"title of activity {a.id}", True, a.title
+        activity = Msg("activity {id}", id=a.id)
+        yield a.source, ("title",), _of(Msg("title"), activity), True, a.title
         if a.description:
             yield (
                 a.source,
                 ("description",),
-                f"description of activity {a.id}",
+                _of(Msg("description"), activity),
                 False,
                 a.description,
             )
         for j, task in enumerate(a.tasks):
-            yield a.source, ("tasks", j), f"task {j + 1} of activity {a.id}", True, task
-        yield from _extensions(a.source, (), f"activity {a.id}", a.extensions)
+            what = Msg("task {n} of {item}", n=j + 1, item=activity)
+            yield a.source, ("tasks", j), what, True, task
+        yield from _extensions(a.source, (), activity, a.extensions)
     for g in fw.certification.electives:
         if g.title:
-            yield g.source, ("title",), f"title of elective group {g.id}", True, g.title
+            group = Msg("elective group {id}", id=g.id)
+            yield g.source, ("title",), _of(Msg("title"), group), True, g.title
     if fw.correspondence is not None:
         for k, e in enumerate(fw.correspondence.entries):
             if e.note:
-                yield e.source, ("note",), f"note of correspondence entry {k + 1}", False, e.note
+                entry = Msg("correspondence entry {n}", n=k + 1)
+                yield e.source, ("note",), _of(Msg("note"), entry), False, e.note
     for r in fw.releases:
         if r.message:
-            yield r.source, ("message",), f"message of release {r.version}", False, r.message
+            release = Msg("release {version}", version=r.version)
+            yield r.source, ("message",), _of(Msg("message"), release), False, r.message
     for b in fw.blocks:
         if clean is not None and id(b) in clean:
             if not clean[id(b)]:
                 continue
-            yield from _extensions(b.source, (), f"block {b.id}", b.extensions)
+            yield from _extensions(b.source, (), Msg("block {id}", id=b.id), b.extensions)
             for c in b.competencies:
                 if c.extensions:
-                    yield from _extensions(c.source, (), f"competency {c.id}", c.extensions)
+                    item = Msg("competency {id}", id=c.id)
+                    yield from _extensions(c.source, (), item, c.extensions)
             continue
-        yield b.source, ("title",), f"title of block {b.id}", True, b.title
+        block = Msg("block {id}", id=b.id)
+        yield b.source, ("title",), _of(Msg("title"), block), True, b.title
         if b.description:
-            yield b.source, ("description",), f"description of block {b.id}", False, b.description
+            yield b.source, ("description",), _of(Msg("description"), block), False, b.description
         for k, mod in enumerate(b.modalities):
             if mod.description:
-                what = f"description of modality {k + 1} of block {b.id}"
+                modality = Msg("modality {n} of {item}", n=k + 1, item=block)
+                what = _of(Msg("description"), modality)
                 yield mod.source, ("description",), what, False, mod.description
-        yield from _extensions(b.source, (), f"block {b.id}", b.extensions)
+        yield from _extensions(b.source, (), block, b.extensions)
         for c in b.competencies:
-            yield c.source, ("statement",), f"statement of competency {c.id}", True, c.statement
+            competency = Msg("competency {id}", id=c.id)
+            yield c.source, ("statement",), _of(Msg("statement"), competency), True, c.statement
             for j, cr in enumerate(c.criteria):
-                yield cr.source, (), f"criterion {j + 1} of competency {c.id}", True, cr.text
+                what = Msg("criterion {n} of {item}", n=j + 1, item=competency)
+                yield cr.source, (), what, True, cr.text
             if c.notes:
-                yield c.source, ("notes",), f"notes of competency {c.id}", False, c.notes
+                yield c.source, ("notes",), _of(Msg("notes"), competency), False, c.notes
             if c.extensions:
-                yield from _extensions(c.source, (), f"competency {c.id}", c.extensions)
+                yield from _extensions(c.source, (), competency, c.extensions)
+
+
+def _of(field: Msg, item: Msg) -> Msg:
+    """ "statement of competency C2.3", in the reader's language."""
+    return Msg("{field} of {item}", field=field, item=item)
 
 
 def _extensions(
-    source: Source | None, path: tuple[str | int, ...], owner: str, value: Any
+    source: Source | None, path: tuple[str | int, ...], owner: Msg, value: Any
 ) -> Iterator[_Text]:
     """The texts of an organisation's own fields (``x-...``), keys included, at any depth."""
     if isinstance(value, dict):
         for k, v in value.items():
             if isinstance(k, str):
-                yield source, (*path, k), f'field name "{k}" of {owner}', True, k
+                what = Msg('field name "{key}" of {owner}', key=k, owner=owner)
+                yield source, (*path, k), what, True, k
             yield from _extensions(source, (*path, k), owner, v)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from _extensions(source, (*path, i), owner, v)
     elif isinstance(value, str) and path:
-        yield source, path, f'"{path[0]}" of {owner}', False, value
+        yield source, path, Msg('"{field}" of {owner}', field=path[0], owner=owner), False, value
 
 
 @framework_rule
@@ -253,17 +275,24 @@ def control_characters(ctx: Context) -> Iterator[Problem]:
     search = CONTROL.search
     for source, extra, what, one_line, text in _texts(ctx.fw, _clean_blocks(ctx)):
         if one_line and "\t" in text:
-            yield ctx.problem("text-tab", source, *extra, message=f"{what} contains a tab")
+            yield ctx.problem(
+                "text-tab", source, *extra, message=Msg("{what} contains a tab", what=what)
+            )
         if search(text) is None:
             continue
         found = sorted(set(CONTROL.findall(text)))
         names = ", ".join(control_name(ch) for ch in found[:3]) + (
             ", ..." if len(found) > 3 else ""
         )
-        word = "character" if len(found) == 1 else "characters"
         yield ctx.problem(
             "control-character",
             source,
             *extra,
-            message=f"{what} contains the control {word} {names}",
+            message=Msg(
+                "{what} contains the control character {names}"
+                if len(found) == 1
+                else "{what} contains the control characters {names}",
+                what=what,
+                names=names,
+            ),
         )

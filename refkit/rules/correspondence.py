@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from refkit.i18n import Msg
 from refkit.problems import RULES, Problem
 from refkit.rules import Context, Summary, duplicates, framework_rule
 
@@ -27,26 +28,26 @@ def correspondence_entries(ctx: Context) -> Iterator[Problem]:
                 "correspondence-entry",
                 entry.source,
                 "old",
-                message=f"a new block has no old block (old: {entry.old})",
+                message=Msg("a new block has no old block (old: {old})", old=entry.old),
             )
         if entry.type != "new" and not entry.old:
             yield ctx.problem(
                 "correspondence-entry",
                 entry.source,
-                message=f"{_a(entry.type or 'correspondence')} entry needs the old block it maps (old:)",
+                message=Msg("{entry} needs the old block it maps (old:)", entry=_entry(entry.type)),
             )
         if entry.type == "removed" and entry.new:
             yield ctx.problem(
                 "correspondence-entry",
                 entry.source,
                 "new",
-                message="a removed block counts for no new block",
+                message=Msg("a removed block counts for no new block"),
             )
         if entry.type not in ("removed", "") and not entry.new:
             yield ctx.problem(
                 "correspondence-entry",
                 entry.source,
-                message=f"a {entry.type} entry needs the new block(s) (new:)",
+                message=Msg("{entry} needs the new block(s) (new:)", entry=_entry(entry.type)),
             )
         for i, ref in enumerate(entry.new):
             if ref not in known:
@@ -55,30 +56,50 @@ def correspondence_entries(ctx: Context) -> Iterator[Problem]:
                     entry.source,
                     "new",
                     i,
-                    message=f'correspondence names block "{ref}", which this version does not have',
+                    message=Msg(
+                        'correspondence names block "{block}", which this version does not have',
+                        block=ref,
+                    ),
                 )
         in_new = {c.id for ref in entry.new if ref in blocks for c in blocks[ref].competencies}
         for i, cid in enumerate(entry.missing):
             if cid not in in_new:
-                where = ", ".join(entry.new) or "the new blocks"
+                where = ", ".join(entry.new) or Msg("the new blocks")
                 yield ctx.problem(
                     "unknown-competency",
                     entry.source,
                     "missing",
                     i,
-                    message=f'missing competency "{cid}" is not a competency of {where}',
+                    message=Msg(
+                        'missing competency "{competency}" is not a competency of {where}',
+                        competency=cid,
+                        where=where,
+                    ),
                 )
     for key, _, again in duplicates((e.old or "", e) for e in section.entries):
         yield ctx.problem(
             "duplicate-id",
             again.source,
             "old",
-            message=f"block {key} has two correspondence entries",
+            message=Msg("block {block} has two correspondence entries", block=key),
         )
 
 
-def _a(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+_ENTRIES = {
+    "equivalent": "an equivalent entry",
+    "partial": "a partial entry",
+    "split": "a split entry",
+    "merged": "a merged entry",
+    "removed": "a removed entry",
+    "new": "a new entry",
+    "": "a correspondence entry",
+}
+
+
+def _entry(kind: str | None) -> Msg:
+    """ "an equivalent entry", in the reader's language."""
+    known = _ENTRIES.get(kind or "")
+    return Msg(known) if known else Msg("a {kind} entry", kind=kind)
 
 
 OldBlocks = Callable[
@@ -101,7 +122,11 @@ def check_correspondence_history(summaries: list[Summary], old_blocks: OldBlocks
                     s.file,
                     line,
                     col,
-                    f"{s.id} has no release {c['from']} to map from",
+                    Msg(
+                        "{framework} has no release {version} to map from",
+                        framework=s.id,
+                        version=c["from"],
+                    ),
                     path=("correspondence", "from"),
                 )
             )
@@ -113,9 +138,18 @@ def check_correspondence_history(summaries: list[Summary], old_blocks: OldBlocks
                         s.file,
                         line,
                         col,
-                        f'block "{old}" is not a block of {s.id} {c["from"]}',
+                        Msg(
+                            'block "{block}" is not a block of {framework} {version}',
+                            block=old,
+                            framework=s.id,
+                            version=c["from"],
+                        ),
                         path=tuple(path),
-                        hint=f"blocks of {c['from']}: {', '.join(sorted(blocks)) or 'none'}",
+                        hint=Msg(
+                            "blocks of {version}: {blocks}",
+                            version=c["from"],
+                            blocks=", ".join(sorted(blocks)) or Msg("none"),
+                        ),
                     )
                 )
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from refkit.i18n import Msg
 from refkit.problems import Problem
 from refkit.rules import Context, duplicates, framework_rule
 
@@ -16,8 +17,14 @@ def folder_name(ctx: Context) -> Iterator[Problem]:
             "folder-name",
             fw.source,
             "id",
-            message=f'framework id "{fw.id}" differs from its folder name "{ctx.loaded.name}"',
-            hint=f"rename the folder to {fw.id}, or set id: {ctx.loaded.name}",
+            message=Msg(
+                'framework id "{id}" differs from its folder name "{folder}"',
+                id=fw.id,
+                folder=ctx.loaded.name,
+            ),
+            hint=Msg(
+                "rename the folder to {id}, or set id: {folder}", id=fw.id, folder=ctx.loaded.name
+            ),
         )
 
 
@@ -32,8 +39,16 @@ def block_file_name(ctx: Context) -> Iterator[Problem]:
                 "block-file-name",
                 block.source,
                 "id",
-                message=f'block id "{block.id}" differs from its file name "{stem}.yaml"',
-                hint=f"rename the file to {block.id}.yaml, or set id: {stem}",
+                message=Msg(
+                    'block id "{id}" differs from its file name "{file}"',
+                    id=block.id,
+                    file=f"{stem}.yaml",
+                ),
+                hint=Msg(
+                    "rename the file to {file}, or set id: {stem}",
+                    file=f"{block.id}.yaml",
+                    stem=stem,
+                ),
             )
 
 
@@ -45,7 +60,11 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
             "duplicate-id",
             again.source,
             "id",
-            message=f'activity id "{key}" is used twice (first at line {first.source.line})',
+            message=Msg(
+                'activity id "{id}" is used twice (first at line {line})',
+                id=key,
+                line=first.source.line,
+            ),
         )
     own = [(b.id, ("block", b)) for b in fw.blocks] + [
         (s.block, ("shared", s)) for s in fw.shared_blocks
@@ -57,22 +76,30 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
                 "duplicate-id",
                 again.source,
                 "block",
-                message=f'block id "{key}" is already used in this framework ({where})',
-                hint="a framework cannot use two blocks with the same id",
+                message=Msg(
+                    'block id "{id}" is already used in this framework ({where})',
+                    id=key,
+                    where=where,
+                ),
+                hint=Msg("a framework cannot use two blocks with the same id"),
             )
         else:
             yield ctx.problem(
                 "duplicate-id",
                 again.source,
                 "id",
-                message=f'block id "{key}" is already used by {where}',
+                message=Msg('block id "{id}" is already used by {where}', id=key, where=where),
             )
     for key, first, again in duplicates((g.id, g) for g in fw.certification.electives):
         yield ctx.problem(
             "duplicate-id",
             again.source,
             "id",
-            message=f'elective group id "{key}" is used twice (first at line {first.source.line})',
+            message=Msg(
+                'elective group id "{id}" is used twice (first at line {line})',
+                id=key,
+                line=first.source.line,
+            ),
         )
     for block in fw.blocks:
         for key, first, again in duplicates((c.id, c) for c in block.competencies):
@@ -80,7 +107,12 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
                 "duplicate-id",
                 again.source,
                 "id",
-                message=f'competency id "{key}" is used twice in block {block.id} (first at line {first.source.line})',
+                message=Msg(
+                    'competency id "{id}" is used twice in block {block} (first at line {line})',
+                    id=key,
+                    block=block.id,
+                    line=first.source.line,
+                ),
             )
 
 
@@ -99,7 +131,13 @@ def competency_in_one_block(ctx: Context) -> Iterator[Problem]:
                     "competency-one-block",
                     c.source,
                     "id",
-                    message=f"competency {c.id} is also in block {other} ({where}); a competency sits in one block",
+                    message=Msg(
+                        "competency {competency} is also in block {block} ({where}); a "
+                        "competency sits in one block",
+                        competency=c.id,
+                        block=other,
+                        where=where,
+                    ),
                 )
             else:
                 where = f"{c.source.file.rsplit('/', 1)[-1]}:{c.source.line}" if c.source else ""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from refkit.i18n import Msg
 from refkit.problems import Problem
 from refkit.rules import Context, framework_rule
 
 
-def _suggest(word: str, known: list[str]) -> str | None:
+def _suggest(word: str, known: list[str]) -> Msg | None:
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f'did you mean "{close[0]}"?' if close else None
+    return Msg('did you mean "{word}"?', word=close[0]) if close else None
 
 
 @framework_rule
@@ -27,7 +28,12 @@ def unknown_activities(ctx: Context) -> Iterator[Problem]:
                         c.source,
                         "activities",
                         i,
-                        message=f'competency {c.id} serves activity "{act}", which framework.yaml does not define',
+                        message=Msg(
+                            'competency {competency} serves activity "{activity}", which '
+                            "framework.yaml does not define",
+                            competency=c.id,
+                            activity=act,
+                        ),
                         hint=_suggest(act, known),
                     )
 
@@ -45,7 +51,7 @@ def unknown_blocks(ctx: Context) -> Iterator[Problem]:
                     block.source,
                     "prerequisites",
                     i,
-                    message=f"block {block.id} lists itself as a prerequisite",
+                    message=Msg("block {block} lists itself as a prerequisite", block=block.id),
                 )
             elif pre not in known_set:
                 yield ctx.problem(
@@ -53,7 +59,12 @@ def unknown_blocks(ctx: Context) -> Iterator[Problem]:
                     block.source,
                     "prerequisites",
                     i,
-                    message=f'prerequisite "{pre}" of block {block.id} is not a block of this framework',
+                    message=Msg(
+                        'prerequisite "{prerequisite}" of block {block} is not a block of this '
+                        "framework",
+                        prerequisite=pre,
+                        block=block.id,
+                    ),
                     hint=_suggest(pre, known),
                 )
     rules_source = fw.source
@@ -65,7 +76,7 @@ def unknown_blocks(ctx: Context) -> Iterator[Problem]:
                 "certification",
                 "required",
                 i,
-                message=f'required block "{ref}" is not a block of this framework',
+                message=Msg('required block "{block}" is not a block of this framework', block=ref),
                 hint=_suggest(ref, known),
             )
     for group in fw.certification.electives:
@@ -76,7 +87,12 @@ def unknown_blocks(ctx: Context) -> Iterator[Problem]:
                     group.source,
                     "from",
                     i,
-                    message=f'elective group {group.id} lists "{ref}", which is not a block of this framework',
+                    message=Msg(
+                        'elective group {group} lists "{block}", which is not a block of this '
+                        "framework",
+                        group=group.id,
+                        block=ref,
+                    ),
                     hint=_suggest(ref, known),
                 )
 
@@ -96,7 +112,7 @@ def prerequisite_cycles(ctx: Context) -> Iterator[Problem]:
             first.source,
             "prerequisites",
             index,
-            message=f"prerequisites form a cycle: {loop}",
+            message=Msg("prerequisites form a cycle: {loop}", loop=loop),
         )
 
 

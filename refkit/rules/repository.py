@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from refkit.i18n import Msg
 from refkit.problems import RULES, Problem
 from refkit.rules import Summary, repository_rule
 
@@ -23,18 +24,23 @@ def shared_block_homes(frameworks: dict[str, Summary]) -> Iterator[Problem]:
                     file,
                     line,
                     col,
-                    f'shared block {ref["block"]} comes from framework "{ref["framework"]}", which the repository does not have',
+                    Msg(
+                        'shared block {block} comes from framework "{framework}", which the '
+                        "repository does not have",
+                        block=ref["block"],
+                        framework=ref["framework"],
+                    ),
                     path=(*path, "framework"),
-                    hint=f'did you mean "{close[0]}"?' if close else None,
+                    hint=Msg('did you mean "{word}"?', word=close[0]) if close else None,
                 )
             elif home.id == summary.id:
                 yield RULES["unknown-shared-block"].at(
                     file,
                     line,
                     col,
-                    "a framework cannot share a block with itself",
+                    Msg("a framework cannot share a block with itself"),
                     path=path,
-                    hint="remove this entry",
+                    hint=Msg("remove this entry"),
                 )
 
 
@@ -68,13 +74,21 @@ def certification_volume(frameworks: dict[str, Summary]) -> Iterator[Problem]:
             low, high = base + low, base + high
             total = view["hours"]
             if not low <= total <= high:
-                span = f"{low:g} h" if low == high else f"{low:g} to {high:g} h"
+                span = (
+                    Msg("{hours} h", hours=f"{low:g}")
+                    if low == high
+                    else Msg("{low} to {high} h", low=f"{low:g}", high=f"{high:g}")
+                )
                 file = summary.file
                 line, col = summary.volume_pos
                 yield RULES["volume-total"].at(
                     file,
                     line,
                     col,
-                    f"the certification declares {total:g} h, its blocks add up to {span}",
+                    Msg(
+                        "the certification declares {total} h, its blocks add up to {span}",
+                        total=f"{total:g}",
+                        span=span,
+                    ),
                     path=("certification", "volume", "hours"),
                 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from refkit.i18n import Msg
 from refkit.problems import RULES, Problem
 from refkit.rules import Summary
 
@@ -31,7 +32,7 @@ Content = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 # (home, pinned version or None for "latest") -> (the version used, how to name it, its blocks),
 # or None when the pinned version is not a release of the home. The name reads after "its":
 # "release 1.0.0", "latest release 2.0.0", "work tree (never released)".
-ContentOf = Callable[[Summary, str | None], tuple[str, str, Content] | None]
+ContentOf = Callable[[Summary, str | None], tuple[str, Msg, Content] | None]
 
 
 def content_of_view(view: dict[str, Any]) -> Content:
@@ -40,18 +41,32 @@ def content_of_view(view: dict[str, Any]) -> Content:
 
 def breaking(
     old: tuple[tuple[str, ...], tuple[str, ...]], new: tuple[tuple[str, ...], tuple[str, ...]]
-) -> list[str]:
+) -> list[Msg]:
     """What a change to a block breaks for the frameworks that borrow it."""
     gone = [c for c in old[0] if c not in new[0]]
     added = [p for p in new[1] if p not in old[1]]
     out = []
     if gone:
         out.append(
-            f"competenc{'y' if len(gone) == 1 else 'ies'} {', '.join(gone)} removed or renumbered"
+            Msg("competency {ids} removed or renumbered", ids=gone)
+            if len(gone) == 1
+            else Msg("competencies {ids} removed or renumbered", ids=gone)
         )
     if added:
-        out.append(f"prerequisite{'s' if len(added) > 1 else ''} {', '.join(added)} added")
+        out.append(
+            Msg("prerequisite {ids} added", ids=added)
+            if len(added) == 1
+            else Msg("prerequisites {ids} added", ids=added)
+        )
     return out
+
+
+def _joined(parts: list[Msg]) -> Msg:
+    """Changes listed with "; " between them, each in the reader's language."""
+    return Msg(
+        "; ".join(f"{{p{i}}}" for i in range(len(parts))),
+        **{f"p{i}": p for i, p in enumerate(parts)},
+    )
 
 
 def check_shared(
@@ -77,7 +92,11 @@ def check_shared(
                         file,
                         line,
                         col,
-                        f"{home.id} has no release {pinned}",
+                        Msg(
+                            "{framework} has no release {version}",
+                            framework=home.id,
+                            version=pinned,
+                        ),
                         path=(*path, "version"),
                     )
                 )
@@ -90,9 +109,16 @@ def check_shared(
                         file,
                         line,
                         col,
-                        f'{home.id} has no block "{ref["block"]}" in its {label}',
+                        Msg(
+                            '{framework} has no block "{block}" in its {label}',
+                            framework=home.id,
+                            block=ref["block"],
+                            label=label,
+                        ),
                         path=(*path, "block"),
-                        hint="blocks there: " + (", ".join(content) or "none"),
+                        hint=Msg(
+                            "blocks there: {blocks}", blocks=", ".join(content) or Msg("none")
+                        ),
                     )
                 )
                 continue
@@ -103,10 +129,15 @@ def check_shared(
                             file,
                             line,
                             col,
-                            f"shared block {ref['block']} brings competency {cid}, which block "
-                            f"{own_competencies[cid]} of this framework also defines",
+                            Msg(
+                                "shared block {block} brings competency {competency}, which block "
+                                "{own} of this framework also defines",
+                                block=ref["block"],
+                                competency=cid,
+                                own=own_competencies[cid],
+                            ),
                             path=path,
-                            hint="rename the competency in this framework's block",
+                            hint=Msg("rename the competency in this framework's block"),
                         )
                     )
             for pre in block[1]:
@@ -116,7 +147,13 @@ def check_shared(
                             file,
                             line,
                             col,
-                            f"shared block {ref['block']} requires {pre}, which {user.id} does not have",
+                            Msg(
+                                "shared block {block} requires {prerequisite}, which {framework} "
+                                "does not have",
+                                block=ref["block"],
+                                prerequisite=pre,
+                                framework=user.id,
+                            ),
                             path=path,
                         )
                     )
@@ -132,8 +169,15 @@ def check_shared(
                             file,
                             line,
                             col,
-                            f"{ref['block']} is pinned at {home.id} {version}; its {latest[1]} changed it: "
-                            f"{'; '.join(broken)}",
+                            Msg(
+                                "{block} is pinned at {framework} {version}; its {label} changed "
+                                "it: {changes}",
+                                block=ref["block"],
+                                framework=home.id,
+                                version=version,
+                                label=latest[1],
+                                changes=_joined(broken),
+                            ),
                             path=(*path, "version"),
                         )
                     )
@@ -147,7 +191,7 @@ def check_shared(
         if latest is None or block_id not in latest[2]:
             continue
         before = latest[2][block_id]
-        broken = ["the block was removed or renamed"] if now is None else breaking(before, now)
+        broken = [Msg("the block was removed or renamed")] if now is None else breaking(before, now)
         if broken:
             file, line, col = home.block_pos.get(block_id, [home.file, 1, 1])
             out.append(
@@ -155,8 +199,18 @@ def check_shared(
                     file,
                     line,
                     col,
-                    f"{block_id} is shared with {', '.join(sorted(users))}, which follow{'s' if len(users) == 1 else ''} "
-                    f"the latest release of {home_id}: since its {latest[1]}, {'; '.join(broken)}",
+                    Msg(
+                        "{block} is shared with {users}, which follows the latest release of "
+                        "{framework}: since its {label}, {changes}"
+                        if len(users) == 1
+                        else "{block} is shared with {users}, which follow the latest release of "
+                        "{framework}: since its {label}, {changes}",
+                        block=block_id,
+                        users=", ".join(sorted(users)),
+                        framework=home_id,
+                        label=latest[1],
+                        changes=_joined(broken),
+                    ),
                 )
             )
     return out

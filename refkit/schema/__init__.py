@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from refkit.i18n import Msg
 from refkit.problems import RULES, DocPath, Problem
 from refkit.store.reader import Positions
 
@@ -87,16 +88,20 @@ def check(
     if not isinstance(data, dict):
         line, col = positions.of(data, ())
         what = {
-            "framework": "a framework file",
-            "block": "a block file",
-            "releases": "a release record",
+            "framework": Msg("a framework file"),
+            "block": Msg("a block file"),
+            "releases": Msg("a release record"),
         }[kind]
         return [
             RULES["schema-type"].at(
                 file,
                 line,
                 col,
-                f"{what} must be a mapping of fields (key: value), not {_type_name(data)}",
+                Msg(
+                    "{what} must be a mapping of fields (key: value), not {found}",
+                    what=what,
+                    found=_type_name(data),
+                ),
             )
         ]
     version_problem = _check_version(kind, file, data, positions)
@@ -137,9 +142,13 @@ def nonfinite(
                     file,
                     line,
                     col,
-                    f"{_where(data, path)} must be a finite number, not {shown}",
+                    Msg(
+                        "{where} must be a finite number, not {found}",
+                        where=_where(data, path),
+                        found=shown,
+                    ),
                     path=path,
-                    hint="write a number, such as 35 or 0.5",
+                    hint=Msg("write a number, such as 35 or 0.5"),
                 )
             )
 
@@ -160,8 +169,8 @@ def _check_version(
             file,
             line,
             col,
-            f'missing the schema line "schema: {expected}"',
-            hint=f"add the line: schema: {expected}",
+            Msg('missing the schema line "schema: {expected}"', expected=expected),
+            hint=Msg("add the line: schema: {expected}", expected=expected),
         )
     line, col = positions.of(data, ("schema",))
     m = _VERSION.match(value) if isinstance(value, str) else None
@@ -170,7 +179,11 @@ def _check_version(
             file,
             line,
             col,
-            f'"schema" is {value!r}; this file kind expects "{expected}"',
+            Msg(
+                '"schema" is {value}; this file kind expects "{expected}"',
+                value=repr(value),
+                expected=expected,
+            ),
             path=("schema",),
         )
     found_kind, found_version = m.group(1), int(m.group(2))
@@ -180,24 +193,45 @@ def _check_version(
             file,
             line,
             col,
-            f"this is a {found_kind} file ({value}) where a {kind} file is expected",
+            Msg(
+                "this is a {found} file ({value}) where a {kind} file is expected",
+                found=found_kind,
+                value=value,
+                kind=kind,
+            ),
             path=("schema",),
-            hint=f"move the file where {found_kind} files go, or set: schema: {expected}",
+            hint=Msg(
+                "move the file where {found} files go, or set: schema: {expected}",
+                found=found_kind,
+                expected=expected,
+            ),
         )
     if found_version < want_version:
         return RULES["schema-version"].at(
             file,
             line,
             col,
-            f"file follows the older format {value}, which refkit cannot upgrade; this refkit reads {expected}",
+            Msg(
+                "file follows the older format {value}, which refkit cannot upgrade; this refkit "
+                "reads {expected}",
+                value=value,
+                expected=expected,
+            ),
             path=("schema",),
-            hint=f"rewrite the file in the current format {expected} (docs/file-format.md)",
+            hint=Msg(
+                "rewrite the file in the current format {expected} (docs/file-format.md)",
+                expected=expected,
+            ),
         )
     return RULES["schema-version"].at(
         file,
         line,
         col,
-        f"file follows schema {value}, newer than this refkit ({expected})",
+        Msg(
+            "file follows schema {value}, newer than this refkit ({expected})",
+            value=value,
+            expected=expected,
+        ),
         path=("schema",),
         hint="upgrade refkit (pip install -U refkit)",
     )
@@ -256,6 +290,22 @@ _SYNONYMS = {
 }
 
 
+_RANGE = {
+    "minimum": "{where} must be at least {limit}; found {found}",
+    "maximum": "{where} must be at most {limit}; found {found}",
+    "exclusiveMinimum": "{where} must be more than {limit}; found {found}",
+    "exclusiveMaximum": "{where} must be less than {limit}; found {found}",
+}
+_LENGTH = {
+    (True, "Length"): "{where} must have at least {n} characters",
+    (False, "Length"): "{where} must have at most {n} characters",
+    (True, "Items"): "{where} must have at least {n} items",
+    (False, "Items"): "{where} must have at most {n} items",
+    (True, "Properties"): "{where} must have at least {n} fields",
+    (False, "Properties"): "{where} must have at most {n} fields",
+}
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -264,46 +314,47 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> Msg | str:
     if value is None:
-        return "empty"
+        return Msg("empty")
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, int):
-        return f"the number {value}"
+        return Msg("the number {n}", n=value)
     if isinstance(value, float):
-        return f"the number {value!r}"
+        return Msg("the number {n}", n=repr(value))
     if isinstance(value, str):
-        return f'text "{value}"' if len(value) < 40 else "text"
+        return Msg('text "{value}"', value=value) if len(value) < 40 else Msg("text")
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return Msg("a list")
+    return Msg("a mapping")
 
 
-def _where(data: Any, path: DocPath) -> str:
+def _where(data: Any, path: DocPath) -> Msg:
     """A human name for the place: the field, and the item with an id that holds it."""
     node = data
-    item = ""
+    item: Msg | None = None
     parent_key: str | int | None = None
     for step in path:
         if isinstance(node, list) and isinstance(step, int) and step < len(node):
             node = node[step]
             kind = _SINGULAR.get(str(parent_key), "item")
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                item = f"{kind} {node['id']}"
+                item = Msg(kind + " {id}", id=node["id"])
             else:
-                item = f"{kind} {step + 1}"
+                item = Msg(kind + " {id}", id=step + 1)
         elif isinstance(node, dict) and step in node:
             node = node[step]
         parent_key = step
     field = next((str(s) for s in reversed(path) if isinstance(s, str)), "")
     if path and isinstance(path[-1], int):
-        if isinstance(node, dict) and item:
+        if isinstance(node, dict) and item is not None:
             return item
-        return f'item {path[-1] + 1} of "{field}"' if field else f"item {path[-1] + 1}"
-    if field and item:
-        return f'"{field}" of {item}'
-    return f'"{field}"' if field else "the file"
+        n = path[-1] + 1
+        return Msg('item {n} of "{field}"', n=n, field=field) if field else Msg("item {n}", n=n)
+    if field and item is not None:
+        return Msg('"{field}" of {item}', field=field, item=item)
+    return Msg('"{field}"', field=field) if field else Msg("the file")
 
 
 def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list[Problem]:
@@ -314,7 +365,12 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
     line, col = positions.of(data, path)
 
     def at(
-        rule: str, message: str, *, p: DocPath = path, hint: str | None = None, key: bool = False
+        rule: str,
+        message: Msg,
+        *,
+        p: DocPath = path,
+        hint: str | Msg | None = None,
+        key: bool = False,
     ) -> Problem:
         ln, cl = positions.of(data, p, key=key) if (p != path or key) else (line, col)
         return RULES[rule].at(file, ln, cl, message, path=p, hint=hint)
@@ -327,8 +383,10 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
         return [
             at(
                 "schema-required",
-                f'missing field "{missing}"' + (f" in {where}" if path else ""),
-                hint=f"add the field {missing}",
+                Msg('missing field "{field}" in {where}', field=missing, where=where)
+                if path
+                else Msg('missing field "{field}"', field=missing),
+                hint=Msg("add the field {field}", field=missing),
             )
         ]
     if kw == "additionalProperties" and isinstance(instance, dict):
@@ -340,13 +398,16 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
                 continue
             close = difflib.get_close_matches(str(extra), allowed, n=1)
             field_hint = (
-                f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
+                Msg('did you mean "{word}"?', word=close[0])
+                if close
+                else Msg("allowed fields: {fields}", fields=", ".join(allowed))
             )
-            inside = f" in {where}" if path else ""
             out.append(
                 at(
                     "schema-unknown-field",
-                    f'unknown field "{extra}"{inside}',
+                    Msg('unknown field "{field}" in {where}', field=extra, where=where)
+                    if path
+                    else Msg('unknown field "{field}"', field=extra),
                     p=(*path, extra),
                     hint=field_hint,
                     key=True,
@@ -355,59 +416,104 @@ def _to_problems(file: str, data: Any, positions: Positions, error: Any) -> list
         return out
     if kw == "type":
         expected = error.validator_value
-        names = " or ".join(
-            _TYPE_NAMES.get(str(t), str(t))
+        types = [
+            Msg(_TYPE_NAMES.get(str(t), str(t)))
             for t in (expected if isinstance(expected, list) else [expected])
-        )
-        hint = None
+        ]
+        names = types[0]
+        for other in types[1:]:
+            names = Msg("{a} or {b}", a=names, b=other)
+        hint: Msg | None = None
         if expected in ("integer", "number") and isinstance(instance, str) and _is_number(instance):
-            hint = f"remove the quotes: {instance.strip()}"
+            hint = Msg("remove the quotes: {value}", value=instance.strip())
         if expected == "array" and not isinstance(instance, list):
-            hint = (
+            hint = Msg(
                 "write a list: one item per line, each starting with '- ' (or [a, b] for short ids)"
             )
         if expected == "string" and isinstance(instance, int | float | bool):
-            hint = f'put the value in double quotes: "{str(instance).lower() if isinstance(instance, bool) else instance}"'
-        return [
-            at("schema-type", f"{where} must be {names}, not {_type_name(instance)}", hint=hint)
-        ]
+            shown = str(instance).lower() if isinstance(instance, bool) else instance
+            hint = Msg('put the value in double quotes: "{value}"', value=shown)
+        message = Msg(
+            "{where} must be {names}, not {found}",
+            where=where,
+            names=names,
+            found=_type_name(instance),
+        )
+        return [at("schema-type", message, hint=hint)]
     if kw in ("enum", "const"):
         allowed = list(error.validator_value) if kw == "enum" else [error.validator_value]
         close = difflib.get_close_matches(str(instance), [str(a) for a in allowed], n=1)
         synonym = _SYNONYMS.get(str(instance).strip().lower())
         if synonym is not None and synonym in allowed:
             close = [synonym]
-        enum_hint = f'did you mean "{close[0]}"?' if close else None
+        enum_hint = Msg('did you mean "{word}"?', word=close[0]) if close else None
         return [
             at(
                 "schema-enum",
-                f"{where} must be one of {', '.join(map(str, allowed))}; found {_type_name(instance)}",
+                Msg(
+                    "{where} must be one of {allowed}; found {found}",
+                    where=where,
+                    allowed=", ".join(map(str, allowed)),
+                    found=_type_name(instance),
+                ),
                 hint=enum_hint,
             )
         ]
     if kw == "pattern":
-        rule = schema.get("description") or f"it must match {error.validator_value}"
-        return [at("schema-pattern", f"{where} is not valid: {_type_name(instance)}. {rule}")]
-    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {
-            "minimum": "at least",
-            "maximum": "at most",
-            "exclusiveMinimum": "more than",
-            "exclusiveMaximum": "less than",
-        }[kw]
+        described = schema.get("description")
+        rule = (
+            Msg(described)
+            if described
+            else Msg("it must match {pattern}", pattern=error.validator_value)
+        )
         return [
-            at("schema-range", f"{where} must be {words} {error.validator_value}; found {instance}")
+            at(
+                "schema-pattern",
+                Msg(
+                    "{where} is not valid: {found}. {rule}",
+                    where=where,
+                    found=_type_name(instance),
+                    rule=rule,
+                ),
+            )
         ]
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        template = _RANGE[kw]
+        message = Msg(template, where=where, limit=error.validator_value, found=instance)
+        return [at("schema-range", message)]
     if kw in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
-        words = "at least" if kw.startswith("min") else "at most"
-        unit = {"Length": "characters", "Items": "items", "Properties": "fields"}[kw[3:]]
-        return [at("schema-length", f"{where} must have {words} {error.validator_value} {unit}")]
+        template = _LENGTH[(kw.startswith("min"), kw[3:])]
+        return [at("schema-length", Msg(template, where=where, n=error.validator_value))]
     if kw == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for i, item in enumerate(instance):
             if item in seen:
                 return [
-                    at("schema-unique", f"{where} lists {_type_name(item)} twice", p=(*path, i))
+                    at(
+                        "schema-unique",
+                        Msg("{where} lists {found} twice", where=where, found=_type_name(item)),
+                        p=(*path, i),
+                    )
                 ]
             seen.append(item)
-    return [at("schema", f"{where}: {error.message}")]
+    return [at("schema", Msg("{where}: {detail}", where=where, detail=error.message))]
+
+
+def pattern_descriptions() -> list[str]:
+    """The descriptions of the schemas' patterned fields: shown in problems about them (they say
+    what the pattern asks, in words), so translated with the other messages."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "pattern" in node and isinstance(node.get("description"), str):
+                out.append(node["description"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for kind in sorted(CURRENT):
+        walk(load_schema(kind))
+    return sorted(set(out))

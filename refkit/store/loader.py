@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from refkit.cache import BlobCache
+from refkit.i18n import Msg
 from refkit.model import (
     Activity,
     Block,
@@ -73,7 +74,7 @@ class RawFile:
     size: int
     sha: str | None = None  # git blob id, when read from git: parsed results are cached by it
     # why the file was not read: (rule id, message), e.g. a named pipe or a symbolic link
-    refused: tuple[str, str] | None = None
+    refused: tuple[str, str | Msg] | None = None
 
 
 @dataclass(slots=True)
@@ -136,7 +137,7 @@ def read_folder(root: Path, folder: Path) -> list[RawFile]:
             out.append(RawFile(rel, None, -1, refused=_not_regular(e.what)))
             continue
         except OSError as e:
-            reason = f"file cannot be read ({e.strerror or e})"
+            reason = Msg("file cannot be read ({reason})", reason=e.strerror or str(e))
             out.append(RawFile(rel, None, -1, refused=("file-unreadable", reason)))
             continue
         out.append(RawFile(rel, data, size))
@@ -144,7 +145,7 @@ def read_folder(root: Path, folder: Path) -> list[RawFile]:
 
 
 # (repository-relative path, full path, lstat or None, refusal or None)
-ScanEntry = tuple[str, str, os.stat_result | None, tuple[str, str] | None]
+ScanEntry = tuple[str, str, os.stat_result | None, tuple[str, str | Msg] | None]
 
 
 def scan_folder(root: Path, folder: Path) -> list[ScanEntry]:
@@ -166,7 +167,7 @@ def scan_folder(root: Path, folder: Path) -> list[ScanEntry]:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
             rel = Path(dirpath).relative_to(root).as_posix()
-            reason = f"folder cannot be read ({e.strerror or e})"
+            reason = Msg("folder cannot be read ({reason})", reason=e.strerror or str(e))
             out.append((rel, dirpath, None, ("file-unreadable", reason)))
             continue
         subdirs = []
@@ -202,7 +203,7 @@ def scan_folder(root: Path, folder: Path) -> list[ScanEntry]:
     return out
 
 
-def link_refusal(root: str, full: str) -> tuple[str, str]:
+def link_refusal(root: str, full: str) -> tuple[str, str | Msg]:
     """(rule, message) for the symbolic link at ``full``: where it leads, and that it is not
     followed."""
     try:
@@ -211,12 +212,22 @@ def link_refusal(root: str, full: str) -> tuple[str, str]:
         target = "?"
     resolved = os.path.realpath(full)
     inside = resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)
-    where = "inside the repository" if inside else "outside the repository"
-    return ("file-link", f"symbolic link to {target} ({where}); refkit follows no link")
+    where = Msg("inside the repository") if inside else Msg("outside the repository")
+    return (
+        "file-link",
+        Msg(
+            "symbolic link to {target} ({where}); refkit follows no link",
+            target=target,
+            where=where,
+        ),
+    )
 
 
-def _not_regular(what: str) -> tuple[str, str]:
-    return ("file-not-regular", f"{what}, not a regular file; refkit reads only regular files")
+def _not_regular(what: str) -> tuple[str, str | Msg]:
+    return (
+        "file-not-regular",
+        Msg("{what}, not a regular file; refkit reads only regular files", what=Msg(what)),
+    )
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -292,7 +303,7 @@ def _load_framework(
     if framework_raw is None:
         loaded.problems.append(
             RULES["framework-file-missing"].at(
-                folder, 1, 1, f"framework folder has no {FRAMEWORK_FILE}"
+                folder, 1, 1, Msg("framework folder has no {file}", file=FRAMEWORK_FILE)
             )
         )
         return loaded
@@ -327,7 +338,7 @@ def _refusal(raw: RawFile) -> Problem:
     assert raw.refused is not None
     rule, message = raw.refused
     hint = None
-    if message.startswith("a folder,"):
+    if str(message).startswith("a folder,"):
         hint = "rename or remove the folder: refkit reads block files, blocks/<id>.yaml"
     return RULES[rule].at(raw.path, 1, 1, message, hint=hint)
 
@@ -627,7 +638,11 @@ def check_schema(kind: str, file: str, doc: ReadResult, *, full: bool = True) ->
                 file,
                 line,
                 col,
-                f"file follows the older format {old}; the current one is {schema.CURRENT[kind]}",
+                Msg(
+                    "file follows the older format {old}; the current one is {current}",
+                    old=old,
+                    current=schema.CURRENT[kind],
+                ),
                 path=("schema",),
                 hint="run refkit migrate: it upgrades the file and keeps its comments",
             )

@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from refkit.i18n import Msg
 from refkit.problems import RULES, DocPath, Problem
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -198,7 +199,11 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
                 file,
                 1,
                 1,
-                f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit for one file",
+                Msg(
+                    "file is {size} MB, over the {limit} MB limit for one file",
+                    size=f"{size / 1048576:.1f}",
+                    limit=MAX_FILE_BYTES // 1048576,
+                ),
             )
         )
         return result
@@ -217,7 +222,10 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
                 file,
                 line,
                 col,
-                f"byte 0x{raw[e.start]:02x} is not valid UTF-8 (file is not UTF-8 text)",
+                Msg(
+                    "byte {byte} is not valid UTF-8 (file is not UTF-8 text)",
+                    byte=f"0x{raw[e.start]:02x}",
+                ),
             )
         )
         return result
@@ -228,7 +236,10 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
                 line, col = _line_col(text, m.start())
                 problems.append(
                     RULES["merge-conflict"].at(
-                        file, line, col, f"merge conflict marker {m.group(1)[:1] * 7}"
+                        file,
+                        line,
+                        col,
+                        Msg("merge conflict marker {marker}", marker=m.group(1)[:1] * 7),
                     )
                 )
             return result
@@ -287,7 +298,7 @@ def _scan_events(file: str, text: str, problems: list[Problem]) -> None:
                             file,
                             m.line + 1,
                             m.column + 1,
-                            f"nesting deeper than {MAX_DEPTH} levels",
+                            Msg("nesting deeper than {n} levels", n=MAX_DEPTH),
                         )
                     )
                     return
@@ -295,12 +306,12 @@ def _scan_events(file: str, text: str, problems: list[Problem]) -> None:
                 depth -= 1
             if getattr(ev, "anchor", None) is not None:
                 m = ev.start_mark
-                what = "alias" if cls is yaml.AliasEvent else "anchor"
-                problems.append(
-                    RULES["yaml-alias"].at(
-                        file, m.line + 1, m.column + 1, f"YAML {what} '{ev.anchor}' is not allowed"
-                    )
+                message = (
+                    Msg("YAML alias '{name}' is not allowed", name=ev.anchor)
+                    if cls is yaml.AliasEvent
+                    else Msg("YAML anchor '{name}' is not allowed", name=ev.anchor)
                 )
+                problems.append(RULES["yaml-alias"].at(file, m.line + 1, m.column + 1, message))
                 return
     finally:
         loader.dispose()
@@ -317,16 +328,29 @@ def _syntax_problem(file: str, text: str, e: yaml.MarkedYAMLError) -> Problem:
         )
     if problem.startswith("exceeded maximum nesting depth"):
         # libyaml 0.2.5 and later stop at 1,000 levels themselves, before refkit's scan
-        return RULES["yaml-nesting"].at(file, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+        return RULES["yaml-nesting"].at(
+            file, line, col, Msg("nesting deeper than {n} levels", n=MAX_DEPTH)
+        )
     for start, message, hint in _FRIENDLY:
         if problem.startswith(start):
             return RULES["yaml-syntax"].at(file, line, col, message, hint=hint)
-    message = problem
+    # libyaml's own words, kept as they are (no catalogue has them all)
     if e.context and e.context_mark is not None:
-        message += f" ({e.context} at line {e.context_mark.line + 1})"
-    elif e.context:
-        message += f" ({e.context})"
-    return RULES["yaml-syntax"].at(file, line, col, message)
+        return RULES["yaml-syntax"].at(
+            file,
+            line,
+            col,
+            Msg(
+                "{problem} ({context} at line {line})",
+                problem=problem,
+                context=e.context,
+                line=e.context_mark.line + 1,
+            ),
+        )
+    if e.context:
+        said = Msg("{problem} ({context})", problem=problem, context=e.context)
+        return RULES["yaml-syntax"].at(file, line, col, said)
+    return RULES["yaml-syntax"].at(file, line, col, problem)
 
 
 # libyaml's wording -> what a working group member can act on.
@@ -380,7 +404,7 @@ class _Builder:
         self.table = positions.table
         self.nonfinite = False
 
-    def fail(self, rule: str, node: Any, message: str) -> None:
+    def fail(self, rule: str, node: Any, message: str | Msg) -> None:
         m = node.start_mark
         self.problems.append(RULES[rule].at(self.file, m.line + 1, m.column + 1, message))
 
@@ -392,12 +416,12 @@ class _Builder:
                 return node.value
             return self.scalar(node, tag)
         if depth >= MAX_DEPTH:
-            self.fail("yaml-nesting", node, f"nesting deeper than {MAX_DEPTH} levels")
+            self.fail("yaml-nesting", node, Msg("nesting deeper than {n} levels", n=MAX_DEPTH))
             raise _Stop
         m = node.start_mark
         if cls is MappingNode:
             if node.tag != _MAP:
-                self.fail("yaml-tag", node, f"explicit tag {node.tag} is not allowed")
+                self.fail("yaml-tag", node, Msg("explicit tag {tag} is not allowed", tag=node.tag))
             data: dict[str, Any] = {}
             keys: KeyPositions = {}
             for knode, vnode in node.value:
@@ -407,7 +431,9 @@ class _Builder:
                 key = knode.value
                 if knode.tag != _STR:
                     self.fail(
-                        "yaml-key-type", knode, f'key {key!r} is not text; write it as "{key}"'
+                        "yaml-key-type",
+                        knode,
+                        Msg('key {key} is not text; write it as "{text}"', key=repr(key), text=key),
                     )
                 km = knode.start_mark
                 if key in keys:
@@ -415,7 +441,7 @@ class _Builder:
                     self.fail(
                         "yaml-duplicate-key",
                         knode,
-                        f'duplicate key "{key}" (first at line {first})',
+                        Msg('duplicate key "{key}" (first at line {line})', key=key, line=first),
                     )
                     continue
                 vm = vnode.start_mark
@@ -425,7 +451,7 @@ class _Builder:
             return data
         if cls is SequenceNode:
             if node.tag != _SEQ:
-                self.fail("yaml-tag", node, f"explicit tag {node.tag} is not allowed")
+                self.fail("yaml-tag", node, Msg("explicit tag {tag} is not allowed", tag=node.tag))
             items = node.value
             seq = [self.build(n, depth + 1) for n in items]
             self.table[id(seq)] = (
@@ -460,5 +486,5 @@ class _Builder:
             return value.lower() == "true"
         if tag == _NULL:
             return None
-        self.fail("yaml-tag", node, f"explicit tag {tag} is not allowed")
+        self.fail("yaml-tag", node, Msg("explicit tag {tag} is not allowed", tag=tag))
         return value

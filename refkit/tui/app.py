@@ -99,6 +99,10 @@ THEME = Theme(
     dark=True,
 )
 
+# the editor's language: its own words are French; the problems and hints of the checks
+# (written in English in the code) come from the French catalogue (refkit/locale/fr.po)
+LANG = "fr"
+
 KIND_TITLES = {
     "framework": "Référentiel",
     "block": "Bloc de compétences",
@@ -391,6 +395,30 @@ class EditorApp(App[None]):
         self.refresh_markers()
         if self.selected is not None and self._shown_kind != self.selected.kind:
             self._select(self.selected)
+        self.set_timer(1.0, self._prepare_search)
+
+    def _prepare_search(self) -> None:
+        """Prepare the search's index while the editor waits for keys, a few milliseconds at a
+        time (all at the first "/" would delay its first key by 0.2 s for 10,000
+        competencies)."""
+        import time
+
+        pending = [
+            (folder, block)
+            for folder, loaded in self.session.frameworks.items()
+            if loaded.framework is not None
+            for block in loaded.framework.blocks
+        ]
+
+        def step() -> None:
+            end = time.perf_counter() + 0.005
+            while pending and time.perf_counter() < end:
+                folder, block = pending.pop()
+                self.search_index.block(folder, block)
+            if pending and self.is_running:
+                self.set_timer(0.02, step)
+
+        step()
 
     def on_mount(self) -> None:
         tree = self.query_one("#tree", Tree)
@@ -1509,7 +1537,7 @@ class EditorApp(App[None]):
                 r = r.parent
             glyph = "✗" if p.severity is Severity.ERROR else "⚠"
             where = f"{p.file.rsplit('/', 1)[-1]}:{p.line}:{p.col}"
-            item = ListItem(Label(Text(f"{glyph} {p.message} ({where})")))
+            item = ListItem(Label(Text(f"{glyph} {p.text(LANG)} ({where})")))
             item.problem = p  # type: ignore[attr-defined]
             listing.append(item)
         self.problem_refs = refs
@@ -1553,7 +1581,7 @@ class EditorApp(App[None]):
             return
         ref, name = self.session.ref_of(problem)
         if ref is None:
-            self.notify(f"{problem.file}:{problem.line}:{problem.col} — {problem.hint}")
+            self.notify(f"{problem.file}:{problem.line}:{problem.col} — {problem.hint_text(LANG)}")
             return
         if problem.rule in CERTIFICATION_RULES:
             # its fix lives in the certification rules, whichever file it points at
@@ -1564,10 +1592,10 @@ class EditorApp(App[None]):
             except RefkitError:
                 known = set()
             self.action_certification(block_of(problem, known))
-            self.set_status(f"{problem.message} — {problem.hint}")
+            self.set_status(f"{problem.text(LANG)} — {problem.hint_text(LANG)}")
             return
         self._refresh_framework(ref.folder, ref)
-        self.set_status(f"{problem.message} — {problem.hint}")
+        self.set_status(f"{problem.text(LANG)} — {problem.hint_text(LANG)}")
         spec = next((f for f in FIELDS[ref.kind] if name and f.name.split(".")[0] == name), None)
         if spec is not None:
             focus_now(self.query_one(f"#{widget_id(ref.kind, spec.name)}"))

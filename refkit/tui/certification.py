@@ -198,7 +198,7 @@ class CertificationScreen(ModalScreen[bool]):
             if p.rule in CERTIFICATION_RULES and p.file.startswith(self.folder + "/")
         ]
         self.query_one("#cert-problems", Static).update(
-            Text("\n".join(f"⚠ {p.message}" for p in problems))
+            Text("\n".join(f"⚠ {p.text('fr')}" for p in problems))
         )
 
     def _done_filling(self) -> None:

@@ -1,0 +1,337 @@
+"""Provides the translation of what refkit says to people: gettext catalogues, one per language.
+
+refkit's texts are written in English in the code; ``refkit/locale/<lang>.po`` (the standard
+gettext format that translators' tools read and write) gives each one in another language. A
+message that depends on values is a ``Msg``: its English template and its values, rendered in the
+reader's language when it is shown, not when it is made, so that one problem found by
+``refkit validate`` (and cached) reads in English in CI and in French in the editor.
+
+    Msg("competency {id} has no assessment criterion", id="C2.3").render("fr")
+    -> "la compétence C2.3 n'a aucun critère d'évaluation"
+
+A value that is itself a ``Msg`` is rendered in the same language ("{item}" = "competency C2.3"
+-> "la compétence C2.3"); French contractions that result ("de le bloc" -> "du bloc") are made
+after rendering. Plural forms follow each catalogue's ``Plural-Forms`` header (``ngettext``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+SOURCE = "en"
+LANGUAGES = ("en", "fr")
+
+
+class Msg:
+    """A text to show in the reader's language: an English template and its values."""
+
+    __slots__ = ("args", "text")
+
+    def __init__(self, text: str, /, **args: Any) -> None:
+        self.text = text
+        self.args = args
+
+    def render(self, lang: str = SOURCE) -> str:
+        template = translate(self.text, lang)
+        values = {k: _value(v, lang) for k, v in self.args.items()}
+        try:
+            out = template.format(**values)
+        except (KeyError, IndexError, ValueError):  # a catalogue entry that does not fit
+            out = self.text.format(**values)
+        return _contract(out) if _is_fr(lang) else out
+
+    def __str__(self) -> str:
+        return self.render(SOURCE)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.text!r}, {self.args!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.text, self.args) == (other.text, other.args)
+
+    def __hash__(self) -> int:
+        return hash((self.text, tuple(sorted(self.args))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"t": self.text, "a": {k: _json(v) for k, v in self.args.items()}}
+
+    @classmethod
+    def from_json(cls, d: Any) -> Msg:
+        """The message ``to_json`` gave; ``TypeError`` on anything else (a cache is checked)."""
+        if not (
+            isinstance(d, dict) and isinstance(d.get("t"), str) and isinstance(d.get("a"), dict)
+        ):
+            raise TypeError("not a message as refkit writes it")
+        return cls(d["t"], **{str(k): _unjson(v) for k, v in d["a"].items()})
+
+
+def _value(v: Any, lang: str) -> Any:
+    if isinstance(v, Msg):
+        return v.render(lang)
+    if isinstance(v, list | tuple):
+        return ", ".join(str(_value(x, lang)) for x in v)
+    return v
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, Msg):
+        return {"$msg": v.to_json()}
+    if isinstance(v, list | tuple):
+        return [_json(x) for x in v]
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    return str(v)
+
+
+def _unjson(v: Any) -> Any:
+    if isinstance(v, dict):
+        if set(v) != {"$msg"}:
+            raise TypeError("not a message value")
+        return Msg.from_json(v["$msg"])
+    if isinstance(v, list):
+        return [_unjson(x) for x in v]
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    raise TypeError("not a message value")
+
+
+def _is_fr(lang: str | None) -> bool:
+    return bool(lang) and str(lang).lower().startswith("fr")
+
+
+_CONTRACTIONS = [
+    (re.compile(r"\bde le\b"), "du"),
+    (re.compile(r"\bde les\b"), "des"),
+    (re.compile(r"\bà le\b"), "au"),
+    (re.compile(r"\bà les\b"), "aux"),
+    (re.compile(r"\bde ([aeéèêiouyh])"), r"d'\1"),
+    (re.compile(r"\bque ([aeéèêiouy])"), r"qu'\1"),
+]
+
+
+def _contract(text: str) -> str:
+    """French contractions left by putting words together ("de le bloc" -> "du bloc")."""
+    if " de " not in text and " à " not in text and "que " not in text:
+        return text
+    for pattern, by in _CONTRACTIONS:
+        text = pattern.sub(by, text)
+    return text
+
+
+def language(lang: str | None) -> str:
+    """The catalogue for a language tag ("fr-FR" -> "fr"); English when there is none."""
+    base = (lang or SOURCE).split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else SOURCE
+
+
+def translate(text: str, lang: str | None) -> str:
+    """``text`` (an English message id) in ``lang``; itself when the catalogue lacks it."""
+    code = language(lang)
+    if code == SOURCE:
+        return text
+    found = catalogue(code).get(text)
+    return found if isinstance(found, str) and found else text
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
+    code = language(lang)
+    if code != SOURCE:
+        found = catalogue(code).get((singular, plural))
+        if isinstance(found, list) and all(found):
+            index = _plural_index(code, n)
+            return str(found[min(index, len(found) - 1)])
+    return singular if n == 1 else plural
+
+
+def _plural_index(code: str, n: int) -> int:
+    return int(n > 1) if code == "fr" else int(n != 1)
+
+
+# -- the .po format -------------------------------------------------------------------------------
+
+Entries = dict[Any, Any]  # msgid -> msgstr, or (msgid, msgid_plural) -> [msgstr[0], ...]
+
+
+@cache
+def catalogue(code: str) -> Entries:
+    """The entries of ``refkit/locale/<code>.po``."""
+    from importlib import resources  # (only when a message is translated: 12 ms to import)
+
+    path = resources.files("refkit") / "locale" / f"{code}.po"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return parse_po(text)
+
+
+def parse_po(text: str) -> Entries:
+    """A gettext catalogue's entries (msgctxt is not used by refkit; fuzzy entries are left
+    out, as msgfmt leaves them)."""
+    entries: Entries = {}
+    current: dict[str, Any] = {}
+    field: str | None = None
+    fuzzy = False
+
+    def flush() -> None:
+        nonlocal current, fuzzy
+        if "msgid" in current and not fuzzy:
+            if "msgid_plural" in current:
+                forms = [current.get(f"msgstr[{i}]", "") for i in range(len(current) + 1)]
+                forms = [f for i, f in enumerate(forms) if f"msgstr[{i}]" in current]
+                entries[(current["msgid"], current["msgid_plural"])] = forms
+            elif current["msgid"]:
+                entries[current["msgid"]] = current.get("msgstr", "")
+        current, fuzzy = {}, False
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            field = None
+            continue
+        if line.startswith("#"):
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            continue
+        if line.startswith('"'):
+            if field is not None:
+                current[field] += _unquote(line)
+            continue
+        key, _, rest = line.partition(" ")
+        if key in ("msgid", "msgid_plural", "msgstr", "msgctxt") or key.startswith("msgstr["):
+            if key == "msgid" and "msgid" in current:
+                flush()
+            field = key
+            current[key] = _unquote(rest.strip())
+    flush()
+    return entries
+
+
+def _unquote(s: str) -> str:
+    import ast
+
+    value = ast.literal_eval(s)
+    return value if isinstance(value, str) else str(value)
+
+
+def quote(s: str) -> str:
+    """A string as the .po format writes it."""
+    out = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{out}"'
+
+
+# -- the messages of the code: what a catalogue must translate ----------------------------------------
+
+
+def source_messages() -> dict[str, str]:
+    """Every English message id refkit shows, with where it comes from: the templates of
+    ``Msg(...)`` and the plain messages and hints given to problems (read from the code), the
+    rules' titles and hints, and the words some messages are put together from."""
+    import ast
+    from importlib import resources
+
+    import refkit
+    from refkit.problems import RULES
+    from refkit.rules.correspondence import _ENTRIES
+    from refkit.schema import _LENGTH, _RANGE, _SINGULAR, _TYPE_NAMES, pattern_descriptions
+    from refkit.store.reader import _FRIENDLY
+
+    found: dict[str, str] = {}
+    root = resources.files(refkit)
+    for path in sorted(_py_files(root)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.name
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "Msg" and node.args:
+                for text in _literals(node.args[0]):
+                    found.setdefault(text, where)
+            if name in ("at", "problem"):
+                if name == "at" and len(node.args) >= 4:
+                    for text in _literals(node.args[3]):
+                        found.setdefault(text, where)
+                for kw in node.keywords:
+                    if kw.arg in ("message", "hint"):
+                        for text in _literals(kw.value):
+                            found.setdefault(text, where)
+    for rule in RULES.values():
+        found.setdefault(rule.title, "problems.py (title)")
+        found.setdefault(rule.hint, "problems.py (hint)")
+    for words in (_TYPE_NAMES.values(), _RANGE.values(), _LENGTH.values(), _ENTRIES.values()):
+        for text in words:
+            found.setdefault(text, "schema")
+    for kind in {*_SINGULAR.values(), "item"}:
+        found.setdefault(kind + " {id}", "schema")
+    for _, message, hint in _FRIENDLY:
+        found.setdefault(message, "reader")
+        found.setdefault(hint, "reader")
+    for text in (
+        "a symbolic link",
+        "a folder",
+        "a named pipe (FIFO)",
+        "a socket",
+        "a device",
+        "not a regular file",
+    ):
+        found.setdefault(text, "files")
+    for text in pattern_descriptions():
+        found.setdefault(text, "schemas")
+    return found
+
+
+def _py_files(root: Any) -> list[Any]:
+    out = []
+    for entry in root.iterdir():
+        if entry.is_dir() and entry.name not in ("templates", "locale", "__pycache__"):
+            out.extend(_py_files(entry))
+        elif entry.name.endswith(".py"):
+            out.append(entry)
+    return out
+
+
+def _literals(node: Any) -> list[str]:
+    """The string constants an expression can be (a literal, or either branch of ``a if c
+    else b``)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    return []
+
+
+def missing(code: str) -> list[str]:
+    """The message ids the catalogue of ``code`` does not translate."""
+    entries = catalogue(code)
+    return sorted(m for m in source_messages() if not entries.get(m))
+
+
+def _update(code: str) -> int:
+    """Append every untranslated message id to ``refkit/locale/<code>.po`` (msgstr empty), for
+    a translator to fill: ``python -m refkit.i18n update fr``."""
+    from importlib import resources
+    from pathlib import Path
+
+    path = Path(str(resources.files("refkit") / "locale" / f"{code}.po"))
+    sources = source_messages()
+    todo = [m for m in missing(code) if m not in catalogue(code)]
+    with path.open("a", encoding="utf-8") as out:
+        for m in todo:
+            out.write(f'\n#: {sources[m]}\nmsgid {quote(m)}\nmsgstr ""\n')
+    return len(todo)
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
+    import sys
+
+    if sys.argv[1:2] == ["update"]:
+        print(f"{_update(sys.argv[2])} entries added")
+    elif sys.argv[1:2] == ["missing"]:
+        for m in missing(sys.argv[2]):
+            print(m)

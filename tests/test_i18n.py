@@ -1,0 +1,89 @@
+"""What refkit says, in each language: the catalogues are complete, their entries fit their
+messages, and a problem found once reads in the reader's language wherever it is shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from refkit.i18n import Msg, catalogue, missing, ngettext, parse_po, source_messages, translate
+from refkit.problems import RULES, Problem
+from tests.conftest import copy_fixture
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def test_every_message_refkit_shows_has_its_french_translation() -> None:
+    assert missing("fr") == []
+
+
+def test_the_french_catalogue_holds_no_entry_the_code_no_longer_uses() -> None:
+    used = set(source_messages())
+    obsolete = sorted(m for m in catalogue("fr") if isinstance(m, str) and m not in used)
+    assert obsolete == []
+
+
+def test_each_translation_has_the_placeholders_of_its_message() -> None:
+    wrong = {
+        m: t
+        for m, t in catalogue("fr").items()
+        if isinstance(m, str) and sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(t))
+    }
+    assert wrong == {}
+
+
+def test_messages_render_nested_with_french_contractions() -> None:
+    what = Msg("{field} of {item}", field=Msg("title"), item=Msg("block {id}", id="BC02"))
+    message = Msg("{what} contains a tab", what=what)
+    assert str(message) == "title of block BC02 contains a tab"
+    assert message.render("fr") == "le titre du bloc BC02 contient une tabulation"
+    assert message.render("fr-FR") == message.render("fr")
+    assert message.render("de") == str(message)  # no German catalogue: English
+    again = Msg.from_json(json.loads(json.dumps(message.to_json())))
+    assert again == message and again.render("fr") == message.render("fr")
+    with pytest.raises(TypeError):
+        Msg.from_json({"t": "x", "a": {"k": {"evil": 1}}})
+
+
+def test_rule_titles_and_hints_are_translated() -> None:
+    rule = RULES["block-not-certified"]
+    assert translate(rule.title, "fr") == "Bloc hors des règles de certification"
+    assert translate(rule.hint, "fr").startswith("rendez le bloc obligatoire")
+    assert translate("a text no catalogue has", "fr") == "a text no catalogue has"
+
+
+def test_the_po_reader_takes_plurals_and_leaves_fuzzy_entries_out() -> None:
+    entries = parse_po(
+        'msgid ""\nmsgstr "Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        '#, fuzzy\nmsgid "guessed"\nmsgstr "deviné"\n\n'
+        'msgid "one file"\nmsgid_plural "{n} files"\nmsgstr[0] "un fichier"\nmsgstr[1] "{n} fichiers"\n\n'
+        'msgid "a \\"quoted\\" "\n"text"\nmsgstr "un texte "\n"« cité »"\n'
+    )
+    assert "guessed" not in entries
+    assert entries[("one file", "{n} files")] == ["un fichier", "{n} fichiers"]
+    assert entries['a "quoted" text'] == "un texte « cité »"
+    assert ngettext("one file", "{n} files", 2, "en") == "{n} files"
+
+
+def test_a_problem_keeps_its_message_through_json_and_reads_in_french(
+    cli, tmp_path: Path
+) -> None:
+    """One problem: English in --format json (the message to translate is not part of that
+    output), French in the editor, the same through the cache's JSON."""
+    case = copy_fixture("invalid", "duplicate-statements", tmp_path)
+    run = cli("validate", "--no-cache", "--format", "json", cwd=case)
+    out = json.loads(run.out)
+    assert out[0]["message"] == "competency C1.2 has the same statement as C1.1 (BC01)"
+    assert "msg" not in out[0] and "hint_msg" not in out[0]
+    from refkit.store.repository import Repository
+    from refkit.validate import validate
+
+    problem = validate(Repository.discover(case), jobs=1).problems[0]
+    again = Problem.from_json(json.loads(json.dumps(problem.to_json())))
+    for p in (problem, again):
+        assert p.text("fr") == "la compétence C1.2 a le même énoncé que C1.1 (BC01)"
+        assert p.hint_text("fr").startswith("reformulez l'une des deux")
+        assert p.title("fr") == "Deux compétences au même énoncé"
