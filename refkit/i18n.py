@@ -265,6 +265,8 @@ def source_messages() -> dict[str, str]:
     for words in (_TYPE_NAMES.values(), _RANGE.values(), _LENGTH.values(), _ENTRIES.values()):
         for text in words:
             found.setdefault(text, "schema")
+    for level in ("major", "minor", "patch"):  # a release's bump (refkit.release)
+        found.setdefault(level, "release")
     for kind in {*_SINGULAR.values(), "item"}:
         found.setdefault(kind + " {id}", "schema")
     for _, message, hint in _FRIENDLY:

@@ -23,6 +23,7 @@ from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
 from refkit.history.atomic import StaleHead, Unfinished, commit_atomically, recover
 from refkit.history.releases import Release, Releases, tag_name, version_key
+from refkit.i18n import Msg
 from refkit.model import Framework, ReleaseRecord, Status
 from refkit.problems import Problem, Severity
 from refkit.store.loader import (
@@ -194,7 +195,10 @@ def perform_release(
         fw = require_framework(plan.loaded, "the work tree")
         fw_file = f"{plan.folder}/{FRAMEWORK_FILE}"
         releases_file = f"{plan.folder}/{RELEASES_FILE}"
-        note = message or f"Version {plan.version}"
+        # the commit and the tag speak the framework's language (a French working group reads
+        # its history in French), the CLI's output stays English
+        lang = fw.lang or "en"
+        note = message or Msg("Version {version}", version=plan.version).render(lang)
         kept = (fw.version, fw.status, list(fw.releases))
         fw.version = plan.version
         if fw.status == Status.DRAFT:
@@ -209,13 +213,27 @@ def perform_release(
             fw.version, fw.status, fw.releases = kept
         add = _paths_to_commit(history, plan.folder)
         decided = (
-            f"\n\nA {plan.bump} release, decided by the working group (the changes call for "
-            f"{plan.required}): {plan.reason}"
+            "\n\n"
+            + Msg(
+                "A {bump} release, decided by the working group (the changes call for "
+                "{required}): {reason}",
+                bump=Msg(plan.bump or ""),
+                required=Msg(plan.required or ""),
+                reason=plan.reason,
+            ).render(lang)
             if plan.lowered
             else ""
         )
-        body = f"Release {plan.framework_id} {plan.version}\n\n{note}{decided}\n\n{plan.summary}\n"
-        tag_message = f"{plan.framework_id} {plan.version}\n\n{note}\n\n{plan.summary}\n"
+        summary = (
+            summary_line(plan.diff, lang)
+            if plan.diff is not None
+            else Msg("first release: {what}", what=counted(fw, lang)).render(lang)
+        )
+        title = Msg(
+            "Release {framework} {version}", framework=plan.framework_id, version=plan.version
+        ).render(lang)
+        body = f"{title}\n\n{note}{decided}\n\n{summary}\n"
+        tag_message = f"{plan.framework_id} {plan.version}\n\n{note}\n\n{summary}\n"
         try:
             done = commit_atomically(
                 history,

@@ -68,9 +68,7 @@ def test_the_po_reader_takes_plurals_and_leaves_fuzzy_entries_out() -> None:
     assert ngettext("one file", "{n} files", 2, "en") == "{n} files"
 
 
-def test_a_problem_keeps_its_message_through_json_and_reads_in_french(
-    cli, tmp_path: Path
-) -> None:
+def test_a_problem_keeps_its_message_through_json_and_reads_in_french(cli, tmp_path: Path) -> None:
     """One problem: English in --format json (the message to translate is not part of that
     output), French in the editor, the same through the cache's JSON."""
     case = copy_fixture("invalid", "duplicate-statements", tmp_path)

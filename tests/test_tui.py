@@ -1583,7 +1583,10 @@ async def test_release_names_the_cause_takes_a_lower_bump_with_its_reason_and_th
         or "type: split" in framework
     )
     body = git(sample_repo, "log", "-1", "--format=%B")
-    assert "decided by the working group (the changes call for major)" in body
+    assert (
+        "Version mineure décidée par le groupe de travail (les changements demandaient une version majeure)"
+        in body
+    )
 
 
 # -- start from nothing (issue 15) -----------------------------------------------------------------

@@ -101,7 +101,7 @@ async def test_walkthrough(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -
     )
     log = git(sample_repo, "log", "--format=%s", "-3").splitlines()
     assert log[:2] == [
-        "Release plombier-chauffagiste 2.1.0",
+        "Publication de plombier-chauffagiste 2.1.0",
         "Ajout du désembouage avant la pose d'une pompe à chaleur",
     ]
     assert "plombier-chauffagiste/v2.1.0" in git(sample_repo, "tag", "--list")
