@@ -1659,3 +1659,13 @@ def test_reload_keeps_the_undo_history_of_the_files_no_one_else_changed(sample_r
     session.undo()
     assert bc02.read_text(encoding="utf-8") == before
     assert bc07.read_text(encoding="utf-8") == theirs
+
+
+def test_the_changes_name_a_kind_as_the_form_does(sample_repo: Path) -> None:
+    """F2 said "skill → knowledge" (the stored codes) where the form says savoir-faire / savoir."""
+    from refkit.edit import changes_since_release
+
+    session = Session.open(sample_repo)
+    session.set_field(Ref(PLUMBER, "BC02", "C2.1"), "kind", "knowledge")
+    (line,) = changes_since_release(session, PLUMBER).lines
+    assert line.details == ["Nature\u00a0: savoir-faire → savoir"]

@@ -517,7 +517,11 @@ def _field_lines(f: FieldChange, lk: str) -> list[dict[str, Any]]:
                 html, md = _words(item["words"])
                 lines.append(line(Markup("{}{}").format(head, html), f"{md_escape(head)}{md}"))
         return lines
-    text = f"{name}{sep}{_plain(f.old, lk)} → {_plain(f.new, lk)}"
+    old, new = f.old, f.new
+    if f.field == "kind":  # the words the form and the pages use, not the stored codes
+        lab = labels(lk)
+        old, new = (lab.get(f"kind_{v}", v) if isinstance(v, str) else v for v in (old, new))
+    text = f"{name}{sep}{_plain(old, lk)} → {_plain(new, lk)}"
     return [line(text, md_escape(text))]
 
 
