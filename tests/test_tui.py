@@ -900,6 +900,36 @@ async def test_closing_while_a_check_runs_leaves_no_process_behind(sample_repo: 
     gc.collect()  # a process object left unreaped warns here (an error under pytest)
 
 
+async def test_a_check_cancelled_while_its_process_starts_leaves_no_process_behind(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a loaded machine a process takes a while to start: a check cancelled then (a newer
+    check, or the editor closing) still ends and reaps its process (CI saw one left running)."""
+    import asyncio
+    import gc
+
+    started: list[asyncio.subprocess.Process] = []
+    real = asyncio.create_subprocess_exec
+
+    async def slow_start(*args, **kwargs):  # type: ignore[no-untyped-def]
+        proc = await real(*args, **kwargs)
+        started.append(proc)
+        await asyncio.sleep(0.3)  # the process runs; its starter has not returned yet
+        return proc
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", slow_start)
+    app = app_for(sample_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        app.refresh_markers()  # cancels the first check while its process starts
+        await pilot.pause(0.1)
+        app.refresh_markers()
+        await pilot.pause(0.05)
+    assert len(started) >= 2
+    assert all(proc.returncode is not None for proc in started), [(p.pid, p.returncode) for p in started]  # every one ended and reaped
+    gc.collect()  # a process object left unreaped warns here (an error under pytest)
+
+
 async def test_help_and_palette(sample_repo: Path) -> None:
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -347,7 +347,10 @@ class EditorApp(App[None]):
         self._held_keys: list[events.Key | events.Paste] = []  # a paste waits its turn too
         self._key_watchdog: Timer | None = None
         self._keys_sent = 0
-        self._check_proc: asyncio.subprocess.Process | None = None  # the check running
+        self._check_proc: asyncio.subprocess.Process | None = None  # the latest check running
+        # every check process started and not yet reaped (a cancelled check may still be
+        # starting its process, or ending it, as the editor closes)
+        self._checks: set[asyncio.Future[asyncio.subprocess.Process]] = set()
         self.search_index = Index()
         self._sibling_labels: dict[Ref | None, tuple[Any, list[str]]] = {}
         self.found: list[Hit] = []  # the last search's results, stepped through with n / N
@@ -1470,10 +1473,12 @@ class EditorApp(App[None]):
     # -- validation and markers ------------------------------------------------------------------
 
     async def on_unmount(self) -> None:
-        # Textual cancels the workers as it closes but does not wait for them: the check still
-        # running is ended and reaped here, before the event loop closes
-        if self._check_proc is not None:
-            await _end(self._check_proc)
+        # Textual cancels the workers as it closes but does not wait for them: every check
+        # process, even one still starting, is ended and reaped here, before the event loop closes
+        for spawn in list(self._checks):
+            with contextlib.suppress(Exception):
+                await _end(await asyncio.shield(spawn))
+        self._checks.clear()
 
     def refresh_markers(self) -> None:
         self._validate()
@@ -1482,25 +1487,39 @@ class EditorApp(App[None]):
     async def _validate(self) -> None:
         """The same checks as `refkit validate`, in another process (typing never waits for
         them); a newer run replaces a running one."""
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "refkit.edit.check",
-            str(self.session.repo.root),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+        # the start is shielded: a check cancelled while its process starts still gets the
+        # process, to end it (else it ran on, unreaped, after the editor closed)
+        spawn = asyncio.ensure_future(
+            asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "refkit.edit.check",
+                str(self.session.repo.root),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
         )
+        self._checks.add(spawn)  # until its process is reaped (on_unmount reaps what is left)
+        try:
+            proc = await asyncio.shield(spawn)
+        except asyncio.CancelledError:
+            # (cancelled again while ending it, by a still newer check: on_unmount ends it)
+            await _end(await asyncio.shield(spawn))
+            self._checks.discard(spawn)
+            raise
         self._check_proc = proc
         try:
             out, err = await proc.communicate()
         except asyncio.CancelledError:
-            # a newer check replaces this one, or the editor closes: end the process and reap
-            # it, so that nothing is left running (nor warned about) after the editor
+            # a newer check replaces this one, or the editor closes: end the process and
+            # reap it, so that nothing is left running (nor warned about) after the editor
             await _end(proc)
+            self._checks.discard(spawn)
             raise
         finally:
             if self._check_proc is proc:
                 self._check_proc = None
+        self._checks.discard(spawn)
         try:
             data = json.loads(out or b"{}")
         except ValueError:
