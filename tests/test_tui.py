@@ -926,7 +926,9 @@ async def test_a_check_cancelled_while_its_process_starts_leaves_no_process_behi
         app.refresh_markers()
         await pilot.pause(0.05)
     assert len(started) >= 2
-    assert all(proc.returncode is not None for proc in started), [(p.pid, p.returncode) for p in started]  # every one ended and reaped
+    assert all(proc.returncode is not None for proc in started), [
+        (p.pid, p.returncode) for p in started
+    ]  # every one ended and reaped
     gc.collect()  # a process object left unreaped warns here (an error under pytest)
 
 
