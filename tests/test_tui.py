@@ -217,6 +217,39 @@ async def test_edit_a_statement_is_a_one_line_diff(sample_repo: Path) -> None:
     ]
 
 
+async def test_a_refusal_from_the_store_is_said_in_french(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's refusals (shared with the CLI, which says them in English) reach the editor
+    in French: here another refkit command holds the repository lock while a title is saved."""
+    import fcntl
+    import os
+
+    from refkit.store.lock import lock_path
+
+    monkeypatch.setenv("REFKIT_LOCK_WAIT", "0.2")
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
+        path = lock_path(sample_repo)
+        path.write_text("release plombier-chauffagiste (pid 1)\n")
+        fd = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # another process's lock (a descriptor of its own)
+            await replace_text(pilot, app, "f-competency-statement", "Dimensionner une PAC")
+            said = [n.message for n in app._notifications]
+        finally:
+            os.close(fd)
+    assert any(
+        m.startswith(
+            "Énoncé : le dépôt est occupé : release plombier-chauffagiste (pid 1) le modifie"
+        )
+        for m in said
+    ), said
+    assert diff_lines(sample_repo) == []  # refused: nothing written
+
+
 async def test_typing_goes_on_where_it_was_after_enter_and_leaving_shows_the_start(
     sample_repo: Path,
 ) -> None:
@@ -1207,7 +1240,7 @@ async def test_lists_of_records_of_an_unreadable_framework_are_refused_not_opene
         await settle(app, pilot)
         assert app.is_running and not isinstance(app.screen, RecordsScreen)
         said = [n.message for n in app._notifications]
-        assert any("framework.yaml cannot be read" in m for m in said), said
+        assert any("framework.yaml est illisible" in m for m in said), said
 
 
 # -- search and replace (issue 15) ----------------------------------------------------------------

@@ -385,11 +385,11 @@ class Session:
     def framework(self, folder: str) -> Framework:
         loaded = self.frameworks.get(folder)
         if loaded is None:
-            raise RefkitError(f"no framework in {folder}")
+            raise RefkitError(f"pas de référentiel dans {folder}")
         if loaded.framework is None:
             raise RefkitError(
-                f"{folder}/framework.yaml cannot be read",
-                hint="fix the error shown in the problems panel (or with refkit validate)",
+                f"{folder}/framework.yaml est illisible",
+                hint="corrigez l'erreur montrée dans le panneau des problèmes (ou par refkit validate)",
             )
         return loaded.framework
 
@@ -685,8 +685,8 @@ class Session:
         item = self.get(ref)
         if ref.kind == "framework":
             raise RefkitError(
-                "a framework is duplicated with refkit new framework",
-                hint="select a block, a competency or a criterion",
+                "un référentiel se duplique avec refkit new framework",
+                hint="choisissez un bloc, une compétence ou un critère",
             )
         if ref.kind == "block":
             new_id = next_block_id(fw)
@@ -746,7 +746,8 @@ class Session:
     def delete(self, ref: Ref) -> Outcome:
         if ref.kind == "framework":
             raise RefkitError(
-                "a framework cannot be deleted from the editor", hint="delete its folder with git"
+                "un référentiel ne se supprime pas depuis l'éditeur",
+                hint="supprimez son dossier avec git",
             )
         parent = ref.parent
         assert parent is not None
@@ -773,12 +774,12 @@ class Session:
     def move(self, ref: Ref, to_block: str) -> Outcome:
         """Move a competency to another block of the same framework (at its end)."""
         if ref.kind != "competency":
-            raise RefkitError("only a competency can be moved to another block")
+            raise RefkitError("seule une compétence se déplace vers un autre bloc")
         fw = self.framework(ref.folder)
         if fw.block(to_block) is None:
             raise RefkitError(
-                f"no block {to_block} in {fw.id}",
-                hint="choose one of: " + ", ".join(b.id for b in fw.blocks),
+                f"pas de bloc {to_block} dans {fw.id}",
+                hint="choisissez parmi : " + ", ".join(b.id for b in fw.blocks),
             )
         if to_block == ref.block:
             return Outcome(ref, "")
@@ -861,8 +862,9 @@ class Session:
             changed = [p for p, data in expected.items() if _read(root / p) != data]
             if changed:
                 raise ConflictError(
-                    "changed on disk since: " + ", ".join(changed),
-                    hint="reload (the other change wins); undo history before it is dropped",
+                    "modifié sur le disque depuis : " + ", ".join(changed),
+                    hint="rechargez (l'autre modification l'emporte) ; l'historique d'annulation "
+                    "d'avant est abandonné",
                 )
             for path, data in wanted.items():
                 if data is None:
@@ -1020,7 +1022,7 @@ class Session:
     ) -> Outcome:
         loaded = self.frameworks[folder]
         if loaded.framework is None:
-            raise RefkitError(f"{folder}/framework.yaml cannot be read: fix it first")
+            raise RefkitError(f"{folder}/framework.yaml est illisible : corrigez-le d'abord")
         # imported here: the editor's first open forks its loading workers sooner without them
         from refkit.store.compact import block_to_compact
         from refkit.store.lock import repository_lock

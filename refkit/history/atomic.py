@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.history import GitError, History
+from refkit.i18n import Msg
 from refkit.store.files import atomic_write
 from refkit.store.lock import repository_lock
 
@@ -109,15 +110,20 @@ class _Transaction:
         branch = _git(h, "symbolic-ref", "--quiet", "HEAD", check=False).strip()
         if not branch.startswith("refs/heads/"):
             raise GitError(
-                "HEAD is detached: a commit is made on a branch", hint="git switch <branch> first"
+                Msg("HEAD is detached: a commit is made on a branch"),
+                hint=Msg("git switch <branch> first"),
             )
         found = _git(h, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
         head = found or None
         if expected_head is not None and head != expected_head:
             raise StaleHead(
-                f"the repository changed while this was being prepared (HEAD is now "
-                f"{(head or 'empty')[:10]}, was {expected_head[:10]})",
-                hint="prepare it again: another commit or release came first",
+                Msg(
+                    "the repository changed while this was being prepared "
+                    "(HEAD is now {now}, was {was})",
+                    now=(head or "empty")[:10],
+                    was=expected_head[:10],
+                ),
+                hint=Msg("prepare it again: another commit or release came first"),
             )
         if (
             tag is not None
@@ -125,7 +131,9 @@ class _Transaction:
                 h, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False
             ).strip()
         ):
-            raise GitError(f"the tag {tag[0]} already exists", hint="nothing was changed")
+            raise GitError(
+                Msg("the tag {tag} already exists", tag=tag[0]), hint=Msg("nothing was changed")
+            )
 
         # 1. objects: blobs, tree, commit, tag (nothing visible changes)
         entries: dict[str, str] = {}  # git-root path -> index line
@@ -244,7 +252,7 @@ class _Transaction:
             sha = _git(self.h, "hash-object", "-w", "--stdin", input=data).strip()
             return f"120000 {sha}\t{full}"
         if not stat.S_ISREG(st.st_mode):
-            raise GitError(f"{path} is not a regular file: it cannot be committed")
+            raise GitError(Msg("{file} is not a regular file: it cannot be committed", file=path))
         sha = _git(self.h, "hash-object", "-w", "--stdin", input=target.read_bytes()).strip()
         return f"{_mode(target)} {sha}\t{full}"
 
@@ -279,8 +287,11 @@ class _Transaction:
         except FileExistsError:
             record["index_lock"] = None  # someone else's: never ours to remove
             raise GitError(
-                f"{lock} exists: another git command is running (or one crashed)",
-                hint="wait for it to finish; if none is running, delete that file",
+                Msg(
+                    "{file} exists: another git command is running (or one crashed)",
+                    file=str(lock),
+                ),
+                hint=Msg("wait for it to finish; if none is running, delete that file"),
             ) from None
         os.close(fd)
         new = index.with_name(NEW_INDEX)

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 
 LOCK_NAME = "refkit.lock"
 DEFAULT_WAIT = 30.0
@@ -147,8 +148,10 @@ def _acquire(path: Path, what: str, wait: float) -> int:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as e:
         raise RefkitError(
-            f"cannot take the repository lock {path}: {e.strerror}",
-            hint="check that the repository's .git folder is writable",
+            Msg(
+                "cannot take the repository lock {file}: {error}", file=str(path), error=e.strerror
+            ),
+            hint=Msg("check that the repository's .git folder is writable"),
         ) from None
     deadline = time.monotonic() + wait
     while True:
@@ -158,13 +161,23 @@ def _acquire(path: Path, what: str, wait: float) -> int:
         except OSError as e:
             if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 os.close(fd)
-                raise RefkitError(f"cannot take the repository lock {path}: {e.strerror}") from None
+                raise RefkitError(
+                    Msg(
+                        "cannot take the repository lock {file}: {error}",
+                        file=str(path),
+                        error=e.strerror,
+                    )
+                ) from None
             if time.monotonic() >= deadline:
                 who = _holder(path)
                 os.close(fd)
                 raise LockBusy(
-                    f"the repository is busy: {who} is changing it (waited {wait:g} s)",
-                    hint="try again when it has finished; nothing was changed",
+                    Msg(
+                        "the repository is busy: {who} is changing it (waited {seconds} s)",
+                        who=who,
+                        seconds=f"{wait:g}",
+                    ),
+                    hint=Msg("try again when it has finished; nothing was changed"),
                 ) from None
             time.sleep(0.05)
     with contextlib.suppress(OSError):

@@ -19,6 +19,7 @@ from typing import Any
 from ruamel.yaml.error import YAMLError
 
 from refkit.errors import ConflictError, RefkitError
+from refkit.i18n import Msg
 from refkit.model import Activity, Block, Competency, Framework, Volume
 from refkit.problems import Problem
 from refkit.schema import CURRENT
@@ -270,7 +271,7 @@ def render(
         doc, y = load_document(old_text)
     except Exception as e:  # ruamel raises many error types on bad YAML
         raise RefkitError(
-            f"cannot save: the file is not valid YAML ({str(e).splitlines()[0]})"
+            Msg("cannot save: the file is not valid YAML ({error})", error=str(e).splitlines()[0])
         ) from e
     if carried:
         # the carried comment lines are re-indented for this file's lists
@@ -304,7 +305,10 @@ def save_framework(
     fw = loaded.framework
     if fw is None:
         raise ConflictError(
-            f"{loaded.folder}: framework.yaml could not be read; fix it before saving"
+            Msg(
+                "{folder}: framework.yaml could not be read; fix it before saving",
+                folder=loaded.folder,
+            )
         )
     folder = loaded.folder
     plan: dict[str, str | None] = {}  # path -> new text (None: delete)
@@ -342,8 +346,11 @@ def save_framework(
             if blocks is not None and block.id in blocks:
                 # the caller says the block changed: writing nothing would lose it silently
                 raise ConflictError(
-                    f"{origin} could not be read; refkit never rewrites a file it could not read",
-                    hint="fix the file (or resolve the merge conflict), then read it again",
+                    Msg(
+                        "{file} could not be read; refkit never rewrites a file it could not read",
+                        file=origin,
+                    ),
+                    hint=Msg("fix the file (or resolve the merge conflict), then read it again"),
                 )
             kept.add(origin)  # a file refkit could not read is never rewritten
             continue
@@ -352,17 +359,20 @@ def save_framework(
         if blocks is not None and block.id not in blocks and origin == target:
             if target in kept:
                 raise ConflictError(
-                    f"two blocks would be written to {target}", hint="give each block its own id"
+                    Msg("two blocks would be written to {file}", file=target),
+                    hint=Msg("give each block its own id"),
                 )
             kept.add(target)  # as it was read: its file is as it is
             continue
         if target in kept:
             raise ConflictError(
-                f"two blocks would be written to {target}", hint="give each block its own id"
+                Msg("two blocks would be written to {file}", file=target),
+                hint=Msg("give each block its own id"),
             )
         if origin != target and (root / target).exists() and target not in loaded.documents:
             raise ConflictError(
-                f"{target} already exists", hint="choose a block id that has no file yet"
+                Msg("{file} already exists", file=target),
+                hint=Msg("choose a block id that has no file yet"),
             )
         _plan_file(
             root,
@@ -390,8 +400,8 @@ def save_framework(
     changed = [p for p in sorted(read) if _changed_on_disk(root, loaded, p)]
     if changed:
         raise ConflictError(
-            "changed on disk since refkit read it: " + ", ".join(changed),
-            hint="reload to see the other change, then redo yours",
+            Msg("changed on disk since refkit read it: {files}", files=changed),
+            hint=Msg("reload to see the other change, then redo yours"),
         )
     result = SaveResult()
     for path, text in sorted(plan.items(), key=lambda kv: kv[1] is None):
@@ -467,8 +477,10 @@ def _plan_file(
             old_text = None
         except NotRegularFile as e:
             raise RefkitError(
-                f"cannot save {origin}: it is {e.what}, not a regular file",
-                hint="replace it with a regular YAML file (refkit validate says what it is)",
+                Msg(
+                    "cannot save {file}: it is {what}, not a regular file", file=origin, what=e.what
+                ),
+                hint=Msg("replace it with a regular YAML file (refkit validate says what it is)"),
             ) from None
     text = render(kind, data, old_text, schema_path, carried)
     if text is None and origin != target:

@@ -78,6 +78,7 @@ from refkit.tui.fields import FieldLine, FieldRow, widget_id
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.labels import distinct
+from refkit.tui.lang import LANG, said
 from refkit.tui.paste import PasteScreen
 from refkit.tui.reading import ReadingPane
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
@@ -101,7 +102,6 @@ THEME = Theme(
 
 # the editor's language: its own words are French; the problems and hints of the checks
 # (written in English in the code) come from the French catalogue (refkit/locale/fr.po)
-LANG = "fr"
 
 KIND_TITLES = {
     "framework": "Référentiel",
@@ -636,7 +636,9 @@ class EditorApp(App[None]):
         try:
             item = self.session.get(ref)
         except (KeyError, RefkitError) as e:
-            self.query_one("#item-title", Line).update(str(e))
+            self.query_one("#item-title", Line).update(
+                said(e) if isinstance(e, RefkitError) else str(e)
+            )
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
         self.query_one("#crumbs", Line).update(crumbs)
@@ -957,7 +959,7 @@ class EditorApp(App[None]):
         try:
             outcome = self.session.set_field(ref, spec.name, text)
         except RefkitError as e:
-            reason = e.message.removeprefix(f"{spec.label} : ")
+            reason = said(e, hint=False).removeprefix(f"{spec.label} : ")
             if isinstance(e, ConflictError):
                 reason = "le fichier a été modifié hors de l'éditeur : rechargez (Ctrl+P, Recharger), puis saisissez à nouveau"
             conflict = isinstance(e, ConflictError)
@@ -981,7 +983,7 @@ class EditorApp(App[None]):
         if isinstance(e, KeyError):
             e = RefkitError("cet élément n'existe plus (modifié ailleurs ?)")
         self.notify(
-            e.message + (f"\n{e.hint}" if e.hint else ""),
+            said(e),
             title="Refusé",
             severity="error",
             timeout=8,
@@ -1313,7 +1315,7 @@ class EditorApp(App[None]):
         try:
             changes = changes_since_release(self.session, folder)
         except RefkitError as e:
-            self.notify(e.message, severity="error")
+            self.notify(said(e), severity="error")
             return
 
         def done(ref: Ref | None) -> None:

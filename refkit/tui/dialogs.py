@@ -43,6 +43,7 @@ from refkit.errors import RefkitError
 from refkit.problems import Problem
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
+from refkit.tui.lang import said
 
 DIALOG_CSS = """
 Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
@@ -239,7 +240,7 @@ class HistoryScreen(ModalScreen[None]):
             try:
                 log = framework_history(self.session, self.folder)
             except RefkitError as e:
-                items.append(ListItem(Static(Text(e.message))))
+                items.append(ListItem(Static(Text(said(e, hint=False)))))
             else:
                 items.append(ListItem(Static("[b]Versions publiées[/b]")))
                 for r in log.releases:
@@ -340,7 +341,7 @@ class CommitDialog(Dialog):
         try:
             sha = commit(self.session, self.query_one("#message", Input).value)
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
+            self.query_one("#error", Static).update(Text(f"✗ {said(e, hint=False)}"))
             return
         self.app.notify(f"Changements enregistrés ({sha[:8]})")
         self.dismiss(f"changements enregistrés dans l'historique ({sha[:8]})")
@@ -570,7 +571,7 @@ class ReleaseDialog(Dialog):
                     self.folder, self.plan.last.version, self.table.entries
                 )
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(f"✗ {e.message}"))
+            self.query_one("#error", Static).update(Text(f"✗ {said(e, hint=False)}"))
             return
 
         def done(_changed: bool | None) -> None:
@@ -606,7 +607,7 @@ class ReleaseDialog(Dialog):
                     self.folder, self.plan.last.version, self.table.entries
                 )
             except RefkitError as e:
-                error.update(Text(f"✗ {e.message}"))
+                error.update(Text(f"✗ {said(e, hint=False)}"))
                 return
         # planned again: what is released is what the files hold now (the table, the reason)
         if not self._replan(self.plan.bump, reason):
@@ -616,7 +617,7 @@ class ReleaseDialog(Dialog):
                 self.session, self.plan, self.query_one("#message", Input).value.strip()
             )
         except RefkitError as e:
-            error.update(Text(f"✗ {e.message}"))
+            error.update(Text(f"✗ {said(e, hint=False)}"))
             return
         self.app.notify(f"Version {result.version} publiée ({result.tag})")
         self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
@@ -642,7 +643,7 @@ def _release_refusal(e: RefkitError) -> str:
         )
     if message.startswith("HEAD is detached"):
         return "✗ Le dépôt n'est sur aucune branche : une version se publie depuis une branche."
-    return f"✗ {message}" + (f"\n{e.hint}" if e.hint else "")
+    return f"✗ {said(e)}"
 
 
 HELP = {

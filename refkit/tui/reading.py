@@ -24,6 +24,7 @@ from refkit.edit import Ref, Session, field_of
 from refkit.edit.records import MODALITIES
 from refkit.errors import RefkitError
 from refkit.model import Block, Competency, Framework
+from refkit.tui.lang import said
 
 # a block of 250 competencies is shown up to this many (the tree has them all): the pane is
 # rebuilt at each move of the cursor, and the keys must stay quick
@@ -221,7 +222,7 @@ def reading_text(session: Session, ref: Ref) -> RenderableType:
         session.get(ref)
         fw = session.framework(ref.folder)
     except (KeyError, RefkitError) as e:
-        return Text(str(e))
+        return Text(said(e) if isinstance(e, RefkitError) else str(e))
     if ref.kind == "framework":
         return framework_text(fw)
     block = fw.block(ref.block or "")

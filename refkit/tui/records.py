@@ -25,6 +25,7 @@ from refkit.errors import RefkitError
 from refkit.tui.choice import Choice
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
+from refkit.tui.lang import said
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
@@ -245,7 +246,7 @@ class RecordsScreen(ModalScreen[bool]):
         try:
             outcome, index = operation()
         except RefkitError as e:
-            self.app.notify(e.message, title="Refusé", severity="error", timeout=8)
+            self.app.notify(said(e), title="Refusé", severity="error", timeout=8)
             return
         self.changed = True
         if outcome.message:
@@ -313,7 +314,7 @@ class RecordsScreen(ModalScreen[bool]):
         try:
             outcome = rec.set_field(self.session, self.ref, self.spec, self.index, f.name, text)
         except RefkitError as e:
-            reason = e.message.removeprefix(f"{f.label} : ")
+            reason = said(e, hint=False).removeprefix(f"{f.label} : ")
             if isinstance(widget, Input):
                 widget.add_class("-invalid")
             self._error(f.name, f"non enregistré : {reason}")
