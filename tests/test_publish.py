@@ -116,7 +116,7 @@ def test_index_lists_frameworks_with_level_sector_version_status(site: Path) -> 
     text = text_of(site / "index.html")
     assert (
         "Plombier-chauffagisteplombier-chauffagiste CEC 3 · niveau 3 (France) "
-        "Bâtiment — génie climatique et sanitaire 2.0.0 publié"
+        "Bâtiment — génie climatique et sanitaire 2.0.0 en vigueur"
     ) in text
     assert "Électricien du bâtimentelectricien-batiment CEC 3 · niveau 3 (France)" in text
 
@@ -187,10 +187,15 @@ def test_heat_pump_changelog_reads_without_git(site: Path) -> None:
         "Poser et raccorder <del>une</del> <ins>un</ins> <del>chaudière murale</del> <ins>générateur</ins>"
         in page
     )
-    # the correspondence table, with what remains to acquire
-    assert (
-        "BC04 BC04, BC07 scindé C7.1, C7.2, C7.3, C7.4 La régulation (C4.5) reste acquise" in text
+    # the correspondence table, with titles and hours, and what remains to acquire
+    heating = (
+        "Installer, mettre en service et entretenir une installation de chauffage à eau chaude"
     )
+    assert (
+        f"BC04 {heating} (245 h) BC04 {heating} (245 h)BC07 Installer, mettre en service et "
+        "entretenir une pompe à chaleur air/eau (140 h) scindé C7.1, C7.2, C7.3, C7.4 "
+        "La régulation (C4.5) reste acquise"
+    ) in text
     # no git vocabulary on a page for trainers
     for word in ("commit", "tag", "diff", "HEAD", "merge"):
         assert not re.search(rf"\b{word}\b", text), word

@@ -186,6 +186,9 @@ PAGES = [
     "plombier-chauffagiste/2.0.0/index.html",
     "plombier-chauffagiste/2.0.0/changes.html",
     "plombier-chauffagiste/1.0.0/changes.html",
+    "plombier-chauffagiste/1.0.0/index.html",
+    "plombier-chauffagiste/1.0.0/since.html",
+    "plombier-chauffagiste/compare/index.html",
     "electricien-batiment/1.0.0/index.html",
 ]
 
@@ -211,6 +214,70 @@ def test_readable_at_320_px(browser, server: str, path: str) -> None:
     page.goto(server + path)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
+    context.close()
+
+
+# the words of an element that a line break cuts in two ("équivalen/t"); a break after a hyphen,
+# a slash or an arrow is a line break, not a cut
+CUT_WORDS = """(selector) => {
+  const cut = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const re = /[^\\s\\-\\/→—]+/g;
+      let m;
+      while ((m = re.exec(node.textContent))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects())
+          .filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) cut.push(m[0]);
+      }
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["plombier-chauffagiste/2.0.0/changes.html", "plombier-chauffagiste/1.0.0/since.html"],
+)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_word_is_cut_in_the_correspondence_tables(
+    browser, server: str, path: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + path)
+    assert page.locator("table").count() == 1
+    assert page.evaluate(CUT_WORDS, "table") == []
+    assert page.evaluate(CUT_WORDS, "main") == []
+    # the table scrolls in its own box when it is wider than the screen: the page does not
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def test_the_compare_form_goes_to_the_pair_chosen_and_lists_them_without_javascript(
+    browser, server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "plombier-chauffagiste/compare/index.html")
+    page.select_option("#compare-from", "1.0.0")
+    page.select_option("#compare-to", "2.0.0")
+    page.click("form.compare button")
+    page.wait_for_url("**/plombier-chauffagiste/1.0.0/since.html")
+    assert "Ce qui a changé de la version 1.0.0 à la version 2.0.0" in page.inner_text("h1")
+    context.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "plombier-chauffagiste/compare/index.html")
+    assert not page.is_visible("form.compare")  # a form that cannot work is not shown
+    page.click("text=1.0.0 → 2.0.0")
+    assert page.url.endswith("/plombier-chauffagiste/1.0.0/since.html")
     context.close()
 
 

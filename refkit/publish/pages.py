@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from refkit.diff import Change, FieldChange
+from refkit.diff import Change, FieldChange, FrameworkDiff
 from refkit.diff.render import FIELD_LABELS
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes, search_text
@@ -326,14 +326,16 @@ def _version_context(
         for s in result.pathway
     ]
     releases = list(pf.versions)
+    released = [v for v in releases if not v.draft]
     return {
         "root": root,
         "l": lab,
         "lang": fw.lang or "fr",
+        "time": _in_time(released, version, root, lab),
+        "compare_href": f"{root}{fw.id}/compare/" if len(released) > 1 else None,
         "fw": {
             "id": fw.id,
             "title": fw.title,
-            "status": lab.get(f"status_{fw.status}", fw.status),
             "sector": fw.sector,
             "summary": fw.summary,
             "level": _level_text(fw, lab),
@@ -398,6 +400,33 @@ def _version_context(
         "blocks": blocks,
         "pathway": pathway,
     }
+
+
+def _in_time(
+    released: list[Version], version: Version, root: str, lab: dict[str, str]
+) -> dict[str, Any]:
+    """A version's status in time: a draft, in force, replaced by a later release (with the
+    page of what changed since), or withdrawn."""
+    fw = version.framework
+    out: dict[str, Any] = {"label": lab["status_draft"], "replaced": None, "since_href": None}
+    if version.draft:
+        return out
+    later = released[released.index(version) + 1 :] if version in released else []
+    if later:
+        following, latest = later[0], later[-1]
+        out["label"] = lab["status_replaced"].format(v=following.label)
+        out["replaced"] = {
+            "label": following.label,
+            "href": _url(root, fw.id, following.label),
+            "date": _date(following.release.date, lab) if following.release else "",
+            "latest": {"label": latest.label, "href": _url(root, fw.id, "latest")},
+        }
+        out["since_href"] = _url(root, fw.id, version.label, page="since.html")
+    elif fw.status == "deprecated":
+        out["label"] = lab["status_withdrawn"]
+    else:
+        out["label"] = lab["status_in_force"]
+    return out
 
 
 def _draft_errors(version: Version, lab: dict[str, str]) -> str | None:
@@ -582,6 +611,55 @@ def _change_label(kind: str, change: str, lab: dict[str, str], plural: bool = Fa
     return word
 
 
+def _diff_lists(
+    diff: FrameworkDiff, fid: str, old: str, new: str, root: str, lab: dict[str, str], lk: str
+) -> dict[str, Any]:
+    """The changes of ``diff`` as the changes pages list them: sections, counts, and whether a
+    word diff shows (its legend then)."""
+    from refkit.diff.render import SECTIONS
+
+    sections = []
+    word_diffs = False
+    for kind, _ in SECTIONS:
+        changes = diff.of_kind(kind)
+        if not changes:
+            continue
+        items = []
+        for c in changes:
+            new_href = None
+            old_href = None
+            if c.kind in ("competency", "block") and c.change != "removed":
+                new_href = f"{root}{fid}/{new}/#{c.id}"
+            if c.kind in ("competency", "block") and c.change != "added":
+                old_href = f"{root}{fid}/{old}/#{c.old_id or c.id}"
+            fields = [line for f in c.fields for line in _field_lines(f, lk)]
+            word_diffs = word_diffs or any(
+                "<del>" in line["html"] or "<ins>" in line["html"] for line in fields
+            )
+            items.append(
+                {
+                    "change": c.change,
+                    "change_label": _change_label(c.kind, c.change, lab),
+                    "text": _describe(c, lk),
+                    "fields": fields,
+                    "new_href": new_href,
+                    "old_href": old_href,
+                }
+            )
+        sections.append({"title": lab.get(f"sections_{kind}", kind), "entries": items})
+    counts: list[str] = []
+    summary = diff.summary()
+    for kind in ("competencies", "blocks"):
+        one = "competency" if kind == "competencies" else "block"
+        parts = [
+            f"{n} {_change_label(one, k, lab, plural=n > 1)}" for k, n in summary[kind].items() if n
+        ]
+        if parts:
+            sep = "\u00a0: " if lk == "fr" else ": "
+            counts.append(f"{lab[kind]}{sep}{', '.join(parts)}")
+    return {"sections": sections, "counts": counts, "word_diffs": word_diffs}
+
+
 def _changes_context(
     pf: PublishedFramework, version: Version, root: str, alias: str | None
 ) -> dict[str, Any]:
@@ -589,61 +667,16 @@ def _changes_context(
     lk = _lang_key(fw.lang)
     lab = labels(fw.lang)
     previous = version.previous
-    sections = []
-    word_diffs = False  # the legend of struck and underlined words, only where one shows
-    counts: list[str] = []
+    lists: dict[str, Any] = {"sections": [], "counts": [], "word_diffs": False}
     if version.diff is not None and previous is not None:
-        from refkit.diff.render import SECTIONS
-
-        for kind, _ in SECTIONS:
-            changes = version.diff.of_kind(kind)
-            if not changes:
-                continue
-            items = []
-            for c in changes:
-                new_href = None
-                old_href = None
-                if c.kind in ("competency", "block") and c.change != "removed":
-                    new_href = f"{root}{fw.id}/{version.label}/#{c.id}"
-                if c.kind in ("competency", "block") and c.change != "added":
-                    old_href = f"{root}{fw.id}/{previous.label}/#{c.old_id or c.id}"
-                fields = [line for f in c.fields for line in _field_lines(f, lk)]
-                word_diffs = word_diffs or any(
-                    "<del>" in line["html"] or "<ins>" in line["html"] for line in fields
-                )
-                items.append(
-                    {
-                        "change": c.change,
-                        "change_label": _change_label(c.kind, c.change, lab),
-                        "text": _describe(c, lk),
-                        "fields": fields,
-                        "new_href": new_href,
-                        "old_href": old_href,
-                    }
-                )
-            sections.append({"title": lab.get(f"sections_{kind}", kind), "entries": items})
-        summary = version.diff.summary()
-        for kind in ("competencies", "blocks"):
-            one = "competency" if kind == "competencies" else "block"
-            parts = [
-                f"{n} {_change_label(one, k, lab, plural=n > 1)}"
-                for k, n in summary[kind].items()
-                if n
-            ]
-            if parts:
-                sep = "\u00a0: " if lk == "fr" else ": "
-                counts.append(f"{lab[kind]}{sep}{', '.join(parts)}")
+        lists = _diff_lists(version.diff, fw.id, previous.label, version.label, root, lab, lk)
     table = []
     if version.table is not None and previous is not None:
         for e in version.table.entries:
             table.append(
                 {
-                    "old": {"id": e.old, "href": f"{root}{fw.id}/{previous.label}/#{e.old}"}
-                    if e.old
-                    else None,
-                    "new": [
-                        {"id": n, "href": f"{root}{fw.id}/{version.label}/#{n}"} for n in e.new
-                    ],
+                    "old": _block_cell(root, fw.id, previous, e.old, lab) if e.old else None,
+                    "new": [_block_cell(root, fw.id, version, n, lab) for n in e.new],
                     "type": lab.get(f"type_{e.type}", e.type),
                     "missing": [
                         {"id": m, "href": f"{root}{fw.id}/{version.label}/#{m}"} for m in e.missing
@@ -669,12 +702,84 @@ def _changes_context(
         "release": {"date": _date(version.release.date, lab), "message": version.release.message}
         if version.release
         else None,
-        "counts": counts,
-        "sections": sections,
-        # the legend of struck and underlined words, only where a text was reworded
-        "word_diffs": word_diffs,
+        **lists,
         "table": table,
         "md_href": f"{root}md/{fw.id}/{alias or version.label}/changes.md",
+    }
+
+
+def _block_cell(
+    root: str, fid: str, version: Version, block_id: str, lab: dict[str, str]
+) -> dict[str, Any]:
+    """A block in a correspondence table: its code (a link), title and volume, as the version
+    it belongs to has them (a shared block's from its home)."""
+    block = version.framework.block(block_id)
+    if block is None and block_id in version.borrowed:
+        block = version.borrowed[block_id][0]
+    return {
+        "id": block_id,
+        "href": f"{root}{fid}/{version.label}/#{block_id}",
+        "title": block.title if block is not None else "",
+        "volume": _volume(block.volume.hours, block.volume.credits, lab) if block else "",
+    }
+
+
+def _since_context(
+    site: Site, pf: PublishedFramework, old: Version, new: Version, root: str, here: str
+) -> dict[str, Any]:
+    """Every change from ``old`` to ``new`` at once (the diff of the two), and what each block
+    of ``old`` is worth in ``new`` through every correspondence table in between."""
+    from refkit.diff import diff_frameworks
+    from refkit.publish.since import unreached, worth
+
+    fw = new.framework
+    lk = _lang_key(fw.lang)
+    lab = labels(fw.lang)
+    diff = diff_frameworks(old.framework, fw, old_label=old.label, new_label=new.label)
+    lists = _diff_lists(diff, fw.id, old.label, new.label, root, lab, lk)
+    old_view, new_view = _cert_view(old), _cert_view(new)
+    worths = worth(site, pf, old, new, old_view, new_view)
+    rows = []
+    for w in worths:
+        rows.append(
+            {
+                "old": _block_cell(root, fw.id, old, w.block.id, lab),
+                "counts": [
+                    {
+                        **_block_cell(root, fw.id, new, c.block, lab),
+                        "status": c.status,
+                        "status_label": lab[
+                            f"worth_{'whole' if c.status == 'credited' else 'partial'}"
+                        ],
+                        "missing": [
+                            {"id": m, "href": f"{root}{fw.id}/{new.label}/#{m}"} for m in c.missing
+                        ],
+                        "path": " → ".join(c.path),
+                    }
+                    for c in w.credits
+                ],
+            }
+        )
+    versions = [v for v in pf.versions if not v.draft or v is new]
+    steps = versions[versions.index(old) + 1 : versions.index(new) + 1]
+    return {
+        "root": root,
+        "l": lab,
+        "lang": fw.lang or "fr",
+        "fw": {"id": fw.id, "title": fw.title},
+        "old": {"label": old.label, "href": _url(root, fw.id, old.label)},
+        "new": {"label": new.label, "href": _url(root, fw.id, new.label)},
+        "steps": [
+            {"label": v.label, "href": _url(root, fw.id, v.label, page="changes.html")}
+            for v in steps
+        ],
+        "permalink": here,
+        **lists,
+        "rows": rows,
+        "unreached": [
+            _block_cell(root, fw.id, new, b.id, lab) for b in unreached(worths, new_view)
+        ],
+        "compare_href": f"{root}{fw.id}/compare/",
     }
 
 
@@ -751,7 +856,7 @@ def framework_rows(site: Site, pf: PublishedFramework, lang: str) -> dict[str, A
         "version": current.label,
         "draft": current.draft,
         "errors": _count_errors(current.errors, lab),
-        "status": labels(fw.lang).get(f"status_{fw.status}", fw.status),
+        "status": _in_time([v for v in pf.versions if not v.draft], current, "", lab)["label"],
     }
     shared = []
     for block in fw.blocks:
@@ -869,6 +974,7 @@ def build_pages(
     if html and site_wide:
         files["assets/style.css"] = _asset("style.css")
         files["assets/search.js"] = _asset("search.js")
+        files["assets/compare.js"] = _asset("compare.js")
         files["index.html"] = _render("index.html", **_index_context(site, every, site_lang))
         files["search.html"] = _render("search.html", root="", l=labels(site_lang), lang=site_lang)
         files["pathways.html"] = _render(
@@ -920,6 +1026,12 @@ def build_pages(
                 ctx = _changes_context(pf, version, "../../", alias)
                 ctx["md_href"] = f"../../md/{folder}/changes.md" if md else None
                 files[f"{folder}/changes.html"] = _render("changes.html", **ctx)
+                if alias is None and not version.draft and pf.latest not in (None, version):
+                    assert pf.latest is not None
+                    files[f"{folder}/since.html"] = _render(
+                        "since.html",
+                        **_since_context(site, pf, version, pf.latest, "../../", "since.html"),
+                    )
             if md:
                 ctx = _md_paths(_version_context(site, pf, version, "../../", alias))
                 ctx["json_href"] = f"../../../{export}" if export else None
@@ -930,6 +1042,39 @@ def build_pages(
                 )
             if js and alias is None:
                 files[f"{folder}/{pf.id}-{version.label}.json"] = json_bytes(_export(version))
+        if html:
+            files.update(_comparisons(site, pf))
+    return files
+
+
+def _comparisons(site: Site, pf: PublishedFramework) -> dict[str, bytes]:
+    """The comparison of every two releases (older first) of a framework, and the page that
+    chooses one: ``compare/OLD/NEW.html``; a pair ending at the latest release is the older
+    one's ``since.html``."""
+    released = [v for v in pf.versions if not v.draft]
+    if len(released) < 2:
+        return {}
+    files: dict[str, bytes] = {}
+    pairs = []
+    for i, old in enumerate(released[:-1]):
+        for new in released[i + 1 :]:
+            if new is released[-1]:
+                href = f"../{old.label}/since.html"
+            else:
+                href = f"{old.label}/{new.label}.html"
+                ctx = _since_context(site, pf, old, new, "../../../", href)
+                files[f"{pf.id}/compare/{href}"] = _render("since.html", **ctx)
+            pairs.append({"old": old.label, "new": new.label, "href": href})
+    fw = pf.current.framework
+    files[f"{pf.id}/compare/index.html"] = _render(
+        "compare.html",
+        root="../../",
+        l=labels(fw.lang),
+        lang=fw.lang or "fr",
+        fw={"id": fw.id, "title": fw.title},
+        versions=[v.label for v in released],
+        pairs=pairs,
+    )
     return files
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from refkit.cache import cache_root, code_digest
-from refkit.diff import diff_frameworks
-from refkit.diff.correspondence import correspondence
+from refkit.diff import FrameworkDiff, diff_frameworks
+from refkit.diff.correspondence import Table, correspondence
 from refkit.history import GitError, History
 from refkit.model import Framework
 from refkit.stack import BlockView, CertView, Elective, Step
@@ -91,11 +91,16 @@ def resolve(data: dict[str, Any], home_view: HomeView) -> tuple[CertView, list[s
 
 def step(old: Framework, new: Framework, old_label: str, new_label: str) -> Step:
     diff = diff_frameworks(old, new, old_label=old_label, new_label=new_label)
-    table = correspondence(old, new, diff)
+    return step_from(old, new, diff, correspondence(old, new, diff))
+
+
+def step_from(old: Framework, new: Framework, diff: FrameworkDiff, table: Table) -> Step:
+    """The step of two consecutive versions whose diff and correspondence table are known (the
+    published site has them already)."""
     changed = {c.id for c in diff.changes if c.kind == "competency" and c.fields}
     return Step(
-        old=old_label,
-        new=new_label,
+        old=diff.old_version,
+        new=diff.new_version,
         competency_map=dict(diff.competency_map),
         unchanged=frozenset(n for n in diff.competency_map.values() if n not in changed),
         entries=[
