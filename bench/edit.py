@@ -1,6 +1,6 @@
 """Benchmark `refkit edit` on one framework of 10,000 competencies (40 blocks x 250).
 
-    python bench/edit.py [--keys 60] [--opens 5] [--open-only]
+    python bench/edit.py [--keys 60] [--opens 5] [--open-only] [--against REV]
 
 Measures, in one run:
 
@@ -19,6 +19,11 @@ Measures, in one run:
 Then (issue 15): the search screen, a word typed key by key (each key until the results show),
 and a find-and-replace of that word as a whole word across the framework (from Enter to the
 screen saying it is saved).
+
+``--against REV`` measures the opens of this code and of the code at git revision REV
+interleaved (this, REV, this, REV...), REV's code from a temporary work tree put first on
+PYTHONPATH: this machine's speed swings from one hour to the next, so only figures taken back to
+back say whether a change made the editor slower.
 
 Targets (issue 6): interactive in under 1 s; under 50 ms per key (the reading pane shown);
 validation never blocks typing. Issue 15: search results < 100 ms after the key; find and replace
@@ -50,18 +55,19 @@ def make_repo(root: Path) -> Path:
     return root
 
 
-def open_in_tmux(root: Path, cache: Path) -> tuple[float, float]:
+def open_in_tmux(root: Path, cache: Path, code: Path | None = None) -> tuple[float, float]:
     """Seconds from starting `refkit edit` to its tree on the screen, with ``cache`` as the cache
     folder (a private tmux server: the environment is this one, whatever else runs tmux), and to
     the end of its first check (the problems panel's title says how many), which fills the cache
-    on a first open."""
+    on a first open. ``code``: a checkout whose refkit to run instead of this one."""
     refkit = Path(sys.executable).parent / "refkit"
+    path = f"PYTHONPATH={code} " if code is not None else ""
     name = f"bench-edit-{os.getpid()}"
     tmux = ["tmux", "-L", name]
     start = time.perf_counter()
     subprocess.run(
         [*tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", str(root),
-         f"env REFKIT_CACHE_DIR={cache} TERM=xterm-256color {refkit} edit; sleep 20"],
+         f"env {path}REFKIT_CACHE_DIR={cache} TERM=xterm-256color {refkit} edit; sleep 20"],
         check=True,
     )  # fmt: skip
     try:
@@ -105,6 +111,30 @@ def opens(root: Path, tmp: Path, n: int) -> tuple[list[float], list[float], list
         checked.append(check)
         again.append(open_in_tmux(root, cache)[0])
     return first, again, checked
+
+
+def opens_against(
+    root: Path, tmp: Path, n: int, rev: str
+) -> dict[str, tuple[list[float], list[float]]]:
+    """``n`` rounds of: a first-ever open and an open again, of this code then of ``rev``'s."""
+    worktree = tmp / "against"
+    subprocess.run(
+        ["git", "-C", str(HERE.parent), "worktree", "add", "-q", "--detach", str(worktree), rev],
+        check=True,
+    )
+    try:
+        out: dict[str, tuple[list[float], list[float]]] = {"this": ([], []), rev: ([], [])}
+        for i in range(n):
+            for name, code in (("this", None), (rev, worktree)):
+                cache = tmp / f"cache-{name}-{i}"
+                out[name][0].append(open_in_tmux(root, cache, code)[0])
+                out[name][1].append(open_in_tmux(root, cache, code)[0])
+        return out
+    finally:
+        subprocess.run(
+            ["git", "-C", str(HERE.parent), "worktree", "remove", "--force", str(worktree)],
+            check=False,
+        )
 
 
 def seconds(values: list[float]) -> str:
@@ -259,6 +289,9 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=60)
     parser.add_argument("--opens", type=int, default=5, help="opens of each kind under tmux")
     parser.add_argument("--open-only", action="store_true", help="measure the opens only")
+    parser.add_argument(
+        "--against", metavar="REV", help="opens only, interleaved with the code at git REV"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="refkit-bench-edit-"))
     try:
@@ -267,6 +300,17 @@ def main() -> None:
             1 for p in root.rglob("BC*.yaml") for line in p.open() if line.startswith("  - id: ")
         )
         print(f"framework: 1 x 40 blocks, {n} competencies")
+        if args.against:
+            runs = opens_against(root, tmp, args.opens, args.against)
+            for kind, k in (("first ever", 0), ("again", 1)):
+                for name, values in runs.items():
+                    print(f"open ({kind}), {name:>10}: {seconds(values[k])}")
+                ratios = [a / b for a, b in zip(runs["this"][k], runs[args.against][k], strict=True)]
+                print(
+                    f"open ({kind}), this / {args.against}, pair by pair: median "
+                    f"{statistics.median(ratios):.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}"
+                )
+            return
         first, again, checked = (
             opens(root, tmp, args.opens) if shutil.which("tmux") else ([], [], [])
         )

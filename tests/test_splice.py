@@ -58,6 +58,27 @@ def line_diff(old: str, new: str) -> list[tuple[str, str]]:
     return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
+def test_a_parse_given_is_used_but_never_believed() -> None:
+    """The writer hands splice the file as loaded; the model may share that parse's lists and
+    have edited them in place: a parse that already says the new data must not make the change
+    look like nothing. Whatever the parse given, the new text is verified by a parse of its own."""
+    data = changed(BLOCK, ("competencies", 0, "criteria", 0), "Le réseau tient la pression")
+    stale = read_yaml("f", BLOCK.encode("utf-8"))
+    stale.data["competencies"][0]["criteria"][0] = "Le réseau tient la pression"  # edited in place
+    verified: list = []
+    new = splice(BLOCK, data, kept=KEPT, parsed=stale, verified=verified)
+    assert new is not None and data_of(new) == data
+    assert line_diff(BLOCK, new) == [
+        ("      - 'Le réseau est étanche'", "      - 'Le réseau tient la pression'")
+    ]
+    assert (
+        len(verified) == 1 and {k: v for k, v in verified[0].data.items() if k != "schema"} == data
+    )
+    # a parse given that is right is used as it is
+    fresh = read_yaml("f", BLOCK.encode("utf-8"))
+    assert splice(BLOCK, data, kept=KEPT, parsed=fresh) == new
+
+
 @pytest.mark.parametrize(
     ("path", "value", "old_line", "new_line"),
     [

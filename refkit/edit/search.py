@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -115,30 +116,54 @@ def block_entries(folder: str, block: Block) -> list[Entry]:
     return out
 
 
+class _Prepared(NamedTuple):
+    """A block's entries, and their folded texts joined in one string (NUL between two) with
+    where each starts: a word is looked for in the whole block at C speed, and only the texts
+    where it occurs are looked at."""
+
+    block: Block
+    entries: list[Entry]
+    corpus: str
+    starts: list[int]
+
+
+def _prepare(folder: str, block: Block) -> _Prepared:
+    entries = block_entries(folder, block)
+    starts = []
+    pos = 0
+    for e in entries:
+        starts.append(pos)
+        pos += len(e.hay) + 1
+    return _Prepared(block, entries, "\0".join(e.hay for e in entries), starts)
+
+
 class Index:
     """The searchable texts of a session's frameworks, prepared block by block."""
 
     def __init__(self) -> None:
-        # (folder, block id) -> (the block object, its entries)
-        self._blocks: dict[tuple[str, str], tuple[Block, list[Entry]]] = {}
+        # (folder, block id) -> the block object, its entries and their texts joined
+        self._blocks: dict[tuple[str, str], _Prepared] = {}
 
     def entries(self, folder: str, fw: Framework) -> list[Entry]:
         out: list[Entry] = []
-        if isinstance(fw.title, str) and fw.title:
-            title = fw.title
-            out.append(Entry((folder, None, None, None), fw.id, "title", title, f" {fold(title)} "))
+        title = _title_entry(folder, fw)
+        if title is not None:
+            out.append(title)
         for block in fw.blocks:
             out.extend(self.block(folder, block))
         return out
 
     def block(self, folder: str, block: Block) -> list[Entry]:
         """A block's entries, prepared once for each block object."""
+        return self._prepared(folder, block).entries
+
+    def _prepared(self, folder: str, block: Block) -> _Prepared:
         key = (folder, block.id)
         kept = self._blocks.get(key)
-        if kept is None or kept[0] is not block:
-            kept = (block, block_entries(folder, block))
+        if kept is None or kept.block is not block:
+            kept = _prepare(folder, block)
             self._blocks[key] = kept
-        return kept[1]
+        return kept
 
     def search(self, frameworks: dict[str, Framework], query: str, *, limit: int = 500) -> Found:
         from refkit.edit import Ref
@@ -147,21 +172,43 @@ class Index:
         if not words:
             return Found([], 0)
         needles = [f" {w} " if len(w) == 1 else f" {w}" for w in words]
+        first = max(needles, key=len)  # the rarest, likely: looked for in the whole block
         wanted_id = query.strip().casefold()
         exact: list[Hit] = []
         hits: list[Hit] = []
         total = 0
+
+        def found(e: Entry) -> None:
+            nonlocal total
+            hay = e.hay
+            if all(n in hay for n in needles):
+                total += 1
+                if e.ident.casefold() == wanted_id and e.field in ("title", "statement"):
+                    exact.append(Hit(Ref(*e.key), e.ident, e.field, e.text, _spans(hay, needles)))
+                elif len(hits) < limit:
+                    hits.append(Hit(Ref(*e.key), e.ident, e.field, e.text, _spans(hay, needles)))
+
         for folder, fw in frameworks.items():
-            for e in self.entries(folder, fw):
-                hay = e.hay
-                if all(n in hay for n in needles):
-                    total += 1
-                    hit = Hit(Ref(*e.key), e.ident, e.field, e.text, _spans(hay, needles))
-                    if e.ident.casefold() == wanted_id and e.field in ("title", "statement"):
-                        exact.append(hit)
-                    elif len(hits) < limit:
-                        hits.append(hit)
+            title = _title_entry(folder, fw)
+            if title is not None:
+                found(title)
+            for block in fw.blocks:
+                p = self._prepared(folder, block)
+                corpus, starts, entries = p.corpus, p.starts, p.entries
+                pos = corpus.find(first)
+                while pos >= 0:
+                    i = bisect_right(starts, pos) - 1
+                    found(entries[i])
+                    if i + 1 >= len(starts):
+                        break
+                    pos = corpus.find(first, starts[i + 1])
         return Found((exact + hits)[:limit], total)
+
+
+def _title_entry(folder: str, fw: Framework) -> Entry | None:
+    if isinstance(fw.title, str) and fw.title:
+        return Entry((folder, None, None, None), fw.id, "title", fw.title, f" {fold(fw.title)} ")
+    return None
 
 
 def _spans(hay: str, needles: list[str]) -> tuple[tuple[int, int], ...]:

@@ -23,6 +23,7 @@ from refkit.publish import json_bytes, search_text
 from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
 from refkit.publish.text import block_html, inline_html, md_attr, md_escape, md_text
+from refkit.publish.typo import french_html, is_french, quantity
 from refkit.stack import BlockView, CertView, Coverage, Elective, stack
 from refkit.store.writer import block_data, framework_data
 
@@ -110,6 +111,8 @@ def _render(template: str, **context: Any) -> bytes:
     text = str(_env().get_template(template).render(**context))
     if template.endswith(".html"):
         text = _FOLDER_LINK.sub(r'href="\1index.html\2"', text)
+        if is_french(context.get("lang")):
+            text = french_html(text)
     return text.encode("utf-8")
 
 
@@ -157,11 +160,12 @@ def _date(iso: str | None, lab: dict[str, str]) -> str:
 
 
 def _volume(hours: float | None, credits: float | None, lab: dict[str, str]) -> str:
+    lang = "fr" if lab is labels("fr") else "en"
     parts = []
     if hours is not None:
-        parts.append(f"{hours:g} {lab['hours']}")
+        parts.append(quantity(hours, lab["hours"], lang))
     if credits is not None:
-        parts.append(f"{credits:g} {lab['credits']}")
+        parts.append(quantity(credits, lab["credits"], lang))
     return " + ".join(parts)
 
 
@@ -290,6 +294,7 @@ def _version_context(
                     "type": lab.get(f"modality_{m.type}", m.type),
                     "description": m.description,
                     "hours": m.hours,
+                    "volume": _volume(m.hours, None, lab) if m.hours else "",
                 }
                 for m in block.modalities
             ],

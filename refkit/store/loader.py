@@ -375,12 +375,14 @@ def parse_block(raw: RawFile, *, checked: bool = True) -> _Parsed:
     """A block file (``raw.data`` not None) read, checked against its schema and built.
     ``checked=False``: checked for its kind and version only (``Loading``)."""
     assert raw.data is not None
-    doc = read_yaml(raw.path, raw.data, size=raw.size)
-    found = check_schema("block", raw.path, doc, full=checked) if doc.data is not None else []
+    return build_block(raw.path, read_yaml(raw.path, raw.data, size=raw.size), checked=checked)
+
+
+def build_block(path: str, doc: ReadResult, *, checked: bool = True) -> _Parsed:
+    """A block file already parsed (``doc``), checked against its schema and built."""
+    found = check_schema("block", path, doc, full=checked) if doc.data is not None else []
     usable = _usable(doc, found)
-    block = (
-        _block(usable.data, usable.positions, raw.path) if isinstance(usable.data, dict) else None
-    )
+    block = _block(usable.data, usable.positions, path) if isinstance(usable.data, dict) else None
     return doc, found, block
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from yaml.nodes import ScalarNode
 
-from refkit.store.reader import _STR, _Resolver, read_yaml
+from refkit.store.reader import _STR, ReadResult, _Resolver, read_yaml
 from refkit.store.roundtrip import ID_KEYS, _match_ids, _match_values
 
 Path = tuple[str | int, ...]
@@ -36,11 +36,21 @@ _FLOW = re.compile(r"[,\[\]{}]")
 _RESOLVER = _Resolver()
 
 
-def splice(old_text: str, new_data: dict[str, Any], *, kept: frozenset[str]) -> str | None:
+def splice(
+    old_text: str,
+    new_data: dict[str, Any],
+    *,
+    kept: frozenset[str],
+    parsed: ReadResult | None = None,
+    verified: list[ReadResult] | None = None,
+) -> str | None:
     """``old_text`` with only its changed texts replaced so that it reads as ``new_data``
     (``kept``: top-level keys the file keeps whatever the data says, such as ``schema``); the
-    old text itself when nothing differs; None when the change is not texts only."""
-    old = read_yaml("", old_text.encode("utf-8"))
+    old text itself when nothing differs; None when the change is not texts only. ``parsed``:
+    ``old_text`` as read already (its data and positions), when the caller has it; whatever it
+    says, the new text is parsed again and must read exactly as ``new_data``: that parse is
+    appended to ``verified`` (the caller may use it rather than read the file it writes again)."""
+    old = parsed if parsed is not None else read_yaml("", old_text.encode("utf-8"))
     if not old.ok or old.problems or not isinstance(old.data, dict):
         return None
     top = {k: v for k, v in old.data.items() if k not in kept}
@@ -48,6 +58,10 @@ def splice(old_text: str, new_data: dict[str, Any], *, kept: frozenset[str]) -> 
     if not _texts_only(top, new_data, (), changes):
         return None
     if not changes:
+        if parsed is not None:
+            # "nothing differs" is never taken from a parse given: the model may share its
+            # lists with it, edited in place; the text itself is read to be sure
+            return splice(old_text, new_data, kept=kept, verified=verified)
         return old_text
     starts = _line_starts(old_text)
     edits: list[tuple[int, int, str]] = []
@@ -77,6 +91,8 @@ def splice(old_text: str, new_data: dict[str, Any], *, kept: frozenset[str]) -> 
     expected = {**{k: old.data[k] for k in kept if k in old.data}, **new_data}
     if not _same(again.data, expected):
         return None
+    if verified is not None:
+        verified.append(again)
     return text
 
 

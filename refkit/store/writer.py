@@ -12,7 +12,7 @@ written in its old file, with the comment lines written above it (``_carried``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from refkit.store.loader import (
     FRAMEWORK_FILE,
     RELEASES_FILE,
     LoadedFramework,
+    build_block,
     digest,
     load_framework,
     read_folder,
@@ -253,13 +254,17 @@ def render(
     old_text: str | None,
     schema_path: str,
     carried: dict[tuple[str, str], Carried] | None = None,
+    parsed: ReadResult | None = None,
+    verified: list[ReadResult] | None = None,
 ) -> str | None:
     """The new text of a file, or None when the merge changes nothing. ``carried``: list items
-    from other files that may land in this one (used ones are taken out of it)."""
+    from other files that may land in this one (used ones are taken out of it); ``parsed``:
+    ``old_text`` as read already, if known; ``verified``: gets the new text as parsed, when
+    the text was spliced (``store.splice``)."""
     managed = _managed(kind)
     if old_text is not None:
         # texts changed and nothing else: written in place, no round trip (store.splice)
-        spliced = splice(old_text, data, kept=_KEPT)
+        spliced = splice(old_text, data, kept=_KEPT, parsed=parsed, verified=verified)
         if spliced is not None:
             return None if spliced == old_text else spliced
     if old_text is None:
@@ -313,6 +318,7 @@ def save_framework(
     folder = loaded.folder
     plan: dict[str, str | None] = {}  # path -> new text (None: delete)
     sources: dict[str, str] = {}  # path -> the file its old text comes from
+    reread: dict[str, tuple[bytes, ReadResult]] = {}  # block files written, as parsed
 
     fw_file = f"{folder}/{FRAMEWORK_FILE}"
     if framework or fw_file not in loaded.documents:
@@ -385,6 +391,7 @@ def save_framework(
             origin,
             "../../../schemas/block.schema.json",
             carried,
+            reread,
         )
         kept.add(target)
         if origin is not None and origin != target:
@@ -415,7 +422,7 @@ def save_framework(
             os.unlink(root / path)
             result.deleted.append(path)
     if result.changed:
-        fresh = _read_again(root, loaded, set(result.written))
+        fresh = _read_again(root, loaded, set(result.written), reread)
         loaded.documents, loaded.hashes, loaded.problems = (
             fresh.documents,
             fresh.hashes,
@@ -426,12 +433,24 @@ def save_framework(
     return result
 
 
-def _read_again(root: Path, loaded: LoadedFramework, written: set[str]) -> LoadedFramework:
+def _read_again(
+    root: Path,
+    loaded: LoadedFramework,
+    written: set[str],
+    reread: dict[str, tuple[bytes, ReadResult]] | None = None,
+) -> LoadedFramework:
     """The framework's folder read again after a save. A block file refkit did not write, whose
     bytes are those read before, keeps its block, document and problems (it is not parsed
-    again); any other file is read (the files written, and one someone else changed)."""
+    again); a block file written in place, whose bytes are those written, is built from the parse
+    that verified it (``reread``); any other file is read (the files written otherwise, and one
+    someone else changed)."""
     folder = loaded.folder
     files = read_folder(root, root / folder)
+    ready: dict[str, tuple[ReadResult, list[Problem], Block | None]] = {}
+    for raw in files:
+        known = (reread or {}).get(raw.path)
+        if known is not None and raw.data == known[0]:
+            ready[raw.path] = build_block(raw.path, known[1])
     fw = loaded.framework
     by_file = {
         b.source.file: b
@@ -453,6 +472,7 @@ def _read_again(root: Path, loaded: LoadedFramework, written: set[str]) -> Loade
         own = {id(p) for p in doc.problems}
         found = [p for p in loaded.problems if p.file == raw.path and id(p) not in own]
         kept[raw.path] = (doc, found, block)
+    kept.update(ready)
     return load_framework(folder, files, ready=kept.get)
 
 
@@ -467,12 +487,24 @@ def _plan_file(
     origin: str | None,
     schema_path: str,
     carried: dict[tuple[str, str], Carried] | None = None,
+    reread: dict[str, tuple[bytes, ReadResult]] | None = None,
 ) -> None:
+    """Plan the new text of one file (``plan``); ``reread``: gets, for a file whose texts only
+    were changed in place, its new bytes as already parsed (not read again after the save)."""
     old_text = None
+    parsed = None
     if origin is not None:
         sources[target] = origin
         try:
-            old_text = read_regular(root / origin).decode("utf-8")
+            old_bytes = read_regular(root / origin)
+            old_text = old_bytes.decode("utf-8")
+            doc = loaded.documents.get(origin)
+            if (
+                doc is not None
+                and doc.data is not None
+                and loaded.hashes.get(origin) == digest(old_bytes)
+            ):
+                parsed = doc  # the file as read and parsed when loaded: not parsed again
         except FileNotFoundError:
             old_text = None
         except NotRegularFile as e:
@@ -482,11 +514,14 @@ def _plan_file(
                 ),
                 hint=Msg("replace it with a regular YAML file (refkit validate says what it is)"),
             ) from None
-    text = render(kind, data, old_text, schema_path, carried)
+    verified: list[ReadResult] = []
+    text = render(kind, data, old_text, schema_path, carried, parsed, verified)
     if text is None and origin != target:
         text = old_text  # renamed block, same content: move the file as it is
     if text is not None:
         plan[target] = text
+        if reread is not None and verified:
+            reread[target] = (text.encode("utf-8"), replace(verified[0], file=target))
 
 
 def _carried(

@@ -1,0 +1,57 @@
+"""Provides the typography of the published pages: numbers, quantities and French spacing.
+
+French sets a non-breaking space before ":" and a narrow one before ";", "!" and "?", inside
+« guillemets », and between a number and its unit ("0,5 h", never "0.5 h" nor "0,5" at the end
+of one line and "h" at the start of the next); it writes decimals with a comma. One helper does
+it for every French page, on the text of the rendered page (labels, sentences refkit makes, and
+the framework's own texts alike), never inside tags, attributes or scripts.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space
+
+
+def is_french(lang: str | None) -> bool:
+    return (lang or "").lower().startswith("fr")
+
+
+def number(value: float, lang: str | None) -> str:
+    """``0.5`` -> "0,5" in French, "0.5" otherwise; no useless ".0"."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if is_french(lang) else text
+
+
+def quantity(value: float, unit: str, lang: str | None) -> str:
+    """A number and its unit, never split across two lines."""
+    return f"{number(value, lang)}{NBSP}{unit}"
+
+
+# a space (breakable, or one written as &nbsp;) before : ; ! ? », or after «
+_BEFORE = re.compile(r"(?: |&nbsp;|\u00a0)+([:;!?»])")
+_AFTER = re.compile(r"«(?: |&nbsp;|\u00a0)+")
+# a number followed by a unit: 35 h, 0,5 h, 12 crédits, 20 %
+_UNIT = re.compile(r"(\d) (h|heures?|crédits?|ECTS|%)(?![\w-])")
+_TEXT = re.compile(r">([^<]+)<")
+_SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<pre\b.*?</pre>)", re.S | re.I)
+
+
+def _text(match: re.Match[str]) -> str:
+    text = match.group(1)
+    if not any(c in text for c in ":;!?«»") and not any(c.isdigit() for c in text):
+        return match.group(0)
+    text = _BEFORE.sub(lambda m: (NBSP if m.group(1) in ":»" else NNBSP) + m.group(1), text)
+    text = _AFTER.sub("«" + NBSP, text)
+    text = _UNIT.sub(r"\1" + NBSP + r"\2", text)
+    return f">{text}<"
+
+
+def french_html(html: str) -> str:
+    """The page with French spacing in its text (tags, attributes and scripts untouched)."""
+    parts = _SCRIPT.split(html)
+    for i in range(0, len(parts), 2):  # the odd parts are scripts, styles, preformatted text
+        parts[i] = _TEXT.sub(_text, parts[i])
+    return "".join(parts)
