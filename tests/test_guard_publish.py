@@ -685,4 +685,4 @@ def test_a_draft_with_errors_is_published_saying_so(cli, sample_repo: Path) -> N
     assert "1 erreur</span>" in (site / "index.html").read_text(encoding="utf-8")
     assert "(brouillon, 1 erreur)" in (site / "md/index.md").read_text(encoding="utf-8")
     page = (site / "electricien-batiment/draft/index.html").read_text(encoding="utf-8")
-    assert "Ce brouillon comporte 1 erreur :" in page
+    assert "Ce brouillon comporte 1 erreur\u00a0:" in page
