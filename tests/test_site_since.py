@@ -8,6 +8,7 @@ repository; a third release is made in a clone to see the tables chained.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import subprocess
@@ -223,3 +224,67 @@ def test_a_third_release_chains_the_tables_and_each_old_version_has_its_page(
         ("BC04", "credited", (), "1.0.0 → 2.0.0"),
         ("BC07", "partial", ("C7.1", "C7.2", "C7.3", "C7.4"), "1.0.0 → 2.0.0"),
     }
+
+
+# -- the version page: a summary, what is new, where moved items come from ---------------------
+
+
+def test_the_version_page_has_a_summary_of_its_blocks_and_marks_what_is_new(site: Path) -> None:
+    page = site / PLUMBER / "2.0.0/index.html"
+    html = page.read_text(encoding="utf-8")
+    table = html[html.index('<table class="blocks-summary">') : html.index("</table>")]
+    rows = [
+        [
+            html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).replace("\u00a0", " ")
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)
+        ]
+        for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+    assert rows[0] == ["Bloc", "Titre", "Place", "Volume", "Compétences", "Nouveautés"]
+    assert rows[1:] == [
+        ["BC01", "Préparer et organiser une intervention de plomberie et de chauffage", "obligatoire", "105 h", "4", "—"],
+        ["BC02", "Installer les réseaux d'eau froide et d'eau chaude sanitaire", "obligatoire", "210 h", "5", "1 compétence changée"],
+        ["BC03", "Installer les réseaux d'évacuation des eaux usées et des eaux vannes", "obligatoire", "105 h", "3", "—"],
+        ["BC04", "Installer, mettre en service et entretenir une installation de chauffage à eau chaude", "obligatoire", "245 h", "5", "2 compétences changées"],
+        ["BC05", "Installer une salle d'eau adaptée aux personnes à mobilité réduite", "au choix (Spécialisation)", "70 h", "3", "—"],
+        ["BC06", "Installer un plancher chauffant hydraulique", "au choix (Spécialisation)", "70 h", "3", "—"],
+        ["BC07", "Installer, mettre en service et entretenir une pompe à chaleur air/eau", "obligatoire", "140 h", "5", "nouveau en 2.0.0"],
+        ["SST", "Prévenir les risques professionnels sur chantier", "obligatoire", "35 h", "5", "—"],
+    ]  # fmt: skip
+    text = text_of(page)
+    assert "Régler une régulation en fonction de la température extérieure et programmer les plages de confort déplacée en 2.0.0, venait du bloc BC04" in text  # fmt: skip
+    assert "C7.1 Dimensionner une pompe à chaleur air/eau" in text
+    assert re.search(
+        r'C7\.1</a> Dimensionner[^<]*<span class="mark">nouvelle en 2\.0\.0</span>', html
+    )
+    assert re.search(r"C4\.1</a> [^<]*<span class=\"mark\">modifiée en 2\.0\.0</span>", html)
+    links = parse(page).links
+    for anchor in ("#summary", "#working-group", "#certification", "#activities", "#blocks"):
+        assert anchor in links  # the table of contents
+    # the first release marks nothing new, and has no column for it
+    first = (site / PLUMBER / "1.0.0/index.html").read_text(encoding="utf-8")
+    assert 'class="mark"' not in first and "Nouveautés" not in first
+
+
+def test_word_diffs_say_removed_and_added_to_screen_readers_only(site: Path) -> None:
+    html = (site / PLUMBER / "2.0.0/changes.html").read_text(encoding="utf-8")
+    assert (
+        '<del><span class="visually-hidden">supprimé\u00a0: </span>une</del> '
+        '<ins><span class="visually-hidden">ajouté\u00a0: </span>un</ins>'
+    ) in html
+    # the editor's view of the same change shows struck and underlined words, not those words
+    from refkit.tui.dialogs import _diff_text
+
+    shown = _diff_text('<del><span class="visually-hidden">supprimé : </span>une</del> x')
+    assert shown.plain == "une x" and shown.spans[0].style == "strike"
+
+
+def test_landmarks_are_few_and_each_has_its_own_name(site: Path) -> None:
+    """A screen reader lists landmarks to move around a page: the version page had one per
+    competency (38), and the search page two search landmarks without names."""
+    html = (site / PLUMBER / "2.0.0/index.html").read_text(encoding="utf-8")
+    regions = re.findall(r'<section aria-labelledby="([^"]+)"', html)
+    assert regions == ["summary", "working-group", "certification", "activities", "blocks"]
+    search = (site / "search.html").read_text(encoding="utf-8")
+    names = re.findall(r'role="search" aria-label="([^"]+)"', search)
+    assert names == ["Rechercher dans les référentiels", "Recherche"]

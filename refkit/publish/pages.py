@@ -243,6 +243,11 @@ def _version_context(
     lab = labels(fw.lang)
     anchors = _anchors(fw, version.borrowed)
     here = alias or version.label
+    marks = _marks(version, lab)
+    places = dict.fromkeys(fw.certification.required, lab["place_required"])
+    for g in fw.certification.electives:
+        for b in g.blocks:
+            places.setdefault(b, lab["place_elective"].format(group=g.title or g.id))
 
     def link_block(bid: str) -> dict[str, str]:
         return {"id": bid, "href": f"#{anchors.get(('block', bid), bid)}"}
@@ -260,6 +265,7 @@ def _version_context(
                     if fw.activity(a)
                 ],
                 "criteria": [cr.text for cr in c.criteria],
+                "mark": marks.get(("competency", c.id)),
                 "notes": c.notes,
                 "esco": [u for u in c.esco if u.startswith(("http://", "https://"))],
             }
@@ -286,6 +292,12 @@ def _version_context(
             "id": block.id,
             "anchor": anchors[("block", block.id)],
             "title": block.title,
+            "mark": marks.get(("block", block.id)),
+            "place": places.get(block.id, lab["place_none"]),
+            "count": len(block.competencies),
+            "changed": _changed_count(
+                sum(1 for c in block.competencies if ("competency", c.id) in marks), lab
+            ),
             "description": block.description,
             "volume": _volume(block.volume.hours, block.volume.credits, lab),
             "prerequisites": [link_block(p) for p in block.prerequisites],
@@ -362,6 +374,7 @@ def _version_context(
                     "id": a.id,
                     "anchor": anchors[("activity", a.id)],
                     "title": a.title,
+                    "mark": marks.get(("activity", a.id)),
                     "description": a.description,
                     "tasks": a.tasks,
                     "competencies": served.get(a.id, []),
@@ -403,8 +416,38 @@ def _version_context(
             for v in reversed(releases)
         ],
         "blocks": blocks,
+        "has_marks": bool(marks),
         "pathway": pathway,
     }
+
+
+def _changed_count(n: int, lab: dict[str, str]) -> str:
+    return "" if not n else lab["changed_one"] if n == 1 else lab["changed_many"].format(n=n)
+
+
+def _marks(version: Version, lab: dict[str, str]) -> dict[tuple[str, str], str]:
+    """What is new in this version, by (kind, id): "nouvelle en 2.0.0", "déplacée en 2.0.0,
+    venait du bloc BC04", "renumérotée en 2.0.0, était C4.5", "modifié en 2.0.0"."""
+    if version.diff is None or version.previous is None:
+        return {}
+    v = version.label
+    out: dict[tuple[str, str], str] = {}
+    for c in version.diff.changes:
+        if c.kind not in ("block", "competency", "activity") or c.change == "removed":
+            continue
+        g = "m" if c.kind == "block" else "f"  # un bloc ; une compétence, une activité
+        if c.change == "added":
+            text = lab[f"mark_added_{g}"].format(v=v)
+        elif c.kind == "competency" and c.moved_flag and c.old_block:
+            text = lab["mark_moved"].format(v=v, block=c.old_block)
+        elif c.change == "renamed" and c.old_id:
+            text = lab[f"mark_renamed_{g}"].format(v=v, old=c.old_id)
+        elif c.fields or c.change == "modified":
+            text = lab[f"mark_modified_{g}"].format(v=v)
+        else:
+            continue
+        out[(c.kind, c.id)] = text
+    return out
 
 
 def _in_time(
@@ -470,9 +513,16 @@ def _codes(fw: Framework) -> list[tuple[str, str]]:
 # -- the changes page --------------------------------------------------------------------------
 
 
-def _words(words: list[tuple[str, str]] | list[list[str]]) -> tuple[Markup, str]:
+def _words(words: list[tuple[str, str]] | list[list[str]], lk: str = "fr") -> tuple[Markup, str]:
     """A word diff as HTML and as Markdown (both with <del>/<ins>); a replaced word is
-    kept apart from its replacement so that "une" -> "un" never reads "uneun"."""
+    kept apart from its replacement so that "une" -> "un" never reads "uneun". In HTML each
+    removed or added run starts with words only screen readers say ("supprimé :", "ajouté :"):
+    they do not announce <del> and <ins>, and the sentence read whole was nonsense."""
+    lab = labels(lk)
+    said = {
+        "del": f'<span class="visually-hidden">{escape(lab["sr_removed"])} </span>',
+        "ins": f'<span class="visually-hidden">{escape(lab["sr_added"])} </span>',
+    }
     html: list[str] = []
     md: list[str] = []
     last = "="
@@ -486,7 +536,9 @@ def _words(words: list[tuple[str, str]] | list[list[str]]) -> tuple[Markup, str]
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
             tag = "del" if op == "-" else "ins"
-            html.append(f"{gap}{lead}<{tag}>{escape(core)}</{tag}>{trail}" if core else text)
+            html.append(
+                f"{gap}{lead}<{tag}>{said[tag]}{escape(core)}</{tag}>{trail}" if core else text
+            )
             # HTML tags, which GitHub, GitLab and most wikis render inside Markdown: ** and ~~
             # do not open next to punctuation ("tertiaires**, y compris**")
             md.append(f"{gap}{lead}<{tag}>{md_escape(core)}</{tag}>{trail}" if core else text)
@@ -510,7 +562,7 @@ def _field_lines(f: FieldChange, lk: str) -> list[dict[str, Any]]:
         return {"html": Markup(html) if isinstance(html, Markup) else escape(html), "md": md}
 
     if f.nature == "reworded" and f.words is not None:
-        html, md = _words(f.words)
+        html, md = _words(f.words, lk)
         return [line(Markup("{}{}{}").format(name, sep, html), f"{md_escape(name)}{sep}{md}")]
     if f.nature in ("whitespace", "reordered"):
         text = f"{name}{sep}{nature[f.nature]}"
@@ -548,7 +600,7 @@ def _field_lines(f: FieldChange, lk: str) -> list[dict[str, Any]]:
                 )
             else:
                 head = f"{name}, {nature['reworded']}{sep}"
-                html, md = _words(item["words"])
+                html, md = _words(item["words"], lk)
                 lines.append(line(Markup("{}{}").format(head, html), f"{md_escape(head)}{md}"))
         return lines
     old, new = f.old, f.new

@@ -726,6 +726,8 @@ def _diff_text(html_text: str) -> Text:
 
     out = Text()
     style = ""
+    # the words the site gives screen readers ("supprimé :") are not for the terminal
+    html_text = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html_text)
     for part in re.split(r"(</?(?:del|ins)>)", html_text):
         if part in ("<del>", "<ins>"):
             style = "strike" if part == "<del>" else "underline bold"
