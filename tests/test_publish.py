@@ -210,15 +210,44 @@ def test_first_release_has_no_changes_but_says_so(site: Path) -> None:
 
 def test_pathways_mark_shared_blocks(site: Path) -> None:
     text = text_of(site / "pathways.html")
+    # frameworks named by their titles, not their folder names
     assert (
-        "SST Prévenir les risques professionnels sur chantierplombier-chauffagisteelectricien-batiment"
+        "SST Prévenir les risques professionnels sur chantierPlombier-chauffagisteÉlectricien du bâtiment"
         in text
     )
     assert (
-        "SST Prévenir les risques professionnels sur chantier bloc partagé, défini dans plombier-chauffagiste"
-        in text
+        "SST Prévenir les risques professionnels sur chantier (35 h) bloc partagé, défini dans "
+        "Plombier-chauffagiste" in text
     )
-    assert "bloc partagé, aussi utilisé par electricien-batiment" in text
+    assert "bloc partagé, aussi utilisé par Électricien du bâtiment" in text
+
+
+def test_pathways_show_required_blocks_in_order_then_the_choices_with_hours(site: Path) -> None:
+    """An elective is a choice, not a step: the plumber's BC05 and BC06 are offered side by
+    side under their group, after the required blocks in an order prerequisites allow."""
+    text = text_of(site / "pathways.html")
+    plumber = text[text.index("Plombier-chauffagiste (volume total 910 h)") :]
+    assert plumber.startswith(
+        "Plombier-chauffagiste (volume total 910 h) Blocs obligatoires "
+        "SST Prévenir les risques professionnels sur chantier (35 h)"
+    )
+    required = plumber[: plumber.index("Blocs au choix")]
+    assert [m for m in re.findall(r"BC0\d", required) if m] == [
+        "BC01",
+        "BC02",
+        "BC01",
+        "BC03",
+        "BC04",
+        "BC02",
+        "BC07",
+        "BC04",
+    ]  # fmt: skip (each block, then what it comes after)
+    assert "BC07 Installer, mettre en service et entretenir une pompe à chaleur air/eau (140 h) après BC04" in required  # fmt: skip
+    assert (
+        "Blocs au choix (Spécialisation) : choisir 1 parmi "
+        "BC05 Installer une salle d'eau adaptée aux personnes à mobilité réduite (70 h) après BC02, "
+        "BC03BC06 Installer un plancher chauffant hydraulique (70 h) après BC04"
+    ) in plumber
 
 
 def test_json_export_is_the_version(site: Path) -> None:

@@ -889,11 +889,18 @@ def _shared_note(site: Site, pf: PublishedFramework, block: str, lab: dict[str, 
     """ "bloc partagé, défini dans X" or "bloc partagé, aussi utilisé par Y", else ""."""
     borrowed = pf.current.borrowed.get(block)
     if borrowed is not None:
-        return f"{lab['shared_block']}, {lab['home'].lower()} {borrowed[1]}"
+        return f"{lab['shared_block']}, {lab['home'].lower()} {_title_of(site, borrowed[1])}"
     users = site.users_of(pf.id, block)
     if users:
-        return f"{lab['shared_block']}, {lab['also_used_by']} {', '.join(users)}"
+        names = ", ".join(_title_of(site, u) for u in users)
+        return f"{lab['shared_block']}, {lab['also_used_by']} {names}"
     return ""
+
+
+def _title_of(site: Site, fid: str) -> str:
+    """A framework's title as its current version gives it (its id when unknown)."""
+    target = site.framework(fid)
+    return (target.current.outline.title or fid) if target is not None else fid
 
 
 def framework_rows(site: Site, pf: PublishedFramework, lang: str) -> dict[str, Any]:
@@ -923,27 +930,51 @@ def framework_rows(site: Site, pf: PublishedFramework, lang: str) -> dict[str, A
                 {
                     "id": block.id,
                     "title": block.title,
-                    "home": {"id": pf.id, "href": _url("", pf.id, label, block.id)},
+                    "home": {
+                        "id": pf.id,
+                        "title": fw.title,
+                        "href": _url("", pf.id, label, block.id),
+                    },
                     "users": [
-                        {"id": u, "href": _url("", u, site.page_label(u), block.id)} for u in users
+                        {
+                            "id": u,
+                            "title": _title_of(site, u),
+                            "href": _url("", u, site.page_label(u), block.id),
+                        }
+                        for u in users
                     ],
                 }
             )
-    result = stack(_cert_view(current), Coverage(), [])
+    view = _cert_view(current)
+    order = [s.block for s in stack(view, Coverage(), []).pathway]  # prerequisites first
+
+    def step(bid: str) -> dict[str, Any]:
+        b = view.blocks[bid]
+        return {
+            "block": bid,
+            "title": b.title,
+            "href": _url("", pf.id, label, bid),
+            "volume": _volume(b.hours, b.credits, lab),
+            "after": [p for p in b.prerequisites if p in view.blocks],
+            "shared": _shared_note(site, pf, bid, lab),
+        }
+
+    required = [b for b in order if b in view.required and b in view.blocks]
+    required += [b for b in view.required if b not in required and b in view.blocks]
     cert = {
         "id": pf.id,
         "title": fw.title,
         "href": _url("", pf.id, label),
-        "steps": [
+        "required": [step(b) for b in required],
+        "electives": [
             {
-                "block": s.block,
-                "title": s.title,
-                "href": _url("", pf.id, label, s.block),
-                "reason": s.reason,
-                "shared": _shared_note(site, pf, s.block, lab),
+                "title": g.title or g.id,
+                "choose": lab["choose"].format(n=g.choose),
+                "options": [step(b) for b in g.blocks if b in view.blocks],
             }
-            for s in result.pathway
+            for g in view.electives
         ],
+        "total": _volume(view.hours, view.credits, lab),
     }
     return {"index": index, "shared": shared, "cert": cert}
 
