@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import quote, urldefrag, urljoin, urlparse
 
 import pytest
 
@@ -162,6 +162,53 @@ def test_search_finds_a_competency_by_a_word_of_its_statement(page, server: str)
     page.goto(server + "search.html?q=xylophone")
     assert page.is_visible("#none") and page.locator("#results li").count() == 0
     assert all(u.startswith(server) for u in page.requests)
+
+
+def _results(page, server: str, query: str) -> list[str]:
+    page.goto(server + "search.html?q=" + quote(query))
+    page.wait_for_function(
+        "document.getElementById('status').textContent !== '' || !document.getElementById('none').hidden"
+    )
+    return [li.inner_text() for li in page.locator("#results li").all()]
+
+
+def test_search_folds_apostrophes_accents_and_small_words_over_every_version(
+    page, server: str
+) -> None:
+    typographic = _results(page, server, "réseaux d’évacuation")
+    assert typographic == _results(page, server, "reseaux d'evacuation")
+    assert any(r.startswith("A3 — Installer les réseaux d'évacuation") for r in typographic)
+    # "à" does not find everything when other words are typed
+    assert _results(page, server, "pompe à chaleur") == _results(page, server, "pompe chaleur")
+    # a wording of 1.0.0 only, found in 1.0.0 (marked with its version, not the current one)
+    old = _results(page, server, "chaudière murale")
+    assert len(old) == 1 and old[0].startswith("C4.1 — Poser et raccorder une chaudière murale")
+    assert "Plombier-chauffagiste · version 1.0.0" in old[0] and "en vigueur" not in old[0]
+    page.click("#results li a")
+    page.wait_for_load_state()
+    assert page.url.endswith("/plombier-chauffagiste/1.0.0/index.html#C4.1")
+    # a code of a register finds its framework
+    assert any(r.startswith("Plombier-chauffagiste") for r in _results(page, server, "RNCP90001"))
+    # a word found in a criterion is shown in its passage, marked
+    hit = _results(page, server, "condensats")
+    assert "condensats" in page.inner_text("#results mark")
+    assert "…e en eau · Les distances d'implantation et l'évacuation des condensats" in hit[0]
+    # an item the same in both versions is one result, with both versions
+    same = _results(page, server, "PPSPS")
+    assert len(same) == 1 and "versions 1.0.0, 2.0.0 (en vigueur)" in same[0]
+
+
+def test_search_without_javascript_says_so(browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "search.html?q=pompe")
+    assert "La recherche a besoin de JavaScript" in page.inner_text("main")
+    context.close()
+
+
+def test_the_search_index_of_every_version_stays_small(site: Path) -> None:
+    size = sum(p.stat().st_size for p in (site / "assets/search").glob("*.js"))
+    assert size < 200_000, size
 
 
 def test_the_site_works_from_disk(browser, site: Path) -> None:

@@ -33,7 +33,6 @@ import json
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -715,14 +714,6 @@ def _publishable(rel: Any) -> bool:
     if not isinstance(rel, str) or not rel.endswith(_SUFFIXES) or "\\" in rel or "\0" in rel:
         return False
     return all(part and not part.startswith(".") for part in rel.split("/"))
-
-
-def search_text(*parts: str | None) -> str:
-    """Lower-case text without accents, for the offline search."""
-    text = " ".join(p for p in parts if p).lower()
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
 
 
 def digest(data: bytes) -> str:

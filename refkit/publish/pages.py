@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from refkit.diff import Change, FieldChange, FrameworkDiff
 from refkit.diff.render import FIELD_LABELS
 from refkit.model import Block, Framework
-from refkit.publish import json_bytes, search_text
+from refkit.publish import json_bytes
 from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
 from refkit.publish.text import block_html, inline_html, md_attr, md_escape, md_text
@@ -993,40 +993,44 @@ def _pathways_context(site: Site, rows: dict[str, Any], lang: str) -> dict[str, 
 
 
 def _search_entries(pf: PublishedFramework) -> list[list[str]]:
-    version = pf.current
-    fw = version.framework
-    label = "latest" if pf.latest else version.label
-    base = f"{fw.id}/{label}/index.html"
-    anchors = _anchors(fw, version.borrowed)
-    entries = [[base, fw.id, fw.title, search_text(fw.title, fw.id, fw.summary)]]
-    for a in fw.activities:
-        entries.append(
-            [
-                f"{base}#{anchors[('activity', a.id)]}",
-                a.id,
-                a.title,
-                search_text(a.id, a.title, a.description, *a.tasks),
+    """The offline search's entries for every published version of a framework: per item, its
+    address (in the newest version that has it as it is), id, title, text (as written: the
+    script folds accents, case and apostrophes itself, and cuts the snippet from it) and the
+    versions that have that same text. An item unchanged across versions is one entry."""
+    found: dict[tuple[str, str, str], list[Any]] = {}
+    for version in reversed(pf.versions):  # newest first: an entry points at its newest page
+        fw = version.framework
+        label = "latest" if version is pf.latest else version.label
+        base = f"{pf.id}/{label}/index.html"
+        anchors = _anchors(fw, version.borrowed)
+        codes = " ".join(v for _, v in _codes(fw))
+
+        items: list[tuple[str | None, str, str | None, list[str | None]]] = [
+            (None, "", fw.title, [fw.summary, codes])
+        ]
+        items += [
+            (anchors[("activity", a.id)], a.id, a.title, [a.description, *a.tasks])
+            for a in fw.activities
+        ]
+        for b in fw.blocks:
+            items.append((anchors[("block", b.id)], b.id, b.title, [b.description]))
+            items += [
+                (c.id, c.id, c.statement, [*(cr.text for cr in c.criteria), c.notes])
+                for c in b.competencies
             ]
-        )
-    for b in fw.blocks:
-        entries.append(
-            [
-                f"{base}#{anchors[('block', b.id)]}",
-                b.id,
-                b.title,
-                search_text(b.id, b.title, b.description),
-            ]
-        )
-        for c in b.competencies:
-            entries.append(
-                [
-                    f"{base}#{c.id}",
-                    c.id,
-                    c.statement,
-                    search_text(c.id, c.statement, *(cr.text for cr in c.criteria), c.notes),
-                ]
-            )
-    return entries
+        for anchor, ident, title, texts in items:
+            body = " · ".join(t for t in texts if t)
+            key = (ident, title or "", body)
+            if key in found:
+                found[key][4].append(version.label)
+            else:
+                href = f"{base}#{anchor}" if anchor else base
+                found[key] = [href, ident, title or "", body, [version.label]]
+    order = {v.label: i for i, v in enumerate(pf.versions)}
+    return [
+        [href, ident, title, body, ", ".join(sorted(labels_, key=order.__getitem__))]
+        for href, ident, title, body, labels_ in found.values()
+    ]
 
 
 # -- all files ----------------------------------------------------------------------------------
@@ -1086,7 +1090,12 @@ def build_pages(
         if html:
             # the framework's share of the offline search index
             payload = json.dumps(
-                {"framework": pf.id, "entries": _search_entries(pf)},
+                {
+                    "framework": pf.id,
+                    "title": pf.current.framework.title,
+                    "latest": pf.latest.label if pf.latest else "",
+                    "entries": _search_entries(pf),
+                },
                 ensure_ascii=False,
                 sort_keys=True,
             )
