@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urldefrag, urljoin, urlparse
@@ -353,6 +355,41 @@ def test_a_framework_prints_on_a4(page, server: str, tmp_path: Path) -> None:
         >= 3
         or data.count(b"/Page") >= 3
     )
+
+
+def test_printed_pages_have_a_running_header_page_numbers_and_absolute_addresses(
+    browser, tmp_path: Path
+) -> None:
+    """Printed with --base-url: each page says the framework, its version, its page number and
+    the permanent address in full; each block starts on a new page."""
+    import io
+
+    import pypdf
+
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "refkit", "publish", "--out", str(out),
+         "--base-url", "https://referentiels.example.org/cfa"],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    address = "https://referentiels.example.org/cfa/plombier-chauffagiste/2.0.0/"
+    page = browser.new_page()
+    page.goto((out / "plombier-chauffagiste/latest/index.html").as_uri())
+    assert page.evaluate("document.querySelector('link[rel=canonical]').href") == address
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    page.close()
+    texts = [p.extract_text() for p in pdf.pages]
+    n = len(texts)
+    assert n >= 9
+    for i, text in enumerate(texts, start=1):
+        assert text.startswith(f"Plombier-chauffagiste 2.0.0\n{i} / {n}{address}\n"), text[:120]
+    body = unicodedata.normalize("NFKC", texts[0])  # the font's "ﬀ" ligature read back as "ff"
+    assert f"Adresse permanente : {address}" in body
+    # the first line under the header of some page is each block's heading
+    firsts = [t.split("\n")[2] for t in texts]
+    for block in ("BC01", "BC02", "BC03", "BC04", "BC05", "BC06", "BC07", "SST"):
+        assert any(re.match(rf"{block}\s", line) for line in firsts), (block, firsts)
 
 
 def test_screenshots_of_a_framework_and_its_changelog(page, server: str) -> None:

@@ -288,3 +288,12 @@ def test_landmarks_are_few_and_each_has_its_own_name(site: Path) -> None:
     search = (site / "search.html").read_text(encoding="utf-8")
     names = re.findall(r'role="search" aria-label="([^"]+)"', search)
     assert names == ["Rechercher dans les référentiels", "Recherche"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/", "example.org", "https://", "https://x/?a=1"])
+def test_base_url_must_be_the_address_of_a_site(cli, sample_repo: Path, url: str) -> None:
+    run = cli("publish", "--base-url", url, "--out", str(sample_repo / "out"), cwd=sample_repo)
+    assert run.code == 2
+    assert f"--base-url {url!r} is not the address of a site" in run.err
+    assert "e.g. https://referentiels.example.org/" in run.err
+    assert not (sample_repo / "out").exists()  # refused before anything is written

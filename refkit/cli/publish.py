@@ -53,6 +53,12 @@ def register(sub: Any) -> None:
         metavar="LANG",
         help="language of the site-wide pages (default: the frameworks' most common)",
     )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address the site is served from (https://...): permanent addresses, printed "
+        "pages and feeds then give absolute addresses",
+    )
     p.set_defaults(run=run)
 
 
@@ -72,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             include_draft=args.include_draft,
             lang=args.lang,
             force=args.force,
+            base_url=args.base_url,
         )
     except PublishRefused as e:
         from refkit.cli.reporters import print_problems  # imports refkit.validate: only here

@@ -150,6 +150,21 @@ def _check_numbers(site: Any, render: set[str]) -> None:
         )
 
 
+def check_base_url(url: str | None) -> str:
+    """``--base-url``: an http(s) address with a host, ending with "/" (refused otherwise)."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise RefkitError(
+            f"--base-url {url!r} is not the address of a site",
+            hint="give the address the site is served from, e.g. https://referentiels.example.org/",
+        )
+    return url.strip().rstrip("/") + "/"
+
+
 def _folder_of(file: str) -> str:
     return "/".join(file.split("/")[:2])
 
@@ -162,10 +177,12 @@ def publish(
     include_draft: bool = False,
     lang: str | None = None,
     force: bool = False,
+    base_url: str | None = None,
 ) -> PublishResult:
     from refkit.publish.collect import Outline, collect
     from refkit.publish.pages import framework_rows, site_language
 
+    base = check_base_url(base_url)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -190,6 +207,7 @@ def publish(
         worktree=_dict(state.get("worktree")),
         errors=errors,
     )
+    site.base_url = base
     try:
         result = PublishResult(
             out,
@@ -367,7 +385,7 @@ def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None)
     h = hashlib.blake2b(digest_size=16)
     h.update(_code_digest().encode())
     keys = {(f.id, v.label): v.key for f in site.frameworks for v in f.versions}
-    data: list[Any] = [formats, lang]
+    data: list[Any] = [formats, lang, site.base_url]
     for version in pf.versions:
         release = version.release
         borrowed = sorted(

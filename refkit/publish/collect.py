@@ -156,6 +156,7 @@ class Site:
     unreleased: list[str]  # frameworks with no release, not published (no --include-draft)
     notes: list[str] = field(default_factory=list)
     history: History | None = field(default=None, repr=False)
+    base_url: str = ""  # --base-url, ending with "/"; "" when the site's address is not known
     worktree: dict[str, Any] = field(default_factory=dict, repr=False)  # digest -> parsed value
     _users: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
     _by_id: dict[str, PublishedFramework] | None = field(default=None, repr=False)

@@ -77,7 +77,20 @@ def _env() -> Any:
     env.filters["mdattr"] = md_attr
     env.filters["inline"] = inline_html
     env.filters["blocks"] = block_html
+    env.filters["css"] = css_string
     return env
+
+
+def css_string(text: Any) -> Markup:
+    """A quoted CSS string (for the running header of printed pages): backslashes, quotes,
+    line breaks and anything that could close the style element escaped."""
+    out = []
+    for ch in str(text):
+        if ch.isalnum() or ch in " -_.,:;/()'«»’…·—–":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return Markup('"' + "".join(out) + '"')
 
 
 def _bytecode_cache() -> Any:
@@ -349,6 +362,7 @@ def _version_context(
         "l": lab,
         "lang": fw.lang or "fr",
         "time": _in_time(released, version, root, lab),
+        **_addresses(site, fw.id, version.label, root, alias, f"{fw.title} {version.label}"),
         "compare_href": f"{root}{fw.id}/compare/" if len(released) > 1 else None,
         "fw": {
             "id": fw.id,
@@ -448,6 +462,17 @@ def _marks(version: Version, lab: dict[str, str]) -> dict[tuple[str, str], str]:
             continue
         out[(c.kind, c.id)] = text
     return out
+
+
+def _addresses(
+    site: Site, fid: str, label: str, root: str, alias: str | None, header: str, page: str = ""
+) -> dict[str, Any]:
+    """Where a page lives for good: its address as people cite it (absolute with --base-url),
+    the canonical link (the numbered version's, for the latest/ copy), and what a printed page
+    says at its top."""
+    address = f"{site.base_url}{fid}/{label}/{page}"
+    canonical = address if site.base_url else (_url(root, fid, label, page=page) if alias else None)
+    return {"address": address, "canonical": canonical, "print_header": header}
 
 
 def _in_time(
@@ -831,6 +856,9 @@ def _since_context(
             for v in steps
         ],
         "permalink": here,
+        "address": f"{site.base_url}{here}",
+        "canonical": f"{site.base_url}{here}" if site.base_url else None,
+        "print_header": f"{fw.title} — {lab['since_heading'].format(old=old.label, new=new.label)}",
         **lists,
         "rows": rows,
         "unreached": [
@@ -1122,12 +1150,18 @@ def build_pages(
                 files[f"{folder}/index.html"] = _render("version.html", **ctx)
                 ctx = _changes_context(pf, version, "../../", alias)
                 ctx["md_href"] = f"../../md/{folder}/changes.md" if md else None
+                header = f"{ctx['fw']['title']} {version.label} — {ctx['l']['changes']}"
+                ctx.update(
+                    _addresses(site, pf.id, version.label, "../../", alias, header, "changes.html")
+                )
                 files[f"{folder}/changes.html"] = _render("changes.html", **ctx)
                 if alias is None and not version.draft and pf.latest not in (None, version):
                     assert pf.latest is not None
                     files[f"{folder}/since.html"] = _render(
                         "since.html",
-                        **_since_context(site, pf, version, pf.latest, "../../", "since.html"),
+                        **_since_context(
+                            site, pf, version, pf.latest, "../../", f"{folder}/since.html"
+                        ),
                     )
             if md:
                 ctx = _md_paths(_version_context(site, pf, version, "../../", alias))
@@ -1159,7 +1193,7 @@ def _comparisons(site: Site, pf: PublishedFramework) -> dict[str, bytes]:
                 href = f"../{old.label}/since.html"
             else:
                 href = f"{old.label}/{new.label}.html"
-                ctx = _since_context(site, pf, old, new, "../../../", href)
+                ctx = _since_context(site, pf, old, new, "../../../", f"{pf.id}/compare/{href}")
                 files[f"{pf.id}/compare/{href}"] = _render("since.html", **ctx)
             pairs.append({"old": old.label, "new": new.label, "href": href})
     fw = pf.current.framework
