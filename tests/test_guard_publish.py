@@ -686,3 +686,27 @@ def test_a_draft_with_errors_is_published_saying_so(cli, sample_repo: Path) -> N
     assert "(brouillon, 1 erreur)" in (site / "md/index.md").read_text(encoding="utf-8")
     page = (site / "electricien-batiment/draft/index.html").read_text(encoding="utf-8")
     assert "Ce brouillon comporte 1 erreur\u00a0:" in page
+
+
+def test_a_statement_that_closes_the_script_stays_data_in_the_json_ld(
+    cli, sample_repo: Path
+) -> None:
+    """Each version page embeds its JSON-LD in a <script> element: a statement holding
+    "</script><script>" must not end it (no "<", ">" or "&" inside), and reads back whole."""
+    block = sample_repo / "frameworks/electricien-batiment/blocks/BC01.yaml"
+    text = block.read_text(encoding="utf-8")
+    hostile = "Lire </script><script>alert(1)</script> & <!-- un plan"
+    first = text.index("statement: ") + len("statement: ")
+    end = text.index("\n", first)
+    block.write_text(text[:first] + json.dumps(hostile) + text[end:], encoding="utf-8")
+    run = cli("publish", "--include-draft", "--format", "html", cwd=sample_repo)
+    assert run.code == 0, run.err
+    page = (sample_repo / "site/electricien-batiment/draft/index.html").read_text(encoding="utf-8")
+    start = page.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = page[start : page.index("</script>", start)]
+    assert not any(c in data for c in "<>&")
+    statements = [c["name"] for c in json.loads(data)["competencyRequired"]]
+    assert hostile in statements
+    assert page.count("<script") == page.count("</script>") == 1  # the JSON-LD only

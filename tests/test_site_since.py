@@ -297,3 +297,107 @@ def test_base_url_must_be_the_address_of_a_site(cli, sample_repo: Path, url: str
     assert f"--base-url {url!r} is not the address of a site" in run.err
     assert "e.g. https://referentiels.example.org/" in run.err
     assert not (sample_repo / "out").exists()  # refused before anything is written
+
+
+# -- data to download, feeds, JSON-LD ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's site with every download and an address: --base-url."""
+    _needs_history()
+    out = tmp_path_factory.mktemp("data") / "site"
+    proc = subprocess.run(
+        [sys.executable, "-P", "-m", "refkit", "publish", "--out", str(out),
+         "--format", "html,json,csv,xlsx,case", "--base-url", "https://ref.example.org/"],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_each_version_offers_its_data_from_the_page_and_its_head(data_site: Path) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    folder = data_site / PLUMBER / "2.0.0"
+    name = f"{PLUMBER}-2.0.0"
+    for page in (folder / "index.html", data_site / PLUMBER / "latest/index.html"):
+        html = page.read_text(encoding="utf-8")
+        for suffix in (".json", ".csv", ".xlsx", ".case.json"):
+            href = f"../../{PLUMBER}/2.0.0/{name}{suffix}"
+            assert '<link rel="alternate" type="' in html and f'href="{href}"' in html
+            assert (page.parent / href).resolve().is_file()
+    assert "Télécharger : JSON · CSV (tableur) · Excel · CASE (1EdTech)" in text_of(
+        folder / "index.html"
+    )
+    # one row per competency, in both spreadsheets, as refkit export writes them
+    rows = list(csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8"))))
+    sheet = openpyxl.load_workbook(folder / f"{name}.xlsx", read_only=True).active
+    assert len(rows) - 1 == 33 == sheet.max_row - 1
+    assert rows[0][:3] == [c.value for c in next(sheet.iter_rows(max_row=1))][:3]
+    # 1.0.0 has its own, as it was
+    assert "C7.1" not in (data_site / PLUMBER / "1.0.0" / f"{PLUMBER}-1.0.0.csv").read_text()
+
+
+def test_the_case_download_is_a_valid_case_package(data_site: Path) -> None:
+    from refkit.interop.case import load_schema, schema_problems
+    from tests.test_interop import CASE_SCHEMA
+
+    path = data_site / PLUMBER / "2.0.0" / f"{PLUMBER}-2.0.0.case.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    assert schema_problems(package, load_schema(CASE_SCHEMA), str(CASE_SCHEMA)) == []
+    items = {i["humanCodingScheme"] for i in package["CFItems"] if i.get("humanCodingScheme")}
+    assert {"BC07", "C7.1", "C4.5"} <= items
+    assert package["CFDocument"]["uri"].startswith(
+        "https://ref.example.org/plombier-chauffagiste/2.0.0/"
+    )
+
+
+def test_feeds_of_releases_per_framework_and_for_the_site(data_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    site_feed = ET.parse(data_site / "feed.xml").getroot()
+    entries = site_feed.findall(f"{atom}entry")
+    assert sorted(e.findtext(f"{atom}title") for e in entries) == [
+        "Plombier-chauffagiste 1.0.0",
+        "Plombier-chauffagiste 2.0.0",
+        "Électricien du bâtiment 1.0.0",
+    ]
+    links = {e.find(f"{atom}link").get("href") for e in entries}
+    assert "https://ref.example.org/plombier-chauffagiste/2.0.0/index.html" in links
+    assert len({e.findtext(f"{atom}id") for e in entries}) == 3  # one id per release
+    plumber = ET.parse(data_site / PLUMBER / "feed.xml").getroot()
+    assert plumber.findtext(f"{atom}title") == "Plombier-chauffagiste — versions publiées"
+    first = plumber.find(f"{atom}entry")
+    assert first.findtext(f"{atom}summary").startswith("Révision 2026")
+    assert first.findtext(f"{atom}updated") == "2026-11-23T00:00:00Z"
+    # announced in the pages' heads
+    for page, href in (
+        (data_site / "index.html", "feed.xml"),
+        (data_site / PLUMBER / "index.html", "feed.xml"),
+        (data_site / PLUMBER / "2.0.0/index.html", f"../../{PLUMBER}/feed.xml"),
+    ):
+        html = page.read_text(encoding="utf-8")
+        assert f'<link rel="alternate" type="application/atom+xml" href="{href}"' in html, page
+
+
+def test_each_version_page_describes_itself_in_json_ld(data_site: Path) -> None:
+    html = (data_site / PLUMBER / "2.0.0/index.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(html[start : html.index("</script>", start)])
+    assert data["@type"] == "EducationalOccupationalCredential"
+    assert (data["name"], data["version"], data["inLanguage"]) == (
+        "Plombier-chauffagiste", "2.0.0", "fr",
+    )  # fmt: skip
+    assert data["url"] == "https://ref.example.org/plombier-chauffagiste/2.0.0/"
+    assert {"@type": "PropertyValue", "propertyID": "RNCP", "value": "RNCP90001"} in data[
+        "identifier"
+    ]
+    assert len(data["competencyRequired"]) == 33
+    assert data["datePublished"] == "2026-11-23"

@@ -33,9 +33,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--format",
-        default="html,md",
+        default="html,md,json,csv",
         metavar="FORMATS",
-        help="comma-separated: html, md (Markdown pages under md/), json (an export per version); default html,md",
+        help="comma-separated: html, md (Markdown pages under md/), and the downloads of each "
+        "version beside its page: json, csv, xlsx, case (a CASE 1.0 package); default "
+        "html,md,json,csv (xlsx and case are larger and slower to make)",
     )
     p.add_argument(
         "--include-draft",

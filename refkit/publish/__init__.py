@@ -43,7 +43,7 @@ from refkit.problems import RULES, Problem, Severity
 from refkit.store.repository import Repository
 
 MANIFEST = ".refkit-publish.json"
-FORMATS = ("html", "md", "json")
+FORMATS = ("html", "md", "json", "csv", "xlsx", "case")
 
 
 @dataclass(slots=True)
@@ -187,7 +187,8 @@ def publish(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise RefkitError(
-            f"unknown format {', '.join(unknown) or '(none)'}", hint="formats: html, md, json"
+            f"unknown format {', '.join(unknown) or '(none)'}",
+            hint="formats: html, md, json, csv, xlsx, case",
         )
     out = check_output(repo, out)
     errors = check_drafts(repo) if include_draft else {}
@@ -723,7 +724,7 @@ def _write_manifest(
 
 
 # What publish writes: ids, versions and the site's own names, and these extensions.
-_SUFFIXES = (".html", ".md", ".json", ".js", ".css")
+_SUFFIXES = (".html", ".md", ".json", ".js", ".css", ".csv", ".xlsx", ".xml")
 
 
 def _publishable(rel: Any) -> bool:

@@ -432,6 +432,8 @@ def _version_context(
         "blocks": blocks,
         "has_marks": bool(marks),
         "pathway": pathway,
+        "ld": _json_ld(site, pf, version, lab),
+        "feeds": [{"href": f"{root}{fw.id}/feed.xml", "title": f"{fw.title} — {lab['feed']}"}],
     }
 
 
@@ -462,6 +464,83 @@ def _marks(version: Version, lab: dict[str, str]) -> dict[tuple[str, str], str]:
             continue
         out[(c.kind, c.id)] = text
     return out
+
+
+def _json_ld(site: Site, pf: PublishedFramework, version: Version, lab: dict[str, str]) -> Markup:
+    """The version described for search engines and catalogues (schema.org): a credential and
+    the competencies it requires, with its codes, level, language, dates and address."""
+    from refkit.publish.feeds import json_ld
+
+    fw = version.framework
+    address = f"{site.base_url}{fw.id}/{version.label}/"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOccupationalCredential",
+        "name": fw.title,
+        "version": version.label,
+        "inLanguage": fw.lang or "fr",
+        "credentialCategory": "certification",
+        "educationalLevel": _level_text(fw, lab),
+        "identifier": [
+            {"@type": "PropertyValue", "propertyID": key, "value": value}
+            for key, value in _codes(fw)
+        ],
+        "competencyRequired": [
+            {
+                "@type": "DefinedTerm",
+                "termCode": c.id,
+                "name": c.statement,
+                "inDefinedTermSet": f"{address}#{b.id}" if site.base_url else b.id,
+            }
+            for b in fw.blocks
+            for c in b.competencies
+        ],
+    }
+    if site.base_url:
+        data["url"] = address
+    if fw.sector:
+        data["occupationalCategory"] = fw.sector
+    if fw.summary:
+        data["description"] = fw.summary
+    if version.release is not None:
+        data["datePublished"] = str(version.release.date)[:10]
+    if fw.validity.start:
+        data["validFrom"] = str(fw.validity.start)[:10]
+    if fw.validity.until:
+        data["expires"] = str(fw.validity.until)[:10]
+    return Markup(json_ld(data))
+
+
+def _feed(
+    site: Site,
+    frameworks: list[PublishedFramework],
+    lang: str,
+    root_href: str,
+    *,
+    site_wide: bool = False,
+) -> bytes:
+    """The Atom feed of the releases of ``frameworks``: one per framework, and the site's."""
+    from refkit.publish.feeds import FeedEntry, atom
+
+    lab = labels(lang)
+    root_href = site.base_url or root_href  # absolute with --base-url, else from the feed
+    entries = []
+    for pf in frameworks:
+        title = pf.current.outline.title or pf.id
+        for v in pf.versions:
+            if v.release is None:
+                continue
+            href = f"{root_href}{pf.id}/{v.label}/index.html"
+            message = v.release.message or ""
+            entries.append(
+                FeedEntry(pf.id, v.label, f"{title} {v.label}", str(v.release.date), href, message)
+            )
+    if not site_wide:
+        pf = frameworks[0]
+        name = f"{pf.current.outline.title or pf.id} — {lab['feed']}"
+        return atom(name, f"{pf.id}/feed", f"{root_href}{pf.id}/feed.xml", entries, lang)
+    name = f"{lab['site']} — {lab['feed']}"
+    return atom(name, "feed", f"{root_href}feed.xml", entries, lang)
 
 
 def _addresses(
@@ -878,6 +957,9 @@ def _index_context(site: Site, rows: dict[str, Any], lang: str) -> dict[str, Any
         "lang": lang,
         "rows": [rows[f.id]["index"] for f in site.frameworks],
         "unreleased": site.unreleased,
+        "feeds": [
+            {"href": "feed.xml", "title": f"{labels(lang)['site']} — {labels(lang)['feed']}"}
+        ],
     }
 
 
@@ -902,6 +984,7 @@ def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any
             for v in reversed(pf.versions)
         ],
         "latest": pf.latest.label if pf.latest else None,
+        "feeds": [{"href": "feed.xml", "title": f"{fw.title} — {lab['feed']}"}],
     }
 
 
@@ -1100,6 +1183,7 @@ def build_pages(
         files["pathways.html"] = _render(
             "pathways.html", **_pathways_context(site, every, site_lang)
         )
+        files["feed.xml"] = _feed(site, site.frameworks, site_lang, "", site_wide=True)
         listing = [pf.id for pf in site.frameworks]
         files["assets/search/files.js"] = (
             f"window.REFKIT_SEARCH_FILES = {json.dumps(listing)};\n".encode()
@@ -1133,6 +1217,7 @@ def build_pages(
             files[f"{pf.id}/index.html"] = _render(
                 "versions.html", **_framework_index_context(pf, "../")
             )
+            files[f"{pf.id}/feed.xml"] = _feed(site, [pf], pf.current.framework.lang or "fr", "../")
         if md:
             files[f"md/{pf.id}/index.md"] = _render(
                 "versions.md.j2", **_md_paths(_framework_index_context(pf, "../"))
@@ -1146,6 +1231,7 @@ def build_pages(
             if html:
                 ctx = _version_context(site, pf, version, "../../", alias)
                 ctx["json_href"] = f"../../{export}" if export else None
+                ctx["downloads"] = _downloads(pf.id, version.label, formats, ctx["l"])
                 ctx["md_href"] = f"../../md/{folder}/index.md" if md else None
                 files[f"{folder}/index.html"] = _render("version.html", **ctx)
                 ctx = _changes_context(pf, version, "../../", alias)
@@ -1173,9 +1259,64 @@ def build_pages(
                 )
             if js and alias is None:
                 files[f"{folder}/{pf.id}-{version.label}.json"] = json_bytes(_export(version))
+            if alias is None:
+                files.update(_data_files(site, pf, version, folder, formats))
         if html:
             files.update(_comparisons(site, pf))
     return files
+
+
+# The downloads of a version, beside its page: (format, file suffix, label key, media type)
+DOWNLOADS = (
+    ("json", ".json", "download_json", "application/json"),
+    ("csv", ".csv", "download_csv", "text/csv"),
+    ("xlsx", ".xlsx", "download_xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("case", ".case.json", "download_case", "application/json"),
+)  # fmt: skip
+
+
+def _downloads(
+    fid: str, label: str, formats: tuple[str, ...], lab: dict[str, str]
+) -> list[dict[str, str]]:
+    """The version's data files, as its page links them (from the page and from <head>)."""
+    return [
+        {
+            "href": f"../../{fid}/{label}/{fid}-{label}{suffix}",
+            "label": lab[key],
+            "type": media,
+            "format": fmt,
+        }
+        for fmt, suffix, key, media in DOWNLOADS
+        if fmt in formats
+    ]
+
+
+def _data_files(
+    site: Site, pf: PublishedFramework, version: Version, folder: str, formats: tuple[str, ...]
+) -> dict[str, bytes]:
+    """A version's CSV, xlsx and CASE files (the exports of refkit export, as of that version;
+    a draft's dated today)."""
+    fw = version.framework
+    name = f"{folder}/{pf.id}-{version.label}"
+    out: dict[str, bytes] = {}
+    if "csv" in formats:
+        from refkit.interop.tabular import write_csv
+
+        out[f"{name}.csv"] = write_csv(fw).encode("utf-8")
+    if "xlsx" in formats:
+        from refkit.interop.tabular import write_xlsx
+
+        out[f"{name}.xlsx"] = write_xlsx(fw)
+    if "case" in formats:
+        from refkit.interop.case import export_case
+
+        date = version.release.date if version.release else None
+        when = f"{str(date)[:10]}T00:00:00+00:00" if date else "1970-01-01T00:00:00+00:00"
+        base = f"{site.base_url}{pf.id}/{version.label}/case/" if site.base_url else None
+        package = export_case(fw, when=when, base_uri=base)
+        out[f"{name}.case.json"] = json_bytes(package)
+    return out
 
 
 def _comparisons(site: Site, pf: PublishedFramework) -> dict[str, bytes]:
