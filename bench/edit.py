@@ -305,7 +305,9 @@ def main() -> None:
             for kind, k in (("first ever", 0), ("again", 1)):
                 for name, values in runs.items():
                     print(f"open ({kind}), {name:>10}: {seconds(values[k])}")
-                ratios = [a / b for a, b in zip(runs["this"][k], runs[args.against][k], strict=True)]
+                ratios = [
+                    a / b for a, b in zip(runs["this"][k], runs[args.against][k], strict=True)
+                ]
                 print(
                     f"open ({kind}), this / {args.against}, pair by pair: median "
                     f"{statistics.median(ratios):.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}"
