@@ -407,3 +407,78 @@ def test_screenshots_of_a_framework_and_its_changelog(page, server: str) -> None
     narrow.goto(server + "plombier-chauffagiste/2.0.0/changes.html")
     narrow.screenshot(path=str(ARTIFACTS / "site-changes-320.png"))
     narrow.close()
+
+
+def _stack_cli(cli_main, held: list[str]) -> dict:
+    """`refkit stack plombier-chauffagiste --have ... --format json`, run in this process."""
+    import contextlib
+    import io
+    import json
+
+    out = io.StringIO()
+    args = ["stack", "plombier-chauffagiste", "--format", "json"]
+    for h in held:
+        args += ["--have", h]
+    with contextlib.redirect_stdout(out):
+        code = cli_main(args)
+    assert code in (0, 1), (held, code)
+    return json.loads(out.getvalue())
+
+
+def test_the_credit_calculator_says_what_refkit_stack_says_for_every_set_of_blocks(
+    page, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every subset of the 7 blocks of plombier-chauffagiste 1.0.0 (128 sets), and each block
+    of 2.0.0 alone: the page's engine and the CLI's give the same JSON."""
+    import itertools
+
+    from refkit.cli import main
+
+    monkeypatch.chdir(REPO)
+    page.goto(server + "plombier-chauffagiste/credit.html")
+    old = ["BC01", "BC02", "BC03", "BC04", "BC05", "BC06", "SST"]
+    sets = [
+        [f"plombier-chauffagiste@1.0.0:{b}" for b in subset]
+        for n in range(len(old) + 1)
+        for subset in itertools.combinations(old, n)
+    ]
+    sets += [[f"plombier-chauffagiste@2.0.0:{b}"] for b in ("BC04", "BC07", "SST")]
+    sets += [["plombier-chauffagiste@1.0.0:BC04", "plombier-chauffagiste@2.0.0:BC07"]]
+    shown = page.evaluate("sets => sets.map(s => window.refkitCredit(s))", sets)
+    assert len(shown) == len(sets) == 132
+    for held, result in zip(sets, shown, strict=True):
+        expected = _stack_cli(main, held)
+        assert result == expected, held
+
+
+def test_the_credit_calculator_page_ticks_and_answers_and_without_javascript_points_to_the_tables(
+    browser, server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "plombier-chauffagiste/credit.html")
+    assert page.inner_text("#credit-output") == "Aucun bloc coché."
+    for block in ("BC01", "BC02", "BC04"):
+        page.check(f"input[value='plombier-chauffagiste@1.0.0:{block}']")
+    text = page.inner_text("#credit-output")
+    assert (
+        "BC04 Installer, mettre en service et entretenir une installation de chauffage à eau chaude — acquis"
+        in text
+    )
+    assert (
+        "BC07 Installer, mettre en service et entretenir une pompe à chaleur air/eau — acquis en partie · Reste à acquérir : C7.1, C7.2, C7.3, C7.4"
+        in text
+    )
+    assert "Reste à acquérir : 4 bloc(s) (322\u00a0h)" in text
+    assert "SST Prévenir les risques professionnels sur chantier (35\u00a0h) — obligatoire" in text
+    context.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "plombier-chauffagiste/credit.html")
+    assert not page.is_visible("form.credit")
+    assert "Le calcul a besoin de JavaScript" in page.inner_text("main")
+    link = page.locator("noscript a, main a[href='1.0.0/since.html']").last
+    assert link.inner_text() == "Ce que valent les blocs de la version 1.0.0"
+    link.click()
+    assert page.url.endswith("/plombier-chauffagiste/1.0.0/since.html")
+    context.close()

@@ -126,7 +126,7 @@ def test_the_version_links_are_separated_by_spaced_dots(site: Path) -> None:
     start = html.index('<nav class="links"')
     nav = html[start : html.index("</nav>", start)]
     assert re.findall(r"\S·|·\S", nav) == []
-    assert nav.count(" · ") == 4
+    assert nav.count(" · ") == 5
 
 
 # -- since my version -----------------------------------------------------------------------------

@@ -323,9 +323,12 @@ def _csv_field(text: str) -> str:
     """As ``csv.QUOTE_MINIMAL`` writes a field, and quoted when it holds a CR (the csv module
     quotes only the characters of its line terminator: a bare CR split the row)."""
     text = _neutral(text)
-    if any(c in text for c in ',"\n\r'):
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+_NEEDS_QUOTES = re.compile('[,"\n\r]')
 
 
 def write_csv(fw: Framework) -> str:

@@ -364,6 +364,7 @@ def _version_context(
         "time": _in_time(released, version, root, lab),
         **_addresses(site, fw.id, version.label, root, alias, f"{fw.title} {version.label}"),
         "compare_href": f"{root}{fw.id}/compare/" if len(released) > 1 else None,
+        "credit_href": f"{root}{fw.id}/credit.html" if released else None,
         "fw": {
             "id": fw.id,
             "title": fw.title,
@@ -984,6 +985,7 @@ def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any
             for v in reversed(pf.versions)
         ],
         "latest": pf.latest.label if pf.latest else None,
+        "compare": sum(1 for v in pf.versions if not v.draft) > 1,
         "feeds": [{"href": "feed.xml", "title": f"{fw.title} — {lab['feed']}"}],
     }
 
@@ -1178,6 +1180,7 @@ def build_pages(
         files["assets/style.css"] = _asset("style.css")
         files["assets/search.js"] = _asset("search.js")
         files["assets/compare.js"] = _asset("compare.js")
+        files["assets/credit.js"] = _asset("credit.js")
         files["index.html"] = _render("index.html", **_index_context(site, every, site_lang))
         files["search.html"] = _render("search.html", root="", l=labels(site_lang), lang=site_lang)
         files["pathways.html"] = _render(
@@ -1225,11 +1228,26 @@ def build_pages(
         targets: list[tuple[Version, str | None]] = [(v, None) for v in pf.versions]
         if pf.latest is not None:
             targets.append((pf.latest, "latest"))
+        bodies: dict[tuple[str, str], Any] = {}  # the heavy part of a version's pages, once
         for version, alias in targets:
             folder = f"{pf.id}/{alias or version.label}"
             export = f"{pf.id}/{version.label}/{pf.id}-{version.label}.json" if js else None
+            vctx = _version_context(site, pf, version, "../../", alias)
+            if md:
+                # the latest/ copy's Markdown differs from the numbered page's by its banner only
+                known = bodies.get((version.label, "md-context"))
+                mctx = dict(known, alias=alias) if known is not None else _md_paths(vctx)
+                bodies.setdefault((version.label, "md-context"), mctx)
+                mctx["json_href"] = f"../../../{export}" if export else None
+                mctx["md_href"] = None
+                mctx["body"] = _body(bodies, version.label, "_version_body.md.j2", mctx)
+                files[f"md/{folder}/index.md"] = _render("version.md.j2", **mctx)
+                files[f"md/{folder}/changes.md"] = _render(
+                    "changes.md.j2", **_md_paths(_changes_context(pf, version, "../../", alias))
+                )
             if html:
-                ctx = _version_context(site, pf, version, "../../", alias)
+                ctx = vctx
+                ctx["body"] = _body(bodies, version.label, "_version_body.html", ctx)
                 ctx["json_href"] = f"../../{export}" if export else None
                 ctx["downloads"] = _downloads(pf.id, version.label, formats, ctx["l"])
                 ctx["md_href"] = f"../../md/{folder}/index.md" if md else None
@@ -1249,21 +1267,67 @@ def build_pages(
                             site, pf, version, pf.latest, "../../", f"{folder}/since.html"
                         ),
                     )
-            if md:
-                ctx = _md_paths(_version_context(site, pf, version, "../../", alias))
-                ctx["json_href"] = f"../../../{export}" if export else None
-                ctx["md_href"] = None
-                files[f"md/{folder}/index.md"] = _render("version.md.j2", **ctx)
-                files[f"md/{folder}/changes.md"] = _render(
-                    "changes.md.j2", **_md_paths(_changes_context(pf, version, "../../", alias))
-                )
             if js and alias is None:
                 files[f"{folder}/{pf.id}-{version.label}.json"] = json_bytes(_export(version))
             if alias is None:
                 files.update(_data_files(site, pf, version, folder, formats))
         if html:
             files.update(_comparisons(site, pf))
+            files.update(_calculator(site, pf))
     return files
+
+
+def _calculator(site: Site, pf: PublishedFramework) -> dict[str, bytes]:
+    """The credit calculator of a released framework: its page and its data (credit.js runs the
+    engine of refkit stack on it)."""
+    from refkit.publish.credit import credit_data
+
+    data = credit_data(site, pf, _cert_view)
+    if data is None or pf.latest is None:
+        return {}
+    fw = pf.latest.framework
+    lab = labels(fw.lang)
+    groups = []
+    for view in data["views"]:
+        title = (
+            fw.title if view["framework"] == pf.id else _title_of(site, view["framework"])
+        ) + f" {view['version']}"
+        groups.append(
+            {
+                "title": title,
+                "blocks": [
+                    {
+                        "id": b["id"],
+                        "title": b["title"],
+                        "value": f"{view['framework']}@{view['version']}:{b['id']}",
+                    }
+                    for b in view["blocks"]
+                    if not b["home"] or view["framework"] == b["home"]  # held where it is defined
+                ],
+            }
+        )
+    since = [
+        {"label": v.label, "href": f"{v.label}/since.html"}
+        for v in pf.versions
+        if not v.draft and v is not pf.latest
+    ]
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    payload = (
+        payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+    return {
+        f"{pf.id}/credit-data.js": f"window.REFKIT_CREDIT = {payload};\n".encode(),
+        f"{pf.id}/credit.html": _render(
+            "credit.html",
+            root="../",
+            l=lab,
+            lang=fw.lang or "fr",
+            fw={"id": pf.id, "title": fw.title},
+            latest=pf.latest.label,
+            groups=groups,
+            since=since,
+        ),
+    }
 
 
 # The downloads of a version, beside its page: (format, file suffix, label key, media type)
@@ -1317,6 +1381,18 @@ def _data_files(
         package = export_case(fw, when=when, base_uri=base)
         out[f"{name}.case.json"] = json_bytes(package)
     return out
+
+
+def _body(
+    bodies: dict[tuple[str, str], Any], label: str, template: str, ctx: dict[str, Any]
+) -> Any:
+    """The heavy part of a version's page (activities, blocks, competencies), rendered once for
+    its numbered page and its latest/ copy, which differ only around it."""
+    key = (label, template)
+    if key not in bodies:
+        text = _env().get_template(template).render(**ctx)
+        bodies[key] = Markup(text) if template.endswith(".html") else text
+    return bodies[key]
 
 
 def _comparisons(site: Site, pf: PublishedFramework) -> dict[str, bytes]:
