@@ -335,9 +335,13 @@ def test_each_version_offers_its_data_from_the_page_and_its_head(data_site: Path
     )
     # one row per competency, in both spreadsheets, as refkit export writes them
     rows = list(csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8"))))
-    sheet = openpyxl.load_workbook(folder / f"{name}.xlsx", read_only=True).active
-    assert len(rows) - 1 == 33 == sheet.max_row - 1
-    assert rows[0][:3] == [c.value for c in next(sheet.iter_rows(max_row=1))][:3]
+    book = openpyxl.load_workbook(folder / f"{name}.xlsx", read_only=True)
+    try:
+        sheet = book.active
+        assert len(rows) - 1 == 33 == sheet.max_row - 1
+        assert rows[0][:3] == [c.value for c in next(sheet.iter_rows(max_row=1))][:3]
+    finally:
+        book.close()  # (a read-only workbook keeps its file open until closed)
     # 1.0.0 has its own, as it was
     assert "C7.1" not in (data_site / PLUMBER / "1.0.0" / f"{PLUMBER}-1.0.0.csv").read_text()
 

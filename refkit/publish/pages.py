@@ -78,7 +78,40 @@ def _env() -> Any:
     env.filters["inline"] = inline_html
     env.filters["blocks"] = block_html
     env.filters["css"] = css_string
+    env.globals["competency"] = competency_html
     return env
+
+
+def competency_html(c: dict[str, Any], lab: dict[str, str]) -> Markup:
+    """A competency of a version page, as the template wrote it (the same bytes), in Python:
+    it is the page's innermost loop (200 a framework), and Jinja spent most of a publish in it."""
+    e = escape
+    a = e(c["anchor"])
+    out = [
+        f'<article class="competency" id="{a}" aria-labelledby="h-{a}">\n'
+        f'<h4 id="h-{a}"><a class="permalink" href="#{a}" title="{e(lab["permalink"])}">'
+        f"{e(c['id'])}</a> {inline_html(c['statement'])}"
+    ]
+    if c["mark"]:
+        out.append(f' <span class="mark">{e(c["mark"])}</span>')
+    out.append(f'</h4>\n<p class="meta">{e(lab["kind"])}&nbsp;: {e(c["kind"])}')
+    if c["activities"]:
+        out.append(
+            " · " + ", ".join(f'<a href="{e(x["href"])}">{e(x["id"])}</a>' for x in c["activities"])
+        )
+    out.append("</p>\n")
+    if c["criteria"]:
+        items = "".join(f"<li>{inline_html(cr)}</li>" for cr in c["criteria"])
+        out.append(f'<p class="label">{e(lab["criteria"])}</p><ul class="criteria">{items}</ul>')
+    if c["notes"]:
+        out.append(
+            f'<div class="notes"><p class="label">{e(lab["notes"])}</p>{block_html(c["notes"])}</div>'
+        )
+    if c["esco"]:
+        links = ", ".join(f'<a href="{e(u)}" rel="external noopener">{e(u)}</a>' for u in c["esco"])
+        out.append(f'<p class="meta">{e(lab["esco"])}&nbsp;: {links}</p>')
+    out.append("</article>\n")
+    return Markup("".join(out))
 
 
 def css_string(text: Any) -> Markup:
