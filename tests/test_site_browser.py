@@ -482,3 +482,22 @@ def test_the_credit_calculator_page_ticks_and_answers_and_without_javascript_poi
     link.click()
     assert page.url.endswith("/plombier-chauffagiste/1.0.0/since.html")
     context.close()
+
+
+def test_an_old_version_shows_it_was_replaced_and_the_latest_does_not(page, server: str) -> None:
+    page.goto(server + "plombier-chauffagiste/1.0.0/index.html")
+    banner = page.locator(".banner.replaced")
+    assert banner.is_visible()
+    assert banner.inner_text() == (
+        "Cette version a été remplacée par la version 2.0.0 (publiée le 23 novembre 2026). "
+        "Ce qui a changé depuis cette version · Version en vigueur\u00a0: 2.0.0"
+    )
+    banner.locator("text=Ce qui a changé depuis cette version").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/plombier-chauffagiste/1.0.0/since.html")
+    for path in (
+        "plombier-chauffagiste/2.0.0/index.html",
+        "plombier-chauffagiste/latest/index.html",
+    ):
+        page.goto(server + path)
+        assert page.locator(".banner.replaced").count() == 0
