@@ -121,3 +121,62 @@ def test_no_color_sends_no_colour_and_keeps_the_cursor_visible(sample_repo: Path
         assert re.search(r"\x1b\[(?:\d+;)*7(?:;\d+)*mBC01 Préparer", cursor), cursor
     finally:
         term.close()
+
+
+def test_search_read_replace_and_paste_rows_in_a_real_terminal(
+    terminal: Terminal, sample_repo: Path
+) -> None:
+    """Issue 15 in a real terminal: '/' with a typographic apostrophe finds the block and Enter
+    goes to it, the reading pane shows it whole; Ctrl+R replaces a word in a framework after its
+    preview (one line per text); three spreadsheet rows pasted on a block (bracketed paste, as a
+    terminal sends a paste) are previewed, then added with fresh ids and no tab saved."""
+    terminal.wait_for("Problèmes : aucun")
+    # find and replace in the framework under the cursor: a preview, then one line per text
+    terminal.keys(*["Down"] * 5)
+    terminal.wait_for(" Plombier-chauffagiste     ")
+    terminal.keys("C-r")
+    terminal.wait_for("Remplacer par")
+    terminal.type("CHAUDIÈRE")
+    terminal.keys("Enter")
+    terminal.type("générateur")
+    terminal.wait_for("3 remplacements dans 3 textes de 1 bloc")
+    terminal.keys("Enter")
+    terminal.wait_for("remplacé par « générateur »")
+    diff = git(sample_repo, "diff", "-U0", "--", f"{PLUMBER}/blocks/BC04.yaml")
+    removed = [x for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
+    added = [x for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++")]
+    assert len(removed) == len(added) == 3
+    assert added == [x.replace("-", "+", 1).replace("chaudière", "générateur") for x in removed]
+    # a search with a typographic apostrophe; Enter goes to the block, read whole
+    terminal.keys("/")
+    terminal.wait_for("Rechercher")
+    terminal.type("réseaux d’évac")
+    terminal.wait_for("1 résultat")
+    terminal.keys("Enter")
+    shown = terminal.wait_for("Plombier-chauffagiste › BC03")
+    assert "Bloc de compétences BC03" in shown and "Compétences (3)" in shown
+    terminal.keys("Escape")
+    # three rows copied from a spreadsheet, pasted on BC07 in the tree
+    terminal.keys("/")
+    terminal.wait_for("Rechercher")
+    terminal.keys("End", "C-u")  # the last search is offered again: cleared
+    terminal.type("BC07")
+    terminal.wait_for("résultat")
+    terminal.keys("Enter")
+    terminal.wait_for("Plombier-chauffagiste › BC07")
+    terminal.keys("Escape")
+    rows = (
+        "Poser les capteurs de la régulation\tskill\tA4\tLes sondes sont posées\n"
+        "Paramétrer la loi d'eau\tskill\tA4\tLa courbe est réglée\n"
+        "Expliquer le fonctionnement au client\tattitude\tA5\tLe client sait régler\n"
+    )
+    subprocess.run(["tmux", "set-buffer", "-b", "rows", rows], check=True)
+    subprocess.run(["tmux", "paste-buffer", "-p", "-b", "rows", "-t", terminal.name], check=True)
+    terminal.wait_for("Ajouter 3 compétences")
+    terminal.keys("Enter")
+    terminal.wait_for("› BC07 › C7.5")
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+    assert "  - id: C7.7\n    statement: Expliquer le fonctionnement au client\n" in text
+    assert "\t" not in text
