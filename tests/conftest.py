@@ -156,3 +156,20 @@ async def workers_done(app, timeout: float = 20.0) -> None:  # type: ignore[no-u
         if time.monotonic() > end:
             raise AssertionError(f"workers still running after {timeout} s: {list(app.workers)}")
         await asyncio.sleep(0.02)
+
+
+class Camera:
+    """The editor's screens as the docs show them: ``settle`` waits for the app to be still,
+    ``shot`` saves the screen as ``name``.svg under ``folder`` and remembers the name."""
+
+    def __init__(self, app, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.folder, self.shots = app, folder, []
+
+    async def settle(self, pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await workers_done(self.app)
+        await pilot.pause(0.2)
+
+    def shot(self, name: str) -> None:
+        self.app.save_screenshot(str(self.folder / f"{name}.svg"))
+        self.shots.append(name)

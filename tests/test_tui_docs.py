@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import Ref, Session
-from tests.conftest import REPO, workers_done
+from tests.conftest import REPO, Camera
 
 pytest.importorskip("textual")
 
@@ -43,19 +43,18 @@ async def test_the_screens_of_the_editor_page(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shots: list[str] = []
     app = EditorApp(Session.open(sample_repo), watch_interval=None)
 
-    async def settle(pilot) -> None:
-        await pilot.pause()
-        await workers_done(app)
-        await pilot.pause(0.2)
-
-    def shot(name: str) -> None:
-        app.save_screenshot(str(ARTIFACTS / f"{name}.svg"))
-        shots.append(name)
+    camera = Camera(app, ARTIFACTS)
+    settle, shot, shots = camera.settle, camera.shot, camera.shots
 
     async with app.run_test(size=(100, 32)) as pilot:
+
+        async def at_block(block: str) -> None:  # the tree's cursor on a block of the plumber
+            app._refresh_framework(PLUMBER, Ref(PLUMBER, block))
+            app.query_one("#tree", Tree).focus()
+            await settle(pilot)
+
         await settle(pilot)
         # search: "/" then words; Enter goes to the item
         await pilot.press("slash", *"reseau d")
@@ -65,9 +64,7 @@ async def test_the_screens_of_the_editor_page(
         shot("edit-09-search")
         await pilot.press("escape")
         # replace: Ctrl+R, the text, Enter, the new text: every change previewed
-        app._refresh_framework(PLUMBER, Ref(PLUMBER, "BC04"))
-        app.query_one("#tree", Tree).focus()
-        await settle(pilot)
+        await at_block("BC04")
         await pilot.press("ctrl+r")  # what was searched last is proposed: replaced here
         await settle(pilot)
         app.screen.query_one("#find", Input).value = ""
@@ -78,9 +75,7 @@ async def test_the_screens_of_the_editor_page(
         shot("edit-10-replace")
         await pilot.press("escape")
         # rows of a spreadsheet pasted on a block
-        app._refresh_framework(PLUMBER, Ref(PLUMBER, "BC07"))
-        app.query_one("#tree", Tree).focus()
-        await settle(pilot)
+        await at_block("BC07")
         app.query_one("#tree", Tree).post_message(events.Paste(SHEET))
         await settle(pilot)
         assert isinstance(app.screen, PasteScreen) and len(app.screen.planned.competencies) == 2

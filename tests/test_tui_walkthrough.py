@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from refkit.edit import Ref, Session
-from tests.conftest import REPO, git, workers_done
+from tests.conftest import REPO, Camera, git
 
 pytest.importorskip("textual")
 
@@ -30,16 +30,9 @@ async def test_walkthrough(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     app = EditorApp(Session.open(sample_repo), watch_interval=None)
-    shots: list[str] = []
 
-    async def settle(pilot) -> None:
-        await pilot.pause()
-        await workers_done(app)
-        await pilot.pause(0.2)
-
-    def shot(name: str) -> None:
-        app.save_screenshot(str(ARTIFACTS / f"{name}.svg"))
-        shots.append(name)
+    camera = Camera(app, ARTIFACTS)
+    settle, shot, shots = camera.settle, camera.shot, camera.shots
 
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -160,6 +160,8 @@ class Site:
     worktree: dict[str, Any] = field(default_factory=dict, repr=False)  # digest -> parsed value
     _users: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
     _by_id: dict[str, PublishedFramework] | None = field(default=None, repr=False)
+    # release chains for stacking, per framework, made once (refkit.publish.since.chain)
+    chains: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def framework(self, fid: str) -> PublishedFramework | None:
         if self._by_id is None:

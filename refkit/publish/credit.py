@@ -49,12 +49,11 @@ def credit_data(site: Site, pf: PublishedFramework, views: Any) -> dict[str, Any
     for block in target.blocks.values():
         home = site.framework(block.home) if block.home else None
         if home is not None and home not in frameworks and home.latest is not None:
-            site.load([home.id])
             frameworks.append(home)
     holdable = []
     chains = {}
     for f in frameworks:
-        chains[f.id] = [step_json(s) for s in chain(f) if not _is_draft(f, s)]
+        chains[f.id] = [step_json(s) for s in chain(site, f) if not _is_draft(f, s)]
         for v in f.versions:
             if not v.draft:
                 holdable.append(view_json(views(v)))

@@ -42,16 +42,18 @@ class Worth:
         return [c for c in self.credits if c.status == "partial"]
 
 
-def chain(pf: PublishedFramework) -> list[Step]:
+def chain(site: Site, pf: PublishedFramework) -> list[Step]:
     """The steps between consecutive versions of ``pf`` (as published: releases, then the draft
-    when it is published); its versions must be loaded."""
-    out = []
-    for version in pf.versions:
-        previous = version.previous
-        if previous is None or version.diff is None or version.table is None:
-            continue
-        out.append(step_from(previous.framework, version.framework, version.diff, version.table))
-    return out
+    when it is published), made once per site; its versions are loaded here if they were not."""
+    steps = site.chains.get(pf.id)
+    if steps is None:
+        site.load([pf.id])
+        steps = site.chains[pf.id] = [
+            step_from(v.previous.framework, v.framework, v.diff, v.table)
+            for v in pf.versions
+            if v.previous is not None and v.diff is not None and v.table is not None
+        ]
+    return steps
 
 
 def worth(
@@ -64,7 +66,6 @@ def worth(
 ) -> list[Worth]:
     """For each block of ``old`` (own and shared), what a learner holding it is credited in
     ``new``: the engine of ``refkit stack``, one holding at a time."""
-    chains: dict[str, list[Step]] = {pf.id: chain(pf)}
     out = []
     for block in old_view.blocks.values():
         held = Held(pf.id, old.label, block.id)
@@ -75,10 +76,9 @@ def worth(
         for target_home, target_version in sorted(needed):
             if target_home != home or target_version == home_version:
                 continue  # (a shared block of the same version counts as it is)
-            steps = chains.get(home)
-            if steps is None:
-                steps = chains[home] = _home_chain(site, home)
-            propagate(coverage, home, steps, target_version)
+            target = site.framework(home)
+            if target is not None:
+                propagate(coverage, home, chain(site, target), target_version)
         found = [
             c for c in credit(new_view, coverage, [held]) if c.status in ("credited", "partial")
         ]
@@ -90,12 +90,3 @@ def unreached(worths: list[Worth], new_view: CertView) -> list[BlockView]:
     """The blocks of the new version that no block of the old one counts toward, even partly."""
     reached = {c.block for w in worths for c in w.credits}
     return [b for b in new_view.blocks.values() if b.id not in reached]
-
-
-def _home_chain(site: Site, home: str) -> list[Step]:
-    """The chain of a shared block's home framework (loaded here if it was not yet)."""
-    target = site.framework(home)
-    if target is None:
-        return []
-    site.load([home])
-    return chain(target)
