@@ -869,7 +869,14 @@ async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_a
         # the conflict resolved outside: the reload shows the file, and the edit now saves
         path.write_text(theirs.replace("<<<<<<< HEAD\n", "").split("=======\n")[0]
                         + theirs.split(">>>>>>> branche\n")[1], encoding="utf-8")  # fmt: skip
-        app.action_reload()
+        # noticed with the focus still in the refused field: the reload is offered there
+        assert app.focused is app.query_one("#f-block-title")
+        app._check_disk()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Un titre qui ne sera pas perdu" not in app.screen.question
+        assert "proposée à nouveau" in app.screen.question
+        await pilot.press("right", "enter")  # Recharger
         await settle(app, pilot)
         assert git(sample_repo, "status", "--porcelain") == ""
         # what was typed and refused is offered again on the file as it is now

@@ -20,21 +20,32 @@ PLUMBER = "frameworks/plombier-chauffagiste"
 
 class Terminal:
     def __init__(
-        self, name: str, cwd: Path, width: int = 80, height: int = 24, env: str = ""
+        self,
+        name: str,
+        cwd: Path,
+        width: int = 80,
+        height: int = 24,
+        env: str = "",
+        args: str = "",
     ) -> None:
         self.name = name
         refkit = Path(sys.executable).parent / "refkit"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
              "-e", "LANG=C.UTF-8",
-             "-c", str(cwd), f"{env} TERM=xterm-256color {refkit} edit; sleep 30"],
+             "-c", str(cwd),
+             # the pane is sized just after it starts, and the shell may export the size it had
+             # then (COLUMNS, LINES), which Textual would take: wait for the size, drop those
+             f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done; '
+             f"unset COLUMNS LINES; {env} TERM=xterm-256color {refkit} edit{args}; sleep 30"],
             check=True,
         )  # fmt: skip
 
     def keys(self, *keys: str) -> None:
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.08)
+            # an Escape followed at once by a key is read as Alt+key, as in any terminal
+            time.sleep(0.3 if key == "Escape" else 0.08)
 
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
@@ -180,3 +191,78 @@ def test_search_read_replace_and_paste_rows_in_a_real_terminal(
     text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
     assert "  - id: C7.7\n    statement: Expliquer le fonctionnement au client\n" in text
     assert "\t" not in text
+
+
+def _bc07(terminal: Terminal) -> None:
+    """From the editor just opened: the plumber's framework, then its block BC07."""
+    terminal.wait_for("Problèmes : aucun")
+    terminal.keys(*["Down"] * 5)
+    terminal.wait_for(" Plombier-chauffagiste     ")
+    terminal.keys("Enter", *["Down"] * 7)
+    terminal.wait_for("Plombier-chauffagiste › BC07")
+
+
+def test_escape_conflict_markers_and_reload_in_a_real_terminal(
+    terminal: Terminal, sample_repo: Path
+) -> None:
+    """Escape gives up what was typed; a block file with conflict markers written by another
+    program: the title typed on it is refused with the reason, never shown as saved; once the
+    conflict is resolved outside, the reload offers the typing again and saves it, and Ctrl+Z
+    still undoes the edit made before, in a file no one else changed."""
+    bc07 = sample_repo / PLUMBER / "blocks/BC07.yaml"
+    bc02 = sample_repo / PLUMBER / "blocks/BC02.yaml"
+    bc02_before = bc02.read_text(encoding="utf-8")
+    _bc07(terminal)
+    # an edit in BC02 first (C2.1's statement), kept in the undo history through the reload
+    terminal.keys(*["Up"] * 5, "Right", "Down")
+    terminal.wait_for("› BC02 › C2.1")
+    terminal.keys("Tab", "Tab", "End")
+    terminal.type(" à la flamme")
+    terminal.keys("Enter")
+    terminal.wait_for("enregistré (BC02.yaml)")
+    # Escape gives up what was typed since: the file keeps the saved statement
+    terminal.type(" XYZ")
+    terminal.wait_for("flamme XYZ")
+    terminal.keys("Escape")
+    terminal.wait_for("saisie annulée")
+    assert "sertissage à la flamme\n" in bc02.read_text(encoding="utf-8")
+    assert "XYZ" not in bc02.read_text(encoding="utf-8")
+    # another program leaves conflict markers in BC07.yaml; the editor offers to reload
+    terminal.keys("Left", "Left", *["Down"] * 5)
+    terminal.wait_for("Plombier-chauffagiste › BC07")
+    lines = bc07.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    conflicted = "".join(
+        [*lines[:at], "<<<<<<< HEAD\n", lines[at], "=======\n", "title: Autre\n",
+         ">>>>>>> branche\n", *lines[at + 1 :]]
+    )  # fmt: skip
+    bc07.write_text(conflicted, encoding="utf-8")
+    terminal.wait_for("modifiés hors de l'éditeur")
+    terminal.keys("Right", "Enter")  # Recharger
+    terminal.wait_for("✗ Le fichier BC07.yaml ne peut pas être")
+    # the title typed on it is refused, with the reason; the file is as the other program left it
+    terminal.keys("Tab", "Tab", "C-a", "C-k")
+    terminal.type("Installer et entretenir une pompe à chaleur")
+    terminal.keys("Enter")
+    shown = terminal.wait_for("non enregistré")
+    assert "ne peut pas être lu" in shown.replace("\n", " ") or "ligne 6" in shown
+    assert bc07.read_text(encoding="utf-8") == conflicted
+    # resolved outside: the reload offers the typing again on the file as it is now
+    bc07.write_text("".join(lines), encoding="utf-8")
+    terminal.wait_for("modifiés hors de l'éditeur")
+    terminal.keys("Right", "Enter")
+    terminal.wait_for("Remplacer par ma saisie")
+    terminal.keys("Right", "Enter")
+    terminal.wait_for("enregistré (BC07.yaml)")
+    assert "title: Installer et entretenir une pompe à chaleur\n" in bc07.read_text(
+        encoding="utf-8"
+    )
+    # the undo history of BC02, which no one else changed, survived both reloads
+    terminal.keys("Escape", "C-z")
+    terminal.wait_for("annulé")
+    terminal.keys("C-z")
+    time.sleep(1.0)
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    assert bc02.read_text(encoding="utf-8") == bc02_before
+    assert git(sample_repo, "status", "--porcelain") == ""

@@ -1626,13 +1626,18 @@ class EditorApp(App[None]):
     # -- files changed elsewhere -----------------------------------------------------------------
 
     def _check_disk(self) -> None:
-        if self._prompting_reload or isinstance(self.focused, Input | TextArea):
+        typing = isinstance(self.focused, Input | TextArea)
+        if self._prompting_reload or (typing and self.unsaved is None):
             return  # never interrupt typing: asked when the field is left (saving stays guarded)
         changed = [
             p
             for p in self.session.changed_on_disk()
             if self._later.get(p) != _disk_digest(self.session, p)
         ]
+        if typing and self.unsaved is not None:
+            # what is typed there was refused (its file unreadable, or changed elsewhere): a
+            # change in its framework may be the fix, and the reload offers the typing again
+            changed = [p for p in changed if p.startswith(self.unsaved.ref.folder + "/")]
         if not changed:
             return
         self._prompting_reload = True

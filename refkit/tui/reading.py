@@ -229,11 +229,23 @@ def reading_text(session: Session, ref: Ref) -> RenderableType:
     if block is None:
         return Text("")
     if ref.kind == "block":
-        return block_text(fw, block)
-    comp = block.competency(ref.competency or "")
-    if comp is None:
-        return Text("")
-    return competency_text(fw, block, comp, ref.criterion)
+        body = block_text(fw, block)
+    else:
+        comp = block.competency(ref.competency or "")
+        if comp is None:
+            return Text("")
+        body = competency_text(fw, block, comp, ref.criterion)
+    loaded = session.frameworks.get(ref.folder)
+    if loaded is not None and block.id in loaded.broken_blocks:
+        # the one-line title above cuts this at 80 columns: said whole, first
+        name = block.source.file.rsplit("/", 1)[-1] if block.source else f"{block.id}.yaml"
+        warning = Text(
+            f"✗ Le fichier {name} ne peut pas être lu : rien n'y sera écrit tant qu'il n'est "
+            "pas réparé. Les problèmes (F4) disent où.\n",
+            style="bold",
+        )
+        return Group(warning, body)
+    return body
 
 
 class ReadingPane(VerticalScroll, can_focus=False):
