@@ -57,7 +57,7 @@ class Terminal:
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        ).stdout.replace("\u00a0", " ")  # a no-break space looks like a space
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         end = time.monotonic() + timeout
@@ -266,3 +266,69 @@ def test_escape_conflict_markers_and_reload_in_a_real_terminal(
     time.sleep(1.0)
     assert bc02.read_text(encoding="utf-8") == bc02_before
     assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_certification_and_release_dialog_in_a_real_terminal(sample_repo: Path) -> None:
+    """BC06 taken out of the certification rules: its problem (F4, Enter) opens the rules on
+    BC06, where a list of choices puts it back (every word on the screen in French, the list's
+    own key too). Then C2.5 moved to BC03 with m, and F6: the dialog names the move as what
+    decides a major version, shows the correspondence table, and takes a minor one with the
+    group's reason and the table checked, all from the keyboard."""
+    from refkit.edit import Session
+
+    fw_file = sample_repo / PLUMBER / "framework.yaml"
+    before = fw_file.read_text(encoding="utf-8")
+    Session.open(sample_repo).set_block_place(PLUMBER, "BC06", None)
+    term = Terminal(f"refkit-rel-{os.getpid()}", sample_repo, 100, 30)
+    try:
+        term.wait_for("le bloc BC06 n'est ni obligatoire ni dans un groupe au choix")
+        term.keys("F4", "Enter")
+        shown = term.wait_for("Règles de certification")
+        assert "BC06 Installer un plancher chauffant hydraulique (70 h)" in shown
+        assert "hors certification" in shown
+        term.keys("Enter")  # the list of choices of BC06, which has the focus
+        assert "Échap Fermer la liste" in term.wait_for("Fermer la liste")
+        term.keys("Up", "Enter")  # au choix : E1
+        term.wait_for("1 à choisir parmi BC05, BC06")
+        assert fw_file.read_text(encoding="utf-8") == before
+        term.keys("Escape")
+        term.wait_for("Problèmes : aucun")
+        term.wait_for("Plombier-chauffagiste › BC06")  # back on the block, in the tree
+        # C2.5 moved from BC02 to BC03
+        term.keys(*["Up"] * 4, "Right", *["Down"] * 5)
+        term.wait_for("› BC02 › C2.5")
+        term.keys("m")
+        term.wait_for("Déplacer C2.5 vers le bloc")
+        term.keys("Down", "Enter")  # BC01 is offered first, then BC03
+        term.wait_for("C2.5 déplacée de BC02 vers BC03 : enregistré")
+        term.keys("F6")
+        shown = term.wait_for("Publier 3.0.0")
+        assert (
+            "Version proposée : 3.0.0 (majeure) parce que : compétence C2.5 déplacée de BC02 "
+            "vers" in shown
+        )
+        assert "BC02 → BC02, BC03 réparti" in shown
+        term.type("C2.5 rejoint le bloc des évacuations")
+        term.keys("BTab", "BTab", "BTab", "Enter")  # back to the version's list of choices
+        term.wait_for("Fermer la liste")
+        term.keys("Down", "Enter")  # mineure
+        term.wait_for("Pourquoi le groupe choisit une version plus basse")
+        term.keys("Tab")
+        term.type("Décidé en commission paritaire : sans effet pour les titulaires")
+        term.keys("Tab", "Enter")  # the table checked (Entrée toggles it too)
+        term.keys("Tab", "Tab", "Enter")  # back in the message: Entrée publishes
+        term.wait_for("2.1.0")
+        term.wait_for("Problèmes : aucun")
+        time.sleep(1.0)
+    finally:
+        term.close()
+    assert "plombier-chauffagiste/v2.1.0" in git(sample_repo, "tag", "--list")
+    assert git(sample_repo, "status", "--porcelain") == ""
+    records = (sample_repo / PLUMBER / "releases.yaml").read_text(encoding="utf-8")
+    assert records.endswith(
+        "    message: C2.5 rejoint le bloc des évacuations\n"
+        "    override:\n"
+        "      required: major\n"
+        "      reason: 'Décidé en commission paritaire : sans effet pour les titulaires'\n"
+    ), records
+    assert "correspondence:\n  from: 2.0.0\n" in fw_file.read_text(encoding="utf-8")

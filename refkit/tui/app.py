@@ -1170,6 +1170,9 @@ class EditorApp(App[None]):
             if changed and folder in self.session.frameworks:
                 self._refresh_framework(folder, self.selected)
                 self.refresh_markers()
+            # back on the block it was opened for (from a problem too: the list may be empty now)
+            if block is None or not self.go_to(Ref(folder, block)):
+                focus_now(self.query_one("#tree", Tree))
 
         self.push_screen(CertificationScreen(self.session, folder, block), done)
 

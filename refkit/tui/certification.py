@@ -58,8 +58,8 @@ class CertificationScreen(ModalScreen[bool]):
     CertificationScreen { align: center middle; }
     CertificationScreen #places { height: 1fr; }
     CertificationScreen .place { height: 1; }
-    CertificationScreen .place Static { width: 1fr; }
-    CertificationScreen .place Select { width: 28; }
+    CertificationScreen .place > Static { width: 1fr; margin-right: 1; }
+    CertificationScreen .place > Select { width: 24; }
     CertificationScreen #groups, CertificationScreen #volume { height: auto; margin-top: 1; }
     CertificationScreen #cert-problems { height: auto; max-height: 8; color: $warning; }
     """
@@ -116,13 +116,19 @@ class CertificationScreen(ModalScreen[bool]):
                 options = self._options()
                 blocks = self._blocks()
                 labels = [f"{b} {t}" for b, t, _ in blocks]
-                width = max(20, self.app.size.width * 9 // 10 - 34)
+                # the room left of the list of choices (the dialog's width, its border and
+                # padding, the list and its margin, a scroll bar): the hours are always shown
+                room = max(24, min(self.app.size.width * 9 // 10, 100) - 4 - 25 - 2)
                 for block_id, title, hours in blocks:
                     with Horizontal(classes="place"):
-                        shown = distinct(f"{block_id} {title}", labels, width)
+                        volume = f" ({_hours(hours)})" if hours is not None else ""
+                        fit = room - len(volume)
+                        shown = distinct(f"{block_id} {title}", labels, fit)
+                        if len(shown) > fit:
+                            shown = shown[: fit - 1].rstrip(" ,;:") + "…"
                         label = Text.assemble((f"{block_id} ", "bold"), shown.partition(" ")[2])
-                        if hours is not None:
-                            label.append(f" ({_hours(hours)})", style="dim")
+                        label.append(volume, style="dim")
+                        label.no_wrap = True
                         yield Static(label)
                         select: Select[str] = Select(
                             options,

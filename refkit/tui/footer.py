@@ -6,6 +6,11 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+# Textual's own widgets name a few keys in English (a list of choices opened: "esc Dismiss
+# menu"): said as the rest of the editor says them
+_OWN_WORDS = {"Dismiss menu": "Fermer la liste", "Exit the command palette": "Fermer"}
+_KEY_NAMES = {"esc": "Échap", "enter": "Entrée", "tab": "Tab"}
+
 
 class FittingFooter(Footer):
     """Textual's footer, showing only the keys that fit whole, in the order of the bindings (the
@@ -16,6 +21,8 @@ class FittingFooter(Footer):
         used = 0
         for widget in super().compose():
             if isinstance(widget, FooterKey):
+                widget.description = _OWN_WORDS.get(widget.description, widget.description)
+                widget.key_display = _KEY_NAMES.get(widget.key_display, widget.key_display)
                 need = len(widget.key_display) + len(widget.description) + 2
                 if used + need > width:
                     continue
