@@ -332,3 +332,83 @@ def test_certification_and_release_dialog_in_a_real_terminal(sample_repo: Path) 
         "      reason: 'Décidé en commission paritaire : sans effet pour les titulaires'\n"
     ), records
     assert "correspondence:\n  from: 2.0.0\n" in fw_file.read_text(encoding="utf-8")
+
+
+def test_duplicate_warning_problem_to_field_and_lists_summarised_in_a_real_terminal(
+    terminal: Terminal, sample_repo: Path
+) -> None:
+    """d duplicates C7.1: a warning in French says two competencies have the same statement;
+    F4 and Entrée go to the statement's field, where the whole statement is shown over several
+    lines (80 columns); rewording it clears the warning. The block's form sums up its list of
+    modalities in its row."""
+    _bc07(terminal)
+    terminal.keys("Right", "Down")
+    terminal.wait_for("› BC07 › C7.1")
+    terminal.keys("d")
+    terminal.wait_for("⚠ la compétence C7.5 a le même énoncé que C7.1 (BC07)")
+    terminal.keys("F4", "Enter")
+    terminal.wait_for("reformulez")
+    shown = terminal.wait_for("Identifiant *")
+    assert "› BC07 › C7.5" in shown
+    form = " ".join(  # the right pane's lines, joined
+        line.split("││")[-1].strip(" │▁▂▃▄▅▆▇█") for line in shown.splitlines() if "││" in line
+    )
+    assert (
+        "Énoncé * Dimensionner une pompe à chaleur air/eau à partir des déperditions du "
+        "logement et de la température extérieure de base Nature *" in form
+    ), form
+    terminal.keys("C-a", "C-k")
+    terminal.type("Choisir l'emplacement de l'unité extérieure d'une pompe à chaleur air/eau")
+    terminal.keys("Enter")
+    terminal.wait_for("Problèmes : aucun")
+    # the block's form: its list of modalities summed up in its row
+    terminal.keys("Escape", "Up", "Up")
+    terminal.wait_for("Plombier-chauffagiste › BC07   ")
+    terminal.keys(*["Tab"] * 7)
+    shown = terminal.wait_for("2 modalités : mise en situation")
+    terminal.keys("C-q")
+    time.sleep(1.0)
+    text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - id: C7.5\n    statement: Choisir l'emplacement de l'unité extérieure d'une pompe à "
+        "chaleur air/eau\n" in text
+    )
+
+
+def test_start_from_nothing_in_a_real_terminal(cli, tmp_path: Path) -> None:
+    """refkit init, its example removed: the editor says how to start; a creates a framework;
+    F5 commits it with the scaffolding refkit init wrote."""
+    root = tmp_path / "depot"
+    assert cli("init", str(root), cwd=tmp_path).code == 0
+    shutil.rmtree(root / "frameworks" / "exemple")
+    term = Terminal(f"refkit-new-{os.getpid()}", root, 100, 30)
+    try:
+        term.wait_for("aucun référentiel")
+        term.keys("a")
+        term.wait_for("Nouveau référentiel")
+        term.type("Installateur")
+        term.keys("Enter")
+        term.wait_for("minuscules")  # an id is refused as typed, with what it must be
+        term.keys("C-u")
+        term.type("installateur-thermique")
+        term.keys("Enter")
+        term.type("Installateur thermique")
+        term.keys("Enter")
+        term.wait_for("Référentiel version")
+        term.keys("F5")
+        term.wait_for("Enregistrer les changements dans l'historique")
+        term.type("Premier référentiel")
+        term.keys("Enter")
+        term.wait_for("changements enregistrés dans l'historique")
+    finally:
+        term.close()
+    committed = set(git(root, "ls-files").split())
+    assert {
+        "README.md",
+        ".gitignore",
+        ".github/workflows/refkit.yml",
+        "schemas/block.schema.json",
+        "frameworks/installateur-thermique/framework.yaml",
+    } <= committed
+    assert git(root, "status", "--porcelain") == ""
+    assert git(root, "log", "-1", "--format=%s") == "Premier référentiel\n"

@@ -127,19 +127,28 @@ class NewFrameworkDialog(Dialog):
     def on_mount(self) -> None:
         focus_now(self.query_one("#fid", Input))
 
-    @on(Input.Changed, "#fid")
-    def _typing(self, event: Input.Changed) -> None:
+    @staticmethod
+    def _id_ok(value: str) -> bool:
         from refkit.scaffold import FRAMEWORK_ID
 
-        ok = not event.value or bool(FRAMEWORK_ID.match(event.value))
+        return bool(FRAMEWORK_ID.match(value))
+
+    def _say_id(self, value: str) -> None:
+        ok = not value or self._id_ok(value)
         self.query_one("#error", Static).update(
             "" if ok else Text("✗ minuscules, chiffres et tirets, sans espace ni accent")
         )
 
+    @on(Input.Changed, "#fid")
+    def _typing(self, event: Input.Changed) -> None:
+        self._say_id(event.value)
+
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         if event.input.id == "fid":
-            focus_now(self.query_one("#title", Input))
+            if self._id_ok(event.value.strip()):
+                focus_now(self.query_one("#title", Input))
+            # else: the id stays to be corrected, its error shown
         else:
             self._create()
 
@@ -157,6 +166,10 @@ class NewFrameworkDialog(Dialog):
             self.query_one("#error", Static).update(
                 Text("✗ l'identifiant et le titre sont obligatoires")
             )
+            return
+        if not self._id_ok(fid):
+            self._say_id(fid)
+            focus_now(self.query_one("#fid", Input))
             return
         self.dismiss((fid, title, str(self.query_one("#lang", Select).value)))
 
