@@ -199,7 +199,9 @@ def _bc07(terminal: Terminal) -> None:
     terminal.keys(*["Down"] * 5)
     terminal.wait_for(" Plombier-chauffagiste     ")
     terminal.keys("Enter", *["Down"] * 7)
-    terminal.wait_for("Plombier-chauffagiste › BC07")
+    shown = terminal.wait_for("Plombier-chauffagiste › BC07")
+    # BC04 and BC07 begin alike: their labels show where they differ, even at 80 columns
+    assert "BC04 …installation de chauffag" in shown and "BC07 …pompe à chaleur air/eau" in shown
 
 
 def test_escape_conflict_markers_and_reload_in_a_real_terminal(
@@ -332,6 +334,8 @@ def test_certification_and_release_dialog_in_a_real_terminal(sample_repo: Path) 
         "      reason: 'Décidé en commission paritaire : sans effet pour les titulaires'\n"
     ), records
     assert "correspondence:\n  from: 2.0.0\n" in fw_file.read_text(encoding="utf-8")
+    body = git(sample_repo, "log", "-1", "--format=%B")  # the commit message, in French too
+    assert "Version mineure décidée par le groupe de travail" in body, body
 
 
 def test_duplicate_warning_problem_to_field_and_lists_summarised_in_a_real_terminal(
@@ -364,11 +368,18 @@ def test_duplicate_warning_problem_to_field_and_lists_summarised_in_a_real_termi
     # the block's form: its list of modalities summed up in its row
     terminal.keys("Escape", "Up", "Up")
     terminal.wait_for("Plombier-chauffagiste › BC07   ")
-    terminal.keys(*["Tab"] * 7)
-    shown = terminal.wait_for("2 modalités : mise en situation")
+    # its description is written over several lines: Entrée starts a new one, Tab saves
+    terminal.keys(*["Tab"] * 6, *["Down"] * 12, "End", "Enter")  # the end of its last line
+    terminal.type("Les fluides frigorigènes sont récupérés.")
+    terminal.keys("Tab")
+    terminal.wait_for("Description de BC07 : enregistré (BC07.yaml)")
+    # the focus is on the list of modalities: summed up in its row
+    terminal.wait_for("2 modalités : mise en situation")
     terminal.keys("C-q")
     time.sleep(1.0)
     text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+    # (the text ended with a line break: Entrée on its last, empty line began a paragraph)
+    assert "  assurer l'entretien.\n\n  Les fluides frigorigènes sont récupérés.\nvolume:" in text
     assert (
         "  - id: C7.5\n    statement: Choisir l'emplacement de l'unité extérieure d'une pompe à "
         "chaleur air/eau\n" in text
