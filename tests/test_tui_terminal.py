@@ -166,6 +166,10 @@ def test_search_read_replace_and_paste_rows_in_a_real_terminal(
     terminal.keys("Enter")
     shown = terminal.wait_for("Plombier-chauffagiste › BC03")
     assert "Bloc de compétences BC03" in shown and "Compétences (3)" in shown
+    terminal.keys("C-r")  # replacing, straight from a search result: offered with its words
+    assert "Rechercher    réseaux d’évac" in terminal.wait_for("Remplacer dans")
+    terminal.keys("Escape")
+    terminal.wait_for("Bloc de compétences BC03")
     terminal.keys("Escape")
     # three rows copied from a spreadsheet, pasted on BC07 in the tree
     terminal.keys("/")
