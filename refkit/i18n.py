@@ -337,3 +337,32 @@ if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
     elif sys.argv[1:2] == ["missing"]:
         for m in missing(sys.argv[2]):
             print(m)
+
+
+def number(value: float, lang: str | None) -> str:
+    """``0.5`` -> "0,5" in French, "0.5" otherwise; no useless ".0"."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if _is_fr(lang) else text
+
+
+def quantity(value: float, unit: str, lang: str | None) -> str:
+    """A number and its unit, never split across two lines (a no-break space between)."""
+    return f"{number(value, lang)}\u00a0{unit}"
+
+
+def user_language(explicit: str | None = None) -> str:
+    """The language refkit speaks to the person running it: ``explicit`` (``--lang``), else
+    ``REFKIT_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: "fr_FR.UTF-8" ->
+    "fr"); English when none names a language refkit has."""
+    import os
+
+    for value in (
+        explicit,
+        os.environ.get("REFKIT_LANG"),
+        os.environ.get("LC_ALL"),
+        os.environ.get("LC_MESSAGES"),
+        os.environ.get("LANG"),
+    ):
+        if value and value not in ("C", "POSIX") and not value.startswith(("C.", "POSIX.")):
+            return language(value)
+    return SOURCE

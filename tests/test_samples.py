@@ -64,15 +64,15 @@ def test_heat_pump_revision_diff(cli) -> None:
 
     text = cli("diff", "plombier-chauffagiste", "v1.0.0", "v2.0.0", cwd=REPO).out
     assert (
-        "+ BC07 added: Installer, mettre en service et entretenir une pompe à chaleur air/eau"
+        "+ added BC07: Installer, mettre en service et entretenir une pompe à chaleur air/eau"
         in text
     )
-    assert "+ C7.3 added to BC07: Manipuler les fluides frigorigènes" in text
+    assert "+ added C7.3 (block BC07): Manipuler les fluides frigorigènes" in text
     assert (
-        "statement: Poser et raccorder [-une-]{+un+} [-chaudière murale-]{+générateur+} à condensation"
-        in text
+        "Statement: Poser et raccorder [-une-] {+un+} [-chaudière murale-] {+générateur+} à "
+        "condensation" in text
     )
-    assert "→ C4.5 moved from BC04 to BC07" in text
+    assert "→ moved C4.5, from block BC04 to block BC07" in text
     for change in data["changes"]:  # the JSON and the text describe the same changes
         assert change["id"] in text
 

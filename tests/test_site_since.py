@@ -273,9 +273,10 @@ def test_word_diffs_say_removed_and_added_to_screen_readers_only(site: Path) -> 
         '<ins><span class="visually-hidden">ajouté\u00a0: </span>un</ins>'
     ) in html
     # the editor's view of the same change shows struck and underlined words, not those words
+    from refkit.diff.describe import Piece
     from refkit.tui.dialogs import _diff_text
 
-    shown = _diff_text('<del><span class="visually-hidden">supprimé : </span>une</del> x')
+    shown = _diff_text((Piece("-", "une"), Piece("=", " x")))
     assert shown.plain == "une x" and shown.spans[0].style == "strike"
 
 

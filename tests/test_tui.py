@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from refkit.diff.describe import line_plain
 from refkit.edit import FIELDS, Ref, Session
 from refkit.errors import RefkitError
 from tests.conftest import git, workers_done
@@ -1741,4 +1742,4 @@ def test_the_changes_name_a_kind_as_the_form_does(sample_repo: Path) -> None:
     session = Session.open(sample_repo)
     session.set_field(Ref(PLUMBER, "BC02", "C2.1"), "kind", "knowledge")
     (line,) = changes_since_release(session, PLUMBER).lines
-    assert line.details == ["Nature\u00a0: savoir-faire → savoir"]
+    assert [line_plain(d) for d in line.details] == ["Nature\u00a0: savoir-faire → savoir"]

@@ -129,8 +129,13 @@ def test_release_edit_release_and_log(cli, repo: Path) -> None:
         "renamed": 0,
     }
     plain = cli("diff", "demo", "v1.0.0", "v1.1.0", cwd=repo).out
-    assert "statement: Poser un réseau d'eau froide{+ et chaude+}" in plain
-    assert "+ C1.2 added to BC01: Raccorder un chauffe-eau électrique" in plain
+    assert "Statement: Poser un réseau d'eau froide {+et chaude+}" in plain
+    assert "+ added C1.2 (block BC01): Raccorder un chauffe-eau électrique" in plain
+    # --lang fr: the words of the published site and the editor
+    french = cli("--lang", "fr", "diff", "demo", "v1.0.0", "v1.1.0", cwd=repo).out
+    assert "  Compétences\u00a0: 1 ajoutée, 1 modifiée\n" in french
+    assert "+ ajoutée C1.2 (bloc BC01) : Raccorder un chauffe-eau électrique" in french
+    assert "Énoncé\u00a0: Poser un réseau d'eau froide {+et chaude+}" in french
     table = cli("diff", "demo", "1.0.0", "1.1.0", "--correspondence", cwd=repo).out
     assert "BC01 → BC01: partial; still to cover: C1.2" in table
 
@@ -142,8 +147,9 @@ def test_diff_defaults_to_last_release_against_the_work_tree(cli, repo: Path) ->
     out = cli("diff", "demo", "--format", "md", cwd=repo).out
     assert out.startswith("# demo: 1.0.0 → 1.0.0 + changes (work tree)")
     assert "Raccorder un chauffe-eau électrique" in out
-    page = cli("diff", "demo", "--format", "html", cwd=repo).out
+    page = cli("--lang", "fr", "diff", "demo", "--format", "html", cwd=repo).out
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
+    assert '<span class="kind">ajoutée</span> C1.2 (bloc BC01)' in page
 
 
 def test_renumbered_competency_is_reported_as_renamed(cli, repo: Path) -> None:
@@ -165,7 +171,7 @@ def test_renumbered_competency_is_reported_as_renamed(cli, repo: Path) -> None:
         "moved": 0,
         "renamed": 1,
     }
-    assert "C1.1 renumbered C1.5 (100% similar)" in cli("diff", "demo", cwd=repo).out
+    assert "≈ renumbered C1.1 becomes C1.5 (100% identical)" in cli("diff", "demo", cwd=repo).out
     refused = cli("release", "demo", "--bump", "minor", cwd=repo)
     assert refused.code == 2 and "need a major release" in refused.err
     assert "--reason" in refused.err
@@ -224,7 +230,7 @@ def test_clone_of_main_without_tags_still_diffs_every_release(
     )
     assert git(clone, "tag") == ""
     run = cli("diff", "demo", "1.0.0", "1.1.0", cwd=clone)
-    assert run.code == 0 and "C1.2 added" in run.out
+    assert run.code == 0 and "added C1.2" in run.out
 
 
 def test_shallow_clone_says_how_to_fetch_history(cli, repo: Path, tmp_path: Path) -> None:

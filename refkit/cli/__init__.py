@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write, validate, version and publish competency frameworks (référentiels) kept as YAML in git.",
     )
     parser.add_argument("--version", action="version", version=f"refkit {__version__}")
+    parser.add_argument(
+        "--lang",
+        dest="ui_lang",
+        choices=["en", "fr"],
+        help="language refkit speaks in (default: $REFKIT_LANG, then the locale, then en)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"refkit.cli.{MODULES.get(name, name)}").register(sub)

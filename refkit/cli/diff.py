@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from refkit.cli.output import use_colour
     from refkit.diff import render
     from refkit.history import History
+    from refkit.i18n import user_language
     from refkit.store.repository import Repository
     from refkit.versions import compare, find_framework
 
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         comparison = compare(history, folder, args.old, args.new)
     diff, table = comparison.diff, comparison.table
     colour = args.output is None and use_colour(sys.stdout)
-    lang = comparison.new.lang or "en"
+    lang = user_language(getattr(args, "ui_lang", None))
     if args.correspondence:
         if args.format == "json":
             out = json.dumps(table.to_json(), ensure_ascii=False, indent=2) + "\n"
@@ -74,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "json":
         out = render.to_json(diff, table=table)
     elif args.format == "md":
-        out = render.markdown(diff, table=table)
+        out = render.markdown(diff, table=table, lang=lang)
     elif args.format == "html":
         out = render.html(diff, table=table, lang=lang)
     else:
-        out = render.text(diff, colour=colour, table=table)
+        out = render.text(diff, colour=colour, table=table, lang=lang)
     if args.output is not None:
         from refkit.store.files import atomic_write
 

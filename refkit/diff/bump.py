@@ -63,14 +63,13 @@ def describe_cause(c: Cause, lang: str = "en") -> str:
             "criteria": f"{name}: criteria added or removed",
             "certification": f"certification rules changed ({c.detail})",
         }.get(c.what, f"{name}: {c.detail} " + ("changed" if c.level != "patch" else "reworded"))
-    from refkit.diff.render import FIELD_LABELS
+    from refkit.diff.describe import field_name
 
-    labels = FIELD_LABELS["fr"]
     noun, gender = _KIND_FR.get(c.kind, (c.kind, "m"))
     e = "e" if gender == "f" else ""
     name = f"{noun} {c.id}"
     if c.kind == "framework":
-        return f"{labels.get(c.detail, c.detail)} modifié"
+        return f"{field_name(c.detail, 'fr')} modifié"
     return {
         "removed": f"{name} retiré{e}",
         "renumbered": f"{name} renuméroté{e} {c.detail}",
@@ -79,12 +78,12 @@ def describe_cause(c: Cause, lang: str = "en") -> str:
         "prerequisites": f"{name} : prérequis modifiés",
         "criteria": f"{name} : critères ajoutés ou retirés",
         "certification": "règles de certification modifiées ("
-        + ", ".join(labels.get(f, f) for f in c.detail.split(", "))
+        + ", ".join(field_name(f, "fr") for f in c.detail.split(", "))
         + ")",
         "modified": f"{name} modifié{e}",
     }.get(
         c.what,
-        f"{name} : {labels.get(c.detail, c.detail)} "
+        f"{name} : {field_name(c.detail, 'fr')} "
         + ("modifié" if c.level != "patch" else "reformulé"),
     )
 

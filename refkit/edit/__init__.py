@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refkit.errors import ConflictError, RefkitError
 from refkit.model import Block, Competency, Criterion, Framework, Kind
@@ -33,6 +33,9 @@ from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
 from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest, no_gc
 from refkit.store.repository import Repository
+
+if TYPE_CHECKING:
+    from refkit.diff.describe import Line
 
 
 @dataclass(frozen=True, slots=True)
@@ -1254,7 +1257,7 @@ class ChangeLine:
     change: str  # added, removed, modified, moved, renamed
     badge: str  # "ajoutée", "modifié"...
     text: str
-    details: list[str]  # HTML: escaped text, removed words in <del>, added ones in <ins>
+    details: list[Line]  # how its fields changed: kept, removed and added words
     ref: Ref | None
 
 
@@ -1276,9 +1279,7 @@ def _history(repo: Repository) -> Any:
 def changes_since_release(session: Session, folder: str, since: str | None = None) -> Changes:
     """What changed in a framework since its last release (or since ``since``, a git revision
     such as HEAD), in plain language."""
-    from refkit.diff.render import SECTIONS
-    from refkit.publish.labels import labels
-    from refkit.publish.pages import change_label, describe_change, field_lines
+    from refkit.diff.describe import describe
     from refkit.versions import compare
 
     fw = session.framework(folder)
@@ -1291,56 +1292,24 @@ def changes_since_release(session: Session, folder: str, since: str | None = Non
         if since is not None:
             return Changes(since, [], "nouveau référentiel")
         raise
-    lk = "fr" if (fw.lang or "fr").lower().startswith("fr") else "en"
-    lab = labels(fw.lang)
+    described = describe(comparison.diff, fw.lang or "fr")
     lines = []
-    for kind, _ in SECTIONS:
-        for c in comparison.diff.of_kind(kind):
+    for section in described.sections:
+        for item in section.entries:
             ref: Ref | None = None
-            if c.kind == "competency" and c.change != "removed" and c.block:
-                ref = Ref(folder, c.block, c.id)
-            elif c.kind == "block" and c.change != "removed":
-                ref = Ref(folder, c.id)
-            lines.append(
-                ChangeLine(
-                    c.change,
-                    change_label(c.kind, c.change, lab),
-                    describe_change(c, lk),
-                    [str(d["html"]) for f in c.fields for d in field_lines(f, lk)],
-                    ref,
-                )
-            )
-    return Changes(comparison.old_ref.label, lines, _summary(comparison.diff, lab, lk))
+            if item.kind == "competency" and item.change != "removed" and item.block:
+                ref = Ref(folder, item.block, item.id)
+            elif item.kind == "block" and item.change != "removed":
+                ref = Ref(folder, item.id)
+            lines.append(ChangeLine(item.change, item.badge, item.about, list(item.lines), ref))
+    return Changes(comparison.old_ref.label, lines, described.summary)
 
 
 def change_summary(diff: Any, lang: str) -> str:
     """The counts of a diff in plain words, in the framework's language."""
-    from refkit.publish.labels import labels
+    from refkit.diff.describe import describe
 
-    return _summary(diff, labels(lang), "fr" if (lang or "fr").lower().startswith("fr") else "en")
-
-
-def _summary(diff: Any, lab: dict[str, str], lk: str) -> str:
-    """ "Compétences : 1 ajoutée, 2 modifiées · Blocs de compétences : 1 ajouté"."""
-    from refkit.publish.pages import change_label
-
-    parts = []
-    for kind, one in (("competencies", "competency"), ("blocks", "block")):
-        counts = [
-            f"{n} {change_label(one, k, lab, plural=n > 1)}"
-            for k, n in diff.summary()[kind].items()
-            if n
-        ]
-        if counts:
-            parts.append(f"{lab[kind]}{' : ' if lk == 'fr' else ': '}{', '.join(counts)}")
-    others = len(diff.changes) - sum(1 for c in diff.changes if c.kind in ("competency", "block"))
-    if others:
-        parts.append(
-            f"{others} autre{'s' if others > 1 else ''} changement{'s' if others > 1 else ''}"
-            if lk == "fr"
-            else f"{others} other change{'s' if others > 1 else ''}"
-        )
-    return " · ".join(parts) or ("aucun changement" if lk == "fr" else "no change")
+    return describe(diff, lang or "fr").summary
 
 
 def uncommitted(session: Session) -> list[tuple[str, str]]:

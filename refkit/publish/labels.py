@@ -6,6 +6,8 @@ labelled in English.
 
 from __future__ import annotations
 
+from refkit.diff.describe import words as change_words
+
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "site": "Référentiels",
@@ -162,9 +164,6 @@ LABELS: dict[str, dict[str, str]] = {
         "type_merged": "fusionné",
         "type_removed": "supprimé",
         "type_new": "nouveau",
-        "kind_knowledge": "savoir",
-        "kind_skill": "savoir-faire",
-        "kind_attitude": "savoir-être",
         "modality_practical": "mise en situation professionnelle",
         "modality_simulation": "simulation",
         "modality_portfolio": "dossier",
@@ -180,23 +179,10 @@ LABELS: dict[str, dict[str, str]] = {
         "see": "voir en",
         "legend_before": "Dans les textes modifiés :",
         "legend_removed": "texte retiré",
-        "sr_removed": "supprimé :",
-        "sr_added": "ajouté :",
         "search_site": "Rechercher dans les référentiels",
         "search_page": "Recherche",
         "legend_middle": ",",
         "legend_added": "texte ajouté",
-        "change_added": "ajouté",
-        "change_removed": "supprimé",
-        "change_modified": "modifié",
-        "change_moved": "déplacé",
-        "change_renamed": "renuméroté",
-        "sections_block": "Blocs",
-        "sections_competency": "Compétences",
-        "sections_activity": "Activités",
-        "sections_certification": "Règles de certification",
-        "sections_shared-block": "Blocs partagés",
-        "sections_framework": "Informations générales",
         "footer": "Publié avec refkit.",
     },
     "en": {
@@ -354,9 +340,6 @@ LABELS: dict[str, dict[str, str]] = {
         "type_merged": "merged",
         "type_removed": "removed",
         "type_new": "new",
-        "kind_knowledge": "knowledge",
-        "kind_skill": "skill",
-        "kind_attitude": "attitude",
         "modality_practical": "practical assessment",
         "modality_simulation": "simulation",
         "modality_portfolio": "portfolio",
@@ -372,23 +355,10 @@ LABELS: dict[str, dict[str, str]] = {
         "see": "see in",
         "legend_before": "In changed text:",
         "legend_removed": "removed text",
-        "sr_removed": "removed:",
-        "sr_added": "added:",
         "search_site": "Search the frameworks",
         "search_page": "Search",
         "legend_middle": ",",
         "legend_added": "added text",
-        "change_added": "added",
-        "change_removed": "removed",
-        "change_modified": "modified",
-        "change_moved": "moved",
-        "change_renamed": "renumbered",
-        "sections_block": "Blocks",
-        "sections_competency": "Competencies",
-        "sections_activity": "Activities",
-        "sections_certification": "Certification rules",
-        "sections_shared-block": "Shared blocks",
-        "sections_framework": "General information",
         "footer": "Published with refkit.",
     },
 }
@@ -396,3 +366,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS["fr" if (lang or "").lower().startswith("fr") else "en"]
+
+
+# the kinds of competency in the words every place uses (the editor's form, the changes)
+for _key, _labels in LABELS.items():
+    _labels.update({f"kind_{k}": v for k, v in change_words(_key)["kinds"].items()})

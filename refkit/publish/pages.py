@@ -16,8 +16,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from refkit.diff import Change, FieldChange, FrameworkDiff
-from refkit.diff.render import FIELD_LABELS
+from refkit.diff import FrameworkDiff
+from refkit.diff.describe import describe, line_html, line_markdown
+from refkit.diff.describe import words as change_words
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes
 from refkit.publish.collect import PublishedFramework, Site, Version
@@ -26,28 +27,6 @@ from refkit.publish.text import block_html, inline_html, md_attr, md_escape, md_
 from refkit.publish.typo import french_html, is_french, quantity
 from refkit.stack import BlockView, CertView, Coverage, Elective, stack
 from refkit.store.writer import block_data, framework_data
-
-# One item of a list field, for "critère ajouté : ...": (noun, feminine).
-ITEM_NOUNS: dict[str, dict[str, tuple[str, bool]]] = {
-    "fr": {
-        "criteria": ("critère", False), "tasks": ("tâche", True), "activities": ("activité", True),
-        "required": ("bloc obligatoire", False), "prerequisites": ("prérequis", False),
-        "modalities": ("modalité d'évaluation", True), "esco": ("correspondance ESCO", True),
-        "working_group": ("membre du groupe de travail", False),
-    },
-    "en": {
-        "criteria": ("criterion", False), "tasks": ("task", False), "activities": ("activity", False),
-        "required": ("required block", False), "prerequisites": ("prerequisite", False),
-        "modalities": ("assessment method", False), "esco": ("ESCO mapping", False),
-        "working_group": ("working group member", False),
-    },
-}  # fmt: skip
-NATURE = {
-    "fr": {"reworded": "reformulé", "whitespace": "mise en forme seulement", "changed": "modifié", "added": "ajouté",
-           "removed": "retiré", "reordered": "réordonné", "items": "modifié"},
-    "en": {"reworded": "reworded", "whitespace": "spacing only", "changed": "changed", "added": "added",
-           "removed": "removed", "reordered": "reordered", "items": "changed"},
-}  # fmt: skip
 
 
 def _lang_key(lang: str) -> str:
@@ -651,208 +630,43 @@ def _codes(fw: Framework) -> list[tuple[str, str]]:
 # -- the changes page --------------------------------------------------------------------------
 
 
-def _words(words: list[tuple[str, str]] | list[list[str]], lk: str = "fr") -> tuple[Markup, str]:
-    """A word diff as HTML and as Markdown (both with <del>/<ins>); a replaced word is
-    kept apart from its replacement so that "une" -> "un" never reads "uneun". In HTML each
-    removed or added run starts with words only screen readers say ("supprimé :", "ajouté :"):
-    they do not announce <del> and <ins>, and the sentence read whole was nonsense."""
-    lab = labels(lk)
-    said = {
-        "del": f'<span class="visually-hidden">{escape(lab["sr_removed"])} </span>',
-        "ins": f'<span class="visually-hidden">{escape(lab["sr_added"])} </span>',
-    }
-    html: list[str] = []
-    md: list[str] = []
-    last = "="
-    for op, text in words:
-        gap = " " if last == "-" and op == "+" and not text[:1].isspace() else ""
-        if op == "=":
-            html.append(str(escape(text)))
-            md.append(md_escape(text))
-        else:
-            core = text.strip()
-            lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()) :]
-            tag = "del" if op == "-" else "ins"
-            html.append(
-                f"{gap}{lead}<{tag}>{said[tag]}{escape(core)}</{tag}>{trail}" if core else text
-            )
-            # HTML tags, which GitHub, GitLab and most wikis render inside Markdown: ** and ~~
-            # do not open next to punctuation ("tertiaires**, y compris**")
-            md.append(f"{gap}{lead}<{tag}>{md_escape(core)}</{tag}>{trail}" if core else text)
-        last = op
-    return Markup("".join(html)), "".join(md)
-
-
-def _field_lines(f: FieldChange, lk: str) -> list[dict[str, Any]]:
-    """What changed in one field, as lines for a trainer: each {"html": Markup, "md": str}."""
-    name = FIELD_LABELS[lk].get(
-        f.field,
-        f.field.replace("electives.", "groupe au choix " if lk == "fr" else "elective group "),
-    )
-    name = name[:1].upper() + name[1:]
-    nature = NATURE[lk]
-    sep = "\u00a0: " if lk == "fr" else ": "
-
-    def line(html: Markup | str, md: str) -> dict[str, Any]:
-        # a Markdown list item stays on one line
-        md = " ".join(md.split())
-        return {"html": Markup(html) if isinstance(html, Markup) else escape(html), "md": md}
-
-    if f.nature == "reworded" and f.words is not None:
-        html, md = _words(f.words, lk)
-        return [line(Markup("{}{}{}").format(name, sep, html), f"{md_escape(name)}{sep}{md}")]
-    if f.nature in ("whitespace", "reordered"):
-        text = f"{name}{sep}{nature[f.nature]}"
-        return [line(text, md_escape(text))]
-    if f.nature == "items":
-        lines = []
-        noun = ITEM_NOUNS[lk].get(f.field)
-        for item in f.items:
-            change = item["change"]
-            if change in ("added", "removed") and noun:
-                word, feminine = noun
-                head = f"{word} {nature[change]}{'e' if feminine and lk == 'fr' else ''}{sep}"
-                head = head[:1].upper() + head[1:]
-                lines.append(
-                    line(
-                        Markup("{}{}").format(head, item["text"]),
-                        f"{md_escape(head)}{md_escape(item['text'])}",
-                    )
-                )
-            elif change in ("added", "removed"):
-                head = f"{name}, {nature[change]}{sep}"
-                lines.append(
-                    line(
-                        Markup("{}{}").format(head, item["text"]),
-                        f"{md_escape(head)}{md_escape(item['text'])}",
-                    )
-                )
-            elif change == "whitespace":
-                head = f"{name}, {nature['whitespace']}{sep}"
-                lines.append(
-                    line(
-                        Markup("{}{}").format(head, item["new"]),
-                        f"{md_escape(head)}{md_escape(item['new'])}",
-                    )
-                )
-            else:
-                head = f"{name}, {nature['reworded']}{sep}"
-                html, md = _words(item["words"], lk)
-                lines.append(line(Markup("{}{}").format(head, html), f"{md_escape(head)}{md}"))
-        return lines
-    old, new = f.old, f.new
-    if f.field == "kind":  # the words the form and the pages use, not the stored codes
-        lab = labels(lk)
-        old, new = (lab.get(f"kind_{v}", v) if isinstance(v, str) else v for v in (old, new))
-    text = f"{name}{sep}{_plain(old, lk)} → {_plain(new, lk)}"
-    return [line(text, md_escape(text))]
-
-
-def _plain(value: Any, lk: str = "fr") -> str:
-    if isinstance(value, dict):
-        if value and set(value) <= {"hours", "credits"}:
-            return _volume(value.get("hours"), value.get("credits"), labels(lk)) or "—"
-        return (
-            ", ".join(f"{k} {_plain(v, lk)}" for k, v in value.items() if v not in (None, "", []))
-            or "—"
-        )
-    if isinstance(value, list | tuple):
-        return ", ".join(_plain(v, lk) for v in value) or "—"
-    return "—" if value in (None, "") else str(value)
-
-
-def _describe(c: Change, lk: str) -> str:
-    """The item a change is about, in plain words; the badge before it says what happened."""
-    fr = lk == "fr"
-    if c.kind == "competency":
-        if c.change == "added":
-            return f"{c.id} ({'bloc' if fr else 'block'} {c.block}) : {c.label}"
-        if c.change == "removed":
-            return f"{c.id} ({'bloc' if fr else 'block'} {c.old_block}) : {c.label}"
-        if c.change == "renamed":
-            same = round((c.similarity or 0) * 100)
-            if fr:
-                where = (
-                    f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
-                )
-                return f"{c.old_id} devient {c.id} (identique à {same} %){where} : {c.label}"
-            where = f", moved from block {c.old_block} to block {c.block}" if c.moved_flag else ""
-            return f"{c.old_id} becomes {c.id} ({same}% identical){where}: {c.label}"
-        if c.change == "moved":
-            if fr:
-                return f"{c.id}, du bloc {c.old_block} au bloc {c.block} : {c.label}"
-            return f"{c.id}, from block {c.old_block} to block {c.block}: {c.label}"
-        return f"{c.id} : {c.label}" if fr else f"{c.id}: {c.label}"
-    if c.kind == "block" and c.change == "renamed":
-        return f"{c.old_id} {'devient' if fr else 'becomes'} {c.id} : {c.label}"
-    if c.kind in ("block", "activity", "shared-block"):
-        return f"{c.id} : {c.label}" if fr else f"{c.id}: {c.label}"
-    return (
-        c.label
-        if c.kind != "certification"
-        else ("règles de certification" if fr else "certification rules")
-    )
-
-
-# Past participles agree with the noun in French: une compétence ajoutée, un bloc ajouté.
-_FEMININE = {"competency", "activity", "shared-block", "certification"}
-
-
-def _change_label(kind: str, change: str, lab: dict[str, str], plural: bool = False) -> str:
-    word = lab.get(f"change_{change}", change)
-    if lab is labels("fr"):
-        word += ("e" if kind in _FEMININE else "") + ("s" if plural else "")
-    return word
-
-
 def _diff_lists(
     diff: FrameworkDiff, fid: str, old: str, new: str, root: str, lab: dict[str, str], lk: str
 ) -> dict[str, Any]:
-    """The changes of ``diff`` as the changes pages list them: sections, counts, and whether a
-    word diff shows (its legend then)."""
-    from refkit.diff.render import SECTIONS
-
+    """The changes of ``diff`` as the changes pages list them (in the words of
+    ``refkit.diff.describe``, as everywhere): sections, counts, and whether a word diff shows
+    (its legend then)."""
+    described = describe(diff, lk)
+    said = change_words(lk)["said"]
     sections = []
-    word_diffs = False
-    for kind, _ in SECTIONS:
-        changes = diff.of_kind(kind)
-        if not changes:
-            continue
+    for section in described.sections:
         items = []
-        for c in changes:
+        for e in section.entries:
             new_href = None
             old_href = None
-            if c.kind in ("competency", "block") and c.change != "removed":
-                new_href = f"{root}{fid}/{new}/#{c.id}"
-            if c.kind in ("competency", "block") and c.change != "added":
-                old_href = f"{root}{fid}/{old}/#{c.old_id or c.id}"
-            fields = [line for f in c.fields for line in _field_lines(f, lk)]
-            word_diffs = word_diffs or any(
-                "<del>" in line["html"] or "<ins>" in line["html"] for line in fields
-            )
+            if e.kind in ("competency", "block") and e.change != "removed":
+                new_href = f"{root}{fid}/{new}/#{e.id}"
+            if e.kind in ("competency", "block") and e.change != "added":
+                old_href = f"{root}{fid}/{old}/#{e.old_id or e.id}"
             items.append(
                 {
-                    "change": c.change,
-                    "change_label": _change_label(c.kind, c.change, lab),
-                    "text": _describe(c, lk),
-                    "fields": fields,
+                    "change": e.change,
+                    "change_label": e.badge,
+                    "text": e.about,
+                    "fields": [
+                        {"html": line_html(line, said), "md": line_markdown(line, md_escape)}
+                        for line in e.lines
+                    ],
                     "new_href": new_href,
                     "old_href": old_href,
                 }
             )
-        sections.append({"title": lab.get(f"sections_{kind}", kind), "entries": items})
-    counts: list[str] = []
-    summary = diff.summary()
-    for kind in ("competencies", "blocks"):
-        one = "competency" if kind == "competencies" else "block"
-        parts = [
-            f"{n} {_change_label(one, k, lab, plural=n > 1)}" for k, n in summary[kind].items() if n
-        ]
-        if parts:
-            sep = "\u00a0: " if lk == "fr" else ": "
-            counts.append(f"{lab[kind]}{sep}{', '.join(parts)}")
-    return {"sections": sections, "counts": counts, "word_diffs": word_diffs}
+        sections.append({"title": section.title, "entries": items})
+    return {
+        "sections": sections,
+        "counts": list(described.counts),
+        "word_diffs": described.word_diffs,
+    }
 
 
 def _changes_context(
@@ -1559,9 +1373,3 @@ def _export(version: Version) -> dict[str, Any]:
     )
     data["draft"] = version.draft
     return data
-
-
-# The plain-language wording of changes, also used by the editor's Changes view.
-describe_change = _describe
-change_label = _change_label
-field_lines = _field_lines

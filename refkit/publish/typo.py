@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import re
 
+from refkit.i18n import number, quantity
+
+__all__ = ["NBSP", "NNBSP", "french_html", "is_french", "number", "quantity"]
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
 
 
 def is_french(lang: str | None) -> bool:
     return (lang or "").lower().startswith("fr")
-
-
-def number(value: float, lang: str | None) -> str:
-    """``0.5`` -> "0,5" in French, "0.5" otherwise; no useless ".0"."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if is_french(lang) else text
-
-
-def quantity(value: float, unit: str, lang: str | None) -> str:
-    """A number and its unit, never split across two lines."""
-    return f"{number(value, lang)}{NBSP}{unit}"
 
 
 # In text only: the next angle bracket after the match is the "<" of a tag, not the ">" that

@@ -24,6 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from refkit.diff.bump import ORDER, bumped
+from refkit.diff.describe import Line
 from refkit.edit import (
     Changes,
     Ref,
@@ -731,21 +732,11 @@ def framework_title(session: Session, folder: str) -> str:
         return folder
 
 
-def _diff_text(html_text: str) -> Text:
-    """A change detail (HTML with <del> and <ins>) as text: struck-through removed words,
-    underlined added ones (never colour alone); the words themselves are never read as markup."""
-    import html
-    import re
-
+def _diff_text(line: Line) -> Text:
+    """A change detail as styled text: struck-through removed words, underlined added ones
+    (never colour alone); the words themselves are never read as markup."""
     out = Text()
-    style = ""
-    # the words the site gives screen readers ("supprimé :") are not for the terminal
-    html_text = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html_text)
-    for part in re.split(r"(</?(?:del|ins)>)", html_text):
-        if part in ("<del>", "<ins>"):
-            style = "strike" if part == "<del>" else "underline bold"
-        elif part in ("</del>", "</ins>"):
-            style = ""
-        elif part:
-            out.append(html.unescape(part), style=style or None)
+    for piece in line:
+        style = {"-": "strike", "+": "underline bold"}.get(piece.op)
+        out.append(piece.text, style=style)
     return out
