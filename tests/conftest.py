@@ -22,10 +22,13 @@ SAMPLES = REPO / "frameworks"
 def _clean_git_env(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """No git or colour setting of the machine leaks into a test."""
+    """No git, colour or language setting of the machine leaks into a test (refkit speaks
+    English unless a test says otherwise)."""
     for key in list(os.environ):
-        if key.startswith("GIT_") or key in ("NO_COLOR", "FORCE_COLOR"):
+        if key.startswith("GIT_") or key in ("NO_COLOR", "FORCE_COLOR", "REFKIT_LANG", "LC_ALL"):
             monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)

@@ -85,3 +85,33 @@ def test_a_problem_keeps_its_message_through_json_and_reads_in_french(cli, tmp_p
         assert p.text("fr") == "la compétence C1.2 a le même énoncé que C1.1 (BC01)"
         assert p.hint_text("fr").startswith("reformulez l'une des deux")
         assert p.title("fr") == "Deux compétences au même énoncé"
+
+
+def test_the_language_refkit_speaks_in_comes_from_lang_then_the_environment(
+    cli, monkeypatch: pytest.MonkeyPatch, sample_repo: Path
+) -> None:
+    from refkit.i18n import user_language
+
+    assert user_language() == "en"  # LANG=C.UTF-8
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert user_language() == "fr"
+    monkeypatch.setenv("LC_ALL", "en_NZ.UTF-8")  # LC_ALL wins over LANG
+    assert user_language() == "en"
+    monkeypatch.setenv("REFKIT_LANG", "fr")  # and REFKIT_LANG over the locale
+    assert user_language() == "fr"
+    assert user_language("en") == "en"  # --lang over everything
+    monkeypatch.setenv("REFKIT_LANG", "de")  # a language refkit lacks: English
+    assert user_language() == "en"
+    # the command line: --lang, else the environment
+    (sample_repo / "frameworks/plombier-chauffagiste/blocks/BC02.yaml").write_text(
+        (sample_repo / "frameworks/plombier-chauffagiste/blocks/BC02.yaml")
+        .read_text(encoding="utf-8")
+        .replace("par brasure forte et par", "par brasure forte ou par"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("REFKIT_LANG", "fr")
+    french = cli("diff", "plombier-chauffagiste", cwd=sample_repo).out
+    assert "Énoncé\u00a0: Façonner et assembler" in french
+    english = cli("--lang", "en", "diff", "plombier-chauffagiste", cwd=sample_repo).out
+    assert "Statement: Façonner et assembler" in english
+    assert cli("--lang", "de", "diff", "plombier-chauffagiste", cwd=sample_repo).code == 2
