@@ -210,7 +210,8 @@ class ChangesScreen(ModalScreen[Ref | None]):
                 f"depuis la version {self.changes.since}" if self.changes.since else "jamais publié"
             )
             yield Static(Text.assemble((f"Changements — {self.title_text}", "bold"), f" ({since})"))
-            yield Static(Text(self.changes.summary), classes="muted")
+            if self.changes.lines:  # with none, the list says it once
+                yield Static(Text(self.changes.summary), classes="muted")
             items = []
             for line in self.changes.lines:
                 text = Text.assemble((line.badge, "bold"), " ", line.text)
