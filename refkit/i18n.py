@@ -135,6 +135,12 @@ def translate(text: str, lang: str | None) -> str:
     return found if isinstance(found, str) and found else text
 
 
+def tr(text: str, lang: str | None) -> str:
+    """A fixed text of refkit's own (a label, a sentence without values) in ``lang``; the
+    catalogue check finds its id where it is called, as it finds ``Msg(...)``."""
+    return translate(text, lang)
+
+
 def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
     code = language(lang)
     if code != SOURCE:
@@ -226,10 +232,11 @@ def quote(s: str) -> str:
 # -- the messages of the code: what a catalogue must translate ----------------------------------------
 
 
-def source_messages() -> dict[str, str]:
+def source_messages() -> dict[Any, str]:
     """Every English message id refkit shows, with where it comes from: the templates of
-    ``Msg(...)`` and the plain messages and hints given to problems (read from the code), the
-    rules' titles and hints, and the words some messages are put together from."""
+    ``Msg(...)``, the texts of ``tr(...)``, the (singular, plural) pairs of ``ngettext(...)``
+    and the plain messages and hints given to problems (read from the code), the rules' titles
+    and hints, and the words some messages are put together from."""
     import ast
     from importlib import resources
 
@@ -239,7 +246,7 @@ def source_messages() -> dict[str, str]:
     from refkit.schema import _LENGTH, _RANGE, _SINGULAR, _TYPE_NAMES, pattern_descriptions
     from refkit.store.reader import _FRIENDLY
 
-    found: dict[str, str] = {}
+    found: dict[Any, str] = {}
     root = resources.files(refkit)
     for path in sorted(_py_files(root)):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -248,9 +255,13 @@ def source_messages() -> dict[str, str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name == "Msg" and node.args:
+            if name in ("Msg", "tr") and node.args:
                 for text in _literals(node.args[0]):
                     found.setdefault(text, where)
+            if name == "ngettext" and len(node.args) >= 2:
+                one, many = _literals(node.args[0]), _literals(node.args[1])
+                if one and many:
+                    found.setdefault((one[0], many[0]), where)
             if name in ("at", "problem"):
                 if name == "at" and len(node.args) >= 4:
                     for text in _literals(node.args[3]):
@@ -308,10 +319,16 @@ def _literals(node: Any) -> list[str]:
     return []
 
 
-def missing(code: str) -> list[str]:
-    """The message ids the catalogue of ``code`` does not translate."""
+def missing(code: str) -> list[Any]:
+    """The message ids the catalogue of ``code`` does not translate (a plural's pair when one
+    of its forms is missing)."""
     entries = catalogue(code)
-    return sorted(m for m in source_messages() if not entries.get(m))
+
+    def done(m: Any) -> bool:
+        found = entries.get(m)
+        return bool(found) and (not isinstance(found, list) or all(found))
+
+    return sorted((m for m in source_messages() if not done(m)), key=str)
 
 
 def _update(code: str) -> int:
@@ -325,7 +342,13 @@ def _update(code: str) -> int:
     todo = [m for m in missing(code) if m not in catalogue(code)]
     with path.open("a", encoding="utf-8") as out:
         for m in todo:
-            out.write(f'\n#: {sources[m]}\nmsgid {quote(m)}\nmsgstr ""\n')
+            if isinstance(m, tuple):
+                out.write(
+                    f"\n#: {sources[m]}\nmsgid {quote(m[0])}\nmsgid_plural {quote(m[1])}\n"
+                    'msgstr[0] ""\nmsgstr[1] ""\n'
+                )
+            else:
+                out.write(f'\n#: {sources[m]}\nmsgid {quote(m)}\nmsgstr ""\n')
     return len(todo)
 
 

@@ -115,3 +115,40 @@ def test_the_language_refkit_speaks_in_comes_from_lang_then_the_environment(
     english = cli("--lang", "en", "diff", "plombier-chauffagiste", cwd=sample_repo).out
     assert "Statement: Façonner et assembler" in english
     assert cli("--lang", "de", "diff", "plombier-chauffagiste", cwd=sample_repo).code == 2
+
+
+def test_refkit_lang_fr_validate_is_wholly_in_french(cli, tmp_path: Path) -> None:
+    """Every invalid fixture checked with --lang fr: each problem, its hint, the severity and the
+    summary in French (the rule ids stay as they are: they are codes); an error of the command
+    itself too."""
+    from tests.conftest import FIXTURES
+
+    summary = re.compile(
+        r"^(\d+ erreurs?(, \d+ avertissements?)?|\d+ avertissements?|aucun problème)"
+        r" dans \d+ fichiers? de \d+ référentiels?$"
+    )
+    english = re.compile(r"\b(error|warning|hint|must|should|missing|found|file|files)\b")
+    for case in sorted((FIXTURES / "invalid").iterdir()):
+        run = cli("--lang", "fr", "validate", "--no-cache", cwd=case)
+        lines = run.out.splitlines()
+        assert summary.match(lines[-1]), (case.name, lines[-1])
+        for line in lines[:-1]:
+            if line.startswith("    "):
+                assert line.startswith("    conseil : "), (case.name, line)
+                said = line
+            else:
+                _where, severity, _rule, said = line.split(" ", 3)
+                assert severity in ("erreur", "avertissement"), (case.name, line)
+            words = re.sub(r"\S*[/.]\S*", "", said)  # paths and file names are not words
+            assert not english.search(words), (case.name, line)
+    merge = cli("--lang", "fr", "validate", "--no-cache", cwd=FIXTURES / "invalid/merge-conflict")
+    assert merge.out.splitlines()[0] == (
+        "frameworks/demo/blocks/BC01.yaml:10:1: erreur merge-conflict "
+        "marque de conflit de fusion <<<<<<<"
+    )
+    gone = cli("--lang", "fr", "validate", str(tmp_path / "absent"), cwd=tmp_path)
+    assert gone.code == 2
+    assert gone.err.splitlines() == [
+        f"refkit: erreur : {tmp_path / 'absent'} : aucun fichier ni dossier de ce nom",
+        "  conseil : vérifiez le chemin",
+    ]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
+from refkit.i18n import tr, user_language
 
 COMMANDS = [
     "validate",
@@ -127,9 +128,11 @@ def _main(argv: Sequence[str] | None) -> int:
             _finish_interrupted()
         return int(args.run(args))
     except RefkitError as e:
-        print(f"refkit: error: {e.message}", file=sys.stderr)
-        if e.hint:
-            print(f"  hint: {e.hint}", file=sys.stderr)
+        lang = user_language(getattr(args, "ui_lang", None))
+        print(f"refkit: {tr('error:', lang)} {e.text(lang)}", file=sys.stderr)
+        hint = e.hint_text(lang)
+        if hint:
+            print(f"  {tr('hint:', lang)} {hint}", file=sys.stderr)
         return int(e.exit_code)
     except BrokenPipeError:  # e.g. `refkit validate | head`: the reader left, not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -137,7 +140,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return ExitCode.OK
     except OSError as e:  # the environment: a vanished folder, a full disk, no permission
         where = f": {e.filename}" if e.filename else ""
-        print(f"refkit: error: {e.strerror or e}{where}", file=sys.stderr)
+        error = tr("error:", user_language(getattr(args, "ui_lang", None)))
+        print(f"refkit: {error} {e.strerror or e}{where}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("refkit: interrupted", file=sys.stderr)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from refkit.cli.output import Style, display_path, exact_json, use_colour, visible
+from refkit.i18n import Msg, ngettext, tr
 from refkit.problems import Problem, Severity
 from refkit.validate import ValidationResult
 
@@ -40,32 +41,43 @@ class Report:
         self.warnings = len(self.items) - self.errors
         self.frameworks = sum(r.frameworks for r in results)
         self.files = sum(r.files for r in results)
-        self.note: str | None = None  # replaces the summary when there was nothing to check
+        self.note: Msg | None = None  # replaces the summary when there was nothing to check
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         if self.note is not None and not self.items:
-            return self.note
-        where = f"{self.files} file{'s' if self.files != 1 else ''} of {self.frameworks} framework{'s' if self.frameworks != 1 else ''}"
+            return self.note.render(lang)
+        files = ngettext("{n} file", "{n} files", self.files, lang).format(n=self.files)
+        frameworks = ngettext("{n} framework", "{n} frameworks", self.frameworks, lang)
+        where = Msg(
+            "{files} of {frameworks}", files=files, frameworks=frameworks.format(n=self.frameworks)
+        )
         if not self.items:
-            return f"no problems in {where}"
+            return Msg("no problems in {where}", where=where).render(lang)
         parts = []
         if self.errors:
-            parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
+            parts.append(
+                ngettext("{n} error", "{n} errors", self.errors, lang).format(n=self.errors)
+            )
         if self.warnings:
-            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
-        return f"{', '.join(parts)} in {where}"
+            parts.append(
+                ngettext("{n} warning", "{n} warnings", self.warnings, lang).format(n=self.warnings)
+            )
+        return Msg("{problems} in {where}", problems=", ".join(parts), where=where).render(lang)
 
 
-def text(report: Report, out: TextIO) -> None:
+def text(report: Report, out: TextIO, lang: str = "en") -> None:
+    """For people, in ``lang``: each problem as ``file:line:col: severity rule message`` and its
+    hint, then the summary."""
     style = Style(use_colour(out))
+    error, warning, hint = tr("error", lang), tr("warning", lang), tr("hint:", lang)
     for s in report.items:
         p = s.problem
-        sev = style.red("error") if p.severity is Severity.ERROR else style.yellow("warning")
+        sev = style.red(error) if p.severity is Severity.ERROR else style.yellow(warning)
         where = visible(f"{s.path}:{p.line}:{p.col}:")
-        out.write(f"{style.bold(where)} {sev} {style.dim(p.rule)} {visible(p.message)}\n")
+        out.write(f"{style.bold(where)} {sev} {style.dim(p.rule)} {visible(p.text(lang))}\n")
         if p.hint:
-            out.write(f"    {style.dim('hint:')} {visible(p.hint)}\n")
-    summary = visible(report.summary())
+            out.write(f"    {style.dim(hint)} {visible(p.hint_text(lang))}\n")
+    summary = visible(report.summary(lang))
     if report.errors:
         summary = style.red(summary)
     elif report.warnings:

@@ -60,19 +60,22 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.cli.reporters import REPORTERS, Report
+    from refkit.cli.reporters import REPORTERS, Report, text
     from refkit.errors import ExitCode, RefkitError
+    from refkit.i18n import Msg, user_language
     from refkit.store.repository import Repository
     from refkit.validate import validate
 
     if args.jobs is not None and args.jobs < 1:
-        raise RefkitError("--jobs must be at least 1")
+        raise RefkitError(Msg("--jobs must be at least 1"))
     if args.changed_since is not None and args.paths:
-        raise RefkitError("give paths or --changed-since, not both")
+        raise RefkitError(Msg("give paths or --changed-since, not both"))
     groups: dict[Path, tuple[Repository, list[Path]]] = {}
     for path in args.paths or [Path.cwd()]:
         if not path.exists():
-            raise RefkitError(f"{path}: no such file or folder", hint="check the path")
+            raise RefkitError(
+                Msg("{path}: no such file or folder", path=str(path)), hint=Msg("check the path")
+            )
         repo = Repository.discover(path)
         groups.setdefault(repo.root, (repo, []))[1].append(path)
     results = [
@@ -87,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
     ]
     report = Report(results)
     if args.changed_since is not None and not report.frameworks:
-        report.note = f"no framework changed since {args.changed_since}"
-    REPORTERS[args.format](report, sys.stdout)
+        report.note = Msg("no framework changed since {rev}", rev=args.changed_since)
+    if args.format == "text":  # for people: in their language; the machine formats in English
+        text(report, sys.stdout, user_language(getattr(args, "ui_lang", None)))
+    else:
+        REPORTERS[args.format](report, sys.stdout)
     failing = report.errors or (args.strict and report.warnings)
     return ExitCode.PROBLEMS if failing else ExitCode.OK

@@ -290,14 +290,18 @@ def _load_framework(
         elif _is_block(rel):
             block_raws.append(raw)
         elif rel not in KNOWN_FILES:
-            hint = (
-                "rename the file to .yaml"
-                if rel.endswith(".yml")
-                else "move it to blocks/<id>.yaml, or remove it: refkit reads only framework.yaml and blocks/"
-            )
             loaded.problems.append(
                 RULES["unexpected-file"].at(
-                    raw.path, 1, 1, "refkit does not read this file", hint=hint
+                    raw.path,
+                    1,
+                    1,
+                    "refkit does not read this file",
+                    # a literal: the catalogue check finds both hints here
+                    hint=(
+                        "rename the file to .yaml"
+                        if rel.endswith(".yml")
+                        else "move it to blocks/<id>.yaml, or remove it: refkit reads only framework.yaml and blocks/"
+                    ),
                 )
             )
     if framework_raw is None:
