@@ -36,6 +36,10 @@ def register(sub: Any) -> None:
             help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
         )  # fmt: skip
         q.add_argument(
+            "--strict", action="store_true",
+            help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
+        )  # fmt: skip
+        q.add_argument(
             "--format",
             choices=["text", "json"],
             default="text",
@@ -157,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
             from refkit.interop.direct import import_direct
 
             imported = import_direct(args.file, title=args.title)
+    if args.strict and imported.skipped:
+        _list_skipped(imported, "nothing written (--strict):")
+        return 1
     written = write_imported(args.out, imported, replace=args.replace)
     blocks, competencies = imported.counts()
     if args.format == "json":
@@ -177,11 +184,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{verb} {imported.framework.id} in {written.folder}: {blocks} blocks, {competencies} competencies{extra}")  # fmt: skip
         for note in imported.notes:
             print(f"  note: {note}")
-    if imported.skipped:
-        print(f"refkit: {len(imported.skipped)} part(s) of {imported.source} could not be placed:", file=sys.stderr)  # fmt: skip
-        for s in imported.skipped[:50]:
-            print(f"  {s.where}: {s.reason}", file=sys.stderr)
-        if len(imported.skipped) > 50:
-            print(f"  ... and {len(imported.skipped) - 50} more (--format json lists them all)", file=sys.stderr)  # fmt: skip
-        return 1
+    if imported.skipped:  # written without them: a warning, not a failure (--strict refuses)
+        _list_skipped(imported, "warning:")
     return 0
+
+
+def _list_skipped(imported: Any, what: str) -> None:
+    n = len(imported.skipped)
+    print(f"refkit: {what} {n} part(s) of {imported.source} could not be placed:", file=sys.stderr)
+    for s in imported.skipped[:50]:
+        print(f"  {s.where}: {s.reason}", file=sys.stderr)
+    if n > 50:
+        print(f"  ... and {n - 50} more (--format json lists them all)", file=sys.stderr)
