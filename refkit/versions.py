@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from refkit.diff import FrameworkDiff, diff_frameworks
+from refkit.diff import RENAME_THRESHOLD, FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import WORKTREE, History
@@ -116,9 +116,16 @@ class Comparison:
 
 
 def compare(
-    history: History, folder: str, old_spec: str | None = None, new_spec: str | None = None
+    history: History,
+    folder: str,
+    old_spec: str | None = None,
+    new_spec: str | None = None,
+    *,
+    pairing: float | None = None,
 ) -> Comparison:
-    """Compare two versions of a framework; by default its latest release and the working tree."""
+    """Compare two versions of a framework; by default its latest release and the working tree.
+    ``pairing``: the similarity from which a competency whose id changed is paired with its
+    new id (``refkit.diff.RENAME_THRESHOLD`` by default)."""
     fid = framework_id(history.repository, folder)
     releases = Releases(history, folder, fid)
     if old_spec is None:
@@ -134,7 +141,13 @@ def compare(
     new_ref = releases.resolve(new_spec) if new_spec is not None else VersionRef(WORKTREE, None)
     old = require_whole(releases.load(old_ref), old_ref.label)
     new = require_whole(releases.load(new_ref), new_ref.label)
-    diff = diff_frameworks(old, new, old_label=old_ref.label, new_label=_label(new_ref, new))
+    diff = diff_frameworks(
+        old,
+        new,
+        old_label=old_ref.label,
+        new_label=_label(new_ref, new),
+        pairing=RENAME_THRESHOLD if pairing is None else pairing,
+    )
     return Comparison(old_ref, new_ref, old, new, diff, correspondence(old, new, diff))
 
 

@@ -386,6 +386,24 @@ def test_direct_versions_diff_pairs_renamed_skills(cli, tmp_path: Path) -> None:
     same_text = {o: n for o in gone for n in came if old[o]["description"].strip() == new[n]["description"].strip()}  # fmt: skip
     assert same_text and all(renamed.get(o) == n for o, n in same_text.items())
     assert renamed.get("enviroment-package-management") == "environment-and-package-management"
+    # renamed skills whose descriptions were rewritten are paired by their titles, which say so
+    by_title = {
+        c["old_id"]: (c["id"], c["similarity"])
+        for c in diff["changes"]
+        if c["kind"] == "competency" and c.get("paired_by") == "title"
+    }
+    assert by_title["data-protection-ethics"] == ("data-protection-and-ethics", 0.857)
+    assert by_title["network-security"] == ("network-and-application-security", 0.667)
+    text = cli("diff", "direct", "1.0.0", diff["released"], cwd=root).out
+    assert (
+        "data-protection-ethics becomes data-protection-and-ethics (paired by title, 86% similar)"
+        in text
+    )
+    # --pairing: a stricter similarity leaves it removed and added
+    strict = json.loads(cli("diff", "direct", "1.0.0", diff["released"], "--pairing", "0.9", "--format", "json", cwd=root).out)  # fmt: skip
+    assert "data-protection-ethics" in ids(strict, "competency", "removed")
+    assert "data-protection-and-ethics" in ids(strict, "competency", "added")
+    assert cli("diff", "direct", "--pairing", "2", cwd=root).code == 2
 
     # the correspondence table of the blocks, exported as CASE associations between versions
     new_version = diff["released"]

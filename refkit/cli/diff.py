@@ -41,6 +41,14 @@ def register(sub: Any) -> None:
         help="print the correspondence table: which old blocks count toward which new blocks",
     )
     p.add_argument(
+        "--pairing",
+        type=_share,
+        metavar="SIMILARITY",
+        help="how similar (0 to 1) the statements, or the titles, of a competency whose id "
+        "changed must be for it to be shown as renumbered rather than removed and added "
+        "(default: 0.6)",
+    )
+    p.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
     )
     p.set_defaults(run=run)
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     repo = Repository.discover()
     folder = find_framework(repo, args.framework)
     with History(repo) as history:
-        comparison = compare(history, folder, args.old, args.new)
+        comparison = compare(history, folder, args.old, args.new, pairing=args.pairing)
     diff, table = comparison.diff, comparison.table
     colour = args.output is None and use_colour(sys.stdout)
     lang = user_language(getattr(args, "ui_lang", None))
@@ -99,3 +107,13 @@ def _only_table(diff: Any) -> Any:
     from dataclasses import replace
 
     return replace(diff, changes=[])
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a similarity between 0 and 1, e.g. 0.6")
+    return value

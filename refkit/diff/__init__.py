@@ -21,6 +21,7 @@ from typing import Any
 from refkit.diff.text import (
     WordOps,
     best_pairs,
+    best_pairs_by,
     is_whitespace_change,
     similarity,
     word_diff,
@@ -76,6 +77,7 @@ class Change:
     similarity: float | None = None  # renamed: how similar the content is
     fields: list[FieldChange] = dc_field(default_factory=list)
     moved_flag: bool = False  # competencies: now in another block (renamed blocks followed)
+    paired_by: str | None = None  # renamed competencies: "statement" or "title", the evidence
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -92,6 +94,8 @@ class Change:
             d["moved"] = self.moved_flag
         if self.similarity is not None:
             d["similarity"] = round(self.similarity, 3)
+        if self.paired_by is not None:
+            d["paired_by"] = self.paired_by
         d["fields"] = [f.to_json() for f in self.fields]
         return d
 
@@ -273,12 +277,30 @@ def _competency_words(c: Competency) -> list[str]:
     return words(c.statement) + [w for cr in c.criteria for w in words(cr.text)]
 
 
+def _competency_title(c: Competency) -> list[str]:
+    """The words of a competency's own title, when its source gives one apart from the
+    statement (DIRECT's skills: a short title and a description), kept in an extension."""
+    for value in c.extensions.values():
+        if isinstance(value, dict) and isinstance(value.get("title"), str):
+            return words(value["title"])
+    return []
+
+
 # -- the diff -----------------------------------------------------------------------------------
 
 
 def diff_frameworks(
-    old: Framework, new: Framework, *, old_label: str = "", new_label: str = ""
+    old: Framework,
+    new: Framework,
+    *,
+    old_label: str = "",
+    new_label: str = "",
+    pairing: float = RENAME_THRESHOLD,
 ) -> FrameworkDiff:
+    """The changes from ``old`` to ``new``. A competency whose id is gone is paired with a new
+    one when their statements (with criteria), or their titles when the source gives titles,
+    are at least ``pairing`` similar (0 to 1): it is renamed, with the similarity and the
+    evidence ("statement" or "title")."""
     result = FrameworkDiff(new.id or old.id, old_label or old.version, new_label or new.version)
     _diff_metadata(old, new, result)
     _diff_activities(old, new, result)
@@ -289,18 +311,26 @@ def diff_frameworks(
     cmap = {cid: cid for cid in old_comps if cid in new_comps}
     gone = [cid for cid in old_comps if cid not in new_comps]
     came = [cid for cid in new_comps if cid not in old_comps]
-    renamed: dict[str, float] = {}
+    renamed: dict[str, tuple[float, str]] = {}
     # ids that are a source's own identifiers (ESCO, NICE) are never renumbered: no pairing
     detect = not (old.stable_ids or new.stable_ids)
     if gone and came and detect:
-        pairs = best_pairs(
-            [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
-            [(cid, _competency_words(new_comps[cid][1])) for cid in came],
-            RENAME_THRESHOLD,
+        pairs = best_pairs_by(
+            {
+                "statement": (
+                    [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
+                    [(cid, _competency_words(new_comps[cid][1])) for cid in came],
+                ),
+                "title": (
+                    [(cid, _competency_title(old_comps[cid][1])) for cid in gone],
+                    [(cid, _competency_title(new_comps[cid][1])) for cid in came],
+                ),
+            },
+            pairing,
         )
-        for o, n, score in pairs:
+        for o, n, score, evidence in pairs:
             cmap[o] = n
-            renamed[n] = score
+            renamed[n] = (score, evidence)
     result.competency_map = cmap
 
     # blocks: by id, then by the competencies they share, then by title
@@ -361,9 +391,10 @@ def diff_frameworks(
                 old_id=oc_id,
                 block=nb.id,
                 old_block=ob.id,
-                similarity=renamed.get(nc.id),
+                similarity=renamed[nc.id][0] if nc.id in renamed else None,
                 fields=fields,
                 moved_flag=moved,
+                paired_by=renamed[nc.id][1] if nc.id in renamed else None,
             )
         )
     for ob, oc in old.competencies():

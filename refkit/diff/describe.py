@@ -216,13 +216,16 @@ def about(c: Change, lang: str | None) -> str:
             return f"{c.id} ({w['block']} {c.old_block}){sep}{c.label}"
         if c.change == "renamed":
             same = round((c.similarity or 0) * 100)
+            by_title = c.paired_by == "title"  # the evidence: its title, not its statement
             if fr:
                 where = (
                     f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
                 )
-                return f"{c.old_id} devient {c.id} (identique à {same} %){where} : {c.label}"
+                how = f"titre semblable à {same} %" if by_title else f"identique à {same} %"
+                return f"{c.old_id} devient {c.id} ({how}){where} : {c.label}"
             where = f", moved from block {c.old_block} to block {c.block}" if c.moved_flag else ""
-            return f"{c.old_id} becomes {c.id} ({same}% identical){where}: {c.label}"
+            how = f"paired by title, {same}% similar" if by_title else f"{same}% identical"
+            return f"{c.old_id} becomes {c.id} ({how}){where}: {c.label}"
         if c.change == "moved":
             if fr:
                 return f"{c.id}, du bloc {c.old_block} au bloc {c.block} : {c.label}"

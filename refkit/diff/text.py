@@ -75,6 +75,46 @@ def best_pairs(
     ``threshold`` are scored (an inverted index finds them), so that thousands of unmatched items
     stay fast; the bound ``2 * shared / (len_a + len_b)`` is never below difflib's ratio.
     """
+    return [(o, n, score) for o, n, score, _ in best_pairs_by({"": (olds, news)}, threshold)]
+
+
+def best_pairs_by(
+    features: dict[str, tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]],
+    threshold: float,
+) -> list[tuple[str, str, float, str]]:
+    """Pair old and new items on several features at once (e.g. "statement" and "title": the
+    same items, in the same order, under each): a pair's score is its best feature's, which is
+    named as the evidence. Best pairs first, each item at most once. A feature whose words are
+    empty on both sides pairs nothing, except the first one's (two empty statements are the same
+    text)."""
+    best: dict[tuple[int, int], tuple[float, str]] = {}
+    for n_feature, (name, (olds, news)) in enumerate(features.items()):
+        for score, i, j in _scores(olds, news, threshold, empty_equal=n_feature == 0):
+            if (i, j) not in best or score > best[(i, j)][0]:
+                best[(i, j)] = (score, name)
+    if not best:
+        return []
+    olds, news = next(iter(features.values()))
+    scored = sorted(((v[0], i, j) for (i, j), v in best.items()), key=lambda t: (-t[0], t[1], t[2]))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for score, i, j in scored:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append((olds[i][0], news[j][0], score, best[(i, j)][1]))
+    return pairs
+
+
+def _scores(
+    olds: list[tuple[str, list[str]]],
+    news: list[tuple[str, list[str]]],
+    threshold: float,
+    *,
+    empty_equal: bool,
+) -> list[tuple[float, int, int]]:
     if not olds or not news:
         return []
     index: dict[str, list[int]] = {}
@@ -98,18 +138,8 @@ def best_pairs(
             score = similarity(ws, news[j][1])
             if score >= threshold:
                 scored.append((score, i, j))
-        if not ws:  # two empty texts are identical
+        if not ws and empty_equal:  # two empty texts are identical
             for j, (_, other) in enumerate(news):
                 if not other:
                     scored.append((1.0, i, j))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs = []
-    for score, i, j in scored:
-        if i in used_old or j in used_new:
-            continue
-        used_old.add(i)
-        used_new.add(j)
-        pairs.append((olds[i][0], news[j][0], score))
-    return pairs
+    return scored
