@@ -451,3 +451,59 @@ def test_imported_text_with_control_characters_and_crlf_is_repaired_and_said(
     assert cli("validate", "--no-cache", cwd=root).code == 0
     rows = list(csv.reader(io.StringIO(cli("export", "csv", "t", cwd=root).out)))
     assert rows[1][3] == "Souder un tube" and rows[1][7] == "première ligne\nseconde ligne\n"
+
+
+def test_case_import_checks_the_package_against_a_schema_and_says_what_it_repairs(
+    cli, tmp_path: Path
+) -> None:
+    """refkit import case checks the package against refkit's own CASE 1.0/1.1 schema (or
+    --schema): each problem with its JSON path, as a warning (the framework is written), or a
+    refusal with --strict; and says what it read otherwise than written."""
+    root = repo_at(tmp_path)
+    draft = CASE_DIR / "what-standards-could-be" / "opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json"  # fmt: skip
+    strict = cli("import", "case", str(draft), "--out", "frameworks/draft", "--strict", cwd=root)
+    assert strict.code == 1 and leftovers(root) == []
+    run = cli("import", "case", str(draft), "--out", "frameworks/draft", "--format", "json", cwd=root)  # fmt: skip
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert report["problems"] == [
+        "CFAssociations[15].sequenceNumber: '1' is not of type 'integer'",
+        "CFAssociations[31].sequenceNumber: '2' is not of type 'integer'",
+        "CFDefinitions.CFItemTypes[0].description: None is not of type 'string'",
+        "CFDefinitions.CFItemTypes[1].description: None is not of type 'string'",
+        "CFDefinitions.CFItemTypes[2].description: None is not of type 'string'",
+    ]
+    assert (
+        "2 sequence number(s) written as text (first: CFAssociations[15].sequenceNumber) are "
+        "read as numbers for the order, and kept as written" in report["notes"]
+    )
+    assert (
+        '3 empty value(s) (null or "") left out (first: CFDefinitions.CFItemTypes[0].description)'
+        in report["notes"]
+    )
+    assert "breaks its schema in 5 place(s)" in run.err
+    # the same package against OpenSALT's schema, given with --schema
+    official = cli("import", "case", str(draft), "--out", "frameworks/draft2", "--schema", str(CASE_SCHEMA), "--format", "json", cwd=root)  # fmt: skip
+    assert json.loads(official.out)["problems"][:2] == report["problems"][:2]
+    # a package of CASE before 1.0 (lsDoc...): read as CASE 1.0, and said
+    old = CASE_DIR / "ccss-math-math_cfs_sample" / "2016-12-22_175a523" / "math_cfs_sample.json"
+    run = cli("import", "case", str(old), "--out", "frameworks/ccss", "--format", "json", cwd=root)
+    report = json.loads(run.out)
+    assert run.code == 0 and report["competencies"] == 686
+    assert report["notes"][0] == (
+        "the package uses the key names of CASE before 1.0 (definitions, lsAssociations, lsDoc, "
+        "lsItems): read as CFDefinitions, CFAssociations, CFDocument, CFItems"
+    )
+    assert (
+        "703 item identifier(s) cannot be refkit ids (first: http://asn.jesandco.org/resources/"
+        "S2366905): each item's id is a UUID derived from its identifier, which is kept in x-case"
+        in report["notes"]
+    )
+    assert len(report["problems"]) == 2823
+    assert report["problems"][0] == (
+        "CFAssociations[0].CFAssociationGroupingURI: None is not of type 'object'"
+    )
+    # OpenSALT's own import fixtures: valid CASE, no problem
+    for fixture in sorted((CASE_DIR / "test-fixtures").glob("*.json")):
+        run = cli("import", "case", str(fixture), "--out", f"frameworks/f-{fixture.stem.lower()}", "--format", "json", cwd=root)  # fmt: skip
+        assert run.code == 0 and json.loads(run.out)["problems"] == [], (fixture.name, run.err)

@@ -50,6 +50,10 @@ def register(sub: Any) -> None:
     c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--lang", help="language of the text when the package names none (default: en)")
+    c.add_argument(
+        "--schema", type=Path, metavar="FILE",
+        help="check the package against this JSON Schema (default: refkit's own CASE 1.0/1.1 schema)",
+    )  # fmt: skip
     common(c)
 
     for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
@@ -138,9 +142,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         _existing(args.file)
         if fmt == "case":
-            from refkit.interop.case import import_case
+            from refkit.interop.case import import_case, load_schema
 
-            imported = import_case(args.file, lang=args.lang)
+            schema = load_schema(args.schema) if args.schema is not None else None
+            imported = import_case(
+                args.file,
+                lang=args.lang,
+                schema=schema,
+                schema_name=str(args.schema) if args.schema is not None else None,
+            )
         elif fmt in ("csv", "xlsx"):
             from refkit.interop import tabular
 
@@ -161,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
             from refkit.interop.direct import import_direct
 
             imported = import_direct(args.file, title=args.title)
-    if args.strict and imported.skipped:
+    if args.strict and (imported.skipped or imported.problems):
+        _list_problems(imported, "nothing written (--strict):")
         _list_skipped(imported, "nothing written (--strict):")
         return 1
     written = write_imported(args.out, imported, replace=args.replace)
@@ -170,7 +181,8 @@ def run(args: argparse.Namespace) -> int:
         json.dump(
             {"framework": imported.framework.id, "folder": str(written.folder), "replaced": written.replaced,
              "blocks": blocks, "competencies": competencies, "activities": len(imported.framework.activities),
-             "files": written.files, "skipped": [s.to_json() for s in imported.skipped], "notes": imported.notes},
+             "files": written.files, "skipped": [s.to_json() for s in imported.skipped], "notes": imported.notes,
+             "problems": imported.problems},
             sys.stdout, ensure_ascii=False, indent=2,
         )  # fmt: skip
         print()
@@ -184,13 +196,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"{verb} {imported.framework.id} in {written.folder}: {blocks} blocks, {competencies} competencies{extra}")  # fmt: skip
         for note in imported.notes:
             print(f"  note: {note}")
-    if imported.skipped:  # written without them: a warning, not a failure (--strict refuses)
-        _list_skipped(imported, "warning:")
+    # written all the same: warnings, not a failure (--strict refuses)
+    _list_problems(imported, "warning:")
+    _list_skipped(imported, "warning:")
     return 0
+
+
+def _list_problems(imported: Any, what: str) -> None:
+    """The source's problems against its schema, each with its JSON path."""
+    n = len(imported.problems)
+    if not n:
+        return
+    print(f"refkit: {what} {imported.source} breaks its schema in {n} place(s):", file=sys.stderr)
+    for problem in imported.problems[:50]:
+        print(f"  {problem}", file=sys.stderr)
+    if n > 50:
+        print(f"  ... and {n - 50} more (--format json lists them all)", file=sys.stderr)
 
 
 def _list_skipped(imported: Any, what: str) -> None:
     n = len(imported.skipped)
+    if not n:
+        return
     print(f"refkit: {what} {n} part(s) of {imported.source} could not be placed:", file=sys.stderr)
     for s in imported.skipped[:50]:
         print(f"  {s.where}: {s.reason}", file=sys.stderr)

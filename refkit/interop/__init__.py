@@ -76,6 +76,7 @@ class Imported:
     source: str  # the file(s) read, for messages
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # facts worth telling (defaults taken...)
+    problems: list[str] = field(default_factory=list)  # the source against its schema: "path: what"
 
     def counts(self) -> tuple[int, int]:
         fw = self.framework

@@ -367,14 +367,80 @@ def _tree(
     ), extra
 
 
-def import_case(path: Path, *, lang: str | None = None) -> Imported:
+def _repairs(pkg: dict[str, Any]) -> list[str]:
+    """What the import reads otherwise than written, each said with a count and a first place:
+    sequence numbers written as text, empty values (null, "") left out, identifiers that cannot
+    be ids (URIs) given an id derived from them (the identifier itself is kept)."""
+    texts: list[str] = []
+    for n, a in enumerate(pkg.get("CFAssociations", [])):
+        if isinstance(a, dict) and isinstance(a.get("sequenceNumber"), str):
+            texts.append(f"CFAssociations[{n}].sequenceNumber")
+    empty: list[str] = []
+    stack: list[tuple[str, Any]] = [("", pkg)]
+    while stack:  # iterative: a deep package was refused before, but no recursion all the same
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                here = f"{where}.{k}" if where else str(k)
+                if v is None or v == "":
+                    empty.append(here)
+                else:
+                    stack.append((here, v))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+    replaced = [
+        i["identifier"]
+        for i in pkg.get("CFItems", [])
+        if id_from_identifier(i["identifier"]) != i["identifier"]
+    ]
+    out = []
+    if texts:
+        out.append(
+            f"{len(texts)} sequence number(s) written as text (first: {texts[0]}) are read as "
+            "numbers for the order, and kept as written"
+        )
+    if empty:
+        first = sorted(empty)[0]
+        out.append(f'{len(empty)} empty value(s) (null or "") left out (first: {first})')
+    if replaced:
+        out.append(
+            f"{len(replaced)} item identifier(s) cannot be refkit ids (first: {replaced[0]}): "
+            "each item's id is a UUID derived from its identifier, which is kept in x-case"
+        )
+    return out
+
+
+def import_case(
+    path: Path, *, lang: str | None = None, schema: Any = None, schema_name: str | None = None
+) -> Imported:
+    """The framework a CASE package holds. The package is first checked against ``schema``
+    (refkit's own CASE 1.0/1.1 schema by default): each problem with its JSON path goes to
+    ``Imported.problems``; what the import repairs or reads differently is said in ``notes``."""
     name = str(path)
-    pkg = normalize_package(load_json(path), name)
+    data = load_json(path)
+    problems: list[str] = []
+    notes: list[str] = []
+    if isinstance(data, dict):
+        old_keys = sorted(k for k in data if k in _LS_KEYS)
+        if old_keys:
+            notes.append(
+                f"the package uses the key names of CASE before 1.0 ({', '.join(old_keys)}): read as "
+                + ", ".join(_LS_KEYS[k] for k in old_keys)
+            )
+        renamed = {_LS_KEYS.get(str(k), str(k)): v for k, v in data.items()}
+        defs = renamed.get("CFDefinitions")
+        if isinstance(defs, dict):
+            renamed["CFDefinitions"] = {_LS_DEFINITIONS.get(k, k): v for k, v in defs.items()}
+        checked = shipped_schema() if schema is None else schema
+        problems = schema_problems(renamed, checked, schema_name or "refkit's CASE schema")
+    pkg = normalize_package(data, name)
+    notes += _repairs(pkg)
     doc = pkg["CFDocument"]
     doc_id = doc["identifier"]
     items: dict[str, dict[str, Any]] = {i["identifier"]: i for i in pkg.get("CFItems", [])}
     rid = {ident: id_from_identifier(ident) for ident in items}
     result = Imported(Framework(id="", title=one_line(doc["title"])), name)
+    result.problems, result.notes = problems, notes
     tree, others = _tree(doc_id, items, pkg.get("CFAssociations", []))
 
     # the non-hierarchy associations, on their origin item (or the document)
@@ -926,8 +992,12 @@ def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schem
         cls.check_schema(schema)
         # an empty registry: "$ref"s resolve inside the schema, never through the network
         validator = cls(schema, registry=Registry())
+        # in the package's order: CFItems[2] before CFItems[10]
         errors = sorted(
-            validator.iter_errors(package), key=lambda e: list(map(str, e.absolute_path))
+            validator.iter_errors(package),
+            key=lambda e: [
+                (0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path
+            ],
         )
     except jsonschema.SchemaError as e:
         where = "/".join(str(p) for p in e.absolute_path) or "(the top level)"
@@ -946,6 +1016,20 @@ def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schem
         raise RefkitError(f"{name}: the schema cannot be used ({type(e).__name__}: {e})", hint=hint) from None  # fmt: skip
     out = []
     for error in errors:
-        where = "/".join(str(p) for p in error.absolute_path) or "(package)"
-        out.append(f"{where}: {error.message}")
+        if error.context:  # none of several forms fits: the closest one's own complaint
+            error = jsonschema.exceptions.best_match(error.context)
+        message = str(error.message)
+        if len(message) > 200:  # a whole object quoted in the message
+            message = message[:197] + "..."
+        out.append(f"{json_path(error.absolute_path)}: {message}")
     return out
+
+
+def shipped_schema() -> Any:
+    """refkit's own JSON Schema of a CASE 1.0/1.1 package (``case-package.schema.json``):
+    what an import checks the package against when no ``--schema`` is given."""
+    from importlib import resources
+
+    return json.loads(
+        (resources.files("refkit.interop") / "case-package.schema.json").read_text(encoding="utf-8")
+    )
