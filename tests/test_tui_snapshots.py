@@ -58,11 +58,16 @@ def at(ref: Ref, keys: list[str] = []):  # noqa: B006 (never changed)
             await pilot.pause()
         # On a loaded machine (the suite runs on every core) a layout pass can still be pending
         # (a scroll bar appearing narrows a form by a column): wait until the picture is stable.
+        # The footer follows the cursor's item once the cursor rests (a timer): the picture must
+        # stay the same over three looks 0.1 s apart (one look 0.05 s later was not enough on a
+        # machine running a benchmark beside the suite: the footer's keys were still dimmed).
         shown = pilot.app.export_screenshot()
-        for _ in range(50):
-            await pilot.pause(0.05)
+        same = 0
+        for _ in range(60):
+            await pilot.pause(0.1)
             again = pilot.app.export_screenshot()
-            if again == shown:
+            same = same + 1 if again == shown else 0
+            if same == 3:
                 break
             shown = again
 
