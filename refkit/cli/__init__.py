@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"refkit {__version__}")
     parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress display on long work (it shows only on a terminal anyway)",
+    )
+    parser.add_argument(
         "--lang",
         dest="ui_lang",
         choices=["en", "fr"],
@@ -123,6 +129,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    if args.quiet:
+        from refkit.progress import QUIET
+
+        QUIET["on"] = True
     try:
         if args.command != "doctor":  # doctor does it itself, and says so on its output
             _finish_interrupted()

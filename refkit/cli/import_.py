@@ -175,7 +175,10 @@ def run(args: argparse.Namespace) -> int:
         _list_problems(imported, "nothing written (--strict):")
         _list_skipped(imported, "nothing written (--strict):")
         return 1
-    written = write_imported(args.out, imported, replace=args.replace)
+    from refkit.progress import shown
+
+    with shown(f"writing {args.out.name}") as step:
+        written = write_imported(args.out, imported, replace=args.replace, progress=step)
     blocks, competencies = imported.counts()
     if args.format == "json":
         json.dump(

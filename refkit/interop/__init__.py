@@ -25,6 +25,7 @@ import shutil
 import stat
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -300,7 +301,13 @@ def clean_texts(imported: Imported) -> None:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> Written:
+def write_imported(
+    out: Path,
+    imported: Imported,
+    *,
+    replace: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Written:
     """Write the imported framework as the folder ``out``, as ``_write_imported`` says, holding
     the repository lock (one writer at a time: refkit.store.lock). What a killed import of this
     folder left (its temporary folder, or the old folder set aside during the swap) is put right
@@ -313,10 +320,16 @@ def write_imported(out: Path, imported: Imported, *, replace: bool = False) -> W
     with repository_lock(out.parent, f"import {out.name}"):
         if out.parent.is_dir():
             sweep_interrupted_imports(out.parent, out.name)
-        return _write_imported(out, imported, replace=replace)
+        return _write_imported(out, imported, replace=replace, progress=progress)
 
 
-def _write_imported(out: Path, imported: Imported, *, replace: bool) -> Written:
+def _write_imported(
+    out: Path,
+    imported: Imported,
+    *,
+    replace: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Written:
     """Write the imported framework as the folder ``out`` (its name is the framework id).
 
     A new folder is written whole or not at all. With ``replace``, an existing framework folder
@@ -348,7 +361,7 @@ def _write_imported(out: Path, imported: Imported, *, replace: bool) -> Written:
         fw.folder = tmp.name
         from refkit.store.writer import save_framework
 
-        save_framework(parent, LoadedFramework(tmp.name, fw))
+        save_framework(parent, LoadedFramework(tmp.name, fw), progress=progress)
         if existing and (out / RELEASES_FILE).is_file():
             shutil.copy2(out / RELEASES_FILE, tmp / RELEASES_FILE)
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())

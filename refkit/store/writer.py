@@ -12,6 +12,7 @@ written in its old file, with the comment lines written above it (``_carried``).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -300,13 +301,15 @@ def save_framework(
     *,
     blocks: set[str] | None = None,
     framework: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SaveResult:
     """Write ``loaded.framework`` back to its folder; refresh ``loaded`` from what was written.
 
     ``blocks``: the ids of the blocks that may differ from their files (None: any). The file of
     any other block is left alone, neither merged nor checked nor read again: a one-field edit in
     a framework of 10,000 competencies merges one block file, not forty (12 s -> 0.3 s).
-    ``framework=False``: framework.yaml and releases.yaml are as the model says (left alone too)."""
+    ``framework=False``: framework.yaml and releases.yaml are as the model says (left alone too).
+    ``progress(done, total)``: called as the block files are made (an import writes hundreds)."""
     fw = loaded.framework
     if fw is None:
         raise ConflictError(
@@ -345,7 +348,9 @@ def save_framework(
             "../../schemas/releases.schema.json",
         )  # fmt: skip
         kept.add(releases_file)
-    for block in fw.blocks:
+    for n_block, block in enumerate(fw.blocks):
+        if progress is not None:
+            progress(n_block, len(fw.blocks))
         target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
         origin = block.source.file if block.source is not None else None
         if block.id in loaded.broken_blocks and origin is not None:
