@@ -328,6 +328,54 @@ def test_esco_skill_group_versions_and_a_zip_without_the_csv(cli, tmp_path: Path
     assert ids(diff, "competency", "added") == expected["1.1.1"] - expected["1.1.0"]
     assert ids(diff, "competency", "removed") == expected["1.1.0"] - expected["1.1.1"]
     assert ids(diff, "competency", "added") | ids(diff, "competency", "removed")  # a real change
+    # what ESCO keeps beside the statement, diffed field by field, with counts (issue 17): the
+    # broader concepts and schemes of 1.1.1 (skill groups given UUIDs), the dates of change
+    assert diff["summary"]["fields"]["competency"] == {
+        "notes": 7,
+        "statement": 1,
+        "x-esco.broader": 252,
+        "x-esco.inScheme": 424,
+        "x-esco.modifiedDate": 424,
+    }
+    assert diff["summary"]["fields"]["block"]["x-esco.broader"] == 14
+    broader = next(
+        f
+        for c in diff["changes"]
+        if c["kind"] == "block" and c["id"] == "S5.0.0"
+        for f in c["fields"]
+        if f["field"] == "x-esco.broader"
+    )
+    assert broader["items"] == [
+        {
+            "change": "added",
+            "text": "http://data.europa.eu/esco/skill/f5328159-dfe9-4f25-b8e7-a03fb0d3a991",
+        },
+        {"change": "removed", "text": "http://data.europa.eu/esco/skill/S5.0"},
+    ]
+    text = cli("diff", "s5", "1.0.0", diff["released"], cwd=root).out
+    assert "      broader (x-esco), removed: http://data.europa.eu/esco/skill/S5.0\n" in text
+    assert max(len(line) for line in text.splitlines()) < 400  # no whole blob on one line
+
+
+def test_a_case_package_with_new_identifiers_only_is_a_patch(cli, tmp_path: Path) -> None:
+    """The same content exported again with new association identifiers, addresses and dates:
+    reported as such, and a patch (it proposed a minor version: every item modified)."""
+    import uuid
+
+    draft = CASE_DIR / "what-standards-could-be" / "opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json"  # fmt: skip
+    again = json.loads(draft.read_text(encoding="utf-8"))
+    for a in again["CFAssociations"]:
+        new = str(uuid.uuid5(uuid.NAMESPACE_URL, a["identifier"] + "/again"))
+        a["uri"], a["identifier"] = a["uri"].replace(a["identifier"], new), new
+        a["lastChangeDateTime"] = "2018-01-01T00:00:00+00:00"
+    second = tmp_path / "again.json"
+    second.write_text(json.dumps(again), encoding="utf-8")
+    root = repo_at(tmp_path)
+    diff = release_pair(cli, root, "w", ["case", str(draft)], ["case", str(second)])
+    assert diff["released"] == "1.0.1"
+    assert set(diff["summary"]["fields"]["competency"]) == {"x-case.associations.bookkeeping"}
+    text = cli("diff", "w", "1.0.0", "1.0.1", cwd=root).out
+    assert "associations (x-case): 2 records with new identifiers, addresses or dates" in text
 
 
 def nice_elements(path: Path) -> dict[str, dict[str, Any]]:

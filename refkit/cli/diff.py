@@ -99,6 +99,10 @@ def run(args: argparse.Namespace) -> int:
         out = exact_json(out)  # the same JSON, no raw control character
     elif args.format != "text" and sys.stdout.isatty():
         out = visible(out)  # Markdown or HTML shown on a terminal (text is always escaped)
+    elif sys.stdout.isatty():  # long lines wrapped at the terminal's width, under their start
+        import shutil
+
+        out = wrap_lines(out, shutil.get_terminal_size().columns)
     sys.stdout.write(out)
     return 0
 
@@ -117,3 +121,30 @@ def _share(text: str) -> float:
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a similarity between 0 and 1, e.g. 0.6")
     return value
+
+
+_ANSI = __import__("re").compile(r"\x1b\[[0-9;]*m")
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """Each line longer than ``width`` (colour codes not counted) cut at spaces, the rest
+    indented four columns under the line's own indentation."""
+    out = []
+    for line in text.split("\n"):
+        if len(_ANSI.sub("", line)) <= width:
+            out.append(line)
+            continue
+        lead = len(line) - len(line.lstrip(" "))
+        indent = " " * (lead + 4)
+        current, seen = " " * lead, lead
+        for word in line[lead:].split(" "):
+            size = len(_ANSI.sub("", word))
+            if current.strip() and seen + 1 + size > width:
+                out.append(current)
+                current, seen = indent + word, len(indent) + size
+            elif current.strip():
+                current, seen = f"{current} {word}", seen + 1 + size
+            else:
+                current, seen = current + word, seen + size
+        out.append(current)
+    return "\n".join(out)

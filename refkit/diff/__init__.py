@@ -13,53 +13,22 @@ correspondence table from it.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from refkit.diff.text import (
-    WordOps,
-    best_pairs,
-    best_pairs_by,
-    is_whitespace_change,
-    similarity,
-    word_diff,
-    words,
+from refkit.diff.extensions import extension_changes
+from refkit.diff.text import best_pairs_by, similarity, words
+from refkit.diff.values import FieldChange as FieldChange
+from refkit.diff.values import (
+    _list_text_change,
+    _set_change,
+    _text_change,
+    _value_change,
 )
 from refkit.model import Block, Competency, Framework
 
 RENAME_THRESHOLD = 0.6  # like git's -M, but on words: 60% similar content is the same item
-
-
-@dataclass(slots=True)
-class FieldChange:
-    """One field of an item that differs between the versions.
-
-    ``nature``: ``reworded`` (text changed; ``words`` holds the word diff), ``whitespace`` (only
-    spaces or line breaks changed), ``changed`` (a value such as kind), ``added``, ``removed``,
-    ``items`` (a list whose items changed: ``items`` holds them), ``reordered``.
-    """
-
-    field: str
-    nature: str
-    old: Any = None
-    new: Any = None
-    words: WordOps | None = None
-    items: list[dict[str, Any]] = dc_field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "field": self.field,
-            "nature": self.nature,
-            "old": self.old,
-            "new": self.new,
-        }
-        if self.words is not None:
-            d["words"] = [list(op) for op in self.words]
-        if self.items:
-            d["items"] = self.items
-        return d
 
 
 @dataclass(slots=True)
@@ -116,9 +85,10 @@ class FrameworkDiff:
     def empty(self) -> bool:
         return not self.changes
 
-    def summary(self) -> dict[str, dict[str, int]]:
-        """Counts per kind. A competency both moved and reworded counts in moved and modified."""
-        out: dict[str, dict[str, int]] = {}
+    def summary(self) -> dict[str, Any]:
+        """Counts per kind (a competency both moved and reworded counts in moved and modified),
+        and per field how many items it changed in ("fields")."""
+        out: dict[str, Any] = {}
         for kind in ("competencies", "blocks", "activities"):
             singular = kind[:-3] + "y" if kind.endswith("ies") else kind[:-1]
             counts = {"added": 0, "removed": 0, "modified": 0, "moved": 0, "renamed": 0}
@@ -134,6 +104,13 @@ class FrameworkDiff:
             "changed": len(self.of_kind("certification")) + len(self.of_kind("shared-block"))
         }
         out["framework"] = {"changed": sum(len(c.fields) for c in self.of_kind("framework"))}
+        # per field, how many items it changed in: "x-esco.broader": 252 competencies
+        fields: dict[str, dict[str, int]] = {}
+        for c in self.changes:
+            for f in c.fields:
+                by_kind = fields.setdefault(c.kind, {})
+                by_kind[f.field] = by_kind.get(f.field, 0) + 1
+        out["fields"] = {k: dict(sorted(v.items())) for k, v in sorted(fields.items())}
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -146,90 +123,6 @@ class FrameworkDiff:
         }
 
 
-# -- comparing values ---------------------------------------------------------------------------
-
-
-def _text_change(name: str, old: str | None, new: str | None) -> FieldChange | None:
-    if old == new:
-        return None
-    if not old:
-        return FieldChange(name, "added", old, new)
-    if not new:
-        return FieldChange(name, "removed", old, new)
-    if is_whitespace_change(old, new):
-        return FieldChange(name, "whitespace", old, new)
-    return FieldChange(name, "reworded", old, new, words=word_diff(old, new))
-
-
-def _value_change(name: str, old: Any, new: Any) -> FieldChange | None:
-    if old == new:
-        return None
-    if old in (None, "", [], {}):
-        return FieldChange(name, "added", old, new)
-    if new in (None, "", [], {}):
-        return FieldChange(name, "removed", old, new)
-    return FieldChange(name, "changed", old, new)
-
-
-def _set_change(name: str, old: list[str], new: list[str]) -> FieldChange | None:
-    if old == new:
-        return None
-    added = [x for x in new if x not in old]
-    removed = [x for x in old if x not in new]
-    if not added and not removed:
-        return FieldChange(name, "reordered", list(old), list(new))
-    items = [{"change": "added", "text": x} for x in added] + [
-        {"change": "removed", "text": x} for x in removed
-    ]
-    return FieldChange(name, "items", list(old), list(new), items=items)
-
-
-def _list_text_change(name: str, old: list[str], new: list[str]) -> FieldChange | None:
-    """Lists of sentences (criteria, tasks): kept, reworded, added, removed, reordered."""
-    if old == new:
-        return None
-    common = Counter(old) & Counter(new)
-    kept_old, kept_new = common.copy(), common.copy()
-    old_rest = [t for t in old if not _consume(kept_old, t)]
-    new_rest = [t for t in new if not _consume(kept_new, t)]
-    items: list[dict[str, Any]] = []
-    pairs = best_pairs(
-        [(str(i), words(t)) for i, t in enumerate(old_rest)],
-        [(str(j), words(t)) for j, t in enumerate(new_rest)],
-        0.5,
-    )
-    paired_old = {int(i) for i, _, _ in pairs}
-    paired_new = {int(j) for _, j, _ in pairs}
-    for i, j, _ in sorted(pairs, key=lambda p: int(p[1])):
-        o, n = old_rest[int(i)], new_rest[int(j)]
-        if is_whitespace_change(o, n):
-            items.append({"change": "whitespace", "old": o, "new": n})
-        else:
-            items.append(
-                {
-                    "change": "reworded",
-                    "old": o,
-                    "new": n,
-                    "words": [list(w) for w in word_diff(o, n)],
-                }
-            )
-    items += [{"change": "added", "text": t} for j, t in enumerate(new_rest) if j not in paired_new]
-    items += [
-        {"change": "removed", "text": t} for i, t in enumerate(old_rest) if i not in paired_old
-    ]
-    if not items:
-        return FieldChange(name, "reordered", list(old), list(new))
-    return FieldChange(name, "items", list(old), list(new), items=items)
-
-
-def _consume(counter: Counter[str], text: str) -> bool:
-    """Take one occurrence of ``text`` from ``counter``; True if there was one."""
-    if counter[text] > 0:
-        counter[text] -= 1
-        return True
-    return False
-
-
 def competency_fields(old: Competency, new: Competency) -> list[FieldChange]:
     changes = [
         _text_change("statement", old.statement, new.statement),
@@ -240,7 +133,7 @@ def competency_fields(old: Competency, new: Competency) -> list[FieldChange]:
         _set_change("activities", old.activities, new.activities),
         _set_change("esco", old.esco, new.esco),
         _text_change("notes", old.notes, new.notes),
-        _value_change("extensions", old.extensions, new.extensions),
+        *extension_changes(old.extensions, new.extensions),
     ]
     return [c for c in changes if c is not None]
 
@@ -259,7 +152,7 @@ def block_fields(old: Block, new: Block, competency_map: dict[str, str]) -> list
         _value_change("volume", _volume(old.volume), _volume(new.volume)),
         _set_change("prerequisites", old.prerequisites, new.prerequisites),
         _list_text_change("modalities", modalities_old, modalities_new),
-        _value_change("extensions", old.extensions, new.extensions),
+        *extension_changes(old.extensions, new.extensions),
     ]
     # the order of the competencies that stayed in the block
     kept_old = [competency_map.get(c.id) for c in old.competencies]
@@ -466,7 +359,7 @@ def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> Non
             (old.validity.start, old.validity.until),
             (new.validity.start, new.validity.until),
         ),
-        _value_change("extensions", old.extensions, new.extensions),
+        *extension_changes(old.extensions, new.extensions),
     ]
     changed = [f for f in fields if f is not None]
     if changed:

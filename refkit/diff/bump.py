@@ -11,12 +11,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from refkit.diff import FrameworkDiff
 
 ORDER = {"patch": 0, "minor": 1, "major": 2}
 _MINOR_FIELDS = {"kind", "activities", "esco", "volume", "modalities", "extensions"}
+
+# A source's bookkeeping in its extension data (identifiers, addresses, dates, digests, its own
+# version): reported, but a patch; what the source says about the item (its labels, broader
+# concepts, schemes, relations) counts as a change of content (minor).
+_BOOKKEEPING = re.compile(
+    r"(^|[._-])(identifier|id|uri|url|iri|sha\d*|digest|hash|version|files|bookkeeping)$"
+    r"|(date|datetime|time|modified|updated|created)$",
+    re.IGNORECASE,
+)
+
+
+def is_bookkeeping(field: str) -> bool:
+    """Whether a field of extension data ("x-esco.modifiedDate") is the source's bookkeeping."""
+    last = field.rsplit(".", 1)[-1]
+    return bool(_BOOKKEEPING.search(last)) or bool(re.search(r"URI$", last))
+
+
 LEVEL_NAMES = {
     "fr": {"major": "majeure", "minor": "mineure", "patch": "corrective"},
     "en": {"major": "major", "minor": "minor", "patch": "patch"},
@@ -62,7 +80,7 @@ def describe_cause(c: Cause, lang: str = "en") -> str:
             "prerequisites": f"{name}: prerequisites changed",
             "criteria": f"{name}: criteria added or removed",
             "certification": f"certification rules changed ({c.detail})",
-        }.get(c.what, f"{name}: {c.detail} " + ("changed" if c.level != "patch" else "reworded"))
+        }.get(c.what, f"{name}: {c.detail} " + _verb(c, "changed", "reworded", "renewed"))
     from refkit.diff.describe import field_name
 
     noun, gender = _KIND_FR.get(c.kind, (c.kind, "m"))
@@ -83,9 +101,15 @@ def describe_cause(c: Cause, lang: str = "en") -> str:
         "modified": f"{name} modifié{e}",
     }.get(
         c.what,
-        f"{name} : {field_name(c.detail, 'fr')} "
-        + ("modifié" if c.level != "patch" else "reformulé"),
+        f"{name} : {field_name(c.detail, 'fr')} " + _verb(c, "modifié", "reformulé", "renouvelés"),
     )
+
+
+def _verb(c: Cause, changed: str, reworded: str, renewed: str) -> str:
+    """What happened to a field: a source's identifiers and dates are renewed, not reworded."""
+    if c.detail.endswith(".bookkeeping"):
+        return renewed
+    return changed if c.level != "patch" else reworded
 
 
 def bump_causes(diff: FrameworkDiff) -> list[Cause]:
@@ -105,7 +129,9 @@ def bump_causes(diff: FrameworkDiff) -> list[Cause]:
             for f in c.fields:
                 if f.field == "prerequisites":
                     out.append(Cause("major", c.kind, ident, "prerequisites"))
-                elif f.field in _MINOR_FIELDS:
+                elif f.field in _MINOR_FIELDS or (
+                    f.field.startswith("x-") and not is_bookkeeping(f.field)
+                ):
                     out.append(Cause("minor", c.kind, ident, "field", f.field))
                 elif f.field == "criteria" and any(
                     i["change"] in ("added", "removed") for i in f.items

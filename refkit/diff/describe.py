@@ -296,6 +296,14 @@ def _volume(hours: float | None, credits: float | None, lang: str | None) -> str
 def field_name(field: str, lang: str | None) -> str:
     """A field's name in plain words, for trainers ("critères d'évaluation")."""
     w = words(lang)
+    if field.startswith("x-") and "." in field:  # a source's own data: "broader (x-esco)"
+        source, _, path = field.partition(".")
+        if path.endswith(".bookkeeping"):  # its records' identifiers, addresses and dates
+            ids = "identifiants" if lang_key(lang) == "fr" else "identifiers"
+            return f"{path.removesuffix('.bookkeeping')} ({source}) : {ids}".replace(
+                " : ", w["sep"]
+            )
+        return f"{path} ({source})"
     name: str = w["fields"].get(field, field.replace("electives.", w["elective"]))
     return name
 
@@ -304,7 +312,8 @@ def field_lines(f: FieldChange, lang: str | None) -> tuple[Line, ...]:
     """How one field changed, as lines of pieces."""
     w = words(lang)
     name = field_name(f.field, lang)
-    name = name[:1].upper() + name[1:]
+    if not f.field.startswith("x-"):  # a source's own names are shown as it writes them
+        name = name[:1].upper() + name[1:]
     nature = w["nature"]
     sep = w["sep"]
 
@@ -318,6 +327,13 @@ def field_lines(f: FieldChange, lang: str | None) -> tuple[Line, ...]:
         return (head(f"{name}{sep}", pieces(f.words)),)
     if f.nature in ("whitespace", "reordered"):
         return (text(f"{name}{sep}{nature[f.nature]}"),)
+    if f.nature == "bookkeeping":  # records that say the same under new identifiers or dates
+        n = int(f.new or 0)
+        if lang_key(lang) == "fr":
+            said = f"{n} enregistrement{'s' if n > 1 else ''} aux identifiants, adresses ou dates renouvelés"
+        else:
+            said = f"{n} record{'s' if n != 1 else ''} with new identifiers, addresses or dates"
+        return (text(f"{field_name(f.field.removesuffix('.bookkeeping'), lang)}{sep}{said}"),)
     if f.nature == "items":
         lines: list[Line] = []
         noun = w["items"].get(f.field)

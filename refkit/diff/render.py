@@ -122,9 +122,14 @@ def table_text(table: Table, *, colour: bool = False) -> list[str]:
     return out
 
 
-def entry_sentence(e: Entry) -> str:
+def entry_sentence(e: Entry, shown: int = 6) -> str:
+    """One entry of the table in a sentence; of the competencies still to cover, the first
+    ``shown`` (a regrouping of ESCO lists hundreds: --format json gives them all)."""
     new = ", ".join(e.new)
-    missing = f"; still to cover: {', '.join(e.missing)}" if e.missing else ""
+    cover = ", ".join(e.missing[:shown])
+    if len(e.missing) > shown:
+        cover += f" and {len(e.missing) - shown} more"
+    missing = f"; still to cover: {cover}" if e.missing else ""
     if e.type == "equivalent":
         return f"{e.old} → {new}: equivalent"
     if e.type == "partial":
