@@ -410,6 +410,22 @@ def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path:
     roles_ws = {k for k, e in old.items() if e["element_type"] == "work_role" and e["text"] != new[k]["text"] and e["text"].split() == new[k]["text"].split()}  # fmt: skip
     activity_ws = {c["id"] for c in diff["changes"] if c["kind"] == "activity" for f in c["fields"] if f["field"] == "description" and f["nature"] == "whitespace"}  # fmt: skip
     assert activity_ws == roles_ws and len(roles_ws) >= 5
+    # what NICE says beside the statements (issue 17): the competency areas each element is
+    # linked to, counted, and the areas' and categories' descriptions that changed, named
+    fields = diff["summary"]["fields"]
+    assert fields["competency"]["x-nice.competency_areas"] == 121
+    assert {f for f in fields["framework"] if "[" in f} == {
+        "x-nice.categories[IN].text",
+        "x-nice.competency_areas[NF-COM-002].text",
+    }
+    links = [
+        f
+        for c in diff["changes"]
+        if c["id"] == "K0092"
+        for f in c["fields"]
+        if f["field"] == "x-nice.competency_areas"
+    ]
+    assert links[0]["items"] == [{"change": "removed", "text": "NF-COM-007"}]
 
 
 def direct_skills(path: Path) -> dict[str, dict[str, Any]]:

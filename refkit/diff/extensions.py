@@ -27,6 +27,10 @@ def extension_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldCha
         path, a, b = stack.pop()
         if a == b:
             continue
+        if (isinstance(a, dict) and b is None) or (a is None and isinstance(b, dict)):
+            a, b = a or {}, b or {}  # a record one side lacks: each of its keys added or removed
+        if (isinstance(a, list) and b is None) or (a is None and isinstance(b, list)):
+            a, b = a or [], b or []  # a list one side lacks: each of its items added or removed
         if isinstance(a, dict) and isinstance(b, dict):
             for key in reversed([*a, *(k for k in b if k not in a)]):
                 stack.append((f"{path}.{key}" if path else str(key), a.get(key), b.get(key)))
@@ -35,14 +39,18 @@ def extension_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldCha
             # records compared on what they say; their identifiers, addresses and dates apart
             olds = [_item_text(_content(x)) for x in a]
             news = [_item_text(_content(x)) for x in b]
-            change = _set_change(path, olds, news)
-            if change is not None:
-                out.append(change)
             renewed = _renewed(a, b)
             if renewed:
                 out.append(
                     FieldChange(f"{path}.bookkeeping", "bookkeeping", old=renewed, new=renewed)
                 )
+            key = _record_key(a, b) if olds != news else None
+            if key is not None:  # records named by a key: those of one name compared by field
+                stack.extend(_paired(path, key, a, b, out))
+                continue
+            change = _set_change(path, olds, news)
+            if change is not None:
+                out.append(change)
             continue
         if isinstance(a, str) and isinstance(b, str):
             text = _text_change(path, a, b)
@@ -53,6 +61,41 @@ def extension_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldCha
         if value is not None:
             out.append(value)
     return out
+
+
+_KEYS = ("id", "identifier", "element_identifier", "code", "title")
+
+
+def _paired(
+    path: str, key: str, a: list[Any], b: list[Any], out: list[FieldChange]
+) -> list[tuple[str, Any, Any]]:
+    """Records named by ``key``: those added or removed as items of ``path`` (in ``out``), the
+    pairs of one name to compare field by field ("x-nice.categories[IN].text")."""
+    by_old = {str(x[key]): x for x in a}
+    by_new = {str(x[key]): x for x in b}
+    items = [
+        {"change": "added", "text": _item_text(x)} for k, x in by_new.items() if k not in by_old
+    ]
+    items += [
+        {"change": "removed", "text": _item_text(x)} for k, x in by_old.items() if k not in by_new
+    ]
+    if items:
+        out.append(FieldChange(path, "items", items=items))
+    return [(f"{path}[{k}]", by_old[k], by_new[k]) for k in reversed(by_old) if k in by_new]
+
+
+def _record_key(a: Any, b: Any) -> str | None:
+    """The key that names each record of two lists of records (an id, a code, a title), when
+    every record has it and no two on one side share it; None for anything else."""
+    if not (isinstance(a, list) and isinstance(b, list) and a and b):
+        return None
+    if not all(isinstance(x, dict) for x in (*a, *b)):
+        return None
+    for key in _KEYS:
+        named = all(isinstance(x.get(key), str | int) for x in (*a, *b))
+        if named and len({x[key] for x in a}) == len(a) and len({x[key] for x in b}) == len(b):
+            return key
+    return None
 
 
 def _content(value: Any) -> Any:
