@@ -52,6 +52,10 @@ def at(ref: Ref, keys: list[str] = []):  # noqa: B006 (never changed)
     scheduled, nothing animated (the same picture on a busy CI machine as on an idle one)."""
 
     async def settle(pilot) -> None:
+        # a blinking cursor would be on or off depending on when the picture is taken: it is
+        # held on, as it shows right after the focus arrives
+        for field in pilot.app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
         for _ in range(3):
             await workers_done(pilot.app)
             await pilot.wait_for_scheduled_animations()
