@@ -414,7 +414,7 @@ def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path:
     # linked to, counted, and the areas' and categories' descriptions that changed, named
     fields = diff["summary"]["fields"]
     assert fields["competency"]["x-nice.competency_areas"] == 121
-    assert {f for f in fields["framework"] if "[" in f} == {
+    assert {f for f in fields["framework"] if "[" in f and not f.startswith("x-nice.sort")} == {
         "x-nice.categories[IN].text",
         "x-nice.competency_areas[NF-COM-002].text",
     }
@@ -426,6 +426,15 @@ def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path:
         if f["field"] == "x-nice.competency_areas"
     ]
     assert links[0]["items"] == [{"change": "removed", "text": "NF-COM-007"}]
+    # NICE's "sort" elements are kept: the one v2.1.0 removed is named
+    sort = next(
+        f
+        for c in diff["changes"]
+        if c["kind"] == "framework"
+        for f in c["fields"]
+        if f["field"] == "x-nice.sort"
+    )
+    assert sort["items"] == [{"change": "removed", "text": "id: S-DD-WRL-009, title: 00002.00009"}]
 
 
 def direct_skills(path: Path) -> dict[str, dict[str, Any]]:

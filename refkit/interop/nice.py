@@ -188,6 +188,12 @@ def import_nice(path: Path) -> Imported:
         "sha256": hashlib.sha256(read_input(path)).hexdigest()[:16],
         "categories": described("category"),
         "competency_areas": described("competency_area"),
+        # NICE's display order (its "sort" elements), kept so that a diff sees one removed
+        "sort": [
+            {"id": e["element_identifier"], "title": str(e.get("title", ""))}
+            for e in sorted(elements.values(), key=lambda e: natural_key(e["element_identifier"]))
+            if e.get("element_type") == "sort"
+        ],
     }
     fw.extensions["x-nice"] = {k: v for k, v in x_fw.items() if v}
     others = sorted({str(e.get("element_type")) for e in elements.values()} - kinds - {"work_role", "category", "competency_area", "opm_code", "sort"})  # fmt: skip
