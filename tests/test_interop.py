@@ -580,3 +580,27 @@ def test_case_import_checks_the_package_against_a_schema_and_says_what_it_repair
     for fixture in sorted((CASE_DIR / "test-fixtures").glob("*.json")):
         run = cli("import", "case", str(fixture), "--out", f"frameworks/f-{fixture.stem.lower()}", "--format", "json", cwd=root)  # fmt: skip
         assert run.code == 0 and json.loads(run.out)["problems"] == [], (fixture.name, run.err)
+
+
+def test_new_block_files_made_in_workers_are_the_files_made_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's new block files are rendered in worker processes when there are many
+    (refkit.store.fresh): forced on DIRECT's 12 blocks, the same bytes as in one process."""
+    import refkit.store.fresh as fresh
+    from refkit.interop import write_imported
+    from refkit.interop.direct import import_direct
+
+    source = DIRECT / "v2.0.0" / "framework" / "DIRECT-framework-all-in-one.json"
+    folders = []
+    for name, threshold in (("serial", 10_000), ("workers", 2)):
+        monkeypatch.setattr(fresh, "FRESH_IN_WORKERS", threshold)
+        root = repo_at(tmp_path / name)
+        write_imported(root / "frameworks" / "direct", import_direct(source))
+        folders.append(root / "frameworks" / "direct")
+    files = [
+        sorted(p.relative_to(f).as_posix() for p in f.rglob("*") if p.is_file()) for f in folders
+    ]
+    assert files[0] == files[1] and len(files[0]) > 10
+    for rel in files[0]:
+        assert (folders[0] / rel).read_bytes() == (folders[1] / rel).read_bytes(), rel

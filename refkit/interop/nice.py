@@ -182,24 +182,27 @@ def import_nice(path: Path) -> Imported:
         ]  # fmt: skip
 
     x_fw: dict[str, Any] = {
-        "document": doc.get("doc_identifier"),
-        "version": doc.get("version"),
-        "website": doc.get("website"),
+        "document": doc.get("doc_identifier"), "version": doc.get("version"), "website": doc.get("website"),
         "sha256": hashlib.sha256(read_input(path)).hexdigest()[:16],
         "categories": described("category"),
         "competency_areas": described("competency_area"),
-        # NICE's display order (its "sort" elements), kept so that a diff sees one removed
-        "sort": [
-            {"id": e["element_identifier"], "title": str(e.get("title", ""))}
-            for e in sorted(elements.values(), key=lambda e: natural_key(e["element_identifier"]))
-            if e.get("element_type") == "sort"
-        ],
-    }
+        "sort": _sort_elements(elements),
+    }  # fmt: skip
     fw.extensions["x-nice"] = {k: v for k, v in x_fw.items() if v}
     others = sorted({str(e.get("element_type")) for e in elements.values()} - kinds - {"work_role", "category", "competency_area", "opm_code", "sort"})  # fmt: skip
     if others:
         result.notes.append("element types refkit does not import: " + ", ".join(others))
     return result
+
+
+def _sort_elements(elements: dict[str, Any]) -> list[dict[str, str]]:
+    """NICE's display order (its "sort" elements), kept so that a diff sees one removed."""
+    ordered = sorted(elements.values(), key=lambda e: natural_key(e["element_identifier"]))
+    return [
+        {"id": e["element_identifier"], "title": str(e.get("title", ""))}
+        for e in ordered
+        if e.get("element_type") == "sort"
+    ]
 
 
 def _has_text(value: Any) -> bool:

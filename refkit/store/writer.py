@@ -348,8 +348,11 @@ def save_framework(
             "../../schemas/releases.schema.json",
         )  # fmt: skip
         kept.add(releases_file)
+    from refkit.store.fresh import render_fresh
+
+    made = render_fresh(root, loaded, fw.blocks, progress)
     for n_block, block in enumerate(fw.blocks):
-        if progress is not None:
+        if progress is not None and not made:
             progress(n_block, len(fw.blocks))
         target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
         origin = block.source.file if block.source is not None else None
@@ -385,19 +388,13 @@ def save_framework(
                 Msg("{file} already exists", file=target),
                 hint=Msg("choose a block id that has no file yet"),
             )
-        _plan_file(
-            root,
-            loaded,
-            plan,
-            sources,
-            "block",
-            block_data(block),
-            target,
-            origin,
-            "../../../schemas/block.schema.json",
-            carried,
-            reread,
-        )
+        if origin is None and block.id in made:
+            plan[target] = made[block.id]  # a new file, made beforehand (in workers)
+        else:
+            _plan_file(
+                root, loaded, plan, sources, "block", block_data(block), target, origin,
+                BLOCK_SCHEMA, carried, reread,
+            )  # fmt: skip
         kept.add(target)
         if origin is not None and origin != target:
             kept.add(origin)
@@ -479,6 +476,9 @@ def _read_again(
         kept[raw.path] = (doc, found, block)
     kept.update(ready)
     return load_framework(folder, files, ready=kept.get)
+
+
+BLOCK_SCHEMA = "../../../schemas/block.schema.json"
 
 
 def _plan_file(
