@@ -498,30 +498,44 @@ def test_case_import_of_a_5000_level_chain_is_linear(tmp_path: Path) -> None:
               for i in range(n + 1)]  # fmt: skip
     path = tmp_path / "chain.json"
     path.write_text(json.dumps(_package(items, assocs)))
-    start = time.perf_counter()
-    run = refkit(root, "import", "case", str(path), "--out", "frameworks/chain", "--format", "json", timeout=60)  # fmt: skip
-    elapsed = time.perf_counter() - start
+    # no timed assertion (a loaded CI machine is no measure): the quadratic import took over
+    # 60 s, past the subprocess's time limit, which fails the test
+    run = refkit(root, "import", "case", str(path), "--out", "frameworks/chain", "--format", "json", timeout=90)  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["competencies"] == n
-    assert elapsed < 20, f"{elapsed:.1f} s"
 
 
-def test_tree_of_a_long_chain_is_linear() -> None:
-    """The hierarchy itself (loop detection included) is linear: 20,000 levels in well under 1 s."""
-    from refkit.interop.case import _tree
-
-    n = 20_000
+def _chain(n: int, loop: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A chain of ``n`` levels under the document, and a loop of ``loop`` items apart."""
     doc = "doc"
     items = {f"i{k}": {"identifier": f"i{k}"} for k in range(n)}
     assocs = [{"associationType": "isChildOf", "originNodeURI": {"identifier": f"i{k}"},
                "destinationNodeURI": {"identifier": f"i{k - 1}" if k else doc}} for k in range(n)]  # fmt: skip
-    # and a loop of 5,000 items that never reaches the document
-    items |= {f"l{k}": {"identifier": f"l{k}"} for k in range(5000)}
+    items |= {f"l{k}": {"identifier": f"l{k}"} for k in range(loop)}
     assocs += [{"associationType": "isChildOf", "originNodeURI": {"identifier": f"l{k}"},
-                "destinationNodeURI": {"identifier": f"l{(k + 1) % 5000}"}} for k in range(5000)]  # fmt: skip
-    start = time.perf_counter()
-    tree, extra = _tree(doc, items, assocs)
-    assert time.perf_counter() - start < 1.0
+                "destinationNodeURI": {"identifier": f"l{(k + 1) % loop}"}} for k in range(loop)]  # fmt: skip
+    return items, assocs
+
+
+def test_tree_of_a_long_chain_is_linear() -> None:
+    """The hierarchy itself (loop detection included) is linear: four times the levels take
+    about four times as long, not sixteen (a ratio of two runs side by side, the best of three
+    each: no absolute time, which a loaded machine would make fail)."""
+    from refkit.interop.case import _tree
+
+    def best(n: int) -> float:
+        items, assocs = _chain(n, n // 4)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            _tree("doc", items, assocs)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    assert best(20_000) / best(5_000) < 9  # linear: about 4; quadratic: about 16
+    n = 20_000
+    items, assocs = _chain(n, 5000)
+    tree, extra = _tree("doc", items, assocs)
     assert tree.roots[0] == "i0" and tree.children["i0"] == ["i1"]
     assert len(extra) == 1 and extra[0]["originNodeURI"]["identifier"] == "l0"  # the loop cut once
     assert tree.roots[1:] == ["l0"] and len(tree.parent) == (n - 1) + 4999
