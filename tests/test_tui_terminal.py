@@ -356,15 +356,23 @@ def test_duplicate_warning_problem_to_field_and_lists_summarised_in_a_real_termi
     terminal.wait_for("⚠ la compétence C7.5 a le même énoncé que C7.1 (BC07)")
     terminal.keys("F4", "Enter")
     terminal.wait_for("reformulez")
-    shown = terminal.wait_for("Identifiant *")
-    assert "› BC07 › C7.5" in shown
-    form = " ".join(  # the right pane's lines, joined
-        line.split("││")[-1].strip(" │▁▂▃▄▅▆▇█") for line in shown.splitlines() if "││" in line
-    )
-    assert (
+    terminal.wait_for("Identifiant *")
+
+    def form() -> str:  # the right pane's lines, joined
+        shown = terminal.screen()
+        return " ".join(
+            line.split("││")[-1].strip(" │▁▂▃▄▅▆▇█") for line in shown.splitlines() if "││" in line
+        )
+
+    whole = (
         "Énoncé * Dimensionner une pompe à chaleur air/eau à partir des déperditions du "
-        "logement et de la température extérieure de base Nature *" in form
-    ), form
+        "logement et de la température extérieure de base Nature *"
+    )
+    end = time.monotonic() + 20
+    while whole not in form() and time.monotonic() < end:  # the field grows to its lines
+        time.sleep(0.2)
+    assert whole in form(), form()
+    assert "› BC07 › C7.5" in terminal.screen()
     terminal.keys("C-a", "C-k")
     terminal.type("Choisir l'emplacement de l'unité extérieure d'une pompe à chaleur air/eau")
     terminal.keys("Enter")

@@ -123,6 +123,10 @@ class FieldLine(TextArea):
     @value.setter
     def value(self, text: str) -> None:
         self.load_text(text)
+        if self.has_focus:
+            # filled while the cursor is already in it (Tab pressed before the form was filled, on
+            # a busy machine): the cursor at the end, as when it arrives, not at the start
+            self.cursor_location = (0, len(text))
 
     @property
     def cursor_position(self) -> int:
