@@ -111,6 +111,33 @@ def test_unchecked_workers_build_the_same_blocks_without_schema_problems_or_cach
     assert_same(again.frameworks[FOLDER], expected)
 
 
+def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
+    repo: Path, workers: None
+) -> None:
+    """``refkit publish`` reads several releases of a framework in one ``Loading``: the same
+    folder twice, a block file at the same path with other content in each."""
+    from refkit.cache import BlobCache
+    from refkit.history import History
+    from refkit.store.repository import Repository
+
+    first = git(repo, "rev-parse", "HEAD").strip()
+    block = repo / FOLDER / "blocks/BC02.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("multicouche", "PER"), "utf-8")
+    git(repo, "commit", "-qam", "PER")
+    with History(Repository(repo)) as h:
+        versions = [(FOLDER, h.files_at(commit, FOLDER)) for commit in (first, "HEAD")]
+    loading = loader.Loading(versions, BlobCache(), jobs=2)
+    assert loading.workers == 2
+    # a file unchanged between the two commits is parsed once
+    assert len(loading._pending) == len([r for r in versions[0][1] if "/blocks/" in r.path]) + 1
+    loaded = loading.results()
+    assert len(loaded) == 2
+    for got, (_, files) in zip(loaded, versions, strict=True):
+        assert_same(got, load_framework(FOLDER, files))
+    statements = [fw.framework.block("BC02").competencies[1].statement for fw in loaded]  # type: ignore[union-attr]
+    assert "PER" not in statements[0] and "PER" in statements[1]
+
+
 def test_the_same_without_workers(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import refkit.edit
 

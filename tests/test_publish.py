@@ -498,18 +498,18 @@ def _spy_loads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[set[str]], list[st
 
     rendered: list[set[str]] = []
     read: list[str] = []
-    real_build, real_load = pages.build_pages, history.History.load_at
+    real_build, real_files = pages.build_pages, history.History.files_at
 
     def build(site, **kwargs):
         rendered.append(set(kwargs.get("only") or ()))
         return real_build(site, **kwargs)
 
-    def load_at(self, commit, folder):
+    def files_at(self, commit, folder):  # what History.load_at and collect's reading use
         read.append(folder.rsplit("/", 1)[-1])
-        return real_load(self, commit, folder)
+        return real_files(self, commit, folder)
 
     monkeypatch.setattr(pages, "build_pages", build)
-    monkeypatch.setattr(history.History, "load_at", load_at)
+    monkeypatch.setattr(history.History, "files_at", files_at)
     return rendered, read
 
 
@@ -558,6 +558,55 @@ def test_a_new_release_of_a_shared_blocks_home_renders_its_users(
     assert rendered == [{"electricien-batiment", "plombier-chauffagiste"}]
     page = (sample_repo / "site/electricien-batiment/latest/index.html").read_text(encoding="utf-8")
     assert "Savoir " in page
+
+
+def _spy_loading(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker processes of each ``Loading`` collecting the releases starts."""
+    import refkit.publish.collect as collect
+
+    workers: list[int] = []
+
+    class Spied(collect.Loading):
+        def results(self) -> list:
+            workers.append(self.workers)
+            return super().results()
+
+    monkeypatch.setattr(collect, "Loading", Spied)
+    return workers
+
+
+def test_releases_parsed_by_worker_processes_publish_the_same_files(
+    cli, sample_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A first publish (nothing in the cache of parsed blobs) of many releases parses their
+    block files in worker processes; forced on the samples (two releases of one framework in
+    one load), it publishes exactly what the single process does, and fills the cache."""
+    import refkit.publish.collect as collect
+    from refkit.store import loader
+
+    workers = _spy_loading(monkeypatch)
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-one"))
+    run = cli(
+        "publish", "--format", "html,md,json", "--out", str(tmp_path / "one"), cwd=sample_repo
+    )
+    assert run.code == 0, run.err
+    assert workers == [0]  # a few small frameworks: read in this process
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(collect, "_jobs", lambda: 2)
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-two"))
+    run = cli(
+        "publish", "--format", "html,md,json", "--out", str(tmp_path / "two"), cwd=sample_repo
+    )
+    assert run.code == 0, run.err
+    assert workers == [0, 2]
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    # the workers filled the cache: publishing again from it parses no block file
+    run = cli(
+        "publish", "--format", "html,md,json", "--out", str(tmp_path / "three"), cwd=sample_repo
+    )
+    assert run.code == 0, run.err
+    assert workers == [0, 2, 0]
+    assert files_of(tmp_path / "three") == files_of(tmp_path / "one")
 
 
 def test_a_page_edited_by_hand_is_published_again_only_when_forced(cli, sample_repo: Path) -> None:

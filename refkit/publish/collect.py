@@ -21,6 +21,7 @@ that framework:
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ from refkit.store.loader import (
     FRAMEWORK_FILE,
     RELEASES_FILE,
     LoadedFramework,
+    Loading,
     RawFile,
     load_framework,
     read_folder,
@@ -281,6 +283,7 @@ def collect(
         return value
 
     pending: list[tuple[PublishedFramework, Release]] = []
+    head = ""  # the last commit, resolved once
     try:
         for folder_path in repo.framework_folders():
             folder = repo.rel(folder_path)
@@ -327,7 +330,8 @@ def collect(
                 record = f"{folder}/{RELEASES_FILE}"
                 raw = _read_bytes(folder_path / RELEASES_FILE, record)
                 if raw is None:
-                    not_deleted(history, folder, ", nothing was published")
+                    head = head or history.head()
+                    not_deleted(history, folder, ", nothing was published", head=head)
                 records = parsed(raw, lambda data, where=record: _records(where, data))
                 if not _good_records(records):  # an earlier run's value, not a record
                     records = _records(record, raw)
@@ -379,8 +383,9 @@ def _add_releases(
     if history is None or not pending:
         return
     trees = history.tree_ids([(release.commit, pf.folder) for pf, release in pending])
+    reads = _read_releases(history, pending, trees, known)
     added: dict[str, list[Version]] = {}
-    for (pf, release), tree in zip(pending, trees, strict=True):
+    for n, ((pf, release), tree) in enumerate(zip(pending, trees, strict=True)):
         key = f"git:{tree}" if tree else ""
         outline = known.get(key) if key else None
         loaded: Framework | None = None
@@ -392,7 +397,7 @@ def _add_releases(
                     hint=f"check {pf.folder}/{RELEASES_FILE} and the tag "
                     f"{pf.id}/v{release.version} (git log -- {pf.folder})",
                 )
-            read = history.load_at(release.commit, pf.folder)
+            read = reads.get(n) or history.load_at(release.commit, pf.folder)
             _whole(read, f"release {release.version} (commit {release.commit[:12]})")
             assert read.framework is not None
             outline, loaded = Outline.of(read.framework), read.framework
@@ -402,6 +407,42 @@ def _add_releases(
     for pf, _ in pending:
         if pf.id in added:  # releases oldest first, then the draft
             pf.versions[:0] = added.pop(pf.id)
+
+
+def _read_releases(
+    history: History,
+    pending: list[tuple[PublishedFramework, Release]],
+    trees: list[str | None],
+    known: dict[str, Outline],
+) -> dict[int, LoadedFramework]:
+    """The releases of ``pending`` not seen before (no outline ``known`` for their tree), read
+    in full, by their place in ``pending``. Their files are read from git first; then, as for
+    the editor's first load (``Loading``), the block files the cache of parsed blobs lacks are
+    parsed, checked and cached in worker processes when there are many, while this process
+    builds each framework in order: a first publish on a fresh clone parses every release.
+    Reading stops before a release that has no folder or no file: ``_add_releases`` refuses it
+    when it comes to it, after the releases before it."""
+    places: list[tuple[int, str, list[RawFile]]] = []
+    for n, ((pf, release), tree) in enumerate(zip(pending, trees, strict=True)):
+        if tree and f"git:{tree}" in known:
+            continue
+        files = history.files_at(release.commit, pf.folder) if tree else []
+        if not files:
+            break
+        places.append((n, pf.folder, files))
+    if not places:
+        return {}
+    loading = Loading(
+        [(folder, files) for _, folder, files in places],
+        history.blobs,
+        jobs=_jobs(),
+    )
+    return {n: loaded for (n, _, _), loaded in zip(places, loading.results(), strict=True)}
+
+
+def _jobs() -> int:
+    """Worker processes for reading releases: one per core, at most 8 (as for rendering)."""
+    return min(os.cpu_count() or 1, 8)
 
 
 def _whole(loaded: LoadedFramework, what: str) -> None:

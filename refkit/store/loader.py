@@ -251,18 +251,18 @@ def load_framework(
     files: Iterable[RawFile],
     *,
     blobs: BlobCache | None = None,
-    ready: Callable[[str], _Parsed | None] | None = None,
+    ready: Callable[[RawFile], _Parsed | None] | None = None,
 ) -> LoadedFramework:
     """Load one framework folder (repository-relative ``folder``) from its files.
 
     ``blobs``: a cache of parsed git blobs, used for files that carry their blob id (several
-    frameworks at once, with worker processes: ``Loading``). ``ready``: the block files already
-    read, by path (None for the others)."""
+    frameworks at once, with worker processes: ``Loading``). ``ready``: a block file already
+    read, given its file (None for the others)."""
     with no_gc():
         return _load_framework(folder, files, blobs, ready or _none)
 
 
-def _none(path: str) -> None:
+def _none(raw: RawFile) -> None:
     return None
 
 
@@ -270,7 +270,7 @@ def _load_framework(
     folder: str,
     files: Iterable[RawFile],
     blobs: BlobCache | None,
-    ready: Callable[[str], _Parsed | None],
+    ready: Callable[[RawFile], _Parsed | None],
 ) -> LoadedFramework:
     loaded = LoadedFramework(folder, None)
     loaded.blobs = blobs
@@ -321,7 +321,7 @@ def _load_framework(
         if fw is not None and isinstance(doc.data, dict):
             fw.releases = _releases(doc.data, doc.positions, releases_raw.path)
     for raw in sorted(block_raws, key=lambda r: natural_key(r.path)):
-        built = _read_block(loaded, raw, ready(raw.path))
+        built = _read_block(loaded, raw, ready(raw))
         if fw is None:
             continue  # framework.yaml unusable: report each file's own problems, build nothing
         if built is not None:
@@ -400,6 +400,10 @@ class Loading:
     """Frameworks being loaded, with the block files the cache of parsed blobs does not hold read
     in worker processes meanwhile.
 
+    A folder may come more than once, with other files (several releases of a framework, read
+    from git by ``refkit publish``): block files are known by path and blob id, and a file that
+    comes again with the same blob id is read once (the second time, from the cache).
+
     Creating a ``Loading`` only looks the files up in the cache (a file test each). When the
     files it lacks amount to ``PARALLEL_MIN_BYTES`` or more and ``jobs`` > 1, they go in order, a
     few at a time, to ``jobs`` forked workers, which parse, check, build and cache them, and the
@@ -437,19 +441,22 @@ class Loading:
         self._chunks: list[Future[list[_Shipped] | None]] = []
         self._claims: Any = None
         self._raws: list[list[RawFile]] = []  # the files of each chunk
-        self._pending: dict[str, int] = {}  # path -> its chunk, until the chunk is taken
-        self._parsed: dict[str, _Parsed] = {}
-        todo = [
-            raw
-            for folder, files in folders
-            for raw in sorted(files, key=lambda r: natural_key(r.path))
-            if raw.sha is not None
-            and raw.data is not None
-            and raw.path.startswith(f"{folder}/{BLOCKS_DIR}/")
-            and raw.path.count("/") == folder.count("/") + 2
-            and raw.path.endswith(".yaml")
-            and not blobs.holds(raw.sha)
-        ]
+        # (path, blob id) -> its chunk, until the chunk is taken
+        self._pending: dict[tuple[str, str | None], int] = {}
+        self._parsed: dict[tuple[str, str | None], _Parsed] = {}
+        todo = list(
+            {
+                (raw.path, raw.sha): raw
+                for folder, files in folders
+                for raw in sorted(files, key=lambda r: natural_key(r.path))
+                if raw.sha is not None
+                and raw.data is not None
+                and raw.path.startswith(f"{folder}/{BLOCKS_DIR}/")
+                and raw.path.count("/") == folder.count("/") + 2
+                and raw.path.endswith(".yaml")
+                and not blobs.holds(raw.sha)
+            }.values()
+        )
         if len(todo) < 2 or sum(raw.size for raw in todo) < PARALLEL_MIN_BYTES:
             return
         if not _can_fork(jobs):
@@ -476,26 +483,31 @@ class Loading:
             self._close()
             return
         self._raws = chunks
-        self._pending = {raw.path: i for i, chunk in enumerate(chunks) for raw in chunk}
+        self._pending = {(raw.path, raw.sha): i for i, chunk in enumerate(chunks) for raw in chunk}
         self.workers = jobs
 
     def result(self) -> dict[str, LoadedFramework]:
         """The frameworks, by folder, in the order given."""
+        return {loaded.folder: loaded for loaded in self.results()}
+
+    def results(self) -> list[LoadedFramework]:
+        """The frameworks in the order given, one for each (folder, files) given."""
         with no_gc():
             try:
-                return {
-                    folder: _load_framework(folder, files, self.blobs, self._arrived)
+                return [
+                    _load_framework(folder, files, self.blobs, self._arrived)
                     for folder, files in self.folders
-                }
+                ]
             finally:
                 self._close()
 
-    def _arrived(self, path: str) -> _Parsed | None:
-        """The block file at ``path`` as a worker read it (waiting for it), or None. While its
+    def _arrived(self, raw: RawFile) -> _Parsed | None:
+        """The block file ``raw`` as a worker read it (waiting for it), or None. While its
         worker is still at it, this process reads the last chunks no worker has started."""
         from concurrent.futures.process import BrokenProcessPool
 
-        i = self._pending.get(path)
+        key = (raw.path, raw.sha)
+        i = self._pending.get(key)
         if i is not None:
             chunk = self._chunks[i]
             taken = None
@@ -507,11 +519,12 @@ class Loading:
                 shipped = [] if taken == i else chunk.result() or []
             except (BrokenProcessPool, OSError):
                 shipped = []  # a worker died: its files are read in this process instead
-            self._pending = {p: j for p, j in self._pending.items() if j != i}
-            for p, problems, found, compact in shipped:
+            self._pending = {k: j for k, j in self._pending.items() if j != i}
+            # sent back in the order of the chunk (nothing when taken here or lost)
+            for sent, (p, problems, found, compact) in zip(self._raws[i], shipped, strict=False):
                 block = block_from_compact(compact, p) if compact is not None else None
-                self._parsed[p] = (ReadResult(p, None, problems), found, block)
-        return self._parsed.pop(path, None)
+                self._parsed[p, sent.sha] = (ReadResult(p, None, problems), found, block)
+        return self._parsed.pop(key, None)
 
     def _take_last(self) -> int | None:
         """Read here the last chunk no worker has taken (instead of waiting idle): its number, or
@@ -522,7 +535,11 @@ class Loading:
             for raw in self._raws[j]:
                 doc, found, block, _ = _parse_one(self.blobs, raw, self.checked, ship=False)
                 # kept as a worker would send it: without the YAML data (``result``)
-                self._parsed[raw.path] = (ReadResult(raw.path, None, doc.problems), found, block)
+                self._parsed[raw.path, raw.sha] = (
+                    ReadResult(raw.path, None, doc.problems),
+                    found,
+                    block,
+                )
             self._pending = {p: k for p, k in self._pending.items() if k != j}
             return j
         return None

@@ -475,7 +475,7 @@ def _read_again(
         found = [p for p in loaded.problems if p.file == raw.path and id(p) not in own]
         kept[raw.path] = (doc, found, block)
     kept.update(ready)
-    return load_framework(folder, files, ready=kept.get)
+    return load_framework(folder, files, ready=lambda raw: kept.get(raw.path))
 
 
 BLOCK_SCHEMA = "../../../schemas/block.schema.json"
