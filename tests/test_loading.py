@@ -112,10 +112,12 @@ def test_unchecked_workers_build_the_same_blocks_without_schema_problems_or_cach
 
 
 def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
-    repo: Path, workers: None
+    repo: Path, workers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``refkit publish`` reads several releases of a framework in one ``Loading``: the same
-    folder twice, a block file at the same path with other content in each."""
+    folder twice, a block file at the same path with other content in each. (Many bytes to
+    read, as a first publish has, are cut in more chunks than 4 a worker.)"""
+    monkeypatch.setattr(loader, "CHUNK_BYTES", 1024)
     from refkit.cache import BlobCache
     from refkit.history import History
     from refkit.store.repository import Repository
@@ -127,7 +129,7 @@ def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
     with History(Repository(repo)) as h:
         versions = [(FOLDER, h.files_at(commit, FOLDER)) for commit in (first, "HEAD")]
     loading = loader.Loading(versions, BlobCache(), jobs=2)
-    assert loading.workers == 2
+    assert loading.workers == 2 and len(loading._raws) > 2 * 4
     # a file unchanged between the two commits is parsed once
     assert len(loading._pending) == len([r for r in versions[0][1] if "/blocks/" in r.path]) + 1
     loaded = loading.results()
