@@ -176,3 +176,31 @@ class Camera:
     def shot(self, name: str) -> None:
         self.app.save_screenshot(str(self.folder / f"{name}.svg"))
         self.shots.append(name)
+
+
+def on_a_terminal(
+    command: list[str], cwd: Path, env: dict[str, str], stream: str
+) -> tuple[int, str, str]:
+    """Run ``command`` with its ``stream`` ("stdout" or "stderr") on a terminal (a pty), the
+    other in a pipe: (exit code, what the terminal got, what the pipe got), as text."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: slave}
+    proc = subprocess.Popen(command, cwd=cwd, env=env, **pipes)  # type: ignore[call-overload]
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed: the process ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, err = proc.communicate()
+    os.close(master)
+    piped = err if stream == "stdout" else out
+    return proc.returncode, shown.decode(errors="replace"), (piped or b"").decode()

@@ -129,9 +129,10 @@ def test_on_a_terminal_long_lines_are_wrapped_at_its_width(sample_repo: Path) ->
     """refkit diff on a 60-column terminal: no line wider than it (colour codes not counted), the
     same words as in a pipe."""
     import os
-    import pty
     import subprocess
     import sys
+
+    from tests.conftest import on_a_terminal
 
     session = Session.open(sample_repo)
     session.set_field(
@@ -142,21 +143,8 @@ def test_on_a_terminal_long_lines_are_wrapped_at_its_width(sample_repo: Path) ->
     command = [sys.executable, "-m", "refkit", "diff", "plombier-chauffagiste"]
     env = {**os.environ, "COLUMNS": "60", "TERM": "xterm"}
     piped = subprocess.run(command, cwd=sample_repo, env=env, capture_output=True, text=True)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(command, cwd=sample_repo, env=env, stdout=slave, stderr=subprocess.PIPE)
-    os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    proc.communicate()
-    os.close(master)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode()).replace("\r\n", "\n")
+    _, shown, _ = on_a_terminal(command, sample_repo, env, "stdout")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown).replace("\r\n", "\n")
     assert max(len(line) for line in text.splitlines()) <= 60
     assert max(len(line) for line in piped.stdout.splitlines()) > 60  # a pipe: not wrapped
     marks = re.compile(r"\[-|-\]|\{\+|\+\}")

@@ -4,37 +4,23 @@ otherwise (CI, pipes) nor with --quiet; the command's output is the same either 
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import on_a_terminal
 from tests.test_interop import esco_zip, repo_at
 
 
 def _run(args: list[str], cwd: Path, *, tty: bool) -> tuple[int, str, str]:
-    """refkit with its standard error on a terminal (a pty) or a pipe."""
+    """refkit with its standard error on a terminal (a pty) or a pipe: (code, out, err)."""
     env = {**os.environ, "REFKIT_PROGRESS_DELAY": "0", "COLUMNS": "100", "TERM": "xterm"}
     command = [sys.executable, "-m", "refkit", *args]
     if not tty:
         run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
         return run.returncode, run.stdout, run.stderr
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other end closed: the process ended
-            break
-        if not chunk:
-            break
-        err += chunk
-    out, _ = proc.communicate()
-    code = proc.returncode
-    os.close(master)
-    return code, out.decode(), err.decode(errors="replace")
+    code, err, out = on_a_terminal(command, cwd, env, "stderr")
+    return code, out, err
 
 
 def test_a_long_import_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
