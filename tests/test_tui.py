@@ -1494,6 +1494,13 @@ async def test_rows_pasted_into_a_statement_are_never_saved_with_tabs_or_line_br
         await pilot.press("escape")
         await settle(app, pilot)
         assert field.value.startswith("Dimensionner une pompe")  # nothing inserted
+        # as a terminal sends a paste: its line breaks as CR (tmux did; the rows were joined)
+        field.post_message(events.Paste(SHEET.replace("\n", "\r")))
+        await settle(app, pilot)
+        assert isinstance(app.screen, PasteScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert field.value.startswith("Dimensionner une pompe")
         field.post_message(events.Paste("Poser les capteurs\tskill\tA4"))  # one row
         await settle(app, pilot)
         assert field.value.endswith("Poser les capteurs skill A4")

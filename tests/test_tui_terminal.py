@@ -190,11 +190,20 @@ def test_search_read_replace_and_paste_rows_in_a_real_terminal(
     terminal.wait_for("Ajouter 3 compétences")
     terminal.keys("Enter")
     terminal.wait_for("› BC07 › C7.5")
+    # the same rows pasted into a statement: offered as competencies, nothing typed in the field
+    terminal.keys("Tab", "Tab")
+    terminal.wait_for("Entrée Valider")
+    subprocess.run(["tmux", "paste-buffer", "-p", "-b", "rows", "-t", terminal.name], check=True)
+    terminal.wait_for("Ajouter 3 compétences")
+    terminal.keys("Escape")
+    terminal.wait_for("Entrée Valider")
+    terminal.keys("Escape")
     terminal.keys("C-q")
     time.sleep(1.0)
     text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
     assert "  - id: C7.7\n    statement: Expliquer le fonctionnement au client\n" in text
-    assert "\t" not in text
+    assert "  - id: C7.8\n" not in text  # the second paste was not taken
+    assert "\t" not in text and "statement: Poser les capteurs de la régulation\n" in text
 
 
 def _bc07(terminal: Terminal) -> None:

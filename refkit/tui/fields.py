@@ -152,7 +152,8 @@ class FieldLine(TextArea):
         self.delete((0, 0), self.cursor_location)
 
     async def _on_paste(self, event: events.Paste) -> None:
-        if "\n" in event.text.strip("\r\n") or "\t" in event.text:
+        inner = event.text.strip("\r\n")
+        if "\n" in inner or "\r" in inner or "\t" in inner:  # a terminal sends line breaks as CR
             event.stop()
             event.prevent_default()
             self.post_message(self.Pasted(self, event.text))
