@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, git
+from tests.conftest import REPO, git, make_git_repo
 
 
 def _needs_history() -> None:
@@ -607,6 +607,53 @@ def test_releases_parsed_by_worker_processes_publish_the_same_files(
     assert run.code == 0, run.err
     assert workers == [0, 2, 0]
     assert files_of(tmp_path / "three") == files_of(tmp_path / "one")
+
+
+def test_many_frameworks_published_by_several_processes_give_the_files_of_one(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20 generated frameworks (bench/generate.py), a tenth with a second release: read and
+    rendered in one process, then with every process refkit uses forced (the releases' block
+    files parsed by workers, the pages rendered a share at a time by two processes while this
+    one renders the site-wide pages): the same files."""
+    import refkit.publish.collect as collect
+    from refkit.store import loader
+
+    repo = tmp_path / "repo"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench/generate.py"), str(repo), "--frameworks", "20",
+         "--blocks", "2", "--competencies", "3"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    make_git_repo(repo)
+    fids = sorted(p.name for p in (repo / "frameworks").iterdir())
+    for fid in fids:
+        git(repo, "tag", f"{fid}/v1.0.0")
+    for fid in fids[::10]:
+        block = repo / "frameworks" / fid / "blocks/BC01.yaml"
+        text = block.read_text(encoding="utf-8")
+        block.write_text(text.replace("statement: ", "statement: Savoir ", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "second releases")
+    for fid in fids[::10]:
+        git(repo, "tag", f"{fid}/v1.1.0")
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-one"))
+    run = cli("publish", "--format", "html,md,json", "--out", str(tmp_path / "one"), cwd=repo)
+    assert run.code == 0, run.err
+    assert "published 22 versions of 20 frameworks" in run.out
+
+    workers = _spy_loading(monkeypatch)
+    rendered, _ = _spy_loads(monkeypatch)  # (what this process renders)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(collect, "_jobs", lambda: 2)
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-two"))
+    run = cli("publish", "--format", "html,md,json", "--out", str(tmp_path / "two"), cwd=repo)
+    assert run.code == 0, run.err
+    assert workers == [2]
+    assert rendered == [set()]  # the site-wide pages only: the frameworks' by the others
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
 
 
 def test_a_page_edited_by_hand_is_published_again_only_when_forced(cli, sample_repo: Path) -> None:
