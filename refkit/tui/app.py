@@ -752,9 +752,7 @@ class EditorApp(App[None]):
         """Rows pasted into a one-line field: never saved as they are (a tab or a line break
         in a statement); a single row's cells are joined, several rows are offered as new
         competencies (``action_paste_rows``)."""
-        # a terminal sends the line breaks of a paste as CR (tmux, most terminals), a sheet CR LF
-        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
-        rows = [r for r in text.split("\n") if r.strip()]
+        rows = [r for r in event.text.splitlines() if r.strip()]  # a terminal's paste: CR
         if len(rows) > 1 and self._form_ref is not None and self._form_ref.block is not None:
             self.action_paste_rows(event.text)
             return
