@@ -249,8 +249,6 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
 
 
 def test_a_50_mb_block_file_is_refused_without_being_read(cli, tmp_path: Path) -> None:
-    import time
-
     case = copy_fixture("valid", "minimal", tmp_path)
     big = case / "frameworks" / "demo" / "blocks" / "BC02.yaml"
     with big.open("wb") as f:
@@ -258,9 +256,7 @@ def test_a_50_mb_block_file_is_refused_without_being_read(cli, tmp_path: Path) -
         chunk = b"  - id: C\n    statement: Une ligne de texte pour remplir le fichier\n" * 10_000
         while f.tell() < 50 * 1024 * 1024:
             f.write(chunk)
-    start = time.perf_counter()
     run = cli("validate", "--no-cache", cwd=case)
-    assert time.perf_counter() - start < 5
     assert run.code == 1
     assert run.lines[0].startswith(
         "frameworks/demo/blocks/BC02.yaml:1:1: error file-too-large file is 50."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -108,9 +107,7 @@ def test_alias_bomb_is_refused_without_expansion() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 30):  # 10**30 leaves if expanded
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
-    start = time.perf_counter()
     problems = read_yaml("bomb.yaml", "\n".join(lines).encode()).problems
-    assert time.perf_counter() - start < 5
     assert [(p.line, p.rule) for p in problems] == [(1, "yaml-alias")]
 
 
@@ -135,9 +132,7 @@ def test_file_over_the_limit_is_not_parsed(tmp_path: Path) -> None:
             f.write(line * 1000)
     size = big.stat().st_size
     assert size > MAX_FILE_BYTES
-    start = time.perf_counter()
     result = read_yaml("big.yaml", b"", size=size)
-    assert time.perf_counter() - start < 1
     assert [(p.line, p.col, p.rule) for p in result.problems] == [(1, 1, "file-too-large")]
     assert "50.0 MB" in result.problems[0].message
 
