@@ -68,6 +68,20 @@ class Terminal:
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
+    def wait_in_field(self, label: str, timeout: float = 20.0) -> None:
+        """Wait until the field under the label ``label`` has the focus: its line shows the
+        editor's cursor, a cell drawn in reverse (light background). The footer's keys change as
+        soon as any field has the focus, which is not enough to know which one."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:  # the cursor blinks: looked at every 0.1 s
+            lines = self.screen(escapes=True).splitlines()
+            plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
+            for n, line in enumerate(plain[:-1]):
+                if f" {label} " in f"{line} " and "48;5;254m" in lines[n + 1]:
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"{label!r} never had the focus; the screen shows:\n{self.screen()}")
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
 
@@ -192,7 +206,7 @@ def test_search_read_replace_and_paste_rows_in_a_real_terminal(
     terminal.wait_for("› BC07 › C7.5")
     # the same rows pasted into a statement: offered as competencies, nothing typed in the field
     terminal.keys("Tab", "Tab")
-    terminal.wait_for("Entrée Valider")
+    terminal.wait_in_field("Énoncé *")
     subprocess.run(["tmux", "paste-buffer", "-p", "-b", "rows", "-t", terminal.name], check=True)
     terminal.wait_for("Ajouter 3 compétences")
     terminal.keys("Escape")
