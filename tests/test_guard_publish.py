@@ -314,6 +314,36 @@ def test_temporary_files_of_a_killed_publish_are_swept(cli, sample_repo: Path) -
     assert theirs.read_text(encoding="utf-8") == "à garder\n"
 
 
+def test_a_publish_into_an_empty_folder_killed_midway_is_finished_by_the_next(
+    cli, sample_repo: Path
+) -> None:
+    """Into an empty folder each process writes the pages it renders, under a manifest that
+    says the folder is being filled: a run killed then leaves that manifest, some pages (one
+    of them stale here), temporary files; the next run knows every file there as its own,
+    removes the temporary ones and the pages no longer published, and ends as a run never
+    killed."""
+    fresh = sample_repo / "fresh"
+    assert cli("publish", "--out", str(fresh), cwd=sample_repo).code == 0
+    manifest = json.loads((fresh / ".refkit-publish.json").read_text(encoding="utf-8"))
+    assert "filling" not in manifest and len(manifest["files"]) > 50
+    site = sample_repo / "site"
+    site.mkdir()
+    (site / ".refkit-publish.json").write_text(
+        json.dumps({"generator": "refkit", "files": {}, "frameworks": {}, "state": {}, "filling": True}),
+        encoding="utf-8",
+    )  # fmt: skip
+    (site / "electricien-batiment/1.0.0").mkdir(parents=True)
+    (site / "electricien-batiment/1.0.0/index.html").write_text("<p>ancienne", encoding="utf-8")
+    (site / "electricien-batiment/1.0.0/.index.html.a1b2.tmp").write_text("<p>à moit", encoding="utf-8")  # fmt: skip
+    (site / "electricien-batiment/0.9.0").mkdir()
+    (site / "electricien-batiment/0.9.0/index.html").write_text("<p>retirée", encoding="utf-8")
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert files_of(site) == files_of(fresh)
+    assert not list(site.rglob("*.tmp")) and not (site / "electricien-batiment/0.9.0").exists()
+    assert "filling" not in json.loads((site / ".refkit-publish.json").read_text(encoding="utf-8"))
+
+
 # -- case 11: links in published texts -----------------------------------------------------------
 
 # Each one a live javascript:, vbscript: or data: link for some Markdown renderer (Python-Markdown

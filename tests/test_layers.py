@@ -141,7 +141,6 @@ BIG_MODULES = {
     "refkit/interop/__init__.py": 518,
     "refkit/interop/case.py": 1035,
     "refkit/problems.py": 505,
-    "refkit/publish/__init__.py": 763,  # +5: pages rendered in small shares (issue 16)
     "refkit/publish/collect.py": 544,  # +41: releases read in workers (issue 16); to split
     "refkit/publish/pages.py": 1375,
     "refkit/schema/__init__.py": 519,
@@ -162,7 +161,7 @@ BIG_FUNCTIONS = {
     "refkit/interop/esco.py:_build": 83,
     "refkit/interop/nice.py:import_nice": 137,
     "refkit/publish/__init__.py:publish": 121,
-    "refkit/publish/__init__.py:write": 132,
+    "refkit/publish/output.py:write": 132,
     "refkit/publish/collect.py:collect": 119,  # +2 with the releases read in workers
     "refkit/publish/pages.py:_version_context": 187,
     "refkit/publish/pages.py:build_pages": 120,

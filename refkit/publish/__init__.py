@@ -27,12 +27,9 @@ Rendering is deterministic: the same repository gives byte-identical files.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +37,22 @@ from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
 from refkit.problems import RULES, Problem, Severity
+from refkit.publish.output import (
+    MANIFEST,
+    StatCache,
+    digest,
+    empty,
+    read_manifest,
+    unwritable,
+    write,
+    write_manifest,
+    write_new,
+)
+from refkit.publish.output import (
+    PublishConflict as PublishConflict,
+)
 from refkit.store.repository import Repository
 
-MANIFEST = ".refkit-publish.json"
 FORMATS = ("html", "md", "json", "csv", "xlsx", "case")
 
 
@@ -192,15 +202,12 @@ def publish(
         )
     out = check_output(repo, out)
     errors = check_drafts(repo) if include_draft else {}
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     state = manifest.get("state")
     if not isinstance(state, dict) or state.get("code") != _code_digest():
         state = {}  # another refkit made it: nothing of it is reused
-    known = {}
-    for key, data in _dict(state.get("outlines")).items():
-        outline = Outline.from_json(data)
-        if outline is not None:
-            known[key] = outline
+    outlines = ((k, Outline.from_json(d)) for k, d in _dict(state.get("outlines")).items())
+    known = {key: outline for key, outline in outlines if outline is not None}
     site = collect(
         repo,
         include_draft=include_draft,
@@ -216,29 +223,14 @@ def publish(
             frameworks=len(site.frameworks),
         )
         result.notes = site.notes
-        for pf in site.frameworks:
-            n = sum(v.errors for v in pf.versions)
-            if n:
-                result.warnings.append(
-                    f"{pf.id}: its work tree has {n} error{'s' if n > 1 else ''}; its draft is "
-                    "published marked so (refkit validate lists them)"
-                )
+        result.warnings += _draft_warnings(site)
         site_lang = site_language(site, lang)
         # A framework whose inputs are those of the last run keeps its pages as they are: only
         # the frameworks that changed (and the site-wide pages) are read and rendered again.
         previous = _dict(manifest.get("frameworks"))
         prints = {pf.id: _fingerprint(site, pf, formats, lang) for pf in site.frameworks}
-        stats = _StatCache(out)
-        reuse = set()
-        for fid, fp in prints.items():
-            before = _dict(previous.get(fid))
-            if (
-                before.get("fingerprint") == fp
-                and before.get("lang") == site_lang
-                and isinstance(before.get("rows"), dict)
-                and stats.intact(_dict(before.get("files")))
-            ):
-                reuse.add(fid)
+        stats = StatCache(out)
+        reuse = _reusable(previous, prints, site_lang, stats)
         render = set(prints) - reuse
         site.load(render)
         _check_numbers(site, render)
@@ -250,13 +242,20 @@ def publish(
                 if pf.id in render
             }
         )
-        files = _build(site, formats, lang, render, rows)
+        # into a folder that is empty (or not there yet), as on a fresh clone or in CI, each
+        # process writes the pages it renders: nothing can be in the way, and the bytes of the
+        # site (hundreds of MB on a national repository) are neither sent back nor written by
+        # one process at the end
+        fresh = empty(out)
+        written = _fill(out, site, formats, lang, render, rows) if fresh else {}
+        files = {} if fresh else _build(site, formats, lang, render, rows)
         kept = {f: d for fid in reuse for f, d in previous[fid]["files"].items()}
         made: dict[str, dict[str, str]] = {fid: {} for fid in render}
-        for rel, data in files.items():
+        digests = written or {rel: digest(data) for rel, data in files.items()}
+        for rel, sum_ in digests.items():
             owner = _owner(rel)
             if owner in made:
-                made[owner][rel] = digest(data)
+                made[owner][rel] = sum_
         frameworks = {
             fid: {
                 "fingerprint": prints[fid],
@@ -274,15 +273,21 @@ def publish(
             "worktree": site.worktree,
         }
         try:
-            write(
-                out, files, result, kept=kept, frameworks=frameworks, state=new_state, force=force
-            )
+            if fresh:
+                result.written = sorted(written)
+                write_manifest(out / MANIFEST, written, frameworks, new_state)
+            else:
+                write(
+                    out,
+                    files,
+                    result,
+                    kept=kept,
+                    frameworks=frameworks,
+                    state=new_state,
+                    force=force,
+                )
         except OSError as e:
-            where = e.filename or out
-            raise RefkitError(
-                f"{where} cannot be written ({e.strerror or e})",
-                hint="choose an output folder you can write to with --out; files already written are complete",
-            ) from e
+            raise unwritable(e, out) from e
         for fid, entry in frameworks.items():
             if fid not in reuse:
                 stats.record(entry["files"])
@@ -290,6 +295,54 @@ def publish(
     finally:
         site.close()
     return result
+
+
+def _fill(
+    out: Path,
+    site: Any,
+    formats: tuple[str, ...],
+    lang: str | None,
+    render: set[str],
+    rows: dict[str, Any],
+) -> dict[str, str]:
+    """Publish into the empty folder ``out``: its manifest first says it is being filled, then
+    the pages are written as they are rendered; their digests by path."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_manifest(out / MANIFEST, {}, {}, {}, filling=True)
+        written: dict[str, str] = _build(site, formats, lang, render, rows, into=out)
+    except OSError as e:
+        raise unwritable(e, out) from e
+    return written
+
+
+def _draft_warnings(site: Any) -> list[str]:
+    said = []
+    for pf in site.frameworks:
+        n = sum(v.errors for v in pf.versions)
+        if n:
+            said.append(
+                f"{pf.id}: its work tree has {n} error{'s' if n > 1 else ''}; its draft is "
+                "published marked so (refkit validate lists them)"
+            )
+    return said
+
+
+def _reusable(
+    previous: dict[str, Any], prints: dict[str, str], site_lang: str, stats: StatCache
+) -> set[str]:
+    """The frameworks whose pages the last run made from the same inputs, still as written."""
+    reuse = set()
+    for fid, fp in prints.items():
+        before = _dict(previous.get(fid))
+        if (
+            before.get("fingerprint") == fp
+            and before.get("lang") == site_lang
+            and isinstance(before.get("rows"), dict)
+            and stats.intact(_dict(before.get("files")))
+        ):
+            reuse.add(fid)
+    return reuse
 
 
 _SITE: Any = None  # the collected site, shared with the rendering processes by fork
@@ -307,76 +360,6 @@ def _owner(path: str) -> str:
     if parts[0] == "md":
         parts = parts[1:]
     return parts[0] if len(parts) > 1 and parts[0] != "assets" else ""
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    path = out / MANIFEST
-    try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-class _StatCache:
-    """Whether the files a framework kept are still those this refkit wrote: the manifest holds
-    the digest of each; the size and modification time seen when a digest was last checked are
-    kept in the user's cache folder (never in the site: they differ from machine to machine), so
-    that an untouched file is checked with one ``stat``, and only a changed one is read."""
-
-    def __init__(self, out: Path) -> None:
-        from refkit.cache import cache_root
-
-        self.out = out
-        self.path = cache_root() / "publish" / (digest(str(out).encode()) + ".json")
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        self.seen: dict[str, Any] = data if isinstance(data, dict) else {}
-        self.now: dict[str, list[Any]] = {}
-
-    def intact(self, files: dict[str, Any]) -> bool:
-        if not files:
-            return False
-        for rel, expected in files.items():
-            if not _publishable(rel) or not isinstance(expected, str):
-                return False
-            try:
-                st = (self.out / rel).lstat()
-            except OSError:
-                return False
-            if not stat.S_ISREG(st.st_mode):
-                return False
-            mark = [st.st_size, st.st_mtime_ns, expected]
-            if self.seen.get(rel) != mark:
-                try:
-                    if digest((self.out / rel).read_bytes()) != expected:
-                        return False
-                except OSError:
-                    return False
-            self.now[rel] = mark
-        return True
-
-    def record(self, files: dict[str, str]) -> None:
-        for rel, expected in files.items():
-            try:
-                st = (self.out / rel).stat()
-            except OSError:
-                continue
-            self.now[rel] = [st.st_size, st.st_mtime_ns, expected]
-
-    def save(self) -> None:
-        from refkit.store.files import atomic_write
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = json.dumps(self.now, separators=(",", ":"), sort_keys=True).encode()
-            atomic_write(self.path, data, durable=False)
-        except OSError:  # pragma: no cover - a cache that cannot be written is only slower
-            pass
 
 
 def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None) -> str:
@@ -442,14 +425,17 @@ def _build(
     lang: str | None,
     render: set[str] | None = None,
     rows: dict[str, Any] | None = None,
-) -> dict[str, bytes]:
+    *,
+    into: Path | None = None,
+) -> Any:
     """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
     default); with many frameworks, in several processes (rendering is pure Python and
     CPU-bound). The processes render the frameworks' pages from the same collected site,
     inherited by fork, a small share at a time, each taking the next share when it is done
     (with one share a process, one rendered alone for 2.4-3.7 s of a 500-framework publish:
     the frameworks with most versions had all gone to it); the site-wide pages are rendered
-    here meanwhile."""
+    here meanwhile. ``into``: an empty folder that whoever renders a page writes it into; then
+    the digests of the files written, by path, instead of their bytes."""
     import multiprocessing
 
     from refkit.publish.pages import build_pages
@@ -457,16 +443,18 @@ def _build(
     ids = [f.id for f in site.frameworks if render is None or f.id in render]
     jobs = min(os.cpu_count() or 1, 8)
     if jobs < 2 or len(ids) < 16 or "fork" not in multiprocessing.get_all_start_methods():
-        return build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
+        every = build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
+        return every if into is None else write_new(into, every)
     global _SITE
     _SITE = site
     n = min(len(ids), 8 * jobs)
-    shares = [(ids[i::n], formats, lang) for i in range(n)]
+    shares = [(ids[i::n], formats, lang, into) for i in range(n)]
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(jobs) as pool:
             rendering = pool.starmap_async(_build_share, shares, chunksize=1)
-            files = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
+            pages = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
+            files: dict[str, Any] = pages if into is None else write_new(into, pages)
             parts = rendering.get()
     finally:
         _SITE = None
@@ -475,278 +463,13 @@ def _build(
     return files
 
 
-def _build_share(share: list[str], formats: tuple[str, ...], lang: str | None) -> dict[str, bytes]:
+def _build_share(
+    share: list[str], formats: tuple[str, ...], lang: str | None, into: Path | None
+) -> Any:
     from refkit.publish.pages import build_pages
 
-    return build_pages(_SITE, formats=formats, lang=lang, only=set(share), site_wide=False)
-
-
-def write(
-    out: Path,
-    files: dict[str, bytes],
-    result: PublishResult,
-    *,
-    kept: dict[str, str] | None = None,
-    frameworks: dict[str, Any] | None = None,
-    state: dict[str, Any] | None = None,
-    force: bool = False,
-) -> None:
-    """Write ``files`` (path relative to ``out`` -> bytes) where their bytes changed; ``kept``:
-    files left as they are (frameworks that did not change), with their digests; remove the
-    files the previous run wrote and this one neither wrote nor kept.
-
-    Publish owns only the files its manifest records with the digest of their content: a file
-    in the way that it did not write, or that changed since, stops it before anything is
-    written (``PublishConflict``); ``force``: such files are overwritten, and those it would
-    remove are left in place (said in the notes). A path reached through a symbolic link, or a
-    folder where a file goes, is never written or removed, even with ``force``."""
-    from refkit.store.files import atomic_write
-
-    kept = kept or {}
-    manifest_path = out / MANIFEST
-    old = _read_manifest(out)
-    owned, strange = _owned(out, old)
-    if strange and not force:
-        raise PublishConflict(
-            f"{manifest_path} lists {strange[0]!r}"
-            + (f" and {len(strange) - 1} more" if len(strange) > 1 else "")
-            + ", which refkit publish never writes: the manifest was changed by someone or "
-            "something else; nothing was published",
-            hint=f"delete {manifest_path} (publish then owns only the files whose content it "
-            "makes again), or run refkit publish --force to ignore these entries",
-        )
-    made = {rel: digest(data) for rel, data in files.items()}
-    conflicts: list[tuple[str, str, bool]] = []  # (path, why, --force may go ahead)
-    folders: dict[Path, bool] = {}  # folder -> reached without a link
-
-    def plain(folder: Path) -> bool:
-        if folder not in folders:
-            folders[folder] = folder.resolve() == folder
-        return folders[folder]
-
-    writes: list[str] = []
-    for rel in sorted(files):
-        if not _publishable(rel):
-            raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
-                f"refusing to write {rel!r}: not a path inside {out}"
-            )
-        target = out / rel
-        if not plain(target.parent):
-            conflicts.append((rel, "reached through a symbolic link", False))
-            continue
-        try:
-            st = target.lstat()
-        except FileNotFoundError:
-            writes.append(rel)
-            continue
-        except NotADirectoryError:
-            conflicts.append((rel, "a file stands where its folder goes", False))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            conflicts.append((rel, "a folder stands where publish writes a file", False))
-        elif not stat.S_ISREG(st.st_mode):
-            if not force:
-                conflicts.append((rel, "not a regular file; publishing would replace it", True))
-            else:
-                writes.append(rel)
-        else:
-            current = target.read_bytes()
-            if current == files[rel]:
-                result.unchanged += 1
-            elif force or digest(current) in owned.get(rel, ()):
-                writes.append(rel)
-            else:
-                why = _not_owned(rel, owned)
-                conflicts.append((rel, why + "; publishing would overwrite it", True))
-    result.unchanged += len(set(kept) - set(files))
-    every = set(files) | set(kept)
-    removals: list[str] = []
-    left: list[str] = []
-    for rel in sorted(set(owned) - every):
-        target = out / rel
-        if not plain(target.parent):
-            conflicts.append(
-                (rel, "reached through a symbolic link; publishing would remove it", True)
-            )
-            left.append(rel)
-            continue
-        try:
-            st = target.lstat()
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        if stat.S_ISREG(st.st_mode) and digest(target.read_bytes()) in owned[rel]:
-            removals.append(rel)
-            continue
-        why = _not_owned(rel, owned) if stat.S_ISREG(st.st_mode) else "not a regular file"
-        conflicts.append((rel, why + "; publishing would remove it", True))
-        left.append(rel)
-    stop = [c for c in conflicts if not (force and c[2])]
-    if stop:
-        raise _conflict(out, stop)
-    for rel in left:
-        result.notes.append(
-            f"{out / rel}: left in place (no longer published, but not as refkit publish "
-            "wrote it); remove it yourself if it should go"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    listed = old.get("files")
-    if isinstance(listed, dict) and any(isinstance(v, list) for v in listed.values()):
-        _sweep(out, owned, plain)  # the last run was killed while it wrote
-    if writes or removals:
-        # until the files are written, the manifest owns both their old and new contents: a
-        # publish killed midway leaves files the next one recognises
-        during: dict[str, Any] = {rel: sorted(d) for rel, d in owned.items()}
-        for rel in writes:
-            during[rel] = sorted({*owned.get(rel, ()), made[rel]})
-        _write_manifest(manifest_path, during, {}, _dict(old.get("state")))
-    for rel in writes:
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, files[rel], durable=False)  # the site can be published again
-        result.written.append(rel)
-    for rel in removals:
-        target = out / rel
-        target.unlink()
-        result.removed.append(rel)
-        parent = target.parent
-        while parent != out and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    _write_manifest(manifest_path, {**kept, **made}, frameworks or {}, state or {})
-
-
-_TEMPORARY = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.tmp$")  # store.files.atomic_write's
-
-
-def _sweep(out: Path, owned: dict[str, set[str]], plain: Any) -> None:
-    """Remove the temporary files a killed run left next to the files it owns (a web server
-    would serve them): only ``.NAME.XXXX.tmp`` where NAME is one of its files, in folders
-    reached without a link."""
-    names: dict[Path, set[str]] = {out: {MANIFEST}}
-    for rel in owned:
-        target = out / rel
-        names.setdefault(target.parent, set()).add(target.name)
-    for folder, known in names.items():
-        if not plain(folder):
-            continue
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            m = _TEMPORARY.match(entry.name)
-            if m and m.group(1) in known and entry.is_file(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-
-
-def _not_owned(rel: str, owned: dict[str, set[str]]) -> str:
-    if rel not in owned:
-        return "not written by refkit publish"
-    if not owned[rel]:
-        return "recorded without its digest by an earlier refkit, so not known as its own"
-    return "changed since refkit publish wrote it"
-
-
-class PublishConflict(RefkitError):
-    """A file in the output folder is not publish's to overwrite or remove (exit 2)."""
-
-
-def _conflict(out: Path, conflicts: list[tuple[str, str, bool]]) -> PublishConflict:
-    shown = "\n".join(f"  {out / rel}: {why}" for rel, why, _ in conflicts[:10])
-    more = f"\n  ... and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
-    first = conflicts[0]
-    if all(forceable for _, _, forceable in conflicts):
-        them = "them" if len(conflicts) > 1 else "it"
-        hint = (
-            f"move {them} out of {out}, or publish into another folder (--out); refkit publish "
-            "--force overwrites the files in the way and leaves in place those it would remove"
-        )
-    else:
-        hard = next(rel for rel, _, forceable in conflicts if not forceable)
-        hint = (
-            "publish writes real files and folders only, and --force does not change that: "
-            f"remove the link or the folder in the way ({out / hard}), or publish into another "
-            "folder (--out)"
-        )
-    return PublishConflict(
-        f"{out / first[0]}: {first[1]}; nothing was published"
-        + (
-            f"\n{len(conflicts)} files of {out} are not refkit publish's:\n{shown}{more}"
-            if len(conflicts) > 1
-            else ""
-        ),
-        hint=hint,
-    )
-
-
-def _owned(out: Path, manifest: dict[str, Any]) -> tuple[dict[str, set[str]], list[str]]:
-    """The files an earlier run wrote, each with the digests it may have (one; two while a run
-    writes), and the paths a manifest lists that publish could not have written. A manifest
-    from before digests were recorded for every file owns only the files it has a digest of."""
-    listed = manifest.get("files")
-    owned: dict[str, set[str]] = {}
-    strange: list[str] = []
-    if isinstance(listed, dict):
-        entries = list(listed.items())
-    else:
-        entries = [
-            item
-            for entry in _dict(manifest.get("frameworks")).values()
-            for item in _dict(_dict(entry).get("files")).items()
-        ]
-        if isinstance(listed, list):
-            entries += [(rel, None) for rel in listed]
-    for rel, value in entries:
-        if not _publishable(rel):
-            strange.append(str(rel))
-            continue
-        digests = value if isinstance(value, list) else [value]
-        owned.setdefault(rel, set()).update(d for d in digests if isinstance(d, str))
-    return owned, sorted(set(strange))
-
-
-def _write_manifest(
-    path: Path, files: dict[str, Any], frameworks: dict[str, Any], state: dict[str, Any]
-) -> None:
-    from refkit.store.files import atomic_write
-
-    manifest = (
-        json.dumps(
-            {
-                "generator": "refkit",
-                "files": files,
-                "frameworks": frameworks,
-                "state": state,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
-        )
-        + "\n"
-    ).encode("utf-8")
-    try:
-        if path.read_bytes() == manifest:
-            return
-    except OSError:
-        pass
-    atomic_write(path, manifest, durable=False)
-
-
-# What publish writes: ids, versions and the site's own names, and these extensions.
-_SUFFIXES = (".html", ".md", ".json", ".js", ".css", ".csv", ".xlsx", ".xml")
-
-
-def _publishable(rel: Any) -> bool:
-    """Whether ``rel`` is a path publish could write: relative, in forward slashes, no empty,
-    ``.``, ``..`` or hidden part, one of the site's extensions."""
-    if not isinstance(rel, str) or not rel.endswith(_SUFFIXES) or "\\" in rel or "\0" in rel:
-        return False
-    return all(part and not part.startswith(".") for part in rel.split("/"))
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    files = build_pages(_SITE, formats=formats, lang=lang, only=set(share), site_wide=False)
+    return files if into is None else write_new(into, files)
 
 
 def json_bytes(data: Any) -> bytes:
