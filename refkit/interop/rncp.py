@@ -75,6 +75,8 @@ def split_items(source: str) -> tuple[list[str], list[str]]:
     items are the items and the rest introduces them; otherwise each line is an item (its
     bullet removed: -, •, 1., a)...) but a line ending with ":", which introduces."""
     listed = bool(_LIST.search(source))
+    if listed:  # HTML: a line end is a space, a tag breaks
+        source = source.replace("\r", " ").replace("\n", " ")
     source = _ITEM.sub("\n" + MARK, source)
     source = _BREAK.sub("\n", source)
     source = html.unescape(_TAG.sub("", source)).replace("\u00a0", " ").replace("\r", "\n")
@@ -358,8 +360,8 @@ def _fiche(fw: Framework) -> ET.Element:
         intro = block.description.split("\n") if block.description else []
         _add(bloc, "LISTE_COMPETENCES", _list_html([line for line in intro if line.strip()], [c.statement for c in block.competencies]))  # fmt: skip
         own = block.extensions.get(X) if isinstance(block.extensions.get(X), dict) else {}
-        said = [m.description or LABELS.get(m.type, m.type) for m in block.modalities]
-        said += [str(m) for m in own.get("modalites", [])]
+        said = [_modality_text(m) for m in block.modalities]
+        said += [" ".join(str(m).split()) for m in own.get("modalites", [])]
         if said:
             _add(bloc, "MODALITES_EVALUATION", _list_html([], said))
     if fw.validity.start:
@@ -370,6 +372,16 @@ def _fiche(fw: Framework) -> ET.Element:
         for linked in ext.get(key, []):
             _add(fiche, tag, str(linked))
     return fiche
+
+
+def _modality_text(m: Modality) -> str:
+    """A modality as one line that says its kind: its description, after the label of its kind
+    when the description does not say it (so that an import reads the same kind back)."""
+    label = LABELS.get(m.type, m.type)
+    said = " ".join((m.description or "").split())
+    if not said:
+        return label
+    return said if modality_kind(said) == m.type else f"{label} : {said}"
 
 
 def _french_date(iso: str) -> str:

@@ -113,9 +113,15 @@ def refuse_doctype(stream: IO[bytes], name: str) -> None:
     document type declaration, with its line and column; the stream is rewound after."""
     parser = expat.ParserCreate()
     found: list[tuple[int, int]] = []
+    read = bytearray()
 
     def doctype(*_: Any) -> None:
-        found.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1))
+        # expat reports the place after the name; the declaration starts at "<!DOCTYPE"
+        at = read.rfind(b"<!DOCTYPE", 0, parser.CurrentByteIndex + 1)
+        if at < 0:  # another encoding than UTF-8 or ASCII: where expat is
+            found.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1))
+        else:
+            found.append((read.count(b"\n", 0, at) + 1, at - read.rfind(b"\n", 0, at)))
         raise _Stop
 
     def start(*_: Any) -> None:
@@ -126,6 +132,8 @@ def refuse_doctype(stream: IO[bytes], name: str) -> None:
     try:
         while True:
             chunk = stream.read(64 * 1024)
+            if len(read) < MB:  # the place of a DOCTYPE in the first MB (a prolog is short)
+                read += chunk
             parser.Parse(chunk, not chunk)
             if not chunk:
                 break
