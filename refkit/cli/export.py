@@ -57,8 +57,14 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     r.set_defaults(run=run)
     for kind, what in (
-        ("tga", "training.gov.au's mapping information: Code, Title, Maps to code, Maps to title, Is equivalent (E/N), Notes"),  # fmt: skip
-        ("nzqa", "NZQA's replacement information: Standard, Title, Status (Registered/Expiring), Replaced by, Last date for assessment, Notes"),  # fmt: skip
+        (
+            "tga",
+            "training.gov.au's mapping information: Code, Title, Maps to code, Maps to title, Is equivalent (E/N), Notes",
+        ),
+        (
+            "nzqa",
+            "NZQA's replacement information: Standard, Title, Status (Registered/Expiring), Replaced by, Last date for assessment, Notes",
+        ),
     ):
         m = formats.add_parser(kind, help=f"the correspondence table from an earlier release as {what} (CSV)")  # fmt: skip
         m.add_argument("framework", metavar="FRAMEWORK[@VERSION]")

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE, DIRECT or an RNCP fiche"
+HELP = (
+    "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE, DIRECT or an RNCP fiche"
+)
 
 
 def register(sub: Any) -> None:
@@ -27,27 +29,6 @@ def register(sub: Any) -> None:
     )
     formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
 
-    def common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
-        q.add_argument(
-            "--out", "-o", type=Path, required=out_required, metavar="DIR",
-            help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
-        )  # fmt: skip
-        q.add_argument(
-            "--replace", action="store_true",
-            help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
-        )  # fmt: skip
-        q.add_argument(
-            "--strict", action="store_true",
-            help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
-        )  # fmt: skip
-        q.add_argument(
-            "--format",
-            choices=["text", "json"],
-            default="text",
-            help="report format (default: text)",
-        )
-        q.set_defaults(run=run)
-
     c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--lang", help="language of the text when the package names none (default: en)")
@@ -55,7 +36,7 @@ def register(sub: Any) -> None:
         "--schema", type=Path, metavar="FILE",
         help="check the package against this JSON Schema (default: refkit's own CASE 1.0/1.1 schema)",
     )  # fmt: skip
-    common(c)
+    _common(c)
 
     for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
         t = formats.add_parser(
@@ -85,7 +66,7 @@ def register(sub: Any) -> None:
             "--reference", action="store_true",
             help="a reference framework: no level, no certification rules, criteria optional",
         )  # fmt: skip
-        common(t)
+        _common(t)
 
     e = formats.add_parser(
         "esco", help="ESCO's CSV release zips: a collection, a skill group, or the pillar"
@@ -104,21 +85,47 @@ def register(sub: Any) -> None:
         help="a skill group and everything under it: S5, 0613... or its URI",
     )
     what.add_argument("--pillar", action="store_true", help="every skill of the skills pillar")
-    common(e)
+    _common(e)
 
     n = formats.add_parser(
         "nice", help="the NIST NICE framework components JSON (both CPRT layouts)"
     )
     n.add_argument("file", type=Path, metavar="FILE")
-    common(n)
+    _common(n)
 
     d = formats.add_parser(
         "direct", help="the DIRECT digital research competencies framework JSON (v1 or v2)"
     )
     d.add_argument("file", type=Path, metavar="FILE")
     d.add_argument("--title", help="the framework's title")
-    common(d)
+    _common(d)
 
+    _register_rncp(formats)
+
+
+def _common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
+    q.add_argument(
+        "--out", "-o", type=Path, required=out_required, metavar="DIR",
+        help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
+    )  # fmt: skip
+    q.add_argument(
+        "--replace", action="store_true",
+        help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
+    )  # fmt: skip
+    q.add_argument(
+        "--strict", action="store_true",
+        help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
+    )  # fmt: skip
+    q.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="report format (default: text)",
+    )
+    q.set_defaults(run=run)
+
+
+def _register_rncp(formats: Any) -> None:
     r = formats.add_parser(
         "rncp",
         help="one fiche of France Compétences' RNCP / RS export (XML v4.1, or its zip)",
@@ -141,7 +148,7 @@ def register(sub: Any) -> None:
         "--reference", action="store_true",
         help="import it as a reference framework (kept for comparison: no certification rules, criteria optional)",
     )  # fmt: skip
-    common(r, out_required=False)
+    _common(r, out_required=False)
 
 
 def _existing(path: Path) -> None:
@@ -152,15 +159,13 @@ def _existing(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.interop import Imported, write_imported
+    from refkit.interop import Imported
 
     fmt = args.source_format
     imported: Imported
     if fmt == "rncp":
-        if args.list is not None:
-            return _list_fiches(args)
-        imported = _import_rncp(args)
-    elif fmt == "esco":
+        return _list_fiches(args) if args.list is not None else _write(args, _import_rncp(args))
+    if fmt == "esco":
         from refkit.interop.esco import import_esco
 
         for z in args.zips:
@@ -200,6 +205,14 @@ def run(args: argparse.Namespace) -> int:
             from refkit.interop.direct import import_direct
 
             imported = import_direct(args.file, title=args.title)
+    return _write(args, imported)
+
+
+def _write(args: argparse.Namespace, imported: Any) -> int:
+    """Write what was imported (or nothing, with --strict, when a part could not be placed)
+    and report it."""
+    from refkit.interop import write_imported
+
     if args.strict and (imported.skipped or imported.problems):
         _list_problems(imported, "nothing written (--strict):")
         _list_skipped(imported, "nothing written (--strict):")

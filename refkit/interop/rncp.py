@@ -307,7 +307,10 @@ def fiche_number(fw: Framework) -> str:
     number = fw.codes.get("rncp") or fw.codes.get("rs")
     if not number:
         raise RefkitError(
-            Msg("{framework} has no RNCP code (codes: rncp:): an RNCP fiche is named by it", framework=fw.id),  # fmt: skip
+            Msg(
+                "{framework} has no RNCP code (codes: rncp:): an RNCP fiche is named by it",
+                framework=fw.id,
+            ),
             hint=Msg("add it to framework.yaml (codes: rncp: RNCP37999), then export again"),
         )
     return str(number)
@@ -316,7 +319,7 @@ def fiche_number(fw: Framework) -> str:
 def block_code(fw: Framework, block: Block) -> str:
     own = block.extensions.get(X)
     if isinstance(own, dict) and isinstance(own.get("code"), str):
-        return own["code"]
+        return str(own["code"])
     return f"{fw.codes.get('rncp') or fw.codes.get('rs') or ''}{block.id}"
 
 
@@ -333,9 +336,14 @@ def _add(parent: ET.Element, tag: str, value: str | None = None) -> ET.Element:
     return elem
 
 
+def _ext(extensions: dict[str, Any]) -> dict[str, Any]:
+    found = extensions.get(X)
+    return found if isinstance(found, dict) else {}
+
+
 def _fiche(fw: Framework) -> ET.Element:
     number = fiche_number(fw)
-    ext = fw.extensions.get(X) if isinstance(fw.extensions.get(X), dict) else {}
+    ext = _ext(fw.extensions)
     fiche = ET.Element("FICHE")
     if ext.get("id_fiche"):
         _add(fiche, "ID_FICHE", str(ext["id_fiche"]))
@@ -359,7 +367,7 @@ def _fiche(fw: Framework) -> ET.Element:
         _add(bloc, "LIBELLE", block.title)
         intro = block.description.split("\n") if block.description else []
         _add(bloc, "LISTE_COMPETENCES", _list_html([line for line in intro if line.strip()], [c.statement for c in block.competencies]))  # fmt: skip
-        own = block.extensions.get(X) if isinstance(block.extensions.get(X), dict) else {}
+        own = _ext(block.extensions)
         said = [_modality_text(m) for m in block.modalities]
         said += [" ".join(str(m).split()) for m in own.get("modalites", [])]
         if said:
@@ -432,8 +440,16 @@ def export_rncp(fw: Framework, *, correspondence: Any = None) -> bytes:
             bad = _NOT_XML.search(value)
             if bad:
                 raise RefkitError(
-                    Msg("{framework}: <{tag}> would hold the control character U+{code}, which XML cannot hold: nothing written", framework=fw.id, tag=elem.tag, code=f"{ord(bad.group()):04X}"),  # fmt: skip
-                    hint=Msg("remove it from the framework (refkit validate shows where: control-character), then export again"),  # fmt: skip
+                    Msg(
+                        "{framework}: <{tag}> would hold the control character U+{code}, which XML cannot hold: nothing written",
+                        framework=fw.id,
+                        tag=elem.tag,
+                        code=f"{ord(bad.group()):04X}",
+                    ),
+                    hint=Msg(
+                        "remove it from the framework (refkit validate shows where: control-character), then export again"
+                    ),
                 )
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -146,14 +146,27 @@ def refuse_doctype(stream: IO[bytes], name: str) -> None:
     if found:
         line, col = found[0]
         raise RefkitError(
-            Msg("{file}:{line}:{col}: a DOCTYPE (document type declaration) is refused: the RNCP export has none, and one can declare entities that expand to gigabytes", file=name, line=line, col=col),  # fmt: skip
-            hint=Msg("give France Compétences' export as downloaded; if it is one, remove the DOCTYPE and its [...] part"),  # fmt: skip
+            Msg(
+                "{file}:{line}:{col}: a DOCTYPE (document type declaration) is refused: the RNCP export has none, and one can declare entities that expand to gigabytes",
+                file=name,
+                line=line,
+                col=col,
+            ),
+            hint=Msg(
+                "give France Compétences' export as downloaded; if it is one, remove the DOCTYPE and its [...] part"
+            ),
         )
 
 
 def _malformed(name: str, line: int, col: int, what: str) -> RefkitError:
     return RefkitError(
-        Msg("{file}:{line}:{col}: not well-formed XML ({error}); nothing written", file=name, line=line, col=col, error=what),  # fmt: skip
+        Msg(
+            "{file}:{line}:{col}: not well-formed XML ({error}); nothing written",
+            file=name,
+            line=line,
+            col=col,
+            error=what,
+        ),
         hint=Msg("download the export again: this one is damaged or cut short"),
     )
 
