@@ -83,7 +83,9 @@ def generate(path: Path, n: int) -> str:
     """The export of ``n`` fiches; the number of the last one."""
     rnd = random.Random(17)
     with path.open("w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<FICHES>\n<VERSION_FLUX>4.1</VERSION_FLUX>\n')
+        f.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<FICHES>\n<VERSION_FLUX>4.1</VERSION_FLUX>\n'
+        )
         for i in range(n):
             f.write(fiche(rnd, 10000 + i))
         f.write("</FICHES>\n")
