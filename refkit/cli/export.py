@@ -1,5 +1,5 @@
-"""``refkit export case|csv|xlsx FRAMEWORK[@VERSION]``: a framework, or one of its releases, in
-another format."""
+"""``refkit export case|csv|xlsx|rncp|tga|nzqa FRAMEWORK[@VERSION]``: a framework, or one of its
+releases, in another format; tga and nzqa: the correspondence table between two releases."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "export a framework (or a release) as a CASE package, CSV or xlsx"
+HELP = "export a framework (or a release) as a CASE package, CSV, xlsx or an RNCP fiche, or its correspondence table as training.gov.au or NZQA publish theirs"
 
 
 def register(sub: Any) -> None:
@@ -19,8 +19,11 @@ def register(sub: Any) -> None:
         help=HELP,
         description=(
             "Export a framework as a 1EdTech CASE package (CFPackage JSON), or as a spreadsheet "
-            "with one row per competency (CSV, xlsx). FRAMEWORK@VERSION exports a release "
-            "(read from git); without @VERSION, the work tree."
+            "with one row per competency (CSV, xlsx), or as an RNCP fiche in France Compétences' "
+            "XML export (rncp); or the correspondence table between two releases as "
+            "training.gov.au's mapping information (tga) or NZQA's replacement information "
+            "(nzqa), as CSV. FRAMEWORK@VERSION exports a release (read from git); without "
+            "@VERSION, the work tree."
         ),
     )
     formats = p.add_subparsers(dest="target_format", metavar="FORMAT", required=True)
@@ -45,6 +48,31 @@ def register(sub: Any) -> None:
             help="write to FILE" + (" (default: standard output)" if kind == "csv" else ""),
         )  # fmt: skip
         t.set_defaults(run=run)
+    r = formats.add_parser("rncp", help="an RNCP fiche in France Compétences' XML export (v4.1): blocks, codes, competencies (refkit import rncp reads it back)")  # fmt: skip
+    r.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
+    r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (default: standard output)")  # fmt: skip
+    r.add_argument(
+        "--correspondence-from", metavar="VERSION",
+        help="add the correspondence table of the blocks from release VERSION (refkit's CORRESPONDANCES_BLOCS element)",
+    )  # fmt: skip
+    r.set_defaults(run=run)
+    for kind, what in (
+        (
+            "tga",
+            "training.gov.au's mapping information: Code, Title, Maps to code, Maps to title, Is equivalent (E/N), Notes",
+        ),
+        (
+            "nzqa",
+            "NZQA's replacement information: Standard, Title, Status (Registered/Expiring), Replaced by, Last date for assessment, Notes",
+        ),
+    ):
+        m = formats.add_parser(kind, help=f"the correspondence table from an earlier release as {what} (CSV)")  # fmt: skip
+        m.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
+        m.add_argument("--from", dest="from_version", metavar="VERSION", help="the earlier release (default: the one framework.yaml's correspondence: names)")  # fmt: skip
+        m.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (default: standard output)")  # fmt: skip
+        if kind == "nzqa":
+            m.add_argument("--last-date", metavar="YYYY-MM-DD", help="the last date for assessment of the expiring blocks")  # fmt: skip
+        m.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,14 +98,38 @@ def run(args: argparse.Namespace) -> int:
         print("  hint: fix them (refkit validate lists every problem), then export again", file=sys.stderr)  # fmt: skip
         return 1
     fw = loaded.framework
+    data = _render(args, repo, folder, fw, version or None, when, schema)
+    if isinstance(data, int):
+        return data
+    if args.output is not None:
+        from refkit.store.files import atomic_write
+
+        atomic_write(args.output, data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        text = data.decode("utf-8")
+        if sys.stdout.isatty():
+            text, shown = _for_terminal(text)
+            if shown:
+                print(f"refkit: {shown} control character(s) shown escaped (\\xNN) on the terminal; -o FILE or a pipe gets the exact text", file=sys.stderr)  # fmt: skip
+        sys.stdout.write(text)
+    return 0
+
+
+def _render(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: str | None, when: str, schema: Any) -> bytes | int:  # fmt: skip
+    """The export's bytes, or an exit code when it cannot be made (said on stderr)."""
     fmt = args.target_format
     data: bytes
+    if fmt == "rncp":
+        return _rncp(args, repo, folder, fw, version)
+    if fmt in ("tga", "nzqa"):
+        return _mapping(args, repo, folder, fw, version)
     if fmt == "case":
         from refkit.interop.case import export_case, schema_problems
 
         corr = None
         if args.correspondence_from:
-            corr = _correspondence(repo, folder, args.correspondence_from, version or None)
+            corr = _correspondence(repo, folder, args.correspondence_from, version)
         package = export_case(fw, when=when, base_uri=args.base_uri, correspondence=corr)
         if schema is not None:
             problems = schema_problems(package, schema, str(args.schema))
@@ -100,19 +152,30 @@ def run(args: argparse.Namespace) -> int:
         from refkit.interop.tabular import write_xlsx
 
         data = write_xlsx(fw)
-    if args.output is not None:
-        from refkit.store.files import atomic_write
+    return data
 
-        atomic_write(args.output, data)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        text = data.decode("utf-8")
-        if sys.stdout.isatty():
-            text, shown = _for_terminal(text)
-            if shown:
-                print(f"refkit: {shown} control character(s) shown escaped (\\xNN) on the terminal; -o FILE or a pipe gets the exact text", file=sys.stderr)  # fmt: skip
-        sys.stdout.write(text)
-    return 0
+
+def _rncp(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: str | None) -> bytes:
+    from refkit.interop.rncp import export_rncp
+
+    corr = None
+    if args.correspondence_from:
+        corr = _correspondence(repo, folder, args.correspondence_from, version)
+    return export_rncp(fw, correspondence=corr)
+
+
+def _mapping(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: str | None) -> bytes:  # fmt: skip
+    from refkit.errors import RefkitError
+    from refkit.i18n import Msg
+    from refkit.interop.mapping import nzqa_replacements, tga_mapping
+
+    old = args.from_version or (fw.correspondence.from_version if fw.correspondence else None)
+    if not old:
+        raise RefkitError(Msg("say which earlier release to map from: --from VERSION"), hint=Msg("refkit log FRAMEWORK lists the releases"))  # fmt: skip
+    corr = _correspondence(repo, folder, old, version)
+    if args.target_format == "tga":
+        return tga_mapping(corr.old, fw, corr.entries).encode("utf-8")
+    return nzqa_replacements(corr.old, fw, corr.entries, args.last_date).encode("utf-8")
 
 
 def _for_terminal(text: str) -> tuple[str, int]:

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE or DIRECT"
+HELP = (
+    "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE, DIRECT or an RNCP fiche"
+)
 
 
 def register(sub: Any) -> None:
@@ -19,33 +21,13 @@ def register(sub: Any) -> None:
         description=(
             "Write a framework folder (its name is the framework id) from another format: a 1EdTech "
             "CASE package, a working group's spreadsheet (one row per competency), an ESCO CSV "
-            "release, the NIST NICE framework JSON or the DIRECT framework JSON. The folder is "
+            "release, the NIST NICE framework JSON, the DIRECT framework JSON or a fiche of France "
+            "Compétences' RNCP export. The folder is "
             "written whole or not at all. Parts of the source that cannot be placed are listed "
             "(exit code 1); unusable input is refused with what is missing (exit code 2)."
         ),
     )
     formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
-
-    def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument(
-            "--out", "-o", type=Path, required=True, metavar="DIR",
-            help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
-        )  # fmt: skip
-        q.add_argument(
-            "--replace", action="store_true",
-            help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
-        )  # fmt: skip
-        q.add_argument(
-            "--strict", action="store_true",
-            help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
-        )  # fmt: skip
-        q.add_argument(
-            "--format",
-            choices=["text", "json"],
-            default="text",
-            help="report format (default: text)",
-        )
-        q.set_defaults(run=run)
 
     c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
     c.add_argument("file", type=Path, metavar="FILE")
@@ -54,7 +36,7 @@ def register(sub: Any) -> None:
         "--schema", type=Path, metavar="FILE",
         help="check the package against this JSON Schema (default: refkit's own CASE 1.0/1.1 schema)",
     )  # fmt: skip
-    common(c)
+    _common(c)
 
     for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
         t = formats.add_parser(
@@ -84,7 +66,7 @@ def register(sub: Any) -> None:
             "--reference", action="store_true",
             help="a reference framework: no level, no certification rules, criteria optional",
         )  # fmt: skip
-        common(t)
+        _common(t)
 
     e = formats.add_parser(
         "esco", help="ESCO's CSV release zips: a collection, a skill group, or the pillar"
@@ -103,20 +85,70 @@ def register(sub: Any) -> None:
         help="a skill group and everything under it: S5, 0613... or its URI",
     )
     what.add_argument("--pillar", action="store_true", help="every skill of the skills pillar")
-    common(e)
+    _common(e)
 
     n = formats.add_parser(
         "nice", help="the NIST NICE framework components JSON (both CPRT layouts)"
     )
     n.add_argument("file", type=Path, metavar="FILE")
-    common(n)
+    _common(n)
 
     d = formats.add_parser(
         "direct", help="the DIRECT digital research competencies framework JSON (v1 or v2)"
     )
     d.add_argument("file", type=Path, metavar="FILE")
     d.add_argument("--title", help="the framework's title")
-    common(d)
+    _common(d)
+
+    _register_rncp(formats)
+
+
+def _common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
+    q.add_argument(
+        "--out", "-o", type=Path, required=out_required, metavar="DIR",
+        help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
+    )  # fmt: skip
+    q.add_argument(
+        "--replace", action="store_true",
+        help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
+    )  # fmt: skip
+    q.add_argument(
+        "--strict", action="store_true",
+        help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
+    )  # fmt: skip
+    q.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="report format (default: text)",
+    )
+    q.set_defaults(run=run)
+
+
+def _register_rncp(formats: Any) -> None:
+    r = formats.add_parser(
+        "rncp",
+        help="one fiche of France Compétences' RNCP / RS export (XML v4.1, or its zip)",
+        description=(
+            "Import one fiche of France Compétences' open-data export of the RNCP and RS (XML "
+            "format v4.1, or the zip it is published in), read as a stream: the national export "
+            "of some 30,000 fiches is never held in memory. Each block's list of competencies "
+            "(free text) is split into competencies C1.1, C1.2... A document type declaration "
+            "(DOCTYPE) is refused: it is how entities expand to gigabytes."
+        ),
+    )
+    r.add_argument("file", type=Path, metavar="EXPORT", help="the export: export-fiches-rncp-v4-1-DATE.xml or .zip")  # fmt: skip
+    pick = r.add_mutually_exclusive_group(required=True)
+    pick.add_argument("--fiche", metavar="NUMBER", help="the fiche to import: RNCP37999 (or 37999), RS5000")  # fmt: skip
+    pick.add_argument(
+        "--list", nargs="?", const="", metavar="TEXT",
+        help="list the fiches of the export (those whose number or title holds TEXT), import nothing",
+    )  # fmt: skip
+    r.add_argument(
+        "--reference", action="store_true",
+        help="import it as a reference framework (kept for comparison: no certification rules, criteria optional)",
+    )  # fmt: skip
+    _common(r, out_required=False)
 
 
 def _existing(path: Path) -> None:
@@ -127,10 +159,12 @@ def _existing(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from refkit.interop import Imported, write_imported
+    from refkit.interop import Imported
 
     fmt = args.source_format
     imported: Imported
+    if fmt == "rncp":
+        return _list_fiches(args) if args.list is not None else _write(args, _import_rncp(args))
     if fmt == "esco":
         from refkit.interop.esco import import_esco
 
@@ -171,6 +205,14 @@ def run(args: argparse.Namespace) -> int:
             from refkit.interop.direct import import_direct
 
             imported = import_direct(args.file, title=args.title)
+    return _write(args, imported)
+
+
+def _write(args: argparse.Namespace, imported: Any) -> int:
+    """Write what was imported (or nothing, with --strict, when a part could not be placed)
+    and report it."""
+    from refkit.interop import write_imported
+
     if args.strict and (imported.skipped or imported.problems):
         _list_problems(imported, "nothing written (--strict):")
         _list_skipped(imported, "nothing written (--strict):")
@@ -202,6 +244,36 @@ def run(args: argparse.Namespace) -> int:
     # written all the same: warnings, not a failure (--strict refuses)
     _list_problems(imported, "warning:")
     _list_skipped(imported, "warning:")
+    return 0
+
+
+def _import_rncp(args: argparse.Namespace) -> Any:
+    from refkit.errors import RefkitError
+    from refkit.i18n import Msg
+    from refkit.interop.rncp import import_rncp
+
+    if args.out is None:
+        raise RefkitError(Msg("say where to write the framework: --out DIR"), hint=Msg("e.g. --out frameworks/technicien-maintenance (the folder name is the framework id)"))  # fmt: skip
+    return import_rncp(args.file, args.fiche, reference=args.reference)
+
+
+def _list_fiches(args: argparse.Namespace) -> int:
+    """``--list [TEXT]``: the fiches of the export (number, level, active, title)."""
+    from refkit.i18n import Msg, tr, user_language
+    from refkit.interop.rncp_xml import matching, scan
+
+    lang = user_language(getattr(args, "ui_lang", None))
+    found = scan(args.file, None).fiches
+    shown = matching(found, args.list) if args.list else found
+    if args.format == "json":
+        json.dump([f.to_json() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for f in shown:
+            level = f"{tr('level', lang)} {f.level}" if f.level else "-"
+            state = {True: tr("active", lang), False: tr("inactive", lang), None: "-"}[f.active]
+            print(f"{f.number}\t{level}\t{state}\t{f.title}")
+    print(f"refkit: {Msg('{n} of the {total} fiches of {file}', n=len(shown), total=len(found), file=str(args.file)).render(lang)}", file=sys.stderr)  # fmt: skip
     return 0
 
 

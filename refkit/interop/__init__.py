@@ -1,5 +1,5 @@
-"""Provides import and export of frameworks in other formats: 1EdTech CASE packages, spreadsheets
-(CSV, xlsx), ESCO's CSV releases, the NIST NICE framework JSON and the DIRECT framework JSON.
+"""Provides import and export of frameworks in other formats: CASE, spreadsheets (CSV, xlsx), ESCO,
+NICE, DIRECT, RNCP fiches (XML), and correspondence tables as training.gov.au and NZQA give theirs.
 
 Importers are functions of the source file(s) -> ``Imported``: a ``Framework`` model and a report of
 what could not be placed. ``write_imported`` writes it as a framework folder, atomically: the files
