@@ -24,7 +24,9 @@ def register(sub: Any) -> None:
             "release, the NIST NICE framework JSON, the DIRECT framework JSON or a fiche of France "
             "Compétences' RNCP export. The folder is "
             "written whole or not at all. Parts of the source that cannot be placed are listed "
-            "(exit code 1); unusable input is refused with what is missing (exit code 2)."
+            "as warnings and the framework is written (exit code 0); with --strict nothing is "
+            "written when there are any (exit code 1); unusable input is refused with what is "
+            "missing (exit code 2)."
         ),
     )
     formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
