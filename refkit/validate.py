@@ -263,7 +263,10 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
     with history:
 
         def old_blocks(s: Summary, version: str) -> set[str] | None:
-            release = Releases(history, s.folder, s.id).get(version)
+            releases = Releases(history, s.folder, s.id)
+            release = releases.get(version)
+            if release is None and version in releases.unavailable:
+                raise GitError(releases.unavailable[version])  # listed, not in this history
             if release is None:
                 return None
             fw = history.load_at(release.commit, s.folder).framework

@@ -7,7 +7,7 @@ by a release number, ``worktree``, or any git revision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from refkit.diff import RENAME_THRESHOLD, FrameworkDiff, diff_frameworks
@@ -186,6 +186,8 @@ class FrameworkLog:
     framework: str
     releases: list[ReleaseEntry]
     commits: list[LogEntry]
+    # releases the record lists whose content this history does not hold: why, by version
+    unavailable: dict[str, str] = field(default_factory=dict)
 
 
 class _Versions:
@@ -288,4 +290,4 @@ def framework_log(
                     released_at.get(info.sha),
                 )
             )
-    return FrameworkLog(fid, release_entries, commits)
+    return FrameworkLog(fid, release_entries, commits, dict(releases.unavailable))

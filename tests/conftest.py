@@ -83,13 +83,52 @@ def make_git_repo(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def sample_repo(tmp_path: Path) -> Path:
-    """A copy of the repository's sample frameworks in a fresh git repository."""
-    root = tmp_path / "repo"
+@pytest.fixture(scope="session")
+def _sample_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample frameworks with their history: each commit of this repository that changed
+    frameworks/ replayed in a fresh repository (so that each release's content is in it, as in
+    a clone), then the work tree's frameworks/ as it is now. Without that history (an archive,
+    a shallow clone), the frameworks as they are in one commit."""
+    root = tmp_path_factory.mktemp("sample-history") / "repo"
     root.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent)}
+    env |= {f"GIT_{w}_{f}": v for w in ("AUTHOR", "COMMITTER") for f, v in (("NAME", "Test"), ("EMAIL", "test@example.org"))}  # fmt: skip
+
+    def run(*args: str, cwd: Path = root, **kw: object) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env, **kw
+        ).stdout  # type: ignore[call-overload, no-any-return]
+
+    run("init", "-q", "-b", "main")
+    try:
+        shallow = run("rev-parse", "--is-shallow-repository", cwd=REPO).strip() == "true"
+        commits = [] if shallow else run("log", "--reverse", "--format=%H %aI %s", "--", "frameworks", cwd=REPO).split("\n")  # fmt: skip
+    except (subprocess.CalledProcessError, OSError):
+        commits = []
+    for line in filter(None, commits):
+        sha, date, subject = line.split(" ", 2)
+        shutil.rmtree(root / "frameworks", ignore_errors=True)
+        tar = subprocess.run(["git", "archive", sha, "frameworks"], cwd=REPO, check=True, capture_output=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(root)], input=tar, check=True)
+        run("add", "-A")
+        stamp = {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", "commit", "-q", "-m", subject], cwd=root, env=stamp, check=True)  # fmt: skip
+    shutil.rmtree(root / "frameworks", ignore_errors=True)
     shutil.copytree(SAMPLES, root / "frameworks")
-    return make_git_repo(root)
+    run("add", "-A")
+    if run("status", "--porcelain"):
+        run("commit", "-q", "-m", "initial")
+    return root
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path, _sample_history: Path) -> Path:
+    """A copy of the repository's sample frameworks in a git repository with their history
+    (each release's content in it, as in a clone without tags)."""
+    root = tmp_path / "repo"
+    shutil.copytree(_sample_history, root, symlinks=True)
+    return root
 
 
 def copy_fixture(kind: str, name: str, dest: Path) -> Path:

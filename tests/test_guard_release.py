@@ -218,6 +218,24 @@ def test_temporary_files_of_an_interrupted_save_are_never_committed(released: Pa
     assert ".tmp" not in git(released, "ls-tree", "-r", "--name-only", "HEAD")
 
 
+def test_the_temporary_file_of_a_killed_write_is_removed_once_its_writer_is_gone(
+    released: Path,
+) -> None:
+    """A write killed between its temporary file and the rename leaves ``.NAME.p<pid>_XXXX.tmp``;
+    the next command that reads the folder removes it when that process is gone, and leaves
+    the one of a write still going on (and anyone else's file) alone."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that is no longer anyone's
+    stale = released / FOLDER / "blocks" / f".BC01.yaml.p{gone.pid}_k2x9q1.tmp"
+    live = released / FOLDER / "blocks" / f".BC01.yaml.p{os.getpid()}_a1b2c3.tmp"
+    theirs = released / FOLDER / "blocks" / ".notes.tmp"
+    for path in (stale, live, theirs):
+        path.write_bytes(b"schema: refkit/block/1\n")
+    run = refkit(released, "validate")
+    assert run.returncode == 0, run.stderr
+    assert not stale.exists() and live.exists() and theirs.exists()
+
+
 # -- case 3: killed at each step, and at random ----------------------------------------------------
 
 # Python run in the release process before refkit's main: it dies (SIGKILL, as kill -9) at one

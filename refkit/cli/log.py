@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {style.green(v(r.version)):<8} {v(r.date)}  {r.commit[:7]}  {v(r.summary)}{tag}")
         if r.message:
             print(f"           {v(r.message)}")
+    for version, why in log.unavailable.items():
+        why = why.removeprefix(f"{log.framework} {version}: ")
+        print(f"  {v(version):<8} {style.yellow('not published here')}: {v(why)}")
     print()
     print(style.bold("Commits"))
     for c in log.commits:

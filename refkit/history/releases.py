@@ -64,6 +64,8 @@ class Releases:
         self.framework_id = framework_id
         self._given = records  # the record, already read by the caller (parse_records)
         self._cache: list[Release] | None = None
+        # versions the record lists whose content this history does not hold: why, by version
+        self.unavailable: dict[str, str] = {}
 
     def all(self) -> list[Release]:
         """Every release, oldest first."""
@@ -118,6 +120,8 @@ class Releases:
                 releases.append(Release(version, tags[version], date, message, True))
             elif version in found:
                 releases.append(Release(version, found[version], date, message, False))
+            elif version in self.unavailable:
+                continue  # listed, but its content is not in this history: said when asked for
             else:
                 hint = "fetch the whole history: git fetch --unshallow --tags"
                 if not self.history.is_shallow:
@@ -129,19 +133,34 @@ class Releases:
         return releases
 
     def _commits_from_record(self, versions: list[str]) -> dict[str, str]:
-        """The oldest commit whose releases.yaml lists each version."""
+        """The oldest commit whose releases.yaml lists each version. A commit that lists
+        several versions for the first time holds the newest of them only (the files were
+        copied with their record, not their history, or the record was written afterwards):
+        the older ones are ``unavailable`` here, with why, rather than read from a commit that
+        holds another version."""
         wanted = set(versions)
         found: dict[str, str] = {}
+        seen: set[str] = set()
         path = f"{self.folder}/{RELEASES_FILE}"
         boundary = self.history.shallow_commits
         for info in reversed(self.history.log(path)):
             if info.sha in boundary:
                 continue  # its parents are missing: it seems to add every entry, it may not have
             raw = self.history.read_at(info.sha, path)
-            for version, _, _ in parse_records(raw):
-                if version in wanted and version not in found:
-                    found[version] = info.sha
-            if len(found) == len(wanted):
+            new = [v for v, _, _ in parse_records(raw) if VERSION.match(v) and v not in seen]
+            seen.update(new)
+            if new:
+                newest = max(new, key=version_key)
+                if newest in wanted:
+                    found[newest] = info.sha
+                for version in new:
+                    if version != newest and version in wanted:
+                        self.unavailable[version] = (
+                            f"{self.framework_id} {version}: its content is not in this "
+                            f"repository's history: commit {info.sha[:12]} is the first to list "
+                            f"it in {RELEASES_FILE}, together with {newest}, and holds {newest}"
+                        )
+            if len(found) + len(self.unavailable) >= len(wanted):
                 break
         return found
 
@@ -156,6 +175,13 @@ class Releases:
             release = self.get(spec)
             if release is not None:
                 return VersionRef(release.version, release.commit, release)
+            why = self.unavailable.get(spec.removeprefix("v"))
+            if why is not None:
+                raise GitError(
+                    why,
+                    hint=f"fetch the release's tag ({tag_name(self.framework_id, spec.removeprefix('v'))}) "
+                    "from the shared repository (git fetch --tags), or work in a clone of it",
+                )
             known = ", ".join(r.version for r in self.all()) or "none yet"
             raise GitError(
                 f"{self.framework_id} has no release {spec.removeprefix('v')} (releases: {known})",

@@ -338,7 +338,9 @@ def collect(
                     if raw is not None:
                         site.worktree[_digest(raw)] = records
                 try:
-                    releases = Releases(history, folder, fid, [tuple(r) for r in records]).all()
+                    found = Releases(history, folder, fid, [tuple(r) for r in records])
+                    releases = found.all()
+                    site.notes += [f"{why}: not published" for why in found.unavailable.values()]
                 except GitError as e:
                     # never "no release": that would remove the pages of every release
                     raise RefkitError(

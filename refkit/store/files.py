@@ -4,6 +4,10 @@ A write goes to a temporary file in the same folder, then fsync and rename: a cr
 leaves either the old file or the new one, never half of it. The new file keeps the old one's
 permissions.
 
+The temporary file is named after the file and the writing process (``.NAME.p<pid>_XXXX.tmp``):
+a process killed between the two steps leaves it, and the next reading of the folder removes it
+once that process is gone (``remove_if_stale``), so that a kill never leaves a file behind.
+
 A read (``read_regular``) opens the file without following a symbolic link and without blocking,
 then checks what it opened: anything but a regular file (a named pipe, which would block the read
 forever, a device such as /dev/zero, a socket, a folder, a link) is refused with
@@ -15,9 +19,33 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
+
+_OWN_TEMPORARY = re.compile(r"^\.(.+)\.p([0-9]+)_[A-Za-z0-9_]+\.tmp$")
+
+
+def remove_if_stale(path: str) -> bool:
+    """Remove ``path`` if it is the temporary file of a write by a refkit process that is gone
+    (killed between writing it and renaming it): whether it was removed."""
+    m = _OWN_TEMPORARY.match(os.path.basename(path))
+    if m is None:
+        return False
+    try:
+        os.kill(int(m.group(2)), 0)
+        return False  # the writer is still there: its rename is to come
+    except ProcessLookupError:
+        pass
+    except (PermissionError, OverflowError, ValueError):
+        return False  # another user's process, or not a process id
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
+            return True
+    return False
+
 
 _READ_FLAGS = (
     os.O_RDONLY
@@ -97,7 +125,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     atomic, so a reader never sees half a file."""
     path = Path(path)
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.p{os.getpid()}_", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

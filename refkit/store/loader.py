@@ -54,7 +54,7 @@ from refkit.model import (
 )
 from refkit.problems import RULES, DocPath, Problem
 from refkit.store.compact import block_from_compact, block_to_compact
-from refkit.store.files import NotRegularFile, read_regular_limited, what_is
+from refkit.store.files import NotRegularFile, read_regular_limited, remove_if_stale, what_is
 from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
 
 FRAMEWORKS_DIR = "frameworks"
@@ -174,6 +174,8 @@ def scan_folder(root: Path, folder: Path) -> list[ScanEntry]:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                if name.endswith(".tmp"):  # a write killed midway: its file is not left behind
+                    remove_if_stale(entry.path)
                 continue
             yaml_name = name.endswith((".yaml", ".yml"))
             full = entry.path
