@@ -435,3 +435,36 @@ def test_frameworks_whose_ids_share_a_prefix_keep_their_own_releases(cli, repo: 
     assert [r["version"] for r in mine["releases"]] == ["1.0.0"]
     theirs = json.loads(cli("log", "demo", "--format", "json", cwd=repo).out)
     assert [r["version"] for r in theirs["releases"]] == ["1.1.0", "1.0.0"]
+
+
+def test_releases_copied_without_their_history_are_not_read_from_another_release(
+    cli, tmp_path: Path
+) -> None:
+    """The sample frameworks copied into a new repository (one commit, no tags): the commit
+    first listing plombier-chauffagiste 1.0.0 also lists 2.0.0 and holds 2.0.0. 1.0.0 is never
+    read from it (it was: "1.0.0 -> work tree: no change", and a 1.0.0 page with 2.0.0's
+    content); each command says why, and what is in the history still works."""
+    from tests.conftest import SAMPLES
+
+    root = tmp_path / "copied"
+    root.mkdir()
+    shutil.copytree(SAMPLES, root / "frameworks")
+    make_git_repo(root)
+    sha = git(root, "rev-parse", "HEAD").strip()[:12]
+    why = (
+        f"plombier-chauffagiste 1.0.0: its content is not in this repository's history: commit "
+        f"{sha} is the first to list it in releases.yaml, together with 2.0.0, and holds 2.0.0"
+    )
+    run = cli("diff", "plombier-chauffagiste", "1.0.0", cwd=root)
+    assert run.code == 2 and why in run.err and "git fetch --tags" in run.err
+    assert cli("diff", "plombier-chauffagiste", "2.0.0", cwd=root).code == 0
+    run = cli("validate", cwd=root)
+    assert run.code == 0
+    assert "warning history-unavailable cannot check the correspondence: " + why in run.out
+    run = cli("publish", "--out", str(tmp_path / "site"), cwd=root)
+    assert run.code == 0, run.err
+    assert f"note: {why}: not published" in run.err
+    assert (tmp_path / "site/plombier-chauffagiste/2.0.0/index.html").is_file()
+    assert not (tmp_path / "site/plombier-chauffagiste/1.0.0").exists()
+    run = cli("log", "plombier-chauffagiste", cwd=root)
+    assert "1.0.0    not published here: its content is not in this" in run.out
