@@ -170,3 +170,28 @@ def test_diff_counts_relations_per_type_and_bumps_minor(sample_repo: Path) -> No
         _with(fw, **{"C1.1": [Relation("exactMatch", "https://a.org/x")]}),
     )
     assert [c.level for c in bump_causes(only)] == ["patch"]
+
+
+async def test_the_editor_opens_a_framework_with_relations(sample_repo: Path) -> None:
+    """The editor knows nothing of relations yet (issue 17 leaves it to its owner): it opens a
+    framework that has some, without a problem, and leaves them as written."""
+    from refkit.edit import Ref
+    from tests.test_tui import app_for, settle
+
+    block = sample_repo / "frameworks/electricien-batiment/blocks/BC02.yaml"
+    text = block.read_text(encoding="utf-8")
+    text = text.replace(
+        "    activities: [A2]\n",
+        "    activities: [A2]\n    relations:\n      - {type: isRelatedTo, target: E2.2}\n",
+        1,
+    )
+    block.write_text(text, encoding="utf-8")
+    git(sample_repo, "commit", "-qam", "relations")
+    app = app_for(sample_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter", "down")
+        await settle(app, pilot)
+        assert app.selected == Ref("frameworks/electricien-batiment", "BC02", "E2.1")
+        assert "Problèmes : aucun" in str(app.query_one("#problems").border_title)
+    assert "      - {type: isRelatedTo, target: E2.2}\n" in block.read_text(encoding="utf-8")
