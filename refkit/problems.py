@@ -131,18 +131,8 @@ class Problem:
             raise TypeError("not a problem as refkit writes it")
         msg = Msg.from_json(d["msg"]) if "msg" in d else None
         hint_msg = Msg.from_json(d["hint_msg"]) if "hint_msg" in d else None
-        return cls(
-            file,
-            line,
-            col,
-            Severity(d["severity"]),
-            rule,
-            message,
-            hint,
-            tuple(path),
-            msg,
-            hint_msg,
-        )
+        severity = Severity(d["severity"])
+        return cls(file, line, col, severity, rule, message, hint, tuple(path), msg, hint_msg)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -189,6 +179,13 @@ def visible(text: str) -> str:
 
 
 E, W = Severity.ERROR, Severity.WARNING
+_RELATION_RULES = [  # relations between items (issue 17): id, severity, title, hint
+    ("relation-target", E, "Relation to an item that does not exist", "name an id of this framework, framework@version:id or a URI"),
+    ("relation-version", E, "Relation to another framework without a version", "write framework@version:id"),
+    ("relation-release", E, "Relation to a release or an item that does not exist", "name a release of that framework, and an item it has"),
+    ("relation-unchecked", W, "Relation that cannot be checked", "make that framework's history readable (git fetch --tags)"),
+    ("relation-duplicate", W, "Duplicate relation", "remove one of the two"),
+]  # fmt: skip
 
 _CATALOGUE = [
     # -- reading the file ----------------------------------------------------------------------
@@ -493,6 +490,7 @@ _CATALOGUE = [
         "add the block to certification.required or to an elective group",
         "certification",
     ),
+    *(Rule(*r, "relations") for r in _RELATION_RULES),
     Rule(
         "no-certification-rules",
         W,

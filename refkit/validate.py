@@ -23,6 +23,7 @@ from typing import Any
 from refkit.cache import code_digest, read_cache_file, repository_cache_dir, write_cache_file
 from refkit.errors import RefkitError
 from refkit.i18n import Msg
+from refkit.links import check_relation_links
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
 from refkit.store.files import read_regular
@@ -127,6 +128,7 @@ def validate(
     )
     in_selected = tuple(f + "/" for f in selected)
     problems += [p for p in _check_shared(repo, summaries) if p.file.startswith(in_selected)]
+    problems += [p for p in check_relation_links(repo, summaries) if p.file.startswith(in_selected)]
     if not paths:
         for link in repo.links():
             rule, message = link_refusal(str(repo.root), str(link))

@@ -330,30 +330,34 @@ def test_esco_skill_group_versions_and_a_zip_without_the_csv(cli, tmp_path: Path
     assert ids(diff, "competency", "added") | ids(diff, "competency", "removed")  # a real change
     # what ESCO keeps beside the statement, diffed field by field, with counts (issue 17): the
     # broader concepts and schemes of 1.1.1 (skill groups given UUIDs), the dates of change
+    # broader concepts are relations (issue 17): to the competency or block that is the concept,
+    # else to its URI (tests/test_relations.py checks the counts against the CSVs)
     assert diff["summary"]["fields"]["competency"] == {
         "notes": 7,
+        "relations": 252,
         "statement": 1,
-        "x-esco.broader": 252,
         "x-esco.inScheme": 424,
         "x-esco.modifiedDate": 424,
     }
-    assert diff["summary"]["fields"]["block"]["x-esco.broader"] == 14
+    assert diff["summary"]["fields"]["block"]["relations"] == 14
+    assert diff["summary"]["relations"] == {"added": {"broader": 270}, "removed": {"broader": 263}}
     broader = next(
         f
         for c in diff["changes"]
         if c["kind"] == "block" and c["id"] == "S5.0.0"
         for f in c["fields"]
-        if f["field"] == "x-esco.broader"
+        if f["field"] == "relations"
     )
-    assert broader["items"] == [
-        {
-            "change": "added",
-            "text": "http://data.europa.eu/esco/skill/f5328159-dfe9-4f25-b8e7-a03fb0d3a991",
-        },
-        {"change": "removed", "text": "http://data.europa.eu/esco/skill/S5.0"},
+    new_uri = "http://data.europa.eu/esco/skill/f5328159-dfe9-4f25-b8e7-a03fb0d3a991"
+    assert [(i["change"], i["type"], i["target"]) for i in broader["items"]] == [
+        ("added", "broader", new_uri),
+        ("removed", "broader", "http://data.europa.eu/esco/skill/S5.0"),
     ]
     text = cli("diff", "s5", "1.0.0", diff["released"], cwd=root).out
-    assert "      broader (x-esco), removed: http://data.europa.eu/esco/skill/S5.0\n" in text
+    assert (
+        "      Relation removed: has the broader concept http://data.europa.eu/esco/skill/S5.0\n"
+        in text
+    )
     assert max(len(line) for line in text.splitlines()) < 400  # no whole blob on one line
 
 
@@ -426,6 +430,12 @@ def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path:
         if f["field"] == "x-nice.competency_areas"
     ]
     assert links[0]["items"] == [{"change": "removed", "text": "NF-COM-007"}]
+    # work role -> task, knowledge and skill links are the roles' "requires" relations (issue 17)
+    links = {"old": nice_role_links(old_file), "new": nice_role_links(new_file)}
+    assert diff["summary"]["relations"] == {
+        "added": {"requires": len(links["new"] - links["old"])},
+        "removed": {"requires": len(links["old"] - links["new"])},
+    }
     # NICE's "sort" elements are kept: the one v2.1.0 removed is named
     sort = next(
         f
@@ -435,6 +445,19 @@ def test_nice_versions_diff_gives_the_real_changes_and_whitespace(cli, tmp_path:
         if f["field"] == "x-nice.sort"
     )
     assert sort["items"] == [{"change": "removed", "text": "id: S-DD-WRL-009, title: 00002.00009"}]
+
+
+def nice_role_links(path: Path) -> set[tuple[str, str]]:
+    """(work role, task/knowledge/skill) pairs of a NICE file, both elements in it."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data = data.get("response", {}).get("elements", data)
+    kind = {e["element_identifier"]: e["element_type"] for e in data["elements"]}
+    return {
+        (r["source_element_identifier"], r["dest_element_identifier"])
+        for r in data["relationships"]
+        if kind.get(r["source_element_identifier"]) == "work_role"
+        and kind.get(r["dest_element_identifier"]) in ("task", "knowledge", "skill")
+    }
 
 
 def direct_skills(path: Path) -> dict[str, dict[str, Any]]:

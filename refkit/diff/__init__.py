@@ -18,6 +18,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from refkit.diff.extensions import extension_changes
+from refkit.diff.relations import relation_change, relation_list, relation_summary
 from refkit.diff.text import best_pairs_by, similarity, words
 from refkit.diff.values import FieldChange as FieldChange
 from refkit.diff.values import (
@@ -111,6 +112,7 @@ class FrameworkDiff:
                 by_kind = fields.setdefault(c.kind, {})
                 by_kind[f.field] = by_kind.get(f.field, 0) + 1
         out["fields"] = {k: dict(sorted(v.items())) for k, v in sorted(fields.items())}
+        out["relations"] = relation_summary(self.changes)  # per type (issue 17)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -120,6 +122,7 @@ class FrameworkDiff:
             "new": self.new_version,
             "summary": self.summary(),
             "changes": [c.to_json() for c in self.changes],
+            "relations": relation_list(self.changes),
         }
 
 
@@ -133,6 +136,7 @@ def competency_fields(old: Competency, new: Competency) -> list[FieldChange]:
         _set_change("activities", old.activities, new.activities),
         _set_change("esco", old.esco, new.esco),
         _text_change("notes", old.notes, new.notes),
+        relation_change(old.relations, new.relations),
         *extension_changes(old.extensions, new.extensions),
     ]
     return [c for c in changes if c is not None]
@@ -152,6 +156,7 @@ def block_fields(old: Block, new: Block, competency_map: dict[str, str]) -> list
         _value_change("volume", _volume(old.volume), _volume(new.volume)),
         _set_change("prerequisites", old.prerequisites, new.prerequisites),
         _list_text_change("modalities", modalities_old, modalities_new),
+        relation_change(old.relations, new.relations),
         *extension_changes(old.extensions, new.extensions),
     ]
     # the order of the competencies that stayed in the block
@@ -359,6 +364,7 @@ def _diff_metadata(old: Framework, new: Framework, result: FrameworkDiff) -> Non
             (old.validity.start, old.validity.until),
             (new.validity.start, new.validity.until),
         ),
+        relation_change(old.relations, new.relations),
         *extension_changes(old.extensions, new.extensions),
     ]
     changed = [f for f in fields if f is not None]
@@ -380,6 +386,7 @@ def _diff_activities(old: Framework, new: Framework, result: FrameworkDiff) -> N
                 _text_change("title", o.title, a.title),
                 _text_change("description", o.description, a.description),
                 _list_text_change("tasks", o.tasks, a.tasks),
+                relation_change(o.relations, a.relations),
             )
             if f is not None
         ]

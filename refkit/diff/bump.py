@@ -7,6 +7,10 @@
   block or activity added, criteria added or removed, a competency's kind or activities changed,
   assessment modalities or volumes changed;
 * **patch**: wording only: statements, criteria, titles, descriptions, notes, spacing, details.
+
+Relations (issue 17) added, removed or with a new note are a minor change, whatever item holds
+them: they say how an item stands to others, never what is assessed or credited; a relation
+whose URI was only written another way (http/https, a trailing slash) is a patch.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def describe_cause(c: Cause, lang: str = "en") -> str:
         name = f"{c.kind} {c.id}"
         if c.kind == "framework":
             return f"{c.detail} changed"
-        if c.kind == "activity" and c.what not in ("added", "removed"):
+        if c.kind == "activity" and c.what not in ("added", "removed", "field"):
             return f"{name} {c.what}"
         return {
             "removed": f"{name} removed",
@@ -117,6 +121,10 @@ def bump_causes(diff: FrameworkDiff) -> list[Cause]:
     out: list[Cause] = []
     for c in diff.changes:
         ident = c.old_id or c.id
+        for f in c.fields:  # relations (issue 17): what an item says of others is minor
+            if f.field == "relations":
+                patch = all(i["change"] == "respelled" for i in f.items)  # a URI's spelling
+                out.append(Cause("patch" if patch else "minor", c.kind, ident, "field", f.field))
         if c.kind in ("competency", "block"):
             if c.change == "removed":
                 out.append(Cause("major", c.kind, ident, "removed"))
@@ -127,6 +135,8 @@ def bump_causes(diff: FrameworkDiff) -> list[Cause]:
             if c.moved_flag:
                 out.append(Cause("major", c.kind, ident, "moved", f"{c.old_block}>{c.block}"))
             for f in c.fields:
+                if f.field == "relations":
+                    continue
                 if f.field == "prerequisites":
                     out.append(Cause("major", c.kind, ident, "prerequisites"))
                 elif f.field in _MINOR_FIELDS or (
@@ -149,6 +159,8 @@ def bump_causes(diff: FrameworkDiff) -> list[Cause]:
             out.append(Cause("major", "certification", c.id, "certification", fields))
         elif c.kind == "framework":
             for f in c.fields:
+                if f.field == "relations":
+                    continue
                 level = "major" if f.field == "level" else "patch"
                 out.append(Cause(level, "framework", c.id, "field", f.field))
     return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from refkit.diff import Change, FieldChange, FrameworkDiff
+from refkit.diff.relations import relation_counts, relation_line
 from refkit.i18n import quantity
 
 # the order of the sections, everywhere
@@ -56,7 +57,7 @@ _WORDS: dict[str, dict[str, Any]] = {
             "required": "blocs obligatoires", "summary": "présentation", "sector": "secteur",
             "level": "niveau", "codes": "codes", "working_group": "groupe de travail",
             "validity": "validité", "tasks": "tâches", "status": "statut", "lang": "langue",
-            "extensions": "données complémentaires", "version": "version",
+            "extensions": "données complémentaires", "version": "version", "relations": "relations",
         },
         "elective": "groupe au choix ",
         # one item of a list field, for "critère ajouté : ...": (noun, feminine)
@@ -201,7 +202,8 @@ def counts(diff: FrameworkDiff, lang: str | None) -> tuple[str, ...]:
         parts = [f"{n} {badge(one, k, lang, plural=n > 1)}" for k, n in summary[kind].items() if n]
         if parts:
             out.append(f"{w['counted'][kind]}{w['sep']}{', '.join(parts)}")
-    return tuple(out)
+    relations = relation_counts(summary["relations"], lang)
+    return (*out, relations) if relations else tuple(out)
 
 
 def about(c: Change, lang: str | None) -> str:
@@ -334,6 +336,8 @@ def field_lines(f: FieldChange, lang: str | None) -> tuple[Line, ...]:
         else:
             said = f"{n} record{'s' if n != 1 else ''} with new identifiers, addresses or dates"
         return (text(f"{field_name(f.field.removesuffix('.bookkeeping'), lang)}{sep}{said}"),)
+    if f.field == "relations" and f.nature == "items":  # worded with their types (issue 17)
+        return tuple(text(relation_line(item, lang)) for item in f.items)
     if f.nature == "items":
         lines: list[Line] = []
         noun = w["items"].get(f.field)

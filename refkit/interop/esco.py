@@ -41,7 +41,7 @@ from refkit.interop import (
     one_line,
     read_input,
 )
-from refkit.model import Block, Competency, Framework, FrameworkType, Kind
+from refkit.model import Block, Competency, Framework, FrameworkType, Kind, Relation
 from refkit.store.loader import natural_key
 
 RELATIONS = "broaderRelationsSkillPillar.csv"
@@ -203,6 +203,7 @@ def import_esco(
     )
     result = Imported(fw, ", ".join(str(z) for z in zips))
     _build(result, selected, skills, groups, broader, restrict=root)
+    _broader_relations(fw)
     version = _version(zips)
     fw.extensions["x-esco"] = {
         k: v
@@ -222,6 +223,18 @@ def _version(zips: list[Path]) -> str | None:
         if m:
             return m.group(1)
     return None
+
+
+def _broader_relations(fw: Framework) -> None:
+    """ESCO's broader concepts of a skill or a group (kept so far in ``x-esco.broader``) as
+    ``broader`` relations (issue 17): to the competency or block of the framework that is that
+    concept, else to its URI."""
+    ids = {b.extensions.get("x-esco", {}).get("uri"): b.id for b in fw.blocks}
+    ids.update((c.esco[0], c.id) for _, c in fw.competencies() if c.esco)
+    holders: list[Block | Competency] = [*fw.blocks, *(c for _, c in fw.competencies())]
+    for item in holders:
+        x = item.extensions.get("x-esco", {})
+        item.relations = [Relation("broader", ids.get(u, u)) for u in x.pop("broader", [])]
 
 
 def _read_broader(src: _Source, broader: dict[str, list[str]]) -> None:

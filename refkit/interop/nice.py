@@ -12,8 +12,9 @@ many work roles. refkit keeps each statement once, under its NICE id:
 * work roles are the activities (``OG-WRL-001``), in NICE's display order, their category and OPM
   code in ``x-nice``;
 * tasks, knowledge and skills are the competencies of three blocks (``tasks``, ``knowledge``,
-  ``skills``), each listing the work roles it serves as its ``activities``; a competency area a
-  statement belongs to is kept in ``x-nice``;
+  ``skills``); each work role ``requires`` them as relations (issue 17: NICE's work role -> TKS
+  links); a competency area a statement belongs to is kept in ``x-nice`` (an area is no item of
+  the framework a relation could name);
 * categories and competency areas themselves are kept in the framework's ``x-nice``.
 
 A relationship naming an element the file does not have is reported and left out.
@@ -29,7 +30,7 @@ from typing import Any
 from refkit.errors import RefkitError
 from refkit.interop import Imported, Skipped, is_id, read_input
 from refkit.interop.case import load_json
-from refkit.model import Activity, Block, Competency, Framework, FrameworkType, Kind
+from refkit.model import Activity, Block, Competency, Framework, FrameworkType, Kind, Relation
 from refkit.store.loader import natural_key
 
 BLOCKS = (
@@ -125,7 +126,6 @@ def import_nice(path: Path) -> Imported:
     roles.sort(
         key=lambda e: (sort.get(e["element_identifier"], "~"), natural_key(e["element_identifier"]))
     )
-    role_order = {e["element_identifier"]: n for n, e in enumerate(roles)}
     for e in roles:
         rid = e["element_identifier"]
         if not is_id(rid):
@@ -140,7 +140,6 @@ def import_nice(path: Path) -> Imported:
                 extensions={"x-nice": {k: v for k, v in rx.items() if v}},
             )
         )
-    known_roles = {a.id for a in fw.activities}
 
     for etype, bid, title, kind in BLOCKS:
         block = Block(bid, title)
@@ -164,15 +163,13 @@ def import_nice(path: Path) -> Imported:
                     eid,
                     str(text),
                     kind,
-                    activities=sorted(
-                        (r for r in roles_of.get(eid, ()) if r in known_roles),
-                        key=lambda r: role_order[r],
-                    ),
                     extensions={"x-nice": {k: v for k, v in x.items() if v}},
                 )
             )
         if block.competencies:
             fw.blocks.append(block)
+    for a in fw.activities:  # a work role requires its tasks, knowledge and skills (issue 17)
+        a.relations = [Relation("requires", c.id) for b in fw.blocks for c in b.competencies if a.id in roles_of.get(c.id, ())]  # fmt: skip
 
     def described(etype: str) -> list[dict[str, str]]:
         return [

@@ -12,6 +12,7 @@ not write.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -78,6 +79,67 @@ class Source(NamedTuple):
         return f"{self.file}:{self.line}:{self.col}"
 
 
+class RelationType(StrEnum):
+    """The closed list of relation types: CASE's association types (but isChildOf, which is the
+    hierarchy of blocks and competencies), SKOS's mapping properties, and refkit's ``requires``
+    (NICE: a work role requires a task, a knowledge or a skill statement)."""
+
+    IS_PEER_OF = "isPeerOf"
+    IS_PART_OF = "isPartOf"
+    EXACT_MATCH_OF = "exactMatchOf"
+    PRECEDES = "precedes"
+    IS_RELATED_TO = "isRelatedTo"
+    REPLACED_BY = "replacedBy"
+    EXEMPLAR = "exemplar"
+    HAS_SKILL_LEVEL = "hasSkillLevel"
+    BROADER = "broader"
+    NARROWER = "narrower"
+    RELATED = "related"
+    EXACT_MATCH = "exactMatch"
+    CLOSE_MATCH = "closeMatch"
+    BROAD_MATCH = "broadMatch"
+    NARROW_MATCH = "narrowMatch"
+    REQUIRES = "requires"
+
+
+RELATION_TYPES = tuple(t.value for t in RelationType)
+_URI = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|urn:)\S+$")
+_OTHER = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)(?:@([^:@\s]+))?:([^:\s]+)$")
+
+
+class Target(NamedTuple):
+    """A relation's target, read: ``kind`` is "item" (an id of this framework), "framework"
+    (``other@1.2.0:C3``; ``version`` None when it names none) or "uri" (an outside concept)."""
+
+    kind: str
+    item: str
+    framework: str | None = None
+    version: str | None = None
+
+
+def parse_target(text: str) -> Target:
+    if _URI.match(text):
+        return Target("uri", text)
+    m = _OTHER.match(text)
+    if m:
+        return Target("framework", m.group(3), m.group(1), m.group(2))
+    return Target("item", text)
+
+
+@dataclass(slots=True)
+class Relation:
+    """A typed link from an item to ``target``: an id of this framework, ``framework@version:id``
+    in another framework, or an absolute URI (``http(s)://...``, ``urn:...``)."""
+
+    type: str
+    target: str
+    note: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    def key(self) -> tuple[str, str]:
+        return (self.type, self.target)
+
+
 @dataclass(slots=True)
 class Criterion:
     """One observable assessment criterion of a competency."""
@@ -97,6 +159,7 @@ class Competency:
     notes: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     source: Source | None = field(default=None, compare=False, repr=False)
+    relations: list[Relation] = field(default_factory=list)  # typed links (issue 17)
 
 
 @dataclass(slots=True)
@@ -129,6 +192,7 @@ class Block:
     modalities: list[Modality] = field(default_factory=list)
     extensions: dict[str, Any] = field(default_factory=dict)
     source: Source | None = field(default=None, compare=False, repr=False)
+    relations: list[Relation] = field(default_factory=list)  # typed links (issue 17)
 
     def competency(self, competency_id: str) -> Competency | None:
         return next((c for c in self.competencies if c.id == competency_id), None)
@@ -142,6 +206,7 @@ class Activity:
     tasks: list[str] = field(default_factory=list)
     extensions: dict[str, Any] = field(default_factory=dict)
     source: Source | None = field(default=None, compare=False, repr=False)
+    relations: list[Relation] = field(default_factory=list)  # typed links (issue 17)
 
 
 @dataclass(slots=True)
@@ -265,6 +330,7 @@ class Framework:
     extensions: dict[str, Any] = field(default_factory=dict)
     folder: str = ""  # repository-relative folder, e.g. frameworks/plombier-chauffagiste
     source: Source | None = field(default=None, compare=False, repr=False)
+    relations: list[Relation] = field(default_factory=list)  # typed links (issue 17)
 
     # -- lookups -----------------------------------------------------------------------------
     def block(self, block_id: str) -> Block | None:
@@ -282,6 +348,24 @@ class Framework:
                 if c.id == competency_id:
                     return b, c
         return None
+
+    def target_ids(self) -> set[str]:
+        """The ids a relation's target may name in this framework: the framework itself, its
+        activities, its own and shared blocks, its competencies."""
+        ids = {self.id, *(a.id for a in self.activities), *self.block_ids()}
+        ids.update(c.id for b in self.blocks for c in b.competencies)
+        return ids
+
+    def holders(self) -> list[tuple[str, str, Framework | Activity | Block | Competency]]:
+        """Every item that can hold relations, as (kind, id, item), in file order."""
+        out: list[tuple[str, str, Framework | Activity | Block | Competency]] = [
+            ("framework", self.id, self)
+        ]
+        out += [("activity", a.id, a) for a in self.activities]
+        for b in self.blocks:
+            out.append(("block", b.id, b))
+            out += [("competency", c.id, c) for c in b.competencies]
+        return out
 
     @property
     def is_reference(self) -> bool:

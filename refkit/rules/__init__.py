@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refkit.i18n import Msg
-from refkit.model import Framework, Source
+from refkit.model import Framework, Source, parse_target
 from refkit.problems import RULES, Problem
 from refkit.store.loader import LoadedFramework
 
@@ -71,6 +71,8 @@ class Summary:
     # block id -> [file, line, col] of its id; line, col of certification.volume.hours
     block_pos: dict[str, list[Any]] = field(default_factory=dict)
     volume_pos: list[int] = field(default_factory=lambda: [1, 1])
+    # relations to other frameworks: framework, version, item, target, file, line, col, path
+    links: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class Summary:
             "view": self.view,
             "block_pos": self.block_pos,
             "volume_pos": self.volume_pos,
+            "links": self.links,
         }
 
     @classmethod
@@ -103,6 +106,7 @@ class Summary:
             d.get("view"),
             d.get("block_pos", {}),
             d.get("volume_pos", [1, 1]),
+            d.get("links", []),
         )
 
 
@@ -159,6 +163,8 @@ def _summary_shaped(d: Any) -> bool:
             for v in d.get("block_pos", {}).values()
         )
         and pos(d.get("volume_pos", [1, 1]), 2)
+        and type(d.get("links", [])) is list
+        and all(type(k) is dict and ref({**k, "block": k.get("item")}) for k in d.get("links", []))
     )
 
 
@@ -207,6 +213,7 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
         block_pos[b.id] = [file, bline, bcol]
     _, vline, vcol, _ = loaded.locate(fw.source, "certification", "volume", "hours")
     return Summary(
+        links=_links(loaded, fw),
         volume_pos=[vline, vcol],
         block_pos=block_pos,
         view=own_view(fw, "worktree", draft=True),
@@ -218,6 +225,21 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
         blocks={b.id: [c.id for c in b.competencies] for b in fw.blocks},
         shared=shared,
     )
+
+
+def _links(loaded: LoadedFramework, fw: Framework) -> list[dict[str, Any]]:
+    """The relations of ``fw`` to an item of another framework at a version (issue 17)."""
+    out = []
+    for _, _, item in fw.holders():
+        for r in item.relations:
+            t = parse_target(r.target)
+            if t.kind == "framework" and t.version is not None:
+                file, line, col, path = loaded.locate(r.source, "target")
+                out.append(
+                    {"framework": t.framework, "version": t.version, "item": t.item, "target": r.target,
+                     "file": file, "line": line, "col": col, "path": list(path)}
+                )  # fmt: skip
+    return out
 
 
 def check_framework(loaded: LoadedFramework) -> list[Problem]:
@@ -251,6 +273,7 @@ def _load_rule_modules() -> None:
         correspondence,
         identity,
         references,
+        relations,
         repository,
     )
 

@@ -116,7 +116,7 @@ def unused_activities(ctx: Context) -> Iterator[Problem]:
     if ctx.loaded.broken_blocks:
         return  # a block we could not read may use them
     for activity in ctx.fw.activities:
-        if activity.id and activity.id not in used:
+        if activity.id and activity.id not in used and not activity.relations:
             yield ctx.problem(
                 "unused-activity",
                 activity.source,

@@ -51,6 +51,7 @@ def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
     ).to_json()
     view["shared"] = [[s.framework, s.block, s.version] for s in fw.shared_blocks]
     view["reference"] = fw.is_reference  # ESCO, NICE...: aligned with, never a certification
+    view["activities"] = [a.id for a in fw.activities]  # what relations may name (issue 17)
     return view
 
 

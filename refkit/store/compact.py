@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from refkit.model import Block, Competency, Criterion, Modality, Source, Volume
+from refkit.store.relations import relations_from_compact, relations_to_compact
 
 
 def _pos(source: Source | None) -> list[int]:
@@ -54,13 +55,14 @@ def block_to_compact(b: Block) -> list[Any]:
                 c.notes,
                 copy.deepcopy(c.extensions) if c.extensions else {},
                 crit,
+                relations_to_compact(c.relations),
             ]
         )
     modalities = [
         [_index(m.source), *_pos(m.source), m.type, m.description, m.hours] for m in b.modalities
     ]
     return [
-        1,  # format version
+        2,  # format version (2: relations)
         *_pos(b.source),
         b.id,
         b.title,
@@ -71,6 +73,7 @@ def block_to_compact(b: Block) -> list[Any]:
         modalities,
         copy.deepcopy(b.extensions) if b.extensions else {},
         comps,
+        relations_to_compact(b.relations),
     ]
 
 
@@ -88,11 +91,12 @@ def block_from_compact(data: list[Any], file: str) -> Block:
         modalities,
         ext,
         comps,
+        rels,
     ) = data
-    if version != 1:
+    if version != 2:
         raise ValueError("unknown compact block version")
     competencies = []
-    for i, cl, cc, cid, statement, kind, activities, esco, notes, extensions, crit in comps:
+    for i, cl, cc, cid, statement, kind, activities, esco, notes, extensions, crit, cr in comps:
         path = ("competencies", i)
         criteria = [
             Criterion(
@@ -112,6 +116,7 @@ def block_from_compact(data: list[Any], file: str) -> Block:
                 notes,
                 extensions,
                 Source(file, cl, cc, path),
+                relations_from_compact(cr, file, path),
             )
         )
     return Block(
@@ -127,4 +132,5 @@ def block_from_compact(data: list[Any], file: str) -> Block:
         ],
         extensions=ext,
         source=Source(file, line, col, ()),
+        relations=relations_from_compact(rels, file, ()),
     )

@@ -56,6 +56,7 @@ from refkit.problems import RULES, DocPath, Problem
 from refkit.store.compact import block_from_compact, block_to_compact
 from refkit.store.files import NotRegularFile, read_regular_limited, remove_if_stale, what_is
 from refkit.store.reader import MAX_FILE_BYTES, Positions, ReadResult, read_yaml
+from refkit.store.relations import read_relations
 
 FRAMEWORKS_DIR = "frameworks"
 FRAMEWORK_FILE = "framework.yaml"
@@ -704,9 +705,7 @@ def _usable(doc: ReadResult, found: list[Problem]) -> ReadResult:
 
 
 def _src(file: str, positions: Positions, obj: Any, path: DocPath) -> Source:
-    entry = positions.table.get(id(obj))
-    if entry is None:
-        return Source(file, 1, 1, path)
+    entry = positions.table.get(id(obj)) or (1, 1)
     return Source(file, entry[0], entry[1], path)
 
 
@@ -801,6 +800,7 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
                 tasks=_strs(a, "tasks"),
                 extensions=_ext(a),
                 source=_src(file, pos, a, ("activities", i)),
+                relations=read_relations(a, pos, file, ("activities", i)),
             )
             for i, a in _dicts(d, "activities")
         ],
@@ -831,38 +831,36 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
         extensions=_ext(d),
         folder=folder,
         source=_src(file, pos, d, ()),
+        relations=read_relations(d, pos, file, ()),
     )
 
 
 def _levels(d: Any) -> dict[str, int]:
-    if not isinstance(d, dict):
-        return {}
-    return {str(k): v for k, v in d.items() if isinstance(v, int) and not isinstance(v, bool)}
+    items = d.items() if isinstance(d, dict) else ()
+    return {str(k): v for k, v in items if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def _correspondence(d: Any, pos: Positions, file: str) -> Correspondence | None:
     if not isinstance(d, dict):
         return None
-    entries = []
-    for i, e in _dicts(d, "blocks"):
-        entries.append(
-            CorrespondenceEntry(
-                type=_text(e, "type"),
-                old=_str(e, "old"),
-                new=_strs(e, "new"),
-                missing=_strs(e, "missing"),
-                note=_str(e, "note"),
-                source=_src(file, pos, e, ("correspondence", "blocks", i)),
-            )
+    entries = [
+        CorrespondenceEntry(
+            type=_text(e, "type"),
+            old=_str(e, "old"),
+            new=_strs(e, "new"),
+            missing=_strs(e, "missing"),
+            note=_str(e, "note"),
+            source=_src(file, pos, e, ("correspondence", "blocks", i)),
         )
+        for i, e in _dicts(d, "blocks")
+    ]
     return Correspondence(_text(d, "from"), entries, _src(file, pos, d, ("correspondence",)))
 
 
 def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecord]:
     out = []
     for i, r in _dicts(d, "releases"):
-        override = r.get("override")
-        override = override if isinstance(override, dict) else {}
+        override = r["override"] if isinstance(r.get("override"), dict) else {}
         out.append(
             ReleaseRecord(
                 version=_text(r, "version"),
@@ -897,7 +895,7 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
         # fast path for well-typed values (nearly always); the helpers handle the rest
         cid, statement, kind = c.get("id"), c.get("statement"), c.get("kind")
         acts, esco, notes = c.get("activities"), c.get("esco"), c.get("notes")
-        entry = table.get(id(c))
+        entry = table.get(id(c)) or (1, 1)
         competencies.append(
             Competency(
                 id=cid if type(cid) is str else _text(c, "id"),
@@ -908,9 +906,8 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
                 esco=_strs(c, "esco") if esco is not None else [],
                 notes=notes if type(notes) is str or notes is None else _str(c, "notes"),
                 extensions=_ext(c) if len(c) > 7 or any(k[:2] == "x-" for k in c) else {},
-                source=Source(file, entry[0], entry[1], path)
-                if entry
-                else Source(file, 1, 1, path),
+                source=Source(file, entry[0], entry[1], path),
+                relations=read_relations(c, pos, file, path) if "relations" in c else [],
             )
         )
     return Block(
@@ -931,4 +928,5 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
         ],
         extensions=_ext(d),
         source=_src(file, pos, d, ()),
+        relations=read_relations(d, pos, file, ()),
     )

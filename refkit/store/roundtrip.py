@@ -275,6 +275,8 @@ class Merger:
             for k, v in value.items():
                 if not _is_empty(v):
                     m[k] = self.fresh(v, k)
+            if key == "relations":  # one relation, one line: {type: requires, target: K0018}
+                m.fa.set_flow_style()
             return m
         if isinstance(value, list):
             s = CommentedSeq(self.fresh(v, key) for v in value)
@@ -291,7 +293,6 @@ class Merger:
             return LiteralScalarString(value if value.endswith("\n") else value + "\n")
         if isinstance(value, str) and key in DATE_KEYS and _DATE.match(value):
             return datetime.date.fromisoformat(value)  # written plain: 2026-11-22, not '2026-11-22'
-
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value
@@ -363,9 +364,8 @@ def _restyle(old: ScalarString, new: str) -> Any:
 
 def _key(value: Any) -> str:
     if isinstance(value, dict):
-        ident = value.get("id")
-        if ident is not None:
-            return f"id:{ident}"
+        if value.get("id") is not None:
+            return f"id:{value['id']}"
         return json.dumps(
             {str(k): _plain(v) for k, v in value.items()}, sort_keys=True, default=str
         )

@@ -36,6 +36,7 @@ from refkit.store.loader import (
     read_folder,
 )
 from refkit.store.reader import ReadResult
+from refkit.store.relations import relations_data, with_relations
 from refkit.store.roundtrip import (
     Carried,
     Merger,
@@ -106,9 +107,7 @@ class SaveResult:
 
 
 def _num(value: float | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+    return value if value is None or not float(value).is_integer() else int(value)
 
 
 def _volume(v: Volume) -> dict[str, Any] | None:
@@ -159,6 +158,7 @@ def framework_data(fw: Framework) -> dict[str, Any]:
             ],
             "certification": certification,
             "correspondence": correspondence_data(fw),
+            "relations": relations_data(fw.relations),
             **fw.extensions,
         }
     )
@@ -208,6 +208,7 @@ def activity_data(a: Activity) -> dict[str, Any]:
             "title": a.title,
             "description": a.description,
             "tasks": list(a.tasks),
+            "relations": relations_data(a.relations),
             **a.extensions,
         }
     )
@@ -223,6 +224,7 @@ def competency_data(c: Competency) -> dict[str, Any]:
             "criteria": [cr.text for cr in c.criteria],
             "esco": list(c.esco),
             "notes": c.notes,
+            "relations": relations_data(c.relations),
             **c.extensions,
         }
     )
@@ -241,6 +243,7 @@ def block_data(b: Block) -> dict[str, Any]:
                 for m in b.modalities
             ],
             "competencies": [competency_data(c) for c in b.competencies],
+            "relations": relations_data(b.relations),
             **b.extensions,
         }
     )
@@ -292,7 +295,7 @@ def render(
 
 
 def _managed(kind: str) -> dict[tuple[str, ...], frozenset[str]]:
-    return _MANAGED[kind]
+    return with_relations(kind, _MANAGED[kind])
 
 
 def save_framework(
@@ -425,13 +428,8 @@ def save_framework(
             result.deleted.append(path)
     if result.changed:
         fresh = _read_again(root, loaded, set(result.written), reread)
-        loaded.documents, loaded.hashes, loaded.problems = (
-            fresh.documents,
-            fresh.hashes,
-            fresh.problems,
-        )
-        loaded.broken_blocks = fresh.broken_blocks
-        loaded.framework = fresh.framework
+        for name in ("documents", "hashes", "problems", "broken_blocks", "framework"):
+            setattr(loaded, name, getattr(fresh, name))  # the model and files as written
     return result
 
 
