@@ -141,8 +141,8 @@ BIG_MODULES = {
     "refkit/interop/__init__.py": 518,
     "refkit/interop/case.py": 1035,
     "refkit/problems.py": 505,
-    "refkit/publish/collect.py": 544,  # +41: releases read in workers (issue 16); to split
-    "refkit/publish/pages.py": 1375,
+    "refkit/publish/collect.py": 526,  # releases read in workers (issue 16); to split
+    "refkit/publish/pages.py": 1352,
     "refkit/schema/__init__.py": 519,
     "refkit/stack/__init__.py": 568,
     "refkit/store/loader.py": 932,  # +22: a folder loaded at several commits (issue 16)

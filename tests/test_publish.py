@@ -730,3 +730,53 @@ def test_the_legend_of_struck_words_shows_only_where_a_text_was_reworded(
     assert cli("publish", cwd=sample_repo).code == 0
     reworded = (site / "electricien-batiment/1.1.1/changes.html").read_text(encoding="utf-8")
     assert 'class="legend"' in reworded and "Savoir</ins>" in reworded
+
+
+def test_relations_are_published_with_links(cli, sample_repo: Path) -> None:
+    """An item's relations on its version page: the type in the page's language, the target a
+    link to the item of the page, to the item of another framework's published version, or to
+    the outside concept; a target the site does not have is shown as written."""
+    block = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC07.yaml"
+    text = block.read_text(encoding="utf-8")
+    relations = (
+        "    activities: [A1, A4]\n"
+        "    relations:\n"
+        "      - {type: isPartOf, target: C4.5}\n"
+        "      - {type: related, target: electricien-batiment@1.0.0:E1.1, note: Voir *aussi* l'électricité}\n"
+        "      - {type: broadMatch, target: http://data.europa.eu/esco/skill/0001}\n"
+        "      - {type: closeMatch, target: urn:exemple:0002}\n"
+    )
+    block.write_text(text.replace("    activities: [A1, A4]\n", relations, 1), encoding="utf-8")
+    text = block.read_text(encoding="utf-8")
+    block.write_text(text.replace("prerequisites: [BC04]\n", "prerequisites: [BC04]\nrelations: [{type: precedes, target: BC05}]\n", 1), encoding="utf-8")  # fmt: skip
+    assert cli("validate", cwd=sample_repo).code == 0
+    git(sample_repo, "commit", "-qam", "liens")
+    run = cli("release", "plombier-chauffagiste", "--bump", "minor", "-m", "liens", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert cli("publish", cwd=sample_repo).code == 0
+    page = (sample_repo / "site/plombier-chauffagiste/2.1.0/index.html").read_text(encoding="utf-8")
+    article = page[page.index('<article class="competency" id="C7.1"') :]
+    article = article[: article.index("</article>")]
+    assert (
+        '<p class="label">Liens</p><ul class="relations">'
+        '<li>fait partie de <a href="#C4.5">C4.5</a></li>'
+        '<li>est associé à <a href="../../electricien-batiment/1.0.0/index.html#E1.1">'
+        "electricien-batiment@1.0.0:E1.1</a> — Voir <em>aussi</em> l'électricité</li>"
+        '<li>a pour équivalent plus large <a href="http://data.europa.eu/esco/skill/0001" '
+        'rel="external noopener">http://data.europa.eu/esco/skill/0001</a></li>'
+        "<li>équivaut presque à urn:exemple:0002</li></ul>"
+    ) in article
+    bc07 = page[page.index('<article class="block" id="BC07"') :]
+    assert '<ul class="relations"><li>précède <a href="#BC05">BC05</a></li></ul>' in bc07
+    data = json.loads(
+        (sample_repo / "site/plombier-chauffagiste/2.1.0/plombier-chauffagiste-2.1.0.json").read_text(encoding="utf-8")
+    )  # fmt: skip
+    blocks = {b["id"]: b for b in data["blocks"]}
+    assert blocks["BC07"]["relations"] == [{"type": "precedes", "target": "BC05"}]
+    assert blocks["BC07"]["competencies"][0]["relations"][0] == {
+        "type": "isPartOf",
+        "target": "C4.5",
+    }
+    md = (sample_repo / "site/md/plombier-chauffagiste/2.1.0/index.md").read_text(encoding="utf-8")
+    assert "- fait partie de [C4.5](#C4.5)\n" in md
+    assert "- Liens : précède [BC05](#BC05)\n" in md

@@ -33,8 +33,9 @@ from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.errors import RefkitError
 from refkit.history import GitError, History
-from refkit.history.releases import VERSION, Release, Releases, not_deleted, read_records
+from refkit.history.releases import VERSION, Release, not_deleted
 from refkit.model import Block, Framework
+from refkit.publish.records import found_releases, good_records, records_of
 from refkit.store.loader import (
     FRAMEWORK_FILE,
     RELEASES_FILE,
@@ -332,15 +333,13 @@ def collect(
                 if raw is None:
                     head = head or history.head()
                     not_deleted(history, folder, ", nothing was published", head=head)
-                records = parsed(raw, lambda data, where=record: _records(where, data))
-                if not _good_records(records):  # an earlier run's value, not a record
-                    records = _records(record, raw)
+                records = parsed(raw, lambda data, where=record: records_of(where, data))
+                if not good_records(records):  # an earlier run's value, not a record
+                    records = records_of(record, raw)
                     if raw is not None:
                         site.worktree[_digest(raw)] = records
                 try:
-                    found = Releases(history, folder, fid, [tuple(r) for r in records])
-                    releases = found.all()
-                    site.notes += [f"{why}: not published" for why in found.unavailable.values()]
+                    releases = found_releases(site, history, folder, fid, records)
                 except GitError as e:
                     # never "no release": that would remove the pages of every release
                     raise RefkitError(
@@ -514,25 +513,6 @@ def _framework_id(raw: bytes | None) -> str:
     data = read_yaml(FRAMEWORK_FILE, raw).data if raw is not None else None
     fid = data.get("id") if isinstance(data, dict) else None
     return fid if isinstance(fid, str) else ""
-
-
-def _records(file: str, raw: bytes | None) -> list[list[Any]]:
-    """The entries of a work tree's releases.yaml: [version, date, message]. A record that cannot
-    be read whole stops publishing (refkit.history.releases.read_records, naming the place):
-    taken as empty, it would remove the pages of every release in a clone without tags."""
-    return [list(r) for r in read_records(file, raw, consequence=", nothing was published")]
-
-
-def _good_records(records: Any) -> bool:
-    return isinstance(records, list) and all(
-        isinstance(r, list)
-        and len(r) == 3
-        and isinstance(r[0], str)
-        and VERSION.match(r[0])
-        and isinstance(r[1], str)
-        and (r[2] is None or isinstance(r[2], str))
-        for r in records
-    )
 
 
 def _digest(data: bytes) -> str:

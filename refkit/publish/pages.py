@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from refkit.diff import FrameworkDiff
 from refkit.diff.describe import describe, line_html, line_markdown
@@ -22,6 +22,7 @@ from refkit.diff.describe import words as change_words
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes
 from refkit.publish.collect import PublishedFramework, Site, Version
+from refkit.publish.items import competency_html, relation_links, relations_html
 from refkit.publish.labels import labels
 from refkit.publish.text import block_html, inline_html, md_attr, md_escape, md_text
 from refkit.publish.typo import french_html, is_french, quantity
@@ -57,40 +58,8 @@ def _env() -> Any:
     env.filters["inline"] = inline_html
     env.filters["blocks"] = block_html
     env.filters["css"] = css_string
-    env.globals["competency"] = competency_html
+    env.globals["competency"], env.globals["relations"] = competency_html, relations_html
     return env
-
-
-def competency_html(c: dict[str, Any], lab: dict[str, str]) -> Markup:
-    """A competency of a version page, as the template wrote it (the same bytes), in Python:
-    it is the page's innermost loop (200 a framework), and Jinja spent most of a publish in it."""
-    e = escape
-    a = e(c["anchor"])
-    out = [
-        f'<article class="competency" id="{a}" aria-labelledby="h-{a}">\n'
-        f'<h4 id="h-{a}"><a class="permalink" href="#{a}" title="{e(lab["permalink"])}">'
-        f"{e(c['id'])}</a> {inline_html(c['statement'])}"
-    ]
-    if c["mark"]:
-        out.append(f' <span class="mark">{e(c["mark"])}</span>')
-    out.append(f'</h4>\n<p class="meta">{e(lab["kind"])}&nbsp;: {e(c["kind"])}')
-    if c["activities"]:
-        out.append(
-            " · " + ", ".join(f'<a href="{e(x["href"])}">{e(x["id"])}</a>' for x in c["activities"])
-        )
-    out.append("</p>\n")
-    if c["criteria"]:
-        items = "".join(f"<li>{inline_html(cr)}</li>" for cr in c["criteria"])
-        out.append(f'<p class="label">{e(lab["criteria"])}</p><ul class="criteria">{items}</ul>')
-    if c["notes"]:
-        out.append(
-            f'<div class="notes"><p class="label">{e(lab["notes"])}</p>{block_html(c["notes"])}</div>'
-        )
-    if c["esco"]:
-        links = ", ".join(f'<a href="{e(u)}" rel="external noopener">{e(u)}</a>' for u in c["esco"])
-        out.append(f'<p class="meta">{e(lab["esco"])}&nbsp;: {links}</p>')
-    out.append("</article>\n")
-    return Markup("".join(out))
 
 
 def css_string(text: Any) -> Markup:
@@ -261,6 +230,15 @@ def _cert_view(version: Version) -> CertView:
 # -- the version page ---------------------------------------------------------------------------
 
 
+def _places(fw: Framework, lab: dict[str, str]) -> dict[str, str]:
+    """Each block's place in the certification: required, or in which elective group."""
+    places = dict.fromkeys(fw.certification.required, lab["place_required"])
+    for g in fw.certification.electives:
+        for b in g.blocks:
+            places.setdefault(b, lab["place_elective"].format(group=g.title or g.id))
+    return places
+
+
 def _version_context(
     site: Site, pf: PublishedFramework, version: Version, root: str, alias: str | None
 ) -> dict[str, Any]:
@@ -269,10 +247,7 @@ def _version_context(
     anchors = _anchors(fw, version.borrowed)
     here = alias or version.label
     marks = _marks(version, lab)
-    places = dict.fromkeys(fw.certification.required, lab["place_required"])
-    for g in fw.certification.electives:
-        for b in g.blocks:
-            places.setdefault(b, lab["place_elective"].format(group=g.title or g.id))
+    places = _places(fw, lab)
 
     def link_block(bid: str) -> dict[str, str]:
         return {"id": bid, "href": f"#{anchors.get(('block', bid), bid)}"}
@@ -293,6 +268,7 @@ def _version_context(
                 "mark": marks.get(("competency", c.id)),
                 "notes": c.notes,
                 "esco": [u for u in c.esco if u.startswith(("http://", "https://"))],
+                "relations": relation_links(c.relations, anchors, site, root, fw.lang),
             }
             for c in block.competencies
         ]
@@ -324,6 +300,7 @@ def _version_context(
                 sum(1 for c in block.competencies if ("competency", c.id) in marks), lab
             ),
             "description": block.description,
+            "relations": relation_links(block.relations, anchors, site, root, fw.lang),
             "volume": _volume(block.volume.hours, block.volume.credits, lab),
             "prerequisites": [link_block(p) for p in block.prerequisites],
             "modalities": [
