@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from refkit.interop import id_from_identifier, slug, stable_uuid
-from refkit.interop.case import normalize_package, schema_problems
+from refkit.interop.case import normalize_package
+from refkit.interop.case_schema import schema_problems
 from tests.conftest import REPO, git
 
 
@@ -97,6 +98,11 @@ def test_case_round_trip_keeps_items_statements_and_hierarchy(
     package = json.loads(exported.out)
     assert schema_problems(package, json.loads(CASE_SCHEMA.read_text(encoding="utf-8"))) == []
 
+    # the other associations came in as relations and go out as the same associations
+    def others(p: dict[str, Any]) -> list[tuple[str, str]]:
+        return sorted((a["associationType"], a["identifier"]) for a in p["CFAssociations"] if a["associationType"] != "isChildOf")  # fmt: skip
+
+    assert others(package) == others(normalize_package(json.loads(source.read_text(encoding="utf-8")), "test"))  # fmt: skip
     statements, parents = _shape(json.loads(source.read_text(encoding="utf-8")))
     got_statements, got_parents = _shape(package)
     # line ends written CR LF in a statement come in as LF (a framework holds no CR), and a text
@@ -377,9 +383,10 @@ def test_a_case_package_with_new_identifiers_only_is_a_patch(cli, tmp_path: Path
     root = repo_at(tmp_path)
     diff = release_pair(cli, root, "w", ["case", str(draft)], ["case", str(second)])
     assert diff["released"] == "1.0.1"
-    assert set(diff["summary"]["fields"]["competency"]) == {"x-case.associations.bookkeeping"}
+    # the associations are the competencies' relations; what CASE needs of them is beside them
+    assert set(diff["summary"]["fields"]["competency"]) == {"x-case.relations.bookkeeping"}
     text = cli("diff", "w", "1.0.0", "1.0.1", cwd=root).out
-    assert "associations (x-case): 2 records with new identifiers, addresses or dates" in text
+    assert "relations (x-case): 1 record with new identifiers, addresses or dates" in text
 
 
 def nice_elements(path: Path) -> dict[str, dict[str, Any]]:
@@ -627,3 +634,41 @@ def test_new_block_files_made_in_workers_are_the_files_made_in_one_process(
     assert files[0] == files[1] and len(files[0]) > 10
     for rel in files[0]:
         assert (folders[0] / rel).read_bytes() == (folders[1] / rel).read_bytes(), rel
+
+
+def test_case_associations_are_relations_and_go_back_as_they_came(cli, tmp_path: Path) -> None:
+    """The 23 associations of OpenSALT's "what standards could be" draft other than the
+    hierarchy (16 exactMatchOf, 3 precedes, 2 exemplar, 2 isRelatedTo, each to a node outside
+    the package) are relations of their items (the round trip above checks that they go back
+    with their identifiers)."""
+    from collections import Counter
+
+    from refkit.store.loader import load_framework, read_folder
+
+    draft = CASE_DIR / "what-standards-could-be" / "opensalt-framework-20c5134f-423d-4097-a971-3dd5152bf507.json"  # fmt: skip
+    root = repo_at(tmp_path)
+    assert cli("import", "case", str(draft), "--out", "frameworks/w", cwd=root).code == 0
+    fw = load_framework("frameworks/w", read_folder(root, root / "frameworks/w")).framework
+    assert fw is not None
+    kinds = Counter(r.type for _, _, item in fw.holders() for r in item.relations)
+    assert kinds == {"exactMatchOf": 16, "precedes": 3, "exemplar": 2, "isRelatedTo": 2}
+    assert cli("validate", "--no-cache", cwd=root).code == 0
+
+
+def test_a_relation_written_in_refkit_is_exported_as_an_association(cli, sample_repo: Path) -> None:
+    block = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC07.yaml"
+    text = block.read_text(encoding="utf-8")
+    more = "    activities: [A1, A4]\n    relations:\n      - {type: isPartOf, target: C4.5}\n      - {type: broadMatch, target: http://data.europa.eu/esco/skill/0001}\n"  # fmt: skip
+    block.write_text(text.replace("    activities: [A1, A4]\n", more, 1), encoding="utf-8")
+    first = cli("export", "case", "plombier-chauffagiste", cwd=sample_repo)
+    assert first.code == 0, first.err
+    package = json.loads(first.out)
+    items = {i["identifier"]: i for i in package["CFItems"]}
+    assert schema_problems(package, json.loads(CASE_SCHEMA.read_text(encoding="utf-8"))) == []
+    made = [a for a in package["CFAssociations"] if a["associationType"] in ("isPartOf", "isRelatedTo")]  # fmt: skip
+    # CASE has no SKOS types: broadMatch goes out as its general link, to the outside concept
+    assert [(a["associationType"], items[a["originNodeURI"]["identifier"]]["humanCodingScheme"]) for a in made] == [("isPartOf", "C7.1"), ("isRelatedTo", "C7.1")]  # fmt: skip
+    assert items[made[0]["destinationNodeURI"]["identifier"]]["humanCodingScheme"] == "C4.5"
+    assert made[1]["destinationNodeURI"]["uri"] == "http://data.europa.eu/esco/skill/0001"
+    again = json.loads(cli("export", "case", "plombier-chauffagiste", cwd=sample_repo).out)
+    assert [a for a in again["CFAssociations"] if a in made] == made  # stable identifiers

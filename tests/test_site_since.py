@@ -348,7 +348,7 @@ def test_each_version_offers_its_data_from_the_page_and_its_head(data_site: Path
 
 
 def test_the_case_download_is_a_valid_case_package(data_site: Path) -> None:
-    from refkit.interop.case import load_schema, schema_problems
+    from refkit.interop.case_schema import load_schema, schema_problems
     from tests.test_interop import CASE_SCHEMA
 
     path = data_site / PLUMBER / "2.0.0" / f"{PLUMBER}-2.0.0.case.json"

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         _check_output(args.output)
     schema = None
     if args.target_format == "case" and args.schema is not None:
-        from refkit.interop.case import load_schema
+        from refkit.interop.case_schema import load_schema
 
         schema = load_schema(args.schema)  # before any work: a bad schema is said at once
     repo = Repository.discover()
@@ -125,7 +125,8 @@ def _render(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: 
     if fmt in ("tga", "nzqa"):
         return _mapping(args, repo, folder, fw, version)
     if fmt == "case":
-        from refkit.interop.case import export_case, schema_problems
+        from refkit.interop.case import export_case
+        from refkit.interop.case_schema import schema_problems
 
         corr = None
         if args.correspondence_from:

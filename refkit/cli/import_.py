@@ -178,7 +178,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         _existing(args.file)
         if fmt == "case":
-            from refkit.interop.case import import_case, load_schema
+            from refkit.interop.case import import_case
+            from refkit.interop.case_schema import load_schema
 
             schema = load_schema(args.schema) if args.schema is not None else None
             imported = import_case(

@@ -42,6 +42,7 @@ from refkit.interop import (
     read_input,
     stable_uuid,
 )
+from refkit.interop.case_relations import associations_of, relation_of
 from refkit.model import Block, Competency, Criterion, Framework, FrameworkType, Kind
 from refkit.store.reader import MAX_DEPTH
 
@@ -431,6 +432,8 @@ def import_case(
         defs = renamed.get("CFDefinitions")
         if isinstance(defs, dict):
             renamed["CFDefinitions"] = {_LS_DEFINITIONS.get(k, k): v for k, v in defs.items()}
+        from refkit.interop.case_schema import schema_problems, shipped_schema
+
         checked = shipped_schema() if schema is None else schema
         problems = schema_problems(renamed, checked, schema_name or "refkit's CASE schema")
     pkg = normalize_package(data, name)
@@ -515,25 +518,7 @@ def import_case(
 
     comps = {c.id: c for b in blocks for c in b.competencies}
     for origin, assocs in by_origin.items():
-        target_block = block_of.get(origin)
-        kept = []
-        for a in sorted(assocs, key=_seq):
-            dest = a["destinationNodeURI"]
-            uri = str(dest.get("uri") or "")
-            t = a["associationType"]
-            if t == "exactMatchOf" and uri.startswith(ESCO_PREFIX) and rid[origin] in comps:
-                comps[rid[origin]].esco.append(uri)
-                continue
-            dest_id = _end(a, "destination")
-            if t == "precedes" and target_block is not None and dest_id in block_of:
-                after = block_of[dest_id]
-                if target_block.id not in after.prerequisites:
-                    after.prerequisites.append(target_block.id)
-                continue
-            kept.append(_prune({k: v for k, v in a.items() if k != "originNodeURI"}))
-        if kept:
-            holder = target_block.extensions if target_block else comps[rid[origin]].extensions
-            holder.setdefault("x-case", {})["associations"] = kept
+        _place(origin, assocs, comps, block_of, items, rid)
 
     rubrics = pkg.get("CFRubrics")
     for rubric in rubrics if isinstance(rubrics, list) else []:
@@ -647,6 +632,64 @@ class _Exporter:
         return out
 
 
+def _place(origin: str, assocs: list[Any], comps: dict[str, Competency], block_of: dict[str, Block], items: dict[str, Any], rid: dict[str, str]) -> None:  # fmt: skip
+    """The associations from ``origin`` other than the hierarchy, where refkit keeps them: an
+    ESCO match in the competency's ``esco``, a block that precedes another in that one's
+    prerequisites, a relation in the item's relations, anything else in its x-case."""
+    target_block = block_of.get(origin)
+    holder = target_block or comps[rid[origin]]
+    kept: list[Any] = []
+    books: list[Any] = []
+    for a in sorted(assocs, key=_seq):
+        dest = a["destinationNodeURI"]
+        uri = str(dest.get("uri") or "")
+        t = a["associationType"]
+        if t == "exactMatchOf" and uri.startswith(ESCO_PREFIX) and rid[origin] in comps:
+            comps[rid[origin]].esco.append(uri)
+            continue
+        dest_id = _end(a, "destination")
+        if t == "precedes" and target_block is not None and dest_id in block_of:
+            after = block_of[dest_id]
+            if target_block.id not in after.prerequisites:
+                after.prerequisites.append(target_block.id)
+            continue
+        if _as_relation(a, items, rid, holder, books):
+            continue
+        kept.append(_prune({k: v for k, v in a.items() if k != "originNodeURI"}))
+    x = {"associations": kept, "relations": books}
+    holder.extensions.setdefault("x-case", {}).update({k: v for k, v in x.items() if v})
+
+
+def _as_relation(a: dict[str, Any], items: dict[str, Any], rid: dict[str, str], holder: Any, books: list[Any]) -> bool:  # fmt: skip
+    """Make the association ``a`` a relation of ``holder`` if it is one (what CASE needs of it
+    to ``books``): whether it was."""
+    made = relation_of(a, items, rid)
+    if made is None or made[0].key() in {r.key() for r in holder.relations}:
+        return False
+    holder.relations.append(made[0])
+    books.append(_prune(made[1]))
+    return True
+
+
+def _relations_out(ex: Any, fid: str, item: Any, x: dict[str, Any], origin: dict[str, str], comp_items: dict[str, Any], block_links: dict[str, Any], parts: tuple[str, ...], when: str) -> list[dict[str, Any]]:  # fmt: skip
+    """The associations of ``item``'s relations (``x``: its x-case, with what was kept)."""
+
+    def link(bid: str) -> dict[str, str] | None:
+        return _link(comp_items[bid]) if bid in comp_items else block_links.get(bid)
+
+    def identify(ident: Any, more: tuple[str, ...]) -> str:
+        if not is_uuid(ident) or ident in ex.used:
+            ident = stable_uuid(fid, "relation", *parts, *more)
+        ex.used.add(ident)
+        return str(ident)
+
+    out = []
+    for a in associations_of(item.relations, x.get("relations"), origin, link, identify):
+        a.setdefault("uri", ex.uri("CFAssociations", a["identifier"]))
+        out.append(_ordered_association({**a, "lastChangeDateTime": a.get("lastChangeDateTime") or when}))  # fmt: skip
+    return out
+
+
 def _link(item: dict[str, Any]) -> dict[str, str]:
     return {"title": _title(item.get("fullStatement") or item.get("title") or ""),
             "identifier": item["identifier"], "uri": item["uri"]}  # fmt: skip
@@ -743,8 +786,9 @@ def export_case(
         dest = _link(comp_items[parent_id]) if parent_id in comp_items else block_link
         child_of(citem, dest, seq, "competency", bid, cid)
 
-    # associations kept from the source, alignments, prerequisites
-    def kept(origin: dict[str, Any], x: dict[str, Any], *parts: str) -> None:
+    # associations kept from the source, relations, alignments, prerequisites
+    def kept(origin: dict[str, Any], x: dict[str, Any], item: Any, *parts: str) -> None:
+        assocs.extend(_relations_out(ex, fw.id, item, x, _link(origin), comp_items, block_links, parts, when))  # fmt: skip
         for n, a in enumerate(x.get("associations") or []):
             if not isinstance(a, dict):
                 continue
@@ -760,14 +804,11 @@ def export_case(
             assocs.append(_ordered_association(out))
 
     for block in fw.blocks:
-        bx = block.extensions.get("x-case") or {}
         if block.id in block_links:
-            origin = next(
-                i for i in items if i["identifier"] == block_links[block.id]["identifier"]
-            )
-            kept(origin, bx, "block", block.id)
+            origin = next(i for i in items if i["identifier"] == block_links[block.id]["identifier"])  # fmt: skip
+            kept(origin, block.extensions.get("x-case") or {}, block, "block", block.id)
         for c in block.competencies:
-            kept(comp_items[c.id], c.extensions.get("x-case") or {}, "competency", c.id)
+            kept(comp_items[c.id], c.extensions.get("x-case") or {}, c, "competency", c.id)
             for uri in c.esco:
                 ident = stable_uuid(fw.id, "esco", c.id, uri)
                 assocs.append(_ordered_association({
@@ -958,78 +999,3 @@ def _correspondence(
             added = True
     if added:
         definitions.setdefault("CFAssociationGroupings", []).append(grouping)
-
-
-# -- checking ---------------------------------------------------------------------------------
-
-
-MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
-
-
-def load_schema(path: Path) -> Any:
-    """A JSON Schema file: a regular file under ``MAX_SCHEMA_BYTES``, JSON, an object (or a
-    boolean, as JSON Schema allows)."""
-    schema = parse_json(read_input(path, what="the JSON Schema", cap=MAX_SCHEMA_BYTES), str(path))
-    if not isinstance(schema, dict | bool):
-        raise RefkitError(
-            f"{path} is not a JSON Schema: it holds a JSON {_type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
-            hint="give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json",
-        )
-    return schema
-
-
-def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schema") -> list[str]:
-    """Where ``package`` breaks a CASE JSON Schema (e.g. OpenSALT's CFPackage schema). A schema
-    that is not valid, refers to itself without end or to a document refkit does not have (it
-    reads nothing from the network) is refused with its place."""
-    import jsonschema
-    from referencing import Registry
-    from referencing.exceptions import Unresolvable
-
-    hint = "give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json"
-    try:
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-        cls.check_schema(schema)
-        # an empty registry: "$ref"s resolve inside the schema, never through the network
-        validator = cls(schema, registry=Registry())
-        # in the package's order: CFItems[2] before CFItems[10]
-        errors = sorted(
-            validator.iter_errors(package),
-            key=lambda e: [
-                (0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path
-            ],
-        )
-    except jsonschema.SchemaError as e:
-        where = "/".join(str(p) for p in e.absolute_path) or "(the top level)"
-        raise RefkitError(f"{name}: not a valid JSON Schema at {where}: {e.message}", hint=hint) from None  # fmt: skip
-    except RecursionError:
-        raise RefkitError(
-            f"{name}: the schema refers to itself without end (a $ref that comes back to itself before any check)",
-            hint=hint,
-        ) from None
-    except Unresolvable as e:
-        raise RefkitError(
-            f"{name}: a $ref of the schema cannot be resolved ({e}): refkit reads only the schema given, nothing from the network",
-            hint="give a schema that holds every definition it refers to",
-        ) from None
-    except (re.error, ValueError, TypeError, LookupError) as e:  # a bad pattern or keyword value
-        raise RefkitError(f"{name}: the schema cannot be used ({type(e).__name__}: {e})", hint=hint) from None  # fmt: skip
-    out = []
-    for error in errors:
-        if error.context:  # none of several forms fits: the closest one's own complaint
-            error = jsonschema.exceptions.best_match(error.context)
-        message = str(error.message)
-        if len(message) > 200:  # a whole object quoted in the message
-            message = message[:197] + "..."
-        out.append(f"{json_path(error.absolute_path)}: {message}")
-    return out
-
-
-def shipped_schema() -> Any:
-    """refkit's own JSON Schema of a CASE 1.0/1.1 package (``case-package.schema.json``):
-    what an import checks the package against when no ``--schema`` is given."""
-    from importlib import resources
-
-    return json.loads(
-        (resources.files("refkit.interop") / "case-package.schema.json").read_text(encoding="utf-8")
-    )

@@ -1,0 +1,85 @@
+"""Provides the checking of a CASE package against a JSON Schema: refkit's own
+(``case-package.schema.json``, CASE 1.0/1.1) or one given with ``--schema``; each problem with its
+JSON path."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from refkit.errors import RefkitError
+from refkit.interop import read_input
+from refkit.interop.case import _type_name, json_path, parse_json
+
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
+
+
+def load_schema(path: Path) -> Any:
+    """A JSON Schema file: a regular file under ``MAX_SCHEMA_BYTES``, JSON, an object (or a
+    boolean, as JSON Schema allows)."""
+    schema = parse_json(read_input(path, what="the JSON Schema", cap=MAX_SCHEMA_BYTES), str(path))
+    if not isinstance(schema, dict | bool):
+        raise RefkitError(
+            f"{path} is not a JSON Schema: it holds a JSON {_type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
+            hint="give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json",
+        )
+    return schema
+
+
+def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schema") -> list[str]:
+    """Where ``package`` breaks a CASE JSON Schema (e.g. OpenSALT's CFPackage schema). A schema
+    that is not valid, refers to itself without end or to a document refkit does not have (it
+    reads nothing from the network) is refused with its place."""
+    import jsonschema
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+
+    hint = "give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json"
+    try:
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        cls.check_schema(schema)
+        # an empty registry: "$ref"s resolve inside the schema, never through the network
+        validator = cls(schema, registry=Registry())
+        # in the package's order: CFItems[2] before CFItems[10]
+        errors = sorted(
+            validator.iter_errors(package),
+            key=lambda e: [
+                (0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path
+            ],
+        )
+    except jsonschema.SchemaError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "(the top level)"
+        raise RefkitError(f"{name}: not a valid JSON Schema at {where}: {e.message}", hint=hint) from None  # fmt: skip
+    except RecursionError:
+        raise RefkitError(
+            f"{name}: the schema refers to itself without end (a $ref that comes back to itself before any check)",
+            hint=hint,
+        ) from None
+    except Unresolvable as e:
+        raise RefkitError(
+            f"{name}: a $ref of the schema cannot be resolved ({e}): refkit reads only the schema given, nothing from the network",
+            hint="give a schema that holds every definition it refers to",
+        ) from None
+    except (re.error, ValueError, TypeError, LookupError) as e:  # a bad pattern or keyword value
+        raise RefkitError(f"{name}: the schema cannot be used ({type(e).__name__}: {e})", hint=hint) from None  # fmt: skip
+    out = []
+    for error in errors:
+        if error.context:  # none of several forms fits: the closest one's own complaint
+            error = jsonschema.exceptions.best_match(error.context)
+        message = str(error.message)
+        if len(message) > 200:  # a whole object quoted in the message
+            message = message[:197] + "..."
+        out.append(f"{json_path(error.absolute_path)}: {message}")
+    return out
+
+
+def shipped_schema() -> Any:
+    """refkit's own JSON Schema of a CASE 1.0/1.1 package (``case-package.schema.json``):
+    what an import checks the package against when no ``--schema`` is given."""
+    from importlib import resources
+
+    return json.loads(
+        (resources.files("refkit.interop") / "case-package.schema.json").read_text(encoding="utf-8")
+    )
