@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refkit.errors import ConflictError
 from refkit.model import Block, Competency, Criterion
@@ -533,3 +535,84 @@ def test_compact_block_equals_the_block_read_from_yaml(path: Path | None) -> Non
     again = block_from_compact(json.loads(json.dumps(block_to_compact(built))), "f/blocks/B.yaml")
     assert again == built
     assert _sources(again) == _sources(built)
+
+
+# -- files made from nothing without ruamel (store.plain) ----------------------------------------
+
+
+def _ruamel_fresh(kind: str, data: dict[str, object]) -> str:
+    from refkit.store.roundtrip import Merger, make_yaml
+    from refkit.store.writer import CURRENT
+
+    return dump_document(Merger(set()).fresh({"schema": CURRENT[kind], **data}), make_yaml())
+
+
+def _documents(root: Path, folder: str) -> list[tuple[str, dict[str, object]]]:
+    from refkit.store.writer import block_data, framework_data
+
+    fw = load_framework(folder, read_folder(root, root / folder)).framework
+    assert fw is not None
+    return [("framework", framework_data(fw))] + [("block", block_data(b)) for b in fw.blocks]
+
+
+def test_files_made_from_nothing_are_ruamels_bytes() -> None:
+    """Every file of the samples and fixtures written from nothing: store.plain gives ruamel's
+    bytes, or leaves it to ruamel (here it is sure of every block file)."""
+    from refkit.store.plain import plain_dump
+    from refkit.store.writer import CURRENT
+
+    docs = _documents(SAMPLES.parent, "frameworks/plombier-chauffagiste")
+    docs += _documents(SAMPLES.parent, "frameworks/electricien-batiment")
+    docs += _documents(FIXTURES / "valid" / "full", "frameworks/demo")
+    sure = 0
+    for kind, data in docs:
+        fast = plain_dump({"schema": CURRENT[kind], **data})
+        assert fast is None or fast == _ruamel_fresh(kind, data)
+        sure += kind == "block" and fast is not None
+    assert sure == sum(kind == "block" for kind, _ in docs)
+
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aéZ0 9'\"#:,-?[]{}&*!|>%@`\\\n\t\xa0’.")), st.characters()
+    ),
+    max_size=40,
+)
+
+
+@given(
+    statement=_TEXT,
+    notes=_TEXT,
+    criteria=st.lists(_TEXT, max_size=3),
+    activity=st.sampled_from(
+        ["A1", "0031", "1e5", "2026-01-02", "yes", "a b", "x,y", "http://e.org/a?b"]
+    ),
+    target=st.sampled_from(["C1", "0031", "http://e.org/a", "urn:x:1", "o@1.0.0:C2"]),
+    hours=st.one_of(st.integers(0, 10**6), st.floats(0, 1e7, allow_nan=False)),
+)
+@settings(max_examples=300, deadline=None)
+def test_store_plain_writes_ruamels_bytes_or_nothing(
+    statement: str, notes: str, criteria: list[str], activity: str, target: str, hours: float
+) -> None:
+    """Any text, number or id in a block: ruamel's bytes, or None (ruamel then writes it)."""
+    from refkit.store.plain import plain_dump
+
+    data = {
+        "id": "BC01",
+        "title": statement or "Titre",
+        "volume": {"hours": hours},
+        "competencies": [
+            {
+                "id": "C1",
+                "statement": statement,
+                "kind": "skill",
+                "activities": [activity],
+                "criteria": criteria,
+                "notes": notes,
+                "relations": [{"type": "related", "target": target}],
+            },
+        ],
+    }
+    fast = plain_dump({"schema": "refkit/block/1", **data})
+    if fast is not None:
+        assert fast == _ruamel_fresh("block", data)

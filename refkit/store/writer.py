@@ -35,6 +35,7 @@ from refkit.store.loader import (
     load_framework,
     read_folder,
 )
+from refkit.store.plain import plain_dump
 from refkit.store.reader import ReadResult
 from refkit.store.relations import relations_data, with_relations
 from refkit.store.roundtrip import (
@@ -272,10 +273,9 @@ def render(
         if spliced is not None:
             return None if spliced == old_text else spliced
     if old_text is None:
-        y = make_yaml()
-        merger = Merger(managed)
-        doc = merger.fresh({"schema": CURRENT[kind], **data})
-        return SCHEMA_COMMENT.format(path=schema_path) + dump_document(doc, y)
+        fresh = {"schema": CURRENT[kind], **data}  # plain_dump: ruamel's bytes, when certain
+        text = plain_dump(fresh) or dump_document(Merger(managed).fresh(fresh), make_yaml())
+        return SCHEMA_COMMENT.format(path=schema_path) + text
     try:
         doc, y = load_document(old_text)
     except Exception as e:  # ruamel raises many error types on bad YAML
