@@ -860,7 +860,7 @@ class Session:
         before_ref: Ref | None,
         after_ref: Ref | None,
     ) -> Outcome:
-        loaded = self._writable(folder)
+        loaded, fw = self._writable(folder)
         # imported here: the editor's first open forks its loading workers sooner without them
         from refkit.store.compact import block_to_compact
         from refkit.store.lock import repository_lock
@@ -868,7 +868,6 @@ class Session:
         from refkit.versions import load_worktree
 
         root = self.repo.root
-        fw = loaded.framework
         before = _snapshot(root, root / folder)
         # what the change touches, compared whole (blocks in their compact forms): only those
         # files are merged and saved (a large framework is not written again for one field)
@@ -932,12 +931,13 @@ class Session:
         self.redo_stack.clear()
         return Outcome(after_ref, self._saved(label, paths), paths)
 
-    def _writable(self, folder: str) -> LoadedFramework:
+    def _writable(self, folder: str) -> tuple[LoadedFramework, Framework]:
+        """A framework to change, and its model; refused when its framework.yaml is unreadable."""
         loaded = self.frameworks[folder]
         if loaded.framework is None:
             said = tr("{folder}/framework.yaml cannot be read: fix it first", self.lang)
             raise RefkitError(said.format(folder=folder))
-        return loaded
+        return loaded, loaded.framework
 
     def _saved(self, label: str, paths: list[str]) -> str:
         files = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
