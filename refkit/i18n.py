@@ -17,6 +17,7 @@ after rendering. Plural forms follow each catalogue's ``Plural-Forms`` header (`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -141,6 +142,17 @@ def tr(text: str, lang: str | None) -> str:
     return translate(text, lang)
 
 
+def N_(text: str) -> str:
+    """Marks an English message id kept as data (a field's label, a choice) and translated where
+    it is shown (``tr``); the catalogue check finds it here."""
+    return text
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural's English pair kept as data, counted where it is shown (``ngettext``)."""
+    return (singular, plural)
+
+
 def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
     code = language(lang)
     if code != SOURCE:
@@ -255,10 +267,10 @@ def source_messages() -> dict[Any, str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name in ("Msg", "tr") and node.args:
+            if name in ("Msg", "tr", "N_") and node.args:
                 for text in _literals(node.args[0]):
                     found.setdefault(text, where)
-            if name == "ngettext" and len(node.args) >= 2:
+            if name in ("ngettext", "N_plural") and len(node.args) >= 2:
                 one, many = _literals(node.args[0]), _literals(node.args[1])
                 if one and many:
                     found.setdefault((one[0], many[0]), where)
@@ -373,19 +385,39 @@ def quantity(value: float, unit: str, lang: str | None) -> str:
     return f"{number(value, lang)}\u00a0{unit}"
 
 
-def user_language(explicit: str | None = None) -> str:
+def user_language(
+    explicit: str | None = None,
+    *,
+    setting: Callable[[], str | None] | None = None,
+    fallback: Callable[[], str | None] | None = None,
+) -> str:
     """The language refkit speaks to the person running it: ``explicit`` (``--lang``), else
-    ``REFKIT_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: "fr_FR.UTF-8" ->
-    "fr"); English when none names a language refkit has."""
+    ``REFKIT_LANG``, else ``setting()`` (the repository's ``git config refkit.lang``, read only
+    when needed), else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: "fr_FR.UTF-8" ->
+    "fr"), else ``fallback()`` (the editor: the frameworks' language); English when none names a
+    language refkit has. A C or POSIX locale names no language (CI, containers)."""
     import os
 
-    for value in (
-        explicit,
-        os.environ.get("REFKIT_LANG"),
-        os.environ.get("LC_ALL"),
-        os.environ.get("LC_MESSAGES"),
-        os.environ.get("LANG"),
-    ):
-        if value and value not in ("C", "POSIX") and not value.startswith(("C.", "POSIX.")):
+    def names(value: str | None) -> bool:
+        return (
+            bool(value)
+            and value not in ("C", "POSIX")
+            and not str(value).startswith(("C.", "POSIX."))
+        )
+
+    for value in (explicit, os.environ.get("REFKIT_LANG")):
+        if names(value):
+            return language(value)
+    if setting is not None:
+        value = setting()
+        if names(value):
+            return language(value)
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(key)
+        if names(value):
+            return language(value)
+    if fallback is not None:
+        value = fallback()
+        if names(value):
             return language(value)
     return SOURCE

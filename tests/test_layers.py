@@ -154,7 +154,6 @@ BIG_MODULES = {
 BIG_FUNCTIONS = {
     "refkit/cli/import_.py:register": 105,
     "refkit/diff/__init__.py:diff_frameworks": 115,
-    "refkit/edit/__init__.py:_apply": 85,
     "refkit/history/atomic.py:run": 141,
     "refkit/interop/case.py:import_case": 160,
     "refkit/interop/case.py:export_case": 153,

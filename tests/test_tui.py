@@ -1686,6 +1686,8 @@ async def test_an_empty_repository_starts_with_a_and_the_first_commit_has_the_sc
     root = tmp_path / "depot"
     assert cli("init", str(root), cwd=tmp_path).code == 0
     shutil.rmtree(root / "frameworks" / "exemple")
+    # no framework to take the language from: the repository's setting says French (issue 18)
+    subprocess.run(["git", "-C", str(root), "config", "refkit.lang", "fr"], check=True)
     app = app_for(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)

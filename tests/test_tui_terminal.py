@@ -27,6 +27,7 @@ class Terminal:
         height: int = 24,
         env: str = "",
         args: str = "",
+        before: str = "",
     ) -> None:
         self.name = name
         refkit = Path(sys.executable).parent / "refkit"
@@ -37,7 +38,7 @@ class Terminal:
              # the pane is sized just after it starts, and the shell may export the size it had
              # then (COLUMNS, LINES), which Textual would take: wait for the size, drop those
              f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done; '
-             f"unset COLUMNS LINES; {env} TERM=xterm-256color {refkit} edit{args}; sleep 30"],
+             f"unset COLUMNS LINES; {env} TERM=xterm-256color {refkit}{before} edit{args}; sleep 30"],
             check=True,
         )  # fmt: skip
 
@@ -427,6 +428,8 @@ def test_start_from_nothing_in_a_real_terminal(cli, tmp_path: Path) -> None:
     root = tmp_path / "depot"
     assert cli("init", str(root), cwd=tmp_path).code == 0
     shutil.rmtree(root / "frameworks" / "exemple")
+    # no framework to take the language from: the repository's setting says French (issue 18)
+    subprocess.run(["git", "-C", str(root), "config", "refkit.lang", "fr"], check=True)
     term = Terminal(f"refkit-new-{os.getpid()}", root, 100, 30)
     try:
         term.wait_for("aucun référentiel")
@@ -458,3 +461,48 @@ def test_start_from_nothing_in_a_real_terminal(cli, tmp_path: Path) -> None:
     } <= committed
     assert git(root, "status", "--porcelain") == ""
     assert git(root, "log", "-1", "--format=%s") == "Premier référentiel\n"
+
+
+def test_refkit_lang_en_edit_adds_a_competency_in_english(sample_repo: Path) -> None:
+    """`refkit --lang en edit` on the French samples: the same task as the first test, every word
+    of the editor in English (the frameworks' own texts stay French)."""
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is missing: apt-get install -y tmux (.ci/run does it)")
+    term = Terminal(f"refkit-en-{os.getpid()}", sample_repo, before=" --lang en")
+    try:
+        term.wait_for("Problems: none")
+        shown = term.screen()
+        assert "F1 help · Ctrl+P commands" in shown and "Frameworks" in shown
+        term.keys(*["Down"] * 5)
+        term.wait_for(" Plombier-chauffagiste     ")
+        term.keys("Enter")
+        term.keys(*["Down"] * 7)
+        term.wait_for("Plombier-chauffagiste › BC07")
+        shown = term.wait_for("a Add")  # the footer
+        assert "Ajouter" not in shown and "Supprimer" not in shown
+        term.keys("a")
+        term.wait_for("› BC07 › C7.5")
+        term.wait_for("added competency C7.5: saved (BC07.yaml)")
+        term.keys("Tab", "Tab")
+        term.wait_in_field("Statement *")
+        term.keys("End", *["BSpace"] * 30)
+        term.type("Flush a heating circuit before fitting")
+        term.keys("Enter")
+        term.wait_for("Statement of C7.5: saved (BC07.yaml)")
+        term.keys("Escape")
+        term.wait_for("+ C7.5 Flush a heating cir")
+        term.keys("F5")
+        shown = term.wait_for("Record the changes in the history")
+        assert "Enregistrer" not in shown and "Annuler" not in shown and "Cancel" in shown
+        term.type("Added C7.5")
+        term.keys("Enter")
+        term.wait_for("changes recorded in the history")
+        shown = term.screen()
+        assert not re.search(r"Problèmes|Référentiels|enregistré|Élément|aucun", shown), shown
+        term.keys("C-q")
+        time.sleep(1.0)
+    finally:
+        term.close()
+    text = (sample_repo / PLUMBER / "blocks/BC07.yaml").read_text(encoding="utf-8")
+    assert "  - id: C7.5\n    statement: Flush a heating circuit before fitting\n" in text
+    assert git(sample_repo, "log", "-1", "--format=%s") == "Added C7.5\n"

@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from refkit import __version__
 from refkit.errors import ExitCode, RefkitError
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         dest="ui_lang",
         choices=["en", "fr"],
-        help="language refkit speaks in (default: $REFKIT_LANG, then the locale, then en)",
+        help="language refkit speaks in (default: $REFKIT_LANG, then git config refkit.lang, then the locale, then en)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
@@ -123,12 +124,27 @@ def _finish_interrupted() -> None:
         print(f"refkit: {note}", file=sys.stderr)
 
 
+def _repository_language() -> str | None:
+    """``git config refkit.lang`` of the repository the command runs in (its clone's setting, else
+    the user's global one)."""
+    from refkit.history.config import setting
+
+    try:
+        return setting(Path.cwd(), "refkit.lang")
+    except OSError:  # the current folder has vanished
+        return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    # the language, once for every command: --lang, REFKIT_LANG, git config refkit.lang, the
+    # locale, else English (the editor's last resort differs: refkit.tui.lang)
+    args.lang_option = args.ui_lang  # as given (the editor's last resort differs)
+    args.ui_lang = user_language(args.ui_lang, setting=_repository_language)
     if args.quiet:
         from refkit.progress import QUIET
 

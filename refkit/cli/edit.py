@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
             "checked as you type; the problems refkit validate finds, updated after each change; "
             "changes since the last release; commit and release dialogs. Every change is saved "
             "to the YAML files at once (comments and layout kept) and can be undone (Ctrl+Z). "
-            "Press ? in the editor for help."
+            "Press ? in the editor for help. It speaks the language --lang names, else $REFKIT_LANG, "
+            "git config refkit.lang, the locale, else the language of the repository's frameworks."
         ),
     )
     p.add_argument("path", nargs="?", type=Path, help="a folder inside the repository")
@@ -38,5 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from refkit.tui import EditorApp
 
     gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
-    EditorApp(session, freeze_loaded=True).run()
+    # its language: --lang, REFKIT_LANG, git config refkit.lang, the locale, else the language
+    # of the repository's frameworks (refkit.edit.language)
+    EditorApp(session, freeze_loaded=True, lang=getattr(args, "lang_option", None)).run()
     return 0

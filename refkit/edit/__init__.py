@@ -23,11 +23,22 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from refkit.edit.fields import (
+    FIELDS,
+    _set_value,
+    check_value,
+    field_of,
+    get_value,
+    parse_value,
+    refused,
+)
+from refkit.edit.fields import Field as Field  # (re-exported)
+from refkit.edit.fields import display_value as display_value
 from refkit.errors import ConflictError, RefkitError
+from refkit.i18n import ngettext, tr
 from refkit.model import Block, Competency, Criterion, Framework, Kind
 from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
@@ -68,257 +79,6 @@ class Ref:
         return None
 
 
-# -- fields --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One editable field of an item kind: its name (a dotted path into the model), how it is
-    typed, and where its rules live in the JSON Schema."""
-
-    name: str
-    label: str
-    type: str  # line, text, choice, integer, number, list (comma-separated), lines (one per line)
-    schema: tuple[str, tuple[str, ...]]  # (schema kind, path to the property's subschema)
-    choices: tuple[tuple[str, str], ...] = ()
-    required: bool = False
-    help: str = ""
-
-
-_C = ("block", ("$defs", "competency", "properties"))
-_B = ("block", ("properties",))
-_F = ("framework", ("properties",))
-
-FIELDS: dict[str, tuple[Field, ...]] = {
-    "framework": (
-        Field("title", "Titre", "line", (_F[0], (*_F[1], "title")), required=True),
-        Field(
-            "status",
-            "Statut",
-            "choice",
-            (_F[0], (*_F[1], "status")),
-            (("draft", "brouillon"), ("published", "publié"), ("deprecated", "abrogé")),
-        ),
-        Field("sector", "Secteur", "line", (_F[0], (*_F[1], "sector"))),
-        Field("lang", "Langue", "line", (_F[0], (*_F[1], "lang")), required=True),
-        Field(
-            "level.eqf", "Niveau CEC (1 à 8)", "integer", (_F[0], (*_F[1], "level", "properties", "eqf"))
-        ),
-        Field(
-            "level.national.fr",
-            "Niveau national, France (3 à 8)",
-            "integer",
-            (_F[0], (*_F[1], "level", "properties", "national", "properties", "fr")),
-        ),
-        Field(
-            "validity.start",
-            "En vigueur du (AAAA-MM-JJ)",
-            "line",
-            (_F[0], (*_F[1], "validity", "properties", "from")),
-        ),
-        Field(
-            "validity.until",
-            "En vigueur jusqu'au (AAAA-MM-JJ)",
-            "line",
-            (_F[0], (*_F[1], "validity", "properties", "until")),
-        ),
-        Field("summary", "Présentation", "text", (_F[0], (*_F[1], "summary"))),
-        Field(
-            "type",
-            "Type",
-            "choice",
-            (_F[0], (*_F[1], "type")),
-            (("certification", "certification (par défaut)"), ("reference", "référentiel de référence (ESCO, NICE...)")),
-        ),
-        Field("codes.rncp", "Code RNCP (ex. RNCP12345)", "line", (_F[0], (*_F[1], "codes", "properties", "rncp"))),
-        Field("codes.rs", "Code du Répertoire spécifique (ex. RS5678)", "line", (_F[0], (*_F[1], "codes", "properties", "rs"))),
-        Field("codes.rome", "Codes ROME (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "rome"))),
-        Field("codes.nsf", "Codes NSF (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "nsf"))),
-        Field("codes.formacode", "Formacodes (séparés par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "formacode"))),
-        Field("codes.esco", "Métiers ESCO (adresses, séparées par des virgules)", "list", (_F[0], (*_F[1], "codes", "properties", "esco"))),
-        Field(
-            "certification.required",
-            "Blocs obligatoires (séparés par des virgules)",
-            "list",
-            (_F[0], (*_F[1], "certification", "properties", "required")),
-        ),
-        Field(
-            "certification.volume.hours",
-            "Volume total (heures)",
-            "number",
-            (_F[0], ("$defs", "volume", "properties", "hours")),
-        ),
-        Field(
-            "certification.volume.credits",
-            "Crédits au total",
-            "number",
-            (_F[0], ("$defs", "volume", "properties", "credits")),
-        ),
-    ),
-    "block": (
-        Field("id", "Identifiant", "line", (_B[0], (*_B[1], "id")), required=True),
-        Field("title", "Intitulé", "line", (_B[0], (*_B[1], "title")), required=True),
-        Field("volume.hours", "Volume (heures)", "number", (_B[0], (*_B[1], "volume", "properties", "hours"))),
-        Field("volume.credits", "Crédits", "number", (_B[0], (*_B[1], "volume", "properties", "credits"))),
-        Field(
-            "prerequisites",
-            "Prérequis (blocs, séparés par des virgules)",
-            "list",
-            (_B[0], (*_B[1], "prerequisites")),
-        ),
-        Field("description", "Description", "text", (_B[0], (*_B[1], "description"))),
-    ),
-    "competency": (
-        Field("id", "Identifiant", "line", (_C[0], (*_C[1], "id")), required=True),
-        Field("statement", "Énoncé", "line", (_C[0], (*_C[1], "statement")), required=True),
-        Field(
-            "kind",
-            "Nature",
-            "choice",
-            (_C[0], (*_C[1], "kind")),
-            (("skill", "savoir-faire"), ("knowledge", "savoir"), ("attitude", "savoir-être")),
-            required=True,
-        ),
-        Field(
-            "activities",
-            "Activités (séparées par des virgules)",
-            "list",
-            (_C[0], (*_C[1], "activities")),
-        ),
-        Field("esco", "Correspondance ESCO (adresses)", "list", (_C[0], (*_C[1], "esco"))),
-        Field("notes", "Remarques", "text", (_C[0], (*_C[1], "notes"))),
-    ),
-    "criterion": (
-        Field(
-            "text",
-            "Critère d'évaluation",
-            "line",
-            (_C[0], (*_C[1], "criteria", "items")),
-            required=True,
-        ),
-    ),
-}  # fmt: skip
-
-
-def field_of(kind: str, name: str) -> Field:
-    for f in FIELDS[kind]:
-        if f.name == name:
-            return f
-    raise KeyError(f"{kind} has no field {name}")
-
-
-@cache
-def _subschema(kind: str, path: tuple[str, ...]) -> dict[str, Any]:
-    from refkit.schema import load_schema
-
-    root = load_schema(kind)
-    node: Any = root
-    for key in path:
-        if key not in node and "$ref" in node:  # follow "#/$defs/volume" to its properties
-            node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-        node = node[key]
-    return {"$defs": root.get("$defs", {}), **node}
-
-
-@cache
-def _validator(kind: str, path: tuple[str, ...]) -> Any:
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(_subschema(kind, path))
-
-
-_ID_MESSAGE = "lettres, chiffres, points, tirets ou soulignés, sans espace (ex. C2.3)"
-
-
-def parse_value(f: Field, text: str) -> Any:
-    """The typed value of what was typed in a field; raises ValueError with a message to show."""
-    text = text.strip() if f.type not in ("text", "lines") else text.rstrip()
-    if f.type in ("integer", "number"):
-        if not text:
-            return None
-        try:
-            return int(text) if f.type == "integer" else float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError("un nombre est attendu") from None
-    if f.type == "list":
-        return [p.strip() for p in text.split(",") if p.strip()]
-    if f.type == "lines":
-        return [p.strip() for p in text.splitlines() if p.strip()]
-    if not text:
-        return None
-    return text
-
-
-def check_value(f: Field, value: Any) -> str | None:
-    """What is wrong with ``value`` for field ``f`` according to the JSON Schema, or None: the
-    same rules as ``refkit validate``, for one field, as it is typed."""
-    if value is None or value == []:
-        return "ce champ est obligatoire" if f.required else None
-    import jsonschema
-
-    error = jsonschema.exceptions.best_match(_validator(*f.schema).iter_errors(value))
-    if error is None:
-        return None
-    if error.validator == "pattern" and f.name == "id":
-        return _ID_MESSAGE
-    if error.validator == "enum":
-        return "choisir une valeur de la liste"
-    if error.validator in ("minLength",):
-        return "ce champ est obligatoire"
-    if error.validator == "pattern" and isinstance(value, str) and "\n" in value:
-        return "une seule ligne"
-    if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
-        return f"valeur hors limites ({error.message})"
-    if error.validator == "pattern":
-        bad = error.instance if isinstance(error.instance, str) else value
-        example = re.search(r"\(ex\. ([^)]*)\)", f.label)
-        return f"« {bad} » n'a pas la forme attendue" + (
-            f" (ex. {example.group(1)})" if example else ""
-        )
-    if error.validator == "uniqueItems":
-        return "une valeur figure deux fois"
-    if error.validator == "format" or error.validator == "type":
-        return f"valeur non reconnue ({error.message})"
-    return str(error.message)
-
-
-def display_value(f: Field, value: Any) -> str:
-    if value is None:
-        return ""
-    if f.type == "list":
-        return ", ".join(str(v) for v in value)
-    if f.type == "lines":
-        return "\n".join(str(v) for v in value)
-    if f.type == "number" and isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def get_value(item: Any, name: str) -> Any:
-    node = item
-    parts = name.split(".")
-    for part in parts:
-        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
-        if node is None:
-            return None
-    return node
-
-
-def _set_value(item: Any, name: str, value: Any) -> None:
-    parts = name.split(".")
-    node = item
-    for part in parts[:-1]:
-        node = node[part] if isinstance(node, dict) else getattr(node, part)
-    last = parts[-1]
-    if isinstance(node, dict):
-        if value is None or value == []:
-            node.pop(last, None)
-        else:
-            node[last] = value
-    else:
-        setattr(node, last, value)
-
-
 # -- undo records ----------------------------------------------------------------------------------
 
 
@@ -357,6 +117,7 @@ class Session:
         the frameworks are the same, but their ``problems`` miss those of the schema (the
         editor shows what its background check finds, and that check caches the files)."""
         self.repo = repo
+        self._lang: str | None = None  # the editor's language (``lang``), found on first use
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self._frameworks: dict[str, LoadedFramework] = {}
@@ -383,16 +144,33 @@ class Session:
     def open(cls, path: Path | None = None, *, checked: bool = True) -> Session:
         return cls(Repository.discover(path), checked=checked)
 
+    @property
+    def lang(self) -> str:
+        """The language of what the session says (``refkit.edit.language``): the editor's."""
+        if self._lang is None:
+            from refkit.edit.language import editor_language
+
+            self._lang = editor_language(None, self)
+        return self._lang
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        from refkit.i18n import language
+
+        self._lang = language(value)
+
     # -- reading -----------------------------------------------------------------------------
 
     def framework(self, folder: str) -> Framework:
         loaded = self.frameworks.get(folder)
         if loaded is None:
-            raise RefkitError(f"pas de référentiel dans {folder}")
+            raise RefkitError(tr("no framework in {folder}", self.lang).format(folder=folder))
         if loaded.framework is None:
             raise RefkitError(
-                f"{folder}/framework.yaml est illisible",
-                hint="corrigez l'erreur montrée dans le panneau des problèmes (ou par refkit validate)",
+                tr("{folder}/framework.yaml cannot be read", self.lang).format(folder=folder),
+                hint=tr(
+                    "fix the error shown in the problems panel (or by refkit validate)", self.lang
+                ),
             )
         return loaded.framework
 
@@ -439,7 +217,7 @@ class Session:
         if ref.competency:
             parts.append(ref.competency)
         if ref.criterion is not None:
-            parts.append(f"critère {ref.criterion + 1}")
+            parts.append(tr("criterion {n}", self.lang).format(n=ref.criterion + 1))
         return parts
 
     # -- operations --------------------------------------------------------------------------
@@ -449,10 +227,10 @@ class Session:
         try:
             value = parse_value(f, text)
         except ValueError as e:
-            raise RefkitError(f"{f.label} : {e}") from None
-        problem = check_value(f, value)
+            raise RefkitError(refused(f, tr(str(e), self.lang), self.lang)) from None
+        problem = check_value(f, value, self.lang)
         if problem is not None:
-            raise RefkitError(f"{f.label} : {problem}")
+            raise RefkitError(refused(f, problem, self.lang))
         item = self.get(ref)
         if get_value(item, name) == value or (value is None and not get_value(item, name)):
             return Outcome(ref, "")
@@ -469,7 +247,11 @@ class Session:
                     _rename_block_refs(fw, ref.block or "", str(value))
                 _set_value(target, name, value)
 
-        what = self._name(ref) if ref.kind == "criterion" else f"{f.label} de {self._name(ref)}"
+        what = self._name(ref)
+        if ref.kind != "criterion":
+            what = tr("{field} of {item}", self.lang).format(
+                field=tr(f.label, self.lang), item=what
+            )
         return self._apply(ref.folder, what, change, ref, new_ref)
 
     def replace_texts(self, folder: str, replacements: list[Any], label: str) -> Outcome:
@@ -483,13 +265,17 @@ class Session:
             current = get_value(self.get(r.ref), r.field)
             if current != r.old:
                 raise RefkitError(
-                    f"{self._name(r.ref)} a changé depuis l'aperçu : rien n'a été remplacé",
-                    hint="relancez la recherche pour voir les textes tels qu'ils sont",
+                    tr("{item} changed since the preview: nothing was replaced", self.lang).format(
+                        item=self._name(r.ref)
+                    ),
+                    hint=tr("search again to see the texts as they are", self.lang),
                 )
-            problem = check_value(f, parse_value(f, r.new))
+            problem = check_value(f, parse_value(f, r.new), self.lang)
             if problem is not None:
                 raise RefkitError(
-                    f"{f.label} de {self._name(r.ref)} : {problem} ; rien n'a été remplacé"
+                    tr("{field} of {item}: {reason}; nothing was replaced", self.lang).format(
+                        field=tr(f.label, self.lang), item=self._name(r.ref), reason=problem
+                    )
                 )
 
         def change(fw: Framework) -> None:
@@ -510,14 +296,19 @@ class Session:
 
         if not FRAMEWORK_ID.match(fid):
             raise RefkitError(
-                f"« {fid} » : l'identifiant s'écrit en minuscules, chiffres et tirets "
-                "(ex. plombier-chauffagiste) ; il nomme le dossier et les adresses publiées"
+                tr(
+                    '"{id}": an id is written in lower-case letters, digits and hyphens '
+                    "(e.g. plombier-chauffagiste); it names the folder and the published addresses",
+                    self.lang,
+                ).format(id=fid)
             )
         folder = f"frameworks/{fid}"
         if (self.repo.root / folder).exists():
-            raise RefkitError(f"le dossier {folder} existe déjà")
+            raise RefkitError(tr("folder {folder} already exists", self.lang).format(folder=folder))
         if not title.strip():
-            raise RefkitError("Titre : ce champ est obligatoire")
+            raise RefkitError(
+                refused(FIELDS["framework"][0], tr("this field is required", self.lang), self.lang)
+            )
         root = self.repo.root
         with repository_lock(root, "the editor (new framework)"):
             created = new_framework(self.repo, fid, title=title.strip(), lang=lang)
@@ -525,7 +316,7 @@ class Session:
         self.frameworks[folder] = _load(self.repo, folder)
         step = Step(
             folder,
-            f"création du référentiel {fid}",
+            tr("creation of framework {id}", self.lang).format(id=fid),
             dict.fromkeys(files),
             {p: _read(root / p) for p in files},
             None,
@@ -533,7 +324,8 @@ class Session:
         )
         self.undo_stack.append(step)
         self.redo_stack.clear()
-        return Outcome(Ref(folder), f"référentiel {fid} créé : {len(files)} fichiers", files)
+        said = tr("framework {id} created: {n} files", self.lang).format(id=fid, n=len(files))
+        return Outcome(Ref(folder), said, files)
 
     def confirm_correspondence(self, folder: str, from_version: str, entries: list[Any]) -> Outcome:
         """Write the correspondence table the working group confirms (entries of
@@ -553,7 +345,9 @@ class Session:
 
         return self._apply(
             folder,
-            f"tableau de correspondance depuis {from_version} confirmé",
+            tr("correspondence table since {version} confirmed", self.lang).format(
+                version=from_version
+            ),
             change,
             Ref(folder),
             Ref(folder),
@@ -565,10 +359,18 @@ class Session:
         fw = self.framework(folder)
         groups = {g.id for g in fw.certification.electives}
         if place not in (None, "required") and place not in groups:
-            raise RefkitError(f"pas de groupe au choix {place} dans {fw.id}")
+            raise RefkitError(
+                tr("no elective group {group} in {framework}", self.lang).format(
+                    group=place, framework=fw.id
+                )
+            )
         known = {b.id for b in fw.blocks} | {s.block for s in fw.shared_blocks}
         if block_id not in known:
-            raise RefkitError(f"pas de bloc {block_id} dans {fw.id}")
+            raise RefkitError(
+                tr("no block {block} in {framework}", self.lang).format(
+                    block=block_id, framework=fw.id
+                )
+            )
 
         def change(f: Framework) -> None:
             rules = f.certification
@@ -583,10 +385,12 @@ class Session:
                 group = next(g for g in rules.electives if g.id == place)
                 group.blocks.append(block_id)
 
-        where = {"required": "obligatoire", None: "hors des règles de certification"}.get(
-            place, f"au choix ({place})"
-        )
-        return self._apply(folder, f"{block_id} : {where}", change, Ref(folder), Ref(folder))
+        where = {
+            "required": tr("required", self.lang),
+            None: tr("outside the certification rules", self.lang),
+        }.get(place, tr("elective ({group})", self.lang).format(group=place))
+        what = tr("{block}: {place}", self.lang).format(block=block_id, place=where)
+        return self._apply(folder, what, change, Ref(folder), Ref(folder))
 
     def add_competencies(self, ref: Ref, competencies: list[Competency]) -> Outcome:
         """Add competencies at the end of a block (``ref``: the block, or one of its
@@ -600,7 +404,11 @@ class Session:
         taken = {c.id for _, c in fw.competencies()}
         clash = [c.id for c in competencies if c.id in taken]
         if clash or len({c.id for c in competencies}) != len(competencies):
-            raise RefkitError(f"identifiants déjà pris : {', '.join(clash)} ; rien n'a été ajouté")
+            raise RefkitError(
+                tr("ids already taken: {ids}; nothing was added", self.lang).format(
+                    ids=", ".join(clash)
+                )
+            )
         after = ref.competency
         index = len(block.competencies)
         if after is not None:
@@ -612,9 +420,11 @@ class Session:
 
         n = len(competencies)
         label = (
-            f"ajout de {n} compétences ({competencies[0].id} à {competencies[-1].id})"
+            tr("added {n} competencies ({first} to {last})", self.lang).format(
+                n=n, first=competencies[0].id, last=competencies[-1].id
+            )
             if n > 1
-            else f"ajout de la compétence {competencies[0].id}"
+            else tr("added competency {id}", self.lang).format(id=competencies[0].id)
         )
         return self._apply(
             ref.folder, label, change, ref, replace(block_ref, competency=competencies[0].id)
@@ -626,13 +436,17 @@ class Session:
         fw = self.framework(ref.folder)
         if ref.kind == "framework":
             new_id = next_block_id(fw)
-            block = Block(new_id, "Nouveau bloc")
+            block = Block(new_id, tr("New block", self.lang))
 
             def change(f: Framework) -> None:
                 f.blocks.append(copy.deepcopy(block))
 
             return self._apply(
-                ref.folder, f"ajout du bloc {new_id}", change, ref, Ref(ref.folder, new_id)
+                ref.folder,
+                tr("added block {id}", self.lang).format(id=new_id),
+                change,
+                ref,
+                Ref(ref.folder, new_id),
             )
         if ref.kind == "block":
             block_obj = self.get(ref)
@@ -643,15 +457,15 @@ class Session:
                 b.competencies.append(
                     Competency(
                         new_id,
-                        "Nouvelle compétence",
+                        tr("New competency", self.lang),
                         Kind.SKILL.value,
-                        criteria=[Criterion("Nouveau critère")],
+                        criteria=[Criterion(tr("New criterion", self.lang))],
                     )
                 )
 
             return self._apply(
                 ref.folder,
-                f"ajout de la compétence {new_id}",
+                tr("added competency {id}", self.lang).format(id=new_id),
                 change,
                 ref,
                 replace(ref, competency=new_id),
@@ -661,11 +475,11 @@ class Session:
             index = len(comp.criteria)
 
             def change(f: Framework) -> None:
-                self._resolve(f, ref).criteria.append(Criterion("Nouveau critère"))
+                self._resolve(f, ref).criteria.append(Criterion(tr("New criterion", self.lang)))
 
             return self._apply(
                 ref.folder,
-                f"ajout d'un critère à {ref.competency}",
+                tr("added a criterion to {id}", self.lang).format(id=ref.competency),
                 change,
                 ref,
                 replace(ref, criterion=index),
@@ -673,11 +487,12 @@ class Session:
         index = (ref.criterion or 0) + 1
 
         def add_after(f: Framework) -> None:
-            self._resolve(f, ref.parent).criteria.insert(index, Criterion("Nouveau critère"))  # type: ignore[arg-type]
+            new = Criterion(tr("New criterion", self.lang))
+            self._resolve(f, ref.parent).criteria.insert(index, new)  # type: ignore[arg-type]
 
         return self._apply(
             ref.folder,
-            f"ajout d'un critère à {ref.competency}",
+            tr("added a criterion to {id}", self.lang).format(id=ref.competency),
             add_after,
             ref,
             replace(ref, criterion=index),
@@ -688,8 +503,8 @@ class Session:
         item = self.get(ref)
         if ref.kind == "framework":
             raise RefkitError(
-                "un référentiel se duplique avec refkit new framework",
-                hint="choisissez un bloc, une compétence ou un critère",
+                tr("a framework is duplicated with refkit new framework", self.lang),
+                hint=tr("choose a block, a competency or a criterion", self.lang),
             )
         if ref.kind == "block":
             new_id = next_block_id(fw)
@@ -708,7 +523,7 @@ class Session:
 
             return self._apply(
                 ref.folder,
-                f"copie du bloc {ref.block} en {new_id}",
+                tr("copied block {id} as {new}", self.lang).format(id=ref.block, new=new_id),
                 change,
                 ref,
                 Ref(ref.folder, new_id),
@@ -728,7 +543,7 @@ class Session:
 
             return self._apply(
                 ref.folder,
-                f"copie de {ref.competency} en {new_id}",
+                tr("copied {id} as {new}", self.lang).format(id=ref.competency, new=new_id),
                 change,
                 ref,
                 replace(ref, competency=new_id),
@@ -740,7 +555,7 @@ class Session:
 
         return self._apply(
             ref.folder,
-            f"copie d'un critère de {ref.competency}",
+            tr("copied a criterion of {id}", self.lang).format(id=ref.competency),
             copy_criterion,
             ref,
             replace(ref, criterion=index),
@@ -749,8 +564,8 @@ class Session:
     def delete(self, ref: Ref) -> Outcome:
         if ref.kind == "framework":
             raise RefkitError(
-                "un référentiel ne se supprime pas depuis l'éditeur",
-                hint="supprimez son dossier avec git",
+                tr("a framework is not deleted from the editor", self.lang),
+                hint=tr("delete its folder with git", self.lang),
             )
         parent = ref.parent
         assert parent is not None
@@ -764,25 +579,31 @@ class Session:
                 del self._resolve(f, parent).criteria[ref.criterion or 0]
 
         what = {
-            "block": f"du bloc {ref.block}",
-            "competency": f"de la compétence {ref.competency}",
-        }.get(ref.kind, f"du critère {(ref.criterion or 0) + 1} de {ref.competency}")
+            "block": tr("deleted block {id}", self.lang).format(id=ref.block),
+            "competency": tr("deleted competency {id}", self.lang).format(id=ref.competency),
+        }.get(ref.kind) or tr("deleted criterion {n} of {id}", self.lang).format(
+            n=(ref.criterion or 0) + 1, id=ref.competency
+        )
         select = parent
         if ref.kind == "criterion":
             left = len(self.get(parent).criteria) - 1
             if left > 0:
                 select = replace(ref, criterion=min(ref.criterion or 0, left - 1))
-        return self._apply(ref.folder, f"suppression {what}", change, ref, select)
+        return self._apply(ref.folder, what, change, ref, select)
 
     def move(self, ref: Ref, to_block: str) -> Outcome:
         """Move a competency to another block of the same framework (at its end)."""
         if ref.kind != "competency":
-            raise RefkitError("seule une compétence se déplace vers un autre bloc")
+            raise RefkitError(tr("only a competency moves to another block", self.lang))
         fw = self.framework(ref.folder)
         if fw.block(to_block) is None:
             raise RefkitError(
-                f"pas de bloc {to_block} dans {fw.id}",
-                hint="choisissez parmi : " + ", ".join(b.id for b in fw.blocks),
+                tr("no block {block} in {framework}", self.lang).format(
+                    block=to_block, framework=fw.id
+                ),
+                hint=tr("choose from: {ids}", self.lang).format(
+                    ids=", ".join(b.id for b in fw.blocks)
+                ),
             )
         if to_block == ref.block:
             return Outcome(ref, "")
@@ -795,7 +616,9 @@ class Session:
 
         return self._apply(
             ref.folder,
-            f"{ref.competency} déplacée de {ref.block} vers {to_block}",
+            tr("{id} moved from {block} to {to}", self.lang).format(
+                id=ref.competency, block=ref.block, to=to_block
+            ),
             change,
             ref,
             Ref(ref.folder, to_block, ref.competency),
@@ -831,7 +654,9 @@ class Session:
         select = replace(ref, criterion=target) if ref.kind == "criterion" else ref
         return self._apply(
             ref.folder,
-            f"{self._name(ref)} {'monté' if delta < 0 else 'descendu'}",
+            tr("{item} moved up" if delta < 0 else "{item} moved down", self.lang).format(
+                item=self._name(ref)
+            ),
             change,
             ref,
             select,
@@ -841,19 +666,21 @@ class Session:
 
     def undo(self) -> Outcome:
         if not self.undo_stack:
-            return Outcome(None, "rien à annuler")
+            return Outcome(None, tr("nothing to undo", self.lang))
         step = self.undo_stack[-1]
         self._restore(step, step.after, step.before)
         self.redo_stack.append(self.undo_stack.pop())
-        return Outcome(step.select_before, f"annulé : {step.label}", sorted(step.before))
+        said = tr("undone: {what}", self.lang).format(what=step.label)
+        return Outcome(step.select_before, said, sorted(step.before))
 
     def redo(self) -> Outcome:
         if not self.redo_stack:
-            return Outcome(None, "rien à rétablir")
+            return Outcome(None, tr("nothing to redo", self.lang))
         step = self.redo_stack[-1]
         self._restore(step, step.before, step.after)
         self.undo_stack.append(self.redo_stack.pop())
-        return Outcome(step.select_after, f"rétabli : {step.label}", sorted(step.after))
+        said = tr("redone: {what}", self.lang).format(what=step.label)
+        return Outcome(step.select_after, said, sorted(step.after))
 
     def _restore(
         self, step: Step, expected: dict[str, bytes | None], wanted: dict[str, bytes | None]
@@ -865,9 +692,13 @@ class Session:
             changed = [p for p, data in expected.items() if _read(root / p) != data]
             if changed:
                 raise ConflictError(
-                    "modifié sur le disque depuis : " + ", ".join(changed),
-                    hint="rechargez (l'autre modification l'emporte) ; l'historique d'annulation "
-                    "d'avant est abandonné",
+                    tr("changed on disk since: {files}", self.lang).format(
+                        files=", ".join(changed)
+                    ),
+                    hint=tr(
+                        "reload (the other change wins); the undo history before it is dropped",
+                        self.lang,
+                    ),
                 )
             for path, data in wanted.items():
                 if data is None:
@@ -978,7 +809,9 @@ class Session:
 
     def _name(self, ref: Ref) -> str:
         if ref.kind == "criterion":
-            return f"critère {(ref.criterion or 0) + 1} de {ref.competency}"
+            return tr("{id} criterion {n}", self.lang).format(
+                n=(ref.criterion or 0) + 1, id=ref.competency
+            )
         return ref.competency or ref.block or ref.folder.rsplit("/", 1)[-1]
 
     @staticmethod
@@ -1003,12 +836,16 @@ class Session:
             if new_id != ref.block and (
                 fw.block(new_id) is not None or new_id in {s.block for s in fw.shared_blocks}
             ):
-                raise RefkitError(f"Identifiant : le bloc {new_id} existe déjà")
+                raise RefkitError(tr("ID: block {id} already exists", self.lang).format(id=new_id))
             return replace(ref, block=new_id)
         if ref.kind == "competency":
             found = fw.find_competency(new_id)
             if new_id != ref.competency and found is not None:
-                raise RefkitError(f"Identifiant : {new_id} existe déjà (bloc {found[0].id})")
+                raise RefkitError(
+                    tr("ID: {id} already exists (block {block})", self.lang).format(
+                        id=new_id, block=found[0].id
+                    )
+                )
             return replace(ref, competency=new_id)
         return ref
 
@@ -1023,9 +860,7 @@ class Session:
         before_ref: Ref | None,
         after_ref: Ref | None,
     ) -> Outcome:
-        loaded = self.frameworks[folder]
-        if loaded.framework is None:
-            raise RefkitError(f"{folder}/framework.yaml est illisible : corrigez-le d'abord")
+        loaded, fw = self._writable(folder)
         # imported here: the editor's first open forks its loading workers sooner without them
         from refkit.store.compact import block_to_compact
         from refkit.store.lock import repository_lock
@@ -1033,7 +868,6 @@ class Session:
         from refkit.versions import load_worktree
 
         root = self.repo.root
-        fw = loaded.framework
         before = _snapshot(root, root / folder)
         # what the change touches, compared whole (blocks in their compact forms): only those
         # files are merged and saved (a large framework is not written again for one field)
@@ -1059,7 +893,7 @@ class Session:
             # the edit is refused and the model read again, so that nothing is shown as saved
             # that is not on disk
             self.frameworks[folder] = load_worktree(self.repo, folder)
-            raise RefkitError(*_unreadable_block(loaded, min(broken)))
+            raise RefkitError(*_unreadable_block(loaded, min(broken), self.lang))
         try:
             # one writer at a time: a release (or another editor) does not interleave its files
             # with this save (refkit.store.lock)
@@ -1095,14 +929,22 @@ class Session:
         )
         self.undo_stack.append(step)
         self.redo_stack.clear()
-        return Outcome(
-            after_ref,
-            f"{label} : enregistré ({', '.join(p.rsplit('/', 1)[-1] for p in paths)})",
-            paths,
-        )
+        return Outcome(after_ref, self._saved(label, paths), paths)
+
+    def _writable(self, folder: str) -> tuple[LoadedFramework, Framework]:
+        """A framework to change, and its model; refused when its framework.yaml is unreadable."""
+        loaded = self.frameworks[folder]
+        if loaded.framework is None:
+            said = tr("{folder}/framework.yaml cannot be read: fix it first", self.lang)
+            raise RefkitError(said.format(folder=folder))
+        return loaded, loaded.framework
+
+    def _saved(self, label: str, paths: list[str]) -> str:
+        files = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
+        return tr("{what}: saved ({files})", self.lang).format(what=label, files=files)
 
 
-def _unreadable_block(loaded: LoadedFramework, block_id: str) -> tuple[str, str]:
+def _unreadable_block(loaded: LoadedFramework, block_id: str, lang: str) -> tuple[str, str]:
     """Why a block cannot be changed: its file could not be read (message and hint)."""
     fw = loaded.framework
     block = fw.block(block_id) if fw is not None else None
@@ -1110,12 +952,22 @@ def _unreadable_block(loaded: LoadedFramework, block_id: str) -> tuple[str, str]
     first = next(
         (p for p in loaded.problems if p.file == file and p.severity is Severity.ERROR), None
     )
-    where = f", ligne {first.line} : {first.text('fr')}" if first is not None else ""
+    where = file
+    if first is not None:
+        where = tr("{file}, line {line}: {problem}", lang).format(
+            file=file, line=first.line, problem=first.text(lang)
+        )
     return (
-        f"{file.rsplit('/', 1)[-1]} ne peut pas être lu ({file}{where}) ; "
-        "l'éditeur n'écrit jamais dans un fichier qu'il n'a pas pu lire : rien n'a été modifié",
-        "corrigez ce fichier (un conflit de fusion se résout en gardant une version de chaque "
-        "ligne marquée) : l'éditeur propose de le recharger dès qu'il change",
+        tr(
+            "{name} cannot be read ({where}); the editor never writes to a file it could not "
+            "read: nothing was changed",
+            lang,
+        ).format(name=file.rsplit("/", 1)[-1], where=where),
+        tr(
+            "fix this file (a merge conflict is resolved by keeping one version of each marked "
+            "line): the editor offers to reload it as soon as it changes",
+            lang,
+        ),
     )
 
 
@@ -1255,7 +1107,7 @@ def errors_of(problems: list[Problem]) -> list[Problem]:
 @dataclass(slots=True)
 class ChangeLine:
     change: str  # added, removed, modified, moved, renamed
-    badge: str  # "ajoutée", "modifié"...
+    badge: str  # "added", "changed"...
     text: str
     details: list[Line]  # how its fields changed: kept, removed and added words
     ref: Ref | None
@@ -1282,17 +1134,17 @@ def changes_since_release(session: Session, folder: str, since: str | None = Non
     from refkit.diff.describe import describe
     from refkit.versions import compare
 
-    fw = session.framework(folder)
+    session.framework(folder)  # refused when its framework.yaml cannot be read
     try:
         with _history(session.repo) as history:  # its git processes ended at once
             comparison = compare(history, folder, since)
     except RefkitError as e:
         if since is None and "no release yet" in e.message:
-            return Changes(None, [], "pas encore publié : tout est nouveau")
+            return Changes(None, [], tr("not yet published: everything is new", session.lang))
         if since is not None:
-            return Changes(since, [], "nouveau référentiel")
+            return Changes(since, [], tr("new framework", session.lang))
         raise
-    described = describe(comparison.diff, fw.lang or "fr")
+    described = describe(comparison.diff, session.lang)
     lines = []
     for section in described.sections:
         for item in section.entries:
@@ -1324,20 +1176,32 @@ def commit(session: Session, message: str) -> str:
     """Commit every framework change (refused while there are errors); returns the commit id."""
     message = message.strip()
     if not message:
-        raise RefkitError("le message est vide", hint="dites en une phrase ce qui a changé")
+        raise RefkitError(
+            tr("the message is empty", session.lang),
+            hint=tr("say in one sentence what changed", session.lang),
+        )
     errors = errors_of(session.validate())
     if errors:
         first = errors[0]
+        lang = session.lang
         raise RefkitError(
-            f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger avant d'enregistrer la version : "
-            f"{first.file}:{first.line}:{first.col} {first.text('fr')}",
-            hint="le panneau des problèmes les liste ; Entrée sur un problème y mène",
+            ngettext(
+                "{n} error to fix before recording the version: {where} {problem}",
+                "{n} errors to fix before recording the version: {where} {problem}",
+                len(errors),
+                lang,
+            ).format(
+                n=len(errors),
+                where=f"{first.file}:{first.line}:{first.col}",
+                problem=first.text(lang),
+            ),
+            hint=tr("the problems panel lists them; Enter on a problem goes to it", lang),
         )
     from refkit.scaffold import first_commit_extras
 
     paths = [path for _, path in uncommitted(session)]
     if not paths:
-        raise RefkitError("rien à enregistrer : aucun changement depuis le dernier commit")
+        raise RefkitError(tr("nothing to record: no change since the last commit", session.lang))
     with _history(session.repo) as history:
         # the repository's first commit takes the schemas, CI and README refkit init wrote
         paths = sorted({*paths, *first_commit_extras(history)})
@@ -1377,4 +1241,4 @@ def framework_history(session: Session, folder: str, limit: int = 50) -> Any:
     from refkit.versions import framework_log
 
     with _history(session.repo) as history:
-        return framework_log(history, folder, limit, lang="fr")
+        return framework_log(history, folder, limit, lang=session.lang)

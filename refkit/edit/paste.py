@@ -17,15 +17,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from refkit.edit.search import BEFORE
+from refkit.i18n import N_, tr
 from refkit.model import Block, Competency, Criterion, Framework, Kind
 
 STATEMENT, KIND, ACTIVITIES, CRITERIA, IGNORE = "statement", "kind", "activities", "criteria", ""
-COLUMN_LABELS = {
-    STATEMENT: "énoncé",
-    KIND: "nature",
-    ACTIVITIES: "activités",
-    CRITERIA: "critères",
-    IGNORE: "(ignorée)",
+COLUMN_LABELS = {  # English message ids, shown in the editor's language
+    STATEMENT: N_("statement text"),
+    KIND: N_("kind"),
+    ACTIVITIES: N_("activities"),
+    CRITERIA: N_("criteria"),
+    IGNORE: N_("(ignored)"),
 }
 
 _KIND_WORDS = {
@@ -125,9 +127,10 @@ class Planned:
 
 
 def plan_competencies(
-    rows: list[list[str]], columns: Columns, fw: Framework, block: Block
+    rows: list[list[str]], columns: Columns, fw: Framework, block: Block, lang: str = BEFORE
 ) -> Planned:
-    """The competencies the rows make, with the block's next free ids."""
+    """The competencies the rows make, with the block's next free ids; what was left out said
+    in ``lang``."""
     from refkit.edit import next_competency_id
 
     out = Planned()
@@ -142,7 +145,7 @@ def plan_competencies(
         )
         statement = " ".join(statement.split())
         if not statement:
-            out.notes.append(f"ligne {n} : pas d'énoncé, ligne laissée de côté")
+            out.notes.append(tr("row {n}: no statement, row left out", lang).format(n=n))
             continue
         kind = Kind.SKILL.value
         acts: list[str] = []
@@ -154,7 +157,11 @@ def plan_competencies(
             if k == KIND:
                 found = kind_of(cell)
                 if found is None:
-                    out.notes.append(f"ligne {n} : nature « {cell} » inconnue, savoir-faire retenu")
+                    out.notes.append(
+                        tr('row {n}: unknown kind "{kind}", skill kept', lang).format(
+                            n=n, kind=cell
+                        )
+                    )
                 else:
                     kind = found
             elif k == ACTIVITIES:
@@ -162,7 +169,11 @@ def plan_competencies(
                     if not a:
                         continue
                     if a not in activities:
-                        out.notes.append(f"ligne {n} : activité {a} inconnue du référentiel")
+                        out.notes.append(
+                            tr("row {n}: activity {id} is not in the framework", lang).format(
+                                n=n, id=a
+                            )
+                        )
                     acts.append(a)
             elif k == CRITERIA:
                 for part in re.split(r"\n|\s;\s", cell):
@@ -175,5 +186,7 @@ def plan_competencies(
         taken.add(new_id)
         out.competencies.append(Competency(new_id, statement, kind, acts, criteria))
         if not criteria:
-            out.notes.append(f"ligne {n} : {new_id} n'a pas de critère (à écrire ensuite)")
+            out.notes.append(
+                tr("row {n}: {id} has no criterion (to write next)", lang).format(n=n, id=new_id)
+            )
     return out

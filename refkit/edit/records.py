@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from refkit.edit import Field, Outcome, Ref, Session, check_value, parse_value
+from refkit.edit import Outcome, Ref, Session
+from refkit.edit.fields import Field, check_value, parse_value, refused
 from refkit.errors import RefkitError
+from refkit.i18n import N_, N_plural, ngettext, tr
 from refkit.model import (
     Activity,
     Correspondence,
@@ -36,13 +38,13 @@ class Records:
 
     kind: str  # the item kind holding it: framework or block
     name: str  # dotted path in the model (and id of the list)
-    label: str  # "Groupe de travail"
-    one: str  # "un membre": what a record is, with its article
+    label: str  # "Working group" (English message ids, shown in the editor's language)
+    one: str  # "a member": what a record is, with its article
     fields: tuple[Field, ...]
-    make: Callable[[Framework, list[Any]], Any]
-    summary: Callable[[Any], str]
+    make: Callable[[Framework, list[Any], str], Any]  # (framework, records, language)
+    summary: Callable[[Any, str], str]  # (record, language)
     help: str = ""
-    many: tuple[str, str] = ("élément", "éléments")  # "membre", "membres": to count them
+    many: tuple[str, str] = ("item", "items")  # "member", "members": to count them (ngettext)
 
 
 _FW = ("framework", ("properties",))
@@ -54,33 +56,33 @@ def _f(kind: tuple[str, tuple[str, ...]], *path: str) -> tuple[str, tuple[str, .
 
 
 COLLEGES = (
-    ("employer", "employeurs"),
-    ("employee", "salariés (syndicats)"),
-    ("training", "organismes de formation"),
-    ("public", "pouvoirs publics"),
-    ("expert", "experts"),
+    ("employer", N_("employers")),
+    ("employee", N_("employees (unions)")),
+    ("training", N_("training providers")),
+    ("public", N_("public authorities")),
+    ("expert", N_("experts")),
 )
 MODALITIES = (
-    ("practical", "mise en situation professionnelle"),
-    ("simulation", "simulation"),
-    ("portfolio", "dossier professionnel"),
-    ("oral", "entretien"),
-    ("written", "épreuve écrite"),
-    ("workplace", "observation en entreprise"),
-    ("project", "projet"),
+    ("practical", N_("practical work situation")),
+    ("simulation", N_("simulation")),
+    ("portfolio", N_("portfolio")),
+    ("oral", N_("interview")),
+    ("written", N_("written test")),
+    ("workplace", N_("workplace observation")),
+    ("project", N_("project")),
 )
 CORRESPONDENCES = (
-    ("equivalent", "équivalent"),
-    ("partial", "partiel"),
-    ("split", "réparti"),
-    ("merged", "regroupé"),
-    ("removed", "sans équivalent"),
-    ("new", "nouveau bloc"),
+    ("equivalent", N_("equivalent")),
+    ("partial", N_("partial")),
+    ("split", N_("split")),
+    ("merged", N_("merged")),
+    ("removed", N_("no equivalent")),
+    ("new", N_("new block")),
 )
 
 
-def _label(choices: tuple[tuple[str, str], ...], value: Any) -> str:
-    return next((label for v, label in choices if v == value), str(value or ""))
+def _label(choices: tuple[tuple[str, str], ...], value: Any, lang: str) -> str:
+    return next((tr(label, lang) for v, label in choices if v == value), str(value or ""))
 
 
 def _next_id(prefix: str, taken: list[str]) -> str:
@@ -115,118 +117,120 @@ RECORDS: dict[str, tuple[Records, ...]] = {
         Records(
             "framework",
             "activities",
-            "Activités",
-            "une activité",
+            N_("Activities"),
+            N_("an activity"),
             (
-                Field("id", "Identifiant", "line", _f(_FW, "activities", "items", "properties", "id"), required=True),
-                Field("title", "Intitulé", "line", _f(_FW, "activities", "items", "properties", "title"), required=True),
-                Field("description", "Description", "text", _f(_FW, "activities", "items", "properties", "description")),
-                Field("tasks", "Tâches (une par ligne)", "lines", _f(_FW, "activities", "items", "properties", "tasks")),
+                Field("id", N_("ID"), "line", _f(_FW, "activities", "items", "properties", "id"), required=True),
+                Field("title", N_("Title"), "line", _f(_FW, "activities", "items", "properties", "title"), required=True),
+                Field("description", N_("Description"), "text", _f(_FW, "activities", "items", "properties", "description")),
+                Field("tasks", N_("Tasks (one per line)"), "lines", _f(_FW, "activities", "items", "properties", "tasks")),
             ),
-            lambda fw, items: Activity(_next_id("A", [a.id for a in items]), "Nouvelle activité"),
-            lambda a: f"{a.id} {a.title}",
-            "Les compétences citent les activités par leur identifiant : le changer met à jour ces mentions.",
+            lambda fw, items, lang: Activity(
+                _next_id("A", [a.id for a in items]), tr("New activity", lang)
+            ),
+            lambda a, lang: f"{a.id} {a.title}",
+            N_("Competencies name activities by their ID: changing it updates those mentions."),
         ),
         Records(
             "framework",
             "working_group",
-            "Groupe de travail",
-            "un membre",
+            N_("Working group"),
+            N_("a member"),
             (
-                Field("organisation", "Organisation", "line", _f(_FW, "working_group", "items", "properties", "organisation"), required=True),
-                Field("college", "Collège", "choice", _f(_FW, "working_group", "items", "properties", "college"), COLLEGES),
-                Field("role", "Rôle", "line", _f(_FW, "working_group", "items", "properties", "role")),
+                Field("organisation", N_("Organisation"), "line", _f(_FW, "working_group", "items", "properties", "organisation"), required=True),
+                Field("college", N_("College"), "choice", _f(_FW, "working_group", "items", "properties", "college"), COLLEGES),
+                Field("role", N_("Role"), "line", _f(_FW, "working_group", "items", "properties", "role")),
             ),
-            lambda fw, items: Member("Nouvelle organisation"),
-            lambda m: m.organisation
-            + (f" ({_label(COLLEGES, m.college)})" if m.college else "")
+            lambda fw, items, lang: Member(tr("New organisation", lang)),
+            lambda m, lang: m.organisation
+            + (f" ({_label(COLLEGES, m.college, lang)})" if m.college else "")
             + (f" — {m.role}" if m.role else ""),
         ),
         Records(
             "framework",
             "certification.electives",
-            "Groupes de blocs au choix",
-            "un groupe au choix",
+            N_("Elective groups of blocks"),
+            N_("an elective group"),
             (
-                Field("id", "Identifiant", "line", _f(_FW, "certification", "properties", "electives", "items", "properties", "id"), required=True),
-                Field("title", "Intitulé", "line", _f(_FW, "certification", "properties", "electives", "items", "properties", "title")),
-                Field("choose", "Nombre de blocs à choisir", "integer", _f(_FW, "certification", "properties", "electives", "items", "properties", "choose"), required=True),
-                Field("blocks", "Blocs parmi lesquels choisir (séparés par des virgules)", "list", _f(_FW, "certification", "properties", "electives", "items", "properties", "from"), required=True),
+                Field("id", N_("ID"), "line", _f(_FW, "certification", "properties", "electives", "items", "properties", "id"), required=True),
+                Field("title", N_("Title"), "line", _f(_FW, "certification", "properties", "electives", "items", "properties", "title")),
+                Field("choose", N_("Number of blocks to choose"), "integer", _f(_FW, "certification", "properties", "electives", "items", "properties", "choose"), required=True),
+                Field("blocks", N_("Blocks to choose from (comma-separated)"), "list", _f(_FW, "certification", "properties", "electives", "items", "properties", "from"), required=True),
             ),
-            lambda fw, items: ElectiveGroup(
+            lambda fw, items, lang: ElectiveGroup(
                 _next_id("OPT", [g.id for g in items]), 1, [b.id for b in fw.blocks[-2:]]
             ),
-            lambda g: f"{g.id}{' ' + g.title if g.title else ''} : {g.choose} parmi {', '.join(g.blocks)}",
+            lambda g, lang: tr("{group}: {n} of {blocks}", lang).format(group=f"{g.id}{' ' + g.title if g.title else ''}", n=g.choose, blocks=", ".join(g.blocks)),
         ),
         Records(
             "framework",
             "shared_blocks",
-            "Blocs partagés (définis dans un autre référentiel)",
-            "un bloc partagé",
+            N_("Shared blocks (defined in another framework)"),
+            N_("a shared block"),
             (
-                Field("framework", "Référentiel qui le définit (identifiant)", "line", _f(_FW, "shared_blocks", "items", "properties", "framework"), required=True),
-                Field("block", "Identifiant du bloc", "line", _f(_FW, "shared_blocks", "items", "properties", "block"), required=True),
-                Field("version", "Version épinglée (vide : la dernière publiée)", "line", _f(_FW, "shared_blocks", "items", "properties", "version")),
+                Field("framework", N_("Framework that defines it (ID)"), "line", _f(_FW, "shared_blocks", "items", "properties", "framework"), required=True),
+                Field("block", N_("Block ID"), "line", _f(_FW, "shared_blocks", "items", "properties", "block"), required=True),
+                Field("version", N_("Pinned version (empty: the latest release)"), "line", _f(_FW, "shared_blocks", "items", "properties", "version")),
             ),
-            lambda fw, items: SharedBlockRef("referentiel", "BC01"),
-            lambda r: f"{r.block} de {r.framework}" + (f" (version {r.version})" if r.version else ""),
+            lambda fw, items, lang: SharedBlockRef("referentiel", "BC01"),
+            lambda r, lang: tr("{block} of {framework}", lang).format(block=r.block, framework=r.framework) + (f" (version {r.version})" if r.version else ""),
         ),
         Records(
             "framework",
             "codes.other",
-            "Codes dans d'autres répertoires",
-            "un code",
+            N_("Codes in other registers"),
+            N_("a code"),
             (
-                Field("scheme", "Répertoire", "line", _f(_FW, "codes", "properties", "other", "items", "properties", "scheme"), required=True),
-                Field("code", "Code", "line", _f(_FW, "codes", "properties", "other", "items", "properties", "code"), required=True),
+                Field("scheme", N_("Register"), "line", _f(_FW, "codes", "properties", "other", "items", "properties", "scheme"), required=True),
+                Field("code", N_("Code"), "line", _f(_FW, "codes", "properties", "other", "items", "properties", "code"), required=True),
             ),
-            lambda fw, items: {"scheme": "NZQA", "code": "0000"},
-            lambda o: f"{o.get('scheme', '')} : {o.get('code', '')}",
+            lambda fw, items, lang: {"scheme": "NZQA", "code": "0000"},
+            lambda o, lang: tr("{scheme}: {code}", lang).format(scheme=o.get("scheme", ""), code=o.get("code", "")),
         ),
         Records(
             "framework",
             "correspondence.entries",
-            "Tableau de correspondance (confirmé par le groupe)",
-            "une correspondance",
+            N_("Correspondence table (confirmed by the group)"),
+            N_("a correspondence"),
             (
-                Field("old", "Bloc de la version précédente", "line", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "old")),
-                Field("type", "Correspondance", "choice", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "type"), CORRESPONDENCES, required=True),
-                Field("new", "Blocs de cette version (séparés par des virgules)", "list", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "new")),
-                Field("missing", "Compétences restant à acquérir (séparées par des virgules)", "list", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "missing")),
-                Field("note", "Remarque", "line", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "note")),
+                Field("old", N_("Block of the previous version"), "line", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "old")),
+                Field("type", N_("Correspondence"), "choice", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "type"), CORRESPONDENCES, required=True),
+                Field("new", N_("Blocks of this version (comma-separated)"), "list", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "new")),
+                Field("missing", N_("Competencies still to acquire (comma-separated)"), "list", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "missing")),
+                Field("note", N_("Note"), "line", _f(_FW, "correspondence", "properties", "blocks", "items", "properties", "note")),
             ),
-            lambda fw, items: CorrespondenceEntry("equivalent", "BC01", ["BC01"]),
-            lambda e: f"{e.old or '—'} → {', '.join(e.new) or '—'} ({_label(CORRESPONDENCES, e.type)})",
-            "« refkit diff --correspondence » propose le tableau ; n'y inscrivez que ce que le groupe confirme ou corrige.",
+            lambda fw, items, lang: CorrespondenceEntry("equivalent", "BC01", ["BC01"]),
+            lambda e, lang: f"{e.old or '—'} → {', '.join(e.new) or '—'} ({_label(CORRESPONDENCES, e.type, lang)})",
+            N_("\"refkit diff --correspondence\" proposes the table; write in it only what the group confirms or corrects."),
         ),
     ),
     "block": (
         Records(
             "block",
             "modalities",
-            "Modalités d'évaluation",
-            "une modalité",
+            N_("Assessment modalities"),
+            N_("a modality"),
             (
-                Field("type", "Type d'épreuve", "choice", _f(_BL, "modalities", "items", "properties", "type"), MODALITIES, required=True),
-                Field("description", "Description", "text", _f(_BL, "modalities", "items", "properties", "description")),
-                Field("hours", "Durée (heures)", "number", _f(_BL, "modalities", "items", "properties", "hours")),
+                Field("type", N_("Type of assessment"), "choice", _f(_BL, "modalities", "items", "properties", "type"), MODALITIES, required=True),
+                Field("description", N_("Description"), "text", _f(_BL, "modalities", "items", "properties", "description")),
+                Field("hours", N_("Duration (hours)"), "number", _f(_BL, "modalities", "items", "properties", "hours")),
             ),
-            lambda fw, items: Modality("practical"),
-            lambda m: _label(MODALITIES, m.type) + _volume(m.hours),
+            lambda fw, items, lang: Modality("practical"),
+            lambda m, lang: _label(MODALITIES, m.type, lang) + _volume(m.hours),
         ),
     ),
 }  # fmt: skip
 
 
-# how a list's records are counted ("3 modalités : ...")
+# how a list's records are counted ("3 modalities: ...")
 _MANY = {
-    "activities": ("activité", "activités"),
-    "working_group": ("membre", "membres"),
-    "certification.electives": ("groupe au choix", "groupes au choix"),
-    "shared_blocks": ("bloc partagé", "blocs partagés"),
-    "codes.other": ("code", "codes"),
-    "correspondence.entries": ("correspondance", "correspondances"),
-    "modalities": ("modalité", "modalités"),
+    "activities": N_plural("activity", "activities"),
+    "working_group": N_plural("member", "members"),
+    "certification.electives": N_plural("elective group", "elective groups"),
+    "shared_blocks": N_plural("shared block", "shared blocks"),
+    "codes.other": N_plural("code", "codes"),
+    "correspondence.entries": N_plural("correspondence", "correspondences"),
+    "modalities": N_plural("modality", "modalities"),
 }
 RECORDS = {
     kind: tuple(replace(r, many=_MANY[r.name]) for r in lists) for kind, lists in RECORDS.items()
@@ -292,16 +296,17 @@ def set_field(
     f = next((x for x in spec.fields if x.name == name), None)
     if f is None:
         raise KeyError(f"{spec.name} records have no field {name}")
+    lang = session.lang
     try:
         value = parse_value(f, text)
     except ValueError as e:
-        raise RefkitError(f"{f.label} : {e}") from None
-    problem = check_value(f, value)
+        raise RefkitError(refused(f, tr(str(e), lang), lang)) from None
+    problem = check_value(f, value, lang)
     if problem is not None:
-        raise RefkitError(f"{f.label} : {problem}")
+        raise RefkitError(refused(f, problem, lang))
     records = items(session, ref, spec)
     if not 0 <= index < len(records):
-        raise RefkitError(f"{spec.label} : il n'y a plus d'élément n° {index + 1}")
+        raise RefkitError(_gone(spec, index, lang))
     old = _get(records[index], name)
     if old == value or (value is None and not old):
         return Outcome(ref, "")
@@ -316,7 +321,12 @@ def set_field(
 
     return session._apply(
         ref.folder,
-        f"{f.label} ({spec.one.split(' ', 1)[1]} {index + 1} de « {spec.label} »)",
+        tr('{field} ({record} {n} of "{list}")', lang).format(
+            field=tr(f.label, lang),
+            record=ngettext(*spec.many, 1, lang),
+            n=index + 1,
+            list=tr(spec.label, lang),
+        ),
         change,
         ref,
         ref,
@@ -328,14 +338,17 @@ def add(session: Session, ref: Ref, spec: Records, after: int | None = None) -> 
     records = items(session, ref, spec)
     index = len(records) if after is None else after + 1
     fw = session.framework(ref.folder)
-    new = spec.make(fw, records)
+    lang = session.lang
+    new = spec.make(fw, records, lang)
 
     def change(f: Framework) -> None:
         _ensure_list(session._resolve(f, ref), spec.name, f).insert(index, copy.deepcopy(new))
 
     outcome = session._apply(
         ref.folder,
-        f"ajout d'{spec.one} à « {spec.label} »",
+        tr('added {record} to "{list}"', lang).format(
+            record=tr(spec.one, lang), list=tr(spec.label, lang)
+        ),
         change,
         ref,
         ref,
@@ -345,8 +358,9 @@ def add(session: Session, ref: Ref, spec: Records, after: int | None = None) -> 
 
 def delete(session: Session, ref: Ref, spec: Records, index: int) -> Outcome:
     records = items(session, ref, spec)
+    lang = session.lang
     if not 0 <= index < len(records):
-        raise RefkitError(f"{spec.label} : il n'y a plus d'élément n° {index + 1}")
+        raise RefkitError(_gone(spec, index, lang))
 
     def change(f: Framework) -> None:
         item = session._resolve(f, ref)
@@ -354,7 +368,11 @@ def delete(session: Session, ref: Ref, spec: Records, index: int) -> Outcome:
         _tidy(item, spec.name)
 
     return session._apply(
-        ref.folder, f"suppression de « {spec.summary(records[index])} »", change, ref, ref
+        ref.folder,
+        tr('deleted "{record}"', lang).format(record=spec.summary(records[index], lang)),
+        change,
+        ref,
+        ref,
     )
 
 
@@ -370,12 +388,20 @@ def move(session: Session, ref: Ref, spec: Records, index: int, delta: int) -> t
 
     outcome = session._apply(
         ref.folder,
-        f"« {spec.summary(records[index])} » {'monté' if delta < 0 else 'descendu'}",
+        tr('"{record}" moved up' if delta < 0 else '"{record}" moved down', session.lang).format(
+            record=spec.summary(records[index], session.lang)
+        ),
         change,
         ref,
         ref,
     )
     return outcome, target
+
+
+def _gone(spec: Records, index: int, lang: str) -> str:
+    return tr("{list}: there is no item {n} any more", lang).format(
+        list=tr(spec.label, lang), n=index + 1
+    )
 
 
 def display(f: Field, record: Any) -> Any:

@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from refkit.i18n import tr
 from refkit.model import Block, Framework
 
 # -- folding: one character for one, so that positions in the folded text are those of the text
@@ -67,12 +68,17 @@ def terms(query: str) -> list[str]:
 # -- entries -----------------------------------------------------------------------------------
 
 
+# the language a criterion is named in ("C7.1 critère 2") when none is given: the editor passes
+# its own; French, as before the editor spoke other languages (issue 18)
+BEFORE = "fr"
+
+
 class Entry(NamedTuple):
     """One searchable text of an item (a named tuple: 40,000 of them are made for 10,000
     competencies; the item's ``Ref`` is made for the results only)."""
 
     key: tuple[str, str | None, str | None, int | None]  # the Ref's fields
-    ident: str  # "BC07", "C7.1", "C7.1 critère 2"
+    ident: str  # "BC07", "C7.1", "C7.1 criterion 2" (in the editor's language)
     field: str  # title, statement, criteria, notes, description
     text: str
     hay: str  # " " + fold(text) + " "
@@ -93,7 +99,7 @@ class Found:
     total: int  # hits in all (``hits`` may hold only the first ``limit``)
 
 
-def block_entries(folder: str, block: Block) -> list[Entry]:
+def block_entries(folder: str, block: Block, lang: str = BEFORE) -> list[Entry]:
     out: list[Entry] = []
     add = out.append
     table = _FOLD
@@ -102,6 +108,7 @@ def block_entries(folder: str, block: Block) -> list[Entry]:
         if isinstance(text, str) and text:
             add(Entry(key, ident, field, text, f" {text.translate(table)} "))
 
+    criterion = tr("{id}, criterion {n}", lang)
     key = (folder, block.id, None, None)
     entry(key, block.id, "title", f"{block.id} {block.title}")
     entry(key, block.id, "description", block.description)
@@ -112,7 +119,9 @@ def block_entries(folder: str, block: Block) -> list[Entry]:
         if c.notes:
             entry(ckey, cid, "notes", c.notes)
         for i, cr in enumerate(c.criteria):
-            entry((folder, block.id, cid, i), f"{cid} critère {i + 1}", "criteria", cr.text)
+            entry(
+                (folder, block.id, cid, i), criterion.format(id=cid, n=i + 1), "criteria", cr.text
+            )
     return out
 
 
@@ -127,8 +136,8 @@ class _Prepared(NamedTuple):
     starts: list[int]
 
 
-def _prepare(folder: str, block: Block) -> _Prepared:
-    entries = block_entries(folder, block)
+def _prepare(folder: str, block: Block, lang: str) -> _Prepared:
+    entries = block_entries(folder, block, lang)
     starts = []
     pos = 0
     for e in entries:
@@ -140,7 +149,8 @@ def _prepare(folder: str, block: Block) -> _Prepared:
 class Index:
     """The searchable texts of a session's frameworks, prepared block by block."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = BEFORE) -> None:
+        self.lang = lang  # the language a criterion's name is given in ("C7.1 criterion 2")
         # (folder, block id) -> the block object, its entries and their texts joined
         self._blocks: dict[tuple[str, str], _Prepared] = {}
 
@@ -161,7 +171,7 @@ class Index:
         key = (folder, block.id)
         kept = self._blocks.get(key)
         if kept is None or kept.block is not block:
-            kept = _prepare(folder, block)
+            kept = _prepare(folder, block, self.lang)
             self._blocks[key] = kept
         return kept
 
@@ -269,6 +279,7 @@ def plan_replace(
     *,
     case: bool = False,
     words: bool = False,
+    lang: str = BEFORE,
 ) -> list[Replacement]:
     """Every text of ``fw`` that replacing ``find`` by ``replace`` changes, in order."""
     from refkit.edit import Ref
@@ -285,6 +296,7 @@ def plan_replace(
         if new != text:
             out.append(Replacement(ref, field, ident, text, new, n))
 
+    criterion = tr("{id}, criterion {n}", lang)
     one(Ref(folder), "title", fw.id, fw.title)
     for block in fw.blocks:
         ref = Ref(folder, block.id)
@@ -295,5 +307,10 @@ def plan_replace(
             one(cref, "statement", c.id, c.statement)
             one(cref, "notes", c.id, c.notes)
             for i, cr in enumerate(c.criteria):
-                one(Ref(folder, block.id, c.id, i), "text", f"{c.id} critère {i + 1}", cr.text)
+                one(
+                    Ref(folder, block.id, c.id, i),
+                    "text",
+                    criterion.format(id=c.id, n=i + 1),
+                    cr.text,
+                )
     return out

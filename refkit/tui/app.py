@@ -17,9 +17,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from rich.text import Text, TextType
+from rich.text import Text
 from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,24 +45,25 @@ from textual.widgets import (
 )
 from textual.widgets.tree import TreeNode
 
-from refkit.edit import (
+from refkit.edit import Ref, Session, changes_since_release
+from refkit.edit.fields import (
     FIELDS,
     Field,
-    Ref,
-    Session,
-    changes_since_release,
     check_value,
     display_value,
     get_value,
     parse_value,
+    refused,
 )
 from refkit.edit.records import RECORDS, Records
 from refkit.edit.search import Hit, Index
 from refkit.errors import ConflictError, RefkitError
+from refkit.i18n import N_, ngettext, tr
 from refkit.model import Framework
 from refkit.problems import Problem, Severity
 from refkit.tui.certification import CERTIFICATION_RULES, CertificationScreen, block_of
 from refkit.tui.choice import Choice
+from refkit.tui.commands import reload_question, system_commands
 from refkit.tui.dialogs import (
     ChangesScreen,
     CommitDialog,
@@ -78,11 +79,12 @@ from refkit.tui.fields import FieldLine, FieldRow, widget_id
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.labels import distinct
-from refkit.tui.lang import LANG, said
+from refkit.tui.lang import said
 from refkit.tui.paste import PasteScreen
 from refkit.tui.reading import ReadingPane
 from refkit.tui.records import RecordsRow, RecordsScreen, summary
 from refkit.tui.search import ItemsProvider, ReplaceScreen, SearchScreen
+from refkit.tui.tree import ItemTree
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
 THEME = Theme(
@@ -100,14 +102,12 @@ THEME = Theme(
     dark=True,
 )
 
-# the editor's language: its own words are French; the problems and hints of the checks
-# (written in English in the code) come from the French catalogue (refkit/locale/fr.po)
-
+# the editor's own words are English message ids, shown in its language (refkit.tui.lang)
 KIND_TITLES = {
-    "framework": "Référentiel",
-    "block": "Bloc de compétences",
-    "competency": "Compétence",
-    "criterion": "Critère d'évaluation",
+    "framework": N_("Framework"),
+    "block": N_("Block of competencies"),
+    "competency": N_("Competency"),
+    "criterion": N_("Assessment criterion"),
 }
 CHANGE_GLYPHS = {"added": "+", "modified": "~", "moved": "→", "renamed": "→"}
 
@@ -144,65 +144,6 @@ class Line(Widget):
 
     def update(self, text: str) -> None:
         self.text = text
-
-
-class ItemTree(Tree[Ref]):
-    """The tree, with → to open a node and ← to close it (or go up to its parent)."""
-
-    def process_label(self, label: TextType) -> Text:
-        """Labels are the frameworks' own texts: never read as markup ("Lire un schéma [NF C
-        15-100]" is shown as written; "[a, b]" made rendering fail)."""
-        text = Text(label) if isinstance(label, str) else label
-        return text.split()[0]
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "open_node", "Ouvrir", show=False),
-        Binding("left", "close_node", "Fermer", show=False),
-        Binding("tab", "app.focus_form", "Formulaire", show=False),
-    ]
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        # Enter opens or closes the node at once, not when the NodeSelected message comes round:
-        # Down keys typed right after Enter are already queued and must find the children
-        self.auto_expand = False
-
-    def _fill_now(self, node: TreeNode[Ref]) -> None:
-        """Add a node's children before it opens: a Down typed right after must find them."""
-        if not node.children:
-            fill = getattr(self.app, "_fill", None)
-            if fill is not None:
-                fill(node)
-
-    def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        self.app.paste_in_tree(event.text)  # type: ignore[attr-defined]
-
-    def action_select_cursor(self) -> None:
-        node = self.cursor_node
-        if node is not None and node.allow_expand:
-            self._fill_now(node)
-            node.toggle()
-        super().action_select_cursor()
-
-    def action_open_node(self) -> None:
-        node = self.cursor_node
-        if node is None:
-            return
-        if node.allow_expand and not node.is_expanded:
-            self._fill_now(node)
-            node.expand()
-        elif node.children:
-            self.move_cursor(node.children[0])
-
-    def action_close_node(self) -> None:
-        node = self.cursor_node
-        if node is None:
-            return
-        if node.is_expanded:
-            node.collapse()
-        elif node.parent is not None and node.parent is not self.root:
-            self.move_cursor(node.parent)
 
 
 class ItemForm(VerticalScroll, can_focus=False):
@@ -286,29 +227,29 @@ class EditorApp(App[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         # in the order of usefulness: the footer shows, of the keys that apply now, those that fit
-        Binding("a", "add", "Ajouter"),
-        Binding("x,delete", "delete", "Supprimer", key_display="x"),
-        Binding("m", "move", "Déplacer"),
-        Binding("escape", "focus_tree", "Arbre", key_display="Échap"),
-        Binding("f5", "commit", "Enregistrer", key_display="F5"),
-        Binding("f6", "release", "Publier", key_display="F6"),
-        Binding("f2", "changes", "Changements", key_display="F2"),
-        Binding("question_mark", "help", "Aide", key_display="?"),
-        Binding("f1", "help", "Aide", key_display="F1", show=False),
-        Binding("d", "duplicate", "Dupliquer"),
-        Binding("left_square_bracket", "reorder(-1)", "Ordre", key_display="[ ]"),
-        Binding("right_square_bracket", "reorder(1)", "Descendre", show=False),
-        Binding("f3", "history", "Historique", key_display="F3"),
-        Binding("f4", "focus_problems", "Problèmes", key_display="F4"),
-        Binding("slash", "search", "Rechercher", key_display="/"),
-        Binding("c", "certification", "Certification", key_display="c", show=False),
-        Binding("ctrl+f", "search_anywhere", "Rechercher", key_display="Ctrl+F", show=False),
-        Binding("n", "search_next(1)", "Suivant", show=False),
-        Binding("N", "search_next(-1)", "Précédent", show=False),
-        Binding("ctrl+r", "replace", "Remplacer", key_display="Ctrl+R", show=False),
-        Binding("ctrl+z", "undo", "Annuler", priority=True, show=False),
-        Binding("ctrl+y", "redo", "Rétablir", priority=True, show=False),
-        Binding("ctrl+q", "quit", "Quitter", priority=True, show=False),
+        Binding("a", "add", N_("Add")),
+        Binding("x,delete", "delete", N_("Delete"), key_display="x"),
+        Binding("m", "move", N_("Move")),
+        Binding("escape", "focus_tree", N_("Tree"), key_display="esc"),
+        Binding("f5", "commit", N_("Record"), key_display="F5"),
+        Binding("f6", "release", N_("Publish"), key_display="F6"),
+        Binding("f2", "changes", N_("Changes"), key_display="F2"),
+        Binding("question_mark", "help", N_("Help"), key_display="?"),
+        Binding("f1", "help", N_("Help"), key_display="F1", show=False),
+        Binding("d", "duplicate", N_("Duplicate")),
+        Binding("left_square_bracket", "reorder(-1)", N_("Order"), key_display="[ ]"),
+        Binding("right_square_bracket", "reorder(1)", N_("Move down"), show=False),
+        Binding("f3", "history", N_("History"), key_display="F3"),
+        Binding("f4", "focus_problems", N_("Problems"), key_display="F4"),
+        Binding("slash", "search", N_("Search"), key_display="/"),
+        Binding("c", "certification", N_("Certification"), key_display="c", show=False),
+        Binding("ctrl+f", "search_anywhere", N_("Search"), key_display="Ctrl+F", show=False),
+        Binding("n", "search_next(1)", N_("Next"), show=False),
+        Binding("N", "search_next(-1)", N_("Previous"), show=False),
+        Binding("ctrl+r", "replace", N_("Replace"), key_display="Ctrl+R", show=False),
+        Binding("ctrl+z", "undo", N_("Undo"), priority=True, show=False),
+        Binding("ctrl+y", "redo", N_("Redo"), priority=True, show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False),
     ]
 
     def __init__(
@@ -317,10 +258,14 @@ class EditorApp(App[None]):
         *,
         watch_interval: float | None = 2.0,
         freeze_loaded: bool = False,
+        lang: str | None = None,
     ) -> None:
         """``freeze_loaded``: keep the loaded frameworks out of the cyclic garbage collector's
-        sight (``_freeze_loaded``), a choice for the process, made by ``refkit edit``."""
+        sight (``_freeze_loaded``), a choice for the process, made by ``refkit edit``.
+        ``lang``: the language to speak (else the session's: ``refkit.edit.language``)."""
         super().__init__()
+        if lang is not None:
+            session.lang = lang
         self.freeze_loaded = freeze_loaded
         # the theme is set before the first styling: set in on_mount it would style every widget
         # twice (0.5 s more before the first paint)
@@ -351,7 +296,7 @@ class EditorApp(App[None]):
         # every check process started and not yet reaped (a cancelled check may still be
         # starting its process, or ending it, as the editor closes)
         self._checks: set[asyncio.Future[asyncio.subprocess.Process]] = set()
-        self.search_index = Index()
+        self.search_index = Index()  # (its language set once the frameworks are read)
         self._sibling_labels: dict[Ref | None, tuple[Any, list[str]]] = {}
         self.found: list[Hit] = []  # the last search's results, stepped through with n / N
         self.found_at = 0
@@ -362,9 +307,9 @@ class EditorApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
             yield Line(id="crumbs")
-            yield Line("F1 aide · Ctrl+P commandes", id="hint")
+            yield Line(tr("F1 help · Ctrl+P commands", self.lang), id="hint")
         with Horizontal(id="main"):
-            tree = ItemTree("Référentiels", id="tree")
+            tree = ItemTree(tr("Frameworks", self.lang), id="tree")
             tree.show_root = False
             tree.guide_depth = 2
             yield tree
@@ -425,9 +370,10 @@ class EditorApp(App[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one("#tree", Tree)
-        tree.border_title = "Référentiels"
-        self.query_one("#right").border_title = "Élément"
-        self.query_one("#problems").border_title = "Problèmes"
+        self.search_index.lang = self.lang
+        tree.border_title = tr("Frameworks", self.lang)
+        self.query_one("#right").border_title = tr("Item", self.lang)
+        self.query_one("#problems").border_title = tr("Problems", self.lang)
         self._build_tree()
         self._freeze_loaded(collect=False)  # (little garbage yet: the load makes no cycles)
         first = next(iter(tree.root.children), None)
@@ -437,7 +383,7 @@ class EditorApp(App[None]):
             self._select(first.data)
         focus_now(tree)
         self.set_status(
-            "Bienvenue : ↑↓ choisir · Tab modifier · a ajouter · F5 enregistrer · F1 aide"
+            tr("Welcome: ↑↓ choose · Tab edit · a add · F5 record · F1 help", self.lang)
         )
         if first is None:
             self._show_empty()
@@ -630,19 +576,20 @@ class EditorApp(App[None]):
         if unsaved is not None and unsaved.ref != ref:
             self.unsaved = None
             self.set_status(
-                f"✗ non enregistré : {unsaved.field.label} de {_name(unsaved.ref)} "
-                f"« {_cut(unsaved.text)} » ({unsaved.reason})"
+                tr('✗ not saved: {what} "{text}" ({reason})', self.lang).format(
+                    what=self._of(unsaved), text=_cut(unsaved.text), reason=unsaved.reason
+                )
             )
         try:
             item = self.session.get(ref)
         except (KeyError, RefkitError) as e:
             self.query_one("#item-title", Line).update(
-                said(e) if isinstance(e, RefkitError) else str(e)
+                said(e, self.lang) if isinstance(e, RefkitError) else str(e)
             )
             return
         crumbs = " › ".join(self.session.breadcrumb(ref))
         self.query_one("#crumbs", Line).update(crumbs)
-        title = f"{KIND_TITLES[ref.kind]} {_short(ref)}"
+        title = f"{tr(KIND_TITLES[ref.kind], self.lang)} {_short(ref, self.lang)}"
         if ref.kind == "framework":
             # the version is set by each release, the id names the folder, the tags and the
             # published addresses: both are shown, neither is typed (the version first: at 80
@@ -650,7 +597,10 @@ class EditorApp(App[None]):
             title += f"version {item.version} · {item.id}"
         loaded = self.session.frameworks.get(ref.folder)
         if ref.block is not None and loaded is not None and ref.block in loaded.broken_blocks:
-            title += " · ✗ fichier illisible : rien n'y sera écrit (voir les problèmes)"
+            title += tr(
+                " · ✗ file cannot be read: nothing will be written to it (see the problems)",
+                self.lang,
+            )
         self.query_one("#item-title", Line).update(title)
         self._shown = ref
         if self.query_one("#right").has_class("-reading"):
@@ -735,9 +685,9 @@ class EditorApp(App[None]):
             return
         _, spec = found
         try:
-            problem = check_value(spec, parse_value(spec, _value(widget)))
+            problem = check_value(spec, parse_value(spec, _value(widget)), self.lang)
         except ValueError as e:
-            problem = str(e)
+            problem = tr(str(e), self.lang)
         widget.set_class(problem is not None, "-invalid")
         self._show_error(widget.id or "", problem)
 
@@ -759,9 +709,10 @@ class EditorApp(App[None]):
         joined = " ".join(" ".join(r.replace("\t", " ").split()) for r in rows)
         event.field.insert(joined)
         self.notify(
-            "Les tabulations et retours à la ligne collés sont devenus des espaces : un énoncé "
-            "tient sur une ligne.",
-            title="Collé sur une ligne",
+            tr(
+                "The tabs and line breaks pasted became spaces: a statement is one line.", self.lang
+            ),
+            title=tr("Pasted on one line", self.lang),
             timeout=6,
         )
 
@@ -771,8 +722,11 @@ class EditorApp(App[None]):
         ref = self._form_ref if isinstance(self.focused, Input | TextArea) else self.selected
         if ref is None or ref.block is None:
             self.notify(
-                "Choisissez d'abord le bloc où ajouter les compétences, puis collez à nouveau.",
-                title="Collage",
+                tr(
+                    "First choose the block to add the competencies to, then paste again.",
+                    self.lang,
+                ),
+                title=tr("Paste", self.lang),
                 timeout=6,
             )
             return
@@ -783,7 +737,11 @@ class EditorApp(App[None]):
             self._refused(e)
             return
         if ref.block in self.session.frameworks[ref.folder].broken_blocks:
-            self._refused(RefkitError(f"{ref.block} : son fichier ne peut pas être lu"))
+            self._refused(
+                RefkitError(
+                    tr("{block}: its file cannot be read", self.lang).format(block=ref.block)
+                )
+            )
             return
         target = Ref(ref.folder, ref.block)
 
@@ -791,7 +749,7 @@ class EditorApp(App[None]):
             if competencies:
                 self._run(lambda: self.session.add_competencies(target, competencies))
 
-        self.push_screen(PasteScreen(text, fw, block), done)
+        self.push_screen(PasteScreen(text, fw, block, self.lang), done)
 
     def paste_in_tree(self, text: str) -> None:
         """A paste while the tree has the focus: rows (a line break or a tab) become
@@ -800,9 +758,12 @@ class EditorApp(App[None]):
             self.action_paste_rows(text)
         else:
             self.notify(
-                "Pour coller un texte, allez d'abord dans le champ (Tab) ; des lignes d'un "
-                "tableur collées sur un bloc deviennent des compétences.",
-                title="Collage",
+                tr(
+                    "To paste a text, first go to the field (Tab); rows of a spreadsheet pasted "
+                    "on a block become competencies.",
+                    self.lang,
+                ),
+                title=tr("Paste", self.lang),
                 timeout=6,
             )
 
@@ -826,7 +787,11 @@ class EditorApp(App[None]):
                         widget.load_text(saved)
                 finally:
                     self.call_after_refresh(self._done_filling)
-                self.set_status(f"saisie annulée : {spec.label} est resté tel qu'il était")
+                self.set_status(
+                    tr("typing given up: {field} stayed as it was", self.lang).format(
+                        field=tr(spec.label, self.lang)
+                    )
+                )
             widget.remove_class("-invalid")  # type: ignore[union-attr]
             self._show_error(widget.id or "", None)  # type: ignore[union-attr]
             if self.unsaved is not None and self.unsaved.ref == ref and self.unsaved.field == spec:
@@ -861,16 +826,19 @@ class EditorApp(App[None]):
 
     def _show_empty(self) -> None:
         """No framework in the repository: say how to start."""
-        self.query_one("#item-title", Line).update("Aucun référentiel")
+        self.query_one("#item-title", Line).update(tr("No framework", self.lang))
         self.query_one("#reading", ReadingPane).show_text(
             Text(
-                "Ce dépôt ne contient encore aucun référentiel.\n\n"
-                "a : créer un référentiel (un identifiant, un titre ; un premier bloc, une "
-                "compétence et un critère à réécrire sont écrits pour vous).\n"
-                "Ctrl+P : toutes les commandes · F1 : aide."
+                tr(
+                    "This repository holds no framework yet.\n\n"
+                    "a: create a framework (an ID, a title; a first block, competency and "
+                    "criterion to write over are written for you).\n"
+                    "Ctrl+P: every command · F1: help.",
+                    self.lang,
+                )
             )
         )
-        self.set_status("Aucun référentiel : a pour en créer un")
+        self.set_status(tr("No framework: a to create one", self.lang))
 
     def _reading(self, on: bool) -> None:
         """Show the item read whole (the cursor in the tree) or its form (a field focused)."""
@@ -959,19 +927,26 @@ class EditorApp(App[None]):
         try:
             outcome = self.session.set_field(ref, spec.name, text)
         except RefkitError as e:
-            reason = said(e, hint=False).removeprefix(f"{spec.label} : ")
+            reason = said(e, self.lang, hint=False).removeprefix(refused(spec, "", self.lang))
             if isinstance(e, ConflictError):
-                reason = "le fichier a été modifié hors de l'éditeur : rechargez (Ctrl+P, Recharger), puis saisissez à nouveau"
+                reason = tr(
+                    "the file was changed outside the editor: reload (Ctrl+P, Reload), then "
+                    "type again",
+                    self.lang,
+                )
             conflict = isinstance(e, ConflictError)
             again = self.unsaved == Unsaved(ref, spec, text, reason, conflict)
             self.unsaved = Unsaved(ref, spec, text, reason, conflict)
             wid = widget.id or ""
             if isinstance(widget, Input):
                 widget.add_class("-invalid")
-            self._show_error(wid, f"non enregistré : {reason}")
+            self._show_error(wid, tr("not saved: {reason}", self.lang).format(reason=reason))
             if not again:
                 self.notify(
-                    f"{spec.label} : {reason}", title="Non enregistré", severity="error", timeout=8
+                    refused(spec, reason, self.lang),
+                    title=tr("Not saved", self.lang),
+                    severity="error",
+                    timeout=8,
                 )
             return False
         self.unsaved = None
@@ -981,10 +956,10 @@ class EditorApp(App[None]):
     def _refused(self, e: RefkitError | KeyError) -> None:
         """Say why an operation was refused (a KeyError: the item is gone)."""
         if isinstance(e, KeyError):
-            e = RefkitError("cet élément n'existe plus (modifié ailleurs ?)")
+            e = RefkitError(tr("this item no longer exists (changed elsewhere?)", self.lang))
         self.notify(
-            said(e),
-            title="Refusé",
+            said(e, self.lang),
+            title=tr("Refused", self.lang),
             severity="error",
             timeout=8,
         )
@@ -1004,9 +979,12 @@ class EditorApp(App[None]):
         unsaved = self.unsaved
         assert unsaved is not None
         self.notify(
-            f"{unsaved.field.label} de {_name(unsaved.ref)} n'est pas enregistré : "
-            f"{unsaved.reason}. Corrigez la valeur, ou Ctrl+Z / Échap puis sélectionnez un autre élément pour l'abandonner.",
-            title="Non enregistré",
+            tr(
+                "{what} is not saved: {reason}. Correct the value, or Ctrl+Z / Esc then select "
+                "another item to give it up.",
+                self.lang,
+            ).format(what=self._of(unsaved), reason=unsaved.reason),
+            title=tr("Not saved", self.lang),
             severity="error",
             timeout=10,
         )
@@ -1043,6 +1021,20 @@ class EditorApp(App[None]):
         if folder in self.session.frameworks:
             self._refresh_framework(folder, outcome.select)
         self.refresh_markers()
+
+    @property
+    def lang(self) -> str:
+        """The language the editor speaks (the session's, chosen at start)."""
+        return self.session.lang
+
+    def _of(self, typed: Unsaved) -> str:
+        """ "Statement of C7.5": the field some typing was for."""
+        return tr("{field} of {item}", self.lang).format(
+            field=tr(typed.field.label, self.lang), item=_name(typed.ref, self.lang)
+        )
+
+    def _given_up(self, typed: Unsaved) -> str:
+        return tr("typing given up: {what}", self.lang).format(what=self._of(typed))
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Line).update(text)
@@ -1125,11 +1117,16 @@ class EditorApp(App[None]):
     def _goto_hit(self) -> None:
         hit = self.found[self.found_at]
         if not self.go_to(hit.ref):
-            self.set_status(f"{hit.ident} n'existe plus (modifié depuis la recherche)")
+            self.set_status(
+                tr("{id} no longer exists (changed since the search)", self.lang).format(
+                    id=hit.ident
+                )
+            )
             return
         self.set_status(
-            f"résultat {self.found_at + 1} sur {len(self.found)} : {hit.ident}"
-            " · n suivant · N précédent · / nouvelle recherche"
+            tr(
+                "result {n} of {total}: {id} · n next · N previous · / new search", self.lang
+            ).format(n=self.found_at + 1, total=len(self.found), id=hit.ident)
         )
 
     def action_replace(self, find: str = "") -> None:
@@ -1207,15 +1204,17 @@ class EditorApp(App[None]):
         if ref is None or ref.kind == "framework":
             return
         name = self.session.label(ref)
-        what = {"block": "le bloc", "competency": "la compétence", "criterion": "le critère"}[
-            ref.kind
-        ]
+        question = {
+            "block": tr('Delete block "{name}"?', self.lang),
+            "competency": tr('Delete competency "{name}"?', self.lang),
+            "criterion": tr('Delete criterion "{name}"?', self.lang),
+        }[ref.kind].format(name=name)
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
                 self._run(lambda: self.session.delete(ref))
 
-        self.push_screen(ConfirmDialog(f"Supprimer {what} « {name} » ?", "Supprimer"), done)
+        self.push_screen(ConfirmDialog(question, tr("Delete", self.lang)), done)
 
     def action_move(self) -> None:
         ref = self.selected
@@ -1236,7 +1235,7 @@ class EditorApp(App[None]):
             # the typing that could not be saved is what is undone first
             self.unsaved = None
             self._select(self.selected)
-            self.set_status(f"saisie abandonnée : {unsaved.field.label} de {_name(unsaved.ref)}")
+            self.set_status(self._given_up(unsaved))
             return
         self.commit_pending()
         if self._run(self.session.undo):
@@ -1318,7 +1317,7 @@ class EditorApp(App[None]):
         try:
             changes = changes_since_release(self.session, folder)
         except RefkitError as e:
-            self.notify(said(e), severity="error")
+            self.notify(said(e, self.lang), severity="error")
             return
 
         def done(ref: Ref | None) -> None:
@@ -1377,7 +1376,9 @@ class EditorApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(placeholder="Chercher une commande…", id="--command-palette")
+                CommandPalette(
+                    placeholder=tr("Search for a command…", self.lang), id="--command-palette"
+                )
             )
 
     def action_focus_problems(self) -> None:
@@ -1396,71 +1397,7 @@ class EditorApp(App[None]):
         return [NoColor() if isinstance(f, Monochrome) else f for f in filters]
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
-        # the editor's own tasks, in French (Textual's defaults are in English and for developers)
-        yield SystemCommand(
-            "Supprimer l'élément", "Après confirmation (Ctrl+Z le rétablit)", self.action_delete
-        )
-        yield SystemCommand(
-            "Dupliquer l'élément",
-            "Une copie juste après, avec un nouvel identifiant",
-            self.action_duplicate,
-        )
-        yield SystemCommand(
-            "Monter l'élément", "Avant l'élément précédent", lambda: self.action_reorder(-1)
-        )
-        yield SystemCommand(
-            "Descendre l'élément", "Après l'élément suivant", lambda: self.action_reorder(1)
-        )
-        yield SystemCommand(
-            "Aller aux problèmes",
-            "Entrée sur un problème mène à l'élément",
-            self.action_focus_problems,
-        )
-        yield SystemCommand("Aide", "Les touches de la zone où vous êtes", self.action_help)
-        yield SystemCommand(
-            "Quitter", "Tout est déjà enregistré dans les fichiers", self.action_quit
-        )
-        yield SystemCommand(
-            "Ajouter un élément",
-            "Ajoute un bloc, une compétence ou un critère sous la sélection",
-            self.action_add,
-        )
-        yield SystemCommand(
-            "Déplacer la compétence", "Vers un autre bloc du référentiel", self.action_move
-        )
-        yield SystemCommand("Annuler", "Annule le dernier changement", self.action_undo)
-        yield SystemCommand("Rétablir", "Rétablit le dernier changement annulé", self.action_redo)
-        yield SystemCommand(
-            "Voir les changements", "Depuis la dernière version publiée", self.action_changes
-        )
-        yield SystemCommand(
-            "Historique", "Versions publiées et enregistrements", self.action_history
-        )
-        yield SystemCommand(
-            "Enregistrer les changements (commit)", "Avec un message", self.action_commit
-        )
-        yield SystemCommand(
-            "Publier une version", "Propose le numéro de version", self.action_release
-        )
-        yield SystemCommand("Recharger depuis le disque", "Relit les fichiers", self.action_reload)
-        yield SystemCommand(
-            "Rechercher", "Un identifiant ou des mots (/ ou Ctrl+F)", self.action_search
-        )
-        yield SystemCommand(
-            "Nouveau référentiel",
-            "Un dossier prêt à remplir : un bloc, une compétence, un critère",
-            self.action_new_framework,
-        )
-        yield SystemCommand(
-            "Règles de certification",
-            "Blocs obligatoires, au choix, volumes (c depuis l'arbre)",
-            self.action_certification,
-        )
-        yield SystemCommand(
-            "Rechercher et remplacer",
-            "Dans tout le référentiel, avec un aperçu (Ctrl+R)",
-            self.action_replace,
-        )
+        return system_commands(self)
 
     def notify(
         self,
@@ -1530,7 +1467,10 @@ class EditorApp(App[None]):
         except ValueError:
             data = {"error": err.decode("utf-8", "replace")[-500:]}
         if "error" in data:
-            self.notify(f"la vérification a échoué : {data['error']}", severity="error")
+            self.notify(
+                tr("the check failed: {error}", self.lang).format(error=data["error"]),
+                severity="error",
+            )
             return
         if not self.is_running or not self.screen_stack:
             return  # the editor is closing
@@ -1561,16 +1501,21 @@ class EditorApp(App[None]):
                 r = r.parent
             glyph = "✗" if p.severity is Severity.ERROR else "⚠"
             where = f"{p.file.rsplit('/', 1)[-1]}:{p.line}:{p.col}"
-            item = ListItem(Label(Text(f"{glyph} {p.text(LANG)} ({where})")))
+            item = ListItem(Label(Text(f"{glyph} {p.text(self.lang)} ({where})")))
             item.problem = p  # type: ignore[attr-defined]
             listing.append(item)
         self.problem_refs = refs
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         warnings = len(problems) - errors
         listing.border_title = (
-            f"Problèmes : {errors} erreur{'s' if errors > 1 else ''}, {warnings} avertissement{'s' if warnings > 1 else ''}"
+            tr("Problems: {errors}, {warnings}", self.lang).format(
+                errors=ngettext("{n} error", "{n} errors", errors, self.lang).format(n=errors),
+                warnings=ngettext("{n} warning", "{n} warnings", warnings, self.lang).format(
+                    n=warnings
+                ),
+            )
             if problems
-            else "Problèmes : aucun"
+            else tr("Problems: none", self.lang)
         )
         self._relabel()
 
@@ -1605,7 +1550,9 @@ class EditorApp(App[None]):
             return
         ref, name = self.session.ref_of(problem)
         if ref is None:
-            self.notify(f"{problem.file}:{problem.line}:{problem.col} — {problem.hint_text(LANG)}")
+            self.notify(
+                f"{problem.file}:{problem.line}:{problem.col} — {problem.hint_text(self.lang)}"
+            )
             return
         if problem.rule in CERTIFICATION_RULES:
             # its fix lives in the certification rules, whichever file it points at
@@ -1616,10 +1563,10 @@ class EditorApp(App[None]):
             except RefkitError:
                 known = set()
             self.action_certification(block_of(problem, known))
-            self.set_status(f"{problem.text(LANG)} — {problem.hint_text(LANG)}")
+            self.set_status(f"{problem.text(self.lang)} — {problem.hint_text(self.lang)}")
             return
         self._refresh_framework(ref.folder, ref)
-        self.set_status(f"{problem.text(LANG)} — {problem.hint_text(LANG)}")
+        self.set_status(f"{problem.text(self.lang)} — {problem.hint_text(self.lang)}")
         spec = next((f for f in FIELDS[ref.kind] if name and f.name.split(".")[0] == name), None)
         if spec is not None:
             focus_now(self.query_one(f"#{widget_id(ref.kind, spec.name)}"))
@@ -1645,7 +1592,7 @@ class EditorApp(App[None]):
             return
         self._prompting_reload = True
         shown = "\n".join(changed[:6]) + (
-            f"\n… et {len(changed) - 6} autres" if len(changed) > 6 else ""
+            tr("\n… and {n} more", self.lang).format(n=len(changed) - 6) if len(changed) > 6 else ""
         )
 
         def done(reload: bool | None) -> None:
@@ -1659,18 +1606,9 @@ class EditorApp(App[None]):
 
         self.push_screen(
             ConfirmDialog(
-                f"Des fichiers ont été modifiés hors de l'éditeur :\n{shown}\n\n"
-                + (
-                    f"Recharger ? Votre saisie pour {self.unsaved.field.label} de "
-                    f"{_name(self.unsaved.ref)} n'est pas enregistrée : elle vous sera proposée "
-                    "à nouveau sur le texte rechargé. "
-                    if self.unsaved is not None
-                    else "Recharger ? Vos propres changements sont déjà enregistrés. "
-                )
-                + "L'éditeur n'écrase jamais un fichier modifié ailleurs ; Ctrl+Z reste "
-                "possible pour les changements des autres fichiers.",
-                "Recharger",
-                cancel="Plus tard",
+                reload_question(self, shown),
+                tr("Reload", self.lang),
+                cancel=tr("Later", self.lang),
             ),
             done,
         )
@@ -1693,7 +1631,7 @@ class EditorApp(App[None]):
             selected = selected.parent
         if selected is not None:
             self._refresh_framework(selected.folder, selected)
-        self.set_status("rechargé depuis le disque")
+        self.set_status(tr("reloaded from disk", self.lang))
         self.refresh_markers()
 
     def _offer_again(self, typed: Unsaved) -> None:
@@ -1711,15 +1649,17 @@ class EditorApp(App[None]):
             if again:
                 self._run(lambda: self.session.set_field(typed.ref, typed.field.name, typed.text))
             else:
-                self.set_status(f"saisie abandonnée : {typed.field.label} de {_name(typed.ref)}")
+                self.set_status(self._given_up(typed))
 
         self.push_screen(
             ConfirmDialog(
-                f"Votre saisie pour {typed.field.label} de {_name(typed.ref)} n'était pas "
-                f"enregistrée :\n« {_cut(typed.text, 200)} »\n\nLe fichier rechargé dit :\n"
-                f"« {_cut(now, 200)} »\n\nRemplacer par votre saisie ?",
-                "Remplacer par ma saisie",
-                cancel="Garder le texte rechargé",
+                tr(
+                    'What you typed for {what} was not saved:\n"{typed}"\n\nThe reloaded file '
+                    'says:\n"{now}"\n\nReplace it with what you typed?',
+                    self.lang,
+                ).format(what=self._of(typed), typed=_cut(typed.text, 200), now=_cut(now, 200)),
+                tr("Replace with what I typed", self.lang),
+                cancel=tr("Keep the reloaded text", self.lang),
             ),
             done,
         )
@@ -1737,11 +1677,15 @@ class EditorApp(App[None]):
 
         self.push_screen(
             ConfirmDialog(
-                f"{unsaved.field.label} de {_name(unsaved.ref)} n'est pas enregistré :\n"
-                f"« {_cut(unsaved.text, 200)} »\n({unsaved.reason})\n\n"
-                "Quitter quand même ? Cette saisie sera perdue ; tout le reste est déjà enregistré.",
-                "Quitter sans enregistrer",
-                cancel="Revenir",
+                tr(
+                    '{what} is not saved:\n"{text}"\n({reason})\n\nQuit anyway? What you '
+                    "typed will be lost; everything else is already saved.",
+                    self.lang,
+                ).format(
+                    what=self._of(unsaved), text=_cut(unsaved.text, 200), reason=unsaved.reason
+                ),
+                tr("Quit without saving", self.lang),
+                cancel=tr("Go back", self.lang),
             ),
             done,
         )
@@ -1752,9 +1696,9 @@ def _value(widget: Any) -> str:
     return str(widget.value) if isinstance(widget, Input) else str(widget.text)
 
 
-def _name(ref: Ref) -> str:
+def _name(ref: Ref, lang: str) -> str:
     if ref.kind == "criterion":
-        return f"critère {(ref.criterion or 0) + 1} de {ref.competency}"
+        return tr("{id} criterion {n}", lang).format(id=ref.competency, n=(ref.criterion or 0) + 1)
     return ref.competency or ref.block or ref.folder.rsplit("/", 1)[-1]
 
 
@@ -1771,9 +1715,9 @@ async def _end(proc: asyncio.subprocess.Process) -> None:
     await proc.wait()
 
 
-def _short(ref: Ref) -> str:
+def _short(ref: Ref, lang: str) -> str:
     if ref.kind == "criterion":
-        return f"{(ref.criterion or 0) + 1} de {ref.competency}"
+        return tr("{n} of {id}", lang).format(n=(ref.criterion or 0) + 1, id=ref.competency)
     return ref.competency or ref.block or ""
 
 

@@ -24,6 +24,7 @@ from textual.widgets import Select, Static
 from refkit.edit import Ref, Session
 from refkit.edit.records import records_of
 from refkit.errors import RefkitError
+from refkit.i18n import N_, quantity, tr
 from refkit.problems import Problem
 from refkit.tui.dialogs import DIALOG_CSS, framework_title
 from refkit.tui.footer import keys_footer
@@ -44,11 +45,8 @@ CERTIFICATION_RULES = frozenset(
 OUTSIDE = "-"
 
 
-def _hours(value: float | None) -> str:
-    if value is None:
-        return ""
-    number = int(value) if float(value).is_integer() else value
-    return f"{number}\u00a0h".replace(".", ",")
+def _hours(value: float | None, lang: str) -> str:
+    return "" if value is None else quantity(float(value), "h", lang)
 
 
 class CertificationScreen(ModalScreen[bool]):
@@ -65,8 +63,8 @@ class CertificationScreen(ModalScreen[bool]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Fermer", key_display="Échap"),
-        Binding("g", "groups", "Groupes au choix", key_display="g"),
+        Binding("escape", "close", N_("Close"), key_display="esc"),
+        Binding("g", "groups", N_("Elective groups"), key_display="g"),
         Binding("up", "app.focus_previous", show=False),
         Binding("down", "app.focus_next", show=False),
     ]
@@ -81,15 +79,17 @@ class CertificationScreen(ModalScreen[bool]):
         fw = self.session.framework(self.folder)
         out = [(b.id, b.title, b.volume.hours) for b in fw.blocks]
         for s in fw.shared_blocks:
-            out.append((s.block, f"bloc partagé de {s.framework}", None))
+            shared = tr("shared block of {framework}", self.session.lang)
+            out.append((s.block, shared.format(framework=s.framework), None))
         return out
 
     def _options(self) -> list[tuple[str, str]]:
         fw = self.session.framework(self.folder)
-        options = [("obligatoire", "required")]
-        for g in fw.certification.electives:
-            options.append((f"au choix : {g.id}", g.id))  # the group's title: listed below
-        options.append(("hors certification", OUTSIDE))
+        lang = self.session.lang
+        options = [(tr("required", lang), "required")]
+        for g in fw.certification.electives:  # the group's title: listed below
+            options.append((tr("elective: {group}", lang).format(group=g.id), g.id))
+        options.append((tr("outside the certification", lang), OUTSIDE))
         return options
 
     def _place(self, block_id: str) -> str:
@@ -100,16 +100,20 @@ class CertificationScreen(ModalScreen[bool]):
         return group or OUTSIDE
 
     def compose(self) -> ComposeResult:
+        lang = self.session.lang
         with Vertical(classes="view"):
             yield Static(
                 Text.assemble(
-                    ("Règles de certification", "bold"),
+                    (tr("Certification rules", lang), "bold"),
                     f" — {framework_title(self.session, self.folder)}",
                 )
             )
             yield Static(
-                "Pour chaque bloc : obligatoire, au choix dans un groupe, ou hors certification. "
-                "g : les groupes au choix (combien de blocs choisir).",
+                tr(
+                    "For each block: required, elective in a group, or outside the "
+                    "certification. g: the elective groups (how many blocks to choose).",
+                    lang,
+                ),
                 classes="muted",
             )
             with VerticalScroll(id="places"):
@@ -121,7 +125,7 @@ class CertificationScreen(ModalScreen[bool]):
                 room = max(24, min(self.app.size.width * 9 // 10, 100) - 4 - 25 - 2)
                 for block_id, title, hours in blocks:
                     with Horizontal(classes="place"):
-                        volume = f" ({_hours(hours)})" if hours is not None else ""
+                        volume = f" ({_hours(hours, lang)})" if hours is not None else ""
                         fit = room - len(volume)
                         shown = distinct(f"{block_id} {title}", labels, fit)
                         if len(shown) > fit:
@@ -179,24 +183,34 @@ class CertificationScreen(ModalScreen[bool]):
             self.call_after_refresh(self._done_filling)
         hours = {b.id: b.volume.hours for b in fw.blocks}
         rules = fw.certification
+        lang = self.session.lang
         groups = Text()
         for g in rules.electives:
-            title = f" « {g.title} »" if g.title else ""
-            blocks = ", ".join(g.blocks) or "aucun bloc"
-            groups.append(f"{g.id}{title} : {g.choose} à choisir parmi {blocks}\n")
+            title = tr(' "{title}"', lang).format(title=g.title) if g.title else ""
+            blocks = ", ".join(g.blocks) or tr("no block", lang)
+            groups.append(
+                tr("{group}: {n} to choose from {blocks}", lang).format(
+                    group=g.id + title, n=g.choose, blocks=blocks
+                )
+                + "\n"
+            )
         if not rules.electives:
-            groups.append("Aucun groupe au choix (g pour en créer).")
+            groups.append(tr("No elective group (g to create one).", lang))
         self.query_one("#groups", Static).update(groups)
         required = sum(hours.get(b) or 0 for b in rules.required)
         chosen = 0.0
         for g in rules.electives:
             sizes = sorted(hours.get(b) or 0 for b in g.blocks)
             chosen += sum(sizes[: g.choose])  # the least a learner may take
-        line = f"Volume : obligatoires {_hours(required)}"
+        line = tr("Volume: required {hours}", lang).format(hours=_hours(required, lang))
         if rules.electives:
-            line += f" + au choix au moins {_hours(chosen)} = {_hours(required + chosen)}"
+            line += tr(" + electives at least {hours} = {total}", lang).format(
+                hours=_hours(chosen, lang), total=_hours(required + chosen, lang)
+            )
         if rules.volume.hours is not None:
-            line += f" · total déclaré {_hours(rules.volume.hours)}"
+            line += tr(" · total declared {hours}", lang).format(
+                hours=_hours(rules.volume.hours, lang)
+            )
         self.query_one("#volume", Static).update(Text(line, style="dim"))
         problems = [
             p
@@ -204,7 +218,7 @@ class CertificationScreen(ModalScreen[bool]):
             if p.rule in CERTIFICATION_RULES and p.file.startswith(self.folder + "/")
         ]
         self.query_one("#cert-problems", Static).update(
-            Text("\n".join(f"⚠ {p.text('fr')}" for p in problems))
+            Text("\n".join(f"⚠ {p.text(lang)}" for p in problems))
         )
 
     def _done_filling(self) -> None:

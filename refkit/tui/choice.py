@@ -7,19 +7,24 @@ from typing import Any
 
 from textual.widgets import Select
 
+from refkit.i18n import tr
+
 
 class Choice(Select[str]):
     """A ``Select`` of ``choices`` (value, label). A value that is none of them is added to the
     list as it is, marked, so that the person sees what the file says and picks a right one;
-    ``show`` returns the reason to show under the field. No value is shown as "(à choisir)" for
-    a required field (a file may lack it: the problems panel says so), "(facultatif)" otherwise."""
+    ``show`` returns the reason to show under the field. No value is shown as "(to choose)" for
+    a required field (a file may lack it: the problems panel says so), "(optional)" otherwise."""
 
-    def __init__(self, choices: list[tuple[str, str]], *, required: bool, **kwargs: Any) -> None:
-        self.choices = choices
+    def __init__(
+        self, choices: list[tuple[str, str]], *, required: bool, lang: str, **kwargs: Any
+    ) -> None:
+        self.choices = choices  # (value, label in the editor's language)
+        self.lang = lang
         self._unknown: str | None = None  # the value outside the list now offered, if any
         super().__init__(
             [(label, value) for value, label in choices],
-            prompt="(à choisir)" if required else "(facultatif)",
+            prompt=tr("(to choose)", lang) if required else tr("(optional)", lang),
             allow_blank=True,
             **kwargs,
         )
@@ -30,7 +35,7 @@ class Choice(Select[str]):
         if odd != self._unknown:
             options = [(label, v) for v, label in self.choices]
             if odd is not None:
-                options.append((f"{odd} (valeur inconnue)", odd))
+                options.append((tr("{value} (unknown value)", self.lang).format(value=odd), odd))
             self.set_options(options)
             self._unknown = odd
         wanted = value if value else Select.NULL
@@ -38,4 +43,6 @@ class Choice(Select[str]):
             self.value = wanted
         if odd is None:
             return None
-        return f"« {odd} » n'est pas une des valeurs possibles : choisissez-en une dans la liste"
+        return tr(
+            '"{value}" is not one of the possible values: choose one from the list', self.lang
+        ).format(value=odd)

@@ -39,12 +39,19 @@ from refkit.edit import (
     release_plan,
     uncommitted,
 )
-from refkit.edit.records import CORRESPONDENCES
 from refkit.errors import RefkitError
+from refkit.i18n import N_, ngettext, tr
 from refkit.problems import Problem
 from refkit.tui.footer import keys_footer
+from refkit.tui.help import help_text
 from refkit.tui.keys import focus_now
-from refkit.tui.lang import said
+from refkit.tui.lang import lang_of, said
+from refkit.tui.release import (
+    _needs_confirmation,
+    _release_refusal,
+    _reorganised,
+    correspondence_text,
+)
 
 DIALOG_CSS = """
 Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
@@ -65,7 +72,7 @@ Dialog ListView, .view ListView { height: auto; max-height: 14; }
 class Dialog(ModalScreen[Any]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Fermer", key_display="Échap")
+        Binding("escape", "cancel", N_("Close"), key_display="esc")
     ]
 
     def action_cancel(self) -> None:
@@ -76,12 +83,12 @@ class ConfirmDialog(Dialog):
     """A question naming what will happen, with its two answers (the safe one has the focus)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler", key_display="Échap"),
-        Binding("left", "app.focus_previous", "Précédent", show=False),
-        Binding("right", "app.focus_next", "Suivant", show=False),
+        Binding("escape", "cancel", N_("Cancel"), key_display="esc"),
+        Binding("left", "app.focus_previous", N_("Previous"), show=False),
+        Binding("right", "app.focus_next", N_("Next"), show=False),
     ]
 
-    def __init__(self, question: str, confirm: str, cancel: str = "Annuler") -> None:
+    def __init__(self, question: str, confirm: str, cancel: str = "") -> None:
         super().__init__()
         self.question, self.confirm, self.cancel = question, confirm, cancel
 
@@ -89,7 +96,7 @@ class ConfirmDialog(Dialog):
         with Vertical():
             yield Static(Text(self.question), classes="message")  # plain: it quotes texts
             with Horizontal(classes="buttons"):
-                yield Button(self.cancel, id="no")
+                yield Button(self.cancel or tr("Cancel", lang_of(self)), id="no")
                 yield Button(self.confirm, id="yes", variant="error")
         yield keys_footer()
 
@@ -105,24 +112,27 @@ class NewFrameworkDialog(Dialog):
     """A new framework: its id (the folder and the published addresses), title and language."""
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical():
-            yield Static(Text("Nouveau référentiel", style="bold"))
-            yield Label("Identifiant * (minuscules, chiffres et tirets : il nomme le dossier)")
-            yield Input(id="fid", placeholder="ex. installateur-thermique")
-            yield Label("Titre *")
-            yield Input(id="title", placeholder="ex. Installateur thermique")
-            yield Label("Langue")
+            yield Static(Text(tr("New framework", lang), style="bold"))
+            yield Label(
+                tr("ID * (lower-case letters, digits and hyphens: it names the folder)", lang)
+            )
+            yield Input(id="fid", placeholder=tr("e.g. installateur-thermique", lang))
+            yield Label(tr("Title *", lang))
+            yield Input(id="title", placeholder=tr("e.g. Installateur thermique", lang))
+            yield Label(tr("Language", lang))
             yield Select(
-                [("français", "fr"), ("anglais", "en")],
-                value="fr",
+                [(tr("French", lang), "fr"), (tr("English", lang), "en")],
+                value=lang,
                 allow_blank=False,
                 id="lang",
                 compact=True,
             )
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler", id="no")
-                yield Button("Créer", id="yes", variant="primary")
+                yield Button(tr("Cancel", lang), id="no")
+                yield Button(tr("Create", lang), id="yes", variant="primary")
         yield keys_footer()
 
     def on_mount(self) -> None:
@@ -137,7 +147,11 @@ class NewFrameworkDialog(Dialog):
     def _say_id(self, value: str) -> None:
         ok = not value or self._id_ok(value)
         self.query_one("#error", Static).update(
-            "" if ok else Text("✗ minuscules, chiffres et tirets, sans espace ni accent")
+            ""
+            if ok
+            else Text(
+                tr("✗ lower-case letters, digits and hyphens, no space or accent", lang_of(self))
+            )
         )
 
     @on(Input.Changed, "#fid")
@@ -165,7 +179,7 @@ class NewFrameworkDialog(Dialog):
         title = self.query_one("#title", Input).value.strip()
         if not fid or not title:
             self.query_one("#error", Static).update(
-                Text("✗ l'identifiant et le titre sont obligatoires")
+                Text(tr("✗ the ID and the title are required", lang_of(self)))
             )
             return
         if not self._id_ok(fid):
@@ -181,10 +195,12 @@ class MoveDialog(Dialog):
         self.competency, self.blocks = competency, blocks
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical():
-            yield Static(Text(f"Déplacer {self.competency} vers le bloc :"), classes="message")
+            move = tr("Move {id} to block:", lang).format(id=self.competency)
+            yield Static(Text(move), classes="message")
             yield OptionList(*[Option(label, id=bid) for bid, label in self.blocks], id="blocks")
-            yield Static("Entrée : déplacer · Échap : annuler", classes="muted")
+            yield Static(tr("Enter: move · Esc: cancel", lang), classes="muted")
         yield keys_footer()
 
     @on(OptionList.OptionSelected)
@@ -197,7 +213,7 @@ class ChangesScreen(ModalScreen[Ref | None]):
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f2", "close", "Fermer", key_display="Échap")
+        Binding("escape,f2", "close", N_("Close"), key_display="esc")
     ]
 
     def __init__(self, title: str, changes: Changes) -> None:
@@ -205,11 +221,15 @@ class ChangesScreen(ModalScreen[Ref | None]):
         self.title_text, self.changes = title, changes
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical(classes="view"):
             since = (
-                f"depuis la version {self.changes.since}" if self.changes.since else "jamais publié"
+                tr("since version {version}", lang).format(version=self.changes.since)
+                if self.changes.since
+                else tr("never published", lang)
             )
-            yield Static(Text.assemble((f"Changements — {self.title_text}", "bold"), f" ({since})"))
+            title = tr("Changes — {title}", lang).format(title=self.title_text)
+            yield Static(Text.assemble((title, "bold"), f" ({since})"))
             if self.changes.lines:  # with none, the list says it once
                 yield Static(Text(self.changes.summary), classes="muted")
             items = []
@@ -222,9 +242,9 @@ class ChangesScreen(ModalScreen[Ref | None]):
                 item.ref = line.ref  # type: ignore[attr-defined]
                 items.append(item)
             if not items:
-                items.append(ListItem(Static("Aucun changement.")))
+                items.append(ListItem(Static(tr("No change.", lang))))
             yield ListView(*items, id="changes")
-            yield Static("Entrée : aller à l'élément · Échap : fermer", classes="muted")
+            yield Static(tr("Enter: go to the item · Esc: close", lang), classes="muted")
         yield keys_footer()
 
     @on(ListView.Selected)
@@ -240,7 +260,7 @@ class ChangesScreen(ModalScreen[Ref | None]):
 class HistoryScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f3", "close", "Fermer", key_display="Échap")
+        Binding("escape,f3", "close", N_("Close"), key_display="esc")
     ]
 
     def __init__(self, session: Session, folder: str) -> None:
@@ -248,38 +268,42 @@ class HistoryScreen(ModalScreen[None]):
         self.session, self.folder = session, folder
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical(classes="view"):
             title = framework_title(self.session, self.folder)
-            yield Static(Text(f"Historique — {title}", style="bold"))
+            yield Static(Text(tr("History — {title}", lang).format(title=title), style="bold"))
             items = []
             try:
                 log = framework_history(self.session, self.folder)
             except RefkitError as e:
-                items.append(ListItem(Static(Text(said(e, hint=False)))))
+                items.append(ListItem(Static(Text(said(e, lang_of(self), hint=False)))))
             else:
-                items.append(ListItem(Static("[b]Versions publiées[/b]")))
+                items.append(ListItem(Static(Text(tr("Published versions", lang), style="bold"))))
                 for r in log.releases:
                     msg = f" — {r.message}" if r.message else ""
                     items.append(
                         ListItem(Static(Text(f"  {r.version}  {r.date}{msg}\n      {r.summary}")))
                     )
                 if not log.releases:
-                    items.append(ListItem(Static("  aucune")))
-                items.append(ListItem(Static("[b]Enregistrements[/b]")))
+                    items.append(ListItem(Static(tr("  none", lang))))
+                items.append(ListItem(Static(Text(tr("Recorded changes", lang), style="bold"))))
                 for c in log.commits:
                     tag = f" [version {c.release}]" if c.release else ""
                     items.append(
                         ListItem(
                             Static(
                                 Text(
-                                    f"  {c.date[:10]}  {c.author} : {c.subject}{tag}\n"
-                                    f"      {c.summary}"
+                                    f"  {c.date[:10]}  "
+                                    + tr("{author}: {subject}", lang).format(
+                                        author=c.author, subject=c.subject
+                                    )
+                                    + f"{tag}\n      {c.summary}"
                                 )
                             )
                         )
                     )
             yield ListView(*items)
-            yield Static("Échap : fermer", classes="muted")
+            yield Static(tr("Esc: close", lang), classes="muted")
         yield keys_footer()
 
     def action_close(self) -> None:
@@ -295,8 +319,9 @@ class CommitDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         errors = errors_of(self.problems)
+        lang = lang_of(self)
         with Vertical():
-            yield Static("[b]Enregistrer les changements dans l'historique[/b]")
+            yield Static(Text(tr("Record the changes in the history", lang), style="bold"))
             lines = []
             for folder in self.session.frameworks:
                 if not any(p.startswith(folder + "/") for _, p in uncommitted(self.session)):
@@ -308,26 +333,33 @@ class CommitDialog(Dialog):
                 for line in changes.lines:
                     lines.append(f"{line.badge} {line.text}")
                 if not changes.lines:
-                    lines.append(f"{folder} : mise en forme")
-            listing = "\n".join(f"• {x}" for x in lines[:12]) or "Aucun changement."
+                    lines.append(tr("{folder}: layout", lang).format(folder=folder))
+            listing = "\n".join(f"• {x}" for x in lines[:12]) or tr("No change.", lang)
             if len(lines) > 12:
-                listing += f"\n… et {len(lines) - 12} autres"
+                listing += tr("\n… and {n} more", lang).format(n=len(lines) - 12)
             yield Static(Text(listing), classes="message", id="changed")
             if errors:
+                n = len(errors)
                 yield Static(
-                    f"✗ {len(errors)} erreur{'s' if len(errors) > 1 else ''} à corriger d'abord "
-                    "(panneau des problèmes).",
+                    ngettext(
+                        "✗ {n} error to fix first (problems panel).",
+                        "✗ {n} errors to fix first (problems panel).",
+                        n,
+                        lang,
+                    ).format(n=n),
                     classes="error",
                 )
-            yield Label("Message (ce qui a changé, en une phrase)")
-            yield Input(
-                id="message", placeholder="ex. Ajout de la compétence C7.5 sur le désembouage"
-            )
+            yield Label(tr("Message (what changed, in one sentence)", lang))
+            example = tr("e.g. Added competency C7.5 on sludge removal", lang)
+            yield Input(id="message", placeholder=example)
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler", id="no")
+                yield Button(tr("Cancel", lang), id="no")
                 yield Button(
-                    "Enregistrer", id="yes", variant="primary", disabled=bool(errors) or not lines
+                    tr("Record", lang),
+                    id="yes",
+                    variant="primary",
+                    disabled=bool(errors) or not lines,
                 )
         yield keys_footer()
 
@@ -347,66 +379,21 @@ class CommitDialog(Dialog):
 
     def _commit(self) -> None:
         if self.query_one("#yes", Button).disabled:
+            lang = lang_of(self)
             self.query_one("#error", Static).update(
-                "✗ impossible : corrigez d'abord les erreurs"
+                tr("✗ not possible: fix the errors first", lang)
                 if errors_of(self.problems)
-                else "✗ rien à enregistrer"
+                else tr("✗ nothing to record", lang)
             )
             return
         try:
             sha = commit(self.session, self.query_one("#message", Input).value)
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(f"✗ {said(e, hint=False)}"))
+            self.query_one("#error", Static).update(Text(f"✗ {said(e, lang_of(self), hint=False)}"))
             return
-        self.app.notify(f"Changements enregistrés ({sha[:8]})")
-        self.dismiss(f"changements enregistrés dans l'historique ({sha[:8]})")
-
-
-_BUMPS = {"major": "majeure", "minor": "mineure", "patch": "corrective"}
-_CORRESPONDENCE_WORDS = dict(CORRESPONDENCES)
-_ORIGIN = {
-    "proposed": "proposée",
-    "confirmed": "confirmée par le groupe",
-    "overridden": "écrite par le groupe",
-}
-
-
-def correspondence_text(table: Any) -> Text:
-    """The correspondence table as the dialog shows it: each old block and what it counts for."""
-    text = Text()
-    same = [
-        e.old for e in table.entries if e.type == "equivalent" and e.old == (e.new or [None])[0]
-    ]
-    for e in table.entries:
-        if e.old in same:
-            continue
-        kind = _CORRESPONDENCE_WORDS.get(e.type, e.type)
-        if e.old is None:
-            text.append(f"(nouveau) → {', '.join(e.new)}", style="dim")
-        else:
-            text.append(f"{e.old} → {', '.join(e.new) or '—'} ", style="bold")
-            text.append(kind)
-            if e.missing:
-                text.append(f" ; à acquérir : {', '.join(e.missing)}")
-        text.append(f"  ({_ORIGIN.get(e.origin, e.origin)})\n", style="dim")
-    if same:
-        text.append(f"{', '.join(s for s in same if s)} : équivalents, inchangés", style="dim")
-    text.rstrip()
-    return text
-
-
-_REORGANISED = ("moved", "removed", "renumbered")
-
-
-def _reorganised(plan: Any) -> bool:
-    """Whether competencies or blocks were moved, removed or renumbered since the last release
-    (what was added only makes a block partly kept: no question to ask)."""
-    return any(c.kind in ("competency", "block") and c.what in _REORGANISED for c in plan.causes)
-
-
-def _needs_confirmation(table: Any) -> bool:
-    """Whether the table has entries the group has neither confirmed nor written."""
-    return any(e.type != "equivalent" and e.origin == "proposed" for e in table.entries)
+        lang = lang_of(self)
+        self.app.notify(tr("Changes recorded ({commit})", lang).format(commit=sha[:8]))
+        self.dismiss(tr("changes recorded in the history ({commit})", lang).format(commit=sha[:8]))
 
 
 class ReleaseDialog(Dialog):
@@ -438,15 +425,18 @@ class ReleaseDialog(Dialog):
         self._filling = False
 
     def compose(self) -> ComposeResult:
+        lang = self.session.lang
         with Vertical():
             title = framework_title(self.session, self.folder)
-            yield Static(Text(f"Publier une version — {title}", style="bold"))
+            yield Static(
+                Text(tr("Publish a version — {title}", lang).format(title=title), style="bold")
+            )
             try:
                 self.plan = release_plan(self.session, self.folder)
             except RefkitError as e:
-                yield Static(Text(_release_refusal(e)), classes="error")
+                yield Static(Text(_release_refusal(e, lang)), classes="error")
                 with Horizontal(classes="buttons"):
-                    yield Button("Fermer", id="no")
+                    yield Button(tr("Close", lang), id="no")
                 return
             plan = self.plan
             self.required = plan.required
@@ -454,43 +444,60 @@ class ReleaseDialog(Dialog):
             if plan.last is not None:
                 last = plan.last.version
                 options = [
-                    (f"{_BUMPS[b]} : {bumped(last, b)}", b) for b in ("major", "minor", "patch")
+                    (
+                        tr("{bump}: {version}", lang).format(
+                            bump=tr(b, lang), version=bumped(last, b)
+                        ),
+                        b,
+                    )
+                    for b in ("major", "minor", "patch")
                 ]
                 with Horizontal(classes="row"):
-                    yield Label("Version : ")
+                    yield Label(tr("Version: ", lang))
                     yield Select(
                         options, value=plan.bump, allow_blank=False, id="bump", compact=True
                     )
                 with Vertical(id="reason-row"):
                     yield Label(
-                        "Pourquoi le groupe choisit une version plus basse que proposée "
-                        "(enregistré avec la version)"
+                        tr(
+                            "Why the group chooses a lower version than proposed (recorded with "
+                            "the version)",
+                            lang,
+                        )
                     )
                     yield Input(
                         id="reason",
-                        placeholder="ex. : déplacement décidé en commission, sans effet pour les titulaires",
+                        placeholder=tr(
+                            "e.g.: a move decided in committee, with no effect for holders", lang
+                        ),
                     )
             with Vertical(id="correspondence"):
                 yield Label(
                     Text(
-                        "Tableau de correspondance : ce que les titulaires de la version "
-                        f"{plan.last.version if plan.last else ''} conservent",
+                        tr(
+                            "Correspondence table: what holders of version {version} keep", lang
+                        ).format(version=plan.last.version if plan.last else ""),
                         style="bold",
                     )
                 )
                 yield Static("", id="table")
                 yield Checkbox(
-                    "le groupe a vérifié ce tableau (écrit dans framework.yaml avec la version)",
+                    tr(
+                        "the group has checked this table (written in framework.yaml with the "
+                        "version)",
+                        lang,
+                    ),
                     id="confirm",
                     compact=True,
                 )
-                yield Button("Modifier le tableau…", id="edit-table")
-            yield Label("Message de version (ce que les écoles doivent savoir)")
+                yield Button(tr("Change the table…", lang), id="edit-table")
+            yield Label(tr("Version message (what the schools need to know)", lang))
             yield Input(id="message", placeholder=f"Version {plan.version}")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler", id="no")
-                yield Button(f"Publier {plan.version}", id="yes", variant="primary")
+                yield Button(tr("Cancel", lang), id="no")
+                publish = tr("Publish {version}", lang).format(version=plan.version)
+                yield Button(publish, id="yes", variant="primary")
         yield keys_footer()
 
     def on_mount(self) -> None:
@@ -505,27 +512,36 @@ class ReleaseDialog(Dialog):
     def _show(self) -> None:
         """The proposal, the causes that decide it, the table: as the plan says now."""
         plan = self.plan
-        last = plan.last.version if plan.last else "aucune"
-        lang = self.session.framework(self.folder).lang  # (readable: there is a plan)
+        lang = self.session.lang
+        last = plan.last.version if plan.last else tr("none yet", lang)
         summary = change_summary(plan.diff, lang) if plan.diff is not None else plan.summary
         pending = [p for _, p in uncommitted(self.session) if p.startswith(self.folder + "/")]
-        text = Text.assemble(f"Dernière version : {last}\nVersion proposée : ")
+        text = Text.assemble(
+            tr("Last version: {version}\nProposed version: ", lang).format(version=last)
+        )
         if self.required is None:
             text.append(plan.version, style="bold")
-            text.append(" (première version publiée)")
+            text.append(tr(" (first published version)", lang))
         else:
             proposed = bumped(last, self.required)
             text.append(proposed, style="bold")
-            text.append(f" ({_BUMPS[self.required]}) parce que : ")
+            text.append(tr(" ({bump}) because: ", lang).format(bump=tr(self.required, lang)))
             deciding = [c for c in plan.causes if c.level == self.required]
-            shown = " ; ".join(c.text("fr") for c in deciding[:4])
-            more = f" ; et {len(deciding) - 4} autre(s)" if len(deciding) > 4 else ""
+            shown = tr("; ", lang).join(c.text(lang) for c in deciding[:4])
+            more = (
+                tr("; and {n} more", lang).format(n=len(deciding) - 4) if len(deciding) > 4 else ""
+            )
             text.append(shown + more)
         text.append(f"\n{summary}")
         if pending:
+            n = len(pending)
             text.append(
-                f"\nLes changements pas encore enregistrés ({len(pending)} fichier"
-                f"{'s' if len(pending) > 1 else ''}) sont enregistrés avec la version."
+                ngettext(
+                    "\nThe changes not yet recorded ({n} file) are recorded with the version.",
+                    "\nThe changes not yet recorded ({n} files) are recorded with the version.",
+                    n,
+                    lang,
+                ).format(n=n)
             )
         self.query_one("#proposal", Static).update(text)
         self.table = proposed_correspondence(plan) if _reorganised(plan) else None
@@ -533,10 +549,12 @@ class ReleaseDialog(Dialog):
         show = self.table is not None
         box.set_class(show, "-shown")
         if show:
-            self.query_one("#table", Static).update(correspondence_text(self.table))
+            self.query_one("#table", Static).update(correspondence_text(self.table, lang_of(self)))
             confirm = self.query_one("#confirm", Checkbox)
             confirm.display = _needs_confirmation(self.table)
-        self.query_one("#yes", Button).label = f"Publier {plan.version}"
+        self.query_one("#yes", Button).label = tr("Publish {version}", lang).format(
+            version=plan.version
+        )
 
     @on(Select.Changed, "#bump")
     def _bump(self, event: Select.Changed) -> None:
@@ -545,13 +563,13 @@ class ReleaseDialog(Dialog):
         bump = str(event.value)
         lower = self.required is not None and ORDER[bump] < ORDER[self.required]
         self.query_one("#reason-row").set_class(lower, "-shown")
-        self._replan(bump, "(à préciser)" if lower else None)
+        self._replan(bump, tr("(to be given)", lang_of(self)) if lower else None)
 
     def _replan(self, bump: str | None, reason: str | None) -> bool:
         try:
             self.plan = release_plan(self.session, self.folder, bump, reason)
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(_release_refusal(e)))
+            self.query_one("#error", Static).update(Text(_release_refusal(e, lang_of(self))))
             return False
         self.query_one("#error", Static).update("")
         self._show()
@@ -586,7 +604,7 @@ class ReleaseDialog(Dialog):
                     self.folder, self.plan.last.version, self.table.entries
                 )
         except RefkitError as e:
-            self.query_one("#error", Static).update(Text(f"✗ {said(e, hint=False)}"))
+            self.query_one("#error", Static).update(Text(f"✗ {said(e, lang_of(self), hint=False)}"))
             return
 
         def done(_changed: bool | None) -> None:
@@ -604,7 +622,12 @@ class ReleaseDialog(Dialog):
             reason = self.query_one("#reason", Input).value.strip()
             if not reason:
                 error.update(
-                    Text("✗ Dites pourquoi le groupe choisit une version plus basse que proposée.")
+                    Text(
+                        tr(
+                            "✗ Say why the group chooses a lower version than proposed.",
+                            lang_of(self),
+                        )
+                    )
                 )
                 focus_now(self.query_one("#reason", Input))
                 return
@@ -612,8 +635,11 @@ class ReleaseDialog(Dialog):
             if not self.query_one("#confirm", Checkbox).value:
                 error.update(
                     Text(
-                        "✗ Des titulaires de la version précédente perdent une partie de leurs "
-                        "blocs : cochez que le groupe a vérifié le tableau, ou modifiez-le."
+                        tr(
+                            "✗ Holders of the previous version lose part of their blocks: tick "
+                            "that the group has checked the table, or change it.",
+                            lang_of(self),
+                        )
                     )
                 )
                 return
@@ -622,7 +648,7 @@ class ReleaseDialog(Dialog):
                     self.folder, self.plan.last.version, self.table.entries
                 )
             except RefkitError as e:
-                error.update(Text(f"✗ {said(e, hint=False)}"))
+                error.update(Text(f"✗ {said(e, lang_of(self), hint=False)}"))
                 return
         # planned again: what is released is what the files hold now (the table, the reason)
         if not self._replan(self.plan.bump, reason):
@@ -632,82 +658,19 @@ class ReleaseDialog(Dialog):
                 self.session, self.plan, self.query_one("#message", Input).value.strip()
             )
         except RefkitError as e:
-            error.update(Text(f"✗ {said(e, hint=False)}"))
+            error.update(Text(f"✗ {said(e, lang_of(self), hint=False)}"))
             return
-        self.app.notify(f"Version {result.version} publiée ({result.tag})")
-        self.dismiss(f"version {result.version} publiée (étiquette {result.tag})")
-
-
-def _release_refusal(e: RefkitError) -> str:
-    """Why a release cannot be made, in the words of the editor (refkit release speaks English)."""
-    problems = getattr(e, "problems", None)
-    if problems:
-        n = len(problems)
-        return (
-            f"✗ {n} erreur{'s' if n > 1 else ''} à corriger avant de publier une version.\n"
-            "F4 : le panneau des problèmes ; Entrée sur un problème mène à l'élément."
-        )
-    message = e.message
-    if message.startswith("nothing to release"):
-        since = message.rsplit(" ", 1)[-1]
-        return f"✗ Rien à publier : aucun changement depuis la version {since}."
-    if message.startswith("uncommitted changes outside"):
-        return (
-            "✗ Des changements non enregistrés touchent d'autres référentiels.\n"
-            "Enregistrez-les d'abord (F5) : une version n'enregistre que son propre référentiel."
-        )
-    if message.startswith("HEAD is detached"):
-        return "✗ Le dépôt n'est sur aucune branche : une version se publie depuis une branche."
-    return f"✗ {said(e)}"
-
-
-HELP = {
-    "tree": """[b]L'arbre des référentiels[/b]
-↑ ↓ : se déplacer · → ou Entrée : ouvrir · ← : fermer · Tab : aller au formulaire
-a : ajouter (un bloc sous le référentiel, une compétence sous un bloc, un critère sous une compétence)
-d : dupliquer · x ou Suppr : supprimer (après confirmation) · m : déplacer une compétence vers un autre bloc
-\\[ et ] : monter ou descendre l'élément
-/ : rechercher (un identifiant ou des mots) · n / N : résultat suivant / précédent
-c : règles de certification (blocs obligatoires, au choix)
-Ctrl+Z : annuler · Ctrl+Y : rétablir
-
-Repères : ✗ erreur · ⚠ avertissement · + ajouté · ~ modifié · → déplacé ou renuméroté
-(depuis la dernière version publiée).""",
-    "form": """[b]Le formulaire[/b]
-Chaque champ est vérifié pendant la saisie ; le message s'affiche dessous.
-Entrée, Tab ou un clic ailleurs : enregistre la valeur dans le fichier.
-Échap : annule la saisie (la valeur enregistrée revient) et revient à l'arbre.
-Un énoncé ou un critère long s'affiche sur plusieurs lignes ; il reste une seule ligne (Entrée
-enregistre). Début et Fin (Ctrl+A, Ctrl+E) : début et fin du texte.
-Une valeur non valable n'est pas enregistrée : elle reste dans le champ, la raison dessous ;
-Échap ou Ctrl+Z l'abandonne.
-Des lignes copiées d'un tableur, collées dans un bloc : elles deviennent des compétences
-(un aperçu d'abord, une colonne par champ).
-Les listes courtes (activités d'une compétence, prérequis) se saisissent séparées par des virgules.
-Une ligne de liste (activités du référentiel, groupe de travail, modalités...) : Entrée l'ouvre.
-Ctrl+Z : annuler le dernier changement.""",
-    "records": """[b]Une liste[/b]
-↑ ↓ : choisir un élément ; son formulaire est dessous (Tab), vérifié pendant la saisie.
-a : ajouter · x ou Suppr : supprimer · \\[ et ] : monter ou descendre
-Ctrl+Z : annuler · Échap : revenir au formulaire de l'élément.""",
-    "problems": """[b]Les problèmes[/b]
-Les mêmes vérifications que refkit validate, relancées après chaque changement.
-F4 (ou Maj+Tab depuis l'arbre) : y aller · ↑ ↓ : choisir · Entrée : aller à l'élément et au champ concernés.""",
-}
-COMMON = """
-
-[b]Partout[/b]
-F2 : changements depuis la dernière version · F3 : historique
-F5 : enregistrer les changements (avec un message) · F6 : publier une version
-F4 : aller aux problèmes · Ctrl+F : rechercher · Ctrl+R : rechercher et remplacer
-Ctrl+P : toutes les commandes · ? ou F1 : cette aide
-Ctrl+Q : quitter (rien n'est perdu : chaque changement est enregistré dans les fichiers dès qu'il est fait)."""
+        lang = lang_of(self)
+        said_ = tr("Version {version} published ({tag})", lang)
+        self.app.notify(said_.format(version=result.version, tag=result.tag))
+        done = tr("version {version} published (tag {tag})", lang)
+        self.dismiss(done.format(version=result.version, tag=result.tag))
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,f1,q", "close", "Fermer", key_display="Échap")
+        Binding("escape,question_mark,f1,q", "close", N_("Close"), key_display="esc")
     ]
 
     def __init__(self, area: str) -> None:
@@ -715,9 +678,10 @@ class HelpScreen(ModalScreen[None]):
         self.area = area
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with VerticalScroll(classes="view"):
-            yield Static(HELP.get(self.area, HELP["tree"]) + COMMON)
-            yield Static("Échap : fermer", classes="muted")
+            yield Static(help_text(self.area, lang))
+            yield Static(tr("Esc: close", lang), classes="muted")
         yield keys_footer()
 
     def action_close(self) -> None:

@@ -26,8 +26,10 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
 from refkit.edit import Field
-from refkit.model import PLACEHOLDERS
+from refkit.i18n import N_, tr
+from refkit.model import PLACEHOLDERS as MODEL_PLACEHOLDERS
 from refkit.tui.choice import Choice
+from refkit.tui.lang import lang_of
 
 # the one-line texts long enough to be read wrapped while they are written
 LONG_LINES = frozenset(
@@ -39,6 +41,10 @@ LONG_LINES = frozenset(
     }
 )
 
+# the texts the editor gives a new item, in English too (the model's set has the French ones and
+# refkit new's): typing over them replaces them whole
+PLACEHOLDERS = MODEL_PLACEHOLDERS | {"New block", "New competency", "New criterion"}
+
 
 def widget_id(kind: str, name: str) -> str:
     return f"f-{kind}-{name.replace('.', '-')}"
@@ -48,9 +54,9 @@ class FieldInput(Input):
     """A short one-line field; Enter saves it (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Valider", key_display="Entrée"),
-        Binding("escape", "app.cancel_field", "Annuler", key_display="Échap"),
-        Binding("f1", "app.field_help", "Aide", key_display="F1"),
+        Binding("enter", "submit", N_("Save"), key_display="enter"),
+        Binding("escape", "app.cancel_field", N_("Cancel"), key_display="esc"),
+        Binding("f1", "app.field_help", N_("Help"), key_display="F1"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,9 +75,9 @@ class FieldInput(Input):
 # Textual's TextArea binds F5, F6 and F7 (select a word, a line, all): in the editor F5 records
 # and F6 publishes, from a field too
 _EDITOR_KEYS: list[BindingType] = [
-    Binding("f5", "app.commit", "Enregistrer", key_display="F5", show=False),
-    Binding("f6", "app.release", "Publier", key_display="F6", show=False),
-    Binding("f7", "select_all", "Tout sélectionner", show=False),
+    Binding("f5", "app.commit", N_("Record"), key_display="F5", show=False),
+    Binding("f6", "app.release", N_("Publish"), key_display="F6", show=False),
+    Binding("f7", "select_all", N_("Select all"), show=False),
 ]
 
 
@@ -82,9 +88,9 @@ class FieldLine(TextArea):
     many lines it takes on the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Valider", key_display="Entrée", priority=True),
-        Binding("escape", "app.cancel_field", "Annuler", key_display="Échap"),
-        Binding("f1", "app.field_help", "Aide", key_display="F1"),
+        Binding("enter", "submit", N_("Save"), key_display="enter", priority=True),
+        Binding("escape", "app.cancel_field", N_("Cancel"), key_display="esc"),
+        Binding("f1", "app.field_help", N_("Help"), key_display="F1"),
         Binding("home,ctrl+a", "text_start", show=False),
         Binding("end,ctrl+e", "text_end", show=False),
         Binding("shift+home", "text_start(True)", show=False),
@@ -175,9 +181,9 @@ class FieldText(TextArea):
     """A text field over several lines: Enter starts a new line, Tab saves and goes on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Valider", key_display="Tab"),
-        Binding("escape", "app.cancel_field", "Annuler", key_display="Échap"),
-        Binding("f1", "app.field_help", "Aide", key_display="F1"),
+        Binding("tab", "app.focus_next", N_("Save"), key_display="Tab"),
+        Binding("escape", "app.cancel_field", N_("Cancel"), key_display="esc"),
+        Binding("f1", "app.field_help", N_("Help"), key_display="F1"),
         *_EDITOR_KEYS,
     ]
 
@@ -203,9 +209,12 @@ class FieldRow(Vertical):
 
     def compose(self) -> ComposeResult:
         wid = widget_id(self.kind, self.spec.name)
-        yield Label(self.spec.label + (" *" if self.spec.required else ""), classes="label")
+        lang = lang_of(self)
+        label = tr(self.spec.label, lang)
+        yield Label(label + (" *" if self.spec.required else ""), classes="label")
         if self.spec.type == "choice":
-            yield Choice(list(self.spec.choices), id=wid, required=self.spec.required, compact=True)
+            choices = [(v, tr(label, lang)) for v, label in self.spec.choices]
+            yield Choice(choices, id=wid, required=self.spec.required, compact=True, lang=lang)
         elif self.spec.type in ("text", "lines"):
             yield FieldText(
                 id=wid, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
@@ -214,6 +223,8 @@ class FieldRow(Vertical):
             yield FieldLine(id=wid)
         else:
             yield FieldInput(
-                id=wid, placeholder="" if self.spec.required else "(facultatif)", compact=True
+                id=wid,
+                placeholder="" if self.spec.required else tr("(optional)", lang),
+                compact=True,
             )
         yield Static("", classes="error", id=f"err-{wid}")

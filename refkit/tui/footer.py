@@ -6,10 +6,13 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-# Textual's own widgets name a few keys in English (a list of choices opened: "esc Dismiss
-# menu"): said as the rest of the editor says them
-_OWN_WORDS = {"Dismiss menu": "Fermer la liste", "Exit the command palette": "Fermer"}
-_KEY_NAMES = {"esc": "Échap", "enter": "Entrée", "tab": "Tab"}
+from refkit.i18n import N_, tr
+from refkit.tui.lang import lang_of
+
+# Textual's own widgets name a few keys ("esc Dismiss menu" when a list of choices is open):
+# said in the editor's words, in its language; the editor's bindings are English message ids
+_OWN_WORDS = {"Dismiss menu": N_("Close the list"), "Exit the command palette": N_("Close")}
+_KEY_NAMES = {"esc": N_("Esc"), "enter": N_("Enter"), "tab": N_("Tab")}
 
 
 class FittingFooter(Footer):
@@ -18,11 +21,14 @@ class FittingFooter(Footer):
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
+        lang = lang_of(self)
         used = 0
         for widget in super().compose():
             if isinstance(widget, FooterKey):
-                widget.description = _OWN_WORDS.get(widget.description, widget.description)
-                widget.key_display = _KEY_NAMES.get(widget.key_display, widget.key_display)
+                words = _OWN_WORDS.get(widget.description, widget.description)
+                widget.description = tr(words, lang)
+                if widget.key_display in _KEY_NAMES:
+                    widget.key_display = tr(_KEY_NAMES[widget.key_display], lang)
                 need = len(widget.key_display) + len(widget.description) + 2
                 if used + need > width:
                     continue

@@ -27,21 +27,22 @@ from refkit.edit.paste import (
     plan_competencies,
     read_rows,
 )
+from refkit.i18n import N_, ngettext, tr
 from refkit.model import Block, Competency, Framework
 from refkit.tui.dialogs import DIALOG_CSS
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 
-_KIND_LABELS = {"skill": "savoir-faire", "knowledge": "savoir", "attitude": "savoir-être"}
 
-
-def planned_text(c: Competency) -> Text:
+def planned_text(c: Competency, lang: str) -> Text:
     text = Text()
     text.append(f"{c.id} ", style="bold")
     text.append(c.statement)
-    facts = [_KIND_LABELS.get(c.kind, c.kind), *c.activities]
+    kind = tr(c.kind, lang) if c.kind in ("skill", "knowledge", "attitude") else c.kind
+    facts = [kind, *c.activities]
     n = len(c.criteria)
-    facts.append(f"{n} critère{'s' if n > 1 else ''}" if n else "aucun critère")
+    criteria = ngettext("{n} criterion", "{n} criteria", n, lang).format(n=n)
+    facts.append(criteria if n else tr("no criterion", lang))
     text.append(f"  ({' · '.join(facts)})", style="dim")
     for cr in c.criteria:
         text.append(f"\n   – {cr.text}", style="dim")
@@ -62,30 +63,36 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Annuler", key_display="Échap"),
+        Binding("escape", "close", N_("Cancel"), key_display="esc"),
     ]
 
-    def __init__(self, text: str, fw: Framework, block: Block) -> None:
+    def __init__(self, text: str, fw: Framework, block: Block, lang: str) -> None:
         super().__init__()
-        self.fw, self.block = fw, block
+        self.fw, self.block, self.lang = fw, block, lang
         self.rows = read_rows(text)
         self.columns = guess_columns(self.rows, {a.id for a in fw.activities})
         self.planned = Planned()
 
     def compose(self) -> ComposeResult:
-        n = len(self.rows)
+        n, lang = len(self.rows), self.lang
         with Vertical(classes="view"):
             yield Static(
                 Text.assemble(
-                    ("Coller comme compétences", "bold"),
-                    f" — bloc {self.block.id} {self.block.title}",
+                    (tr("Paste as competencies", lang), "bold"),
+                    tr(" — block {id} {title}", lang).format(
+                        id=self.block.id, title=self.block.title
+                    ),
                 )
             )
+            columns = len(self.columns.kinds)
             yield Static(
                 Text(
-                    f"{n} ligne{'s' if n > 1 else ''} collée{'s' if n > 1 else ''}, "
-                    f"{len(self.columns.kinds)} colonne{'s' if len(self.columns.kinds) > 1 else ''}"
-                    " : dites ce que contient chaque colonne."
+                    tr("{rows}, {columns}: say what each column holds.", lang).format(
+                        rows=ngettext("{n} row pasted", "{n} rows pasted", n, lang).format(n=n),
+                        columns=ngettext("{n} column", "{n} columns", columns, lang).format(
+                            n=columns
+                        ),
+                    )
                 ),
                 classes="muted",
             )
@@ -93,7 +100,10 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
                 for i, kind in enumerate(self.columns.kinds):
                     sample = next((r[i] for r in self.rows if r[i]), "")
                     select: Select[str] = Select(
-                        [(f"{i + 1}. {label}", key) for key, label in COLUMN_LABELS.items()],
+                        [
+                            (f"{i + 1}. {tr(label, lang)}", key)
+                            for key, label in COLUMN_LABELS.items()
+                        ],
                         value=kind,
                         allow_blank=False,
                         id=f"col-{i}",
@@ -102,7 +112,7 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
                     )
                     yield select
             yield Checkbox(
-                "la première ligne nomme les colonnes",
+                tr("the first row names the columns", lang),
                 self.columns.header,
                 id="header",
                 compact=True,
@@ -110,8 +120,8 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
             yield Static("", id="count", classes="muted")
             yield OptionList(id="preview")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler", id="no")
-                yield Button("Ajouter", id="yes", variant="primary")
+                yield Button(tr("Cancel", lang), id="no")
+                yield Button(tr("Add", lang), id="yes", variant="primary")
         yield keys_footer()
 
     def on_mount(self) -> None:
@@ -128,27 +138,36 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
         self._preview()
 
     def _preview(self) -> None:
-        self.planned = plan_competencies(self.rows, self.columns, self.fw, self.block)
+        lang = self.lang
+        self.planned = plan_competencies(self.rows, self.columns, self.fw, self.block, lang)
         listing = self.query_one("#preview", OptionList)
         listing.clear_options()
-        listing.add_options([Option(planned_text(c)) for c in self.planned.competencies])
+        listing.add_options([Option(planned_text(c, lang)) for c in self.planned.competencies])
         for note in self.planned.notes:
             listing.add_option(Option(Text(f"⚠ {note}", style="italic"), disabled=True))
         n = len(self.planned.competencies)
         self.query_one("#count", Static).update(
             Text(
-                f"{n} compétence{'s' if n > 1 else ''} à ajouter à la fin du bloc {self.block.id}"
+                ngettext(
+                    "{n} competency to add at the end of block {id}",
+                    "{n} competencies to add at the end of block {id}",
+                    n,
+                    lang,
+                ).format(n=n, id=self.block.id)
                 + (
-                    f" ; {len(self.planned.notes)} remarque(s) en fin de liste"
+                    tr("; {n} note(s) at the end of the list", lang).format(
+                        n=len(self.planned.notes)
+                    )
                     if self.planned.notes
                     else ""
                 )
-                + " ; Ctrl+Z les retire toutes d'un coup"
+                + tr("; Ctrl+Z removes them all at once", lang)
             )
         )
         button = self.query_one("#yes", Button)
         button.disabled = not n
-        button.label = f"Ajouter {n} compétence{'s' if n > 1 else ''}" if n else "Ajouter"
+        adding = ngettext("Add {n} competency", "Add {n} competencies", n, lang).format(n=n)
+        button.label = adding if n else tr("Add", lang)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

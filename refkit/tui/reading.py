@@ -20,9 +20,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from refkit.edit import Ref, Session, field_of
+from refkit.edit import Ref, Session
+from refkit.edit.fields import field_of
 from refkit.edit.records import MODALITIES
 from refkit.errors import RefkitError
+from refkit.i18n import quantity, tr
 from refkit.model import Block, Competency, Framework
 from refkit.tui.lang import said
 
@@ -35,11 +37,10 @@ _STATUS = dict(field_of("framework", "status").choices)
 _MODALITIES = dict(MODALITIES)  # the labels the form's lists use: one wording
 
 
-def _hours(value: float | None) -> str:
+def _hours(value: float | None, lang: str) -> str:
     if value is None:
         return ""
-    number = int(value) if float(value).is_integer() else value
-    return f"{number}\u00a0h".replace(".", ",")  # never "140" and "h" on two lines
+    return quantity(float(value), "h", lang)  # never "140" and "h" on two lines
 
 
 _BULLET = ("-", "–", "•", "*")
@@ -96,25 +97,32 @@ class _Page:
         return Group(*self.parts)
 
 
-def _place(fw: Framework, block_id: str) -> str:
+def _place(fw: Framework, block_id: str, lang: str) -> str:
     """Where the block stands in the certification rules."""
     if block_id in fw.certification.required:
-        return "obligatoire"
+        return tr("required", lang)
     for group in fw.certification.electives:
         if block_id in group.blocks:
-            title = f" « {group.title} »" if group.title else ""
-            return f"au choix{title} : {group.choose} parmi {', '.join(group.blocks)}"
-    return "hors des règles de certification"
+            blocks = ", ".join(group.blocks)
+            if group.title:
+                return tr('elective "{title}": {n} of {blocks}', lang).format(
+                    title=group.title, n=group.choose, blocks=blocks
+                )
+            return tr("elective: {n} of {blocks}", lang).format(n=group.choose, blocks=blocks)
+    return tr("outside the certification rules", lang)
 
 
-def framework_text(fw: Framework) -> Group:
+def framework_text(fw: Framework, lang: str) -> Group:
     page = _Page()
     page.append(fw.title or fw.id, style="bold")
-    facts = [f"version {fw.version}", _STATUS.get(fw.status or "", fw.status or "")]
+    status = tr(_STATUS[fw.status], lang) if fw.status in _STATUS else (fw.status or "")
+    facts = [f"version {fw.version}", status]
     if fw.level.eqf is not None:
-        facts.append(f"niveau CEC {fw.level.eqf}")
+        facts.append(tr("EQF level {level}", lang).format(level=fw.level.eqf))
     for scheme, level in fw.level.national.items():
-        facts.append(f"niveau national ({scheme}) {level}")
+        facts.append(
+            tr("national level ({scheme}) {level}", lang).format(scheme=scheme, level=level)
+        )
     if fw.sector:
         facts.append(fw.sector)
     page.append("\n" + " · ".join(f for f in facts if f), style="dim")
@@ -130,33 +138,36 @@ def framework_text(fw: Framework) -> Group:
     if fw.summary:
         page.append("\n\n" + reflow(fw.summary))
     if fw.blocks or fw.shared_blocks:
-        page.head("Blocs de compétences")
+        page.head(tr("Blocks of competencies", lang))
         lines = []
         for b in fw.blocks:
             line = Text.assemble((f"{b.id} ", "bold"), b.title)
-            extra = [x for x in (_hours(b.volume.hours), _place(fw, b.id)) if x]
+            extra = [x for x in (_hours(b.volume.hours, lang), _place(fw, b.id, lang)) if x]
             line.append(f" ({' · '.join(extra)})", style="dim")
             lines.append(line)
         for sb in fw.shared_blocks:
             line = Text.assemble(
-                (f"{sb.block} ", "bold"), (f"bloc partagé de {sb.framework}", "italic")
+                (f"{sb.block} ", "bold"),
+                (tr("shared block of {framework}", lang).format(framework=sb.framework), "italic"),
             )
-            line.append(f" ({_place(fw, sb.block)})", style="dim")
+            line.append(f" ({_place(fw, sb.block, lang)})", style="dim")
             lines.append(line)
         page.items(lines)
-    total = _hours(fw.certification.volume.hours)
+    total = _hours(fw.certification.volume.hours, lang)
     if total:
-        page.append(f"Volume total : {total}", style="dim")
+        page.append(tr("Total volume: {hours}", lang).format(hours=total), style="dim")
     if fw.activities:
-        page.head("Activités")
+        page.head(tr("Activities", lang))
         page.items([Text.assemble((f"{a.id} ", "bold"), a.title) for a in fw.activities])
     return page.render()
 
 
-def _competency(page: _Page, fw: Framework, c: Competency, *, mark: int | None = None) -> None:
+def _competency(
+    page: _Page, fw: Framework, c: Competency, lang: str, *, mark: int | None = None
+) -> None:
     page.append(f"{c.id} ", style="bold")
     page.append(c.statement if isinstance(c.statement, str) else str(c.statement), style="bold")
-    facts = [_KINDS.get(c.kind, str(c.kind))]
+    facts = [tr(_KINDS[c.kind], lang) if c.kind in _KINDS else str(c.kind)]
     for a in c.activities:
         activity = fw.activity(a)
         facts.append(f"{a} {activity.title}" if activity is not None else a)
@@ -167,52 +178,62 @@ def _competency(page: _Page, fw: Framework, c: Competency, *, mark: int | None =
     if criteria:
         page.items(criteria, indent=2)
     if c.notes:
-        page.append(f"Remarques : {reflow(c.notes)}", style="italic")
+        page.append(tr("Notes: {notes}", lang).format(notes=reflow(c.notes)), style="italic")
     for uri in c.esco:
-        page.append(f"\nESCO : {uri}", style="dim")
+        page.append("\n" + tr("ESCO: {uri}", lang).format(uri=uri), style="dim")
 
 
-def block_text(fw: Framework, b: Block) -> Group:
+def block_text(fw: Framework, b: Block, lang: str) -> Group:
     page = _Page()
     page.append(f"{b.id} ", style="bold")
     page.append(b.title, style="bold")
-    facts = [_hours(b.volume.hours), _place(fw, b.id)]
+    facts = [_hours(b.volume.hours, lang), _place(fw, b.id, lang)]
     if b.volume.credits is not None:
-        facts.append(f"{b.volume.credits:g} crédits")
+        facts.append(tr("{n} credits", lang).format(n=f"{b.volume.credits:g}"))
     if b.prerequisites:
-        facts.append("prérequis : " + ", ".join(b.prerequisites))
+        facts.append(tr("prerequisites: {blocks}", lang).format(blocks=", ".join(b.prerequisites)))
     page.append("\n" + " · ".join(f for f in facts if f), style="dim")
     if b.description:
         page.append("\n\n" + reflow(b.description))
     if b.modalities:
-        page.head("Modalités d'évaluation")
+        page.head(tr("Assessment modalities", lang))
         lines = []
         for m in b.modalities:
-            line = Text(_MODALITIES.get(m.type, m.type), style="bold")
+            kind = tr(_MODALITIES[m.type], lang) if m.type in _MODALITIES else m.type
+            line = Text(kind, style="bold")
             if m.hours is not None:
-                line.append(f" ({_hours(m.hours)})", style="not bold")
+                line.append(f" ({_hours(m.hours, lang)})", style="not bold")
             if m.description:
-                line.append(f" : {reflow(m.description)}", style="not bold")
+                line.append(
+                    tr(": {text}", lang).format(text=reflow(m.description)), style="not bold"
+                )
             lines.append(line)
         page.items(lines)
-    page.head(f"Compétences ({len(b.competencies)})")
+    page.head(tr("Competencies ({n})", lang).format(n=len(b.competencies)))
     for c in b.competencies[:SHOWN]:
-        _competency(page, fw, c)
+        _competency(page, fw, c, lang)
         page.append("\n")
     if len(b.competencies) > SHOWN:
         rest = len(b.competencies) - SHOWN
-        page.append(f"… et {rest} autres : ouvrez le bloc dans l'arbre (→)", style="italic")
+        page.append(
+            tr("… and {n} more: open the block in the tree (→)", lang).format(n=rest),
+            style="italic",
+        )
     return page.render()
 
 
-def competency_text(fw: Framework, b: Block, c: Competency, mark: int | None = None) -> Group:
+def competency_text(
+    fw: Framework, b: Block, c: Competency, lang: str, mark: int | None = None
+) -> Group:
     page = _Page()
     if mark is not None and 0 <= mark < len(c.criteria):
         # a criterion: itself first (the pane shows its top), then where it belongs
-        page.append(f"Critère {mark + 1} de {c.id}\n", style="dim")
+        page.append(
+            tr("Criterion {n} of {id}", lang).format(n=mark + 1, id=c.id) + "\n", style="dim"
+        )
         page.append(c.criteria[mark].text + "\n\n", style="bold")
-    page.append(f"Bloc {b.id} {b.title}\n\n", style="dim")
-    _competency(page, fw, c, mark=mark)
+    page.append(tr("Block {id} {title}", lang).format(id=b.id, title=b.title) + "\n\n", style="dim")
+    _competency(page, fw, c, lang, mark=mark)
     return page.render()
 
 
@@ -222,26 +243,30 @@ def reading_text(session: Session, ref: Ref) -> RenderableType:
         session.get(ref)
         fw = session.framework(ref.folder)
     except (KeyError, RefkitError) as e:
-        return Text(said(e) if isinstance(e, RefkitError) else str(e))
+        return Text(said(e, session.lang) if isinstance(e, RefkitError) else str(e))
+    lang = session.lang
     if ref.kind == "framework":
-        return framework_text(fw)
+        return framework_text(fw, lang)
     block = fw.block(ref.block or "")
     if block is None:
         return Text("")
     if ref.kind == "block":
-        body = block_text(fw, block)
+        body = block_text(fw, block, lang)
     else:
         comp = block.competency(ref.competency or "")
         if comp is None:
             return Text("")
-        body = competency_text(fw, block, comp, ref.criterion)
+        body = competency_text(fw, block, comp, lang, ref.criterion)
     loaded = session.frameworks.get(ref.folder)
     if loaded is not None and block.id in loaded.broken_blocks:
         # the one-line title above cuts this at 80 columns: said whole, first
         name = block.source.file.rsplit("/", 1)[-1] if block.source else f"{block.id}.yaml"
         warning = Text(
-            f"✗ Le fichier {name} ne peut pas être lu : rien n'y sera écrit tant qu'il n'est "
-            "pas réparé. Les problèmes (F4) disent où.\n",
+            tr(
+                "✗ The file {name} cannot be read: nothing will be written to it until it is "
+                "repaired. The problems (F4) say where.\n",
+                lang,
+            ).format(name=name),
             style="bold",
         )
         return Group(warning, body)

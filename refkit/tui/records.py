@@ -18,28 +18,33 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ListItem, ListView, Select, Static, TextArea
 
-from refkit.edit import Ref, Session, check_value, display_value, parse_value
+from refkit.edit import Ref, Session
 from refkit.edit import records as rec
+from refkit.edit.fields import check_value, display_value, parse_value, refused
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
+from refkit.i18n import N_, ngettext, tr
 from refkit.tui.choice import Choice
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
-from refkit.tui.lang import said
+from refkit.tui.lang import lang_of, said
 
 
 def summary(session: Session, ref: Ref, spec: Records) -> str:
-    """ "3 membres : Fédération… · Chambre… · …" — what the list holds, in one line."""
+    """ "3 members: Federation… · Chamber… · …" — what the list holds, in one line."""
+    lang = session.lang
     try:
         items = rec.items(session, ref, spec)
     except (KeyError, RefkitError):
         return ""
     if not items:
-        return "aucun — Entrée pour en ajouter"
-    shown = " · ".join(spec.summary(i) for i in items[:3])
+        return tr("none — Enter to add one", lang)
+    shown = " · ".join(spec.summary(i, lang) for i in items[:3])
     more = " · …" if len(items) > 3 else ""
     n = len(items)
-    return f"{n} {spec.many[n > 1]} : {shown}{more}"
+    return tr("{n} {records}: {shown}", lang).format(
+        n=n, records=ngettext(*spec.many, n, lang), shown=shown + more
+    )
 
 
 class RecordsRow(Vertical):
@@ -61,7 +66,7 @@ class RecordsRow(Vertical):
         self.spec = spec
 
     def compose(self) -> ComposeResult:
-        yield Label(self.spec.label)
+        yield Label(tr(self.spec.label, lang_of(self)))
         button = Button("", id=f"records-{self.spec.kind}-{self.spec.name.replace('.', '-')}")
         button.spec = self.spec  # type: ignore[attr-defined]
         # no flash when pressed: it opens a screen at once (the flash, a 0.2 s timer, would
@@ -89,12 +94,12 @@ class RecordsScreen(ModalScreen[bool]):
     RecordsScreen .muted { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Ajouter"),
-        Binding("x,delete", "delete", "Supprimer", key_display="x"),
-        Binding("left_square_bracket", "move(-1)", "Ordre", key_display="[ ]"),
-        Binding("right_square_bracket", "move(1)", "Descendre", show=False),
-        Binding("escape", "back", "Fermer", key_display="Échap"),
-        Binding("f1", "app.help", "Aide", key_display="F1"),
+        Binding("a", "add", N_("Add")),
+        Binding("x,delete", "delete", N_("Delete"), key_display="x"),
+        Binding("left_square_bracket", "move(-1)", N_("Order"), key_display="[ ]"),
+        Binding("right_square_bracket", "move(1)", N_("Move down"), show=False),
+        Binding("escape", "back", N_("Close"), key_display="esc"),
+        Binding("f1", "app.help", N_("Help"), key_display="F1"),
     ]
 
     def __init__(self, session: Session, ref: Ref, spec: Records) -> None:
@@ -107,18 +112,20 @@ class RecordsScreen(ModalScreen[bool]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        lang = self.session.lang
         with Vertical():
             title = self.session.label(self.ref)
-            yield Static(Text.assemble((self.spec.label, "bold"), f" — {title}"))
+            yield Static(Text.assemble((tr(self.spec.label, lang), "bold"), f" — {title}"))
             if self.spec.help:
-                yield Static(Text(self.spec.help), classes="muted")
+                yield Static(Text(tr(self.spec.help, lang)), classes="muted")
             yield ListView(id="records")
             with VerticalScroll(id="record-form"):
                 for f in self.spec.fields:
                     wid = self._wid(f.name)
-                    yield Label(f.label + (" *" if f.required else ""), classes="label")
+                    yield Label(tr(f.label, lang) + (" *" if f.required else ""), classes="label")
                     if f.type == "choice":
-                        yield Choice(list(f.choices), id=wid, required=f.required, compact=True)
+                        choices = [(v, tr(label, lang)) for v, label in f.choices]
+                        yield Choice(choices, id=wid, required=f.required, compact=True, lang=lang)
                     elif f.type in ("text", "lines"):
                         yield TextArea(
                             id=wid,
@@ -129,12 +136,17 @@ class RecordsScreen(ModalScreen[bool]):
                         )
                     else:
                         yield Input(
-                            id=wid, placeholder="" if f.required else "(facultatif)", compact=True
+                            id=wid,
+                            placeholder="" if f.required else tr("(optional)", lang),
+                            compact=True,
                         )
                     yield Static("", classes="error", id=f"err-{wid}")
             yield Static(
-                "a : ajouter · x : supprimer · [ ] : ordre · Tab : modifier · Entrée : valider · "
-                "Échap : fermer (tout est déjà enregistré)",
+                tr(
+                    "a: add · x: delete · [ ]: order · Tab: edit · Enter: save · "
+                    "Esc: close (everything is already saved)",
+                    lang,
+                ),
                 classes="muted",
             )
         yield keys_footer()
@@ -158,9 +170,9 @@ class RecordsScreen(ModalScreen[bool]):
         listing = self.query_one("#records", ListView)
         listing.clear()
         for n, r in enumerate(records, 1):
-            listing.append(ListItem(Label(Text(f"{n}. {self.spec.summary(r)}"))))
+            listing.append(ListItem(Label(Text(f"{n}. {self.spec.summary(r, self.session.lang)}"))))
         if not records:
-            listing.append(ListItem(Label(Text("(aucun : a pour ajouter)"))))
+            listing.append(ListItem(Label(Text(tr("(none: a to add one)", self.session.lang)))))
         wanted = self.index if index is None else index
         if records:
             wanted = min(max(wanted or 0, 0), len(records) - 1)
@@ -246,7 +258,8 @@ class RecordsScreen(ModalScreen[bool]):
         try:
             outcome, index = operation()
         except RefkitError as e:
-            self.app.notify(said(e), title="Refusé", severity="error", timeout=8)
+            lang = self.session.lang
+            self.app.notify(said(e, lang), title=tr("Refused", lang), severity="error", timeout=8)
             return
         self.changed = True
         if outcome.message:
@@ -273,9 +286,9 @@ class RecordsScreen(ModalScreen[bool]):
         if f is None or self._filling:
             return
         try:
-            problem = check_value(f, parse_value(f, event.value))
+            problem = check_value(f, parse_value(f, event.value), self.session.lang)
         except ValueError as e:
-            problem = str(e)
+            problem = tr(str(e), self.session.lang)
         event.input.set_class(problem is not None, "-invalid")
         self._error(f.name, problem)
 
@@ -314,10 +327,11 @@ class RecordsScreen(ModalScreen[bool]):
         try:
             outcome = rec.set_field(self.session, self.ref, self.spec, self.index, f.name, text)
         except RefkitError as e:
-            reason = said(e, hint=False).removeprefix(f"{f.label} : ")
+            lang = self.session.lang
+            reason = said(e, lang, hint=False).removeprefix(refused(f, "", lang))
             if isinstance(widget, Input):
                 widget.add_class("-invalid")
-            self._error(f.name, f"non enregistré : {reason}")
+            self._error(f.name, tr("not saved: {reason}", lang).format(reason=reason))
             return False
         self.changed = True
         if outcome.message:
@@ -326,7 +340,10 @@ class RecordsScreen(ModalScreen[bool]):
         item = listing.children[self.index] if self.index < len(listing.children) else None
         if item is not None:
             item.query_one(Label).update(
-                Text(f"{self.index + 1}. {self.spec.summary(self._records()[self.index])}")
+                Text(
+                    f"{self.index + 1}. "
+                    + self.spec.summary(self._records()[self.index], self.session.lang)
+                )
             )
         self._error(f.name, None)
         return True

@@ -22,21 +22,18 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from refkit.edit.search import Hit, Index, Replacement, pattern, plan_replace
+from refkit.i18n import N_, ngettext, tr
 from refkit.model import Framework
 from refkit.tui.dialogs import DIALOG_CSS
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
+from refkit.tui.lang import lang_of
 
 SHOWN = 200  # results listed at most (the count says how many there are)
 
-FIELD_NAMES = {
-    "description": "description",
-    "notes": "remarques",
-    "criteria": "critère",
-    "statement": "énoncé",
-    "title": "intitulé",
-    "text": "critère",
-}
+# the fields a result names after its item (a criterion, a statement and a title are named by
+# their item): English message ids, shown in the editor's language
+FIELD_NAMES = {"description": N_("block description"), "notes": N_("competency notes")}
 
 SEARCH_CSS = (
     DIALOG_CSS
@@ -56,20 +53,25 @@ ReplaceScreen #yes { width: 20; }
 )
 
 
-def _head(ident: str, field: str) -> str:
-    """ "C7.1 › critère 2", "BC07 › description": what a text belongs to."""
-    head = ident.replace(" critère", " › critère")
+def _head(ident: str, field: str, lang: str) -> str:
+    """ "C7.1 › criterion 2", "BC07 › description": what a text belongs to."""
+    template = tr("{id}, criterion {n}", lang)  # how the index names a criterion
+    between = template.split("{id}", 1)[-1].split("{n}", 1)[0]  # ", criterion "
+    head = ident.replace(between, f" › {between.strip(' ,')} ", 1) if between.strip() else ident
     if field not in ("criteria", "text", "statement", "title"):
-        head += f" › {FIELD_NAMES.get(field, field)}"
+        name = FIELD_NAMES.get(field)
+        head += f" › {tr(name, lang) if name else field}"
     return head
 
 
-def hit_text(hit: Hit, width: int = 160) -> Text:
+def hit_text(hit: Hit, width: int = 160, lang: str = "en") -> Text:
     """A result: what it is, then its text with the words found marked (a long text from a
     little before the first of them)."""
     text = Text()
     if hit.field not in ("title", "statement"):  # those texts start with their id already
-        text.append(_head(hit.ident, hit.field) + " : ", style="bold")
+        text.append(
+            tr("{what}: ", lang).format(what=_head(hit.ident, hit.field, lang)), style="bold"
+        )
     body, spans = hit.text, hit.spans
     start = 0
     if spans and spans[0][0] > width // 2:
@@ -93,9 +95,9 @@ class SearchScreen(ModalScreen[Hit | None]):
 
     DEFAULT_CSS = SEARCH_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Fermer", key_display="Échap"),
-        Binding("down", "results", "Résultats", key_display="↓", show=False),
-        Binding("ctrl+r", "replace", "Remplacer", key_display="Ctrl+R"),
+        Binding("escape", "close", N_("Close"), key_display="esc"),
+        Binding("down", "results", N_("Results"), key_display="↓", show=False),
+        Binding("ctrl+r", "replace", N_("Replace"), key_display="Ctrl+R"),
     ]
 
     def __init__(self, index: Index, frameworks: dict[str, Framework], query: str = "") -> None:
@@ -104,19 +106,23 @@ class SearchScreen(ModalScreen[Hit | None]):
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical(classes="view"):
-            yield Static(Text("Rechercher", style="bold"))
+            yield Static(Text(tr("Search", lang), style="bold"))
             yield Input(
                 self.initial,
-                placeholder="un identifiant (BC07, C7.1) ou des mots d'un énoncé, d'un critère…",
+                placeholder=tr("an ID (BC07, C7.1) or words of a statement, a criterion…", lang),
                 id="query",
                 compact=True,
             )
             yield Static("", id="count", classes="muted")
             yield OptionList(id="results")
             yield Static(
-                "Entrée : aller à l'élément · ↓ : parcourir · ensuite n / N : suivant / précédent"
-                " · Ctrl+R : remplacer · Échap : fermer",
+                tr(
+                    "Enter: go to the item · ↓: browse · then n / N: next / previous"
+                    " · Ctrl+R: replace · Esc: close",
+                    lang,
+                ),
                 classes="muted",
             )
         yield keys_footer()
@@ -137,8 +143,9 @@ class SearchScreen(ModalScreen[Hit | None]):
         listing = self.query_one("#results", OptionList)
         listing.clear_options()
         width = 2 * max(40, self.app.size.width - 14)  # two lines at most
+        lang = lang_of(self)
         listing.add_options(
-            [Option(hit_text(h, width), id=str(i)) for i, h in enumerate(self.hits[:SHOWN])]
+            [Option(hit_text(h, width, lang), id=str(i)) for i, h in enumerate(self.hits[:SHOWN])]
         )
         if self.hits:
             listing.highlighted = 0
@@ -146,11 +153,11 @@ class SearchScreen(ModalScreen[Hit | None]):
         if not query.strip():
             count.update("")
         elif not found.total:
-            count.update(Text("aucun résultat"))
+            count.update(Text(tr("no result", lang)))
         else:
-            plural = "s" if found.total > 1 else ""
-            more = f" ({SHOWN} premiers affichés)" if found.total > SHOWN else ""
-            count.update(Text(f"{found.total} résultat{plural}{more}"))
+            n = found.total
+            more = tr(" (the first {n} shown)", lang).format(n=SHOWN) if n > SHOWN else ""
+            count.update(Text(ngettext("{n} result", "{n} results", n, lang).format(n=n) + more))
 
     @on(Input.Submitted, "#query")
     def _enter(self) -> None:
@@ -179,11 +186,13 @@ class SearchScreen(ModalScreen[Hit | None]):
         self.dismiss(None)
 
 
-def replacement_text(r: Replacement, find: str, by: str, case: bool, words: bool) -> Text:
+def replacement_text(
+    r: Replacement, find: str, by: str, case: bool, words: bool, lang: str = "en"
+) -> Text:
     """One change of the preview: what it is, then the text with each replaced part struck and
     the new text after it."""
     text = Text()
-    text.append(_head(r.ident, r.field) + " : ", style="bold")
+    text.append(tr("{what}: ", lang).format(what=_head(r.ident, r.field, lang)), style="bold")
     at = 0
     for m in pattern(find, case=case, words=words).finditer(r.old):
         text.append(r.old[at : m.start()])
@@ -200,7 +209,7 @@ class ReplaceScreen(ModalScreen[tuple[list[Replacement], str] | None]):
 
     DEFAULT_CSS = SEARCH_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Annuler", key_display="Échap"),
+        Binding("escape", "close", N_("Cancel"), key_display="esc"),
     ]
 
     def __init__(self, folder: str, fw: Framework, title: str, find: str = "") -> None:
@@ -209,26 +218,26 @@ class ReplaceScreen(ModalScreen[tuple[list[Replacement], str] | None]):
         self.plan: list[Replacement] = []
 
     def compose(self) -> ComposeResult:
+        lang = lang_of(self)
         with Vertical(classes="view"):
-            yield Static(Text.assemble(("Remplacer", "bold"), f" dans {self.title_text}"))
+            where = tr(" in {title}", lang).format(title=self.title_text)
+            yield Static(Text.assemble((tr("Replace", lang), "bold"), where))
             with Horizontal(classes="row"):
-                yield Static("Rechercher", classes="label")
-                yield Input(
-                    self.find, id="find", placeholder="le texte à remplacer, tel quel", compact=True
-                )
+                yield Static(tr("Search", lang), classes="label")
+                find = tr("the text to replace, as it is", lang)
+                yield Input(self.find, id="find", placeholder=find, compact=True)
             with Horizontal(classes="row"):
-                yield Static("Remplacer par", classes="label")
-                yield Input(
-                    "", id="by", placeholder="le nouveau texte (vide : supprimer)", compact=True
-                )
+                yield Static(tr("Replace with", lang), classes="label")
+                by = tr("the new text (empty: delete)", lang)
+                yield Input("", id="by", placeholder=by, compact=True)
             with Horizontal(classes="row options"):
-                yield Checkbox("mots entiers", id="words", compact=True)
-                yield Checkbox("respecter les majuscules", id="case", compact=True)
+                yield Checkbox(tr("whole words", lang), id="words", compact=True)
+                yield Checkbox(tr("match case", lang), id="case", compact=True)
             yield Static("", id="count", classes="muted")
             yield OptionList(id="preview")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler", id="no")
-                yield Button("Remplacer", id="yes", variant="warning", disabled=True)
+                yield Button(tr("Cancel", lang), id="no")
+                yield Button(tr("Replace", lang), id="yes", variant="warning", disabled=True)
         yield keys_footer()
 
     def on_mount(self) -> None:
@@ -254,11 +263,12 @@ class ReplaceScreen(ModalScreen[tuple[list[Replacement], str] | None]):
         by = self.query_one("#by", Input).value
         case = self.query_one("#case", Checkbox).value
         words = self.query_one("#words", Checkbox).value
-        self.plan = plan_replace(self.folder, self.fw, find, by, case=case, words=words)
+        lang = lang_of(self)
+        self.plan = plan_replace(self.folder, self.fw, find, by, case=case, words=words, lang=lang)
         listing = self.query_one("#preview", OptionList)
         listing.clear_options()
         listing.add_options(
-            [Option(replacement_text(r, find, by, case, words)) for r in self.plan[:SHOWN]]
+            [Option(replacement_text(r, find, by, case, words, lang)) for r in self.plan[:SHOWN]]
         )
         n = len(self.plan)
         occurrences = sum(r.count for r in self.plan)
@@ -266,20 +276,21 @@ class ReplaceScreen(ModalScreen[tuple[list[Replacement], str] | None]):
         if not find.strip():
             count.update("")
         elif not n:
-            count.update(Text("aucun texte ne contient ce que vous cherchez"))
+            count.update(Text(tr("no text holds what you are looking for", lang)))
         else:
             blocks = len({r.ref.block for r in self.plan if r.ref.block})
-            count.update(
-                Text(
-                    f"{occurrences} remplacement{'s' if occurrences > 1 else ''} dans {n} "
-                    f"texte{'s' if n > 1 else ''}"
-                    + (f" de {blocks} bloc{'s' if blocks > 1 else ''}" if blocks else "")
-                    + " ; Ctrl+Z les annule tous d'un coup"
-                )
+            said = ngettext("{n} replacement", "{n} replacements", occurrences, lang)
+            texts = ngettext("{n} text", "{n} texts", n, lang).format(n=n)
+            said = tr("{replacements} in {texts}", lang).format(
+                replacements=said.format(n=occurrences), texts=texts
             )
+            if blocks:
+                of = ngettext("{n} block", "{n} blocks", blocks, lang).format(n=blocks)
+                said += tr(" of {blocks}", lang).format(blocks=of)
+            count.update(Text(said + tr("; Ctrl+Z undoes them all at once", lang)))
         button = self.query_one("#yes", Button)
         button.disabled = not n
-        button.label = f"Remplacer ({n})" if n else "Remplacer"
+        button.label = tr("Replace ({n})", lang).format(n=n) if n else tr("Replace", lang)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -291,7 +302,8 @@ class ReplaceScreen(ModalScreen[tuple[list[Replacement], str] | None]):
     def _confirm(self) -> None:
         find = self.query_one("#find", Input).value
         by = self.query_one("#by", Input).value
-        self.dismiss((self.plan, f"« {find} » remplacé par « {by} »"))
+        replaced = tr('"{find}" replaced with "{by}"', lang_of(self))
+        self.dismiss((self.plan, replaced.format(find=find, by=by)))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -308,19 +320,20 @@ class ItemsProvider(Provider):
             return
         found = app.search_index.search(app.loaded_frameworks(), query, limit=12)
         width = max(40, app.size.width - 20)
+        lang = app.lang
         for rank, hit in enumerate(found.hits):
             yield PaletteHit(
                 0.9 - rank * 0.01,
-                hit_text(hit, width),
+                hit_text(hit, width, lang),
                 lambda ref=hit.ref: app.go_to(ref),
                 text=hit.text,
-                help="aller à l'élément",
+                help=tr("go to the item", lang),
             )
-        more = f" ({found.total} résultats)" if found.total else ""
+        more = tr(" ({n} results)", lang).format(n=found.total) if found.total else ""
         yield PaletteHit(
             0.05,
-            Text(f"Rechercher « {query} » dans les textes{more}"),
+            Text(tr('Search for "{query}" in the texts', lang).format(query=query) + more),
             lambda: app.open_search(query),
             text=query,
-            help="/ ou Ctrl+F, depuis l'arbre",
+            help=tr("/ or Ctrl+F, from the tree", lang),
         )
