@@ -36,3 +36,37 @@ def test_texts_read_as_paragraphs_with_their_lists() -> None:
     assert reflow(written) == (
         "Poser et raccorder la chaudière, les émetteurs.\n\nDeux épreuves :\n- un oral\n- un écrit"
     )
+
+
+def test_the_reading_pane_shows_relations_in_the_editors_language(sample_repo) -> None:
+    """A competency's and a block's relations, one a line, the type in words."""
+    import io
+
+    from rich.console import Console
+
+    from refkit.store.loader import load_framework, read_folder
+    from refkit.tui.reading import block_text, competency_text
+
+    block = sample_repo / "frameworks/plombier-chauffagiste/blocks/BC07.yaml"
+    text = block.read_text(encoding="utf-8")
+    more = "    activities: [A1, A4]\n    relations:\n      - {type: isPartOf, target: C4.5, note: Voir aussi le bloc 4}\n"  # fmt: skip
+    text = text.replace("    activities: [A1, A4]\n", more, 1)
+    text = text.replace("prerequisites: [BC04]\n", "prerequisites: [BC04]\nrelations: [{type: precedes, target: BC05}]\n", 1)  # fmt: skip
+    block.write_text(text, encoding="utf-8")
+    folder = "frameworks/plombier-chauffagiste"
+    fw = load_framework(folder, read_folder(sample_repo, sample_repo / folder)).framework
+    assert fw is not None
+    bc07 = fw.block("BC07")
+    assert bc07 is not None
+
+    def shown(renderable: object) -> str:
+        console = Console(file=io.StringIO(), width=200, color_system=None)
+        console.print(renderable)
+        return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    c71 = bc07.competencies[0]
+    assert "fait partie de C4.5 — Voir aussi le bloc 4" in shown(
+        competency_text(fw, bc07, c71, "fr")
+    )
+    assert "is part of C4.5 — Voir aussi le bloc 4" in shown(competency_text(fw, bc07, c71, "en"))
+    assert "précède BC05" in shown(block_text(fw, bc07, "fr"))

@@ -20,12 +20,13 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from refkit.diff.relations import type_words
 from refkit.edit import Ref, Session
 from refkit.edit.fields import field_of
 from refkit.edit.records import MODALITIES
 from refkit.errors import RefkitError
 from refkit.i18n import quantity, tr
-from refkit.model import Block, Competency, Framework
+from refkit.model import Block, Competency, Framework, Relation
 from refkit.tui.lang import said
 
 # a block of 250 competencies is shown up to this many (the tree has them all): the pane is
@@ -181,6 +182,14 @@ def _competency(
         page.append(tr("Notes: {notes}", lang).format(notes=reflow(c.notes)), style="italic")
     for uri in c.esco:
         page.append("\n" + tr("ESCO: {uri}", lang).format(uri=uri), style="dim")
+    _relations(page, c.relations, lang)
+
+
+def _relations(page: _Page, relations: list[Relation], lang: str) -> None:
+    """An item's relations, one a line: "fait partie de C4.5", the note after a dash."""
+    for r in relations:
+        note = f" — {reflow(r.note)}" if r.note else ""
+        page.append(f"\n{type_words(r.type, lang)} {r.target}{note}", style="dim")
 
 
 def block_text(fw: Framework, b: Block, lang: str) -> Group:
@@ -195,6 +204,7 @@ def block_text(fw: Framework, b: Block, lang: str) -> Group:
     page.append("\n" + " · ".join(f for f in facts if f), style="dim")
     if b.description:
         page.append("\n\n" + reflow(b.description))
+    _relations(page, b.relations, lang)
     if b.modalities:
         page.head(tr("Assessment modalities", lang))
         lines = []
