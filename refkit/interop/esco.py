@@ -45,6 +45,7 @@ from refkit.model import Block, Competency, Framework, FrameworkType, Kind, Rela
 from refkit.store.loader import natural_key
 
 RELATIONS = "broaderRelationsSkillPillar.csv"
+RELATED = "skillSkillRelations.csv"  # a skill's essential and optional related skills
 _LANG_FILE = re.compile(r"^skills_([a-z]{2,3}(?:-[a-z]+)?)\.csv$", re.IGNORECASE)
 
 
@@ -204,6 +205,8 @@ def import_esco(
     result = Imported(fw, ", ".join(str(z) for z in zips))
     _build(result, selected, skills, groups, broader, restrict=root)
     _broader_relations(fw)
+    if src.has(RELATED):
+        _related_relations(fw, src.rows(RELATED, "for the related skills"))
     version = _version(zips)
     fw.extensions["x-esco"] = {
         k: v
@@ -235,6 +238,21 @@ def _broader_relations(fw: Framework) -> None:
     for item in holders:
         x = item.extensions.get("x-esco", {})
         item.relations = [Relation("broader", ids.get(u, u)) for u in x.pop("broader", [])]
+
+
+def _related_relations(fw: Framework, rows: list[dict[str, str]]) -> None:
+    """ESCO's related skills (``skillSkillRelations.csv``) of the skills imported as ``related``
+    relations, ESCO's kind of relation ("essential", "optional") as their note: to the
+    competency that is the related skill, else to its URI."""
+    ids = {c.esco[0]: c for _, c in fw.competencies() if c.esco}
+    for r in rows:
+        origin = ids.get(r.get("originalSkillUri", ""))
+        target = r.get("relatedSkillUri", "")
+        if origin is None or not target:
+            continue
+        found = ids.get(target)
+        kind = r.get("relationType") or None
+        origin.relations.append(Relation("related", found.id if found else target, kind))
 
 
 def _read_broader(src: _Source, broader: dict[str, list[str]]) -> None:
