@@ -163,7 +163,11 @@ async def test_refkit_lang_en_edit_is_wholly_in_english(sample_repo: Path) -> No
         await _settle(app, pilot)
         screen = _screen_text(app)
         assert "added competency C7.5: saved (BC07.yaml)" in screen
-        assert "+ C7.5 New competency" in screen
+        assert "+ C7.5 To be written" in screen
+        # the texts to write over are refkit new's English ones: the check warns of them
+        texts = [p.text(app.lang) for p in app.problems]
+        assert any("To be written — an observable criterion" in t for t in texts), texts
+        assert "Problems: 0 errors, 2 warnings" in screen
         assert _english(screen) == [], screen
 
         # a dialog: deleting asks first, in English

@@ -483,14 +483,14 @@ def test_refkit_lang_en_edit_adds_a_competency_in_english(sample_repo: Path) -> 
         term.keys("a")
         term.wait_for("› BC07 › C7.5")
         term.wait_for("added competency C7.5: saved (BC07.yaml)")
-        term.keys("Tab", "Tab")
+        term.keys("Tab", "Tab", "C-a")  # the start of the text the editor gave it (two lines)
         term.wait_in_field("Statement *")
-        term.keys("End", *["BSpace"] * 30)
+        term.keys("C-k")  # all of it
         term.type("Flush a heating circuit before fitting")
         term.keys("Enter")
         term.wait_for("Statement of C7.5: saved (BC07.yaml)")
         term.keys("Escape")
-        term.wait_for("+ C7.5 Flush a heating cir")
+        term.wait_for("+ C7.5 Flush a heat")  # (⚠ before it: its criterion is to write)
         term.keys("F5")
         shown = term.wait_for("Record the changes in the history")
         assert "Enregistrer" not in shown and "Annuler" not in shown and "Cancel" in shown

@@ -38,7 +38,7 @@ from refkit.edit.fields import (
 from refkit.edit.fields import Field as Field  # (re-exported)
 from refkit.edit.fields import display_value as display_value
 from refkit.errors import ConflictError, RefkitError
-from refkit.i18n import ngettext, tr
+from refkit.i18n import N_, ngettext, tr
 from refkit.model import Block, Competency, Criterion, Framework, Kind
 from refkit.problems import Problem, Severity
 from refkit.store.files import atomic_write
@@ -47,6 +47,13 @@ from refkit.store.repository import Repository
 
 if TYPE_CHECKING:
     from refkit.diff.describe import Line
+
+
+# the texts a new item is given, to write over: the English ones are refkit new's (the rule
+# placeholder-text knows them, refkit.model.PLACEHOLDERS), the French ones the editor's own
+NEW_BLOCK = N_("New block of competencies")
+NEW_STATEMENT = N_("To be written — action verb, object and context")
+NEW_CRITERION = N_("To be written — an observable criterion")
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,7 +443,7 @@ class Session:
         fw = self.framework(ref.folder)
         if ref.kind == "framework":
             new_id = next_block_id(fw)
-            block = Block(new_id, tr("New block", self.lang))
+            block = Block(new_id, tr(NEW_BLOCK, self.lang))
 
             def change(f: Framework) -> None:
                 f.blocks.append(copy.deepcopy(block))
@@ -457,9 +464,9 @@ class Session:
                 b.competencies.append(
                     Competency(
                         new_id,
-                        tr("New competency", self.lang),
+                        tr(NEW_STATEMENT, self.lang),
                         Kind.SKILL.value,
-                        criteria=[Criterion(tr("New criterion", self.lang))],
+                        criteria=[Criterion(tr(NEW_CRITERION, self.lang))],
                     )
                 )
 
@@ -475,7 +482,7 @@ class Session:
             index = len(comp.criteria)
 
             def change(f: Framework) -> None:
-                self._resolve(f, ref).criteria.append(Criterion(tr("New criterion", self.lang)))
+                self._resolve(f, ref).criteria.append(Criterion(tr(NEW_CRITERION, self.lang)))
 
             return self._apply(
                 ref.folder,
@@ -487,7 +494,7 @@ class Session:
         index = (ref.criterion or 0) + 1
 
         def add_after(f: Framework) -> None:
-            new = Criterion(tr("New criterion", self.lang))
+            new = Criterion(tr(NEW_CRITERION, self.lang))
             self._resolve(f, ref.parent).criteria.insert(index, new)  # type: ignore[arg-type]
 
         return self._apply(

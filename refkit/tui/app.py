@@ -105,7 +105,7 @@ THEME = Theme(
 # the editor's own words are English message ids, shown in its language (refkit.tui.lang)
 KIND_TITLES = {
     "framework": N_("Framework"),
-    "block": N_("Block of competencies"),
+    "block": N_("Competency block"),
     "competency": N_("Competency"),
     "criterion": N_("Assessment criterion"),
 }

@@ -27,7 +27,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from refkit.edit import Field
 from refkit.i18n import N_, tr
-from refkit.model import PLACEHOLDERS as MODEL_PLACEHOLDERS
+from refkit.model import PLACEHOLDERS
 from refkit.tui.choice import Choice
 from refkit.tui.lang import lang_of
 
@@ -40,10 +40,6 @@ LONG_LINES = frozenset(
         ("criterion", "text"),
     }
 )
-
-# the texts the editor gives a new item, in English too (the model's set has the French ones and
-# refkit new's): typing over them replaces them whole
-PLACEHOLDERS = MODEL_PLACEHOLDERS | {"New block", "New competency", "New criterion"}
 
 
 def widget_id(kind: str, name: str) -> str:
