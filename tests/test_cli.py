@@ -371,3 +371,18 @@ def test_changed_since_usage_errors(cli, tmp_path: Path, args: list[str], messag
     root = make_git_repo(copy_fixture("valid", "minimal", tmp_path))
     run = cli("validate", *args, cwd=root)
     assert run.code == 2 and message in run.err
+
+
+def test_the_english_editors_placeholders_are_warned_about(cli, tmp_path: Path) -> None:
+    """An activity and a working-group member the English editor made ("New activity", "New
+    organisation") and never renamed: validate warns, as for the French ones."""
+    case = copy_fixture("valid", "minimal", tmp_path)
+    fw = case / "frameworks/demo/framework.yaml"
+    text = fw.read_text(encoding="utf-8").replace(
+        "    title: Installer\n", "    title: New activity\n"
+    )
+    fw.write_text(text + "working_group:\n  - organisation: New organisation\n", encoding="utf-8")
+    run = cli("validate", "--no-cache", cwd=case)
+    found = [line for line in run.lines if "placeholder-text" in line]
+    assert any('activity A1 still reads "New activity"' in line for line in found), run.out
+    assert any('"New organisation"' in line for line in found), run.out

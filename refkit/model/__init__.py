@@ -32,6 +32,8 @@ PLACEHOLDERS = frozenset(
         "New block of competencies",
         "To be written — action verb, object and context",
         "To be written — an observable criterion",
+        "New activity",
+        "New organisation",
     }
 )
 
