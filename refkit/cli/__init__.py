@@ -35,6 +35,7 @@ COMMANDS = [
     "import",
     "export",
     "doctor",
+    "sync",
 ]
 # modules whose name differs from their command's (``import`` is a Python keyword)
 MODULES = {"import": "import_"}

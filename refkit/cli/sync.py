@@ -1,0 +1,44 @@
+"""``refkit sync``: bring this clone up to date with the working group's shared repository, and
+send it this clone's commits and release tags (``refkit.history.sync``)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+HELP = "bring this clone up to date with the shared repository, and send it your commits"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sync",
+        help=HELP,
+        description=(
+            "Fetch the shared repository (a git remote: origin, or the branch's upstream), bring "
+            "the current branch up to date (fast-forward, or a merge when both sides moved), then "
+            "send it there with the release tags of its commits. Nothing is lost: uncommitted "
+            "changes are refused (commit first), a merge that would leave conflicts is undone "
+            "and names the files, and when the shared repository cannot be reached nothing "
+            "changes (exit code 2). Exit codes: 0 up to date, 1 refused (nothing changed), "
+            "2 offline or no such remote."
+        ),
+    )
+    p.add_argument("--remote", metavar="NAME", help="the git remote to sync with (default: origin)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from refkit.history import History
+    from refkit.history.sync import sync
+    from refkit.store.repository import Repository
+
+    repo = Repository.discover()
+    with History(repo) as history:
+        result = sync(history, args.remote)
+    for step in result.steps:
+        print(f"  {step}")
+    print(
+        f"up to date with {result.remote} ({result.branch}): {result.received} commit(s) "
+        f"received, {result.sent} sent" + (", merged" if result.merged else "")
+    )
+    return 0

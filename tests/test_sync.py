@@ -1,0 +1,115 @@
+"""`refkit sync` (issue 14, first part): clones of one shared (bare) repository in tmp_path,
+each person's commits and release tags going through it; offline, conflicts and uncommitted
+changes change nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import SAMPLES, git
+
+
+def shared_and_two_clones(tmp_path: Path) -> tuple[Path, Path, Path]:
+    shared = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(shared))
+    a = tmp_path / "a"
+    a.mkdir()
+    shutil.copytree(SAMPLES, a / "frameworks")
+    git(a, "init", "-q", "-b", "main")
+    git(a, "add", "-A")
+    git(a, "commit", "-qm", "référentiels")
+    git(a, "remote", "add", "origin", str(shared))
+    git(a, "push", "-q", "-u", "origin", "main")
+    b = tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(shared), str(b))
+    return shared, a, b
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    git(root, "commit", "-qam", f"{rel}: {new[:20]}")
+
+
+BC01 = "frameworks/plombier-chauffagiste/blocks/BC01.yaml"
+BC02 = "frameworks/plombier-chauffagiste/blocks/BC02.yaml"
+
+
+def test_commits_go_through_the_shared_repository_both_ways(cli, tmp_path: Path) -> None:
+    shared, a, b = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    run = cli("sync", cwd=a)
+    assert run.code == 0, run.err
+    assert run.lines[-1] == "up to date with origin (main): 0 commit(s) received, 1 sent"
+    assert git(shared, "rev-parse", "main") == git(a, "rev-parse", "HEAD")
+    # b changed another file meanwhile: both moved, merged, sent
+    edit(b, BC02, "statement: ", "statement: Pouvoir ")
+    run = cli("sync", cwd=b)
+    assert run.code == 0, run.err
+    assert run.lines[-1] == "up to date with origin (main): 1 commit(s) received, 2 sent, merged"
+    assert "Savoir" in (b / BC01).read_text(encoding="utf-8")
+    assert cli("sync", cwd=a).code == 0
+    assert "Pouvoir" in (a / BC02).read_text(encoding="utf-8")
+    assert git(a, "rev-parse", "HEAD") == git(b, "rev-parse", "HEAD") == git(shared, "rev-parse", "main")  # fmt: skip
+    assert cli("validate", cwd=a).code == 0
+
+
+def test_release_tags_are_shared(cli, tmp_path: Path) -> None:
+    _, a, b = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    assert cli("release", "plombier-chauffagiste", "--bump", "minor", "-m", "mise à jour", cwd=a).code == 0  # fmt: skip
+    assert cli("sync", cwd=a).code == 0
+    assert cli("sync", cwd=b).code == 0
+    assert "plombier-chauffagiste/v2.1.0" in git(b, "tag").split()
+
+
+def test_the_same_lines_changed_on_both_sides_change_nothing(cli, tmp_path: Path) -> None:
+    _, a, b = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    assert cli("sync", cwd=a).code == 0
+    edit(b, BC01, "statement: ", "statement: Pouvoir ")
+    head = git(b, "rev-parse", "HEAD")
+    run = cli("sync", cwd=b)
+    assert run.code == 1
+    assert f"changed the same lines as this clone in {BC01}: nothing was merged" in run.err
+    assert git(b, "rev-parse", "HEAD") == head and git(b, "status", "--porcelain") == ""
+    assert not (b / ".git" / "MERGE_HEAD").exists()
+
+
+def test_offline_changes_nothing_and_the_commits_wait(cli, tmp_path: Path) -> None:
+    shared, a, _ = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    head = git(a, "rev-parse", "HEAD")
+    shared.rename(tmp_path / "away.git")  # the shared repository cannot be reached
+    run = cli("sync", cwd=a)
+    assert run.code == 2
+    assert "could not reach the shared repository 'origin'" in run.err
+    assert "your commits stay here" in run.err
+    assert git(a, "rev-parse", "HEAD") == head
+    (tmp_path / "away.git").rename(shared)
+    assert cli("sync", cwd=a).code == 0
+    assert git(shared, "rev-parse", "main") == head
+
+
+def test_uncommitted_changes_are_never_merged_into(cli, tmp_path: Path) -> None:
+    _, a, b = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    assert cli("sync", cwd=a).code == 0
+    path = b / BC02
+    text = path.read_text(encoding="utf-8").replace("statement: ", "statement: En cours ", 1)
+    path.write_text(text, encoding="utf-8")
+    run = cli("sync", cwd=b)
+    assert run.code == 1
+    assert f"{BC02} has changes not committed" in run.err and "commit them first" in run.err
+    assert path.read_text(encoding="utf-8") == text
+    assert "Savoir" not in (b / BC01).read_text(encoding="utf-8")
+
+
+def test_no_shared_repository(cli, tmp_path: Path) -> None:
+    _, a, _ = shared_and_two_clones(tmp_path)
+    run = cli("sync", "--remote", "groupe", cwd=a)
+    assert run.code == 2
+    assert "no shared repository named 'groupe'" in run.err and "git remote add groupe" in run.err
