@@ -5,6 +5,8 @@ changes change nothing."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import SAMPLES, git
@@ -113,3 +115,33 @@ def test_no_shared_repository(cli, tmp_path: Path) -> None:
     run = cli("sync", "--remote", "groupe", cwd=a)
     assert run.code == 2
     assert "no shared repository named 'groupe'" in run.err and "git remote add groupe" in run.err
+
+
+async def test_f7_in_the_editor_syncs_and_reads_the_files_again(tmp_path: Path) -> None:
+    """F7: the sync window says what it does, then what came of it, in the editor's language;
+    closing it reads the files again when commits came in."""
+    from refkit.edit import Ref, Session
+    from refkit.tui.app import EditorApp
+    from tests.test_tui import settle
+
+    _, a, b = shared_and_two_clones(tmp_path)
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    git(b, "config", "refkit.lang", "fr")
+    app = EditorApp(Session.open(b), watch_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        # a's commit reaches the shared repository while b's editor is open
+        done = subprocess.run([sys.executable, "-m", "refkit", "sync"], cwd=a, capture_output=True, text=True, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        await pilot.press("f7")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            status = str(app.screen.query_one("#sync-status").render())
+            if "À jour" in status:
+                break
+        assert "À jour avec origin (main) : 1 enregistrement(s) reçu(s), 0 envoyé(s)." in status
+        await pilot.press("escape")
+        await settle(app, pilot)
+        block = app.session.framework("frameworks/plombier-chauffagiste").block("BC01")
+        assert block is not None and block.competencies[0].statement.startswith("Savoir ")
+        assert app.selected is not None and isinstance(app.selected, Ref)

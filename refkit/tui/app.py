@@ -233,6 +233,7 @@ class EditorApp(App[None]):
         Binding("escape", "focus_tree", N_("Tree"), key_display="esc"),
         Binding("f5", "commit", N_("Record"), key_display="F5"),
         Binding("f6", "release", N_("Publish"), key_display="F6"),
+        Binding("f7", "sync", N_("Sync"), key_display="F7", show=False),
         Binding("f2", "changes", N_("Changes"), key_display="F2"),
         Binding("question_mark", "help", N_("Help"), key_display="?"),
         Binding("f1", "help", N_("Help"), key_display="F1", show=False),
@@ -1342,6 +1343,13 @@ class EditorApp(App[None]):
                 self.refresh_markers()
 
         self.push_screen(CommitDialog(self.session, self.problems), done)
+
+    def action_sync(self) -> None:
+        """F7: ``refkit sync`` (the files read again when commits came in)."""
+        from refkit.tui.sync import SyncScreen
+
+        if not self._refuse_while_unsaved():
+            self.push_screen(SyncScreen(self.session), lambda got: self.action_reload() if got else None)  # fmt: skip
 
     def action_release(self) -> None:
         if self._refuse_while_unsaved():

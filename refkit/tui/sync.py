@@ -1,0 +1,76 @@
+"""Provides the editor's sync (F7): ``refkit sync`` from the editor, in a window that says what
+it does while it runs (in a worker thread: the shared repository may take seconds to answer) and
+what came of it; the files are read again when commits came in."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from refkit.errors import RefkitError
+from refkit.i18n import N_, tr
+from refkit.tui.dialogs import DIALOG_CSS
+from refkit.tui.lang import lang_of, said
+
+
+class SyncScreen(ModalScreen[bool]):
+    """Dismissed with whether commits came in (the editor then reads the files again)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", N_("Close"), key_display="esc")]  # fmt: skip
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.received = False
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        lang = lang_of(self)
+        with Vertical(classes="view"):
+            yield Static(Text(tr("Sync with the shared repository", lang), style="bold"))
+            yield Static(tr("Fetching the shared repository…", lang), id="sync-status")
+
+    def on_mount(self) -> None:
+        self.run_sync()
+
+    @work(thread=True, exclusive=True)
+    def run_sync(self) -> None:
+        from refkit.history import History
+        from refkit.history.sync import sync
+
+        lang = lang_of(self)
+        try:
+            with History(self.session.repo) as history:
+                result = sync(history)
+        except RefkitError as e:
+            text = said(e, lang)
+        else:
+            self.received = result.received > 0
+            text = tr(
+                "Up to date with {remote} ({branch}): {received} commit(s) received, {sent} sent.",
+                lang,
+            ).format(
+                remote=result.remote,
+                branch=result.branch,
+                received=result.received,
+                sent=result.sent,
+            )
+        self.app.call_from_thread(self._show, text)
+
+    def _show(self, text: str) -> None:
+        self.finished = True
+        self.query_one("#sync-status", Static).update(
+            text + "\n\n" + tr("Escape or Enter: close", lang_of(self))
+        )
+
+    def action_close(self) -> None:
+        if self.finished:
+            self.dismiss(self.received)
