@@ -83,6 +83,18 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{label!r} never had the focus; the screen shows:\n{self.screen()}")
 
+    def tab_to(self, label: str, tries: int = 3) -> None:
+        """Tab once to the field under ``label`` and wait until it has the focus; a Tab that a
+        form being rebuilt let fall (seen on a loaded CI machine) is sent again."""
+        for attempt in range(tries):
+            self.keys("Tab")
+            try:
+                self.wait_in_field(label, timeout=3.0 if attempt < tries - 1 else 20.0)
+                return
+            except AssertionError:
+                if attempt == tries - 1:
+                    raise
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
 
@@ -206,8 +218,8 @@ def test_search_read_replace_and_paste_rows_in_a_real_terminal(
     terminal.keys("Enter")
     terminal.wait_for("› BC07 › C7.5")
     # the same rows pasted into a statement: offered as competencies, nothing typed in the field
-    terminal.keys("Tab", "Tab")
-    terminal.wait_in_field("Énoncé *")
+    terminal.tab_to("Identifiant *")  # the form takes the reading pane's place
+    terminal.tab_to("Énoncé *")
     subprocess.run(["tmux", "paste-buffer", "-p", "-b", "rows", "-t", terminal.name], check=True)
     terminal.wait_for("Ajouter 3 compétences")
     terminal.keys("Escape")
