@@ -78,7 +78,10 @@ class Terminal:
             lines = self.screen(escapes=True).splitlines()
             plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
             for n, line in enumerate(plain[:-1]):
-                if f" {label} " in f"{line} " and "48;5;254m" in lines[n + 1]:
+                # a text of several lines has the cursor on any of its lines (at its end)
+                if f" {label} " in f"{line} " and any(
+                    "48;5;254m" in x for x in lines[n + 1 : n + 5]
+                ):
                     return
             time.sleep(0.1)
         raise AssertionError(f"{label!r} never had the focus; the screen shows:\n{self.screen()}")
@@ -119,7 +122,9 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     terminal.keys("a")
     terminal.wait_for("› BC07 › C7.5")
     # Tab goes to the form: the id, then the statement
-    terminal.keys("Tab", "Tab", "End", *["BSpace"] * 30)
+    terminal.keys("Tab")
+    terminal.tab_to("Énoncé *")
+    terminal.keys("End", *["BSpace"] * 30)
     terminal.type("Désembouer un circuit de chauffage avant la pose")
     terminal.keys("Enter")
     terminal.wait_for("enregistré (BC07.yaml)")
@@ -258,7 +263,9 @@ def test_escape_conflict_markers_and_reload_in_a_real_terminal(
     # an edit in BC02 first (C2.1's statement), kept in the undo history through the reload
     terminal.keys(*["Up"] * 5, "Right", "Down")
     terminal.wait_for("› BC02 › C2.1")
-    terminal.keys("Tab", "Tab", "End")
+    terminal.keys("Tab")
+    terminal.tab_to("Énoncé *")
+    terminal.keys("End")
     terminal.type(" à la flamme")
     terminal.keys("Enter")
     terminal.wait_for("enregistré (BC02.yaml)")
@@ -495,7 +502,9 @@ def test_refkit_lang_en_edit_adds_a_competency_in_english(sample_repo: Path) -> 
         term.keys("a")
         term.wait_for("› BC07 › C7.5")
         term.wait_for("added competency C7.5: saved (BC07.yaml)")
-        term.keys("Tab", "Tab", "C-a")  # the start of the text the editor gave it (two lines)
+        term.keys("Tab")
+        term.tab_to("Statement *")
+        term.keys("C-a")  # the start of the text the editor gave it (two lines)
         term.wait_in_field("Statement *")
         term.keys("C-k")  # all of it
         term.type("Flush a heating circuit before fitting")
