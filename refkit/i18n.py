@@ -405,19 +405,18 @@ def user_language(
             and not str(value).startswith(("C.", "POSIX."))
         )
 
-    for value in (explicit, os.environ.get("REFKIT_LANG")):
+    env = os.environ.get
+    # in order, each asked only if those before it name no language (setting runs git)
+    for ask in (
+        lambda: explicit,
+        lambda: env("REFKIT_LANG"),
+        setting,
+        lambda: env("LC_ALL"),
+        lambda: env("LC_MESSAGES"),
+        lambda: env("LANG"),
+        fallback,
+    ):
+        value = ask() if ask is not None else None
         if names(value):
-            return language(value)
-    if setting is not None:
-        value = setting()
-        if names(value):
-            return language(value)
-    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(key)
-        if names(value):
-            return language(value)
-    if fallback is not None:
-        value = fallback()
-        if names(value):
-            return language(value)
+            return language(str(value))
     return SOURCE

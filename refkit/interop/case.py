@@ -42,21 +42,10 @@ from refkit.interop import (
     read_input,
     stable_uuid,
 )
-from refkit.interop.case_relations import associations_of, relation_of
+from refkit.interop.case_relations import ASSOCIATION_TYPES, associations_of, relation_of
 from refkit.model import Block, Competency, Criterion, Framework, FrameworkType, Kind
 from refkit.store.reader import MAX_DEPTH
 
-ASSOCIATION_TYPES = (
-    "isChildOf",
-    "isPeerOf",
-    "isPartOf",
-    "exactMatchOf",
-    "precedes",
-    "isRelatedTo",
-    "replacedBy",
-    "exemplar",
-    "hasSkillLevel",
-)
 ESCO_PREFIX = "http://data.europa.eu/esco/"
 # keys refkit maps to its own fields or computes; everything else of an item is kept verbatim
 _ITEM_MAPPED = ("fullStatement", "notes")

@@ -21,7 +21,8 @@ from refkit.interop import stable_uuid
 from refkit.model import RELATION_TYPES, Relation, parse_target
 
 _MINE = ("originNodeURI", "associationType")
-_CASE_TYPES = {"isPeerOf", "isPartOf", "exactMatchOf", "precedes", "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel"}  # fmt: skip
+# CASE's association types (CFAssociations), the hierarchy's isChildOf first
+ASSOCIATION_TYPES = ("isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes", "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel")  # fmt: skip
 
 
 def relation_of(
@@ -72,6 +73,6 @@ def associations_of(
             continue  # an item of another framework, or one that is not there (validate says so)
         a = {k: v for k, v in book.items() if k not in ("type", "target")}
         a["identifier"] = identify(book.get("identifier"), (r.type, r.target))
-        kind = r.type if r.type in _CASE_TYPES else "exactMatchOf" if r.type == "exactMatch" else "isRelatedTo"  # fmt: skip
+        kind = r.type if r.type in ASSOCIATION_TYPES[1:] else "exactMatchOf" if r.type == "exactMatch" else "isRelatedTo"  # fmt: skip
         out.append({**a, "associationType": kind, "originNodeURI": origin, "destinationNodeURI": dest})  # fmt: skip
     return out

@@ -20,7 +20,7 @@ import datetime
 import re
 from typing import Any
 
-from refkit.store.roundtrip import _DATE, _UNPRINTABLE, DATE_KEYS, FLOW_KEYS, make_yaml
+from refkit.store.roundtrip import _DATE, _UNPRINTABLE, DATE_KEYS, FLOW_KEYS, _is_empty, make_yaml
 
 # a text YAML reads back as the same text in any context, written plain: a letter first, no
 # character that opens or ends something, no ": " or " #", no space at either end
@@ -53,23 +53,17 @@ def plain_dump(data: dict[str, Any]) -> str | None:
     return "".join(out)
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, list | dict | str) and len(value) == 0)
-
-
 def _mapping(out: list[str], data: dict[str, Any], indent: int, first: str | None) -> None:
     """Write the keys of ``data`` at ``indent``; ``first``: what stands before the first key on
     its line (a list item's dash), instead of the indentation."""
     pad = " " * indent
     lead = first
     for key, value in data.items():
-        if _empty(value):
+        if _is_empty(value):
             continue
-        if not isinstance(key, str) or not _PLAIN.match(key) or key in _WORDS:
-            raise _NotSure
         out.append(lead if lead is not None else pad)
         lead = None
-        out.append(f"{key}:")
+        out.append(f"{_key(key)}:")
         if isinstance(value, dict):
             if key == "relations":
                 raise _NotSure  # a mapping under "relations" is not what refkit writes
@@ -93,7 +87,7 @@ def _list(out: list[str], items: list[Any], indent: int, key: str) -> None:
     dash = " " * (indent + 2) + "- "
     for item in items:
         if isinstance(item, dict) and key == "relations":
-            pairs = [(k, v) for k, v in item.items() if not _empty(v)]
+            pairs = [(k, v) for k, v in item.items() if not _is_empty(v)]
             if not pairs or any(isinstance(v, dict | list) for _, v in pairs):
                 raise _NotSure
             body = ", ".join(f"{_key(k)}: {_scalar(v, k, flow=True)}" for k, v in pairs)
