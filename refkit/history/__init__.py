@@ -60,7 +60,7 @@ class History:
         rel = repo.root.relative_to(self.git_root).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
         self.git = self.git_repo.git
-        self._run("rev-parse", "--is-inside-work-tree")  # git's own refusals, said once, here
+        self.run_git("rev-parse", "--is-inside-work-tree")  # git's own refusals, said once, here
         from refkit.cache import BlobCache
 
         self.blobs = BlobCache()
@@ -120,7 +120,7 @@ class History:
 
     @cached_property
     def is_shallow(self) -> bool:
-        return bool(self._run("rev-parse", "--is-shallow-repository") == "true")
+        return bool(self.run_git("rev-parse", "--is-shallow-repository") == "true")
 
     @cached_property
     def shallow_commits(self) -> frozenset[str]:
@@ -128,7 +128,7 @@ class History:
         them as creating every file they hold."""
         if not self.is_shallow:
             return frozenset()
-        path = Path(self._run("rev-parse", "--git-path", "shallow"))
+        path = Path(self.run_git("rev-parse", "--git-path", "shallow"))
         if not path.is_absolute():
             path = self.git_root / path
         try:
@@ -138,15 +138,15 @@ class History:
 
     def write_index_tree(self) -> str:
         """A tree object of the current index, to put the index back exactly (read_index_tree)."""
-        return str(self._run("write-tree"))
+        return str(self.run_git("write-tree"))
 
     def read_index_tree(self, tree: str) -> None:
-        self._run("read-tree", tree)
+        self.run_git("read-tree", tree)
 
     def has_commits(self) -> bool:
         if self._has_commits is None:
             try:
-                self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+                self.run_git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
                 self._has_commits = True
             except GitError:
                 self._has_commits = False
@@ -155,18 +155,18 @@ class History:
     def head(self) -> str:
         if not self.has_commits():
             raise GitError("the repository has no commit yet", hint="commit the frameworks first")
-        return self._run("rev-parse", "HEAD^{commit}")
+        return self.run_git("rev-parse", "HEAD^{commit}")
 
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD."""
         try:
-            return self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+            return self.run_git("symbolic-ref", "--quiet", "--short", "HEAD")
         except GitError:
             return None
 
     def ignored(self, paths: list[str]) -> list[str]:
         """Untracked files under ``paths`` that git ignores (repository-relative)."""
-        out = self._run(
+        out = self.run_git(
             "ls-files", "--others", "--ignored", "--exclude-standard", "-z", "--",
             *[self.prefix + p for p in paths],
             strip=False,
@@ -176,7 +176,7 @@ class History:
     def ignore_rule(self, path: str) -> str | None:
         """Which rule ignores ``path``: "file:line: pattern", or None."""
         try:
-            out = self._run("check-ignore", "--verbose", "--no-index", "--", self.prefix + path)
+            out = self.run_git("check-ignore", "--verbose", "--no-index", "--", self.prefix + path)
         except GitError:
             return None
         source, _, _ = out.partition("\t")
@@ -189,7 +189,7 @@ class History:
         args = ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all"]
         if paths is not None:
             args += ["--", *[self.prefix + p for p in paths]]
-        out = self._run(*args, strip=False)
+        out = self.run_git(*args, strip=False)
         entries = out.split("\0")
         result = []
         i = 0
@@ -211,7 +211,7 @@ class History:
         if rev.startswith("-"):
             raise GitError(f"{rev!r} is not a revision")
         try:
-            return self._run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+            return self.run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         except GitError:
             hint = "name a tag, a branch or a commit (git log --oneline lists them)"
             if self.is_shallow:
@@ -221,18 +221,18 @@ class History:
     def changed_paths(self, commit: str) -> set[str]:
         """Repository-relative paths that differ between ``commit`` and the work tree (committed
         since, staged, unstaged), plus untracked files."""
-        out = self._run(
+        out = self.run_git(
             "diff", "--name-only", "-z", "--no-renames", commit, "--", self.prefix or "."
         )
         paths = {self._unprefix(p) for p in out.split("\0") if p}
-        untracked = self._run(
+        untracked = self.run_git(
             "ls-files", "--others", "--exclude-standard", "-z", "--", self.prefix or "."
         )
         paths |= {self._unprefix(p) for p in untracked.split("\0") if p}
         return paths
 
     def describe(self, commit: str) -> CommitInfo:
-        out = self._run("show", "-s", "--format=%H%x00%h%x00%aI%x00%an%x00%s", commit)
+        out = self.run_git("show", "-s", "--format=%H%x00%h%x00%aI%x00%an%x00%s", commit)
         sha, short, date, author, subject = out.split("\0", 4)
         return CommitInfo(sha, short, date, author, subject)
 
@@ -243,7 +243,7 @@ class History:
         args = ["log", "--format=%H%x00%h%x00%aI%x00%an%x00%s"]
         if follow_first_parent:
             args.append("--first-parent")
-        out = self._run(*args, rev, "--", self.prefix + path)
+        out = self.run_git(*args, rev, "--", self.prefix + path)
         commits = []
         for line in out.splitlines():
             sha, short, date, author, subject = line.split("\0", 4)
@@ -251,7 +251,7 @@ class History:
         return commits
 
     def parent(self, commit: str) -> str | None:
-        out = self._run("rev-list", "--parents", "-n", "1", commit).split()
+        out = self.run_git("rev-list", "--parents", "-n", "1", commit).split()
         return out[1] if len(out) > 1 else None
 
     def tags(self, pattern: str) -> dict[str, str]:
@@ -259,7 +259,7 @@ class History:
 
         Every tag is read once per ``History`` (one git process, not one per framework)."""
         if self._tags is None:
-            out = self._run(
+            out = self.run_git(
                 "for-each-ref",
                 "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
                 "refs/tags",
@@ -286,7 +286,7 @@ class History:
 
     def folders_at(self, commit: str) -> list[str]:
         """Framework folders (repository-relative) present at ``commit``."""
-        out = self._run(
+        out = self.run_git(
             "ls-tree", "-z", "--name-only", "-d", commit, "--", self.prefix + FRAMEWORKS_DIR + "/"
         )
         names = [self._unprefix(p) for p in out.split("\0") if p]
@@ -299,7 +299,7 @@ class History:
         cached = self._listings.get(commit)
         if cached is not None:
             return cached
-        out = self._run(
+        out = self.run_git(
             "ls-tree", "-r", "-l", "-z", commit, "--", self.prefix + FRAMEWORKS_DIR + "/"
         )
         listing: dict[str, list[tuple[str, str, int]]] = {}
@@ -336,7 +336,7 @@ class History:
     def read_at(self, commit: str, path: str) -> bytes | None:
         """One file's bytes at ``commit``, or None if it does not exist there."""
         try:
-            sha = self._run("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{path}")
+            sha = self.run_git("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{path}")
         except GitError:
             return None
         return bytes(self.git_repo.odb.stream(bytes.fromhex(sha)).read())
@@ -350,7 +350,7 @@ class History:
     def tree_id(self, commit: str, folder: str) -> str | None:
         """The git tree id of a folder at a commit: equal ids mean identical content."""
         try:
-            return self._run("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}")
+            return self.run_git("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}")
         except GitError:
             return None
 
@@ -387,21 +387,21 @@ class History:
         full = [self.prefix + p for p in paths]
         self._has_commits = None
         with repository_lock(self.repository.root, "commit"):
-            self._run("add", "--all", "--", *full)
-            self._run("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
+            self.run_git("add", "--all", "--", *full)
+            self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *full)
             return self.head()
 
     def tag(self, name: str, commit: str, message: str) -> None:
         self._tags = None
         self._tag_groups = None
-        self._run("tag", "--annotate", "-m", message, name, commit)
+        self.run_git("tag", "--annotate", "-m", message, name, commit)
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def _unprefix(self, path: str) -> str:
         return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
-    def _run(self, *args: str, strip: bool = True) -> str:
+    def run_git(self, *args: str, strip: bool = True) -> str:
         import git
 
         try:

@@ -41,7 +41,7 @@ class SyncResult:
 def sync(history: History, remote: str | None = None) -> SyncResult:
     """Bring the current branch up to date with ``remote`` (its upstream's, else "origin"),
     then send it there."""
-    run = history._run
+    run = history.run_git
     if not history.has_commits():
         raise SyncRefused(
             "nothing to share yet: this repository has no commit", hint="commit first"
@@ -112,14 +112,14 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
 
 def _upstream_remote(history: History, branch: str) -> str | None:
     try:
-        return history._run("config", "--get", f"branch.{branch}.remote") or None
+        return history.run_git("config", "--get", f"branch.{branch}.remote") or None
     except GitError:
         return None
 
 
 def _merge(history: History, theirs: str, remote: str, branch: str) -> None:
     """Merge ``theirs``; a merge that stops on conflicts is undone, naming the files."""
-    run = history._run
+    run = history.run_git
     try:
         run("merge", "--no-edit", "-m", f"Merge {remote}/{branch} (refkit sync)", theirs)
     except GitError:
