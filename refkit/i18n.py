@@ -255,7 +255,8 @@ def source_messages() -> dict[Any, str]:
     import refkit
     from refkit.problems import RULES
     from refkit.rules.correspondence import _ENTRIES
-    from refkit.schema import _LENGTH, _RANGE, _SINGULAR, _TYPE_NAMES, pattern_descriptions
+    from refkit.schema import pattern_descriptions
+    from refkit.schema.messages import _LENGTH, _RANGE, _SINGULAR, _TYPE_NAMES
     from refkit.store.reader import _FRIENDLY
 
     found: dict[Any, str] = {}
