@@ -76,141 +76,148 @@ def check_shared(
     out: list[Problem] = []
     followers: dict[tuple[str, str], list[str]] = {}  # (home, block) -> frameworks following latest
     for user in summaries:
-        own_blocks = set(user.blocks)
-        all_blocks = own_blocks | {r["block"] for r in user.shared}
-        own_competencies = {c: b for b, cs in user.blocks.items() for c in cs}
         for ref in user.shared:
             home = by_id.get(ref["framework"])
             if home is None or home.id == user.id:
                 continue  # unknown-framework and self-sharing: repository rules
-            file, line, col, path = ref["file"], ref["line"], ref["col"], tuple(ref["path"])
-            pinned = ref["version"]
-            resolved = content_of(home, pinned)
-            if resolved is None:
-                out.append(
-                    RULES["shared-version-mismatch"].at(
-                        file,
-                        line,
-                        col,
-                        Msg(
-                            "{framework} has no release {version}",
-                            framework=home.id,
-                            version=pinned,
-                        ),
-                        path=(*path, "version"),
-                    )
-                )
-                continue
-            version, label, content = resolved
-            block = content.get(ref["block"])
-            if block is None:
-                out.append(
-                    RULES["unknown-shared-block"].at(
-                        file,
-                        line,
-                        col,
-                        Msg(
-                            '{framework} has no block "{block}" in its {label}',
-                            framework=home.id,
-                            block=ref["block"],
-                            label=label,
-                        ),
-                        path=(*path, "block"),
-                        hint=Msg(
-                            "blocks there: {blocks}", blocks=", ".join(content) or Msg("none")
-                        ),
-                    )
-                )
-                continue
-            for cid in block[0]:
-                if cid in own_competencies:
-                    out.append(
-                        RULES["competency-one-block"].at(
-                            file,
-                            line,
-                            col,
-                            Msg(
-                                "shared block {block} brings competency {competency}, which block "
-                                "{own} of this framework also defines",
-                                block=ref["block"],
-                                competency=cid,
-                                own=own_competencies[cid],
-                            ),
-                            path=path,
-                            hint=Msg("rename the competency in this framework's block"),
-                        )
-                    )
-            for pre in block[1]:
-                if pre not in all_blocks:
-                    out.append(
-                        RULES["shared-block-prerequisite"].at(
-                            file,
-                            line,
-                            col,
-                            Msg(
-                                "shared block {block} requires {prerequisite}, which {framework} "
-                                "does not have",
-                                block=ref["block"],
-                                prerequisite=pre,
-                                framework=user.id,
-                            ),
-                            path=path,
-                        )
-                    )
-            if pinned is None:
+            if _check_reference(user, ref, home, content_of, out) and ref["version"] is None:
                 followers.setdefault((home.id, ref["block"]), []).append(user.id)
-                continue
-            latest = content_of(home, None)
-            if latest is not None and latest[0] != version and ref["block"] in latest[2]:
-                broken = breaking(block, latest[2][ref["block"]])
-                if broken:
-                    out.append(
-                        RULES["shared-block-outdated"].at(
-                            file,
-                            line,
-                            col,
-                            Msg(
-                                "{block} is pinned at {framework} {version}; its {label} changed "
-                                "it: {changes}",
-                                block=ref["block"],
-                                framework=home.id,
-                                version=version,
-                                label=latest[1],
-                                changes=_joined(broken),
-                            ),
-                            path=(*path, "version"),
-                        )
-                    )
     # in the home: unreleased changes that will reach the frameworks following the latest release
     for (home_id, block_id), users in sorted(followers.items()):
-        home = by_id[home_id]
-        if not released(home) or home.view is None:
-            continue
-        latest = content_of(home, None)
-        now = content_of_view(home.view).get(block_id)
-        if latest is None or block_id not in latest[2]:
-            continue
-        before = latest[2][block_id]
-        broken = [Msg("the block was removed or renamed")] if now is None else breaking(before, now)
-        if broken:
-            file, line, col = home.block_pos.get(block_id, [home.file, 1, 1])
-            out.append(
-                RULES["shared-block-changed"].at(
-                    file,
-                    line,
-                    col,
-                    Msg(
-                        "{block} is shared with {users}, which follows the latest release of "
-                        "{framework}: since its {label}, {changes}"
-                        if len(users) == 1
-                        else "{block} is shared with {users}, which follow the latest release of "
-                        "{framework}: since its {label}, {changes}",
-                        block=block_id,
-                        users=", ".join(sorted(users)),
-                        framework=home_id,
-                        label=latest[1],
-                        changes=_joined(broken),
-                    ),
-                )
-            )
+        problem = _changed_for_followers(by_id[home_id], block_id, users, content_of, released)
+        if problem is not None:
+            out.append(problem)
     return out
+
+
+def _check_reference(
+    user: Summary, ref: dict[str, Any], home: Summary, content_of: ContentOf, out: list[Problem]
+) -> bool:
+    """The problems of one shared block ``ref`` of ``user`` (added to ``out``); whether the block
+    was found in its home."""
+    file, line, col, path = ref["file"], ref["line"], ref["col"], tuple(ref["path"])
+    pinned = ref["version"]
+    resolved = content_of(home, pinned)
+    if resolved is None:
+        message = Msg("{framework} has no release {version}", framework=home.id, version=pinned)
+        rule = RULES["shared-version-mismatch"]
+        out.append(rule.at(file, line, col, message, path=(*path, "version")))
+        return False
+    version, label, content = resolved
+    block = content.get(ref["block"])
+    if block is None:
+        out.append(
+            RULES["unknown-shared-block"].at(
+                file,
+                line,
+                col,
+                Msg(
+                    '{framework} has no block "{block}" in its {label}',
+                    framework=home.id,
+                    block=ref["block"],
+                    label=label,
+                ),
+                path=(*path, "block"),
+                hint=Msg("blocks there: {blocks}", blocks=", ".join(content) or Msg("none")),
+            )
+        )
+        return False
+    out.extend(_clashes(user, ref, block))
+    if pinned is not None:
+        latest = content_of(home, None)
+        if latest is not None and latest[0] != version and ref["block"] in latest[2]:
+            broken = breaking(block, latest[2][ref["block"]])
+            if broken:
+                message = Msg(
+                    "{block} is pinned at {framework} {version}; its {label} changed it: {changes}",
+                    block=ref["block"],
+                    framework=home.id,
+                    version=version,
+                    label=latest[1],
+                    changes=_joined(broken),
+                )
+                rule = RULES["shared-block-outdated"]
+                out.append(rule.at(file, line, col, message, path=(*path, "version")))
+    return True
+
+
+def _clashes(user: Summary, ref: dict[str, Any], block: Any) -> list[Problem]:
+    """What a shared block brings that the framework using it contradicts: a competency its own
+    blocks also define, a prerequisite block it does not have."""
+    file, line, col, path = ref["file"], ref["line"], ref["col"], tuple(ref["path"])
+    own_competencies = {c: b for b, cs in user.blocks.items() for c in cs}
+    all_blocks = set(user.blocks) | {r["block"] for r in user.shared}
+    out = [
+        RULES["competency-one-block"].at(
+            file,
+            line,
+            col,
+            Msg(
+                "shared block {block} brings competency {competency}, which block "
+                "{own} of this framework also defines",
+                block=ref["block"],
+                competency=cid,
+                own=own_competencies[cid],
+            ),
+            path=path,
+            hint=Msg("rename the competency in this framework's block"),
+        )
+        for cid in block[0]
+        if cid in own_competencies
+    ]
+    out.extend(
+        RULES["shared-block-prerequisite"].at(
+            file,
+            line,
+            col,
+            Msg(
+                "shared block {block} requires {prerequisite}, which {framework} does not have",
+                block=ref["block"],
+                prerequisite=pre,
+                framework=user.id,
+            ),
+            path=path,
+        )
+        for pre in block[1]
+        if pre not in all_blocks
+    )
+    return out
+
+
+def _changed_for_followers(
+    home: Summary,
+    block_id: str,
+    users: list[str],
+    content_of: ContentOf,
+    released: Callable[[Summary], bool],
+) -> Problem | None:
+    """A problem in the home framework when its block ``block_id``, shared with ``users`` that
+    follow its latest release, changed since that release in a way that breaks them."""
+    if not released(home) or home.view is None:
+        return None
+    latest = content_of(home, None)
+    now = content_of_view(home.view).get(block_id)
+    if latest is None or block_id not in latest[2]:
+        return None
+    before = latest[2][block_id]
+    broken = [Msg("the block was removed or renamed")] if now is None else breaking(before, now)
+    if not broken:
+        return None
+    file, line, col = home.block_pos.get(block_id, [home.file, 1, 1])
+    return RULES["shared-block-changed"].at(
+        file,
+        line,
+        col,
+        Msg(
+            "{block} is shared with {users}, which follows the latest release of "
+            "{framework}: since its {label}, {changes}"
+            if len(users) == 1
+            else "{block} is shared with {users}, which follow the latest release of "
+            "{framework}: since its {label}, {changes}",
+            block=block_id,
+            users=", ".join(sorted(users)),
+            framework=home.id,
+            label=latest[1],
+            changes=_joined(broken),
+        ),
+    )
