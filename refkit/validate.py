@@ -236,7 +236,8 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
     """Correspondence sections name blocks of an earlier release: read it from git."""
     if not summaries:
         return []
-    from refkit.history import GitError, History, UnsafeRepository
+    from refkit.history import GitError, History
+    from refkit.history.command import UnsafeRepository
     from refkit.history.releases import Releases
     from refkit.rules.correspondence import check_correspondence_history
 

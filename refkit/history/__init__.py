@@ -16,20 +16,13 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
 
-from refkit.errors import RefkitError
+from refkit.history.command import GitError as GitError
+from refkit.history.command import git
 from refkit.store.loader import FRAMEWORKS_DIR, LoadedFramework, RawFile, load_framework
 from refkit.store.reader import MAX_FILE_BYTES
 from refkit.store.repository import Repository
 
 WORKTREE = "worktree"  # the name of the working tree wherever a revision is expected
-
-
-class GitError(RefkitError):
-    """A git operation failed or the repository lacks what refkit needs."""
-
-
-class UnsafeRepository(GitError):
-    """git refuses the repository: it belongs to another user ("dubious ownership")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +343,9 @@ class History:
     def tree_id(self, commit: str, folder: str) -> str | None:
         """The git tree id of a folder at a commit: equal ids mean identical content."""
         try:
-            return self.run_git("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}")
+            return self.run_git(
+                "rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}"
+            )
         except GitError:
             return None
 
@@ -360,18 +355,9 @@ class History:
         if not places:
             return []
         lines = "".join(f"{commit}:{self.prefix}{folder}\n" for commit, folder in places)
-        try:
-            proc = subprocess.run(
-                ["git", "cat-file", "--batch-check"],
-                cwd=self.git_root,
-                input=lines.encode(),
-                capture_output=True,
-                check=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as e:
-            raise GitError(f"git cat-file failed: {e}") from None
+        answer = self.run_git("cat-file", "--batch-check", input=lines.encode(), strip=False)
         out: list[str | None] = []
-        for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        for line in answer.splitlines():
             parts = line.split()
             out.append(parts[0] if len(parts) == 3 and parts[1] == "tree" else None)
         if len(out) != len(places):
@@ -401,28 +387,23 @@ class History:
     def _unprefix(self, path: str) -> str:
         return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
-    def run_git(self, *args: str, strip: bool = True) -> str:
-        import git
-
-        try:
-            out = self.git.execute(["git", *args], strip_newline_in_stdout=False)
-        except git.GitCommandError as e:
-            stderr = (e.stderr or "").strip().removeprefix("stderr: ").strip("'\n ")
-            if "dubious ownership" in stderr:
-                raise UnsafeRepository(
-                    f"git refuses {self.git_root}: the repository belongs to another user "
-                    '("dubious ownership")',
-                    hint=f"if you trust it: git config --global --add safe.directory {self.git_root}",
-                ) from None
-            name = next(a for a in args if not a.startswith("-"))
-            raise GitError(f"git {name} failed: {stderr or e.status}") from None
-        text = out if isinstance(out, str) else out.decode("utf-8", "replace")
+    def run_git(
+        self,
+        *args: str,
+        strip: bool = True,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+        check: bool = True,
+    ) -> str:
+        """The output of ``git ARGS`` in this repository's work tree (``command.git``)."""
+        out = git(self.git_root, *args, input=input, env=env, check=check)
+        text = out.decode("utf-8", "replace")
         return text.strip() if strip else text
 
 
 def git_available() -> bool:
     try:
-        subprocess.run(["git", "--version"], capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
+        git(Path.cwd(), "--version")
+    except GitError:
         return False
     return True

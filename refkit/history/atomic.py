@@ -31,12 +31,12 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from refkit.history import GitError, History
+from refkit.history.command import git
 from refkit.i18n import Msg
 from refkit.store.files import atomic_write
 from refkit.store.lock import repository_lock
@@ -550,21 +550,4 @@ def _git_bytes(
     env: dict[str, str] | None = None,
     check: bool = True,
 ) -> bytes:
-    full_env = None
-    if env:
-        full_env = {**os.environ, **env}
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=history.git_root,
-            input=input,
-            capture_output=True,
-            env=full_env,
-            check=False,
-        )
-    except OSError as e:
-        raise GitError(f"cannot run git: {e.strerror}") from None
-    if check and proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {args[0]} failed: {err or proc.returncode}")
-    return proc.stdout
+    return git(history.git_root, *args, input=input, env=env, check=check)

@@ -1,0 +1,53 @@
+"""Provides ``git``: the one way refkit runs a git command, and the errors it raises.
+
+Every git command refkit runs (reading history, committing atomically, syncing, reading a
+setting) goes through ``git``: one process, its output as bytes, git's own refusals turned into a
+``GitError`` that says which command failed and why. git speaks English here (``LC_ALL=C``, as
+GitPython does), so that what refkit recognises in its messages ("dubious ownership") does not
+depend on the user's locale. GitPython stays for what it does as a library: finding the repository
+and streaming large objects.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from refkit.errors import RefkitError
+
+
+class GitError(RefkitError):
+    """A git operation failed or the repository lacks what refkit needs."""
+
+
+class UnsafeRepository(GitError):
+    """git refuses the repository: it belongs to another user ("dubious ownership")."""
+
+
+def git(
+    cwd: Path,
+    *args: str,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> bytes:
+    """The standard output of ``git ARGS`` run in ``cwd``; a ``GitError`` when git cannot be run,
+    or (``check``) when it fails."""
+    full_env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})}
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False
+        )
+    except OSError as e:
+        raise GitError(f"cannot run git: {e.strerror}", hint="install git") from None
+    if check and proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        if "dubious ownership" in stderr:
+            raise UnsafeRepository(
+                f'git refuses {cwd}: the repository belongs to another user ("dubious ownership")',
+                hint=f"if you trust it: git config --global --add safe.directory {cwd}",
+            )
+        name = next((a for a in args if not a.startswith("-")), "")
+        raise GitError(f"git {name} failed: {stderr or proc.returncode}")
+    return proc.stdout
