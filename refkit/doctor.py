@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from refkit.history import GitError, History
-from refkit.history.atomic import git_folder, recover
+from refkit.history.atomic import recover
+from refkit.history.journal import git_folder
 from refkit.history.releases import parse_records
 from refkit.store.loader import RELEASES_FILE
 from refkit.store.lock import LockBusy, repository_lock

@@ -263,7 +263,7 @@ import os, refkit.history.atomic as a
 a.shutil.copyfile = lambda *args: os.kill(os.getpid(), 9)
 """,
     "new index written": """
-import os, refkit.history.atomic as a
+import os, refkit.history.journal as a
 real = a._git_bytes
 def dies(h, *args, **kw):
     if args[0] == "update-ref":
@@ -272,7 +272,7 @@ def dies(h, *args, **kw):
 a._git_bytes = dies
 """,
     "refs moved": """
-import os, refkit.history.atomic as a
+import os, refkit.history.journal as a
 real = a._git_bytes
 def dies(h, *args, **kw):
     out = real(h, *args, **kw)

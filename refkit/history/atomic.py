@@ -25,8 +25,6 @@ Everything runs under the repository lock (``refkit.store.lock``).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -36,16 +34,26 @@ from pathlib import Path
 from typing import Any
 
 from refkit.history import GitError, History
-from refkit.history.command import git
+from refkit.history.journal import (
+    JOURNAL,
+    NEW_INDEX,
+    PRIVATE_INDEX,
+    STAGING,
+    ZERO,
+    _digest,
+    _git,
+    _mode,
+    _passed,
+    _roll_back,
+    _roll_forward,
+    _worktree_blob,
+    _write_private,
+    blob_id,
+    git_folder,
+)
 from refkit.i18n import Msg
 from refkit.store.files import atomic_write
 from refkit.store.lock import repository_lock
-
-JOURNAL = "refkit-commit.json"
-PRIVATE_INDEX = "refkit-commit.index"
-NEW_INDEX = "refkit-commit.index.new"
-STAGING = "refkit-commit"  # folder in the git folder for the new files, renamed into place
-ZERO = "0" * 40
 
 
 class StaleHead(GitError):
@@ -62,11 +70,6 @@ class Committed:
     commit: str
     tree: str
     paths: list[str]  # repository-relative paths the commit changed
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives a blob of these bytes (``git hash-object``), computed without git."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def commit_atomically(
@@ -106,6 +109,51 @@ class _Transaction:
         tag: tuple[str, str] | None,
         expected_head: str | None,
     ) -> Committed:
+        branch, head = self._check(tag, expected_head)
+        # 1. objects: blobs, tree, commit, tag (nothing visible changes)
+        lines, changed = self._index_lines(write, add)
+        tree, commit, tag_object = self._objects(lines, head, message, tag)
+        # 2. the journal
+        record = self._record(write, branch, head, commit, tag, tag_object, lines)
+        atomic_write(self.journal, json.dumps(record, indent=1).encode())
+        try:
+            # 3. the new files and the new index, private until the commit point
+            self._stage(write, record, lines)
+            # 4. the commit point
+            refs = f"update {branch} {commit} {head or ZERO}\n"
+            if tag is not None and tag_object is not None:
+                refs += f"create refs/tags/{tag[0]} {tag_object}\n"
+            _git(
+                self.h,
+                "update-ref",
+                "--stdin",
+                "-m",
+                f"refkit: {self.what}",
+                input=f"start\n{refs}prepare\ncommit\n".encode(),
+            )
+        except BaseException:
+            _roll_back(self.h, self.gd, record)
+            raise
+        # 5. into place
+        try:
+            _roll_forward(self.h, self.gd, record)
+        except (GitError, OSError) as e:
+            reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
+            raise Unfinished(
+                f"{self.what} was committed ({commit[:10]}), but the work tree could not be "
+                f"brought up to date: {reason}",
+                hint="fix the cause, then run refkit doctor (any refkit command finishes it)",
+            ) from None
+        self.h._tags = None
+        self.h._tag_groups = None
+        self.h._has_commits = None
+        return Committed(commit, tree, changed)
+
+    def _check(
+        self, tag: tuple[str, str] | None, expected_head: str | None
+    ) -> tuple[str, str | None]:
+        """The branch HEAD is on and its commit (None in an empty repository), once it is sure
+        the commit can be made: on a branch, HEAD where the caller saw it, the tag new."""
         h = self.h
         branch = _git(h, "symbolic-ref", "--quiet", "HEAD", check=False).strip()
         if not branch.startswith("refs/heads/"):
@@ -134,8 +182,14 @@ class _Transaction:
             raise GitError(
                 Msg("the tag {tag} already exists", tag=tag[0]), hint=Msg("nothing was changed")
             )
+        return branch, head
 
-        # 1. objects: blobs, tree, commit, tag (nothing visible changes)
+    def _index_lines(
+        self, write: dict[str, bytes | None], add: list[str]
+    ) -> tuple[bytes, list[str]]:
+        """The index lines of every file the commit changes (their blobs written to the object
+        store), and those files."""
+        h = self.h
         entries: dict[str, str] = {}  # git-root path -> index line
         changed: list[str] = []
         for path, data in sorted(write.items()):
@@ -147,10 +201,16 @@ class _Transaction:
                 entries[full] = f"{_mode(h.repository.root / path)} {sha}\t{full}"
             changed.append(path)
         for path in sorted(set(add) - set(write)):
-            full = h.prefix + path
-            entries[full] = self._entry_from_worktree(path)
+            entries[h.prefix + path] = self._entry_from_worktree(path)
             changed.append(path)
-        lines = "".join(line + "\n" for line in entries.values()).encode()
+        return "".join(line + "\n" for line in entries.values()).encode(), changed
+
+    def _objects(
+        self, lines: bytes, head: str | None, message: str, tag: tuple[str, str] | None
+    ) -> tuple[str, str, str | None]:
+        """The tree (HEAD's with ``lines`` applied, built in a private index), the commit and
+        the tag object, written to the object store: their ids."""
+        h = self.h
         private = self.gd / PRIVATE_INDEX
         env = {"GIT_INDEX_FILE": str(private)}
         private.unlink(missing_ok=True)
@@ -170,13 +230,24 @@ class _Transaction:
             if not body.endswith("\n"):
                 body += "\n"
             tag_object = _git(h, "mktag", input=body.encode()).strip()
+        return tree, commit, tag_object
 
-        # 2. the journal
+    def _record(
+        self,
+        write: dict[str, bytes | None],
+        branch: str,
+        head: str | None,
+        commit: str,
+        tag: tuple[str, str] | None,
+        tag_object: str | None,
+        lines: bytes,
+    ) -> dict[str, Any]:
+        """The journal: every step to come, and how to undo it."""
         index = self._index_path()
         staging = self._staging_folder()
         files: list[dict[str, Any]] = []
         for i, (path, data) in enumerate(sorted(write.items())):
-            target = h.repository.root / path
+            target = self.h.repository.root / path
             files.append(
                 {
                     "path": path,
@@ -185,7 +256,7 @@ class _Transaction:
                     "temp": None if data is None else str(self._temp_for(staging, target, i)),
                 }
             )
-        record: dict[str, Any] = {
+        return {
             "version": 1,
             "what": self.what,
             "pid": os.getpid(),
@@ -201,44 +272,17 @@ class _Transaction:
             "index_lock": {"path": str(index.with_name(index.name + ".lock")), "digest": None},
             "staging": str(staging) if staging is not None else None,
         }
-        atomic_write(self.journal, json.dumps(record, indent=1).encode())
-        try:
-            # 3. the new files and the new index, private until the commit point
-            if staging is not None:
-                staging.mkdir(exist_ok=True)
-            for entry, (path, data) in zip(files, sorted(write.items()), strict=True):
-                if data is not None:
-                    _write_private(Path(str(entry["temp"])), data, h.repository.root / path)
-            self._write_index_lock(index, lines, record)
-            # 4. the commit point
-            refs = f"update {branch} {commit} {head or ZERO}\n"
-            if tag is not None and tag_object is not None:
-                refs += f"create refs/tags/{tag[0]} {tag_object}\n"
-            _git(
-                h,
-                "update-ref",
-                "--stdin",
-                "-m",
-                f"refkit: {self.what}",
-                input=f"start\n{refs}prepare\ncommit\n".encode(),
-            )
-        except BaseException:
-            _roll_back(self.h, self.gd, record)
-            raise
-        # 5. into place
-        try:
-            _roll_forward(self.h, self.gd, record)
-        except (GitError, OSError) as e:
-            reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
-            raise Unfinished(
-                f"{self.what} was committed ({commit[:10]}), but the work tree could not be "
-                f"brought up to date: {reason}",
-                hint="fix the cause, then run refkit doctor (any refkit command finishes it)",
-            ) from None
-        h._tags = None
-        h._tag_groups = None
-        h._has_commits = None
-        return Committed(commit, tree, changed)
+
+    def _stage(self, write: dict[str, bytes | None], record: dict[str, Any], lines: bytes) -> None:
+        """The new files beside their targets (or in the staging folder) and the new index in
+        ``index.lock``: nothing anyone sees has changed yet."""
+        staging = record["staging"]
+        if staging is not None:
+            Path(staging).mkdir(exist_ok=True)
+        for entry, (path, data) in zip(record["files"], sorted(write.items()), strict=True):
+            if data is not None:
+                _write_private(Path(str(entry["temp"])), data, self.h.repository.root / path)
+        self._write_index_lock(Path(record["index"]), lines, record)
 
     def _entry_from_worktree(self, path: str) -> str:
         full = self.h.prefix + path
@@ -353,201 +397,3 @@ def recover_quietly(history: History) -> list[str]:
         return recover(history)
     except (GitError, OSError) as e:
         return [f"an interrupted commit could not be finished: {e} (run refkit doctor)"]
-
-
-def _passed(history: History, record: dict[str, Any]) -> bool:
-    """Whether the commit point was reached: the branch or the tag moved."""
-    branch = _git(history, "rev-parse", "--verify", "--quiet", record["branch"], check=False)
-    if branch.strip() == record["commit"]:
-        return True
-    if record.get("tag") and record.get("tag_object"):
-        tagged = _git(
-            history, "rev-parse", "--verify", "--quiet", f"refs/tags/{record['tag']}", check=False
-        )
-        return bool(tagged.strip() == record["tag_object"])
-    return False
-
-
-def _roll_back(history: History, gd: Path, record: dict[str, Any]) -> None:
-    """Before the commit point: delete what this commit wrote privately; the work tree, the
-    index and the refs were never touched."""
-    for entry in record.get("files", []):
-        temp = entry.get("temp")
-        if temp:
-            Path(temp).unlink(missing_ok=True)
-    lock = record.get("index_lock")
-    if lock:
-        _remove_own_lock(Path(lock["path"]), lock.get("digest"))
-    for name in (PRIVATE_INDEX, NEW_INDEX):
-        (gd / name).unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        Path(record["index"]).with_name(NEW_INDEX).unlink(missing_ok=True)
-    staging = record.get("staging")
-    if staging:
-        shutil.rmtree(staging, ignore_errors=True)
-    (gd / JOURNAL).unlink(missing_ok=True)
-
-
-def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[str]:
-    """After the commit point: the refs, the work tree's files and the index made to match the
-    commit. Idempotent: run again after a second interruption, it does only what is left."""
-    notes: list[str] = []
-    branch = record["branch"]
-    now = _git(history, "rev-parse", "--verify", "--quiet", branch, check=False).strip()
-    if now == (record.get("old") or ""):
-        _git(history, "update-ref", branch, record["commit"], record.get("old") or ZERO)
-    tag, tag_object = record.get("tag"), record.get("tag_object")
-    if tag and tag_object:
-        existing = _git(
-            history, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False
-        ).strip()
-        if not existing:
-            _git(history, "update-ref", f"refs/tags/{tag}", tag_object, ZERO)
-            notes.append(f"tag {tag} created")
-    root = history.repository.root
-    for entry in record.get("files", []):
-        target = root / entry["path"]
-        temp = Path(entry["temp"]) if entry.get("temp") else None
-        current = _worktree_blob(target)
-        if current == entry["after"]:
-            if temp is not None:
-                temp.unlink(missing_ok=True)
-            continue
-        if current != entry["before"]:
-            notes.append(f"{entry['path']} was changed by someone else meanwhile: left as it is")
-            if temp is not None:
-                temp.unlink(missing_ok=True)
-            continue
-        if entry["after"] is None:
-            target.unlink(missing_ok=True)
-        elif temp is not None and _worktree_blob(temp) == entry["after"]:
-            os.replace(temp, target)
-        else:
-            data = _git_bytes(history, "cat-file", "blob", entry["after"])
-            atomic_write(target, data)
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-    index = Path(record["index"])
-    lock = record.get("index_lock")
-    lock_path = Path(lock["path"]) if lock else None
-    if lock_path is not None and lock is not None and _own_lock(lock_path, lock.get("digest")):
-        if lock.get("digest") and _digest(lock_path) == lock["digest"]:
-            os.replace(lock_path, index)
-        else:
-            lock_path.unlink(missing_ok=True)
-            lock_path = None
-            _update_index(history, record)
-    elif not _index_matches(history, record):
-        _update_index(history, record)
-    staging = record.get("staging")
-    if staging:
-        shutil.rmtree(staging, ignore_errors=True)
-    (gd / PRIVATE_INDEX).unlink(missing_ok=True)
-    (gd / JOURNAL).unlink(missing_ok=True)
-    return notes
-
-
-def _update_index(history: History, record: dict[str, Any]) -> None:
-    lines = record.get("index_lines", "").encode("utf-8", "surrogateescape")
-    if lines:
-        _git(history, "update-index", "--index-info", input=lines)
-
-
-def _index_matches(history: History, record: dict[str, Any]) -> bool:
-    for line in record.get("index_lines", "").splitlines():
-        meta, path = line.split("\t", 1)
-        sha = meta.split()[1]
-        staged = _git(history, "ls-files", "-s", "--", path, check=False).split()
-        if sha == ZERO:
-            if staged:
-                return False
-        elif len(staged) < 2 or staged[1] != sha:
-            return False
-    return True
-
-
-def _own_lock(path: Path, digest: str | None) -> bool:
-    """Whether ``index.lock`` is the one this commit made: empty (taken, not yet filled) or
-    holding exactly the new index it wrote."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return False
-    return size == 0 or (digest is not None and _digest(path) == digest)
-
-
-def _remove_own_lock(path: Path, digest: str | None) -> None:
-    if _own_lock(path, digest):
-        path.unlink(missing_ok=True)
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-# -- plumbing -------------------------------------------------------------------------------------
-
-
-def git_folder(history: History) -> Path:
-    """The git folder of the work tree (where the index and the journal live)."""
-    out = _git(history, "rev-parse", "--absolute-git-dir").strip()
-    return Path(out)
-
-
-def _mode(path: Path) -> str:
-    try:
-        executable = path.stat().st_mode & 0o111
-    except OSError:
-        executable = 0
-    return "100755" if executable else "100644"
-
-
-def _worktree_blob(path: Path) -> str | None:
-    try:
-        st = path.lstat()
-        if not stat.S_ISREG(st.st_mode):
-            return "not-a-file"
-        return blob_id(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return "unreadable"
-
-
-def _write_private(temp: Path, data: bytes, like: Path) -> None:
-    try:
-        mode = stat.S_IMODE(like.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _git(
-    history: History,
-    *args: str,
-    input: bytes | None = None,
-    env: dict[str, str] | None = None,
-    check: bool = True,
-) -> str:
-    return _git_bytes(history, *args, input=input, env=env, check=check).decode(
-        "utf-8", "surrogateescape"
-    )
-
-
-def _git_bytes(
-    history: History,
-    *args: str,
-    input: bytes | None = None,
-    env: dict[str, str] | None = None,
-    check: bool = True,
-) -> bytes:
-    return git(history.git_root, *args, input=input, env=env, check=check)
