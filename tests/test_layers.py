@@ -161,7 +161,6 @@ BIG_FUNCTIONS = {
     "refkit/publish/pages.py:_version_context": 187,
     "refkit/publish/pages.py:build_pages": 120,
     "refkit/release.py:plan_release": 85,
-    "refkit/store/reader.py:read_yaml": 91,
     "refkit/store/writer.py:save_framework": 141,
 }
 

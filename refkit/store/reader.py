@@ -192,64 +192,8 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
     """Parse one YAML file's bytes. ``file`` is the repository-relative name used in problems."""
     result = ReadResult(file)
     problems = result.problems
-    size = len(raw) if size is None else size
-    if size > MAX_FILE_BYTES:
-        problems.append(
-            RULES["file-too-large"].at(
-                file,
-                1,
-                1,
-                Msg(
-                    "file is {size} MB, over the {limit} MB limit for one file",
-                    size=f"{size / 1048576:.1f}",
-                    limit=MAX_FILE_BYTES // 1048576,
-                ),
-            )
-        )
-        return result
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(
-            RULES["encoding-bom"].at(file, 1, 1, "file starts with a UTF-8 byte order mark (BOM)")
-        )
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        good = raw[: e.start].decode("utf-8", errors="replace")
-        line, col = _line_col(good, len(good))
-        problems.append(
-            RULES["encoding"].at(
-                file,
-                line,
-                col,
-                Msg(
-                    "byte {byte} is not valid UTF-8 (file is not UTF-8 text)",
-                    byte=f"0x{raw[e.start]:02x}",
-                ),
-            )
-        )
-        return result
-    if "<<<<<<<" in text or ">>>>>>>" in text:
-        markers = list(_CONFLICT.finditer(text))
-        if markers:
-            for m in markers:
-                line, col = _line_col(text, m.start())
-                problems.append(
-                    RULES["merge-conflict"].at(
-                        file,
-                        line,
-                        col,
-                        Msg("merge conflict marker {marker}", marker=m.group(1)[:1] * 7),
-                    )
-                )
-            return result
-    if "\x00" in text:
-        line, col = _line_col(text, text.index("\x00"))
-        problems.append(
-            RULES["encoding"].at(
-                file, line, col, "file contains a NUL byte: it is binary, not text"
-            )
-        )
+    text = _text(file, raw, len(raw) if size is None else size, problems)
+    if text is None:
         return result
     try:
         if ("&" in text and "*" in text) or text.count("[") + text.count("{") > SCAN_BRACKETS:
@@ -279,6 +223,53 @@ def read_yaml(file: str, raw: bytes, *, size: int | None = None) -> ReadResult:
         result.data = None
     result.nonfinite = builder.nonfinite
     return result
+
+
+def _text(file: str, raw: bytes, size: int, problems: list[Problem]) -> str | None:
+    """The text of a file's bytes, or None (with the problem added) when it cannot be parsed as
+    YAML at all: too large, not UTF-8, binary, holding merge conflict markers. A BOM is dropped
+    (and reported)."""
+    if size > MAX_FILE_BYTES:
+        message = Msg(
+            "file is {size} MB, over the {limit} MB limit for one file",
+            size=f"{size / 1048576:.1f}",
+            limit=MAX_FILE_BYTES // 1048576,
+        )
+        problems.append(RULES["file-too-large"].at(file, 1, 1, message))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(
+            RULES["encoding-bom"].at(file, 1, 1, "file starts with a UTF-8 byte order mark (BOM)")
+        )
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        good = raw[: e.start].decode("utf-8", errors="replace")
+        line, col = _line_col(good, len(good))
+        message = Msg(
+            "byte {byte} is not valid UTF-8 (file is not UTF-8 text)",
+            byte=f"0x{raw[e.start]:02x}",
+        )
+        problems.append(RULES["encoding"].at(file, line, col, message))
+        return None
+    if "<<<<<<<" in text or ">>>>>>>" in text:
+        markers = list(_CONFLICT.finditer(text))
+        for m in markers:
+            line, col = _line_col(text, m.start())
+            message = Msg("merge conflict marker {marker}", marker=m.group(1)[:1] * 7)
+            problems.append(RULES["merge-conflict"].at(file, line, col, message))
+        if markers:
+            return None
+    if "\x00" in text:
+        line, col = _line_col(text, text.index("\x00"))
+        problems.append(
+            RULES["encoding"].at(
+                file, line, col, "file contains a NUL byte: it is binary, not text"
+            )
+        )
+        return None
+    return text
 
 
 def _scan_events(file: str, text: str, problems: list[Problem]) -> None:
