@@ -143,7 +143,6 @@ BIG_MODULES = {
     "refkit/publish/collect.py": 526,  # releases read in workers (issue 16); to split
     "refkit/publish/pages.py": 1352,
     "refkit/store/loader.py": 932,  # +22: a folder loaded at several commits (issue 16)
-    "refkit/store/roundtrip.py": 670,
     "refkit/store/writer.py": 571,
     "refkit/tui/app.py": 1784,
     "refkit/tui/dialogs.py": 743,
