@@ -149,7 +149,6 @@ BIG_MODULES = {
 }
 BIG_FUNCTIONS = {
     "refkit/cli/import_.py:register": 105,
-    "refkit/diff/__init__.py:diff_frameworks": 115,
     "refkit/interop/case.py:import_case": 160,
     "refkit/interop/case.py:export_case": 153,
     "refkit/interop/esco.py:_build": 83,

@@ -202,26 +202,40 @@ def diff_frameworks(
     result = FrameworkDiff(new.id or old.id, old_label or old.version, new_label or new.version)
     _diff_metadata(old, new, result)
     _diff_activities(old, new, result)
+    # ids that are a source's own identifiers (ESCO, NICE) are never renumbered: no pairing
+    detect = not (old.stable_ids or new.stable_ids)
+    cmap, renamed = _competency_map(old, new, pairing if detect else None)
+    result.competency_map = cmap
+    # blocks: by id, then by the competencies they share, then by title
+    bmap = _match_blocks(old, new, cmap) if detect else _same_blocks(old, new)
+    result.block_map = bmap
+    _diff_blocks(old, new, bmap, cmap, result)
+    _diff_competencies(old, new, bmap, cmap, renamed, result)
+    _diff_certification(old, new, result, bmap)
+    return result
 
-    # competencies: by id first, then by similarity among the unmatched
-    old_comps = {c.id: (b, c) for b, c in old.competencies()}
-    new_comps = {c.id: (b, c) for b, c in new.competencies()}
+
+def _competency_map(
+    old: Framework, new: Framework, pairing: float | None
+) -> tuple[dict[str, str], dict[str, tuple[float, str]]]:
+    """Old competency id -> new id: by id first, then (``pairing`` given) by similarity among
+    the unmatched; and for each new id so paired, its similarity and evidence."""
+    old_comps = {c.id: c for _, c in old.competencies()}
+    new_comps = {c.id: c for _, c in new.competencies()}
     cmap = {cid: cid for cid in old_comps if cid in new_comps}
     gone = [cid for cid in old_comps if cid not in new_comps]
     came = [cid for cid in new_comps if cid not in old_comps]
     renamed: dict[str, tuple[float, str]] = {}
-    # ids that are a source's own identifiers (ESCO, NICE) are never renumbered: no pairing
-    detect = not (old.stable_ids or new.stable_ids)
-    if gone and came and detect:
+    if gone and came and pairing is not None:
         pairs = best_pairs_by(
             {
                 "statement": (
-                    [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
-                    [(cid, _competency_words(new_comps[cid][1])) for cid in came],
+                    [(cid, _competency_words(old_comps[cid])) for cid in gone],
+                    [(cid, _competency_words(new_comps[cid])) for cid in came],
                 ),
                 "title": (
-                    [(cid, _competency_title(old_comps[cid][1])) for cid in gone],
-                    [(cid, _competency_title(new_comps[cid][1])) for cid in came],
+                    [(cid, _competency_title(old_comps[cid])) for cid in gone],
+                    [(cid, _competency_title(new_comps[cid])) for cid in came],
                 ),
             },
             pairing,
@@ -229,11 +243,16 @@ def diff_frameworks(
         for o, n, score, evidence in pairs:
             cmap[o] = n
             renamed[n] = (score, evidence)
-    result.competency_map = cmap
+    return cmap, renamed
 
-    # blocks: by id, then by the competencies they share, then by title
-    bmap = _match_blocks(old, new, cmap) if detect else _same_blocks(old, new)
-    result.block_map = bmap
+
+def _diff_blocks(
+    old: Framework,
+    new: Framework,
+    bmap: dict[str, str],
+    cmap: dict[str, str],
+    result: FrameworkDiff,
+) -> None:
     inverse_bmap = {v: k for k, v in bmap.items()}
     for nb in new.blocks:
         ob_id = inverse_bmap.get(nb.id)
@@ -261,6 +280,16 @@ def diff_frameworks(
         if ob.id not in bmap:
             result.changes.append(Change("block", "removed", ob.id, ob.title, old_id=ob.id))
 
+
+def _diff_competencies(
+    old: Framework,
+    new: Framework,
+    bmap: dict[str, str],
+    cmap: dict[str, str],
+    renamed: dict[str, tuple[float, str]],
+    result: FrameworkDiff,
+) -> None:
+    old_comps = {c.id: (b, c) for b, c in old.competencies()}
     inverse_cmap = {v: k for k, v in cmap.items()}
     for nb, nc in new.competencies():
         oc_id = inverse_cmap.get(nc.id)
@@ -300,8 +329,6 @@ def diff_frameworks(
             result.changes.append(
                 Change("competency", "removed", oc.id, oc.statement, old_id=oc.id, old_block=ob.id)
             )
-    _diff_certification(old, new, result, bmap)
-    return result
 
 
 def _block_similarity(ob: Block, nb: Block, cmap: dict[str, str]) -> float:
