@@ -384,7 +384,7 @@ def test_xlsx_export_of_control_characters_escapes_them_reversibly(cli, tmp_path
     assert "_x005F_x001B_" in sheet  # the text "_x001B_" itself, escaped as Excel does
     # read back as written; the import then removes what no framework may hold (the rule
     # control-character), says so, and the copy validates
-    from refkit.problems import CONTROL as ILLEGAL
+    from refkit.control import CONTROL as ILLEGAL
 
     again = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--reference", cwd=root)
     assert again.code == 0, again.err

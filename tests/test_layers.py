@@ -139,7 +139,6 @@ BIG_MODULES = {
     "refkit/edit/__init__.py": 1380,
     "refkit/interop/__init__.py": 518,
     "refkit/interop/case.py": 1001,
-    "refkit/problems.py": 505,
     "refkit/publish/collect.py": 526,  # releases read in workers (issue 16); to split
     "refkit/publish/pages.py": 1352,
     "refkit/store/loader.py": 932,  # +22: a folder loaded at several commits (issue 16)

@@ -183,7 +183,7 @@ def _for_terminal(text: str) -> tuple[str, int]:
     """Text for a terminal, through the helper every text reporter uses: control characters but
     tab and line feed shown as ``\\x1b`` (an escape sequence in a framework could move the cursor
     or erase what is shown), and how many there were."""
-    from refkit.problems import CONTROL, visible
+    from refkit.control import CONTROL, visible
 
     count = len(CONTROL.findall(text))
     return (visible(text) if count else text), count

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from refkit.problems import visible
+from refkit.control import visible
 
 __all__ = ["Style", "display_path", "exact_json", "use_colour", "visible"]
 

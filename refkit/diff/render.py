@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from refkit.control import visible
 from refkit.diff import FrameworkDiff
 from refkit.diff.correspondence import Entry, Table
 from refkit.diff.describe import (
@@ -22,7 +23,6 @@ from refkit.diff.describe import (
     line_text,
     words,
 )
-from refkit.problems import visible
 
 _FR_NOUNS = {
     "block": ("bloc", "blocs", False),

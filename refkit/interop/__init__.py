@@ -250,7 +250,7 @@ def clean_texts(imported: Imported) -> None:
     is kept, as the source has it (refkit's own CSV export round-trips it; the rule flags it)."""
     import dataclasses
 
-    from refkit.problems import CONTROL
+    from refkit.control import CONTROL
 
     line_ends = 0
     removed: dict[str, int] = {}

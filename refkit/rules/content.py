@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from refkit.control import CONTROL, control_name
 from refkit.i18n import Msg
 from refkit.model import PLACEHOLDERS, Framework, Source
-from refkit.problems import CONTROL, Problem, control_name
+from refkit.problems import Problem
 from refkit.rules import Context, framework_rule
 
 
