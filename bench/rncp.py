@@ -29,6 +29,10 @@ from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from common import installed_env, ratios  # noqa: E402
+
+ENV: dict[str, str] = {}
 
 VERBS = ["Analyser", "Concevoir", "Réaliser", "Contrôler", "Planifier", "Organiser", "Diagnostiquer", "Mettre en œuvre", "Évaluer", "Rédiger", "Accompagner", "Coordonner"]  # fmt: skip
 OBJECTS = ["les besoins du client", "un plan d'intervention", "la maintenance préventive", "les opérations de contrôle qualité", "un dossier technique", "les risques professionnels", "la relation avec les fournisseurs", "un budget prévisionnel", "les indicateurs de performance", "la formation des nouveaux collaborateurs"]  # fmt: skip
@@ -103,7 +107,7 @@ print(len(found[0].findall("BLOCS_COMPETENCES/BLOC_COMPETENCES")))
 
 def measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall time (s), peak memory (MB, the child's ru_maxrss) and stdout of one child process."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "REFKIT_LANG": "en"}
+    env = {**ENV, "PYTHONPATH": str(REPO), "REFKIT_LANG": "en"}
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
@@ -122,6 +126,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="generate the export in DIR and keep it")
     args = parser.parse_args()
+    ENV.update(installed_env())
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -143,7 +148,9 @@ def main() -> None:
         print(f"  time: {min(o[0] for o in ours):.2f} s min, {t:.2f} s median (target < 5 s)")
         print(f"  peak memory: {m:.0f} MB (target < 200 MB)")
         print(f"peer, ElementTree parsing the whole export: {min(p[0] for p in peers):.2f} s min, {pt:.2f} s median, {pm:.0f} MB")  # fmt: skip
-        print(f"ratio refkit / peer: time {t / pt:.2f}, memory {m / pm:.2f}")
+        times = ratios([p[0] for p in peers], [o[0] for o in ours])
+        memory = ratios([p[1] for p in peers], [o[1] for o in ours])
+        print(f"peer / refkit, pair by pair (interleaved runs): time {times}, memory {memory}")
 
 
 if __name__ == "__main__":

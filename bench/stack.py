@@ -17,38 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from common import installed_env, timed  # noqa: E402
 from generate import generate  # noqa: E402
 
 
 def env() -> dict[str, str]:
-    import compileall
-
-    import refkit
-
-    compileall.compile_dir(str(Path(refkit.__file__).parent), quiet=1)
-    e = dict(os.environ)
-    e.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode compiled and used
-    return e
-
-
-def timed(cmd: list[str], cwd: Path, environ: dict[str, str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=environ)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd[:4])}... exited {proc.returncode}: {proc.stderr[-2000:]}")
-    return elapsed, proc.stdout
+    return installed_env()
 
 
 def main() -> None:

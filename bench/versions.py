@@ -28,6 +28,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from common import installed_env  # noqa: E402
+from common import timed as common_timed  # noqa: E402
 from generate import generate  # noqa: E402
 
 ENV: dict[str, str] | None = None
@@ -47,28 +49,8 @@ def git(cwd: Path, *args: str) -> str:
     ).stdout
 
 
-def installed_env() -> dict[str, str]:
-    """The environment of an installed refkit: bytecode compiled and used (pip compiles it on
-    install; some sandboxes set PYTHONDONTWRITEBYTECODE, which would recompile every module on
-    every run)."""
-    import compileall
-    import os
-
-    import refkit
-
-    compileall.compile_dir(str(Path(refkit.__file__).parent), quiet=1)
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=ENV)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-2000:]}")
-    return elapsed, proc.stdout
+    return common_timed(cmd, cwd, ENV)
 
 
 def bench_diff(out: Path, runs: int) -> None:
