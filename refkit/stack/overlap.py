@@ -78,10 +78,21 @@ STOP_WORDS = frozenset(
 )
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _no_mark(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "" if unicodedata.combining(ch) else ch
+
+
 def statement_key(statement: str) -> str:
-    """A short key equal for near-identical statements."""
+    """A short key equal for near-identical statements: the set of its words but stop words,
+    lower case, without accents (run for every competency when a framework is checked: only the
+    few characters outside ASCII are looked at one by one)."""
     text = unicodedata.normalize("NFKD", statement.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = _NON_ASCII.sub(_no_mark, text)
     words = sorted({w for w in _WORD.findall(text) if w not in STOP_WORDS})
     return hashlib.blake2b(" ".join(words).encode(), digest_size=6).hexdigest()
 
