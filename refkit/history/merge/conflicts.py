@@ -106,6 +106,7 @@ class Records:
     carries: list[Carry] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file -> why it could not be merged
     files: list[str] = field(default_factory=list)  # every file the driver left unmerged
+    written: list[str] = field(default_factory=list)  # files refkit's merge step wrote carries in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +118,7 @@ class Records:
             "carries": [c.to_json() for c in self.carries],
             "failed": self.failed,
             "files": self.files,
+            "written": self.written,
         }
 
 
@@ -139,6 +141,7 @@ def load_records(git_dir: Path) -> Records:
             [Carry.from_json(c) for c in d["carries"]],
             dict(d["failed"]),
             list(d.get("files", [])),
+            list(d.get("written", [])),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return Records()
@@ -146,7 +149,7 @@ def load_records(git_dir: Path) -> Records:
 
 def save_records(git_dir: Path, records: Records) -> None:
     path = records_path(git_dir)
-    if not (records.conflicts or records.carries or records.failed or records.files):
+    if not (records.conflicts or records.carries or records.failed or records.files or records.written):
         clear_records(git_dir)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
