@@ -208,11 +208,15 @@ def merge_order(b: list[str], o: list[str], t: list[str], keep: set[str]) -> lis
     out = [i for i in first if i in keep]
     placed = set(out)
     for side in (second, b):
+        known = set(side) | set(b)
         for n, i in enumerate(side):
             if i not in keep or i in placed:
                 continue
             before = next((p for p in reversed(side[:n]) if p in placed), None)
-            out.insert(0 if before is None else out.index(before) + 1, i)
+            pos = 0 if before is None else out.index(before) + 1
+            while pos < len(out) and out[pos] not in known:
+                pos += 1  # after the items the first side added there
+            out.insert(pos, i)
             placed.add(i)
     out += sorted(keep - placed)
     return out
@@ -235,7 +239,10 @@ def _overlap(x: tuple[int, int, int, int], y: tuple[int, int, int, int]) -> bool
 
 def diff3(b: list[Any], o: list[Any], t: list[Any]) -> list[Any] | None:
     """``b`` changed as ``o`` and as ``t`` did, as a sequence; None when the two change the same
-    items (or insert at the same place) differently."""
+    items (or insert at the same place) differently. Lists of the same length are merged item by
+    item (each one edited in place)."""
+    if len(b) == len(o) == len(t):
+        return _in_place(b, o, t)
     kb, ko, kt = ([canon(x) for x in s] for s in (b, o, t))
     ours = [(h, o) for h in _hunks(kb, ko)]
     theirs = [(h, t) for h in _hunks(kb, kt)]
@@ -256,3 +263,15 @@ def diff3(b: list[Any], o: list[Any], t: list[Any]) -> list[Any] | None:
         out += b[at:i1] + new
         at = i2
     return out + b[at:]
+
+
+def _in_place(b: list[Any], o: list[Any], t: list[Any]) -> list[Any] | None:
+    out = []
+    for x, y, z in zip(b, o, t, strict=True):
+        if same(y, z) or same(x, y):
+            out.append(z)
+        elif same(x, z):
+            out.append(y)
+        else:
+            return None
+    return out
