@@ -110,7 +110,9 @@ def test_the_same_field_changed_both_ways_is_one_conflict_and_resolve_finishes_i
 
     (conflict,) = json.loads(listed.out)
     assert (conflict["item"], conflict["field"]) == ("C1.1", "statement")
-    assert conflict["ours"].startswith("Déchiffrer") and conflict["theirs"].startswith("Interpréter")
+    assert conflict["ours"].startswith("Déchiffrer") and conflict["theirs"].startswith(
+        "Interpréter"
+    )
     assert conflict["base"].startswith("Lire") and conflict["line"] == 20
     assert cli("resolve", "--continue", cwd=repo).code == 1  # one left: no commit
     assert cli("resolve", "C1.1", "statement", "--theirs", cwd=repo).code == 0
@@ -201,7 +203,7 @@ def test_a_competency_deleted_on_one_side_and_changed_on_the_other_is_a_conflict
     (repo / BC01).write_text(lines[:start] + lines[end:], encoding="utf-8")
     git(repo, "commit", "-qam", "ours: C1.2 deleted")
     assert merge(repo, "theirs").returncode != 0
-    pending = [c for c in _pending(repo)]
+    pending = list(_pending(repo))
     assert [(c.item, c.field, c.ours is None) for c in pending] == [("C1.2", "", True)]
     assert pending[0].theirs["statement"].startswith("Relever sur le site")
     assert cli("resolve", "C1.2", "--theirs", cwd=repo).code == 0  # taken back

@@ -54,8 +54,12 @@ def register(sub: Any) -> None:
             "merge. Exit codes: 0 done or nothing left, 1 conflicts left, 2 no such conflict."
         ),
     )
-    p.add_argument("item", nargs="?", help="the competency, block, activity... id ('' : the framework)")
-    p.add_argument("field", nargs="?", default=None, help="the field in it (statement, criteria...)")
+    p.add_argument(
+        "item", nargs="?", help="the competency, block, activity... id ('' : the framework)"
+    )
+    p.add_argument(
+        "field", nargs="?", default=None, help="the field in it (statement, criteria...)"
+    )
     p.add_argument("--file", help="the file, when ITEM FIELD names conflicts in several")
     pick = p.add_mutually_exclusive_group()
     for side in ("ours", "theirs", "base"):

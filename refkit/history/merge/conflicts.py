@@ -92,7 +92,9 @@ class Carry:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Carry:
-        return cls(d["file"], d["ident"], d["item"], [Conflict.from_json(c) for c in d["conflicts"]])
+        return cls(
+            d["file"], d["ident"], d["item"], [Conflict.from_json(c) for c in d["conflicts"]]
+        )
 
 
 @dataclass(slots=True)
@@ -149,7 +151,9 @@ def load_records(git_dir: Path) -> Records:
 
 def save_records(git_dir: Path, records: Records) -> None:
     path = records_path(git_dir)
-    if not (records.conflicts or records.carries or records.failed or records.files or records.written):
+    if not (
+        records.conflicts or records.carries or records.failed or records.files or records.written
+    ):
         clear_records(git_dir)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +162,4 @@ def save_records(git_dir: Path, records: Records) -> None:
 
 
 def clear_records(git_dir: Path) -> None:
-    try:
-        records_path(git_dir).unlink()
-    except FileNotFoundError:
-        pass
+    records_path(git_dir).unlink(missing_ok=True)

@@ -82,7 +82,11 @@ class Context:
 
 
 def run_driver(
-    base_file: str, ours_file: str, theirs_file: str, path: str, env: Mapping[str, str] | None = None
+    base_file: str,
+    ours_file: str,
+    theirs_file: str,
+    path: str,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[int, list[Msg]]:
     """Merge ``path`` (relative to the work tree) from git's three temporary files into
     ``ours_file``; (exit code, what to tell the person)."""
@@ -103,7 +107,7 @@ def run_driver(
 def _merge(texts: list[str], path: str, context: Context) -> Merged:
     try:
         return merge_texts(texts[0], texts[1], texts[2], path, sides=lambda: context.sides(path))
-    except Exception as e:  # noqa: BLE001 - refkit's merge failed: git's text merge is kept, said
+    except Exception as e:  # refkit's merge failed: git's text merge is kept, and said
         first = (str(e).splitlines() or [type(e).__name__])[0]
         return text_merge(
             texts[0],

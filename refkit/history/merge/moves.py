@@ -269,7 +269,7 @@ def _decide(
     for ident, e in entries.items():
         merge = Merge3()
         name = next(i for i in (e.ids[1], e.ids[2], e.ids[0], ident) if i)
-        merged = merge.value(*e.items, (KEY, f"id={name}"))
+        merged = merge.value(e.items[0], e.items[1], e.items[2], (KEY, f"id={name}"))
         place = _place(e.files, merged)
         if place in (path, None):
             items[ident] = (e.items[0], e.items[1], e.items[2])
@@ -277,8 +277,7 @@ def _decide(
             keep.add(ident)
         if sides is None:
             continue
-        for other in sorted({*e.files, place} - {path, None}):
-            assert other is not None
+        for other in sorted({f for f in (*e.files, place) if f is not None and f != path}):
             carry = _carry(sides, other, e, merged, place, merge.clashes, name)
             if carry is not None:
                 carries.append(carry)

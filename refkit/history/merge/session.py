@@ -113,7 +113,10 @@ def _write_carries(history: History, records: Records) -> None:
     for file, carries in sorted(by_file.items()):
         if file not in records.files and history.run_git("diff", "--name-only", "--", file):
             raise RefkitError(
-                Msg("{file} has changes not committed: refkit would write a merged competency into it", file=file),  # fmt: skip
+                Msg(
+                    "{file} has changes not committed: refkit would write a merged competency into it",
+                    file=file,
+                ),
                 hint=Msg("commit or stash them, then run refkit resolve --continue"),
             )
         full = history.git_root / file
@@ -123,7 +126,10 @@ def _write_carries(history: History, records: Records) -> None:
         items = data.get("competencies") if data is not None else None
         if data is None or not isinstance(items, list):
             raise RefkitError(
-                Msg("{file} cannot be read as a block: the merged competencies cannot be written", file=file),  # fmt: skip
+                Msg(
+                    "{file} cannot be read as a block: the merged competencies cannot be written",
+                    file=file,
+                ),
                 hint=Msg("fix the file, then run refkit resolve --continue"),
             )
         for carry in carries:
@@ -178,7 +184,11 @@ def resolve_conflict(root: Path, conflict: Conflict, value: Any) -> None:
         match = [c for c in records.conflicts if c.file == file and c.path == conflict.path]
         if not match:
             raise RefkitError(
-                Msg("no conflict left at {place} in {file}", place="/".join(conflict.path), file=conflict.file),  # fmt: skip
+                Msg(
+                    "no conflict left at {place} in {file}",
+                    place="/".join(conflict.path),
+                    file=conflict.file,
+                ),
                 hint=Msg("refkit resolve lists the conflicts left"),
             )
         full = history.git_root / file
@@ -187,7 +197,10 @@ def resolve_conflict(root: Path, conflict: Conflict, value: Any) -> None:
         kind = place_of(file).kind
         if not isinstance(doc.data, dict) or kind is None:
             raise RefkitError(
-                Msg("{file} cannot be read as YAML any more: the value cannot be written", file=conflict.file),  # fmt: skip
+                Msg(
+                    "{file} cannot be read as YAML any more: the value cannot be written",
+                    file=conflict.file,
+                ),
                 hint=Msg("fix the file (refkit validate says where), then choose again"),
             )
         set_at(doc.data, conflict.path, value)
@@ -214,7 +227,7 @@ def set_at(data: Any, path: tuple[str, ...], value: Any) -> None:
                     del node[pos]
                 elif value is not None and pos is None:
                     node.append(value)
-                elif value is not None:
+                elif value is not None and pos is not None:
                     node[pos] = value
                 return
             if pos is None:

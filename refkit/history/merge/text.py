@@ -226,4 +226,6 @@ def text_merge(base: str, ours: str, theirs: str, why: Msg) -> Merged:
             return Merged(ours, fallback=why, markers=True)
     if proc.returncode < 0 or proc.returncode > 127:
         return Merged(ours, fallback=why, markers=True)
-    return Merged(proc.stdout.decode("utf-8", "replace"), fallback=why, markers=proc.returncode != 0)
+    return Merged(
+        proc.stdout.decode("utf-8", "replace"), fallback=why, markers=proc.returncode != 0
+    )

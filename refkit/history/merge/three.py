@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -66,7 +67,7 @@ class Plan:
     items: dict[str, tuple[Any, Any, Any]]
     orders: tuple[list[str], list[str], list[str]]
     keep: set[str] | None = None
-    merged: dict[str, Any] = field(default_factory=dict)  # identity -> merged item, once merged
+    merged: dict[str, Any] = _field(default_factory=dict)  # identity -> merged item, once merged
 
 
 def plain(value: Any) -> Any:
@@ -114,9 +115,9 @@ class Merge3:
         if same(b, t):
             return o
         if isinstance(o, dict) and isinstance(t, dict) and isinstance(b, dict | _Missing):
-            return self.mapping({} if b is MISSING else b, o, t, path)
+            return self.mapping(b if isinstance(b, dict) else {}, o, t, path)
         if isinstance(o, list) and isinstance(t, list) and isinstance(b, list | _Missing):
-            return self.sequence([] if b is MISSING else b, o, t, path)
+            return self.sequence(b if isinstance(b, list) else [], o, t, path)
         return self.clash(path, b, o, t)
 
     def clash(self, path: DocPath, b: Any, o: Any, t: Any) -> Any:
@@ -187,8 +188,8 @@ def keyed_plan(key: str, b: list[Any], o: list[Any], t: list[Any]) -> Plan | Non
             if not any(idents):
                 return None
             table: dict[str, list[Any]] = {}
-            for n, (items, ids) in enumerate(zip((b, o, t), idents, strict=True)):
-                for x, i in zip(items, ids, strict=True):
+            for n, (items, names) in enumerate(zip((b, o, t), idents, strict=True)):
+                for x, i in zip(items, names, strict=True):
                     table.setdefault(i, [MISSING, MISSING, MISSING])[n] = x
             triples = {i: (v[0], v[1], v[2]) for i, v in table.items()}
             return Plan(name, triples, (idents[0], idents[1], idents[2]))
