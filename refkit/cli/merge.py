@@ -120,11 +120,12 @@ def _list(conflicts: list[Any], fmt: str, lang: str) -> int:
     if not conflicts:
         print(tr("no conflict left to choose", lang))
         return 0
+    labels = {"base": tr("base", lang), "ours": tr("ours", lang), "theirs": tr("theirs", lang)}
     for c in conflicts:
         where = " ".join(x for x in (c.item, c.field) if x) or tr("(the whole file)", lang)
         print(f"{c.file}:{c.line}: {where}")
-        for side in ("base", "ours", "theirs"):
-            print(f"    {tr(side, lang)}: {_show(getattr(c, side))}")
+        for side, label in labels.items():
+            print(f"    {label}: {_show(getattr(c, side))}")
     print(tr("choose: refkit resolve ITEM FIELD --ours | --theirs | --base | --value YAML", lang))
     return 1
 
