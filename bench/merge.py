@@ -49,7 +49,8 @@ def change(text: str, ids: list[str], field: str, mark: str) -> str:
         if line.strip() in wanted:
             j = next(k for k in range(i + 1, len(lines)) if lines[k].lstrip().startswith(head))
             j += 0 if field == "statement" else 1
-            lines[j] = lines[j].rstrip("\n") + f" {mark}\n"
+            body, hash_, comment = lines[j].rstrip("\n").partition("  #")
+            lines[j] = f"{body} {mark}{hash_}{comment}\n"  # the text, not its comment
     return "".join(lines)
 
 
@@ -57,7 +58,9 @@ def spread(label: str, times: list[float]) -> str:
     return f"{label}: median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f})"
 
 
-def pairs(runs: int, ours: Callable[[], float], peer: Callable[[], float]) -> tuple[list[float], list[float]]:
+def pairs(
+    runs: int, ours: Callable[[], float], peer: Callable[[], float]
+) -> tuple[list[float], list[float]]:
     a, b = [], []
     for _ in range(runs):
         a.append(ours())
@@ -122,7 +125,8 @@ def big_repository(tmp: Path, name: str, same_blocks: bool) -> tuple[Path, str]:
             git(root, "switch", "-q", "ours")
         first = 1 if side == "ours" else 2
         for n, block in enumerate(blocks):
-            b = int(block.stem[2:])
+            b = n + 1  # BC01...BC39, then TR01 (the home framework's transversal block: T40.x)
+            prefix = "T" if block.stem == "TR01" else "C"
             if same_blocks:  # 3 competencies of blocks 1-20 and 2 of blocks 21-40, a side
                 picks = [first, first + 2, first + 4][: 3 if b <= 20 else 2]
             elif (b <= 20) == (side == "ours"):  # 5 competencies of each of its 20 blocks
@@ -130,7 +134,7 @@ def big_repository(tmp: Path, name: str, same_blocks: bool) -> tuple[Path, str]:
             else:
                 continue
             text = block.read_text(encoding="utf-8")
-            block.write_text(change(text, [f"C{b}.{k}" for k in picks], "statement", mark), encoding="utf-8")  # fmt: skip
+            block.write_text(change(text, [f"{prefix}{b}.{k}" for k in picks], "statement", mark), encoding="utf-8")  # fmt: skip
         git(root, "commit", "-qam", side)
     git(root, "switch", "-q", "ours")
     return root, git(root, "rev-parse", "HEAD").strip()

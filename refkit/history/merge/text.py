@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from refkit.history.merge.conflicts import Carry, Conflict
-from refkit.history.merge.three import Clash, DocPath, Merge3, Plan
+from refkit.history.merge.three import Clash, DocPath, Merge3, Plan, same
 from refkit.i18n import Msg
 from refkit.store.loader import BLOCKS_DIR, FRAMEWORK_FILE, FRAMEWORKS_DIR, RELEASES_FILE
 from refkit.store.reader import ReadResult, read_yaml
@@ -135,6 +135,11 @@ def write(kind: str, data: dict[str, Any], ours: str, parsed: ReadResult | None 
     """``data`` written onto the text ``ours`` with refkit's round-trip writer."""
     from refkit.store.writer import render
 
+    own = parsed.data if parsed is not None else read(kind, ours).data
+    if isinstance(own, dict) and same(own.get("schema"), data.get("schema")):
+        # the file keeps its schema line: what the writer's data never holds (then a merge of
+        # texts only is spliced in place, without a round trip through ruamel)
+        data = {k: v for k, v in data.items() if k != "schema"}
     text = render(kind, data, ours, SCHEMA_PATHS[kind], parsed=parsed)
     return ours if text is None else text
 
