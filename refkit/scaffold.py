@@ -186,8 +186,19 @@ def init_repository(
     if inside.returncode != 0:
         subprocess.run(["git", "init", "-q", str(target)], check=True, capture_output=True)
         created.git_initialized = True
+    _install_merge_driver(target)
+    created.files.append(".gitattributes")
     created.ids.append(fid)
     return created
+
+
+def _install_merge_driver(target: Path) -> None:
+    """git merges the framework files with refkit (``refkit setup``, issue 14)."""
+    from refkit.history import History
+    from refkit.history.merge.setup import install_driver
+
+    with History(Repository(target)) as history:
+        install_driver(history)
 
 
 def scaffolding(root: Path) -> list[str]:
@@ -195,6 +206,7 @@ def scaffolding(root: Path) -> list[str]:
     committed with the first commit, whatever makes it (the editor's F5 or F6, refkit release)."""
     files = [f"schemas/{kind}.schema.json" for kind in sorted(CURRENT)]
     files += [".pre-commit-config.yaml", ".github/workflows/refkit.yml", ".gitignore", "README.md"]
+    files.append(".gitattributes")  # the merge driver of the framework files
     return [f for f in files if (root / f).is_file()]
 
 

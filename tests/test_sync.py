@@ -117,6 +117,77 @@ def test_no_shared_repository(cli, tmp_path: Path) -> None:
     assert "no shared repository named 'groupe'" in run.err and "git remote add groupe" in run.err
 
 
+def with_the_merge_driver(cli, a: Path, b: Path) -> None:
+    """Both clones set up by refkit setup (.gitattributes shared through the repository)."""
+    assert cli("setup", cwd=a).code == 0
+    git(a, "add", ".gitattributes")
+    git(a, "commit", "-qm", "refkit setup")
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "--ff-only")
+    assert cli("setup", cwd=b).code == 0
+
+
+def test_with_the_driver_different_competencies_of_one_block_merge_and_are_sent(
+    cli, tmp_path: Path
+) -> None:
+    shared, a, b = shared_and_two_clones(tmp_path)
+    with_the_merge_driver(cli, a, b)
+    edit(a, BC01, "Lire un plan", "Déchiffrer un plan")
+    assert cli("sync", cwd=a).code == 0
+    edit(b, BC01, "Relever sur site", "Relever sur le site")
+    run = cli("sync", cwd=b)
+    assert run.code == 0, run.err
+    assert run.lines[-1].endswith("merged")
+    text = (b / BC01).read_text(encoding="utf-8")
+    assert "Déchiffrer un plan" in text and "Relever sur le site" in text and "<<<<" not in text
+    assert git(shared, "rev-parse", "main") == git(b, "rev-parse", "HEAD")
+
+
+def test_with_the_driver_a_field_changed_both_ways_waits_then_sync_finishes_it(
+    cli, tmp_path: Path
+) -> None:
+    shared, a, b = shared_and_two_clones(tmp_path)
+    with_the_merge_driver(cli, a, b)
+    edit(a, BC01, "Lire un plan", "Déchiffrer un plan")
+    assert cli("sync", cwd=a).code == 0
+    edit(b, BC01, "Lire un plan", "Interpréter un plan")
+    edit(b, BC02, "statement: ", "statement: Pouvoir ")
+    head = git(b, "rev-parse", "HEAD")
+    run = cli("sync", cwd=b)
+    assert run.code == 1
+    assert "a merge waits for your choice: both sides changed C1.1 statement" in run.err
+    assert "refkit resolve" in run.err
+    assert (b / ".git" / "MERGE_HEAD").exists() and git(shared, "rev-parse", "main") != head
+    again = cli("sync", cwd=b)  # nothing chosen yet: still waiting, nothing sent
+    assert again.code == 1 and "a merge waits for your choice" in again.err
+    assert cli("resolve", "C1.1", "statement", "--value", "Lire et interpréter un plan d'architecte et un schéma de principe hydraulique pour repérer les réseaux à réaliser", cwd=b).code == 0  # fmt: skip
+    done = cli("sync", cwd=b)
+    assert done.code == 0, done.err
+    assert git(shared, "rev-parse", "main") == git(b, "rev-parse", "HEAD")
+    assert cli("sync", cwd=a).code == 0
+    text = (a / BC01).read_text(encoding="utf-8")
+    assert "Lire et interpréter un plan" in text and "<<<<" not in text
+    assert "Pouvoir" in (a / BC02).read_text(encoding="utf-8")
+
+
+def test_with_the_driver_a_merge_that_cannot_be_resolved_is_undone(cli, tmp_path: Path) -> None:
+    _, a, b = shared_and_two_clones(tmp_path)
+    with_the_merge_driver(cli, a, b)
+    for clone, word in ((a, "un"), (b, "deux")):
+        (clone / "NOTES.md").write_text(f"{word}\n", encoding="utf-8")
+        git(clone, "add", "NOTES.md")
+        git(clone, "commit", "-qm", word)
+    edit(a, BC01, "Lire un plan", "Déchiffrer un plan")
+    assert cli("sync", cwd=a).code == 0
+    edit(b, BC01, "Lire un plan", "Interpréter un plan")
+    head = git(b, "rev-parse", "HEAD")
+    run = cli("sync", cwd=b)
+    assert run.code == 1 and "NOTES.md" in run.err and "nothing was merged" in run.err
+    assert git(b, "rev-parse", "HEAD") == head and git(b, "status", "--porcelain") == ""
+    assert not (b / ".git" / "MERGE_HEAD").exists()
+    assert not (b / ".git" / "refkit" / "conflicts.json").exists()
+
+
 async def test_f7_in_the_editor_syncs_and_reads_the_files_again(tmp_path: Path) -> None:
     """F7: the sync window says what it does, then what came of it, in the editor's language;
     closing it reads the files again when commits came in."""

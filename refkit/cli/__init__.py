@@ -36,9 +36,13 @@ COMMANDS = [
     "export",
     "doctor",
     "sync",
+    "merge-driver",
+    "setup",
+    "resolve",
 ]
-# modules whose name differs from their command's (``import`` is a Python keyword)
-MODULES = {"import": "import_"}
+# modules whose name differs from their command's (``import`` is a Python keyword; the merge's
+# three commands live in one module)
+MODULES = {"import": "import_", "merge-driver": "merge", "setup": "merge", "resolve": "merge"}
 
 
 class _Parser(argparse.ArgumentParser):

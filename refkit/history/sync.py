@@ -2,9 +2,12 @@
 its own commits and release tags sent there (issue 14, its first part).
 
 One step after the other, each one safe to stop at: fetch the shared repository (branches and
-tags); if this clone is behind, fast-forward; if both moved, merge (a merge that would leave
-conflicts is undone at once: nothing changes here, and the files in conflict are named); then
-push the branch and the release tags that come with it. Offline is normal: when the shared
+tags); if this clone is behind, fast-forward; if both moved, merge; then push the branch and the
+release tags that come with it. With refkit's merge driver (``refkit setup``), framework files
+merge on their data: fields both sides changed differently stay for a person to choose (the
+merge waits, ``refkit resolve`` or the editor; sync run again finishes it and sends it). A merge
+that cannot be resolved that way (lines in conflict in another file, a file the driver could not
+read) is undone at once: nothing changes here, and the files in conflict are named. Offline is normal: when the shared
 repository cannot be reached, nothing changes here and the commits wait for the next sync.
 Uncommitted changes are never taken into a merge: sync asks to commit them first.
 """
@@ -12,9 +15,11 @@ Uncommitted changes are never taken into a merge: sync asks to commit them first
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
+from refkit.i18n import Msg
 from refkit.store.lock import repository_lock
 
 
@@ -22,6 +27,10 @@ class SyncRefused(RefkitError):
     """Sync cannot go ahead as things are here (exit 1): nothing was changed."""
 
     exit_code = ExitCode.PROBLEMS
+
+
+class MergeWaiting(SyncRefused):
+    """The merge stopped on fields to choose (exit 1): it is kept, waiting for the choices."""
 
 
 class Offline(RefkitError):
@@ -60,6 +69,8 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
         )
     result = SyncResult(remote, branch)
     with repository_lock(history.repository.root, "sync"):
+        if _finish_waiting_merge(history):
+            result.steps.append("finished the merge")
         dirty = [ln for ln in run("status", "--porcelain", "--untracked-files=no", strip=False).splitlines() if ln]  # fmt: skip
         if dirty:
             first = dirty[0][3:]
@@ -117,19 +128,66 @@ def _upstream_remote(history: History, branch: str) -> str | None:
         return None
 
 
+def _finish_waiting_merge(history: History) -> bool:
+    """A merge left waiting by an earlier sync (or git merge): committed when nothing is left to
+    choose, else refused, naming what is left."""
+    from refkit.history.merge.session import finish, merge_head, state
+
+    if merge_head(history) is None:
+        return False
+    now = state(history)
+    if now.conflicts or not now.resolvable:
+        _waiting(now)
+    finish(history)
+    return True
+
+
+def _waiting(now: Any) -> None:
+    if now.conflicts:
+        places = [f"{c.item or c.framework} {c.field}".strip() + f" ({c.file}:{c.line})" for c in now.conflicts]  # fmt: skip
+        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        raise MergeWaiting(
+            Msg(
+                "a merge waits for your choice: both sides changed {places}; nothing was sent",
+                places=shown,
+            ),
+            hint=Msg(
+                "choose with refkit resolve (or in refkit edit), then run refkit sync again; "
+                "refkit resolve --abort undoes the merge"
+            ),
+        )
+    files = sorted({*now.failed, *now.unmerged})
+    raise SyncRefused(
+        Msg("a merge is in progress with files to merge by hand: {files}", files=", ".join(files)),
+        hint=Msg("fix them and git add them, or undo the merge: refkit resolve --abort"),
+    )
+
+
 def _merge(history: History, theirs: str, remote: str, branch: str) -> None:
-    """Merge ``theirs``; a merge that stops on conflicts is undone, naming the files."""
+    """Merge ``theirs``. Fields to choose keep the merge waiting (``MergeWaiting``); a merge that
+    stops on anything else is undone, naming the files."""
+    from refkit.history.merge.session import abort, finish, state
+
     run = history.run_git
     try:
         run("merge", "--no-edit", "-m", f"Merge {remote}/{branch} (refkit sync)", theirs)
     except GitError:
+        try:
+            now = state(history)  # refkit's merge step: carried competencies written
+        except RefkitError:
+            now = None
+        if now is not None and now.in_progress and now.resolvable:
+            if now.conflicts:
+                _waiting(now)
+            finish(history)
+            return
         conflicted = run("diff", "--name-only", "--diff-filter=U").splitlines()
-        run("merge", "--abort")
+        abort(history)
         shown = ", ".join(conflicted[:5]) + (f" and {len(conflicted) - 5} more" if len(conflicted) > 5 else "")  # fmt: skip
         raise SyncRefused(
             f"the shared repository changed the same lines as this clone in {shown or 'some files'}: "
             "nothing was merged, your commits are kept here",
-            hint="agree on one version with the group; refkit's semantic merge of frameworks is "
-            "to come (issue 14): until then, merge with git (git merge "
+            hint="agree on one version with the group; refkit setup lets git merge framework "
+            "files on their data; else merge with git (git merge "
             f"{remote}/{branch}) and fix the lines in conflict",
         ) from None
