@@ -110,6 +110,32 @@ class History:
             proc.stdout.read(1)  # the newline after each object
         return out
 
+    def read_objects(self, names: list[str]) -> list[bytes | None]:
+        """The bytes of several objects named any way git names them (``REF:path``), None for
+        those that do not exist, in one exchange with the persistent ``git cat-file --batch``."""
+        if not names:
+            return []
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.git_root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        proc = self._batch
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("".join(f"{name}\n" for name in names).encode())
+        proc.stdin.flush()
+        out: list[bytes | None] = []
+        for _ in names:
+            header = proc.stdout.readline().split()
+            if len(header) != 3:  # "NAME missing" (or ambiguous): nothing follows
+                out.append(None)
+                continue
+            out.append(proc.stdout.read(int(header[2])))
+            proc.stdout.read(1)  # the newline after each object
+        return out
+
     def __enter__(self) -> History:
         return self
 
@@ -401,11 +427,15 @@ class History:
     def _unprefix(self, path: str) -> str:
         return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
-    def run_git(self, *args: str, strip: bool = True) -> str:
+    def run_git(
+        self, *args: str, strip: bool = True, env: dict[str, str] | None = None
+    ) -> str:
+        """``env``: variables added to git's environment (``GIT_INDEX_FILE``: a commit made on
+        another branch than the checked-out one, through a temporary index)."""
         import git
 
         try:
-            out = self.git.execute(["git", *args], strip_newline_in_stdout=False)
+            out = self.git.execute(["git", *args], strip_newline_in_stdout=False, env=env)
         except git.GitCommandError as e:
             stderr = (e.stderr or "").strip().removeprefix("stderr: ").strip("'\n ")
             if "dubious ownership" in stderr:

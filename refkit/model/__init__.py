@@ -286,7 +286,21 @@ class ReleaseRecord:
     # for (major, minor) and the group's reason, both recorded
     required: str | None = None
     reason: str | None = None
+    # the proposals merged since the previous release that changed the framework (refkit.review)
+    proposals: list[AdoptedProposal] = field(default_factory=list)
     source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class AdoptedProposal:
+    """A proposal a release adopts: when the approval rule held and which colleges approved,
+    or the reason it was merged without (``forced``)."""
+
+    slug: str
+    title: str
+    approved: str | None = None  # YYYY-MM-DD
+    colleges: list[str] = field(default_factory=list)
+    forced: str | None = None
 
 
 @dataclass(slots=True)
@@ -322,6 +336,7 @@ class Framework:
     codes: dict[str, Any] = field(default_factory=dict)
     summary: str | None = None
     working_group: list[Member] = field(default_factory=list)
+    approval: str | None = None  # the approval rule of proposals; None: every-college (review)
     validity: Validity = field(default_factory=Validity)
     activities: list[Activity] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
