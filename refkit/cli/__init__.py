@@ -36,6 +36,7 @@ COMMANDS = [
     "export",
     "doctor",
     "sync",
+    "proposal",
 ]
 # modules whose name differs from their command's (``import`` is a Python keyword)
 MODULES = {"import": "import_"}
