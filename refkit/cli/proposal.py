@@ -102,6 +102,7 @@ def _new(history: Any, args: argparse.Namespace) -> int:
 def _list(history: Any, args: argparse.Namespace) -> int:
     from refkit.i18n import Msg, tr
     from refkit.review import list_refs
+    from refkit.review.render import status_word
 
     refs = list_refs(history)
     lang = _lang(args)
@@ -118,7 +119,7 @@ def _list(history: Any, args: argparse.Namespace) -> int:
             where.append(tr("deleted on the shared repository", lang))
         title = r.record.title if r.record else (r.problem.render(lang) if r.problem else "?")
         extra = f" ({'; '.join(where)})" if where else ""
-        print(f"{mark} {r.slug:<24} {tr(r.status, lang):<10} {title}{extra}")
+        print(f"{mark} {r.slug:<24} {status_word(r.status, lang):<10} {title}{extra}")
     return 0
 
 

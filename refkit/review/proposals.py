@@ -125,7 +125,7 @@ def _open(history: History, name: str) -> ProposalRef:
             Msg(
                 "proposal {name} is {status}: it takes no more comments, approvals or merges",
                 name=ref.slug,
-                status=Msg(ref.record.status),
+                status=ref.record.status,
             ),
             hint=Msg("start a new proposal: refkit proposal new NAME --title TITLE"),
         )
@@ -412,5 +412,5 @@ def missing_text(st: Status) -> list[Msg]:
                              framework=s.framework, n=s.more))  # fmt: skip
         else:
             parts.append(Msg("{framework} awaits {missing} ({rule})", framework=s.framework,
-                             missing=", ".join(s.missing), rule=Msg(s.rule)))  # fmt: skip
+                             missing=", ".join(s.missing), rule=s.rule))  # fmt: skip
     return parts

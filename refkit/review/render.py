@@ -11,19 +11,40 @@ from __future__ import annotations
 from refkit.diff import FrameworkDiff
 from refkit.diff import render as diff_render
 from refkit.diff.describe import describe, line_html, words
-from refkit.i18n import Msg, tr
+from refkit.i18n import N_, Msg, language, tr
 from refkit.problems import visible
 from refkit.review.approval import Status
 from refkit.review.record import Comment, Proposal
 from refkit.review.refs import ProposalRef
 
 COLLEGES = {
-    "employer": "employers",
-    "employee": "employees",
-    "training": "trainers",
-    "public": "state",
-    "expert": "experts",
+    "employer": N_("employers"),
+    "employee": N_("employees"),
+    "training": N_("trainers"),
+    "public": N_("public authorities"),
+    "expert": N_("experts"),
 }
+RULE_NAMES = {
+    "every-college": N_("every college"),
+    "majority-of-members": N_("majority of members"),
+    "all-members": N_("all members"),
+}
+# a proposal's status; in English the word of the file
+STATUS_WORDS = {
+    "open": N_("proposal open"),
+    "withdrawn": N_("proposal withdrawn"),
+    "merged": N_("proposal merged"),
+}
+
+
+def status_word(status: str, lang: str) -> str:
+    if language(lang) == "en" or status not in STATUS_WORDS:
+        return status
+    return tr(STATUS_WORDS[status], lang)
+
+
+def rule_name(rule: str, lang: str) -> str:
+    return rule if language(lang) == "en" else tr(RULE_NAMES.get(rule, rule), lang)
 
 
 def colleges_text(colleges: list[str], lang: str) -> str:
@@ -37,7 +58,7 @@ def status_lines(st: Status, lang: str) -> list[str]:
         return [Msg("changes no framework yet: nothing to approve").render(lang)]
     for s in st.signoffs:
         verdict = tr("approved", lang) if s.holds else tr("not approved", lang)
-        rule = tr(s.rule, lang)
+        rule = rule_name(s.rule, lang)
         out.append(f"{s.framework}: {verdict} ({rule})")
         for a in s.approvals:
             college = f" ({tr(COLLEGES.get(a.college or '', a.college or '-'), lang)})"
@@ -98,7 +119,7 @@ def show_lines(ref: ProposalRef, st: Status, stale: set[str], lang: str) -> list
     assert p is not None
     out = [f"{p.slug}: {visible(p.title)}"]
     out.append("  " + Msg("branch {branch}, from {base}; {status}", branch=ref.branch,
-                          base=p.base, status=Msg(p.status)).render(lang))  # fmt: skip
+                          base=p.base, status=status_word(p.status, lang)).render(lang))  # fmt: skip
     out.append("  " + Msg("proposed by {author} on {date}", author=str(p.author),
                           date=p.created).render(lang))  # fmt: skip
     if ref.upstream_gone:
