@@ -427,9 +427,7 @@ class History:
     def _unprefix(self, path: str) -> str:
         return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
-    def run_git(
-        self, *args: str, strip: bool = True, env: dict[str, str] | None = None
-    ) -> str:
+    def run_git(self, *args: str, strip: bool = True, env: dict[str, str] | None = None) -> str:
         """``env``: variables added to git's environment (``GIT_INDEX_FILE``: a commit made on
         another branch than the checked-out one, through a temporary index)."""
         import git

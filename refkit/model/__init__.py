@@ -302,6 +302,22 @@ class AdoptedProposal:
     colleges: list[str] = field(default_factory=list)
     forced: str | None = None
 
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> AdoptedProposal:
+        """Read leniently from releases.yaml (the schema check reports what is wrong)."""
+
+        def text(key: str) -> str | None:
+            v = d.get(key)
+            return str(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else None
+
+        colleges = d.get("colleges")
+        found = [c for c in colleges if isinstance(c, str)] if isinstance(colleges, list) else []
+        return cls(text("slug") or "", text("title") or "", text("approved"), found, text("forced"))
+
+    def data(self) -> dict[str, Any]:
+        d = {"slug": self.slug, "title": self.title, "approved": self.approved}
+        return {k: v for k, v in {**d, "colleges": list(self.colleges), "forced": self.forced}.items() if v}  # fmt: skip
+
 
 @dataclass(slots=True)
 class Level:

@@ -317,9 +317,52 @@ def record_data(p: Proposal) -> dict[str, Any]:
     )
 
 
-def record_text(p: Proposal, old_text: str | None) -> str:
-    """The file's new text: merged into ``old_text`` (round trip), or a new file."""
-    from refkit.store.writer import render
+# the keys refkit owns in a record, by place (``refkit.store.roundtrip.Merger``): those the record
+# no longer has are deleted; any other key a person added is left alone (validate reports it)
+_PERSON = frozenset({"name", "email"})
+MANAGED: dict[tuple[str, ...], frozenset[str]] = {
+    (): frozenset(
+        {
+            "slug",
+            "title",
+            "author",
+            "rationale",
+            "created",
+            "base",
+            "status",
+            "comments",
+            "approvals",
+            "withdrawn",
+            "merge",
+        }
+    ),
+    ("author",): _PERSON,
+    ("comments", "*"): frozenset({"id", "item", "author", "date", "text", "reply_to", "resolved"}),
+    ("comments", "*", "item"): frozenset({"framework", "block", "competency", "criterion"}),
+    ("comments", "*", "author"): _PERSON,
+    ("comments", "*", "resolved"): frozenset({"by", "date"}),
+    ("comments", "*", "resolved", "by"): _PERSON,
+    ("approvals", "*"): frozenset({"member", "college", "by", "date", "commit"}),
+    ("approvals", "*", "by"): _PERSON,
+    ("withdrawn",): frozenset({"by", "date", "reason"}),
+    ("withdrawn", "by"): _PERSON,
+    ("merge",): frozenset({"by", "date", "frameworks", "approved", "colleges", "forced"}),
+    ("merge", "by"): _PERSON,
+}
 
-    text = render("proposal", record_data(p), old_text, SCHEMA_PATH)
-    return old_text if text is None and old_text is not None else (text or "")
+
+def record_text(p: Proposal, old_text: str | None) -> str:
+    """The file's new text: merged into ``old_text`` in place (round trip: what a person wrote in
+    the record stays, a new comment is one more list item), or a new file."""
+    from refkit.schema import CURRENT
+    from refkit.store.plain import plain_dump
+    from refkit.store.roundtrip import Merger, dump_document, load_document, make_yaml, uses_crlf
+
+    if old_text is None:
+        fresh = {"schema": CURRENT["proposal"], **record_data(p)}
+        body = plain_dump(fresh) or dump_document(Merger(MANAGED).fresh(fresh), make_yaml())
+        return f"# yaml-language-server: $schema={SCHEMA_PATH}\n{body}"
+    doc, y = load_document(old_text)
+    merger = Merger(MANAGED)
+    merger.merge_map(doc, record_data(p))
+    return dump_document(doc, y, crlf=uses_crlf(old_text)) if merger.changed else old_text

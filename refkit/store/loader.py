@@ -870,16 +870,7 @@ def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecor
                 message=_str(r, "message"),
                 required=_str(override, "required"),
                 reason=_str(override, "reason"),
-                proposals=[
-                    AdoptedProposal(
-                        slug=_text(a, "slug"),
-                        title=_text(a, "title"),
-                        approved=_str(a, "approved"),
-                        colleges=_strs(a, "colleges"),
-                        forced=_str(a, "forced"),
-                    )
-                    for _, a in _dicts(r, "proposals")
-                ],
+                proposals=[AdoptedProposal.from_data(a) for _, a in _dicts(r, "proposals")],
                 source=_src(file, pos, r, ("releases", i)),
             )
         )

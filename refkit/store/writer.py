@@ -81,30 +81,7 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
         (): frozenset({"releases"}),
         ("releases", "*"): frozenset({"version", "date", "message", "override", "proposals"}),
         ("releases", "*", "override"): frozenset({"required", "reason"}),
-        ("releases", "*", "proposals", "*"): frozenset(
-            {"slug", "title", "approved", "colleges", "forced"}
-        ),
-    },
-    # a proposal record (refkit.review), written by refkit proposal
-    "proposal": {
-        (): frozenset(
-            {"slug", "title", "author", "rationale", "created", "base", "status", "comments",
-             "approvals", "withdrawn", "merge"}
-        ),  # fmt: skip
-        ("author",): frozenset({"name", "email"}),
-        ("comments", "*"): frozenset(
-            {"id", "item", "author", "date", "text", "reply_to", "resolved"}
-        ),
-        ("comments", "*", "item"): frozenset({"framework", "block", "competency", "criterion"}),
-        ("comments", "*", "author"): frozenset({"name", "email"}),
-        ("comments", "*", "resolved"): frozenset({"by", "date"}),
-        ("comments", "*", "resolved", "by"): frozenset({"name", "email"}),
-        ("approvals", "*"): frozenset({"member", "college", "by", "date", "commit"}),
-        ("approvals", "*", "by"): frozenset({"name", "email"}),
-        ("withdrawn",): frozenset({"by", "date", "reason"}),
-        ("withdrawn", "by"): frozenset({"name", "email"}),
-        ("merge",): frozenset({"by", "date", "frameworks", "approved", "colleges", "forced"}),
-        ("merge", "by"): frozenset({"name", "email"}),
+        ("releases", "*", "proposals", "*"): frozenset({"slug", "title", "approved", "colleges", "forced"}),
     },
     "block": {
         (): frozenset(
@@ -221,13 +198,7 @@ def releases_data(fw: Framework) -> dict[str, Any]:
                     "date": r.date,
                     "message": r.message,
                     "override": _prune({"required": r.required, "reason": r.reason}) or None,
-                    "proposals": [
-                        _prune(
-                            {"slug": p.slug, "title": p.title, "approved": p.approved,
-                             "colleges": list(p.colleges), "forced": p.forced}
-                        )  # fmt: skip
-                        for p in r.proposals
-                    ],
+                    "proposals": [p.data() for p in r.proposals],
                 }
             )
             for r in fw.releases
