@@ -25,6 +25,11 @@ from refkit.store.loader import FRAMEWORK_FILE, FRAMEWORKS_DIR
 EVERY_COLLEGE, MAJORITY, ALL_MEMBERS = "every-college", "majority-of-members", "all-members"
 RULES = (EVERY_COLLEGE, MAJORITY, ALL_MEMBERS)
 DEFAULT_RULE = EVERY_COLLEGE
+COLLEGES = ("employer", "employee", "training", "public", "expert")  # the schema's order
+
+
+def _in_order(colleges: set[str]) -> list[str]:
+    return sorted(colleges, key=lambda c: (COLLEGES.index(c) if c in COLLEGES else 99, c))
 
 
 @dataclass(slots=True, frozen=True)
@@ -50,7 +55,7 @@ class Signoff:
     def colleges(self) -> list[str]:
         by_org = {_key(m.organisation): m.college for m in self.members}
         found = [by_org.get(_key(a.member)) for a in self.approvals]
-        return sorted({c for c in found if c})
+        return _in_order({c for c in found if c})
 
 
 @dataclass(slots=True)
@@ -74,7 +79,7 @@ class Status:
         return max(dates) if self.holds and dates else None
 
     def colleges(self) -> list[str]:
-        return sorted({c for s in self.signoffs for c in s.colleges()})
+        return _in_order({c for s in self.signoffs for c in s.colleges()})
 
     def members(self) -> list[GroupMember]:
         seen: dict[str, GroupMember] = {}
