@@ -403,3 +403,24 @@ def test_the_release_names_the_approved_proposal_and_the_changelog_says_so(cli, 
     edit(root, BC01, "Savoir lire", "Savoir bien lire")
     assert cli("release", "plombier-chauffagiste", cwd=root).code == 0
     assert (root / PLOMBIER / "releases.yaml").read_text(encoding="utf-8").count("pac-2027") == 1
+
+
+def test_open_proposals_published_as_drafts_for_consultation(cli, tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    started(cli, root)
+    git(root, "switch", "-q", "main")
+    site = tmp_path / "site"
+    run = cli("publish", "--out", str(site), "--format", "html", "--include-proposals", cwd=root)
+    assert run.code == 0, run.err
+    assert f"published 1 open proposal(s) for consultation into {site}/proposals/" in run.out
+    page = (site / "proposals/pac-2027.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in page
+    assert "Proposition en consultation : ce texte n'est pas adopté" in page.replace("&#39;", "'")
+    assert "<ins>Savoir lire</ins>" in page or "<ins>" in page
+    assert 'href="pac-2027.html"' in (site / "proposals/index.html").read_text(encoding="utf-8")
+    versions = (site / "plombier-chauffagiste/index.html").read_text(encoding="utf-8")
+    assert "pac-2027" not in versions and "Pompes" not in versions  # not a version
+    # withdrawn: its page goes at the next publication
+    assert cli("proposal", "withdraw", "pac-2027", cwd=root).code == 0
+    assert cli("publish", "--out", str(site), "--format", "html", "--include-proposals", cwd=root).code == 0  # fmt: skip
+    assert not (site / "proposals/pac-2027.html").exists()

@@ -174,6 +174,7 @@ _HTML = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{% if banner %}<meta name="robots" content="noindex">{% endif %}
 <title>{{ label }} {{ p.slug }}: {{ p.title }}</title>
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #1a1a1a; }
@@ -185,6 +186,7 @@ ul.fields { margin: .2rem 0 .6rem 1.2rem; }
 </style>
 </head>
 <body>
+{% if banner %}<p class="banner" role="note" style="border: 3px solid #b45309; background: #fef3c7; padding: .6rem 1rem; font-weight: 600;">{{ banner }}</p>{% endif %}
 <h1>{{ label }} « {{ p.title }} »</h1>
 <p class="meta">{{ proposed }}</p>
 {% if p.rationale %}<div class="rationale">{% for para in p.rationale.split("\\n\\n") %}<p>{{ para }}</p>{% endfor %}</div>{% endif %}
@@ -210,8 +212,11 @@ ul.fields { margin: .2rem 0 .6rem 1.2rem; }
 """
 
 
-def diff_html(ref: ProposalRef, diffs: list[FrameworkDiff], st: Status, lang: str) -> str:
-    """A standalone page: the proposal, its sign-off, then each framework's changes."""
+def diff_html(
+    ref: ProposalRef, diffs: list[FrameworkDiff], st: Status, lang: str, banner: str | None = None
+) -> str:
+    """A standalone page: the proposal, its sign-off, then each framework's changes. ``banner``:
+    a draft for consultation (the published site), said at the top and not indexed."""
     from jinja2 import Environment, StrictUndefined
 
     p = ref.record
@@ -230,4 +235,5 @@ def diff_html(ref: ProposalRef, diffs: list[FrameworkDiff], st: Status, lang: st
         line_html=line_html,
         said=words(lang)["said"],
         nothing=tr("no change to any framework yet", lang),
+        banner=banner,
     )
