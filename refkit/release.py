@@ -26,6 +26,7 @@ from refkit.history.releases import Release, Releases, tag_name, version_key
 from refkit.i18n import Msg
 from refkit.model import Framework, ReleaseRecord, Status
 from refkit.problems import Problem, Severity
+from refkit.review.adopted import adopted_since
 from refkit.store.loader import (
     FRAMEWORK_FILE,
     RELEASES_FILE,
@@ -204,6 +205,7 @@ def perform_release(
         if fw.status == Status.DRAFT:
             fw.status = Status.PUBLISHED.value
         record = ReleaseRecord(plan.version, today(), note)
+        record.proposals = adopted_since(repo.root, plan.framework_id, fw.releases)  # issue 14
         if plan.lowered:
             record.required, record.reason = plan.required, plan.reason
         fw.releases.append(record)

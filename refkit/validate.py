@@ -130,6 +130,9 @@ def validate(
     problems += [p for p in _check_shared(repo, summaries) if p.file.startswith(in_selected)]
     problems += [p for p in check_relation_links(repo, summaries) if p.file.startswith(in_selected)]
     if not paths:
+        from refkit.review.check import check_records  # proposals/*.yaml (issue 14)
+
+        problems += check_records(repo.root)
         for link in repo.links():
             rule, message = link_refusal(str(repo.root), str(link))
             problems.append(RULES[rule].at(link.relative_to(repo.root).as_posix(), 1, 1, message))

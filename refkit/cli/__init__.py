@@ -39,6 +39,7 @@ COMMANDS = [
     "merge-driver",
     "setup",
     "resolve",
+    "proposal",
 ]
 # modules whose name differs from their command's (``import`` is a Python keyword; the merge's
 # three commands live in one module)

@@ -45,6 +45,12 @@ def register(sub: Any) -> None:
         help="also publish each framework's work tree, marked as a draft",
     )
     p.add_argument(
+        "--include-proposals",
+        action="store_true",
+        help="also publish the open proposals as drafts for consultation (proposals/: a banner, "
+        "not indexed, not listed as versions)",
+    )
+    p.add_argument(
         "--force",
         action="store_true",
         help="overwrite files in the output folder that publish did not write or that changed "
@@ -93,6 +99,13 @@ def run(args: argparse.Namespace) -> int:
         f"framework{'s' if result.frameworks != 1 else ''} into {shown.rstrip('/') or '.'}/: "
         f"{len(result.written)} files written, {result.unchanged} unchanged, {len(result.removed)} removed"
     )
+    if args.include_proposals:
+        from refkit.history import History
+        from refkit.publish.proposals import publish_proposals
+
+        with History(repo) as history:
+            pages = publish_proposals(history, result.out, args.lang)
+        print(f"published {len(pages) - 1} open proposal(s) for consultation into {shown.rstrip('/') or '.'}/proposals/")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in result.notes:

@@ -103,6 +103,32 @@ class History:
             proc.stdout.read(1)  # the newline after each object
         return out
 
+    def read_objects(self, names: list[str]) -> list[bytes | None]:
+        """The bytes of several objects named any way git names them (``REF:path``), None for
+        those that do not exist, in one exchange with the persistent ``git cat-file --batch``."""
+        if not names:
+            return []
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.git_root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        proc = self._batch
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("".join(f"{name}\n" for name in names).encode())
+        proc.stdin.flush()
+        out: list[bytes | None] = []
+        for _ in names:
+            header = proc.stdout.readline().split()
+            if len(header) != 3:  # "NAME missing" (or ambiguous): nothing follows
+                out.append(None)
+                continue
+            out.append(proc.stdout.read(int(header[2])))
+            proc.stdout.read(1)  # the newline after each object
+        return out
+
     def __enter__(self) -> History:
         return self
 

@@ -286,7 +286,37 @@ class ReleaseRecord:
     # for (major, minor) and the group's reason, both recorded
     required: str | None = None
     reason: str | None = None
+    # the proposals merged since the previous release that changed the framework (refkit.review)
+    proposals: list[AdoptedProposal] = field(default_factory=list)
     source: Source | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class AdoptedProposal:
+    """A proposal a release adopts: when the approval rule held and which colleges approved,
+    or the reason it was merged without (``forced``)."""
+
+    slug: str
+    title: str
+    approved: str | None = None  # YYYY-MM-DD
+    colleges: list[str] = field(default_factory=list)
+    forced: str | None = None
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> AdoptedProposal:
+        """Read leniently from releases.yaml (the schema check reports what is wrong)."""
+
+        def text(key: str) -> str | None:
+            v = d.get(key)
+            return str(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else None
+
+        colleges = d.get("colleges")
+        found = [c for c in colleges if isinstance(c, str)] if isinstance(colleges, list) else []
+        return cls(text("slug") or "", text("title") or "", text("approved"), found, text("forced"))
+
+    def data(self) -> dict[str, Any]:
+        d = {"slug": self.slug, "title": self.title, "approved": self.approved}
+        return {k: v for k, v in {**d, "colleges": list(self.colleges), "forced": self.forced}.items() if v}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -322,6 +352,7 @@ class Framework:
     codes: dict[str, Any] = field(default_factory=dict)
     summary: str | None = None
     working_group: list[Member] = field(default_factory=list)
+    approval: str | None = None  # the approval rule of proposals; None: every-college (review)
     validity: Validity = field(default_factory=Validity)
     activities: list[Activity] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)

@@ -21,6 +21,7 @@ from refkit.diff.describe import describe, line_html, line_markdown
 from refkit.diff.describe import words as change_words
 from refkit.model import Block, Framework
 from refkit.publish import json_bytes
+from refkit.publish.adoption import adoption
 from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.items import competency_html, relation_links, relations_html
 from refkit.publish.labels import labels
@@ -400,9 +401,8 @@ def _version_context(
         "version": version.label,
         "draft": version.draft,
         "draft_errors": _draft_errors(version, lab),
-        "release": {"date": _date(version.release.date, lab), "message": version.release.message}
-        if version.release
-        else None,
+        "release": {"date": _date(version.release.date, lab), "message": version.release.message,
+                    "adopted": adoption(fw.releases, version.label, lab)} if version.release else None,
         "alias": alias,
         "permalink": _url(root, fw.id, version.label),
         "changes_href": "changes.html",
@@ -685,9 +685,8 @@ def _changes_context(
         "previous": {"label": previous.label, "href": _url(root, fw.id, previous.label)}
         if previous
         else None,
-        "release": {"date": _date(version.release.date, lab), "message": version.release.message}
-        if version.release
-        else None,
+        "release": {"date": _date(version.release.date, lab), "message": version.release.message,
+                    "adopted": adoption(fw.releases, version.label, lab)} if version.release else None,
         **lists,
         "table": table,
         "md_href": f"{root}md/{fw.id}/{alias or version.label}/changes.md",
@@ -803,6 +802,7 @@ def _framework_index_context(pf: PublishedFramework, root: str) -> dict[str, Any
                 "changes_href": f"{v.label}/changes.html",
                 "date": _date(v.release.date, lab) if v.release else "",
                 "message": v.release.message if v.release else None,
+                "adopted": adoption(pf.current.framework.releases, v.label, lab),
                 "draft": v.draft,
                 "summary": _summary_line(v, _lang_key(fw.lang)),
             }

@@ -30,6 +30,7 @@ CURRENT = {
     "framework": "refkit/framework/2",
     "block": "refkit/block/1",
     "releases": "refkit/releases/1",
+    "proposal": "refkit/proposal/1",
 }
 _VERSION = re.compile(r"^refkit/([a-z-]+)/([0-9]+)$")
 
@@ -91,6 +92,7 @@ def check(
             "framework": Msg("a framework file"),
             "block": Msg("a block file"),
             "releases": Msg("a release record"),
+            "proposal": Msg("a proposal record"),
         }[kind]
         return [
             RULES["schema-type"].at(

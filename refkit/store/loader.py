@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 from refkit.i18n import Msg
 from refkit.model import (
     Activity,
+    AdoptedProposal,
     Block,
     CertificationRules,
     Competency,
@@ -791,6 +792,7 @@ def _framework(d: dict[str, Any], pos: Positions, file: str, folder: str) -> Fra
             )
             for _, m in _dicts(d, "working_group")
         ],
+        approval=_str(d["approval"], "rule") if isinstance(d.get("approval"), dict) else None,
         validity=Validity(start=_str(validity_d, "from"), until=_str(validity_d, "until")),
         activities=[
             Activity(
@@ -868,6 +870,7 @@ def _releases(d: dict[str, Any], pos: Positions, file: str) -> list[ReleaseRecor
                 message=_str(r, "message"),
                 required=_str(override, "required"),
                 reason=_str(override, "reason"),
+                proposals=[AdoptedProposal.from_data(a) for _, a in _dicts(r, "proposals")],
                 source=_src(file, pos, r, ("releases", i)),
             )
         )

@@ -56,7 +56,7 @@ _KEPT = frozenset({"schema"})
 _FRAMEWORK_KEYS = frozenset(
     {
         "id", "title", "version", "status", "type", "stable_ids", "level", "sector", "lang", "codes", "summary",
-        "working_group", "validity", "activities", "shared_blocks", "certification", "correspondence",
+        "working_group", "approval", "validity", "activities", "shared_blocks", "certification", "correspondence",
     }
 )  # fmt: skip
 _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
@@ -69,6 +69,7 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
         ("validity",): frozenset({"from", "until"}),
         ("activities", "*"): frozenset({"id", "title", "description", "tasks"}),
         ("working_group", "*"): frozenset({"organisation", "college", "role"}),
+        ("approval",): frozenset({"rule"}),
         ("shared_blocks", "*"): frozenset({"framework", "block", "version"}),
         ("certification",): frozenset({"required", "electives", "volume"}),
         ("certification", "electives", "*"): frozenset({"id", "title", "choose", "from"}),
@@ -78,8 +79,9 @@ _MANAGED: dict[str, dict[tuple[str, ...], frozenset[str]]] = {
     },
     "releases": {
         (): frozenset({"releases"}),
-        ("releases", "*"): frozenset({"version", "date", "message", "override"}),
+        ("releases", "*"): frozenset({"version", "date", "message", "override", "proposals"}),
         ("releases", "*", "override"): frozenset({"required", "reason"}),
+        ("releases", "*", "proposals", "*"): frozenset({"slug", "title", "approved", "colleges", "forced"}),
     },
     "block": {
         (): frozenset(
@@ -151,6 +153,7 @@ def framework_data(fw: Framework) -> dict[str, Any]:
                 _prune({"organisation": m.organisation, "college": m.college, "role": m.role})
                 for m in fw.working_group
             ],
+            "approval": {"rule": fw.approval} if fw.approval else None,
             "validity": validity,
             "activities": [activity_data(a) for a in fw.activities],
             "shared_blocks": [
@@ -195,6 +198,7 @@ def releases_data(fw: Framework) -> dict[str, Any]:
                     "date": r.date,
                     "message": r.message,
                     "override": _prune({"required": r.required, "reason": r.reason}) or None,
+                    "proposals": [p.data() for p in r.proposals],
                 }
             )
             for r in fw.releases
