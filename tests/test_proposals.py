@@ -372,7 +372,10 @@ def test_status_of_every_open_proposal_from_main(cli, tmp_path: Path) -> None:
     git(root, "switch", "-q", "main")
     run = cli("proposal", "status", "--format", "json", cwd=root)
     assert run.code == 1
-    assert [(s["name"], s["holds"]) for s in json.loads(run.out)] == [("deux", False), ("une", False)]
+    assert [(s["name"], s["holds"]) for s in json.loads(run.out)] == [
+        ("deux", False),
+        ("une", False),
+    ]
 
 
 # -- release and publication ------------------------------------------------------------------------
@@ -398,7 +401,9 @@ def test_the_release_names_the_approved_proposal_and_the_changelog_says_so(cli, 
     said = "« Pompes à chaleur » : approuvé par la commission le 12 mars 2027 (employeurs, salariés, formateurs)"  # fmt: skip
     version = next(p for p in (site / "plombier-chauffagiste").iterdir() if p.name == "2.0.1")
     for page in (site / "plombier-chauffagiste/index.html", version / "changes.html", version / "index.html"):  # fmt: skip
-        assert said in page.read_text(encoding="utf-8").replace("\xa0", " "), page  # French typography
+        assert said in page.read_text(encoding="utf-8").replace("\xa0", " "), (
+            page
+        )  # French typography
     # a second release names it no more
     edit(root, BC01, "Savoir lire", "Savoir bien lire")
     assert cli("release", "plombier-chauffagiste", cwd=root).code == 0

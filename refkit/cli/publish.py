@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
 
         with History(repo) as history:
             pages = publish_proposals(history, result.out, args.lang)
-        print(f"published {len(pages) - 1} open proposal(s) for consultation into {shown.rstrip('/') or '.'}/proposals/")
+        print(
+            f"published {len(pages) - 1} open proposal(s) for consultation into {shown.rstrip('/') or '.'}/proposals/"
+        )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for note in result.notes:

@@ -401,8 +401,13 @@ def _version_context(
         "version": version.label,
         "draft": version.draft,
         "draft_errors": _draft_errors(version, lab),
-        "release": {"date": _date(version.release.date, lab), "message": version.release.message,
-                    "adopted": adoption(fw.releases, version.label, lab)} if version.release else None,
+        "release": {
+            "date": _date(version.release.date, lab),
+            "message": version.release.message,
+            "adopted": adoption(fw.releases, version.label, lab),
+        }
+        if version.release
+        else None,
         "alias": alias,
         "permalink": _url(root, fw.id, version.label),
         "changes_href": "changes.html",
@@ -685,8 +690,13 @@ def _changes_context(
         "previous": {"label": previous.label, "href": _url(root, fw.id, previous.label)}
         if previous
         else None,
-        "release": {"date": _date(version.release.date, lab), "message": version.release.message,
-                    "adopted": adoption(fw.releases, version.label, lab)} if version.release else None,
+        "release": {
+            "date": _date(version.release.date, lab),
+            "message": version.release.message,
+            "adopted": adoption(fw.releases, version.label, lab),
+        }
+        if version.release
+        else None,
         **lists,
         "table": table,
         "md_href": f"{root}md/{fw.id}/{alias or version.label}/changes.md",

@@ -8,11 +8,11 @@ approved, what is missing, the comments).
 
 from __future__ import annotations
 
+from refkit.control import visible
 from refkit.diff import FrameworkDiff
 from refkit.diff import render as diff_render
 from refkit.diff.describe import describe, line_html, words
 from refkit.i18n import N_, Msg, language, tr
-from refkit.problems import visible
 from refkit.review.approval import Status
 from refkit.review.record import Comment, Proposal
 from refkit.review.refs import ProposalRef
