@@ -233,7 +233,7 @@ def test_setup_keeps_what_is_there_and_refuses_outside_a_repository(cli, tmp_pat
     again = cli("setup", cwd=root)
     assert again.code == 0 and "already set up" in again.out
     text = (root / ".gitattributes").read_text(encoding="utf-8")
-    assert text.startswith("*.png binary\n") and text.count("merge=refkit") == 2
+    assert text.startswith("*.png binary\n") and text.count("merge=refkit") == 3
 
 
 def test_the_driver_on_bad_input_falls_back_to_a_text_merge_and_says_why(

@@ -429,3 +429,42 @@ def test_open_proposals_published_as_drafts_for_consultation(cli, tmp_path: Path
     assert cli("proposal", "withdraw", "pac-2027", cwd=root).code == 0
     assert cli("publish", "--out", str(site), "--format", "html", "--include-proposals", cwd=root).code == 0  # fmt: skip
     assert not (site / "proposals/pac-2027.html").exists()
+
+
+def test_comments_and_approvals_made_at_once_on_two_clones_both_stay(cli, tmp_path: Path) -> None:
+    """Two members comment and approve on their own clones before either has synced: the record
+    merges on its data (the merge driver), B's comment numbered again after A's, its reply
+    following it, both approvals kept; no text conflict, nothing lost."""
+    shared, a, b = shared_and_two_clones(tmp_path)
+    assert cli("setup", cwd=a).code == 0
+    git(a, "add", ".gitattributes")
+    git(a, "commit", "-qm", "merge driver")
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q")
+    assert cli("setup", cwd=b).code == 0
+    started(cli, a)
+    git(a, "push", "-q", "-u", "origin", "proposal/pac-2027")
+    git(b, "fetch", "-q")
+    assert cli("proposal", "switch", "pac-2027", cwd=b).code == 0
+    item = "plombier-chauffagiste/C1.1"
+    assert cli("proposal", "comment", "pac-2027", item, "De A.", cwd=a).code == 0
+    assert cli("proposal", "approve", "pac-2027", "--member", EMPLOYER, cwd=a).code == 0
+    assert cli("sync", cwd=a).code == 0
+    assert cli("proposal", "comment", "pac-2027", item, "De B.", cwd=b).code == 0
+    reply = cli("proposal", "comment", "pac-2027", item, "Réponse de B.", "--reply-to", "c1", cwd=b)
+    assert reply.code == 0, reply.err
+    assert cli("proposal", "approve", "pac-2027", "--member", EMPLOYEE, cwd=b).code == 0
+    run = cli("sync", cwd=b)
+    assert run.code == 0, run.out + run.err
+    record = git(shared, "show", "proposal/pac-2027:proposals/pac-2027.yaml")
+    assert "<<<<<<<" not in record
+    show = cli("proposal", "show", "pac-2027", cwd=b)
+    assert "De A." in show.out and "De B." in show.out and "Réponse de B." in show.out
+    import yaml
+
+    by_id = {c["id"]: c for c in yaml.safe_load(record)["comments"]}
+    # A's c1 came in with an id B had taken: it is c3 now; B's reply still answers B's comment
+    assert {i: c["text"] for i, c in by_id.items()} == {"c1": "De B.", "c2": "Réponse de B.", "c3": "De A."}  # fmt: skip
+    assert by_id["c2"]["reply_to"] == "c1"
+    assert EMPLOYER in record and EMPLOYEE in record
+    assert git(b, "status", "--porcelain") == ""

@@ -18,7 +18,11 @@ from refkit.history import GitError, History
 from refkit.i18n import Msg
 from refkit.store.files import atomic_write
 
-ATTRIBUTES = ("frameworks/**/*.yaml merge=refkit", "frameworks/**/*.yml merge=refkit")
+ATTRIBUTES = (
+    "frameworks/**/*.yaml merge=refkit",
+    "frameworks/**/*.yml merge=refkit",
+    "proposals/*.yaml merge=refkit",
+)
 NAME = "refkit: semantic merge of framework files"
 
 

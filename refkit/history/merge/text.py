@@ -8,7 +8,8 @@ comments and layout stay and a field taken from theirs is a one-line diff agains
 changed differently on both sides keeps ours' value in the text (never conflict markers) and
 becomes a ``Conflict``.
 
-A file that is not one of refkit's (framework.yaml, releases.yaml, blocks/*.yaml), or that one
+Proposal records (``proposals/*.yaml``) merge the same way (``merge.records``). A file that is
+not one of refkit's (framework.yaml, releases.yaml, blocks/*.yaml, a record), or that one
 version of cannot be read as YAML, is merged as git merges text (``git merge-file``, markers
 where lines clash), and ``Merged.fallback`` says why.
 """
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from refkit.history.merge.conflicts import Carry, Conflict
 from refkit.history.merge.three import Clash, DocPath, Merge3, Plan, same
 from refkit.i18n import Msg
+from refkit.review.record import PROPOSALS_DIR
 from refkit.store.loader import BLOCKS_DIR, FRAMEWORK_FILE, FRAMEWORKS_DIR, RELEASES_FILE
 from refkit.store.reader import ReadResult, read_yaml
 
@@ -78,6 +80,8 @@ def place_of(path: str) -> Place:
             return Place("releases", rest[0])
         if len(rest) == 3 and rest[1] == BLOCKS_DIR and rest[2].endswith((".yaml", ".yml")):
             return Place("block", rest[0])
+    if len(parts) >= 2 and parts[-2] == PROPOSALS_DIR and parts[-1].endswith(".yaml"):
+        return Place("proposal")
     return Place(None)
 
 
@@ -120,6 +124,10 @@ def merge_texts(
         if moves.plan is not None:
             plans[(KEY,)] = moves.plan
         carries, followed = moves.carries, not moves.needs_sides
+    if place.kind == "proposal":
+        from refkit.history.merge.records import renumber_theirs
+
+        docs[2].data = renumber_theirs(docs[0].data, docs[1].data, docs[2].data)
     merge = Merge3(plans)
     data = merge.value(docs[0].data, docs[1].data, docs[2].data)
     text = write(place.kind, data, ours, docs[1])
@@ -135,6 +143,8 @@ def write(kind: str, data: dict[str, Any], ours: str, parsed: ReadResult | None 
     """``data`` written onto the text ``ours`` with refkit's round-trip writer."""
     from refkit.store.writer import render
 
+    if kind == "proposal":
+        return _write_record(data, ours)
     own = parsed.data if parsed is not None else read(kind, ours).data
     if isinstance(own, dict) and same(own.get("schema"), data.get("schema")):
         # the file keeps its schema line: what the writer's data never holds (then a merge of
@@ -142,6 +152,18 @@ def write(kind: str, data: dict[str, Any], ours: str, parsed: ReadResult | None 
         data = {k: v for k, v in data.items() if k != "schema"}
     text = render(kind, data, ours, SCHEMA_PATHS[kind], parsed=parsed)
     return ours if text is None else text
+
+
+def _write_record(data: dict[str, Any], ours: str) -> str:
+    """A proposal record's merged data onto ours' text (the record's own keys; its schema line
+    and any key a person added stay)."""
+    from refkit.review.record import MANAGED
+    from refkit.store.roundtrip import Merger, dump_document, load_document, uses_crlf
+
+    doc, y = load_document(ours)
+    merger = Merger(MANAGED)
+    merger.merge_map(doc, {k: v for k, v in data.items() if k != "schema"})
+    return dump_document(doc, y, crlf=uses_crlf(ours)) if merger.changed else ours
 
 
 def to_conflict(clash: Clash, path: str, place: Place, data: Any) -> Conflict:

@@ -39,7 +39,7 @@ class _Missing:
 
 MISSING: Any = _Missing()
 # the field that identifies the items of a list (default: "id")
-ITEM_KEYS = {"releases": "version", "blocks": "old"}
+ITEM_KEYS = {"releases": "version", "blocks": "old", "approvals": "member"}
 # lists of codes or references: their order carries no meaning people change by hand
 SET_KEYS = frozenset(
     {"activities", "prerequisites", "required", "from", "rome", "nsf", "formacode", "esco",
