@@ -30,7 +30,14 @@ def register(sub: Any) -> None:
         ),
     )
     formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
+    _register_case(formats)
+    _register_tabular(formats)
+    _register_esco(formats)
+    _register_json(formats)
+    _register_rncp(formats)
 
+
+def _register_case(formats: Any) -> None:
     c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--lang", help="language of the text when the package names none (default: en)")
@@ -40,6 +47,8 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     _common(c)
 
+
+def _register_tabular(formats: Any) -> None:
     for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
         t = formats.add_parser(
             kind,
@@ -70,6 +79,8 @@ def register(sub: Any) -> None:
         )  # fmt: skip
         _common(t)
 
+
+def _register_esco(formats: Any) -> None:
     e = formats.add_parser(
         "esco", help="ESCO's CSV release zips: a collection, a skill group, or the pillar"
     )
@@ -89,6 +100,8 @@ def register(sub: Any) -> None:
     what.add_argument("--pillar", action="store_true", help="every skill of the skills pillar")
     _common(e)
 
+
+def _register_json(formats: Any) -> None:
     n = formats.add_parser(
         "nice", help="the NIST NICE framework components JSON (both CPRT layouts)"
     )
@@ -101,8 +114,6 @@ def register(sub: Any) -> None:
     d.add_argument("file", type=Path, metavar="FILE")
     d.add_argument("--title", help="the framework's title")
     _common(d)
-
-    _register_rncp(formats)
 
 
 def _common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
@@ -155,7 +166,7 @@ def _register_rncp(formats: Any) -> None:
 
 def _existing(path: Path) -> None:
     """A regular file within the input cap (a FIFO or a device is refused, never opened)."""
-    from refkit.interop import check_input
+    from refkit.interop.inputs import check_input
 
     check_input(path)
 
