@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import importlib
 import os
 import sys
@@ -90,11 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A command is a short-lived process that builds large object graphs with no cycles to free:
     # the cyclic collector only rescans them (3x the time of a load on a 10,000-competency
     # framework). Memory is returned when the process ends. The editor keeps it on.
-    gc.disable()
-    try:
+    from refkit.parallel import collector_paused
+
+    with collector_paused():
         return _main(argv)
-    finally:
-        gc.enable()
 
 
 def _finish_interrupted() -> None:
