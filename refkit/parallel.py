@@ -10,14 +10,18 @@ One rule says when they pay (``workers``): enough work (each caller measures its
 parse, frameworks to render), at least two pieces, more than one core, ``fork`` available and no
 other thread running (a thread holding a lock at the fork would leave it held in the child).
 
-The caller is never idle while workers work: ``Forked.result(i)`` waiting for chunk ``i`` runs,
-in the calling process, the last chunks no worker has started yet (each chunk is claimed once,
-by a worker or by the caller, in memory the processes share), and a chunk whose worker died is
-run again in the calling process: a dead worker costs time, never results.
+Each chunk is claimed once, by a worker or by the caller, in memory the processes share: a chunk
+whose worker died is run again in the calling process (a dead worker costs time, never results),
+and with ``caller_helps`` the caller waiting for chunk ``i`` runs the last chunks no worker has
+started yet. That pays when the workers are fewer than the cores or the caller would otherwise
+wait long for the first chunks (the editor's first load); with a worker per core it made
+``refkit publish`` 6 % slower on 2 cores (one more process than cores), so only the loader asks
+for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -84,11 +88,18 @@ class Forked:
     collector paused; it must be pure (a worker's changes to memory are lost) and its result
     picklable. One ``Forked`` at a time in a process (what the workers inherit is global)."""
 
-    def __init__(self, fn: Callable[[Any], Any], chunks: Sequence[Any], jobs: int) -> None:
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        chunks: Sequence[Any],
+        jobs: int,
+        *,
+        caller_helps: bool = False,
+    ) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.fn, self.chunks = fn, chunks
+        self.fn, self.chunks, self.caller_helps = fn, chunks, caller_helps
         self._done: dict[int, Any] = {}
         context = multiprocessing.get_context("fork")
         self._claims: Any = context.Array("b", len(chunks))  # taken: by a worker or the caller
@@ -102,26 +113,26 @@ class Forked:
             self.close()
 
     def result(self, i: int) -> Any:
-        """``fn(chunks[i])``: as its worker sent it (waiting for it, running meanwhile the last
-        chunks no worker has started), or run here."""
+        """``fn(chunks[i])``: as its worker sent it (waiting for it; with ``caller_helps``,
+        running meanwhile the last chunks no worker has started), or run here."""
         from concurrent.futures.process import BrokenProcessPool
 
         if i in self._done:
             return self._done.pop(i)
         future = self._futures[i] if self._futures else None
-        while future is not None and not future.done() and self._claims[i] == 1:
-            if not self._take_last():
-                break
-        if i in self._done:
-            return self._done.pop(i)
-        if future is not None and _claim(self._claims, i) is False:
-            try:
+        if self.caller_helps:
+            while future is not None and not future.done() and self._claims[i]:
+                if not self._take_last():
+                    break
+            if i in self._done:
+                return self._done.pop(i)
+            if future is None or _claim(self._claims, i):  # no worker started it: here
+                return self._here(i)
+        sent = None
+        if future is not None:
+            with contextlib.suppress(BrokenProcessPool, OSError):  # its worker died: run here
                 sent = future.result()
-            except (BrokenProcessPool, OSError):
-                sent = None  # its worker died: run here instead
-            if sent is not None:
-                return sent[0]
-        return self._here(i)
+        return sent[0] if sent is not None else self._here(i)
 
     def _take_last(self) -> bool:
         """Run here the last chunk no worker has started: whether there was one."""

@@ -350,7 +350,9 @@ class History:
     def tree_id(self, commit: str, folder: str) -> str | None:
         """The git tree id of a folder at a commit: equal ids mean identical content."""
         try:
-            return self.run_git("rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}")
+            return self.run_git(
+                "rev-parse", "--verify", "--quiet", f"{commit}:{self.prefix}{folder}"
+            )
         except GitError:
             return None
 

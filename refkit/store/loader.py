@@ -459,7 +459,9 @@ class Loading:
         from refkit.parallel import Forked
 
         chunks = _chunks(todo, max(4 * n, -(-size // CHUNK_BYTES)))
-        self._forked = Forked(lambda chunk: _parse_share(blobs, chunk, checked), chunks, n)
+        self._forked = Forked(
+            lambda chunk: _parse_share(blobs, chunk, checked), chunks, n, caller_helps=True
+        )
         self._raws = chunks
         self._pending = {(raw.path, raw.sha): i for i, chunk in enumerate(chunks) for raw in chunk}
         self.workers = n
