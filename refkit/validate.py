@@ -15,7 +15,6 @@ import os
 import stat
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from refkit.cache import code_digest, read_cache_file, repository_cache_dir, wri
 from refkit.errors import RefkitError
 from refkit.i18n import Msg
 from refkit.links import check_relation_links
+from refkit.parallel import collector_paused, forked_map
 from refkit.problems import RULES, Problem, Severity, sort_problems
 from refkit.rules import Summary, check_framework, check_repository, summarize
 from refkit.store.files import read_regular
@@ -33,7 +33,6 @@ from refkit.store.loader import (
     digest,
     link_refusal,
     load_framework,
-    no_gc,
     read_folder,
     scan_folder,
 )
@@ -41,7 +40,7 @@ from refkit.store.reader import read_yaml
 from refkit.store.repository import Repository
 
 CACHE_FILE = "validate.json"
-PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more than it saves
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # bytes to check below which workers cost more than they save
 
 
 @dataclass(slots=True)
@@ -93,7 +92,6 @@ def validate(
 
     outcomes: dict[str, _Outcome] = {}
     todo: list[tuple[str, dict[str, list[Any]]]] = []
-    todo_bytes = 0
     for folder in folders:
         rel = repo.rel(folder)
         stats = _stat_folder(repo.root, folder)
@@ -103,21 +101,19 @@ def validate(
             result.from_cache += rel in selected
         else:
             todo.append((rel, stats))
-            todo_bytes += sum(s[0] for s in stats.values())
 
-    jobs = jobs or min(os.cpu_count() or 1, 8)
-    if jobs > 1 and len(todo) >= 2 * jobs and todo_bytes >= PARALLEL_MIN_BYTES:
-        chunks = [todo[i :: jobs * 4] for i in range(jobs * 4)]
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            for batch in pool.map(_process_batch, [str(repo.root)] * len(chunks), chunks):
-                for outcome in batch:
-                    outcomes[outcome.folder] = outcome
-    else:
-        for outcome in _process_batch(str(repo.root), todo):
-            outcomes[outcome.folder] = outcome
+    # the collector off for the whole of it, not only while loading: between two frameworks it
+    # would rescan every result kept so far (the CLI runs without it already; this is for callers
+    # that keep it on, such as the editor's check)
+    with collector_paused():
+        done = forked_map(
+            lambda item: _process(item[0], read_folder(repo.root, repo.root / item[0]), item[1]),
+            todo,
+            at_least=PARALLEL_MIN_BYTES,
+            weight=lambda item: sum(s[0] for s in item[1].values()),
+            jobs=jobs,
+        )
+    outcomes.update((outcome.folder, outcome) for outcome in done)
 
     summaries = [o.summary for o in outcomes.values() if o.summary is not None]
     problems = [p for rel, o in outcomes.items() if rel in selected for p in o.problems]
@@ -376,15 +372,6 @@ def _stat_folder(root: Path, folder: Path) -> dict[str, list[Any]]:
         else:
             out[rel] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, None]
     return out
-
-
-def _process_batch(root_str: str, batch: list[tuple[str, dict[str, list[Any]]]]) -> list[_Outcome]:
-    # no collection for the whole batch, not only while loading: between two frameworks the
-    # collector would rescan every result the batch has kept so far (the CLI already runs without
-    # it; this is for callers that keep it on, such as the editor)
-    root = Path(root_str)
-    with no_gc():
-        return [_process(rel, read_folder(root, root / rel), stats) for rel, stats in batch]
 
 
 def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> _Outcome:

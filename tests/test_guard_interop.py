@@ -525,7 +525,7 @@ def test_tree_of_a_long_chain_is_linear() -> None:
     stays well inside the margin)."""
     import gc
 
-    from refkit.interop.case import _tree
+    from refkit.interop.case_import import _tree
 
     def best(n: int) -> float:
         items, assocs = _chain(n, n // 4)
@@ -806,9 +806,9 @@ def test_esco_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
 
 
 def test_esco_member_over_the_cap_names_it(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from refkit import interop
+    from refkit.interop import inputs
 
-    monkeypatch.setattr(interop, "MAX_INPUT_BYTES", 4 << 20)  # the zip is 3.8 MB, its skills 8 MB
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 4 << 20)  # the zip is 3.8 MB, its skills 8 MB
     root = repo_at(tmp_path)
     run = cli("import", "esco", str(esco_zip("1.1.0")), "--collection", "digComp", "--out", "frameworks/e", cwd=root)  # fmt: skip
     assert run.code == 2 and "skills_en.csv" in run.err and "over the 4 MB limit" in run.err
@@ -905,9 +905,9 @@ def test_import_and_export_paths_that_are_fifos_or_folders(sample_repo: Path, tm
 
 
 def test_a_case_input_file_too_large_is_refused(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from refkit import interop
+    from refkit.interop import inputs
 
-    monkeypatch.setattr(interop, "MAX_INPUT_BYTES", 1000)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 1000)
     root = repo_at(tmp_path)
     source = CASE_DIR / "test-fixtures" / "Utf8TestFramework.json"
     run = cli("import", "case", str(source), "--out", "frameworks/c", cwd=root)

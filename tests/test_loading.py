@@ -149,8 +149,14 @@ def test_the_same_without_workers(repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert_same(session.frameworks[FOLDER], plain(repo))
 
 
-def _die(*args: object) -> None:
-    os._exit(3)
+PARENT = os.getpid()
+
+
+def _die(blobs: object, raws: object, *args: object) -> object:
+    """A worker dies on its first chunk (the loading process reads the chunk again)."""
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return REAL_PARSE_SHARE(blobs, raws, *args)
 
 
 def test_a_worker_that_dies_costs_time_not_results(
@@ -162,10 +168,13 @@ def test_a_worker_that_dies_costs_time_not_results(
     assert_same(session.frameworks[FOLDER], plain(repo))
 
 
-def _slow_first_two(blobs: object, i: int, *args: object) -> object:
+def _slow_first_two(blobs: object, raws: object, *args: object) -> object:
     """The workers' first two chunks: taken at once, sent back late."""
-    out = REAL_PARSE_SHARE(blobs, i, *args)
-    if i < 2:
+    from refkit.parallel import _WORK
+
+    out = REAL_PARSE_SHARE(blobs, raws, *args)
+    i = next(n for n, chunk in enumerate(_WORK["chunks"]) if chunk is raws)
+    if i < 2 and os.getpid() != PARENT:
         time.sleep(0.5)
     return out
 

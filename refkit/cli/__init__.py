@@ -9,7 +9,7 @@ Results go to stdout, diagnostics to stderr; no command ends in a traceback on b
 from __future__ import annotations
 
 import argparse
-import gc
+import functools
 import importlib
 import os
 import sys
@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from refkit import __version__
+from refkit.cli.language import argparse_speaks, lang_option, localize, speaking
 from refkit.errors import ExitCode, RefkitError
-from refkit.i18n import tr, user_language
+from refkit.i18n import N_, tr, user_language
 
 COMMANDS = [
     "validate",
@@ -49,31 +50,43 @@ MODULES = {"import": "import_", "merge-driver": "merge", "setup": "merge", "reso
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"refkit: error: {message}", file=sys.stderr)
+        print(f"refkit: {tr('error:', speaking())} {message}", file=sys.stderr)
         raise SystemExit(ExitCode.USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command line, its texts in ``lang`` (refkit.cli.language: built in English, then
+    put in ``lang``; argparse's own words when parsing in ``argparse_speaks(lang)``)."""
     parser = _Parser(
         prog="refkit",
-        description="Write, validate, version and publish competency frameworks (référentiels) kept as YAML in git.",
+        description=N_(
+            "Write, validate, version and publish competency frameworks (référentiels) kept as YAML in git."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"refkit {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"refkit {__version__}",
+        help=N_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
-        help="no progress display on long work (it shows only on a terminal anyway)",
+        help=N_("no progress display on long work (it shows only on a terminal anyway)"),
     )
     parser.add_argument(
         "--lang",
         dest="ui_lang",
         choices=["en", "fr"],
-        help="language refkit speaks in (default: $REFKIT_LANG, then git config refkit.lang, then the locale, then en)",
+        help=N_(
+            "language refkit speaks in (default: $REFKIT_LANG, then git config refkit.lang, then the locale, then en)"
+        ),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar=N_("COMMAND"), parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"refkit.cli.{MODULES.get(name, name)}").register(sub)
+    localize(parser, lang)
     return parser
 
 
@@ -81,11 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A command is a short-lived process that builds large object graphs with no cycles to free:
     # the cyclic collector only rescans them (3x the time of a load on a 10,000-competency
     # framework). Memory is returned when the process ends. The editor keeps it on.
-    gc.disable()
-    try:
+    from refkit.parallel import collector_paused
+
+    with collector_paused():
         return _main(argv)
-    finally:
-        gc.enable()
 
 
 def _finish_interrupted() -> None:
@@ -133,24 +145,29 @@ def _finish_interrupted() -> None:
 def _repository_language() -> str | None:
     """``git config refkit.lang`` of the repository the command runs in (its clone's setting, else
     the user's global one)."""
-    from refkit.history.config import setting
+    from refkit.cli.language import git_setting
 
     try:
-        return setting(Path.cwd(), "refkit.lang")
+        return git_setting(Path.cwd(), "refkit.lang")
     except OSError:  # the current folder has vanished
         return None
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return ExitCode.USAGE
+    argv = sys.argv[1:] if argv is None else list(argv)
     # the language, once for every command: --lang, REFKIT_LANG, git config refkit.lang, the
-    # locale, else English (the editor's last resort differs: refkit.tui.lang)
+    # locale, else English (the editor's last resort differs: refkit.tui.lang); known before
+    # argparse runs, so that the help and the usage errors are in it too
+    setting = functools.cache(_repository_language)
+    lang = user_language(lang_option(argv), setting=setting)
+    parser = build_parser(lang)
+    with argparse_speaks(lang):
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return ExitCode.USAGE
     args.lang_option = args.ui_lang  # as given (the editor's last resort differs)
-    args.ui_lang = user_language(args.ui_lang, setting=_repository_language)
+    args.ui_lang = user_language(args.ui_lang, setting=setting)
     if args.quiet:
         from refkit.progress import QUIET
 

@@ -7,7 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "show what changed between two versions of a framework (default: last release -> work tree)"
+from refkit.i18n import N_
+
+HELP = N_(
+    "show what changed between two versions of a framework (default: last release -> work tree)"
+)
 FORMATS = ["text", "md", "html", "json"]
 
 
@@ -15,7 +19,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "diff",
         help=HELP,
-        description=(
+        description=N_(
             "Show the semantic diff of a framework between two versions: blocks and competencies "
             "added, removed, modified (with a word-level diff), moved between blocks, renumbered "
             "(with their similarity), plus activities, certification rules and details. "
@@ -24,32 +28,41 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument(
-        "framework", metavar="FRAMEWORK", help="framework id (folder name) or folder path"
+        "framework", metavar=N_("FRAMEWORK"), help=N_("framework id (folder name) or folder path")
     )
     p.add_argument(
-        "old", nargs="?", metavar="OLD", help="version to compare from (default: latest release)"
+        "old",
+        nargs="?",
+        metavar=N_("OLD"),
+        help=N_("version to compare from (default: latest release)"),
     )
     p.add_argument(
-        "new", nargs="?", metavar="NEW", help="version to compare to (default: worktree)"
+        "new", nargs="?", metavar=N_("NEW"), help=N_("version to compare to (default: worktree)")
     )
     p.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format", choices=FORMATS, default="text", help=N_("output format (default: text)")
     )
     p.add_argument(
         "--correspondence",
         action="store_true",
-        help="print the correspondence table: which old blocks count toward which new blocks",
+        help=N_("print the correspondence table: which old blocks count toward which new blocks"),
     )
     p.add_argument(
         "--pairing",
         type=_share,
-        metavar="SIMILARITY",
-        help="how similar (0 to 1) the statements, or the titles, of a competency whose id "
-        "changed must be for it to be shown as renumbered rather than removed and added "
-        "(default: 0.6)",
+        metavar=N_("SIMILARITY"),
+        help=N_(
+            "how similar (0 to 1) the statements, or the titles, of a competency whose id "
+            "changed must be for it to be shown as renumbered rather than removed and added "
+            "(default: 0.6)"
+        ),
     )
     p.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+        "--output",
+        "-o",
+        type=Path,
+        metavar=N_("FILE"),
+        help=N_("write to FILE instead of standard output"),
     )
     p.set_defaults(run=run)
 

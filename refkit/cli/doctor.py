@@ -7,14 +7,16 @@ import json
 import sys
 from typing import Any
 
-HELP = "finish or undo an interrupted release or commit, remove stray temporary files"
+from refkit.i18n import N_
+
+HELP = N_("finish or undo an interrupted release or commit, remove stray temporary files")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "doctor",
         help=HELP,
-        description=(
+        description=N_(
             "Check the repository for what an interrupted refkit command left (a release killed "
             "halfway, temporary files of a write that did not finish) and repair it: the result "
             "is always the state before the command or the state after it. Anything that needs a "
@@ -24,7 +26,10 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=N_("output format (default: text)"),
     )
     p.set_defaults(run=run)
 

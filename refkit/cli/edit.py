@@ -6,14 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-HELP = "edit frameworks in a terminal user interface (no YAML, no git commands)"
+from refkit.i18n import N_
+
+HELP = N_("edit frameworks in a terminal user interface (no YAML, no git commands)")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "edit",
         help=HELP,
-        description=(
+        description=N_(
             "Open the editor on the repository that holds PATH (default: the current folder): a "
             "tree of frameworks, blocks, competencies and criteria; a form for the selected item, "
             "checked as you type; the problems refkit validate finds, updated after each change; "
@@ -23,7 +25,9 @@ def register(sub: Any) -> None:
             "git config refkit.lang, the locale, else the language of the repository's frameworks."
         ),
     )
-    p.add_argument("path", nargs="?", type=Path, help="a folder inside the repository")
+    p.add_argument(
+        "path", nargs="?", type=Path, metavar=N_("path"), help=N_("a folder inside the repository")
+    )
     p.set_defaults(run=run)
 
 

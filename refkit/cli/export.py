@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "export a framework (or a release) as a CASE package, CSV, xlsx or an RNCP fiche, or its correspondence table as training.gov.au or NZQA publish theirs"
+from refkit.i18n import N_
+
+HELP = N_(
+    "export a framework (or a release) as a CASE package, CSV, xlsx or an RNCP fiche, or its correspondence table as training.gov.au or NZQA publish theirs"
+)
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
         help=HELP,
-        description=(
+        description=N_(
             "Export a framework as a 1EdTech CASE package (CFPackage JSON), or as a spreadsheet "
             "with one row per competency (CSV, xlsx), or as an RNCP fiche in France Compétences' "
             "XML export (rncp); or the correspondence table between two releases as "
@@ -26,52 +30,49 @@ def register(sub: Any) -> None:
             "@VERSION, the work tree."
         ),
     )
-    formats = p.add_subparsers(dest="target_format", metavar="FORMAT", required=True)
-    c = formats.add_parser("case", help="a CASE 1.0 CFPackage (JSON), with stable UUIDs")
-    c.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
-    c.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (default: standard output)")  # fmt: skip
-    c.add_argument("--base-uri", metavar="URI", help="the address of your CASE server: uri = URI/CFItems/<identifier> (default: urn:uuid:<identifier>)")  # fmt: skip
+    formats = p.add_subparsers(dest="target_format", metavar=N_("FORMAT"), required=True)
+    c = formats.add_parser("case", help=N_("a CASE 1.0 CFPackage (JSON), with stable UUIDs"))
+    c.add_argument("framework", metavar=N_("FRAMEWORK[@VERSION]"))
+    c.add_argument("--output", "-o", type=Path, metavar=N_("FILE"), help=N_("write to FILE (default: standard output)"))  # fmt: skip
+    c.add_argument("--base-uri", metavar=N_("URI"), help=N_("the address of your CASE server: uri = URI/CFItems/<identifier> (default: urn:uuid:<identifier>)"))  # fmt: skip
     c.add_argument(
-        "--correspondence-from", metavar="VERSION",
-        help="add the correspondence table from release VERSION: exactMatchOf / replacedBy associations from its blocks",
+        "--correspondence-from", metavar=N_("VERSION"),
+        help=N_("add the correspondence table from release VERSION: exactMatchOf / replacedBy associations from its blocks"),
     )  # fmt: skip
     c.add_argument(
-        "--schema", type=Path, metavar="FILE",
-        help="check the package against this CASE JSON Schema before writing it (exit code 1 if it does not conform)",
+        "--schema", type=Path, metavar=N_("FILE"),
+        help=N_("check the package against this CASE JSON Schema before writing it (exit code 1 if it does not conform)"),
     )  # fmt: skip
     c.set_defaults(run=run)
-    for kind in ("csv", "xlsx"):
-        t = formats.add_parser(kind, help=f"{kind.upper()}: one row per competency (refkit import {kind} reads it back)")  # fmt: skip
-        t.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
+    for kind, about in (
+        ("csv", N_("CSV: one row per competency (refkit import csv reads it back)")),
+        ("xlsx", N_("XLSX: one row per competency (refkit import xlsx reads it back)")),
+    ):
+        t = formats.add_parser(kind, help=about)
+        t.add_argument("framework", metavar=N_("FRAMEWORK[@VERSION]"))
         t.add_argument(
-            "--output", "-o", type=Path, metavar="FILE", required=kind == "xlsx",
-            help="write to FILE" + (" (default: standard output)" if kind == "csv" else ""),
+            "--output", "-o", type=Path, metavar=N_("FILE"), required=kind == "xlsx",
+            help=N_("write to FILE (default: standard output)") if kind == "csv" else N_("write to FILE"),
         )  # fmt: skip
         t.set_defaults(run=run)
-    r = formats.add_parser("rncp", help="an RNCP fiche in France Compétences' XML export (v4.1): blocks, codes, competencies (refkit import rncp reads it back)")  # fmt: skip
-    r.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
-    r.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (default: standard output)")  # fmt: skip
+    r = formats.add_parser("rncp", help=N_("an RNCP fiche in France Compétences' XML export (v4.1): blocks, codes, competencies (refkit import rncp reads it back)"))  # fmt: skip
+    r.add_argument("framework", metavar=N_("FRAMEWORK[@VERSION]"))
+    r.add_argument("--output", "-o", type=Path, metavar=N_("FILE"), help=N_("write to FILE (default: standard output)"))  # fmt: skip
     r.add_argument(
-        "--correspondence-from", metavar="VERSION",
-        help="add the correspondence table of the blocks from release VERSION (refkit's CORRESPONDANCES_BLOCS element)",
+        "--correspondence-from", metavar=N_("VERSION"),
+        help=N_("add the correspondence table of the blocks from release VERSION (refkit's CORRESPONDANCES_BLOCS element)"),
     )  # fmt: skip
     r.set_defaults(run=run)
-    for kind, what in (
-        (
-            "tga",
-            "training.gov.au's mapping information: Code, Title, Maps to code, Maps to title, Is equivalent (E/N), Notes",
-        ),
-        (
-            "nzqa",
-            "NZQA's replacement information: Standard, Title, Status (Registered/Expiring), Replaced by, Last date for assessment, Notes",
-        ),
-    ):
-        m = formats.add_parser(kind, help=f"the correspondence table from an earlier release as {what} (CSV)")  # fmt: skip
-        m.add_argument("framework", metavar="FRAMEWORK[@VERSION]")
-        m.add_argument("--from", dest="from_version", metavar="VERSION", help="the earlier release (default: the one framework.yaml's correspondence: names)")  # fmt: skip
-        m.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (default: standard output)")  # fmt: skip
+    for kind, about in (
+        ("tga", N_("the correspondence table from an earlier release as training.gov.au's mapping information: Code, Title, Maps to code, Maps to title, Is equivalent (E/N), Notes (CSV)")),
+        ("nzqa", N_("the correspondence table from an earlier release as NZQA's replacement information: Standard, Title, Status (Registered/Expiring), Replaced by, Last date for assessment, Notes (CSV)")),
+    ):  # fmt: skip
+        m = formats.add_parser(kind, help=about)
+        m.add_argument("framework", metavar=N_("FRAMEWORK[@VERSION]"))
+        m.add_argument("--from", dest="from_version", metavar=N_("VERSION"), help=N_("the earlier release (default: the one framework.yaml's correspondence: names)"))  # fmt: skip
+        m.add_argument("--output", "-o", type=Path, metavar=N_("FILE"), help=N_("write to FILE (default: standard output)"))  # fmt: skip
         if kind == "nzqa":
-            m.add_argument("--last-date", metavar="YYYY-MM-DD", help="the last date for assessment of the expiring blocks")  # fmt: skip
+            m.add_argument("--last-date", metavar=N_("YYYY-MM-DD"), help=N_("the last date for assessment of the expiring blocks"))  # fmt: skip
         m.set_defaults(run=run)
 
 

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "rewrite framework files in refkit's canonical layout (comments kept); --check for CI"
+from refkit.i18n import N_
+
+HELP = N_("rewrite framework files in refkit's canonical layout (comments kept); --check for CI")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "fmt",
         help=HELP,
-        description=(
+        description=N_(
             "Rewrite framework files in one canonical layout: indentation, no folded lines, LF line "
             "endings, a final newline, no trailing spaces, and a first line pointing editors at the "
             "repository's schema. Key order, quoting, comments and blank lines stay as written. "
@@ -26,11 +28,11 @@ def register(sub: Any) -> None:
         "paths",
         nargs="*",
         type=Path,
-        metavar="PATH",
-        help="framework folders or files (default: all)",
+        metavar=N_("PATH"),
+        help=N_("framework folders or files (default: all)"),
     )
     p.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if a file would change"
+        "--check", action="store_true", help=N_("write nothing; exit 1 if a file would change")
     )
     p.set_defaults(run=run)
 

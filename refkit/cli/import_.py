@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = (
+from refkit.i18n import N_
+
+HELP = N_(
     "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE, DIRECT or an RNCP fiche"
 )
 
@@ -18,7 +20,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "import",
         help=HELP,
-        description=(
+        description=N_(
             "Write a framework folder (its name is the framework id) from another format: a 1EdTech "
             "CASE package, a working group's spreadsheet (one row per competency), an ESCO CSV "
             "release, the NIST NICE framework JSON, the DIRECT framework JSON or a fiche of France "
@@ -29,100 +31,124 @@ def register(sub: Any) -> None:
             "missing (exit code 2)."
         ),
     )
-    formats = p.add_subparsers(dest="source_format", metavar="FORMAT", required=True)
+    formats = p.add_subparsers(dest="source_format", metavar=N_("FORMAT"), required=True)
+    _register_case(formats)
+    _register_tabular(formats)
+    _register_esco(formats)
+    _register_json(formats)
+    _register_rncp(formats)
 
-    c = formats.add_parser("case", help="a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)")
-    c.add_argument("file", type=Path, metavar="FILE")
-    c.add_argument("--lang", help="language of the text when the package names none (default: en)")
+
+def _register_case(formats: Any) -> None:
+    c = formats.add_parser("case", help=N_("a 1EdTech CASE package (CFPackage JSON, CASE 1.0/1.1)"))
+    c.add_argument("file", type=Path, metavar=N_("FILE"))
     c.add_argument(
-        "--schema", type=Path, metavar="FILE",
-        help="check the package against this JSON Schema (default: refkit's own CASE 1.0/1.1 schema)",
+        "--lang",
+        metavar=N_("LANG"),
+        help=N_("language of the text when the package names none (default: en)"),
+    )
+    c.add_argument(
+        "--schema", type=Path, metavar=N_("FILE"),
+        help=N_("check the package against this JSON Schema (default: refkit's own CASE 1.0/1.1 schema)"),
     )  # fmt: skip
     _common(c)
 
-    for kind, what in (("csv", "a CSV file"), ("xlsx", "an Excel workbook (.xlsx)")):
-        t = formats.add_parser(
-            kind,
-            help=f"{what}: one row per competency (block, id, statement, kind, criteria...)",
-            description=(
-                f"Import {what} with one row per competency. Columns: block, block title, id, "
-                "statement, kind, criteria (one per line in the cell), esco, notes; block, id and "
-                "statement are required. Rows that cannot be placed are reported and left out."
-            ),
-        )
-        t.add_argument("file", type=Path, metavar="FILE")
+
+def _register_tabular(formats: Any) -> None:
+    tabular = (
+        ("csv", N_("a CSV file: one row per competency (block, id, statement, kind, criteria...)"),
+         N_("Import a CSV file with one row per competency. Columns: block, block title, id, statement, kind, criteria (one per line in the cell), esco, notes; block, id and statement are required. Rows that cannot be placed are reported and left out.")),
+        ("xlsx", N_("an Excel workbook (.xlsx): one row per competency (block, id, statement, kind, criteria...)"),
+         N_("Import an Excel workbook (.xlsx) with one row per competency. Columns: block, block title, id, statement, kind, criteria (one per line in the cell), esco, notes; block, id and statement are required. Rows that cannot be placed are reported and left out.")),
+    )  # fmt: skip
+    for kind, about, description in tabular:
+        t = formats.add_parser(kind, help=about, description=description)
+        t.add_argument("file", type=Path, metavar=N_("FILE"))
         t.add_argument(
-            "--map", action="append", default=[], metavar="FIELD=HEADING",
-            help="the column holding a field, when the sheet has its own headings (repeatable)",
+            "--map", action="append", default=[], metavar=N_("FIELD=HEADING"),
+            help=N_("the column holding a field, when the sheet has its own headings (repeatable)"),
         )  # fmt: skip
         if kind == "xlsx":
-            t.add_argument("--sheet", help="the sheet to read (default: the first)")
-        t.add_argument("--title", help="the framework's title (default: the file name)")
-        t.add_argument("--lang", default="fr", help="language of the text (default: fr)")
+            t.add_argument(
+                "--sheet", metavar=N_("SHEET"), help=N_("the sheet to read (default: the first)")
+            )
+        t.add_argument(
+            "--title",
+            metavar=N_("TITLE"),
+            help=N_("the framework's title (default: the file name)"),
+        )
+        t.add_argument(
+            "--lang",
+            default="fr",
+            metavar=N_("LANG"),
+            help=N_("language of the text (default: fr)"),
+        )
         level = t.add_mutually_exclusive_group(required=True)
         level.add_argument(
-            "--eqf", type=int, choices=range(1, 9), metavar="N",
-            help="a certification at EQF level N (1-8): every block required",
+            "--eqf", type=int, choices=range(1, 9), metavar=N_("N"),
+            help=N_("a certification at EQF level N (1-8): every block required"),
         )  # fmt: skip
         level.add_argument(
             "--reference", action="store_true",
-            help="a reference framework: no level, no certification rules, criteria optional",
+            help=N_("a reference framework: no level, no certification rules, criteria optional"),
         )  # fmt: skip
         _common(t)
 
+
+def _register_esco(formats: Any) -> None:
     e = formats.add_parser(
-        "esco", help="ESCO's CSV release zips: a collection, a skill group, or the pillar"
+        "esco", help=N_("ESCO's CSV release zips: a collection, a skill group, or the pillar")
     )
     e.add_argument(
-        "zips", type=Path, nargs="+", metavar="ZIP",
-        help="the language zip (…classification - en - csv.zip), and the relations zip for --group and --pillar",
+        "zips", type=Path, nargs="+", metavar=N_("ZIP"),
+        help=N_("the language zip (…classification - en - csv.zip), and the relations zip for --group and --pillar"),
     )  # fmt: skip
     what = e.add_mutually_exclusive_group(required=True)
     what.add_argument(
-        "--collection", metavar="NAME", help="a collection: digComp, green, transversal..."
+        "--collection", metavar=N_("NAME"), help=N_("a collection: digComp, green, transversal...")
     )
     what.add_argument(
         "--group",
-        metavar="CODE",
-        help="a skill group and everything under it: S5, 0613... or its URI",
+        metavar=N_("CODE"),
+        help=N_("a skill group and everything under it: S5, 0613... or its URI"),
     )
-    what.add_argument("--pillar", action="store_true", help="every skill of the skills pillar")
+    what.add_argument("--pillar", action="store_true", help=N_("every skill of the skills pillar"))
     _common(e)
 
+
+def _register_json(formats: Any) -> None:
     n = formats.add_parser(
-        "nice", help="the NIST NICE framework components JSON (both CPRT layouts)"
+        "nice", help=N_("the NIST NICE framework components JSON (both CPRT layouts)")
     )
-    n.add_argument("file", type=Path, metavar="FILE")
+    n.add_argument("file", type=Path, metavar=N_("FILE"))
     _common(n)
 
     d = formats.add_parser(
-        "direct", help="the DIRECT digital research competencies framework JSON (v1 or v2)"
+        "direct", help=N_("the DIRECT digital research competencies framework JSON (v1 or v2)")
     )
-    d.add_argument("file", type=Path, metavar="FILE")
-    d.add_argument("--title", help="the framework's title")
+    d.add_argument("file", type=Path, metavar=N_("FILE"))
+    d.add_argument("--title", metavar=N_("TITLE"), help=N_("the framework's title"))
     _common(d)
-
-    _register_rncp(formats)
 
 
 def _common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
     q.add_argument(
-        "--out", "-o", type=Path, required=out_required, metavar="DIR",
-        help="the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)",
+        "--out", "-o", type=Path, required=out_required, metavar=N_("DIR"),
+        help=N_("the framework folder to write, e.g. frameworks/esco-digcomp (its name is the id)"),
     )  # fmt: skip
     q.add_argument(
         "--replace", action="store_true",
-        help="update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)",
+        help=N_("update a framework imported before: its content is replaced, its version, status and releases kept (refused while the folder holds uncommitted work)"),
     )  # fmt: skip
     q.add_argument(
         "--strict", action="store_true",
-        help="write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)",
+        help=N_("write nothing (exit 1) when a part of the source cannot be placed; by default the rest is written and those parts listed (exit 0)"),
     )  # fmt: skip
     q.add_argument(
         "--format",
         choices=["text", "json"],
         default="text",
-        help="report format (default: text)",
+        help=N_("report format (default: text)"),
     )
     q.set_defaults(run=run)
 
@@ -130,8 +156,8 @@ def _common(q: argparse.ArgumentParser, *, out_required: bool = True) -> None:
 def _register_rncp(formats: Any) -> None:
     r = formats.add_parser(
         "rncp",
-        help="one fiche of France Compétences' RNCP / RS export (XML v4.1, or its zip)",
-        description=(
+        help=N_("one fiche of France Compétences' RNCP / RS export (XML v4.1, or its zip)"),
+        description=N_(
             "Import one fiche of France Compétences' open-data export of the RNCP and RS (XML "
             "format v4.1, or the zip it is published in), read as a stream: the national export "
             "of some 30,000 fiches is never held in memory. Each block's list of competencies "
@@ -139,23 +165,23 @@ def _register_rncp(formats: Any) -> None:
             "(DOCTYPE) is refused: it is how entities expand to gigabytes."
         ),
     )
-    r.add_argument("file", type=Path, metavar="EXPORT", help="the export: export-fiches-rncp-v4-1-DATE.xml or .zip")  # fmt: skip
+    r.add_argument("file", type=Path, metavar=N_("EXPORT"), help=N_("the export: export-fiches-rncp-v4-1-DATE.xml or .zip"))  # fmt: skip
     pick = r.add_mutually_exclusive_group(required=True)
-    pick.add_argument("--fiche", metavar="NUMBER", help="the fiche to import: RNCP37999 (or 37999), RS5000")  # fmt: skip
+    pick.add_argument("--fiche", metavar=N_("NUMBER"), help=N_("the fiche to import: RNCP37999 (or 37999), RS5000"))  # fmt: skip
     pick.add_argument(
-        "--list", nargs="?", const="", metavar="TEXT",
-        help="list the fiches of the export (those whose number or title holds TEXT), import nothing",
+        "--list", nargs="?", const="", metavar=N_("TEXT"),
+        help=N_("list the fiches of the export (those whose number or title holds TEXT), import nothing"),
     )  # fmt: skip
     r.add_argument(
         "--reference", action="store_true",
-        help="import it as a reference framework (kept for comparison: no certification rules, criteria optional)",
+        help=N_("import it as a reference framework (kept for comparison: no certification rules, criteria optional)"),
     )  # fmt: skip
     _common(r, out_required=False)
 
 
 def _existing(path: Path) -> None:
     """A regular file within the input cap (a FIFO or a device is refused, never opened)."""
-    from refkit.interop import check_input
+    from refkit.interop.inputs import check_input
 
     check_input(path)
 

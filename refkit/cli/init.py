@@ -6,14 +6,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-HELP = "create a new framework repository: schemas, an example framework, pre-commit, CI workflow"
+from refkit.i18n import N_
+
+HELP = N_(
+    "create a new framework repository: schemas, an example framework, pre-commit, CI workflow"
+)
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "init",
         help=HELP,
-        description=(
+        description=N_(
             "Create a framework repository in DIR (a new or empty folder): the schemas (for editors), "
             "an example framework that validates, a pre-commit configuration running refkit fmt and "
             "refkit validate, a GitHub Actions workflow that validates and publishes the site, a "
@@ -23,18 +27,21 @@ def register(sub: Any) -> None:
     p.add_argument(
         "dir",
         type=Path,
-        metavar="DIR",
-        help="the folder to create (it must not exist, or be empty)",
+        metavar=N_("DIR"),
+        help=N_("the folder to create (it must not exist, or be empty)"),
     )
     p.add_argument(
         "--framework",
         default="",
-        metavar="ID",
-        help="id of the example framework (default: exemple)",
+        metavar=N_("ID"),
+        help=N_("id of the example framework (default: exemple)"),
     )
-    p.add_argument("--title", help="title of the example framework")
+    p.add_argument("--title", metavar=N_("TITLE"), help=N_("title of the example framework"))
     p.add_argument(
-        "--lang", default="fr", help="language of the example and the README: fr (default) or en"
+        "--lang",
+        default="fr",
+        metavar=N_("LANG"),
+        help=N_("language of the example and the README: fr (default) or en"),
     )
     p.set_defaults(run=run)
 

@@ -8,25 +8,32 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-HELP = "list the releases and the commits that touched a framework, with what each changed"
+from refkit.i18n import N_
+
+HELP = N_("list the releases and the commits that touched a framework, with what each changed")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "log",
         help=HELP,
-        description=(
+        description=N_(
             "List the releases of a framework (newest first) and the commits that touched its "
             "folder, each with a one-line semantic summary such as '+3 competencies, 1 block "
             "modified', computed against the previous release or the commit's parent."
         ),
     )
     p.add_argument(
-        "framework", metavar="FRAMEWORK", help="framework id (folder name) or folder path"
+        "framework", metavar=N_("FRAMEWORK"), help=N_("framework id (folder name) or folder path")
     )
-    p.add_argument("-n", "--max-count", type=int, metavar="N", help="show at most N commits")
     p.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "-n", "--max-count", type=int, metavar=N_("N"), help=N_("show at most N commits")
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=N_("output format (default: text)"),
     )
     p.set_defaults(run=run)
 

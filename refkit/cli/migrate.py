@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "upgrade framework files from an older format to the current one, keeping comments"
+from refkit.i18n import N_
+
+HELP = N_("upgrade framework files from an older format to the current one, keeping comments")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "migrate",
         help=HELP,
-        description=(
+        description=N_(
             "Upgrade the framework files of a repository (or of the given framework folders or files) "
             "from an older version of refkit's format to the current one. Only what the migration "
             "changes is rewritten: comments, key order and layout stay. --check writes nothing and "
@@ -25,11 +27,11 @@ def register(sub: Any) -> None:
         "paths",
         nargs="*",
         type=Path,
-        metavar="PATH",
-        help="framework folders or files (default: all)",
+        metavar=N_("PATH"),
+        help=N_("framework folders or files (default: all)"),
     )
     p.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if a file needs migrating"
+        "--check", action="store_true", help=N_("write nothing; exit 1 if a file needs migrating")
     )
     p.set_defaults(run=run)
 

@@ -5,32 +5,45 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-HELP = "add a framework, a block or a competency with the next free id, valid at once"
+from refkit.i18n import N_
+
+HELP = N_("add a framework, a block or a competency with the next free id, valid at once")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "new",
         help=HELP,
-        description=(
+        description=N_(
             "Add to the current repository a framework (refkit new framework ID), a block "
             "(refkit new block FRAMEWORK: the next free id, e.g. BC08) or a competency "
             "(refkit new competency FRAMEWORK BLOCK: e.g. C7.5). What is created validates at once; "
             "existing files are edited in place, comments kept."
         ),
     )
-    kinds = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    f = kinds.add_parser("framework", help="a new framework with one block and one competency")
-    f.add_argument("id", metavar="ID", help="lower-case words joined by hyphens (the folder name)")
-    f.add_argument("--title", help="its title")
-    f.add_argument("--lang", default="fr", help="language of its text: fr (default) or en")
-    b = kinds.add_parser("block", help="a new block in a framework")
-    b.add_argument("framework", metavar="FRAMEWORK")
-    b.add_argument("--title", help="its title")
-    c = kinds.add_parser("competency", help="a new competency in a block")
-    c.add_argument("framework", metavar="FRAMEWORK")
-    c.add_argument("block", metavar="BLOCK")
-    c.add_argument("--statement", help="its statement (action verb, object, context)")
+    kinds = p.add_subparsers(dest="what", metavar=N_("WHAT"), required=True)
+    f = kinds.add_parser("framework", help=N_("a new framework with one block and one competency"))
+    f.add_argument(
+        "id", metavar=N_("ID"), help=N_("lower-case words joined by hyphens (the folder name)")
+    )
+    f.add_argument("--title", metavar=N_("TITLE"), help=N_("its title"))
+    f.add_argument(
+        "--lang",
+        default="fr",
+        metavar=N_("LANG"),
+        help=N_("language of its text: fr (default) or en"),
+    )
+    b = kinds.add_parser("block", help=N_("a new block in a framework"))
+    b.add_argument("framework", metavar=N_("FRAMEWORK"))
+    b.add_argument("--title", metavar=N_("TITLE"), help=N_("its title"))
+    c = kinds.add_parser("competency", help=N_("a new competency in a block"))
+    c.add_argument("framework", metavar=N_("FRAMEWORK"))
+    c.add_argument("block", metavar=N_("BLOCK"))
+    c.add_argument(
+        "--statement",
+        metavar=N_("STATEMENT"),
+        help=N_("its statement (action verb, object, context)"),
+    )
     c.add_argument("--kind", choices=["knowledge", "skill", "attitude"], default="skill")
     p.set_defaults(run=run)
 

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "publish the static site (HTML, Markdown, JSON) of every released framework version"
+from refkit.i18n import N_
+
+HELP = N_("publish the static site (HTML, Markdown, JSON) of every released framework version")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "publish",
         help=HELP,
-        description=(
+        description=N_(
             "Build the site partner schools read: an index of frameworks; per framework and version a "
             "page with its activities, blocks, competencies, criteria and assessment, each with a "
             "permanent anchor (FRAMEWORK/VERSION/#C6.2); a 'latest' alias; per version the changes "
@@ -28,21 +30,23 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--out",
         type=Path,
-        metavar="DIR",
-        help="output folder (default: site/ at the repository root)",
+        metavar=N_("DIR"),
+        help=N_("output folder (default: site/ at the repository root)"),
     )
     p.add_argument(
         "--format",
         default="html,md,json,csv",
-        metavar="FORMATS",
-        help="comma-separated: html, md (Markdown pages under md/), and the downloads of each "
-        "version beside its page: json, csv, xlsx, case (a CASE 1.0 package); default "
-        "html,md,json,csv (xlsx and case are larger and slower to make)",
+        metavar=N_("FORMATS"),
+        help=N_(
+            "comma-separated: html, md (Markdown pages under md/), and the downloads of each "
+            "version beside its page: json, csv, xlsx, case (a CASE 1.0 package); default "
+            "html,md,json,csv (xlsx and case are larger and slower to make)"
+        ),
     )
     p.add_argument(
         "--include-draft",
         action="store_true",
-        help="also publish each framework's work tree, marked as a draft",
+        help=N_("also publish each framework's work tree, marked as a draft"),
     )
     p.add_argument(
         "--include-proposals",
@@ -53,19 +57,23 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="overwrite files in the output folder that publish did not write or that changed "
-        "since (they are lost); files it would remove in that state are left in place",
+        help=N_(
+            "overwrite files in the output folder that publish did not write or that changed "
+            "since (they are lost); files it would remove in that state are left in place"
+        ),
     )
     p.add_argument(
         "--lang",
-        metavar="LANG",
-        help="language of the site-wide pages (default: the frameworks' most common)",
+        metavar=N_("LANG"),
+        help=N_("language of the site-wide pages (default: the frameworks' most common)"),
     )
     p.add_argument(
         "--base-url",
-        metavar="URL",
-        help="the address the site is served from (https://...): permanent addresses, printed "
-        "pages and feeds then give absolute addresses",
+        metavar=N_("URL"),
+        help=N_(
+            "the address the site is served from (https://...): permanent addresses, printed "
+            "pages and feeds then give absolute addresses"
+        ),
     )
     p.set_defaults(run=run)
 

@@ -7,14 +7,16 @@ import json
 import sys
 from typing import Any
 
-HELP = "release a framework: propose the version bump, write it, commit and tag"
+from refkit.i18n import N_
+
+HELP = N_("release a framework: propose the version bump, write it, commit and tag")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "release",
         help=HELP,
-        description=(
+        description=N_(
             "Release a framework. refkit checks that it validates and that the work tree has no "
             "uncommitted change outside the framework's folder, proposes the version bump from the "
             "semantic diff against the last release (major when a competency or block is removed, "
@@ -24,29 +26,37 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument(
-        "framework", metavar="FRAMEWORK", help="framework id (folder name) or folder path"
+        "framework", metavar=N_("FRAMEWORK"), help=N_("framework id (folder name) or folder path")
     )
     p.add_argument(
         "--bump",
         choices=["major", "minor", "patch"],
-        help="the bump to make (default: the one proposed)",
+        help=N_("the bump to make (default: the one proposed)"),
     )
     p.add_argument(
         "--reason",
-        help="why the working group releases with a smaller --bump than the changes call for "
-        "(required then; recorded in releases.yaml and shown with the release)",
+        metavar=N_("REASON"),
+        help=N_(
+            "why the working group releases with a smaller --bump than the changes call for "
+            "(required then; recorded in releases.yaml and shown with the release)"
+        ),
     )
-    p.add_argument("-m", "--message", help="release note (default: 'Version X.Y.Z')")
     p.add_argument(
-        "--dry-run", action="store_true", help="show what would be released, change nothing"
+        "-m", "--message", metavar=N_("MESSAGE"), help=N_("release note (default: 'Version X.Y.Z')")
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help=N_("show what would be released, change nothing")
     )
     p.add_argument(
         "--restore-tags",
         action="store_true",
-        help="release nothing; recreate the tags of releases found only through releases.yaml",
+        help=N_("release nothing; recreate the tags of releases found only through releases.yaml"),
     )
     p.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=N_("output format (default: text)"),
     )
     p.set_defaults(run=run)
 

@@ -8,14 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "what blocks a learner holds count for, and what remains for a certification"
+from refkit.i18n import N_
+
+HELP = N_("what blocks a learner holds count for, and what remains for a certification")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "stack",
         help=HELP,
-        description=(
+        description=N_(
             "Given the blocks a learner holds (--have framework@version:BLOCK, repeatable, or "
             "--have-file with a YAML or JSON list), report for a target certification what is "
             "credited (directly, through a shared block, or through the correspondence tables of "
@@ -29,31 +31,34 @@ def register(sub: Any) -> None:
     p.add_argument(
         "target",
         nargs="?",
-        metavar="TARGET",
-        help="framework or framework@version (default: rank every certification)",
+        metavar=N_("TARGET"),
+        help=N_("framework or framework@version (default: rank every certification)"),
     )
     p.add_argument(
         "--have",
         action="append",
         default=[],
-        metavar="FW@VERSION:BLOCK",
-        help="a block held (repeatable; commas allowed)",
+        metavar=N_("FW@VERSION:BLOCK"),
+        help=N_("a block held (repeatable; commas allowed)"),
     )
     p.add_argument(
-        "--have-file", type=Path, metavar="FILE", help="YAML or JSON list of blocks held"
+        "--have-file", type=Path, metavar=N_("FILE"), help=N_("YAML or JSON list of blocks held")
     )
     p.add_argument(
         "--overlap",
         action="store_true",
-        help="show shared blocks and common competencies between frameworks",
+        help=N_("show shared blocks and common competencies between frameworks"),
     )
     p.add_argument(
         "--worktree",
         action="store_true",
-        help="use the work tree of every framework instead of its latest release",
+        help=N_("use the work tree of every framework instead of its latest release"),
     )
     p.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=N_("output format (default: text)"),
     )
     p.set_defaults(run=run)
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-HELP = "bring this clone up to date with the shared repository, and send it your commits"
+from refkit.i18n import N_
+
+HELP = N_("bring this clone up to date with the shared repository, and send it your commits")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "sync",
         help=HELP,
-        description=(
+        description=N_(
             "Fetch the shared repository (a git remote: origin, or the branch's upstream), bring "
             "the current branch up to date (fast-forward, or a merge when both sides moved), then "
             "send it there with the release tags of its commits. Nothing is lost: uncommitted "
@@ -23,7 +25,9 @@ def register(sub: Any) -> None:
             "2 offline or no such remote."
         ),
     )
-    p.add_argument("--remote", metavar="NAME", help="the git remote to sync with (default: origin)")
+    p.add_argument(
+        "--remote", metavar=N_("NAME"), help=N_("the git remote to sync with (default: origin)")
+    )
     p.set_defaults(run=run)
 
 

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "check frameworks against the schemas and rules; print every problem as file:line:col"
+from refkit.i18n import N_
+
+HELP = N_("check frameworks against the schemas and rules; print every problem as file:line:col")
 
 
 FORMATS = [
@@ -22,7 +24,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "validate",
         help=HELP,
-        description=(
+        description=N_(
             "Check the frameworks of a repository (or the frameworks holding the given paths) against "
             "the JSON Schemas and the semantic rules. Prints every problem as "
             "'file:line:col: severity rule-id message', sorted, then a summary. "
@@ -33,28 +35,30 @@ def register(sub: Any) -> None:
         "paths",
         nargs="*",
         type=Path,
-        metavar="PATH",
-        help="repository, framework folder or file (default: the current repository)",
+        metavar=N_("PATH"),
+        help=N_("repository, framework folder or file (default: the current repository)"),
     )
     p.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format", choices=FORMATS, default="text", help=N_("output format (default: text)")
     )
-    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--strict", action="store_true", help=N_("exit 1 on warnings too"))
     p.add_argument(
         "--changed-since",
-        metavar="REV",
-        help="check only the frameworks changed since the git revision REV, and those borrowing their blocks",
+        metavar=N_("REV"),
+        help=N_(
+            "check only the frameworks changed since the git revision REV, and those borrowing their blocks"
+        ),
     )
     p.add_argument(
-        "--no-cache", action="store_true", help="ignore and do not write the validation cache"
+        "--no-cache", action="store_true", help=N_("ignore and do not write the validation cache")
     )
     p.add_argument(
         "--jobs",
         "-j",
         type=int,
         default=None,
-        metavar="N",
-        help="worker processes (default: the number of cores)",
+        metavar=N_("N"),
+        help=N_("worker processes (default: the number of cores)"),
     )
     p.set_defaults(run=run)
 

@@ -6,9 +6,9 @@ what could not be placed. ``write_imported`` writes it as a framework folder, at
 go to a temporary folder next to the target, which is then renamed, so that bad input or a crash
 never leaves a partial framework. Exporters are functions of a ``Framework`` -> data or bytes.
 
-Inputs are read only when they are regular files (a FIFO or a device would hang the read) and
-within caps (``MAX_INPUT_BYTES`` for one file or one zip member, checked from the zip's directory
-before anything is decompressed): over a cap, the input is refused with its size and the cap.
+Inputs are read only when they are regular files and within caps (``refkit.interop.inputs``).
+JSON inputs are read by ``refkit.interop.jsonfile``; CASE is in ``case`` (import in ``case_import``,
+export in ``case_export``, what both read in ``case_package``).
 
 Ids and order are deterministic (the same source gives byte-identical files), and identifiers of the
 source are kept (the competency id when it is one, an ``x-<format>`` extension otherwise), so that
@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from refkit.errors import RefkitError
+from refkit.interop.inputs import mb
 from refkit.model import Block, Framework
 from refkit.store.loader import (
     BLOCKS_DIR,
@@ -41,14 +41,6 @@ from refkit.store.loader import (
     read_folder,
 )
 from refkit.store.reader import MAX_FILE_BYTES
-
-# The caps on what an import reads: one input file, or one member of a zip once uncompressed
-# (ESCO's largest CSV is 20 MB), and every member of an xlsx together. Past them a file is
-# refused before it is read: a zip of 2 MB can hold 2 GB.
-MAX_INPUT_BYTES = 128 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
-MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # a zip's list of files (about 40,000 entries)
-MB = 1024 * 1024
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -137,106 +129,6 @@ def check_framework_id(fid: str, out: Path) -> None:
             f"{out}: the folder name {fid!r} is not a framework id",
             hint="name the folder with lower-case words joined by hyphens, e.g. frameworks/esco-digcomp",
         )
-
-
-# -- reading inputs -----------------------------------------------------------------------------
-
-
-def _mb(size: int) -> str:
-    if size < MB:
-        return f"{size} bytes"
-    if size % MB == 0 or size >= 10 * MB:
-        return f"{size // MB} MB"
-    return f"{size / MB:.1f} MB"
-
-
-def check_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> int:
-    """The size of ``path``, a regular file within ``cap`` (default ``MAX_INPUT_BYTES``), or a
-    clear error. Only ``stat``: a FIFO is never opened, so never waited on."""
-    cap = MAX_INPUT_BYTES if cap is None else cap
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise RefkitError(f"{path}: no such file", hint=f"check the path of {what}") from None
-    except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
-    if stat.S_ISDIR(st.st_mode):
-        raise RefkitError(f"{path} is a folder", hint=f"give {what}")
-    if not stat.S_ISREG(st.st_mode):
-        raise RefkitError(
-            f"{path} is not a regular file (a FIFO, a device or a socket): refkit reads only files",
-            hint=f"save {what} as a file first, then give its path",
-        )
-    if st.st_size > cap:
-        raise RefkitError(
-            f"{path} is {_mb(st.st_size)}, over the {_mb(cap)} limit for {what}",
-            hint="split it into smaller files, or check that it is the file you meant",
-        )
-    return st.st_size
-
-
-def read_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> bytes:
-    """The bytes of ``path``: a regular file (checked on the open file too, opened without
-    blocking) within ``cap`` bytes (default ``MAX_INPUT_BYTES``)."""
-    cap = MAX_INPUT_BYTES if cap is None else cap
-    check_input(path, what=what, cap=cap)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
-            raise RefkitError(f"{path} is not a regular file: refkit reads only files")
-        data = f.read(cap + 1)
-    if len(data) > cap:  # grew since the check
-        raise RefkitError(f"{path} is over the {_mb(cap)} limit for {what}")
-    return data
-
-
-def check_zip_directory(path: Path) -> None:
-    """Refuse a zip whose central directory is over ``MAX_ZIP_DIRECTORY`` bytes, before
-    ``zipfile`` reads it (it builds an object for every entry: millions of empty entries fit in
-    a file of a few tens of MB). Read from the end records; anything unusual is left to zipfile."""
-    with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        end = f.tell()
-        f.seek(max(0, end - 65557))  # the end record, after a comment of up to 64 KiB
-        tail = f.read()
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or len(tail) < at + 22:
-            return
-        size = int.from_bytes(tail[at + 12 : at + 16], "little")
-        if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # zip64: its own end record
-            f.seek(int.from_bytes(tail[at - 12 : at - 4], "little"))
-            record = f.read(56)
-            if record[:4] == b"PK\x06\x06" and len(record) == 56:
-                size = max(size, int.from_bytes(record[40:48], "little"))
-    if size > MAX_ZIP_DIRECTORY:
-        raise RefkitError(
-            f"{path}: its list of files is {_mb(size)}, over the {_mb(MAX_ZIP_DIRECTORY)} limit (tens of thousands of files in one zip)",
-            hint="check that it is the file you meant: a workbook or an ESCO download holds a few dozen files",
-        )
-
-
-def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
-    """Refuse a zip (a ``zipfile.ZipFile``) whose members, as its directory declares them,
-    uncompress past ``MAX_INPUT_BYTES`` each or ``total`` together, before any is read. The
-    declared sizes bound what ``zipfile`` ever returns, so they cannot lie."""
-    infos = z.infolist()
-    for info in infos:
-        if info.file_size > MAX_INPUT_BYTES:
-            raise RefkitError(
-                f"{path}: {info.filename} is {_mb(info.file_size)} uncompressed, over the {_mb(MAX_INPUT_BYTES)} limit for one file in a zip",
-                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
-            )
-    if total is not None:
-        size = sum(i.file_size for i in infos)
-        if size > total:
-            biggest = max(infos, key=lambda i: i.file_size)
-            raise RefkitError(
-                f"{path} is {_mb(size)} uncompressed ({biggest.filename}: {_mb(biggest.file_size)}), over the {_mb(total)} limit",
-                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
-            )
 
 
 # -- texts ------------------------------------------------------------------------------------
@@ -444,7 +336,7 @@ def _estimate(block: Block) -> int:
 def _too_large(out: Path, block: Block, size: str) -> RefkitError:
     return RefkitError(
         f"{out}: block {block.id} ({len(block.competencies)} competencies) would be a file of {size}, "
-        f"over the {_mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
+        f"over the {mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
         hint="split it into several blocks in the source (in a spreadsheet: give its rows several block ids), then import again",
     )
 
@@ -455,7 +347,7 @@ def check_sizes(out: Path, fw: Framework) -> None:
     for block in fw.blocks:
         at_least = _estimate(block)
         if at_least > MAX_FILE_BYTES:
-            raise _too_large(out, block, f"at least {_mb(at_least)}")
+            raise _too_large(out, block, f"at least {mb(at_least)}")
 
 
 def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> None:
@@ -467,10 +359,10 @@ def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> Non
             block = blocks.get(name)
             if block is None:
                 raise RefkitError(
-                    f"{out}: {name} would be a file of {_mb(size)}, over the {_mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
+                    f"{out}: {name} would be a file of {mb(size)}, over the {mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
                     hint="the source holds more than refkit keeps in one file: import a part of it",
                 )
-            raise _too_large(out, block, _mb(size))
+            raise _too_large(out, block, mb(size))
 
 
 def _keep_records(out: Path, fw: Framework) -> None:

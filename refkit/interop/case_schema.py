@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import read_input
-from refkit.interop.case import _type_name, json_path, parse_json
+from refkit.interop.inputs import read_input
+from refkit.interop.jsonfile import json_path, parse_json, type_name
 
 MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
 
@@ -22,7 +22,7 @@ def load_schema(path: Path) -> Any:
     schema = parse_json(read_input(path, what="the JSON Schema", cap=MAX_SCHEMA_BYTES), str(path))
     if not isinstance(schema, dict | bool):
         raise RefkitError(
-            f"{path} is not a JSON Schema: it holds a JSON {_type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
+            f"{path} is not a JSON Schema: it holds a JSON {type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
             hint="give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json",
         )
     return schema

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, read_input, slug
-from refkit.interop.case import load_json
+from refkit.interop import Imported, Skipped, slug
+from refkit.interop.inputs import read_input
+from refkit.interop.jsonfile import load_json
 from refkit.model import Block, Competency, Framework, FrameworkType, Kind
 
 LAYOUTS = (  # top, middle, tools key

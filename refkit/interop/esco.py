@@ -31,16 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import (
-    Imported,
-    Skipped,
-    check_zip,
-    check_zip_directory,
-    id_from_identifier,
-    is_id,
-    one_line,
-    read_input,
-)
+from refkit.interop import Imported, Skipped, id_from_identifier, is_id, one_line
+from refkit.interop.inputs import check_zip, check_zip_directory, read_input
 from refkit.model import Block, Competency, Framework, FrameworkType, Kind, Relation
 from refkit.store.loader import natural_key
 
@@ -349,32 +341,36 @@ def _build(
                 gx = {"uri": g, "broader": sorted(p for p in broader.get(g, ()) if p in groups)}
                 block.description = (groups[g].get("description") or "").strip() or None
                 block.extensions["x-esco"] = {k: v for k, v in gx.items() if v}
-        kind = Kind.KNOWLEDGE.value if row.get("skillType") == "knowledge" else Kind.SKILL.value
-        x: dict[str, Any] = {
-            "altLabels": _labels(row.get("altLabels", ""), "\n"),
-            "hiddenLabels": _labels(row.get("hiddenLabels", ""), "\n"),
-            "reuseLevel": row.get("reuseLevel", ""),
-            "status": row.get("status", "") if row.get("status") != "released" else "",
-            "modifiedDate": row.get("modifiedDate", ""),
-            "scopeNote": row.get("scopeNote", ""),
-            "definition": row.get("definition", ""),
-            "inScheme": _labels(row.get("inScheme", "").replace(",", "\n"), "\n"),
-            "broader": sorted(p for p in broader.get(uri, ()) if p != g),
-        }
-        if row.get("skillType") not in ("knowledge", "skill/competence"):
-            x["skillType"] = row.get("skillType", "")
-        description = row.get("description", "")
-        block.competencies.append(
-            Competency(
-                cid,
-                label,
-                kind,
-                esco=[uri],
-                notes=description if description.strip() else None,
-                extensions={"x-esco": {k: v for k, v in x.items() if v}},
-            )
-        )
+        block.competencies.append(_competency(cid, label, uri, row, sorted(p for p in broader.get(uri, ()) if p != g)))  # fmt: skip
     fw = result.framework
     fw.blocks = sorted(blocks.values(), key=lambda b: natural_key(b.id))
     for b in fw.blocks:
         b.competencies.sort(key=lambda c: c.id)
+
+
+def _competency(cid: str, label: str, uri: str, row: dict[str, str], broader: list[str]) -> Competency:  # fmt: skip
+    """The competency of ESCO's skill ``uri`` (its CSV ``row``), its ESCO fields in x-esco;
+    ``broader``: the skills and groups above it other than its block's group."""
+    kind = Kind.KNOWLEDGE.value if row.get("skillType") == "knowledge" else Kind.SKILL.value
+    x: dict[str, Any] = {
+        "altLabels": _labels(row.get("altLabels", ""), "\n"),
+        "hiddenLabels": _labels(row.get("hiddenLabels", ""), "\n"),
+        "reuseLevel": row.get("reuseLevel", ""),
+        "status": row.get("status", "") if row.get("status") != "released" else "",
+        "modifiedDate": row.get("modifiedDate", ""),
+        "scopeNote": row.get("scopeNote", ""),
+        "definition": row.get("definition", ""),
+        "inScheme": _labels(row.get("inScheme", "").replace(",", "\n"), "\n"),
+        "broader": broader,
+    }
+    if row.get("skillType") not in ("knowledge", "skill/competence"):
+        x["skillType"] = row.get("skillType", "")
+    description = row.get("description", "")
+    return Competency(
+        cid,
+        label,
+        kind,
+        esco=[uri],
+        notes=description if description.strip() else None,
+        extensions={"x-esco": {k: v for k, v in x.items() if v}},
+    )

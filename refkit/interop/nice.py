@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import Imported, Skipped, is_id, read_input
-from refkit.interop.case import load_json
+from refkit.interop import Imported, Skipped, is_id
+from refkit.interop.inputs import read_input
+from refkit.interop.jsonfile import load_json
 from refkit.model import Activity, Block, Competency, Framework, FrameworkType, Kind, Relation
 from refkit.store.loader import natural_key
 
@@ -69,107 +71,17 @@ def import_nice(path: Path) -> Imported:
         stable_ids=True,
     )
     result = Imported(fw, name)
-    elements: dict[str, dict[str, Any]] = {}
-    for n, e in enumerate(data["elements"]):
-        if not isinstance(e, dict) or not isinstance(e.get("element_identifier"), str):
-            result.skipped.append(Skipped(f"element {n + 1}", "no element_identifier"))
-            continue
-        elements[e["element_identifier"]] = e
-    if not elements:
-        raise RefkitError(f"{name}: the elements list is empty")
+    elements = _elements(data, name, result)
     kinds = {k for k, _, _, _ in BLOCKS}
-    for e in elements.values():  # a type that is not text is no type refkit knows
-        if not isinstance(e.get("element_type"), str):
-            e["element_type"] = None
-    if not any(e.get("element_type") in kinds for e in elements.values()):
-        raise RefkitError(
-            f"{name} has no task, knowledge or skill elements: is it the NICE Framework components file?"
-        )
-
     docs = data.get("documents")
     doc = docs[0] if isinstance(docs, list) and docs and isinstance(docs[0], dict) else {}
     if isinstance(doc.get("name"), str) and doc["name"].strip():
         fw.title = doc["name"]
-
-    roles_of: dict[str, set[str]] = defaultdict(set)
-    category_of: dict[str, str] = {}
-    opm_of: dict[str, list[str]] = defaultdict(list)
-    area_of: dict[str, list[str]] = defaultdict(list)
-    for n, r in enumerate(data.get("relationships", [])):
-        src = r.get("source_element_identifier") if isinstance(r, dict) else None
-        dst = r.get("dest_element_identifier") if isinstance(r, dict) else None
-        src = src if isinstance(src, str) else None
-        dst = dst if isinstance(dst, str) else None
-        where = f"relationship {n + 1} ({src} -> {dst})"
-        if src not in elements or dst not in elements:
-            gone = dst if src in elements else src
-            result.skipped.append(Skipped(where, f"element {gone} is not in the file"))
-            continue
-        s_type, d_type = elements[src].get("element_type"), elements[dst].get("element_type")
-        if s_type == "work_role" and d_type in kinds:
-            roles_of[dst].add(src)
-        elif s_type == "category" and d_type == "work_role":
-            category_of[dst] = src
-        elif s_type == "work_role" and d_type == "opm_code":
-            opm_of[src].append(dst)
-        elif s_type == "competency_area" and d_type in kinds:
-            area_of[dst].append(src)
-        elif d_type != "sort":
-            result.skipped.append(Skipped(where, f"refkit has no place for a {s_type} -> {d_type} relationship"))  # fmt: skip
-
-    sort = {
-        e["element_identifier"][2:]: str(e.get("title", ""))
-        for e in elements.values()
-        if e.get("element_type") == "sort" and e["element_identifier"].startswith("S-")
-    }
-    roles = [e for e in elements.values() if e.get("element_type") == "work_role"]
-    roles.sort(
-        key=lambda e: (sort.get(e["element_identifier"], "~"), natural_key(e["element_identifier"]))
-    )
-    for e in roles:
-        rid = e["element_identifier"]
-        if not is_id(rid):
-            result.skipped.append(Skipped(f"work role {rid}", "its identifier is not a valid id"))
-            continue
-        rx = {"category": category_of.get(rid), "opm_codes": sorted(opm_of.get(rid, []))}
-        fw.activities.append(
-            Activity(
-                rid,
-                _line(e.get("title")) or rid,
-                description=e.get("text") if _has_text(e.get("text")) else None,
-                extensions={"x-nice": {k: v for k, v in rx.items() if v}},
-            )
-        )
-
-    for etype, bid, title, kind in BLOCKS:
-        block = Block(bid, title)
-        for e in sorted(
-            (e for e in elements.values() if e.get("element_type") == etype),
-            key=lambda e: natural_key(e["element_identifier"]),
-        ):
-            eid = e["element_identifier"]
-            text = e.get("text")
-            if not is_id(eid):
-                result.skipped.append(Skipped(f"{etype} {eid}", "its identifier is not a valid id"))
-                continue
-            if not _has_text(text) or "\n" in str(text).strip():
-                result.skipped.append(Skipped(f"{etype} {eid}", "no statement on one line"))
-                continue
-            x: dict[str, Any] = {"competency_areas": sorted(area_of.get(eid, []))}
-            if _has_text(e.get("title")):
-                x["title"] = e["title"]
-            block.competencies.append(
-                Competency(
-                    eid,
-                    str(text),
-                    kind,
-                    extensions={"x-nice": {k: v for k, v in x.items() if v}},
-                )
-            )
-        if block.competencies:
-            fw.blocks.append(block)
+    links = _links(data, elements, result)
+    fw.activities = _work_roles(elements, links, result)
+    fw.blocks = _blocks(elements, links, result)
     for a in fw.activities:  # a work role requires its tasks, knowledge and skills (issue 17)
-        a.relations = [Relation("requires", c.id) for b in fw.blocks for c in b.competencies if a.id in roles_of.get(c.id, ())]  # fmt: skip
+        a.relations = [Relation("requires", c.id) for b in fw.blocks for c in b.competencies if a.id in links.roles_of.get(c.id, ())]  # fmt: skip
 
     def described(etype: str) -> list[dict[str, str]]:
         return [
@@ -190,6 +102,126 @@ def import_nice(path: Path) -> Imported:
     if others:
         result.notes.append("element types refkit does not import: " + ", ".join(others))
     return result
+
+
+def _elements(data: dict[str, Any], name: str, result: Imported) -> dict[str, dict[str, Any]]:
+    """The elements by identifier; refused when none is a task, knowledge or skill."""
+    elements: dict[str, dict[str, Any]] = {}
+    for n, e in enumerate(data["elements"]):
+        if not isinstance(e, dict) or not isinstance(e.get("element_identifier"), str):
+            result.skipped.append(Skipped(f"element {n + 1}", "no element_identifier"))
+            continue
+        elements[e["element_identifier"]] = e
+    if not elements:
+        raise RefkitError(f"{name}: the elements list is empty")
+    kinds = {k for k, _, _, _ in BLOCKS}
+    for e in elements.values():  # a type that is not text is no type refkit knows
+        if not isinstance(e.get("element_type"), str):
+            e["element_type"] = None
+    if not any(e.get("element_type") in kinds for e in elements.values()):
+        raise RefkitError(
+            f"{name} has no task, knowledge or skill elements: is it the NICE Framework components file?"
+        )
+    return elements
+
+
+@dataclass(slots=True)
+class _Links:
+    """NICE's relationships, by what refkit makes of them."""
+
+    roles_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # statement -> work roles  # fmt: skip
+    category_of: dict[str, str] = field(default_factory=dict)  # work role -> its category
+    opm_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # work role -> OPM codes  # fmt: skip
+    area_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # statement -> areas  # fmt: skip
+
+
+def _links(data: dict[str, Any], elements: dict[str, dict[str, Any]], result: Imported) -> _Links:
+    kinds = {k for k, _, _, _ in BLOCKS}
+    links = _Links()
+    for n, r in enumerate(data.get("relationships", [])):
+        src = r.get("source_element_identifier") if isinstance(r, dict) else None
+        dst = r.get("dest_element_identifier") if isinstance(r, dict) else None
+        src = src if isinstance(src, str) else None
+        dst = dst if isinstance(dst, str) else None
+        where = f"relationship {n + 1} ({src} -> {dst})"
+        if src not in elements or dst not in elements:
+            gone = dst if src in elements else src
+            result.skipped.append(Skipped(where, f"element {gone} is not in the file"))
+            continue
+        s_type, d_type = elements[src].get("element_type"), elements[dst].get("element_type")
+        if s_type == "work_role" and d_type in kinds:
+            links.roles_of[dst].add(src)
+        elif s_type == "category" and d_type == "work_role":
+            links.category_of[dst] = src
+        elif s_type == "work_role" and d_type == "opm_code":
+            links.opm_of[src].append(dst)
+        elif s_type == "competency_area" and d_type in kinds:
+            links.area_of[dst].append(src)
+        elif d_type != "sort":
+            result.skipped.append(Skipped(where, f"refkit has no place for a {s_type} -> {d_type} relationship"))  # fmt: skip
+    return links
+
+
+def _work_roles(elements: dict[str, dict[str, Any]], links: _Links, result: Imported) -> list[Activity]:  # fmt: skip
+    """The work roles as activities, in NICE's display order."""
+    sort = {
+        e["element_identifier"][2:]: str(e.get("title", ""))
+        for e in elements.values()
+        if e.get("element_type") == "sort" and e["element_identifier"].startswith("S-")
+    }
+    roles = [e for e in elements.values() if e.get("element_type") == "work_role"]
+    roles.sort(
+        key=lambda e: (sort.get(e["element_identifier"], "~"), natural_key(e["element_identifier"]))
+    )
+    out = []
+    for e in roles:
+        rid = e["element_identifier"]
+        if not is_id(rid):
+            result.skipped.append(Skipped(f"work role {rid}", "its identifier is not a valid id"))
+            continue
+        rx = {"category": links.category_of.get(rid), "opm_codes": sorted(links.opm_of.get(rid, []))}  # fmt: skip
+        out.append(
+            Activity(
+                rid,
+                _line(e.get("title")) or rid,
+                description=e.get("text") if _has_text(e.get("text")) else None,
+                extensions={"x-nice": {k: v for k, v in rx.items() if v}},
+            )
+        )
+    return out
+
+
+def _blocks(elements: dict[str, dict[str, Any]], links: _Links, result: Imported) -> list[Block]:
+    """The tasks, knowledge and skills, each a block of competencies (those that have any)."""
+    out = []
+    for etype, bid, title, kind in BLOCKS:
+        block = Block(bid, title)
+        for e in sorted(
+            (e for e in elements.values() if e.get("element_type") == etype),
+            key=lambda e: natural_key(e["element_identifier"]),
+        ):
+            eid = e["element_identifier"]
+            text = e.get("text")
+            if not is_id(eid):
+                result.skipped.append(Skipped(f"{etype} {eid}", "its identifier is not a valid id"))
+                continue
+            if not _has_text(text) or "\n" in str(text).strip():
+                result.skipped.append(Skipped(f"{etype} {eid}", "no statement on one line"))
+                continue
+            x: dict[str, Any] = {"competency_areas": sorted(links.area_of.get(eid, []))}
+            if _has_text(e.get("title")):
+                x["title"] = e["title"]
+            block.competencies.append(
+                Competency(
+                    eid,
+                    str(text),
+                    kind,
+                    extensions={"x-nice": {k: v for k, v in x.items() if v}},
+                )
+            )
+        if block.competencies:
+            out.append(block)
+    return out
 
 
 def _sort_elements(elements: dict[str, Any]) -> list[dict[str, str]]:

@@ -29,7 +29,7 @@ from xml.parsers import expat
 
 from refkit.errors import RefkitError
 from refkit.i18n import Msg
-from refkit.interop import MB, check_input, check_zip_directory
+from refkit.interop.inputs import MB, check_input, check_zip_directory
 
 # The national export is read as a stream, so its size costs time, not memory: the cap is far
 # above the export of both registers (about 600 MB uncompressed) and guards only against a file

@@ -27,7 +27,7 @@ written as Excel writes them, ``_x001B_``, and read back. So export -> import gi
 back exactly, except a criterion ending with CR (a CR LF in a cell is a line break).
 
 Caps: ``MAX_ROWS`` rows holding data, and at most Excel's 1,048,576 rows in all; an xlsx is
-checked from its zip directory (``refkit.interop.check_zip``) and its sheet's dimension first.
+checked from its zip directory (``refkit.interop.inputs.check_zip``) and its sheet's dimension first.
 """
 
 from __future__ import annotations
@@ -40,14 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.interop import (
+from refkit.interop import Imported, Skipped, is_id
+from refkit.interop.inputs import (
     MAX_UNZIPPED_BYTES,
-    Imported,
-    Skipped,
     check_input,
     check_zip,
     check_zip_directory,
-    is_id,
     read_input,
 )
 from refkit.model import (

@@ -345,7 +345,7 @@ def _reusable(
     return reuse
 
 
-_SITE: Any = None  # the collected site, shared with the rendering processes by fork
+RENDER_IN_WORKERS = 16  # frameworks to render below which workers cost more than they save
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -430,46 +430,33 @@ def _build(
 ) -> Any:
     """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
     default); with many frameworks, in several processes (rendering is pure Python and
-    CPU-bound). The processes render the frameworks' pages from the same collected site,
-    inherited by fork, a small share at a time, each taking the next share when it is done
-    (with one share a process, one rendered alone for 2.4-3.7 s of a 500-framework publish:
-    the frameworks with most versions had all gone to it); the site-wide pages are rendered
-    here meanwhile. ``into``: an empty folder that whoever renders a page writes it into; then
-    the digests of the files written, by path, instead of their bytes."""
-    import multiprocessing
-
+    CPU-bound: ``refkit.parallel``). The processes render the frameworks' pages from the same
+    collected site, inherited by fork, a small share at a time, each taking the next share when
+    it is done (with one share a process, one rendered alone for 2.4-3.7 s of a 500-framework
+    publish: the frameworks with most versions had all gone to it); the site-wide pages are
+    rendered here meanwhile, then the shares no worker has started. ``into``: an empty folder
+    that whoever renders a page writes it into; then the digests of the files written, by path,
+    instead of their bytes."""
+    from refkit.parallel import Forked, workers
     from refkit.publish.pages import build_pages
 
     ids = [f.id for f in site.frameworks if render is None or f.id in render]
-    jobs = min(os.cpu_count() or 1, 8)
-    if jobs < 2 or len(ids) < 16 or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = workers(len(ids), at_least=RENDER_IN_WORKERS, items=len(ids))
+    if jobs == 0:
         every = build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
         return every if into is None else write_new(into, every)
-    global _SITE
-    _SITE = site
+
+    def share(part: list[str]) -> Any:
+        files = build_pages(site, formats=formats, lang=lang, only=set(part), site_wide=False)
+        return files if into is None else write_new(into, files)
+
     n = min(len(ids), 8 * jobs)
-    shares = [(ids[i::n], formats, lang, into) for i in range(n)]
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs) as pool:
-            rendering = pool.starmap_async(_build_share, shares, chunksize=1)
-            pages = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
-            files: dict[str, Any] = pages if into is None else write_new(into, pages)
-            parts = rendering.get()
-    finally:
-        _SITE = None
-    for part in parts:
-        files.update(part)
+    with Forked(share, [ids[i::n] for i in range(n)], jobs) as forked:
+        pages = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
+        files: dict[str, Any] = pages if into is None else write_new(into, pages)
+        for i in range(n):
+            files.update(forked.result(i))
     return files
-
-
-def _build_share(
-    share: list[str], formats: tuple[str, ...], lang: str | None, into: Path | None
-) -> Any:
-    from refkit.publish.pages import build_pages
-
-    files = build_pages(_SITE, formats=formats, lang=lang, only=set(share), site_wide=False)
-    return files if into is None else write_new(into, files)
 
 
 def json_bytes(data: Any) -> bytes:

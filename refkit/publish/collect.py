@@ -21,7 +21,6 @@ that framework:
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import stat
 from collections.abc import Iterable
@@ -35,6 +34,7 @@ from refkit.errors import RefkitError
 from refkit.history import GitError, History
 from refkit.history.releases import VERSION, Release, not_deleted
 from refkit.model import Block, Framework
+from refkit.parallel import cores
 from refkit.publish.records import found_releases, good_records, records_of
 from refkit.store.loader import (
     FRAMEWORK_FILE,
@@ -442,8 +442,8 @@ def _read_releases(
 
 
 def _jobs() -> int:
-    """Worker processes for reading releases: one per core, at most 8 (as for rendering)."""
-    return min(os.cpu_count() or 1, 8)
+    """Worker processes for reading releases: as many as for any work (``refkit.parallel``)."""
+    return cores()
 
 
 def _whole(loaded: LoadedFramework, what: str) -> None:

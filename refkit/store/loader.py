@@ -15,13 +15,11 @@ Layout of a framework folder::
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +27,8 @@ from typing import TYPE_CHECKING, Any
 from refkit import schema
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from refkit.cache import BlobCache
+    from refkit.parallel import Forked
 from refkit.i18n import Msg
 from refkit.model import (
     Activity,
@@ -53,6 +50,7 @@ from refkit.model import (
     Validity,
     Volume,
 )
+from refkit.parallel import collector_paused, workers
 from refkit.problems import RULES, DocPath, Problem
 from refkit.store.compact import block_from_compact, block_to_compact
 from refkit.store.files import NotRegularFile, read_regular_limited, remove_if_stale, what_is
@@ -237,17 +235,8 @@ def _not_regular(what: str) -> tuple[str, str | Msg]:
 # -- loading ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Garbage collection off while building: loading makes many objects and no cycles, and the
-    collector's passes over them cost up to 3x the load itself (docs/performance.md)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# the editor's name for it (refkit.edit), until it says collector_paused too
+no_gc = collector_paused
 
 
 def load_framework(
@@ -262,7 +251,7 @@ def load_framework(
     ``blobs``: a cache of parsed git blobs, used for files that carry their blob id (several
     frameworks at once, with worker processes: ``Loading``). ``ready``: a block file already
     read, given its file (None for the others)."""
-    with no_gc():
+    with collector_paused():
         return _load_framework(folder, files, blobs, ready or _none)
 
 
@@ -413,14 +402,15 @@ class Loading:
     comes again with the same blob id is read once (the second time, from the cache).
 
     Creating a ``Loading`` only looks the files up in the cache (a file test each). When the
-    files it lacks amount to ``PARALLEL_MIN_BYTES`` or more and ``jobs`` > 1, they go in order, a
-    few at a time, to ``jobs`` forked workers, which parse, check, build and cache them, and the
+    files it lacks amount to ``PARALLEL_MIN_BYTES`` or more and workers pay
+    (``refkit.parallel.workers``: at most ``jobs``), they go in order, a few at a time, to forked
+    workers (``refkit.parallel.Forked``), which parse, check, build and cache them, and the
     caller is free until it calls ``result``: the editor starts its user interface meanwhile.
     ``result`` then builds each framework in order, reading framework.yaml itself while the
     workers go on, taking each block as its worker returns it (or from the cache), and reading
-    anything else itself (everything, when nothing was worth a worker or a worker died). Rather
-    than wait for a worker, it reads the last chunks no worker has taken yet (each chunk is
-    claimed once, by a worker or by it, in memory the processes share).
+    anything else itself (everything, when nothing was worth a worker). Rather than wait for a
+    worker, it reads the last chunks no worker has taken yet; a chunk whose worker died is read
+    here (``Forked``).
 
     A block a worker read is exactly the block the pass in order would build, with the same
     problems; like a cache hit, its document has no YAML data or positions (no reader of a
@@ -445,9 +435,7 @@ class Loading:
         self.blobs = blobs
         self.checked = checked
         self.workers = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._chunks: list[Future[list[_Shipped] | None]] = []
-        self._claims: Any = None
+        self._forked: Forked | None = None
         self._raws: list[list[RawFile]] = []  # the files of each chunk
         # (path, blob id) -> its chunk, until the chunk is taken
         self._pending: dict[tuple[str, str | None], int] = {}
@@ -466,34 +454,18 @@ class Loading:
             }.values()
         )
         size = sum(raw.size for raw in todo)
-        if len(todo) < 2 or size < PARALLEL_MIN_BYTES:
+        n = workers(size, at_least=PARALLEL_MIN_BYTES, items=len(todo), jobs=jobs)
+        if n == 0:
             return
-        if not _can_fork(jobs):
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from refkit.parallel import Forked
 
-        chunks = _chunks(todo, max(4 * jobs, -(-size // CHUNK_BYTES)))
-        context = multiprocessing.get_context("fork")
-        try:
-            # which chunks are taken, by a worker or by this process (``_take_last``)
-            self._claims = context.Array("b", len(chunks))
-            self._pool = ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=context,
-                initializer=_share_claims,
-                initargs=(self._claims,),
-            )
-            self._chunks = [
-                self._pool.submit(_parse_share, blobs, i, chunk, checked)
-                for i, chunk in enumerate(chunks)
-            ]
-        except OSError:  # no process to be had: everything is read in this process
-            self._close()
-            return
+        chunks = _chunks(todo, max(4 * n, -(-size // CHUNK_BYTES)))
+        self._forked = Forked(
+            lambda chunk: _parse_share(blobs, chunk, checked), chunks, n, caller_helps=True
+        )
         self._raws = chunks
         self._pending = {(raw.path, raw.sha): i for i, chunk in enumerate(chunks) for raw in chunk}
-        self.workers = jobs
+        self.workers = n
 
     def result(self) -> dict[str, LoadedFramework]:
         """The frameworks, by folder, in the order given."""
@@ -501,7 +473,7 @@ class Loading:
 
     def results(self) -> list[LoadedFramework]:
         """The frameworks in the order given, one for each (folder, files) given."""
-        with no_gc():
+        with collector_paused():
             try:
                 return [
                     _load_framework(folder, files, self.blobs, self._arrived)
@@ -511,60 +483,22 @@ class Loading:
                 self._close()
 
     def _arrived(self, raw: RawFile) -> _Parsed | None:
-        """The block file ``raw`` as a worker read it (waiting for it), or None. While its
-        worker is still at it, this process reads the last chunks no worker has started."""
-        from concurrent.futures.process import BrokenProcessPool
-
+        """The block file ``raw`` as a worker read it (waiting for it), or None."""
         key = (raw.path, raw.sha)
         i = self._pending.get(key)
-        if i is not None:
-            chunk = self._chunks[i]
-            taken = None
-            while not chunk.done() and taken != i:
-                taken = self._take_last()
-                if taken is None:
-                    break
-            try:
-                shipped = [] if taken == i else chunk.result() or []
-            except (BrokenProcessPool, OSError):
-                shipped = []  # a worker died: its files are read in this process instead
+        if i is not None and self._forked is not None:
+            shipped = self._forked.result(i)
             self._pending = {k: j for k, j in self._pending.items() if j != i}
-            # sent back in the order of the chunk (nothing when taken here or lost)
-            for sent, (p, problems, found, compact) in zip(self._raws[i], shipped, strict=False):
+            # sent back in the order of the chunk
+            for sent, (p, problems, found, compact) in zip(self._raws[i], shipped, strict=True):
                 block = block_from_compact(compact, p) if compact is not None else None
                 self._parsed[p, sent.sha] = (ReadResult(p, None, problems), found, block)
         return self._parsed.pop(key, None)
 
-    def _take_last(self) -> int | None:
-        """Read here the last chunk no worker has taken (instead of waiting idle): its number, or
-        None when every chunk is taken."""
-        for j in sorted(set(self._pending.values()), reverse=True):
-            if not _claim(self._claims, j):
-                continue
-            for raw in self._raws[j]:
-                doc, found, block, _ = _parse_one(self.blobs, raw, self.checked, ship=False)
-                # kept as a worker would send it: without the YAML data (``result``)
-                self._parsed[raw.path, raw.sha] = (
-                    ReadResult(raw.path, None, doc.problems),
-                    found,
-                    block,
-                )
-            self._pending = {p: k for p, k in self._pending.items() if k != j}
-            return j
-        return None
-
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool, self._chunks, self._pending, self._claims = None, [], {}, None
-
-
-def _can_fork(jobs: int) -> bool:
-    """Forking is safe when no other thread could hold a lock the child needs (the editor's
-    first load runs before Textual starts its threads)."""
-    import threading
-
-    return jobs > 1 and hasattr(os, "fork") and threading.active_count() == 1
+        if self._forked is not None:
+            self._forked.close()
+        self._forked, self._pending = None, {}
 
 
 def _chunks(raws: list[RawFile], n: int) -> list[list[RawFile]]:
@@ -581,50 +515,19 @@ def _chunks(raws: list[RawFile], n: int) -> list[list[RawFile]]:
     return chunks
 
 
-_CLAIMS: Any = None  # in a worker: the chunks taken (``Loading``)
-
-
-def _share_claims(claims: Any) -> None:
-    global _CLAIMS
-    _CLAIMS = claims
-
-
-def _claim(claims: Any, i: int) -> bool:
-    """Take chunk ``i``: True unless a worker or the loading process took it before."""
-    with claims.get_lock():
-        if claims[i]:
-            return False
-        claims[i] = 1
-        return True
-
-
-def _parse_share(
-    blobs: BlobCache, i: int, raws: list[RawFile], checked: bool = True
-) -> list[_Shipped] | None:
-    """In a worker: ``parse_block`` and, when checked, cache each file of chunk ``i``; blocks go
-    back in their compact form (``store.compact``: small to send, quick to build). None when
-    the loading process took the chunk (it had nothing else to do)."""
-    if not _claim(_CLAIMS, i):
-        return None
+def _parse_share(blobs: BlobCache, raws: list[RawFile], checked: bool = True) -> list[_Shipped]:
+    """A chunk of block files (in a worker, or in the loading process when no worker had taken
+    it): ``parse_block`` and, when checked, cache each; blocks in their compact form
+    (``store.compact``: small to send, quick to build)."""
     out = []
-    with no_gc():
-        for raw in raws:
-            doc, found, _, compact = _parse_one(blobs, raw, checked, ship=True)
-            out.append((raw.path, doc.problems, found, compact))
+    for raw in raws:
+        doc, found, block = parse_block(raw, checked=checked)
+        compact = block_to_compact(block) if block is not None else None
+        if checked:
+            assert raw.sha is not None
+            blobs.put_block(raw.sha, doc, found, block, compact=compact)
+        out.append((raw.path, doc.problems, found, compact))
     return out
-
-
-def _parse_one(
-    blobs: BlobCache, raw: RawFile, checked: bool, *, ship: bool
-) -> tuple[ReadResult, list[Problem], Block | None, list[Any] | None]:
-    """``parse_block`` for ``Loading``, cached when ``checked``; with the block's compact form
-    when ``ship`` (a worker sends it back) or cached (made once for both)."""
-    doc, found, block = parse_block(raw, checked=checked)
-    compact = block_to_compact(block) if block is not None and (ship or checked) else None
-    if checked:
-        assert raw.sha is not None
-        blobs.put_block(raw.sha, doc, found, block, compact=compact)
-    return doc, found, block, compact
 
 
 def _read(loaded: LoadedFramework, raw: RawFile, kind: str) -> ReadResult:
