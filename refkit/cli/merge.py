@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import tr
+from refkit.i18n import N_, tr
 
 NAMES = ("merge-driver", "setup", "resolve")
 
@@ -17,25 +17,37 @@ NAMES = ("merge-driver", "setup", "resolve")
 def register(sub: Any) -> None:
     if "merge-driver" in sub.choices:  # the three commands live here: registered once
         return
+    _driver(sub)
+    _setup(sub)
+    _resolve(sub)
+
+
+def _driver(sub: Any) -> None:
     p = sub.add_parser(
         "merge-driver",
-        help="merge one framework file for git (git calls it: see refkit setup)",
-        description=(
+        help=N_("merge one framework file for git (git calls it: see refkit setup)"),
+        description=N_(
             "What git runs to merge a framework file both sides changed (.gitattributes: "
-            "merge=refkit). Merges the data keyed by ids, writes the result over OURS with the "
-            "round-trip writer (comments and layout kept), and follows competencies moved or "
+            "merge=refkit). Merges the data keyed by ids, writes the result over ours (%A) with "
+            "the round-trip writer (comments and layout kept), and follows competencies moved or "
             "renumbered on one side. A field changed differently on both sides keeps ours' value "
             "and is recorded for refkit resolve and the editor. Exit codes: 0 merged, 1 something "
-            "is left to choose (git keeps the file unmerged)."
+            "is left to choose (git keeps the file unmerged), 2 git's files could not be read."
         ),
     )
-    for name, what in (("base", "%O"), ("ours", "%A"), ("theirs", "%B"), ("path", "%P")):
-        p.add_argument(name, metavar=what, help=f"git's {what}")
+    # a help text goes through %-formatting (argparse's %(default)s): git's %O is written %%O
+    p.add_argument("base", metavar=N_("%O"), help=N_("the file as it was at the merge base (git's %%O)"))  # fmt: skip
+    p.add_argument("ours", metavar=N_("%A"), help=N_("our version, replaced by the result (git's %%A)"))  # fmt: skip
+    p.add_argument("theirs", metavar=N_("%B"), help=N_("their version (git's %%B)"))
+    p.add_argument("path", metavar=N_("%P"), help=N_("the file's path in the repository (git's %%P)"))  # fmt: skip
     p.set_defaults(run=run_driver)
+
+
+def _setup(sub: Any) -> None:
     p = sub.add_parser(
         "setup",
-        help="set this clone up: git merges framework files with refkit",
-        description=(
+        help=N_("set this clone up: git merges framework files with refkit"),
+        description=N_(
             "Add the merge driver's lines to .gitattributes (kept as it is otherwise; commit it) "
             "and set merge.refkit.driver and merge.refkit.name in this clone's git configuration. "
             "Run once per clone (refkit init does it for a new repository); running it again "
@@ -43,31 +55,64 @@ def register(sub: Any) -> None:
         ),
     )
     p.set_defaults(run=run_setup)
+
+
+def _resolve(sub: Any) -> None:
     p = sub.add_parser(
         "resolve",
-        help="list or choose the fields a merge left in conflict; finish or undo the merge",
-        description=(
+        help=N_("list or choose the fields a merge left in conflict; finish or undo the merge"),
+        description=N_(
             "Without arguments: the fields both sides changed differently in the merge in "
             "progress (file:line, item, field, base / ours / theirs). With ITEM [FIELD] and one "
             "of --ours, --theirs, --base or --value: write that value. --continue commits the "
             "merge once nothing is left; --abort puts the repository back as it was before the "
-            "merge. Exit codes: 0 done or nothing left, 1 conflicts left, 2 no such conflict."
+            "merge. Exit codes: 0 done or nothing left, 1 conflicts left, 2 no such conflict or "
+            "no merge in progress."
         ),
     )
     p.add_argument(
-        "item", nargs="?", help="the competency, block, activity... id ('' : the framework)"
+        "item",
+        nargs="?",
+        metavar=N_("ITEM"),
+        help=N_("the competency, block, activity... id ('' : the framework)"),
     )
     p.add_argument(
-        "field", nargs="?", default=None, help="the field in it (statement, criteria...)"
+        "field",
+        nargs="?",
+        default=None,
+        metavar=N_("FIELD"),
+        help=N_("the field in it (statement, criteria...)"),
     )
-    p.add_argument("--file", help="the file, when ITEM FIELD names conflicts in several")
+    p.add_argument(
+        "--file",
+        metavar=N_("FILE"),
+        help=N_("the file, when ITEM FIELD names conflicts in several"),
+    )
     pick = p.add_mutually_exclusive_group()
-    for side in ("ours", "theirs", "base"):
-        pick.add_argument(f"--{side}", dest="side", action="store_const", const=side, help=f"take {side}' value" if side.endswith("s") else "take the merge base's value")  # fmt: skip
-    pick.add_argument("--value", metavar="YAML", help="write this value (YAML)")
-    pick.add_argument("--continue", dest="finish", action="store_true", help="commit the merge")
-    pick.add_argument("--abort", action="store_true", help="undo the merge")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    for side, text in (
+        ("ours", N_("keep the value on your side (ours)")),
+        ("theirs", N_("take the value on their side (theirs)")),
+        ("base", N_("go back to the value both sides started from (the merge base)")),
+    ):
+        pick.add_argument(f"--{side}", dest="side", action="store_const", const=side, help=text)
+    pick.add_argument("--value", metavar=N_("YAML"), help=N_("write this value (YAML)"))
+    pick.add_argument(
+        "--continue",
+        dest="finish",
+        action="store_true",
+        help=N_("commit the merge, once nothing is left to choose"),
+    )
+    pick.add_argument(
+        "--abort",
+        action="store_true",
+        help=N_("undo the merge: the repository as it was before it"),
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=N_("output format (default: text)"),
+    )
     p.set_defaults(run=run_resolve)
 
 

@@ -8,14 +8,16 @@ import json
 import sys
 from typing import Any
 
-HELP = "propose a revision on its own branch, comment, approve, merge (working groups)"
+from refkit.i18n import N_
+
+HELP = N_("propose a revision on its own branch, comment, approve, merge (working groups)")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "proposal",
         help=HELP,
-        description=(
+        description=N_(
             "A proposal is a revision of the frameworks made on its own git branch "
             "proposal/NAME, with a record (proposals/NAME.yaml) saying who proposes it and why. "
             "The working group comments on its items, its members approve it, and once the "
@@ -23,53 +25,55 @@ def register(sub: Any) -> None:
             "Exit codes: 0 done, 1 refused (nothing changed) or not approved, 2 usage error."
         ),
     )
-    ps = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = ps.add_parser("new", help="start a proposal from main and switch to it")
-    a.add_argument("name", metavar="NAME", help="lowercase letters, digits and '-', e.g. pac-2027")
-    a.add_argument("--title", required=True, help="what the proposal changes, in one line")
-    a.add_argument("--rationale", help="why the working group should adopt it")
-    a = ps.add_parser("list", help="every proposal of this clone, local or fetched")
+    ps = p.add_subparsers(dest="action", metavar=N_("ACTION"), required=True)
+    a = ps.add_parser("new", help=N_("start a proposal from main and switch to it"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("its name: lowercase letters, digits and '-', e.g. pac-2027"))  # fmt: skip
+    a.add_argument("--title", required=True, metavar=N_("TITLE"),
+                   help=N_("what the proposal changes, in one line"))  # fmt: skip
+    a.add_argument("--rationale", metavar=N_("TEXT"), help=N_("why the working group should adopt it"))  # fmt: skip
+    a = ps.add_parser("list", help=N_("every proposal of this clone, local or fetched"))
     _format(a)
-    for name, text in (
-        ("show", "a proposal: its record, sign-off and comments"),
-        ("status", "what the approval rule still asks (exit 0 when it holds, 1 otherwise)"),
-    ):
-        a = ps.add_parser(name, help=text)
-        a.add_argument("name", metavar="NAME", nargs="?" if name == "status" else None,
-                       help="the proposal (default: the one checked out)")  # fmt: skip
-        _format(a)
-    a = ps.add_parser("diff", help="the semantic diff of a proposal against where it left main")
-    a.add_argument("name", metavar="NAME", help="the proposal")
+    a = ps.add_parser("show", help=N_("a proposal: its record, sign-off and comments"))
+    a.add_argument("name", metavar=N_("NAME"), nargs="?",
+                   help=N_("the proposal (default: the one checked out)"))  # fmt: skip
+    _format(a)
+    a = ps.add_parser("status", help=N_("what the approval rule still asks (exit 0 when it holds, 1 otherwise)"))  # fmt: skip
+    a.add_argument("name", metavar=N_("NAME"), nargs="?",
+                   help=N_("the proposal (default: the one checked out; on main, every open proposal)"))  # fmt: skip
+    _format(a)
+    a = ps.add_parser("diff", help=N_("the semantic diff of a proposal against where it left main"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
     a.add_argument("--format", choices=["text", "markdown", "html"], default="text",
-                   help="output format (html: a page to print)")  # fmt: skip
-    a.add_argument("--output", "-o", metavar="FILE", help="write to FILE")
-    a = ps.add_parser("switch", help="check out a proposal, or main")
-    a.add_argument("name", metavar="NAME|main")
-    a = ps.add_parser("withdraw", help="withdraw a proposal (its branch and record are kept)")
-    a.add_argument("name", metavar="NAME")
-    a.add_argument("--reason", help="why it is withdrawn")
-    a = ps.add_parser("comment", help="comment on an item of a proposal, or reply to a comment")
-    a.add_argument("name", metavar="NAME")
-    a.add_argument("item", metavar="ITEM", help="FRAMEWORK[/BLOCK[/COMPETENCY[/CRITERION]]]")
-    a.add_argument("text", metavar="TEXT")
-    a.add_argument("--reply-to", metavar="ID", help="the comment answered (c1, c2...)")
-    a = ps.add_parser("resolve-comment", help="mark a comment resolved")
-    a.add_argument("name", metavar="NAME")
-    a.add_argument("comment_id", metavar="ID")
-    a = ps.add_parser("approve", help="record a member's approval of the proposal as it is now")
-    a.add_argument("name", metavar="NAME")
-    a.add_argument("--member", required=True, metavar="ORG",
-                   help="the member organisation, as in the working group (or a unique part)")  # fmt: skip
-    a = ps.add_parser("merge", help="merge an approved proposal into main (git merge --no-ff)")
-    a.add_argument("name", metavar="NAME")
-    a.add_argument("--force", action="store_true", help="merge although the rule does not hold")
-    a.add_argument("--reason", help="why (required with --force; recorded)")
+                   help=N_("output format (default: text; html: a page to print)"))  # fmt: skip
+    a.add_argument("--output", "-o", metavar=N_("FILE"), help=N_("write to FILE"))
+    a = ps.add_parser("switch", help=N_("check out a proposal, or main"))
+    a.add_argument("name", metavar=N_("NAME|main"), help=N_("the proposal, or main"))
+    a = ps.add_parser("withdraw", help=N_("withdraw a proposal (its branch and record are kept)"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
+    a.add_argument("--reason", metavar=N_("TEXT"), help=N_("why it is withdrawn"))
+    a = ps.add_parser("comment", help=N_("comment on an item of a proposal, or reply to a comment"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
+    a.add_argument("item", metavar=N_("ITEM"),
+                   help=N_("the item commented on: FRAMEWORK[/BLOCK[/COMPETENCY[/N]]], N a criterion's number (from 1)"))  # fmt: skip
+    a.add_argument("text", metavar=N_("TEXT"), help=N_("the comment"))
+    a.add_argument("--reply-to", metavar=N_("ID"), help=N_("the comment answered (c1, c2...)"))
+    a = ps.add_parser("resolve-comment", help=N_("mark a comment resolved"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
+    a.add_argument("comment_id", metavar=N_("ID"), help=N_("the comment (c1, c2...)"))
+    a = ps.add_parser("approve", help=N_("record a member's approval of the proposal as it is now"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
+    a.add_argument("--member", required=True, metavar=N_("ORG"),
+                   help=N_("the member organisation, as in the working group (or a unique part)"))  # fmt: skip
+    a = ps.add_parser("merge", help=N_("merge an approved proposal into main (git merge --no-ff)"))
+    a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
+    a.add_argument("--force", action="store_true", help=N_("merge although the approval rule does not hold"))  # fmt: skip
+    a.add_argument("--reason", metavar=N_("TEXT"), help=N_("why (required with --force; recorded)"))
     p.set_defaults(run=run)
 
 
 def _format(parser: Any) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="output format (default: text)")  # fmt: skip
+                        help=N_("output format (default: text)"))  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

@@ -51,8 +51,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--include-proposals",
         action="store_true",
-        help="also publish the open proposals as drafts for consultation (proposals/: a banner, "
-        "not indexed, not listed as versions)",
+        help=N_(
+            "also publish the open proposals as drafts for consultation (proposals/: a banner, "
+            "not indexed, not listed as versions)"
+        ),
     )
     p.add_argument(
         "--force",

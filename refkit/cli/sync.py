@@ -19,9 +19,13 @@ def register(sub: Any) -> None:
             "Fetch the shared repository (a git remote: origin, or the branch's upstream), bring "
             "the current branch up to date (fast-forward, or a merge when both sides moved), then "
             "send it there with the release tags of its commits. Nothing is lost: uncommitted "
-            "changes are refused (commit first), a merge that would leave conflicts is undone "
-            "and names the files, and when the shared repository cannot be reached nothing "
-            "changes (exit code 2). Exit codes: 0 up to date, 1 refused (nothing changed), "
+            "changes are refused (commit first); with the merge driver (refkit setup), a field "
+            "both sides changed differently keeps the merge waiting for your choice (refkit "
+            "resolve, or the editor) and nothing is sent, then sync run again commits the merge "
+            "and sends it; a merge that would leave other conflicts is undone and names the "
+            "files; when the shared repository cannot be reached nothing changes (exit code 2). "
+            "Exit codes: "
+            "0 up to date, 1 refused (nothing changed) or a merge waiting for your choice, "
             "2 offline or no such remote."
         ),
     )
