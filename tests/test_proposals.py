@@ -468,3 +468,36 @@ def test_comments_and_approvals_made_at_once_on_two_clones_both_stay(cli, tmp_pa
     assert by_id["c2"]["reply_to"] == "c1"
     assert EMPLOYER in record and EMPLOYEE in record
     assert git(b, "status", "--porcelain") == ""
+
+
+def test_update_brings_main_into_the_proposal_and_waits_on_a_field_changed_both_ways(
+    cli, tmp_path: Path
+) -> None:
+    root = make_repo(tmp_path)
+    assert cli("setup", cwd=root).code == 0
+    git(root, "add", ".gitattributes")
+    git(root, "commit", "-qm", "merge driver")
+    started(cli, root)  # the proposal rewords C1.1 ("Savoir lire")
+    assert cli("proposal", "update", cwd=root).out == "proposal pac-2027 already has everything main has\n"  # fmt: skip
+    assert cli("proposal", "switch", "main", cwd=root).code == 0
+    edit(root, BC01, "statement: Lire", "statement: Bien lire")  # the same field, on main
+    text = (root / BC01).read_text(encoding="utf-8")
+    other = text.split("statement: ")[2].split("\n")[0]
+    edit(root, BC01, f"statement: {other}", f"statement: {other} (revu)")  # another one
+    assert cli("proposal", "switch", "pac-2027", cwd=root).code == 0
+    before = head(root)
+    run = cli("proposal", "update", cwd=root)
+    assert run.code == 1 and "a merge waits for your choice: both sides changed" in run.err, run.err
+    merged = (root / BC01).read_text(encoding="utf-8")
+    assert "<<<<<<<" not in merged and f"statement: {other} (revu)" in merged
+    assert "statement: Savoir lire" in merged  # ours kept until chosen
+    assert cli("resolve", "C1.1", "statement", "--theirs", cwd=root).code == 0
+    assert cli("resolve", "--continue", cwd=root).code == 0
+    assert "statement: Bien lire" in (root / BC01).read_text(encoding="utf-8")
+    assert git(root, "rev-parse", "HEAD^1").strip() == before  # a merge commit on the proposal
+    assert git(root, "branch", "--show-current").strip() == "proposal/pac-2027"
+    assert git(root, "status", "--porcelain") == ""
+    # from main: refused, naming the way
+    assert cli("proposal", "switch", "main", cwd=root).code == 0
+    run = cli("proposal", "update", "pac-2027", cwd=root)
+    assert run.code == 1 and "proposal pac-2027 is not checked out here" in run.err

@@ -76,7 +76,7 @@ def test_the_same_lines_changed_on_both_sides_change_nothing(cli, tmp_path: Path
     head = git(b, "rev-parse", "HEAD")
     run = cli("sync", cwd=b)
     assert run.code == 1
-    assert f"changed the same lines as this clone in {BC01}: nothing was merged" in run.err
+    assert f"changed the same lines as this branch in {BC01}: nothing was merged" in run.err
     assert git(b, "rev-parse", "HEAD") == head and git(b, "status", "--porcelain") == ""
     assert not (b / ".git" / "MERGE_HEAD").exists()
 

@@ -64,6 +64,9 @@ def register(sub: Any) -> None:
     a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
     a.add_argument("--member", required=True, metavar=N_("ORG"),
                    help=N_("the member organisation, as in the working group (or a unique part)"))  # fmt: skip
+    a = ps.add_parser("update", help=N_("bring main's new commits into the proposal checked out"))
+    a.add_argument("name", metavar=N_("NAME"), nargs="?",
+                   help=N_("the proposal (default: the one checked out)"))  # fmt: skip
     a = ps.add_parser("merge", help=N_("merge an approved proposal into main (git merge --no-ff)"))
     a.add_argument("name", metavar=N_("NAME"), help=N_("the proposal"))
     a.add_argument("--force", action="store_true", help=N_("merge although the approval rule does not hold"))  # fmt: skip
@@ -298,6 +301,19 @@ def _merge(history: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(history: Any, args: argparse.Namespace) -> int:
+    from refkit.i18n import Msg
+    from refkit.review import update
+
+    ref = _named(history, args)
+    came = update(history, ref.slug)
+    if came:
+        _say(Msg("brought {n} commit(s) of main into proposal {name}", n=came, name=ref.slug), args)
+    else:
+        _say(Msg("proposal {name} already has everything main has", name=ref.slug), args)
+    return 0
+
+
 ACTIONS = {
     "new": _new,
     "list": _list,
@@ -309,5 +325,6 @@ ACTIONS = {
     "comment": _comment,
     "resolve-comment": _resolve,
     "approve": _approve,
+    "update": _update,
     "merge": _merge,
 }

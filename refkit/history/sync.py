@@ -102,7 +102,12 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                 run("merge", "--ff-only", theirs)
                 result.steps.append(f"brought in {behind} commit(s)")
             elif behind and ahead:
-                _merge(history, theirs, remote, branch)
+                merge_or_wait(
+                    history,
+                    theirs,
+                    f"Merge {remote}/{branch} (refkit sync)",
+                    "the shared repository",
+                )
                 result.merged = True
                 result.steps.append(f"merged {behind} commit(s) from {remote}")
             result.sent = int(run("rev-list", "--count", f"{theirs}..HEAD"))
@@ -163,14 +168,14 @@ def _waiting(now: Any) -> None:
     )
 
 
-def _merge(history: History, theirs: str, remote: str, branch: str) -> None:
-    """Merge ``theirs``. Fields to choose keep the merge waiting (``MergeWaiting``); a merge that
-    stops on anything else is undone, naming the files."""
+def merge_or_wait(history: History, theirs: str, message: str, source: str) -> None:
+    """Merge ``theirs`` (``source``: how to name it) into the current branch. Fields to choose keep the merge waiting
+    (``MergeWaiting``); a merge that stops on anything else is undone, naming the files."""
     from refkit.history.merge.session import abort, finish, state
 
     run = history.run_git
     try:
-        run("merge", "--no-edit", "-m", f"Merge {remote}/{branch} (refkit sync)", theirs)
+        run("merge", "--no-edit", "-m", message, theirs)
     except GitError:
         try:
             now = state(history)  # refkit's merge step: carried competencies written
@@ -185,9 +190,9 @@ def _merge(history: History, theirs: str, remote: str, branch: str) -> None:
         abort(history)
         shown = ", ".join(conflicted[:5]) + (f" and {len(conflicted) - 5} more" if len(conflicted) > 5 else "")  # fmt: skip
         raise SyncRefused(
-            f"the shared repository changed the same lines as this clone in {shown or 'some files'}: "
+            f"{source} changed the same lines as this branch in {shown or 'some files'}: "
             "nothing was merged, your commits are kept here",
             hint="agree on one version with the group; refkit setup lets git merge framework "
-            "files on their data; else merge with git (git merge "
-            f"{remote}/{branch}) and fix the lines in conflict",
+            f"files on their data; else merge with git (git merge {theirs}) and fix the lines "
+            "in conflict",
         ) from None

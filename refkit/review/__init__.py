@@ -36,6 +36,7 @@ from refkit.review.proposals import (
     resolve_comment,
     stale_comments,
     switch,
+    update,
     withdraw,
 )
 from refkit.review.record import ItemRef, Person, Proposal
@@ -67,5 +68,6 @@ __all__ = [
     "stale_comments",
     "status",
     "switch",
+    "update",
     "withdraw",
 ]

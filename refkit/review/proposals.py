@@ -1,4 +1,5 @@
-"""Provides the operations on proposals: start, switch, comment, approve, withdraw, merge.
+"""Provides the operations on proposals: start, switch, comment, approve, withdraw, update,
+merge.
 
 Each one checks everything first and changes nothing when it refuses (``ProposalRefused``,
 exit 1; ``ProposalError``, exit 2). Uncommitted work is never carried silently to another
@@ -299,6 +300,31 @@ def withdraw(history: History, name: str, reason: str | None = None) -> Proposal
     ref.record.withdrawn = Withdrawal(identity(history), today(), (reason or "").strip() or None)
     save_record(history, ref, ref.record, f"Proposal {ref.slug}: withdrawn")
     return ref
+
+
+def update(history: History, name: str) -> int:
+    """Bring the proposal's base (main) into the proposal, which must be checked out: how many
+    commits came in. Fields changed both ways keep the merge waiting for a choice
+    (``MergeWaiting``: ``refkit resolve`` or the editor); a merge that stops on anything else is
+    undone."""
+    from refkit.history.sync import merge_or_wait
+
+    ref = _open(history, name)
+    assert ref.record is not None
+    if not ref.current:
+        raise ProposalRefused(
+            Msg("proposal {name} is not checked out here", name=ref.slug),
+            hint=Msg("refkit proposal switch {name} first", name=ref.slug),
+        )
+    refuse_if_dirty(
+        history, Msg("bringing {base} into {name}", base=ref.record.base, name=ref.slug)
+    )
+    base = ref.record.base
+    behind = int(history.run_git("rev-list", "--count", f"HEAD..{base}"))
+    if behind:
+        with repository_lock(history.repository.root, f"update proposal {ref.slug}"):
+            merge_or_wait(history, base, f"Merge {base} into proposal {ref.slug}", base)
+    return behind
 
 
 def diffs(history: History, ref: ProposalRef) -> list[FrameworkDiff]:
