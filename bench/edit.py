@@ -178,12 +178,12 @@ class Keys:
 async def in_process(root: Path, keys: int) -> dict[str, object]:
     from textual.widgets import Tree
 
-    from refkit.edit import Ref, Session
-    from refkit.tui import EditorApp
+    from refkit.edit import Ref
+    from refkit.tui import make_app
 
     out: dict[str, object] = {}
     start = time.perf_counter()
-    app = EditorApp(Session.open(root, checked=False), watch_interval=None, freeze_loaded=True)
+    app = make_app(root, checked=False, watch_interval=None, freeze_loaded=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         out["open"] = time.perf_counter() - start
@@ -191,7 +191,7 @@ async def in_process(root: Path, keys: int) -> dict[str, object]:
         await app.workers.wait_for_complete()
         out["first validation"] = time.perf_counter() - start
         folder = "frameworks/referentiel-0000"
-        app._refresh_framework(folder, Ref(folder, "BC02"))
+        app.reveal(Ref(folder, "BC02"))
         app.query_one("#tree", Tree).focus()
         await pilot.pause()
         await pilot.press("enter")  # open the block: 250 competencies

@@ -105,6 +105,10 @@ def require_whole(loaded: LoadedFramework, label: str) -> Framework:
     return fw
 
 
+class NoRelease(RefkitError):
+    """A framework never released: there is no version to compare with by default."""
+
+
 @dataclass(slots=True)
 class Comparison:
     old_ref: VersionRef
@@ -131,7 +135,7 @@ def compare(
     if old_spec is None:
         latest = releases.latest()
         if latest is None:
-            raise RefkitError(
+            raise NoRelease(
                 f"{fid} has no release yet: nothing to compare with by default",
                 hint="name a version to compare with (e.g. refkit diff FRAMEWORK HEAD), or release it first",
             )

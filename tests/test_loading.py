@@ -46,10 +46,10 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes for any load, however small."""
-    import refkit.edit
+    import refkit.edit.loading
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(refkit.edit, "_jobs", lambda: 2)
+    monkeypatch.setattr(refkit.edit.loading, "jobs", lambda: 2)
 
 
 def plain(root: Path) -> LoadedFramework:
@@ -74,12 +74,12 @@ def test_blocks_parsed_by_workers_are_those_of_a_plain_parse(repo: Path, workers
     assert {p.rule for p in expected.problems} >= {"schema-enum", "yaml-syntax", "schema-version"}
     assert expected.broken_blocks == {"BC04", "BC05", "BC06"}
     session = Session.open(repo)
-    assert session._loading is not None and session._loading.workers == 2
+    assert session.loading is not None and session.loading.workers == 2
     assert_same(session.frameworks[FOLDER], expected)
-    assert session._loading is None
+    assert session.loading is None
     # the workers filled the cache: a second session parses nothing and still gets the same
     again = Session.open(repo)
-    assert again._loading is not None and again._loading.workers == 0
+    assert again.loading is not None and again.loading.workers == 0
     assert_same(again.frameworks[FOLDER], expected)
 
 
@@ -90,7 +90,7 @@ def test_unchecked_workers_build_the_same_blocks_without_schema_problems_or_cach
     field) are left to the background check, and so is the cache."""
     expected = plain(repo)
     session = Session.open(repo, checked=False)
-    assert session._loading is not None and session._loading.workers == 2
+    assert session.loading is not None and session.loading.workers == 2
     loaded = session.frameworks[FOLDER]
     assert loaded.framework == expected.framework
     assert loaded.broken_blocks == expected.broken_blocks == {"BC04", "BC05", "BC06"}
@@ -107,7 +107,7 @@ def test_unchecked_workers_build_the_same_blocks_without_schema_problems_or_cach
         (f"{FOLDER}/blocks/BC04.yaml", "yaml-syntax"),
     }
     again = Session.open(repo)  # nothing was cached: parsed (and checked) by workers again
-    assert again._loading is not None and again._loading.workers == 2
+    assert again.loading is not None and again.loading.workers == 2
     assert_same(again.frameworks[FOLDER], expected)
 
 
@@ -141,11 +141,11 @@ def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
 
 
 def test_the_same_without_workers(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import refkit.edit
+    import refkit.edit.loading
 
-    monkeypatch.setattr(refkit.edit, "_jobs", lambda: 1)
+    monkeypatch.setattr(refkit.edit.loading, "jobs", lambda: 1)
     session = Session.open(repo)
-    assert session._loading is not None and session._loading.workers == 0
+    assert session.loading is not None and session.loading.workers == 0
     assert_same(session.frameworks[FOLDER], plain(repo))
 
 
@@ -164,7 +164,7 @@ def test_a_worker_that_dies_costs_time_not_results(
 ) -> None:
     monkeypatch.setattr(loader, "_parse_share", _die)
     session = Session.open(repo)
-    assert session._loading is not None and session._loading.workers == 2
+    assert session.loading is not None and session.loading.workers == 2
     assert_same(session.frameworks[FOLDER], plain(repo))
 
 
@@ -197,7 +197,7 @@ def test_the_loading_process_reads_the_chunks_no_worker_took(
 
     monkeypatch.setattr(loader, "parse_block", counting)
     session = Session.open(repo, checked=checked)
-    loading = session._loading
+    loading = session.loading
     assert loading is not None and loading.workers == 2 and len(loading._raws) > 2
     time.sleep(0.2)  # both workers have taken their first chunk
     frameworks = session.frameworks
@@ -209,7 +209,7 @@ def test_the_loading_process_reads_the_chunks_no_worker_took(
     if checked:
         assert_same(frameworks[FOLDER], expected)
         again = Session.open(repo)  # every file was cached, by a worker or by this process
-        assert again._loading is not None and again._loading.workers == 0
+        assert again.loading is not None and again.loading.workers == 0
         assert_same(again.frameworks[FOLDER], expected)
     else:
         assert frameworks[FOLDER].framework == expected.framework

@@ -79,12 +79,13 @@ def test_the_index_prepares_again_only_the_blocks_a_save_replaced(sample_repo: P
     session = Session.open(sample_repo)
     index = Index()
     search(session, "chaudière", index)
-    before = dict(index._blocks)
+    before = {b.id: index.block(PLUMBER, b) for b in session.framework(PLUMBER).blocks}
     session.set_field(Ref(PLUMBER, "BC04", "C4.4"), "statement", "Entretenir une chaudière murale")
     found = search(session, "chaudière murale", index)
     assert [h.ref for h in found.hits] == [Ref(PLUMBER, "BC04", "C4.4")]
-    again = {k for k, v in index._blocks.items() if before[k][1] is not v[1]}
-    assert again == {(PLUMBER, "BC04")}
+    blocks = session.framework(PLUMBER).blocks  # each prepared again only if it was replaced
+    again = {b.id for b in blocks if index.block(PLUMBER, b) is not before[b.id]}
+    assert again == {"BC04"}
 
 
 def test_replace_plans_every_text_then_applies_as_one_undo_step(sample_repo: Path) -> None:

@@ -191,14 +191,14 @@ def test_with_the_driver_a_merge_that_cannot_be_resolved_is_undone(cli, tmp_path
 async def test_f7_in_the_editor_syncs_and_reads_the_files_again(tmp_path: Path) -> None:
     """F7: the sync window says what it does, then what came of it, in the editor's language;
     closing it reads the files again when commits came in."""
-    from refkit.edit import Ref, Session
-    from refkit.tui.app import EditorApp
+    from refkit.edit import Ref
+    from refkit.tui import make_app
     from tests.test_tui import settle
 
     _, a, b = shared_and_two_clones(tmp_path)
     edit(a, BC01, "statement: ", "statement: Savoir ")
     git(b, "config", "refkit.lang", "fr")
-    app = EditorApp(Session.open(b), watch_interval=None)
+    app = make_app(b, watch_interval=None)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         # a's commit reaches the shared repository while b's editor is open

@@ -20,7 +20,7 @@ pytest.importorskip("textual")
 
 from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, Tree
 
-from refkit.tui import EditorApp
+from refkit.tui import EditorApp, make_app
 from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
 
 PLUMBER = "frameworks/plombier-chauffagiste"
@@ -28,8 +28,8 @@ BC07 = f"{PLUMBER}/blocks/BC07.yaml"
 
 
 def app_for(root: Path) -> EditorApp:
-    # the tests call app._check_disk() themselves, when they mean to
-    return EditorApp(Session.open(root), watch_interval=None)
+    # the tests call app.check_disk() themselves, when they mean to
+    return make_app(root, watch_interval=None)
 
 
 async def settle(app: EditorApp, pilot) -> None:
@@ -40,7 +40,7 @@ async def settle(app: EditorApp, pilot) -> None:
 
 async def goto(app: EditorApp, pilot, ref: Ref) -> None:
     """Select an item in the tree (as the arrow keys would) and give the tree the focus."""
-    app._refresh_framework(ref.folder, ref)
+    app.reveal(ref)
     app.query_one("#tree", Tree).focus()
     await settle(app, pilot)
     assert app.selected == ref
@@ -104,11 +104,12 @@ async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
     """The form shown at start is built as far as the screen shows it before the first paint;
     the rest follows right after, in order, filled with the first framework's values."""
     from refkit.edit.records import RECORDS
-    from refkit.tui.app import FieldRow, ItemForm
+    from refkit.tui.fields import FieldRow
+    from refkit.tui.form import ItemForm
     from refkit.tui.records import RecordsRow
 
     first = ItemForm("framework", now=16)
-    assert 0 < first._now < len(first._specs)
+    assert 0 < first.rows_built < first.row_count
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -186,12 +187,12 @@ async def test_the_form_saves_to_its_own_item_when_the_cursor_has_moved_on(
     async with app.run_test(size=(100, 30)) as pilot:
         await goto(app, pilot, Ref(PLUMBER, "BC07", "C7.1"))
         await pilot.press("down")
-        assert app._fill_timer is not None, "the form has not followed yet"
-        app._fill_timer.stop()  # as while ↓ is held
+        assert app.form_behind, "the form has not followed yet"
+        app.hold_form()  # as while ↓ is held
         assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
         field = app.query_one("#f-competency-statement")
         field.value = "Dimensionner une pompe à chaleur air/eau"
-        assert app._commit_widget(field)
+        assert app.save_field(field)
         await settle(app, pilot)
     assert diff_lines(sample_repo)[1] == "+    statement: Dimensionner une pompe à chaleur air/eau"
     text = (sample_repo / BC07).read_text(encoding="utf-8")
@@ -239,7 +240,7 @@ async def test_a_refusal_from_the_store_is_said_in_french(
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # another process's lock (a descriptor of its own)
             await replace_text(pilot, app, "f-competency-statement", "Dimensionner une PAC")
-            said = [n.message for n in app._notifications]
+            said = list(app.notices)
         finally:
             os.close(fd)
     assert any(
@@ -428,7 +429,7 @@ async def test_undo_abandons_what_could_not_be_saved_first(sample_repo: Path) ->
 
 
 async def test_the_footer_shows_whole_keys_that_apply_now(sample_repo: Path) -> None:
-    from textual.widgets._footer import FooterKey
+    from refkit.tui.footer import FittingFooter
 
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -436,10 +437,10 @@ async def test_the_footer_shows_whole_keys_that_apply_now(sample_repo: Path) -> 
         await goto(app, pilot, Ref(PLUMBER, "BC07"))
 
         def shown() -> list[str]:
-            keys = app.screen.query(FooterKey)
-            width = sum(len(k.key_display) + len(k.description) + 2 for k in keys)
+            keys = app.screen.query_one(FittingFooter).shown_keys()
+            width = sum(len(key) + len(does) + 2 for key, does in keys)
             assert width <= 80, "every key shown fits whole"
-            return [f"{k.key_display} {k.description}" for k in keys]
+            return [f"{key} {does}" for key, does in keys]
 
         in_tree = shown()
         for wanted in ("a Ajouter", "x Supprimer", "m Déplacer", "F5 Enregistrer", "F6 Publier"):
@@ -451,7 +452,8 @@ async def test_the_footer_shows_whole_keys_that_apply_now(sample_repo: Path) -> 
         assert in_field[:3] == ["Entrée Valider", "Échap Annuler", "F1 Aide"]
         assert "a Ajouter" not in in_field and "? Aide" not in in_field
     async with app_for(sample_repo).run_test(size=(160, 48)) as pilot:
-        wide = [f"{k.key_display} {k.description}" for k in pilot.app.screen.query(FooterKey)]
+        keys = pilot.app.screen.query_one(FittingFooter).shown_keys()
+        wide = [f"{key} {does}" for key, does in keys]
         for wanted in ("? Aide", "d Dupliquer", "[ ] Ordre", "F3 Historique", "F4 Problèmes"):
             assert wanted in wide
 
@@ -572,10 +574,10 @@ async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
         # the message first (it is what a person reads), then the file, line and column
         assert text.startswith("✗ la compétence C7.2 sert l'activité « A9 »")
         assert text.endswith("(BC07.yaml:32:22)")
-        node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
+        node = app.node_of(Ref(PLUMBER, "BC07", "C7.2"))
         assert node is not None and str(node.label).startswith("✗ ")
         # the framework holding it is marked too, and stays marked after a rebuild of its subtree
-        fnode = app._node(Ref(PLUMBER))
+        fnode = app.node_of(Ref(PLUMBER))
         assert fnode is not None and str(fnode.label).startswith("✗ ")
         # F4 reaches the problems with the first one highlighted; Enter goes to its item and field
         await goto(app, pilot, Ref(PLUMBER, "BC01"))
@@ -585,12 +587,12 @@ async def test_a_problem_appears_then_disappears(sample_repo: Path) -> None:
         await settle(app, pilot)
         assert app.selected == Ref(PLUMBER, "BC07", "C7.2")
         assert app.focused is app.query_one("#f-competency-activities")
-        fnode = app._node(Ref(PLUMBER))
+        fnode = app.node_of(Ref(PLUMBER))
         assert fnode is not None and str(fnode.label).startswith("✗ ")
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert len(problems.children) == 0
-        node = app._node(Ref(PLUMBER, "BC07", "C7.2"))
+        node = app.node_of(Ref(PLUMBER, "BC07", "C7.2"))
         assert node is not None and not str(node.label).startswith("✗")
     assert git(sample_repo, "status", "--porcelain") == ""
 
@@ -630,7 +632,7 @@ async def test_a_value_outside_a_list_of_choices_is_shown_and_replaced_never_cra
         await settle(app, pilot)
         assert diff_lines(sample_repo) == ["-    kind: skil", "+    kind: skill"]
         assert str(app.query_one("#err-f-competency-kind", Static).render()) == ""
-        assert len(kind._options) == 4  # the odd value is no longer offered (a blank, 3 values)
+        assert len(kind.offered) == 3  # the odd value is no longer offered (3 values)
         screen = await open_records(app, pilot, Ref(PLUMBER, "BC07"), "modalities")
         assert screen.query_one("#r-type", Select).value == "pratique"
         assert "« pratique »" in str(screen.query_one("#err-r-type", Static).render())
@@ -650,7 +652,7 @@ async def test_texts_with_brackets_are_shown_as_written(sample_repo: Path) -> No
         await goto(app, pilot, ref)
         await replace_text(pilot, app, "f-competency-statement", statement)
         assert f"+    statement: {statement}" in diff_lines(sample_repo)
-        node = app._node(ref)
+        node = app.node_of(ref)
         assert node is not None and str(node.label) == f"~ C7.2 {statement}"  # ~: changed
         status = str(app.query_one("#status").render())
         assert status.startswith("Énoncé de C7.2 : enregistré")
@@ -683,7 +685,7 @@ async def test_odd_texts_never_break_a_screen(sample_repo: Path) -> None:
         for (bid, cid), text in zip(comps, WEIRD_TEXTS, strict=False):
             app.session.set_field(Ref(PLUMBER, bid, cid), "statement", text)
             app.session.set_field(Ref(PLUMBER, bid, cid, 0), "text", text)
-        app._build_tree()
+        app.item_tree.rebuild()
         app.refresh_markers()
         await settle(app, pilot)
         tree = app.query_one("#tree", Tree)
@@ -691,11 +693,11 @@ async def test_odd_texts_never_break_a_screen(sample_repo: Path) -> None:
         while stack:
             node = stack.pop(0)
             if node.data is not None and node.data.kind != "framework":
-                app._fill(node)
+                app.item_tree.fill(node)
             stack.extend(node.children)
-            app._select(node.data)
+            app.show_item(node.data)
             await pilot.pause()
-        app._select(Ref(PLUMBER))
+        app.show_item(Ref(PLUMBER))
         for key in ("f2", "f5", "f3", "f6"):
             tree.focus()
             await pilot.press(key)
@@ -785,7 +787,7 @@ async def test_a_file_changed_elsewhere_is_offered_for_reload_never_overwritten(
             "statement: Dimensionner", "statement: Calculer", 1
         )
         path.write_text(theirs, encoding="utf-8")
-        app._check_disk()  # what the editor does every two seconds
+        app.check_disk()  # what the editor does every two seconds
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert BC07 in app.screen.question
@@ -841,13 +843,13 @@ async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_a
              ">>>>>>> branche\n", *lines[title + 1 :]]
         )  # fmt: skip
         path.write_text(theirs, encoding="utf-8")
-        app._check_disk()
+        app.check_disk()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("right", "enter")  # Recharger
         await settle(app, pilot)
         await goto(app, pilot, Ref(PLUMBER, "BC07"))
-        label_before = str(app._node(Ref(PLUMBER, "BC07")).label)
+        label_before = str(app.node_of(Ref(PLUMBER, "BC07")).label)
         assert "fichier illisible" in str(app.query_one("#item-title").render())
         await replace_text(pilot, app, "f-block-title", "Un titre qui ne sera pas perdu")
         assert path.read_text(encoding="utf-8") == theirs
@@ -856,7 +858,7 @@ async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_a
         error = str(app.query_one("#err-f-block-title", Static).render())
         assert error.startswith("✗ non enregistré")
         assert app.session.get(Ref(PLUMBER, "BC07")).title == ""
-        assert str(app._node(Ref(PLUMBER, "BC07")).label) == label_before
+        assert str(app.node_of(Ref(PLUMBER, "BC07")).label) == label_before
         # operations on the block are refused the same way, naming the file
         for operation in (
             lambda: app.session.add(Ref(PLUMBER, "BC07")),
@@ -872,7 +874,7 @@ async def test_an_edit_to_a_block_with_conflict_markers_is_refused_never_shown_a
                         + theirs.split(">>>>>>> branche\n")[1], encoding="utf-8")  # fmt: skip
         # noticed with the focus still in the refused field: the reload is offered there
         assert app.focused is app.query_one("#f-block-title")
-        app._check_disk()
+        app.check_disk()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "Un titre qui ne sera pas perdu" not in app.screen.question
@@ -935,7 +937,7 @@ async def test_closing_while_a_check_runs_leaves_no_process_behind(sample_repo: 
         await pilot.pause()
         app.refresh_markers()
         await pilot.pause(0.05)
-        proc = app._check_proc
+        proc = app.check_process
         assert proc is not None and proc.returncode is None  # running as the editor closes
     assert proc.returncode is not None  # ended and reaped
     gc.collect()  # a process object left unreaped warns here (an error under pytest)
@@ -1002,11 +1004,11 @@ async def test_help_and_palette(sample_repo: Path) -> None:
 
 def test_no_color_is_respected(sample_repo: Path) -> None:
     code = (
-        "import asyncio\nfrom refkit.edit import Session\nfrom refkit.tui import EditorApp\n"
+        "import asyncio\nfrom refkit.edit import Session\nfrom refkit.tui import make_app\n"
         "async def main():\n"
-        "    app = EditorApp(Session.open())\n"
+        "    app = make_app()\n"
         "    async with app.run_test() as pilot:\n"
-        "        print(app.no_color, any(type(f).__name__ in ('Monochrome', 'NoColor') for f in app._filters))\n"
+        "        print(app.no_color, any(type(f).__name__ in ('Monochrome', 'NoColor') for f in app.get_line_filters()))\n"
         "asyncio.run(main())\n"
     )
     for env, expected in (({"NO_COLOR": "1"}, "True True"), ({}, "False False")):
@@ -1088,16 +1090,15 @@ async def test_a_member_of_the_working_group_is_added_and_named(sample_repo: Pat
 
 async def test_a_list_of_records_has_its_own_help_and_keys(sample_repo: Path) -> None:
     """F1 in a list explains the list; the editor's F5 (commit) does not open over it."""
-    from textual.widgets._footer import FooterKey
-
     from refkit.tui.dialogs import HelpScreen
+    from refkit.tui.footer import FittingFooter
 
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         screen = await open_records(app, pilot, Ref(PLUMBER), "working_group")
         # the footer at the bottom is the list's, with its keys, covering the editor's
-        shown = [k.key_display for k in screen.query(FooterKey)]
+        shown = [key for key, _ in screen.query_one(FittingFooter).shown_keys()]
         assert shown[:3] == ["a", "x", "[ ]"] and "F5" not in shown
         await pilot.press("f5")
         await settle(app, pilot)
@@ -1207,9 +1208,9 @@ async def test_every_invalid_fixture_opens_and_every_item_and_problem_shows(
         while stack:
             node = stack.pop(0)
             if node.data is not None and node.data.kind != "framework":
-                app._fill(node)  # its children, as opening it does
+                app.item_tree.fill(node)  # its children, as opening it does
             stack.extend(node.children)
-            app._select(node.data)  # its form filled, then drawn
+            app.show_item(node.data)  # its form filled, then drawn
             await pilot.pause()
             shown += 1
         assert shown >= 1
@@ -1247,7 +1248,7 @@ async def test_lists_of_records_of_an_unreadable_framework_are_refused_not_opene
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.is_running and not isinstance(app.screen, RecordsScreen)
-        said = [n.message for n in app._notifications]
+        said = list(app.notices)
         assert any("framework.yaml est illisible" in m for m in said), said
 
 
@@ -1405,7 +1406,7 @@ async def test_the_item_is_read_whole_from_the_tree_and_tab_goes_to_its_form(
         assert "mise en situation professionnelle (7 h)" in shown
         assert "C7.1 Dimensionner une pompe à chaleur air/eau à partir des déperditions" in shown
         labels = {
-            str(n.label).split(" ", 1)[0]: str(n.label) for n in app._node(Ref(PLUMBER)).children
+            str(n.label).split(" ", 1)[0]: str(n.label) for n in app.node_of(Ref(PLUMBER)).children
         }
         width = app.query_one("#tree", Tree).scrollable_content_region.width - 4
         assert labels["BC04"][:width] != labels["BC07"][:width].replace("BC07", "BC04")
@@ -1704,10 +1705,10 @@ async def test_an_empty_repository_starts_with_a_and_the_first_commit_has_the_sc
         folder = "frameworks/installateur-thermique"
         assert app.selected == Ref(folder)
         assert (root / folder / "framework.yaml").is_file()
-        assert app._node(Ref(folder)) is not None
+        assert app.node_of(Ref(folder)) is not None
         await pilot.press("ctrl+z")
         await settle(app, pilot)
-        assert not (root / folder).exists() and app._node(Ref(folder)) is None
+        assert not (root / folder).exists() and app.node_of(Ref(folder)) is None
         await pilot.press("ctrl+y")
         await settle(app, pilot)
         assert (root / folder / "framework.yaml").is_file()

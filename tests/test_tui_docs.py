@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from refkit.edit import Ref, Session
+from refkit.edit import Ref
 from tests.conftest import REPO, Camera
 
 pytest.importorskip("textual")
@@ -21,7 +21,7 @@ pytest.importorskip("textual")
 from textual import events
 from textual.widgets import Input, Tree
 
-from refkit.tui import EditorApp
+from refkit.tui import make_app
 from refkit.tui.certification import CertificationScreen
 from refkit.tui.dialogs import ReleaseDialog
 from refkit.tui.paste import PasteScreen
@@ -43,7 +43,7 @@ async def test_the_screens_of_the_editor_page(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    app = EditorApp(Session.open(sample_repo), watch_interval=None)
+    app = make_app(sample_repo, watch_interval=None)
 
     camera = Camera(app, ARTIFACTS)
     settle, shot, shots = camera.settle, camera.shot, camera.shots
@@ -51,7 +51,7 @@ async def test_the_screens_of_the_editor_page(
     async with app.run_test(size=(100, 32)) as pilot:
 
         async def at_block(block: str) -> None:  # the tree's cursor on a block of the plumber
-            app._refresh_framework(PLUMBER, Ref(PLUMBER, block))
+            app.reveal(Ref(PLUMBER, block))
             app.query_one("#tree", Tree).focus()
             await settle(pilot)
 
@@ -89,8 +89,8 @@ async def test_the_screens_of_the_editor_page(
         await pilot.press("escape")
         # a competency moved, then F6: the move decides the bump, the table is shown
         await settle(pilot)
-        app._run(lambda: app.session.move(Ref(PLUMBER, "BC02", "C2.5"), "BC03"))
-        app._refresh_framework(PLUMBER, Ref(PLUMBER))
+        app.run_operation(lambda: app.session.move(Ref(PLUMBER, "BC02", "C2.5"), "BC03"))
+        app.reveal(Ref(PLUMBER))
         app.query_one("#tree", Tree).focus()
         await settle(pilot)
         await pilot.press("f6")

@@ -21,7 +21,7 @@ pytest.importorskip("textual")
 
 from textual.widgets import Input, Tree
 
-from refkit.tui import EditorApp
+from refkit.tui import EditorApp, make_app
 from refkit.tui.dialogs import ConfirmDialog, HelpScreen
 
 PLUMBER = "frameworks/plombier-chauffagiste"
@@ -120,7 +120,7 @@ async def test_refkit_lang_en_edit_is_wholly_in_english(sample_repo: Path) -> No
     """The French samples opened in English: the editor's words are English (the tree's and the
     form's, a problem and its hint, a dialog, the footer, a status, the help), the frameworks'
     texts stay French."""
-    app = EditorApp(Session.open(sample_repo), watch_interval=None, lang="en")
+    app = make_app(sample_repo, watch_interval=None, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         screen = _screen_text(app)
@@ -133,7 +133,7 @@ async def test_refkit_lang_en_edit_is_wholly_in_english(sample_repo: Path) -> No
         assert tree.border_title == "Frameworks"
 
         # a competency's form: English labels and choices; the statement as written
-        app._refresh_framework(PLUMBER, Ref(PLUMBER, "BC07", "C7.1"))
+        app.reveal(Ref(PLUMBER, "BC07", "C7.1"))
         tree.focus()
         await _settle(app, pilot)
         await pilot.press("tab")
@@ -154,7 +154,7 @@ async def test_refkit_lang_en_edit_is_wholly_in_english(sample_repo: Path) -> No
         await _settle(app, pilot)
 
         # add a competency: the status line, in English
-        app._refresh_framework(PLUMBER, Ref(PLUMBER, "BC07"))
+        app.reveal(Ref(PLUMBER, "BC07"))
         tree.focus()
         await _settle(app, pilot)
         await pilot.press("a")
@@ -199,7 +199,7 @@ async def test_refkit_lang_en_edit_is_wholly_in_english(sample_repo: Path) -> No
 
 async def test_problems_and_their_hints_read_in_english(tmp_path: Path) -> None:
     root = make_git_repo(copy_fixture("invalid", "duplicate-statements", tmp_path))
-    app = EditorApp(Session.open(root), watch_interval=None, lang="en")
+    app = make_app(root, watch_interval=None, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         screen = _screen_text(app)
@@ -215,7 +215,7 @@ async def test_problems_and_their_hints_read_in_english(tmp_path: Path) -> None:
 
 async def test_the_french_editor_is_unchanged_by_default(sample_repo: Path) -> None:
     """Nothing said, a C locale: the samples' language, French, as before."""
-    app = EditorApp(Session.open(sample_repo), watch_interval=None)
+    app = make_app(sample_repo, watch_interval=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         screen = _screen_text(app)

@@ -17,7 +17,7 @@ pytest.importorskip("pytest_textual_snapshot")
 
 from textual.widgets import Tree
 
-from refkit.tui import EditorApp
+from refkit.tui import EditorApp, make_app
 
 PLUMBER = "frameworks/plombier-chauffagiste"
 SIZES = [(80, 24), (160, 48)]
@@ -41,7 +41,7 @@ def repo(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def editor(root: Path) -> EditorApp:
-    app = EditorApp(Session.open(root), watch_interval=None)
+    app = make_app(root, watch_interval=None)
     # no smooth scrolling: a scroll bar's place would depend on how long the machine took
     app.animation_level = "none"
     return app
@@ -78,7 +78,7 @@ def at(ref: Ref, keys: list[str] = []):  # noqa: B006 (never changed)
     async def run_before(pilot) -> None:
         app = pilot.app
         await pilot.pause()
-        app._refresh_framework(ref.folder, ref)
+        app.reveal(ref)
         app.query_one("#tree", Tree).focus()
         await settle(pilot)
         for key in keys:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from refkit.edit import Ref, Session
+from refkit.edit import Ref
 from tests.conftest import REPO, Camera, git
 
 pytest.importorskip("textual")
 
-from refkit.tui import EditorApp
+from refkit.tui import make_app
 from refkit.tui.dialogs import CommitDialog, ReleaseDialog
 
 PLUMBER = "frameworks/plombier-chauffagiste"
@@ -29,7 +29,7 @@ DOCS = REPO / "docs" / "images"
 async def test_walkthrough(sample_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795600000")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    app = EditorApp(Session.open(sample_repo), watch_interval=None)
+    app = make_app(sample_repo, watch_interval=None)
 
     camera = Camera(app, ARTIFACTS)
     settle, shot, shots = camera.settle, camera.shot, camera.shots

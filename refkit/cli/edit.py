@@ -40,10 +40,10 @@ def run(args: argparse.Namespace) -> int:
     # Textual is imported here (0.3 s); not checked against the schema field by field, which
     # the background check does (its problems are the ones the editor shows)
     session = Session.open(args.path, checked=False)
-    from refkit.tui import EditorApp
+    from refkit.tui import make_app
 
     gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
     # its language: --lang, REFKIT_LANG, git config refkit.lang, the locale, else the language
     # of the repository's frameworks (refkit.edit.language)
-    EditorApp(session, freeze_loaded=True, lang=getattr(args, "lang_option", None)).run()
+    make_app(session, freeze_loaded=True, lang=getattr(args, "lang_option", None)).run()
     return 0

@@ -226,6 +226,28 @@ def check_value(f: Field, value: Any, lang: str = SOURCE) -> str | None:
     return str(error.message)  # (the schema's own words)
 
 
+def typed_value(f: Field, text: str, lang: str) -> Any:
+    """The value ``text`` types for field ``f``; ``FieldRefused`` when it is not valid for it."""
+    from refkit.edit.errors import FieldRefused
+
+    try:
+        value = parse_value(f, text)
+    except ValueError as e:
+        raise FieldRefused(f, tr(str(e), lang), lang) from None
+    problem = check_value(f, value, lang)
+    if problem is not None:
+        raise FieldRefused(f, problem, lang)
+    return value
+
+
+def typing_problem(f: Field, text: str, lang: str) -> str | None:
+    """What is wrong with ``text`` typed in field ``f`` (checked as it is typed), if anything."""
+    try:
+        return check_value(f, parse_value(f, text), lang)
+    except ValueError as e:
+        return tr(str(e), lang)
+
+
 def refused(f: Field, reason: str, lang: str) -> str:
     """A value refused for field ``f``, in ``lang``: "Statement: this field is required"."""
     return tr("{field}: {reason}", lang).format(field=tr(f.label, lang), reason=reason)
@@ -253,7 +275,7 @@ def get_value(item: Any, name: str) -> Any:
     return node
 
 
-def _set_value(item: Any, name: str, value: Any) -> None:
+def set_value(item: Any, name: str, value: Any) -> None:
     parts = name.split(".")
     node = item
     for part in parts[:-1]:

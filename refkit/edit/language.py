@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from refkit.i18n import user_language
 
 if TYPE_CHECKING:
-    from refkit.edit import Session
+    from refkit.edit.session import Session
 
 
 def editor_language(explicit: str | None, session: Session) -> str:

@@ -131,7 +131,7 @@ def plan_competencies(
 ) -> Planned:
     """The competencies the rows make, with the block's next free ids; what was left out said
     in ``lang``."""
-    from refkit.edit import next_competency_id
+    from refkit.edit.operations import next_competency_id
 
     out = Planned()
     body = rows[1:] if columns.header else rows

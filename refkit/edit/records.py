@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from refkit.edit import Outcome, Ref, Session
-from refkit.edit.fields import Field, check_value, parse_value, refused
-from refkit.errors import RefkitError
+from refkit.edit.errors import Code, EditError
+from refkit.edit.fields import Field, typed_value
+from refkit.edit.refs import Ref, resolve
+from refkit.edit.results import Outcome
+from refkit.edit.session import Session
 from refkit.i18n import N_, N_plural, ngettext, tr
 from refkit.model import (
     Activity,
@@ -291,35 +293,29 @@ def _tidy(item: Any, name: str) -> None:
 def set_field(
     session: Session, ref: Ref, spec: Records, index: int, name: str, text: str
 ) -> Outcome:
-    """Set one field of the record at ``index``, as typed; refused (RefkitError) when the value
+    """Set one field of the record at ``index``, as typed; refused (``FieldRefused``) when the value
     is not valid for that field."""
     f = next((x for x in spec.fields if x.name == name), None)
     if f is None:
         raise KeyError(f"{spec.name} records have no field {name}")
     lang = session.lang
-    try:
-        value = parse_value(f, text)
-    except ValueError as e:
-        raise RefkitError(refused(f, tr(str(e), lang), lang)) from None
-    problem = check_value(f, value, lang)
-    if problem is not None:
-        raise RefkitError(refused(f, problem, lang))
+    value = typed_value(f, text, lang)
     records = items(session, ref, spec)
     if not 0 <= index < len(records):
-        raise RefkitError(_gone(spec, index, lang))
+        raise EditError(Code.NOT_FOUND, _gone(spec, index, lang))
     old = _get(records[index], name)
     if old == value or (value is None and not old):
         return Outcome(ref, "")
 
     def change(fw: Framework) -> None:
-        item = session._resolve(fw, ref)
+        item = resolve(fw, ref)
         record = _ensure_list(item, spec.name, fw)[index]
         if spec.name == "activities" and name == "id":
             for _, c in fw.competencies():
                 c.activities = [value if a == old else a for a in c.activities]
         _set(record, name, value)
 
-    return session._apply(
+    return session.apply(
         ref.folder,
         tr('{field} ({record} {n} of "{list}")', lang).format(
             field=tr(f.label, lang),
@@ -342,9 +338,9 @@ def add(session: Session, ref: Ref, spec: Records, after: int | None = None) -> 
     new = spec.make(fw, records, lang)
 
     def change(f: Framework) -> None:
-        _ensure_list(session._resolve(f, ref), spec.name, f).insert(index, copy.deepcopy(new))
+        _ensure_list(resolve(f, ref), spec.name, f).insert(index, copy.deepcopy(new))
 
-    outcome = session._apply(
+    outcome = session.apply(
         ref.folder,
         tr('added {record} to "{list}"', lang).format(
             record=tr(spec.one, lang), list=tr(spec.label, lang)
@@ -360,14 +356,14 @@ def delete(session: Session, ref: Ref, spec: Records, index: int) -> Outcome:
     records = items(session, ref, spec)
     lang = session.lang
     if not 0 <= index < len(records):
-        raise RefkitError(_gone(spec, index, lang))
+        raise EditError(Code.NOT_FOUND, _gone(spec, index, lang))
 
     def change(f: Framework) -> None:
-        item = session._resolve(f, ref)
+        item = resolve(f, ref)
         del _ensure_list(item, spec.name, f)[index]
         _tidy(item, spec.name)
 
-    return session._apply(
+    return session.apply(
         ref.folder,
         tr('deleted "{record}"', lang).format(record=spec.summary(records[index], lang)),
         change,
@@ -383,10 +379,10 @@ def move(session: Session, ref: Ref, spec: Records, index: int, delta: int) -> t
         return Outcome(ref, ""), index
 
     def change(f: Framework) -> None:
-        seq = _ensure_list(session._resolve(f, ref), spec.name, f)
+        seq = _ensure_list(resolve(f, ref), spec.name, f)
         seq.insert(target, seq.pop(index))
 
-    outcome = session._apply(
+    outcome = session.apply(
         ref.folder,
         tr('"{record}" moved up' if delta < 0 else '"{record}" moved down', session.lang).format(
             record=spec.summary(records[index], session.lang)

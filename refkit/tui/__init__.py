@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from refkit.tui.app import EditorApp
+from refkit.tui.app import EditorApp, make_app
 
-__all__ = ["EditorApp"]
+__all__ = ["EditorApp", "make_app"]

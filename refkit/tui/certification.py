@@ -235,7 +235,7 @@ class CertificationScreen(ModalScreen[bool]):
         if value == self._place(block_id):
             return
         place = None if value == OUTSIDE else value
-        run = getattr(self.app, "_run", None)
+        run = getattr(self.app, "run_operation", None)
         if run is not None and run(
             lambda: self.session.set_block_place(self.folder, block_id, place)
         ):

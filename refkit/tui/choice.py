@@ -29,6 +29,11 @@ class Choice(Select[str]):
             **kwargs,
         )
 
+    @property
+    def offered(self) -> list[str]:
+        """The values offered: the choices, and a value outside them shown now."""
+        return [v for v, _ in self.choices] + ([self._unknown] if self._unknown else [])
+
     def show(self, value: str) -> str | None:
         """Show ``value`` ("" for none); the reason when it is not one of the choices."""
         odd = value if value and value not in {v for v, _ in self.choices} else None

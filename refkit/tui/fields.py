@@ -1,5 +1,6 @@
-"""Provides the form's fields: a row (label, field, the line where its problem shows) and the
-three kinds of field.
+"""Provides the form's fields: a row (label, field, the line where its problem shows), the
+three kinds of field, and their filling (``fill_field``, ``field_text``, ``show_error``: one way,
+for an item's form and for a list of records).
 
 * ``FieldInput``: a short one-line value (an id, a code, a number).
 * ``FieldLine``: a one-line text that is long (a statement, a criterion, a title): shown wrapped
@@ -18,12 +19,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.message import Message
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from refkit.edit import Field
 from refkit.i18n import N_, tr
@@ -224,3 +229,44 @@ class FieldRow(Vertical):
                 compact=True,
             )
         yield Static("", classes="error", id=f"err-{wid}")
+
+
+def fill_field(widget: Widget, value: str) -> str | None:
+    """Show ``value`` in a field (an ``Input``, a ``TextArea``, a ``Choice``), changing nothing
+    that already shows it; what is wrong with the value, when the field can tell (a value that
+    is none of a choice's)."""
+    if isinstance(widget, Input):
+        if widget.value != value:
+            widget.value = value
+            widget.cursor_position = 0  # show the beginning of a long value
+        widget.remove_class("-invalid")
+    elif isinstance(widget, TextArea):
+        if widget.text != value:
+            widget.load_text(value)
+    elif isinstance(widget, Choice):
+        return widget.show(value)
+    return None
+
+
+def field_text(widget: Any) -> str | None:
+    """What a field holds as typed (None: not a field)."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        value = widget.value
+        return "" if value is Select.NULL or value is None else str(value)
+    return None
+
+
+def show_error(where: DOMNode, wid: str, problem: str | None) -> None:
+    """Show (or clear) the line under field ``wid`` saying what is wrong with it."""
+    try:
+        line = where.query_one(f"#err-{wid}", Static)
+    except NoMatches:
+        return  # its form is being built, or the editor is closing
+    if problem is None and not line.has_class("-shown"):
+        return  # nothing shown, nothing to change (no new layout on every selection)
+    line.update(Text(f"✗ {problem}") if problem else "")
+    line.set_class(problem is not None, "-shown")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from refkit.i18n import N_, tr
 from refkit.tui.lang import lang_of
@@ -15,6 +16,10 @@ _OWN_WORDS = {"Dismiss menu": N_("Close the list"), "Exit the command palette": 
 _KEY_NAMES = {"esc": N_("Esc"), "enter": N_("Enter"), "tab": N_("Tab")}
 
 
+def _is_key(widget: Any) -> bool:
+    return isinstance(getattr(widget, "key_display", None), str)
+
+
 class FittingFooter(Footer):
     """Textual's footer, showing only the keys that fit whole, in the order of the bindings (the
     most useful first): at 80 columns a key cut in half at the edge helps nobody."""
@@ -23,8 +28,10 @@ class FittingFooter(Footer):
         width = self.app.size.width
         lang = lang_of(self)
         used = 0
+        widget: Any
         for widget in super().compose():
-            if isinstance(widget, FooterKey):
+            # a key of Textual's footer (its class, FooterKey, lives in a private module)
+            if _is_key(widget):
                 words = _OWN_WORDS.get(widget.description, widget.description)
                 widget.description = tr(words, lang)
                 if widget.key_display in _KEY_NAMES:
@@ -34,6 +41,10 @@ class FittingFooter(Footer):
                     continue
                 used += need
             yield widget
+
+    def shown_keys(self) -> list[tuple[str, str]]:
+        """The keys shown now: (key, what it does), as shown."""
+        return [(w.key_display, w.description) for w in self.query("FooterKey")]  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         self.refresh(recompose=True)

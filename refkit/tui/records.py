@@ -20,11 +20,13 @@ from textual.widgets import Button, Input, Label, ListItem, ListView, Select, St
 
 from refkit.edit import Ref, Session
 from refkit.edit import records as rec
-from refkit.edit.fields import check_value, display_value, parse_value, refused
+from refkit.edit.errors import FieldRefused
+from refkit.edit.fields import display_value, typing_problem
 from refkit.edit.records import Records
 from refkit.errors import RefkitError
 from refkit.i18n import N_, ngettext, tr
 from refkit.tui.choice import Choice
+from refkit.tui.fields import field_text, fill_field, show_error
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of, said
@@ -196,17 +198,7 @@ class RecordsScreen(ModalScreen[bool]):
                 widget = self.query_one(f"#{self._wid(f.name)}")
                 widget.disabled = record is None
                 value = display_value(f, rec.display(f, record)) if record is not None else ""
-                problem = None
-                if isinstance(widget, Input):
-                    widget.value = value
-                    widget.cursor_position = 0
-                    widget.remove_class("-invalid")
-                elif isinstance(widget, TextArea):
-                    if widget.text != value:
-                        widget.load_text(value)
-                elif isinstance(widget, Choice):
-                    problem = widget.show(value)
-                self._error(f.name, problem)
+                self._error(f.name, fill_field(widget, value))
         finally:
             self.call_after_refresh(self._done_filling)
 
@@ -214,9 +206,7 @@ class RecordsScreen(ModalScreen[bool]):
         self._filling = False
 
     def _error(self, name: str, text: str | None) -> None:
-        line = self.query_one(f"#err-{self._wid(name)}", Static)
-        line.update(Text(f"✗ {text}") if text else "")
-        line.set_class(text is not None, "-shown")
+        show_error(self, self._wid(name), text)
 
     # -- list --------------------------------------------------------------------------------
 
@@ -285,10 +275,7 @@ class RecordsScreen(ModalScreen[bool]):
         f = self._field_of(event.input)
         if f is None or self._filling:
             return
-        try:
-            problem = check_value(f, parse_value(f, event.value), self.session.lang)
-        except ValueError as e:
-            problem = tr(str(e), self.session.lang)
+        problem = typing_problem(f, event.value, self.session.lang)
         event.input.set_class(problem is not None, "-invalid")
         self._error(f.name, problem)
 
@@ -308,16 +295,8 @@ class RecordsScreen(ModalScreen[bool]):
 
     def _save(self, widget: Any) -> bool:
         f = self._field_of(widget)
-        if f is None or self.index is None:
-            return True
-        if isinstance(widget, Input):
-            text = widget.value
-        elif isinstance(widget, TextArea):
-            text = widget.text
-        elif isinstance(widget, Select):
-            value = widget.value
-            text = "" if value is Select.NULL or value is None else str(value)
-        else:
+        text = field_text(widget)
+        if f is None or self.index is None or text is None:
             return True
         records = self._records()
         if self.index >= len(records):
@@ -328,7 +307,7 @@ class RecordsScreen(ModalScreen[bool]):
             outcome = rec.set_field(self.session, self.ref, self.spec, self.index, f.name, text)
         except RefkitError as e:
             lang = self.session.lang
-            reason = said(e, lang, hint=False).removeprefix(refused(f, "", lang))
+            reason = e.reason if isinstance(e, FieldRefused) else said(e, lang, hint=False)
             if isinstance(widget, Input):
                 widget.add_class("-invalid")
             self._error(f.name, tr("not saved: {reason}", lang).format(reason=reason))
