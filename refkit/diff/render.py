@@ -186,7 +186,24 @@ def table_markdown(table: Table) -> list[str]:
 
 # -- html ---------------------------------------------------------------------------------------
 
-_HTML = """<!DOCTYPE html>
+# a described diff's sections and entries as HTML, headings at ``level``: one macro for every
+# standalone page that shows changes (refkit diff --format html, a proposal's page)
+CHANGES_MACRO = """{% macro changes(described, level, line_html, said) -%}
+{% for section in described.sections %}
+<h{{ level }}>{{ section.title }}</h{{ level }}>
+{% for e in section.entries %}
+<div class="change {{ e.change }}"><span class="kind">{{ e.badge }}</span> {{ e.about }}
+{% if e.lines %}<ul class="fields">
+{% for line in e.lines %}<li>{{ line_html(line, said) }}</li>
+{% endfor %}</ul>{% endif %}
+</div>
+{% endfor %}
+{% endfor %}
+{%- endmacro %}"""
+
+_HTML = (
+    CHANGES_MACRO
+    + """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
@@ -205,16 +222,7 @@ ul.fields { margin: .2rem 0 .6rem 1.2rem; } table { border-collapse: collapse; }
 <body>
 <h1>{{ diff.framework }}: {{ diff.old_version }} → {{ diff.new_version }}</h1>
 <p>{{ described.summary }}</p>
-{% for section in described.sections %}
-<h2>{{ section.title }}</h2>
-{% for e in section.entries %}
-<div class="change {{ e.change }}"><span class="kind">{{ e.badge }}</span> {{ e.about }}
-{% if e.lines %}<ul class="fields">
-{% for line in e.lines %}<li>{{ line_html(line, said) }}</li>
-{% endfor %}</ul>{% endif %}
-</div>
-{% endfor %}
-{% endfor %}
+{{ changes(described, 2, line_html, said) }}
 {% if table %}
 <h2>Correspondence {{ table.old_version }} → {{ table.new_version }}</h2>
 <table>
@@ -227,6 +235,7 @@ ul.fields { margin: .2rem 0 .6rem 1.2rem; } table { border-collapse: collapse; }
 </body>
 </html>
 """
+)
 
 
 def html(diff: FrameworkDiff, *, table: Table | None = None, lang: str = "en") -> str:

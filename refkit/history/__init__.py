@@ -77,11 +77,9 @@ class History:
     def __del__(self) -> None:
         self._close_batch()
 
-    def read_blobs(self, shas: list[str]) -> list[bytes]:
-        """The bytes of several blobs in one exchange with a persistent `git cat-file --batch`
-        (one request per object costs a round trip each: 4x slower over 500 frameworks)."""
-        if not shas:
-            return []
+    def _batch_process(self) -> subprocess.Popen[bytes]:
+        """The persistent ``git cat-file --batch`` this history reads objects through (a stream:
+        the one exchange with git that ``command.git`` does not run)."""
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
@@ -89,7 +87,14 @@ class History:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
-        proc = self._batch
+        return self._batch
+
+    def read_blobs(self, shas: list[str]) -> list[bytes]:
+        """The bytes of several blobs in one exchange with a persistent `git cat-file --batch`
+        (one request per object costs a round trip each: 4x slower over 500 frameworks)."""
+        if not shas:
+            return []
+        proc = self._batch_process()
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write("".join(f"{sha}\n" for sha in shas).encode())
         proc.stdin.flush()
@@ -108,14 +113,7 @@ class History:
         those that do not exist, in one exchange with the persistent ``git cat-file --batch``."""
         if not names:
             return []
-        if self._batch is None:
-            self._batch = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=self.git_root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        proc = self._batch
+        proc = self._batch_process()
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write("".join(f"{name}\n" for name in names).encode())
         proc.stdin.flush()

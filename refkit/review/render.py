@@ -12,6 +12,7 @@ from refkit.control import visible
 from refkit.diff import FrameworkDiff
 from refkit.diff import render as diff_render
 from refkit.diff.describe import describe, line_html, words
+from refkit.diff.render import CHANGES_MACRO
 from refkit.i18n import N_, Msg, language, tr
 from refkit.review.approval import Status
 from refkit.review.record import Comment, Proposal
@@ -169,7 +170,9 @@ def diff_markdown(ref: ProposalRef, diffs: list[FrameworkDiff], lang: str) -> st
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-_HTML = """<!DOCTYPE html>
+_HTML = (
+    CHANGES_MACRO
+    + """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
@@ -195,21 +198,13 @@ ul.fields { margin: .2rem 0 .6rem 1.2rem; }
 {% for d, described in diffs %}
 <h2>{{ d.framework }}: {{ d.old_version }} → {{ d.new_version }}</h2>
 <p>{{ described.summary }}</p>
-{% for section in described.sections %}
-<h3>{{ section.title }}</h3>
-{% for e in section.entries %}
-<div class="change {{ e.change }}"><span class="kind">{{ e.badge }}</span> {{ e.about }}
-{% if e.lines %}<ul class="fields">
-{% for line in e.lines %}<li>{{ line_html(line, said) }}</li>
-{% endfor %}</ul>{% endif %}
-</div>
-{% endfor %}
-{% endfor %}
+{{ changes(described, 3, line_html, said) }}
 {% else %}<p>{{ nothing }}</p>
 {% endfor %}
 </body>
 </html>
 """
+)
 
 
 def diff_html(
