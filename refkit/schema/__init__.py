@@ -57,10 +57,22 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _fast(kind: str) -> Callable[[Any], Any]:
+    """fastjsonschema's validator of ``kind``, asked only "valid or not". Its generated code
+    names the place of every list item it checks for a possible error message, even when there
+    is none (``"...[{i}]".format(**locals())``: a dictionary of the locals built per item, a
+    sixth of the whole schema check); refkit never reads those messages (jsonschema says what is
+    wrong, ``check``), so the code is compiled without them."""
     import fastjsonschema
 
     # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
-    return fastjsonschema.compile(copy.deepcopy(load_schema(kind)), use_formats=False)
+    code = fastjsonschema.compile_to_code(copy.deepcopy(load_schema(kind)), use_formats=False)
+    code = code.replace(".format(**locals())", "")
+    scope: dict[str, Any] = {}
+    exec(compile(code, f"<refkit {kind} schema>", "exec"), scope)  # refkit's own schemas
+    entry = re.search(r"^def (\w+)\(", code, re.M)
+    assert entry is not None
+    validator: Callable[[Any], Any] = scope[entry.group(1)]
+    return validator
 
 
 @cache
