@@ -189,8 +189,9 @@ def publish(
     force: bool = False,
     base_url: str | None = None,
 ) -> PublishResult:
-    from refkit.publish.collect import Outline, collect
+    from refkit.publish.collect import collect
     from refkit.publish.pages import framework_rows, site_language
+    from refkit.publish.site import Outline
 
     base = check_base_url(base_url)
     formats = tuple(dict.fromkeys(formats))

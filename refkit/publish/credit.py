@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from refkit.publish.collect import PublishedFramework, Site
+from refkit.publish.site import PublishedFramework, Site
 from refkit.stack import CertView, Step
 
 

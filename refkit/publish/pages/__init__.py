@@ -2,9 +2,9 @@
 
 Each page's context is built by its own module (all links relative to the page): ``version`` (a
 version's page), ``changes`` (what changed since the version before), ``compare`` (since my
-version, comparisons), ``site`` (index, pathways, versions lists, feeds), ``search`` (the offline
-index), ``downloads`` (exports and data files), ``calculator`` (credit); ``common`` holds what
-they share. They are rendered through one Jinja2 environment (``render``), autoescaped, with
+version, comparisons), ``index`` (the site's index and pathways, a framework's versions list,
+feeds), ``search`` (the offline index), ``downloads`` (exports and data files), ``calculator``
+(credit); ``common`` holds what they share. They are rendered through one Jinja2 environment (``render``), autoescaped, with
 undefined names as errors. Markdown pages mirror the HTML ones under ``md/`` (``markdown``);
 JSON exports sit next to each version page.
 """
@@ -16,17 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from refkit.publish import json_bytes
-from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
 from refkit.publish.pages.calculator import calculator
 from refkit.publish.pages.changes import changes_context
 from refkit.publish.pages.common import addresses
 from refkit.publish.pages.compare import comparisons, since_context
 from refkit.publish.pages.downloads import data_files, downloads, json_export, non_finite
-from refkit.publish.pages.markdown import md_paths
-from refkit.publish.pages.render import asset, render, version_body
-from refkit.publish.pages.search import search_entries
-from refkit.publish.pages.site import (
+from refkit.publish.pages.index import (
     feed,
     framework_index_context,
     framework_rows,
@@ -34,7 +30,11 @@ from refkit.publish.pages.site import (
     pathways_context,
     site_language,
 )
+from refkit.publish.pages.markdown import md_paths
+from refkit.publish.pages.render import asset, render, version_body
+from refkit.publish.pages.search import search_entries
 from refkit.publish.pages.version import version_context
+from refkit.publish.site import PublishedFramework, Site, Version
 
 __all__ = ["build_pages", "framework_rows", "non_finite", "site_language"]
 

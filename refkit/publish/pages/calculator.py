@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from refkit.publish.collect import PublishedFramework, Site
 from refkit.publish.labels import labels
 from refkit.publish.pages.common import cert_view, title_of
 from refkit.publish.pages.render import render
+from refkit.publish.site import PublishedFramework, Site
 
 
 def calculator(site: Site, pf: PublishedFramework) -> dict[str, bytes]:

@@ -9,10 +9,10 @@ from typing import Any
 from refkit.diff import FrameworkDiff
 from refkit.diff.describe import describe, line_html, line_markdown
 from refkit.diff.describe import words as change_words
-from refkit.publish.collect import PublishedFramework, Version
 from refkit.publish.labels import labels
 from refkit.publish.pages.common import draft_errors, page_url, release_info, volume_text
 from refkit.publish.pages.render import lang_key
+from refkit.publish.site import PublishedFramework, Version
 from refkit.publish.text import md_escape
 
 

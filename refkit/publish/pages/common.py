@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.model import Framework
-from refkit.publish.collect import Site, Version
 from refkit.publish.labels import labels
+from refkit.publish.site import Site, Version
 from refkit.publish.typo import quantity
 from refkit.stack import BlockView, CertView, Elective
 

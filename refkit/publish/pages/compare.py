@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
 from refkit.publish.pages.changes import block_cell, diff_lists
 from refkit.publish.pages.common import cert_view, page_url
 from refkit.publish.pages.render import lang_key, render
+from refkit.publish.site import PublishedFramework, Site, Version
 
 
 def since_context(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.publish import json_bytes
-from refkit.publish.collect import PublishedFramework, Site, Version
+from refkit.publish.site import PublishedFramework, Site, Version
 from refkit.store.writer import block_data, framework_data
 
 DOWNLOADS = (

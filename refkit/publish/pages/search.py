@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from refkit.publish.collect import PublishedFramework
 from refkit.publish.pages.common import anchors_of, codes_of
+from refkit.publish.site import PublishedFramework
 
 
 def search_entries(pf: PublishedFramework) -> list[list[str]]:

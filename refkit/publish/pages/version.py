@@ -10,7 +10,6 @@ from typing import Any
 from markupsafe import Markup
 
 from refkit.model import Block, Framework
-from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.items import relation_links
 from refkit.publish.labels import labels
 from refkit.publish.pages.common import (
@@ -27,6 +26,7 @@ from refkit.publish.pages.common import (
     release_info,
     volume_text,
 )
+from refkit.publish.site import PublishedFramework, Site, Version
 from refkit.stack import Coverage, stack
 
 

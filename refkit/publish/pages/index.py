@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.publish.adoption import adoption
-from refkit.publish.collect import PublishedFramework, Site, Version
 from refkit.publish.labels import labels
 from refkit.publish.pages.common import (
     cert_view,
@@ -20,6 +19,7 @@ from refkit.publish.pages.common import (
     volume_text,
 )
 from refkit.publish.pages.render import lang_key
+from refkit.publish.site import PublishedFramework, Site, Version
 from refkit.stack import Coverage, stack
 
 
