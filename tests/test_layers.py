@@ -142,8 +142,6 @@ BIG_MODULES = {
     "refkit/tui/dialogs.py": 743,
 }
 BIG_FUNCTIONS = {
-    "refkit/publish/__init__.py:publish": 121,
-    "refkit/publish/output.py:write": 132,
     "refkit/release.py:plan_release": 85,
     "refkit/store/writer.py:save_framework": 141,
 }
