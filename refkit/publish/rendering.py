@@ -46,8 +46,8 @@ def build(
     collected site, inherited by fork, a small share at a time, each taking the next share when
     it is done (with one share a process, one rendered alone for 2.4-3.7 s of a 500-framework
     publish: the frameworks with most versions had all gone to it); the site-wide pages are
-    rendered here meanwhile, then the shares no worker has started. ``into``: an empty folder
-    that whoever renders a page writes it into; then the digests of the files written, by path,
+    rendered here meanwhile (and a share whose worker died). ``into``: an empty folder that
+    whoever renders a page writes it into; then the digests of the files written, by path,
     instead of their bytes."""
     from refkit.parallel import Forked, workers
     from refkit.publish.pages import build_pages

@@ -18,6 +18,7 @@ from refkit.publish.typo import french_html, is_french
 
 
 def lang_key(lang: str) -> str:
+    """The language of a change's wording (``refkit.diff.describe``) for a framework's: fr or en."""
     return "fr" if (lang or "").lower().startswith("fr") else "en"
 
 
