@@ -40,9 +40,7 @@ GIT_ENV = {
 
 def run(cwd: Path, *args: str) -> str:
     env = {**os.environ, **GIT_ENV}
-    return subprocess.run(
-        args, cwd=cwd, check=True, capture_output=True, text=True, env=env
-    ).stdout
+    return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
 def build(root: Path, count: int) -> None:

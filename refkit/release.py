@@ -111,7 +111,38 @@ def plan_release(
     fw = require_framework(loaded, "the work tree")
     fid = fw.id or loaded.name
     _check_unique_ids(repo, fid, folder)
+    _check_nothing_else_changed(history, folder)
+    _check_no_errors(repo, folder, fid)
+    releases = Releases(history, folder, fid)
+    last = releases.latest()
+    step = _first(fw, bump) if last is None else _next(releases, last, fw, fid, bump, reason)
+    if releases.get(step.version) is not None or history.tags(tag_name(fid, step.version)):
+        raise ReleaseRefused(
+            f"{tag_name(fid, step.version)} already exists",
+            hint="choose another --bump, or delete the tag if it was made by mistake",
+        )
+    plan = ReleasePlan(
+        fid,
+        folder,
+        loaded,
+        last,
+        step.diff,
+        step.required,
+        step.reasons,
+        step.bump,
+        step.version,
+        step.summary,
+        head,
+    )
+    plan.causes = bump_causes(step.diff) if step.diff is not None else []
+    plan.previous = step.old
+    plan.reason = reason.strip() if plan.lowered and reason else None
+    return plan
 
+
+def _check_nothing_else_changed(history: History, folder: str) -> None:
+    """Refuse uncommitted changes outside the framework's folder: a release commits only its
+    own files."""
     unrelated = [
         path
         for code, path in history.status()
@@ -126,6 +157,9 @@ def plan_release(
             hint="commit or stash them first: a release commits only the framework's own files",
         )
 
+
+def _check_no_errors(repo: Repository, folder: str, fid: str) -> None:
+    """Refuse a framework with errors, as refkit validate finds them."""
     result = validate(repo, [repo.root / folder])
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
@@ -135,52 +169,57 @@ def plan_release(
             problems=errors,
         )
 
-    releases = Releases(history, folder, fid)
-    last = releases.latest()
-    diff = None
-    old: Framework | None = None
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """The release to make after the last one (or the first): its version, the bump asked or
+    proposed, the one the changes call for and why, the diff and the last release's framework."""
+
+    version: str
+    bump: str | None
     required: str | None
     reasons: list[str]
-    if last is None:
-        required, reasons = None, ["first release"]
-        base = fw.version
-        version = bumped(base, bump) if bump else base
-        if version_key(version) < (0, 0, 1):
-            raise ReleaseRefused(
-                f"cannot release version {version}", hint="use --bump major for 1.0.0"
-            )
-        summary = f"first release: {counted(fw)}"
-    else:
-        old = require_framework(releases.load(releases.resolve(last.version)), last.version)
-        diff = diff_frameworks(old, fw, old_label=last.version, new_label="work tree")
-        required, reasons = required_bump(diff)
-        if required is None:
-            raise ReleaseRefused(
-                f"nothing to release: {fid} has not changed since {last.version}",
-                hint="edit the framework first (refkit diff shows what changed)",
-            )
-        if bump is None:
-            bump = required
-        elif ORDER[bump] < ORDER[required] and not (reason and reason.strip()):
-            raise ReleaseRefused(
-                f"the changes need a {required} release, not {bump}: {'; '.join(reasons[:3])}",
-                hint=f"use --bump {required} (or leave --bump out: refkit proposes it); a "
-                f"working group that decides otherwise says why with --reason",
-            )
-        version = bumped(last.version, bump)
-        summary = summary_line(diff)
-    if releases.get(version) is not None or history.tags(tag_name(fid, version)):
+    summary: str
+    diff: FrameworkDiff | None = None
+    old: Framework | None = None
+
+
+def _first(fw: Framework, bump: str | None) -> _Step:
+    """The first release: the version the framework says, bumped when asked."""
+    version = bumped(fw.version, bump) if bump else fw.version
+    if version_key(version) < (0, 0, 1):
+        raise ReleaseRefused(f"cannot release version {version}", hint="use --bump major for 1.0.0")
+    return _Step(version, bump, None, ["first release"], f"first release: {counted(fw)}")
+
+
+def _next(
+    releases: Releases,
+    last: Release,
+    fw: Framework,
+    fid: str,
+    bump: str | None,
+    reason: str | None,
+) -> _Step:
+    """The release after ``last``: the bump the changes call for, or the one asked (a lower
+    one only with a ``reason``)."""
+    old = require_framework(releases.load(releases.resolve(last.version)), last.version)
+    diff = diff_frameworks(old, fw, old_label=last.version, new_label="work tree")
+    required, reasons = required_bump(diff)
+    if required is None:
         raise ReleaseRefused(
-            f"{tag_name(fid, version)} already exists",
-            hint="choose another --bump, or delete the tag if it was made by mistake",
+            f"nothing to release: {fid} has not changed since {last.version}",
+            hint="edit the framework first (refkit diff shows what changed)",
         )
-    plan = ReleasePlan(
-        fid, folder, loaded, last, diff, required, reasons, bump, version, summary, head
-    )
-    plan.causes = bump_causes(diff) if diff is not None else []
-    plan.previous = old if last is not None else None
-    plan.reason = reason.strip() if plan.lowered and reason else None
-    return plan
+    if bump is None:
+        bump = required
+    elif ORDER[bump] < ORDER[required] and not (reason and reason.strip()):
+        raise ReleaseRefused(
+            f"the changes need a {required} release, not {bump}: {'; '.join(reasons[:3])}",
+            hint=f"use --bump {required} (or leave --bump out: refkit proposes it); a "
+            f"working group that decides otherwise says why with --reason",
+        )
+    version = bumped(last.version, bump)
+    return _Step(version, bump, required, reasons, summary_line(diff), diff, old)
 
 
 def perform_release(

@@ -424,6 +424,29 @@ def test_conflict_on_one_file_writes_no_other(repo: Path) -> None:
     assert (repo / "frameworks/demo/framework.yaml").read_text(encoding="utf-8") == FRAMEWORK
 
 
+@pytest.mark.parametrize("blocks", [None, set()], ids=["any-block", "first-left-alone"])
+def test_two_blocks_with_one_id_write_nothing(repo: Path, blocks: set[str] | None) -> None:
+    """Two blocks would go to one file: refused before anything is written, whether the block
+    already in that file is merged or left as it is."""
+    loaded = load(repo)
+    loaded.framework.title = "Démo révisée"
+    loaded.framework.blocks[1].id = "BC01"
+    with pytest.raises(ConflictError, match=r"two blocks would be written to .*BC01\.yaml"):
+        save_framework(repo, loaded, blocks=blocks)
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_block_renamed_onto_a_file_it_did_not_read_writes_nothing(repo: Path) -> None:
+    loaded = load(repo)
+    other = repo / "frameworks/demo/blocks/BC09.yaml"
+    other.write_text(BLOCK2.replace("id: BC02", "id: BC09"), encoding="utf-8")  # after loading
+    loaded.framework.blocks[1].id = "BC09"
+    with pytest.raises(ConflictError, match=r"BC09\.yaml already exists"):
+        save_framework(repo, loaded)
+    assert other.read_text(encoding="utf-8") == BLOCK2.replace("id: BC02", "id: BC09")
+    assert (repo / "frameworks/demo/blocks/BC02.yaml").read_text(encoding="utf-8") == BLOCK2
+
+
 def test_other_indentation_styles_and_crlf_are_kept(tmp_path: Path) -> None:
     root = tmp_path / "r"
     (root / "frameworks/demo/blocks").mkdir(parents=True)

@@ -27,7 +27,6 @@ Rendering is deterministic: the same repository gives byte-identical files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -40,17 +39,18 @@ from refkit.problems import RULES, Problem, Severity
 from refkit.publish.output import (
     MANIFEST,
     StatCache,
+    as_dict,
     digest,
     empty,
     read_manifest,
     unwritable,
     write,
     write_manifest,
-    write_new,
 )
 from refkit.publish.output import (
     PublishConflict as PublishConflict,
 )
+from refkit.publish.reuse import code_digest, fingerprint, owner, reusable
 from refkit.store.repository import Repository
 
 FORMATS = ("html", "md", "json", "csv", "xlsx", "case")
@@ -189,32 +189,14 @@ def publish(
     force: bool = False,
     base_url: str | None = None,
 ) -> PublishResult:
-    from refkit.publish.collect import Outline, collect
-    from refkit.publish.pages import framework_rows, site_language
+    from refkit.publish.pages import site_language
 
     base = check_base_url(base_url)
-    formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise RefkitError(
-            f"unknown format {', '.join(unknown) or '(none)'}",
-            hint="formats: html, md, json, csv, xlsx, case",
-        )
+    formats = _formats(formats)
     out = check_output(repo, out)
     errors = check_drafts(repo) if include_draft else {}
     manifest = read_manifest(out)
-    state = manifest.get("state")
-    if not isinstance(state, dict) or state.get("code") != _code_digest():
-        state = {}  # another refkit made it: nothing of it is reused
-    outlines = ((k, Outline.from_json(d)) for k, d in _dict(state.get("outlines")).items())
-    known = {key: outline for key, outline in outlines if outline is not None}
-    site = collect(
-        repo,
-        include_draft=include_draft,
-        known=known,
-        worktree=_dict(state.get("worktree")),
-        errors=errors,
-    )
+    site = _collect(repo, include_draft, manifest, errors)
     site.base_url = base
     try:
         result = PublishResult(
@@ -227,35 +209,19 @@ def publish(
         site_lang = site_language(site, lang)
         # A framework whose inputs are those of the last run keeps its pages as they are: only
         # the frameworks that changed (and the site-wide pages) are read and rendered again.
-        previous = _dict(manifest.get("frameworks"))
-        prints = {pf.id: _fingerprint(site, pf, formats, lang) for pf in site.frameworks}
+        previous = as_dict(manifest.get("frameworks"))
+        prints = {pf.id: fingerprint(site, pf, formats, lang) for pf in site.frameworks}
         stats = StatCache(out)
-        reuse = _reusable(previous, prints, site_lang, stats)
+        reuse = reusable(previous, prints, site_lang, stats)
         render = set(prints) - reuse
-        site.load(render)
-        _check_numbers(site, render)
-        rows = {fid: previous[fid]["rows"] for fid in reuse}
-        rows.update(
-            {
-                pf.id: framework_rows(site, pf, site_lang)
-                for pf in site.frameworks
-                if pf.id in render
-            }
-        )
-        # into a folder that is empty (or not there yet), as on a fresh clone or in CI, each
-        # process writes the pages it renders: nothing can be in the way, and the bytes of the
-        # site (hundreds of MB on a national repository) are neither sent back nor written by
-        # one process at the end
+        rows = _rows(site, render, {fid: previous[fid]["rows"] for fid in reuse}, site_lang)
         fresh = empty(out)
-        written = _fill(out, site, formats, lang, render, rows) if fresh else {}
-        files = {} if fresh else _build(site, formats, lang, render, rows)
-        kept = {f: d for fid in reuse for f, d in previous[fid]["files"].items()}
+        digests, files = _make(out, fresh, site, formats, lang, render, rows)
         made: dict[str, dict[str, str]] = {fid: {} for fid in render}
-        digests = written or {rel: digest(data) for rel, data in files.items()}
         for rel, sum_ in digests.items():
-            owner = _owner(rel)
-            if owner in made:
-                made[owner][rel] = sum_
+            fid = owner(rel)
+            if fid in made:
+                made[fid][rel] = sum_
         frameworks = {
             fid: {
                 "fingerprint": prints[fid],
@@ -265,29 +231,8 @@ def publish(
             }
             for fid in prints
         }
-        new_state = {
-            "code": _code_digest(),
-            "outlines": {
-                v.key: v.outline.to_json() for f in site.frameworks for v in f.versions if v.key
-            },
-            "worktree": site.worktree,
-        }
-        try:
-            if fresh:
-                result.written = sorted(written)
-                write_manifest(out / MANIFEST, written, frameworks, new_state)
-            else:
-                write(
-                    out,
-                    files,
-                    result,
-                    kept=kept,
-                    frameworks=frameworks,
-                    state=new_state,
-                    force=force,
-                )
-        except OSError as e:
-            raise unwritable(e, out) from e
+        kept = {f: d for fid in reuse for f, d in previous[fid]["files"].items()}
+        _write(out, fresh, files, digests, result, kept, frameworks, _state(site), force)
         for fid, entry in frameworks.items():
             if fid not in reuse:
                 stats.record(entry["files"])
@@ -297,23 +242,112 @@ def publish(
     return result
 
 
-def _fill(
+def _formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats asked, each once, in order (refused when one is not known)."""
+    chosen = tuple(dict.fromkeys(formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise RefkitError(
+            f"unknown format {', '.join(unknown) or '(none)'}",
+            hint="formats: html, md, json, csv, xlsx, case",
+        )
+    return chosen
+
+
+def _collect(
+    repo: Repository, include_draft: bool, manifest: dict[str, Any], errors: dict[str, int]
+) -> Any:
+    """The site to publish (``refkit.publish.collect``), with what the last run recorded in
+    the manifest when the same refkit made it (the outlines of the versions it read, the values
+    it parsed from work tree files)."""
+    from refkit.publish.collect import collect
+    from refkit.publish.site import Outline
+
+    state = manifest.get("state")
+    if not isinstance(state, dict) or state.get("code") != code_digest():
+        state = {}  # another refkit made it: nothing of it is reused
+    outlines = ((k, Outline.from_json(d)) for k, d in as_dict(state.get("outlines")).items())
+    known = {key: outline for key, outline in outlines if outline is not None}
+    return collect(
+        repo,
+        include_draft=include_draft,
+        known=known,
+        worktree=as_dict(state.get("worktree")),
+        errors=errors,
+    )
+
+
+def _rows(site: Any, render: set[str], kept: dict[str, Any], site_lang: str) -> dict[str, Any]:
+    """What the site-wide pages show of each framework: ``kept`` for those not rendered again;
+    the frameworks to render are read in full first (and refused with a number JSON cannot
+    hold)."""
+    from refkit.publish.pages import framework_rows
+
+    site.load(render)
+    _check_numbers(site, render)
+    rows = dict(kept)
+    rows.update(
+        {pf.id: framework_rows(site, pf, site_lang) for pf in site.frameworks if pf.id in render}
+    )
+    return rows
+
+
+def _make(
     out: Path,
+    fresh: bool,
     site: Any,
     formats: tuple[str, ...],
     lang: str | None,
     render: set[str],
     rows: dict[str, Any],
-) -> dict[str, str]:
-    """Publish into the empty folder ``out``: its manifest first says it is being filled, then
-    the pages are written as they are rendered; their digests by path."""
+) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The pages rendered: their digests by path, and their bytes to write (none when they
+    were written into the ``fresh`` folder as they were rendered)."""
+    # into a folder that is empty (or not there yet), as on a fresh clone or in CI, each
+    # process writes the pages it renders: nothing can be in the way, and the bytes of the
+    # site (hundreds of MB on a national repository) are neither sent back nor written by
+    # one process at the end
+    from refkit.publish.rendering import build, fill
+
+    if fresh:
+        return fill(out, site, formats, lang, render, rows), {}
+    files = build(site, formats, lang, render, rows)
+    return {rel: digest(data) for rel, data in files.items()}, files
+
+
+def _state(site: Any) -> dict[str, Any]:
+    """What the next run may reuse, recorded in the manifest: the outline of every version
+    read, the values parsed from work tree files."""
+    return {
+        "code": code_digest(),
+        "outlines": {
+            v.key: v.outline.to_json() for f in site.frameworks for v in f.versions if v.key
+        },
+        "worktree": site.worktree,
+    }
+
+
+def _write(
+    out: Path,
+    fresh: bool,
+    files: dict[str, bytes],
+    digests: dict[str, str],
+    result: PublishResult,
+    kept: dict[str, str],
+    frameworks: dict[str, Any],
+    state: dict[str, Any],
+    force: bool,
+) -> None:
+    """The manifest of the ``fresh`` folder the pages were written into as they were rendered,
+    or the pages written where they changed (``output.write``)."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        write_manifest(out / MANIFEST, {}, {}, {}, filling=True)
-        written: dict[str, str] = _build(site, formats, lang, render, rows, into=out)
+        if fresh:
+            result.written = sorted(digests)
+            write_manifest(out / MANIFEST, digests, frameworks, state)
+        else:
+            write(out, files, result, kept=kept, frameworks=frameworks, state=state, force=force)
     except OSError as e:
         raise unwritable(e, out) from e
-    return written
 
 
 def _draft_warnings(site: Any) -> list[str]:
@@ -326,137 +360,6 @@ def _draft_warnings(site: Any) -> list[str]:
                 "published marked so (refkit validate lists them)"
             )
     return said
-
-
-def _reusable(
-    previous: dict[str, Any], prints: dict[str, str], site_lang: str, stats: StatCache
-) -> set[str]:
-    """The frameworks whose pages the last run made from the same inputs, still as written."""
-    reuse = set()
-    for fid, fp in prints.items():
-        before = _dict(previous.get(fid))
-        if (
-            before.get("fingerprint") == fp
-            and before.get("lang") == site_lang
-            and isinstance(before.get("rows"), dict)
-            and stats.intact(_dict(before.get("files")))
-        ):
-            reuse.add(fid)
-    return reuse
-
-
-RENDER_IN_WORKERS = 16  # frameworks to render below which workers cost more than they save
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _owner(path: str) -> str:
-    """The framework whose pages hold ``path`` ("" for the site-wide files)."""
-    if path.startswith("assets/search/") and path != "assets/search/files.js":
-        return path[len("assets/search/") : -len(".js")]
-    parts = path.split("/")
-    if parts[0] == "md":
-        parts = parts[1:]
-    return parts[0] if len(parts) > 1 and parts[0] != "assets" else ""
-
-
-def _fingerprint(site: Any, pf: Any, formats: tuple[str, ...], lang: str | None) -> str:
-    """Everything a framework's pages are made from: its versions (content keys, releases, the
-    shared blocks they borrow), who uses its blocks, the site's options, and refkit's own code
-    and templates. Equal fingerprints give equal pages."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(_code_digest().encode())
-    keys = {(f.id, v.label): v.key for f in site.frameworks for v in f.versions}
-    data: list[Any] = [formats, lang, site.base_url]
-    for version in pf.versions:
-        release = version.release
-        borrowed = sorted(
-            (b, home, hv, keys.get((home, hv), "?")) for b, (home, hv) in version.refs.items()
-        )
-        data.append(
-            [
-                version.label,
-                version.key,
-                borrowed,
-                [release.version, release.date, release.message] if release else None,
-                version.errors,
-            ]
-        )
-    users = {
-        b: [
-            (u, site.framework(u).current.outline.title, site.page_label(u))
-            for u in site.users_of(pf.id, b)
-        ]
-        for b in pf.current.outline.blocks
-    }
-    data.append(users)
-    # the credit calculator carries the release chain of each shared block's home
-    homes = sorted({home for v in pf.versions for _, (home, _) in v.refs.items() if home != pf.id})
-    data.append(
-        [[home, sorted((k[1], v) for k, v in keys.items() if k[0] == home)] for home in homes]
-    )
-    h.update(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode())
-    return h.hexdigest()
-
-
-_CODE: list[str] = []
-
-
-def _code_digest() -> str:
-    """Digest of refkit's code and site templates: a new refkit renders every page again."""
-    if not _CODE:
-        import refkit
-
-        base = Path(refkit.__file__).parent
-        h = hashlib.blake2b(digest_size=16)
-        for path in sorted([*base.rglob("*.py"), *(base / "templates" / "site").rglob("*")]):
-            if path.is_file():
-                h.update(path.relative_to(base).as_posix().encode())
-                h.update(path.read_bytes())
-        _CODE.append(h.hexdigest())
-    return _CODE[0]
-
-
-def _build(
-    site: Any,
-    formats: tuple[str, ...],
-    lang: str | None,
-    render: set[str] | None = None,
-    rows: dict[str, Any] | None = None,
-    *,
-    into: Path | None = None,
-) -> Any:
-    """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
-    default); with many frameworks, in several processes (rendering is pure Python and
-    CPU-bound: ``refkit.parallel``). The processes render the frameworks' pages from the same
-    collected site, inherited by fork, a small share at a time, each taking the next share when
-    it is done (with one share a process, one rendered alone for 2.4-3.7 s of a 500-framework
-    publish: the frameworks with most versions had all gone to it); the site-wide pages are
-    rendered here meanwhile, then the shares no worker has started. ``into``: an empty folder
-    that whoever renders a page writes it into; then the digests of the files written, by path,
-    instead of their bytes."""
-    from refkit.parallel import Forked, workers
-    from refkit.publish.pages import build_pages
-
-    ids = [f.id for f in site.frameworks if render is None or f.id in render]
-    jobs = workers(len(ids), at_least=RENDER_IN_WORKERS, items=len(ids))
-    if jobs == 0:
-        every = build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
-        return every if into is None else write_new(into, every)
-
-    def share(part: list[str]) -> Any:
-        files = build_pages(site, formats=formats, lang=lang, only=set(part), site_wide=False)
-        return files if into is None else write_new(into, files)
-
-    n = min(len(ids), 8 * jobs)
-    with Forked(share, [ids[i::n] for i in range(n)], jobs) as forked:
-        pages = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
-        files: dict[str, Any] = pages if into is None else write_new(into, pages)
-        for i in range(n):
-            files.update(forked.result(i))
-    return files
 
 
 def json_bytes(data: Any) -> bytes:

@@ -11,7 +11,7 @@ from refkit.model import ReleaseRecord
 def adoption(records: list[ReleaseRecord], version: str, lab: dict[str, str]) -> list[str]:
     """One sentence per proposal the release ``version`` adopts (none when its record names
     none)."""
-    from refkit.publish.pages import _date
+    from refkit.publish.pages.common import date_text
 
     record = next((r for r in records if r.version == version), None)
     out = []
@@ -20,6 +20,6 @@ def adoption(records: list[ReleaseRecord], version: str, lab: dict[str, str]) ->
             out.append(lab["adopted_forced"].format(title=p.title, reason=p.forced))
             continue
         colleges = ", ".join(lab.get(f"approver_{c}", c) for c in p.colleges)
-        text = lab["adopted"].format(title=p.title, date=_date(p.approved, lab))
+        text = lab["adopted"].format(title=p.title, date=date_text(p.approved, lab))
         out.append(text + (f" ({colleges})" if colleges else ""))
     return out

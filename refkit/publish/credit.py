@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from refkit.publish.collect import PublishedFramework, Site
+from refkit.publish.site import PublishedFramework, Site
 from refkit.stack import CertView, Step
 
 
@@ -38,7 +38,7 @@ def view_json(v: CertView) -> dict[str, Any]:
 
 def credit_data(site: Site, pf: PublishedFramework, views: Any) -> dict[str, Any] | None:
     """The calculator's data for ``pf`` (None when it has no release). ``views``: a function of
-    a published version -> its CertView (pages._cert_view)."""
+    a published version -> its CertView (pages.common.cert_view)."""
     from refkit.publish.since import chain
 
     latest = pf.latest

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 MANIFEST = ".refkit-publish.json"
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a dict (as a manifest read from disk should hold), else {}."""
     return value if isinstance(value, dict) else {}
 
 
@@ -183,13 +185,11 @@ def write(
     written (``PublishConflict``); ``force``: such files are overwritten, and those it would
     remove are left in place (said in the notes). A path reached through a symbolic link, or a
     folder where a file goes, is never written or removed, even with ``force``."""
-    from refkit.store.files import atomic_write
-
     kept = kept or {}
-    manifest_path = out / MANIFEST
     old = read_manifest(out)
     owned, strange = _owned(out, old)
     if strange and not force:
+        manifest_path = out / MANIFEST
         raise PublishConflict(
             f"{manifest_path} lists {strange[0]!r}"
             + (f" and {len(strange) - 1} more" if len(strange) > 1 else "")
@@ -198,96 +198,131 @@ def write(
             hint=f"delete {manifest_path} (publish then owns only the files whose content it "
             "makes again), or run refkit publish --force to ignore these entries",
         )
-    made = {rel: digest(data) for rel, data in files.items()}
-    conflicts: list[tuple[str, str, bool]] = []  # (path, why, --force may go ahead)
-    folders: dict[Path, bool] = {}  # folder -> reached without a link
-
-    def plain(folder: Path) -> bool:
-        if folder not in folders:
-            folders[folder] = folder.resolve() == folder
-        return folders[folder]
-
-    writes: list[str] = []
+    plan = _Plan(out, owned, force)
     for rel in sorted(files):
-        if not _publishable(rel):
-            raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
-                f"refusing to write {rel!r}: not a path inside {out}"
-            )
-        target = out / rel
-        if not plain(target.parent):
-            conflicts.append((rel, "reached through a symbolic link", False))
-            continue
-        try:
-            st = target.lstat()
-        except FileNotFoundError:
-            writes.append(rel)
-            continue
-        except NotADirectoryError:
-            conflicts.append((rel, "a file stands where its folder goes", False))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            conflicts.append((rel, "a folder stands where publish writes a file", False))
-        elif not stat.S_ISREG(st.st_mode):
-            if not force:
-                conflicts.append((rel, "not a regular file; publishing would replace it", True))
-            else:
-                writes.append(rel)
-        else:
-            current = target.read_bytes()
-            if current == files[rel]:
-                result.unchanged += 1
-            elif force or digest(current) in owned.get(rel, ()):
-                writes.append(rel)
-            else:
-                why = _not_owned(rel, owned)
-                conflicts.append((rel, why + "; publishing would overwrite it", True))
+        plan.write(rel, files[rel], result)
     result.unchanged += len(set(kept) - set(files))
-    every = set(files) | set(kept)
-    removals: list[str] = []
-    left: list[str] = []
-    for rel in sorted(set(owned) - every):
-        target = out / rel
-        if not plain(target.parent):
-            conflicts.append(
-                (rel, "reached through a symbolic link; publishing would remove it", True)
-            )
-            left.append(rel)
-            continue
-        try:
-            st = target.lstat()
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        if stat.S_ISREG(st.st_mode) and digest(target.read_bytes()) in owned[rel]:
-            removals.append(rel)
-            continue
-        why = _not_owned(rel, owned) if stat.S_ISREG(st.st_mode) else "not a regular file"
-        conflicts.append((rel, why + "; publishing would remove it", True))
-        left.append(rel)
-    stop = [c for c in conflicts if not (force and c[2])]
+    for rel in sorted(set(owned) - set(files) - set(kept)):
+        plan.remove(rel)
+    stop = [c for c in plan.conflicts if not (force and c[2])]
     if stop:
         raise _conflict(out, stop)
-    for rel in left:
+    for rel in plan.left:
         result.notes.append(
             f"{out / rel}: left in place (no longer published, but not as refkit publish "
             "wrote it); remove it yourself if it should go"
         )
+    made = {rel: digest(data) for rel, data in files.items()}
+    _carry_out(plan, files, made, old, result)
+    write_manifest(out / MANIFEST, {**kept, **made}, frameworks or {}, state or {})
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What ``write`` will do in ``out``, decided before anything is written: the files to
+    write and to remove, those left in place, and the conflicts (path, why, whether --force
+    may go ahead)."""
+
+    out: Path
+    owned: dict[str, set[str]]
+    force: bool
+    writes: list[str] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str, bool]] = field(default_factory=list)
+    folders: dict[Path, bool] = field(default_factory=dict)  # folder -> reached without a link
+
+    def plain(self, folder: Path) -> bool:
+        if folder not in self.folders:
+            self.folders[folder] = folder.resolve() == folder
+        return self.folders[folder]
+
+    def write(self, rel: str, data: bytes, result: PublishResult) -> None:
+        """Whether the file ``rel`` is written (its bytes changed), left (the same) or in the
+        way."""
+        if not _publishable(rel):
+            raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
+                f"refusing to write {rel!r}: not a path inside {self.out}"
+            )
+        target = self.out / rel
+        if not self.plain(target.parent):
+            self.conflicts.append((rel, "reached through a symbolic link", False))
+            return
+        try:
+            st = target.lstat()
+        except FileNotFoundError:
+            self.writes.append(rel)
+            return
+        except NotADirectoryError:
+            self.conflicts.append((rel, "a file stands where its folder goes", False))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            self.conflicts.append((rel, "a folder stands where publish writes a file", False))
+        elif not stat.S_ISREG(st.st_mode):
+            if not self.force:
+                why = "not a regular file; publishing would replace it"
+                self.conflicts.append((rel, why, True))
+            else:
+                self.writes.append(rel)
+        else:
+            current = target.read_bytes()
+            if current == data:
+                result.unchanged += 1
+            elif self.force or digest(current) in self.owned.get(rel, ()):
+                self.writes.append(rel)
+            else:
+                why = _not_owned(rel, self.owned)
+                self.conflicts.append((rel, why + "; publishing would overwrite it", True))
+
+    def remove(self, rel: str) -> None:
+        """Whether the file ``rel``, no longer published, is removed or left in place."""
+        target = self.out / rel
+        if not self.plain(target.parent):
+            why = "reached through a symbolic link; publishing would remove it"
+            self.conflicts.append((rel, why, True))
+            self.left.append(rel)
+            return
+        try:
+            st = target.lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        if stat.S_ISREG(st.st_mode) and digest(target.read_bytes()) in self.owned[rel]:
+            self.removals.append(rel)
+            return
+        why = _not_owned(rel, self.owned) if stat.S_ISREG(st.st_mode) else "not a regular file"
+        self.conflicts.append((rel, why + "; publishing would remove it", True))
+        self.left.append(rel)
+
+
+def _carry_out(
+    plan: _Plan,
+    files: dict[str, bytes],
+    made: dict[str, str],
+    old: dict[str, Any],
+    result: PublishResult,
+) -> None:
+    """Write and remove what ``plan`` says, under a manifest that owns both the old and the new
+    contents meanwhile."""
+    from refkit.store.files import atomic_write
+
+    out, owned = plan.out, plan.owned
     out.mkdir(parents=True, exist_ok=True)
     listed = old.get("files")
     if isinstance(listed, dict) and any(isinstance(v, list) for v in listed.values()):
-        _sweep(out, owned, plain)  # the last run was killed while it wrote
-    if writes or removals:
+        _sweep(out, owned, plan.plain)  # the last run was killed while it wrote
+    if plan.writes or plan.removals:
         # until the files are written, the manifest owns both their old and new contents: a
         # publish killed midway leaves files the next one recognises
         during: dict[str, Any] = {rel: sorted(d) for rel, d in owned.items()}
-        for rel in writes:
+        for rel in plan.writes:
             during[rel] = sorted({*owned.get(rel, ()), made[rel]})
-        write_manifest(manifest_path, during, {}, _dict(old.get("state")))
-    for rel in writes:
+        write_manifest(out / MANIFEST, during, {}, as_dict(old.get("state")))
+    for rel in plan.writes:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, files[rel], durable=False)  # the site can be published again
         result.written.append(rel)
-    for rel in removals:
+    for rel in plan.removals:
         target = out / rel
         target.unlink()
         result.removed.append(rel)
@@ -295,7 +330,6 @@ def write(
         while parent != out and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    write_manifest(manifest_path, {**kept, **made}, frameworks or {}, state or {})
 
 
 _TEMPORARY = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.tmp$")  # store.files.atomic_write's
@@ -378,8 +412,8 @@ def _owned(out: Path, manifest: dict[str, Any]) -> tuple[dict[str, set[str]], li
     else:
         entries = [
             item
-            for entry in _dict(manifest.get("frameworks")).values()
-            for item in _dict(_dict(entry).get("files")).items()
+            for entry in as_dict(manifest.get("frameworks")).values()
+            for item in as_dict(as_dict(entry).get("files")).items()
         ]
         if isinstance(listed, list):
             entries += [(rel, None) for rel in listed]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from refkit.publish.collect import PublishedFramework, Site, Version
+from refkit.publish.site import PublishedFramework, Site, Version
 from refkit.stack import (
     BlockCredit,
     BlockView,

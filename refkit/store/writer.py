@@ -182,43 +182,93 @@ def save_framework(
                 folder=loaded.folder,
             )
         )
-    folder = loaded.folder
-    plan: dict[str, str | None] = {}  # path -> new text (None: delete)
-    sources: dict[str, str] = {}  # path -> the file its old text comes from
-    reread: dict[str, tuple[bytes, ReadResult]] = {}  # block files written, as parsed
-
-    fw_file = f"{folder}/{FRAMEWORK_FILE}"
-    if framework or fw_file not in loaded.documents:
-        _plan_file(
-            root,
-            loaded,
-            plan,
-            sources,
-            "framework",
-            framework_data(fw),
-            fw_file,
-            fw_file,
-            "../../schemas/framework.schema.json",
-        )
-    kept: set[str] = {fw_file}
+    saving = _Saving(root, loaded)
+    saving.framework_files(fw, framework)
     carried, carried_from = _carried(root, loaded, fw)
-    releases_file = f"{folder}/{RELEASES_FILE}"
-    if not framework and releases_file in loaded.documents:
-        kept.add(releases_file)
-    elif fw.releases or releases_file in loaded.documents:
-        origin = releases_file if releases_file in loaded.documents else None
-        _plan_file(
-            root, loaded, plan, sources, "releases", releases_data(fw), releases_file, origin,
-            "../../schemas/releases.schema.json",
-        )  # fmt: skip
-        kept.add(releases_file)
     from refkit.store.fresh import render_fresh
 
     made = render_fresh(root, loaded, fw.blocks, progress)
+    files = {f"{loaded.folder}/{BLOCKS_DIR}/{b.id}.yaml" for b in fw.blocks}
     for n_block, block in enumerate(fw.blocks):
         if progress is not None and not made:
             progress(n_block, len(fw.blocks))
-        target = f"{folder}/{BLOCKS_DIR}/{block.id}.yaml"
+        saving.block(block, blocks, made.get(block.id), carried, files)
+    for path in loaded.documents:
+        if (
+            path.startswith(f"{loaded.folder}/{BLOCKS_DIR}/")
+            and path not in saving.kept
+            and path not in saving.plan
+        ):
+            saving.plan[path] = None
+    # Nothing is written unless every file refkit touches is as it was when loaded.
+    read = {*saving.plan, *saving.sources.values(), *carried_from}
+    changed = [p for p in sorted(read) if _changed_on_disk(root, loaded, p)]
+    if changed:
+        raise ConflictError(
+            Msg("changed on disk since refkit read it: {files}", files=changed),
+            hint=Msg("reload to see the other change, then redo yours"),
+        )
+    return saving.carry_out()
+
+
+@dataclass(slots=True)
+class _Saving:
+    """One save: the new text of each file to write (``plan``; None: delete it), the file each
+    one's old text comes from (``sources``), the files left as they are or already planned
+    (``kept``), and the block files whose new bytes are known as parsed (``reread``)."""
+
+    root: Path
+    loaded: LoadedFramework
+    plan: dict[str, str | None] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)
+    reread: dict[str, tuple[bytes, ReadResult]] = field(default_factory=dict)
+
+    def plan_file(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        target: str,
+        origin: str | None,
+        schema_path: str,
+        carried: dict[tuple[str, str], Carried] | None = None,
+    ) -> None:
+        reread = self.reread if kind == "block" else None
+        _plan_file(
+            self.root, self.loaded, self.plan, self.sources, kind, data, target, origin,
+            schema_path, carried, reread,
+        )  # fmt: skip
+
+    def framework_files(self, fw: Framework, framework: bool) -> None:
+        """framework.yaml and releases.yaml (left as they are with ``framework=False``)."""
+        documents = self.loaded.documents
+        fw_file = f"{self.loaded.folder}/{FRAMEWORK_FILE}"
+        if framework or fw_file not in documents:
+            schema = "../../schemas/framework.schema.json"
+            self.plan_file("framework", framework_data(fw), fw_file, fw_file, schema)
+        self.kept.add(fw_file)
+        releases_file = f"{self.loaded.folder}/{RELEASES_FILE}"
+        if not framework and releases_file in documents:
+            self.kept.add(releases_file)
+        elif fw.releases or releases_file in documents:
+            origin = releases_file if releases_file in documents else None
+            schema = "../../schemas/releases.schema.json"
+            self.plan_file("releases", releases_data(fw), releases_file, origin, schema)
+            self.kept.add(releases_file)
+
+    def block(
+        self,
+        block: Block,
+        blocks: set[str] | None,
+        made: str | None,
+        carried: dict[tuple[str, str], Carried],
+        files: set[str],
+    ) -> None:
+        """A block's file: merged, moved (its id changed), new (``made`` beforehand, in
+        workers), or left as it is (a block that did not change, a file that cannot be read).
+        ``files``: the block files the framework now has."""
+        loaded = self.loaded
+        target = f"{loaded.folder}/{BLOCKS_DIR}/{block.id}.yaml"
         origin = block.source.file if block.source is not None else None
         if block.id in loaded.broken_blocks and origin is not None:
             if blocks is not None and block.id in blocks:
@@ -230,68 +280,51 @@ def save_framework(
                     ),
                     hint=Msg("fix the file (or resolve the merge conflict), then read it again"),
                 )
-            kept.add(origin)  # a file refkit could not read is never rewritten
-            continue
+            self.kept.add(origin)  # a file refkit could not read is never rewritten
+            return
         if origin is not None and origin not in loaded.documents:
             origin = None
-        if blocks is not None and block.id not in blocks and origin == target:
-            if target in kept:
-                raise ConflictError(
-                    Msg("two blocks would be written to {file}", file=target),
-                    hint=Msg("give each block its own id"),
-                )
-            kept.add(target)  # as it was read: its file is as it is
-            continue
-        if target in kept:
+        if target in self.kept:
             raise ConflictError(
                 Msg("two blocks would be written to {file}", file=target),
                 hint=Msg("give each block its own id"),
             )
-        if origin != target and (root / target).exists() and target not in loaded.documents:
+        self.kept.add(target)
+        if blocks is not None and block.id not in blocks and origin == target:
+            return  # as it was read: its file is as it is
+        if origin != target and (self.root / target).exists() and target not in loaded.documents:
             raise ConflictError(
                 Msg("{file} already exists", file=target),
                 hint=Msg("choose a block id that has no file yet"),
             )
-        if origin is None and block.id in made:
-            plan[target] = made[block.id]  # a new file, made beforehand (in workers)
+        if origin is None and made is not None:
+            self.plan[target] = made  # a new file, made beforehand (in workers)
         else:
-            _plan_file(
-                root, loaded, plan, sources, "block", block_data(block), target, origin,
-                BLOCK_SCHEMA, carried, reread,
-            )  # fmt: skip
-        kept.add(target)
+            self.plan_file("block", block_data(block), target, origin, BLOCK_SCHEMA, carried)
         if origin is not None and origin != target:
-            kept.add(origin)
-            if origin not in {f"{folder}/{BLOCKS_DIR}/{b.id}.yaml" for b in fw.blocks}:
-                plan[origin] = None
-    for path in loaded.documents:
-        if path.startswith(f"{folder}/{BLOCKS_DIR}/") and path not in kept and path not in plan:
-            plan[path] = None
+            self.kept.add(origin)
+            if origin not in files:
+                self.plan[origin] = None
 
-    # Nothing is written unless every file refkit touches is as it was when loaded.
-    read = {*plan, *sources.values(), *carried_from}
-    changed = [p for p in sorted(read) if _changed_on_disk(root, loaded, p)]
-    if changed:
-        raise ConflictError(
-            Msg("changed on disk since refkit read it: {files}", files=changed),
-            hint=Msg("reload to see the other change, then redo yours"),
-        )
-    result = SaveResult()
-    for path, text in sorted(plan.items(), key=lambda kv: kv[1] is None):
-        if text is not None:
-            full = root / path
-            full.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(full, text.encode("utf-8"))
-            result.written.append(path)
-    for path, text in plan.items():
-        if text is None and (root / path).exists():
-            os.unlink(root / path)
-            result.deleted.append(path)
-    if result.changed:
-        fresh = _read_again(root, loaded, set(result.written), reread)
-        for name in ("documents", "hashes", "problems", "broken_blocks", "framework"):
-            setattr(loaded, name, getattr(fresh, name))  # the model and files as written
-    return result
+    def carry_out(self) -> SaveResult:
+        """Write and delete as planned, then read the framework again as written."""
+        root, loaded = self.root, self.loaded
+        result = SaveResult()
+        for path, text in sorted(self.plan.items(), key=lambda kv: kv[1] is None):
+            if text is not None:
+                full = root / path
+                full.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(full, text.encode("utf-8"))
+                result.written.append(path)
+        for path, text in self.plan.items():
+            if text is None and (root / path).exists():
+                os.unlink(root / path)
+                result.deleted.append(path)
+        if result.changed:
+            fresh = _read_again(root, loaded, set(result.written), self.reread)
+            for name in ("documents", "hashes", "problems", "broken_blocks", "framework"):
+                setattr(loaded, name, getattr(fresh, name))  # the model and files as written
+        return result
 
 
 def _read_again(
