@@ -705,3 +705,30 @@ def test_esco_related_skills_are_related_relations(cli, tmp_path: Path) -> None:
     )
     assert got == expected and len(got) > 0
     assert cli("validate", "--no-cache", cwd=root).code == 0
+
+
+def test_a_workbook_of_one_version_is_the_same_bytes_whenever_it_is_written(tmp_path: Path) -> None:
+    """openpyxl dates what it writes; the site promises unchanged files are not rewritten."""
+    import time
+    import zipfile
+    from io import BytesIO
+
+    from refkit.interop.tabular import read_xlsx, write_xlsx
+    from refkit.store.loader import load_framework, read_folder
+    from tests.conftest import REPO
+
+    folder = "frameworks/plombier-chauffagiste"
+    fw = load_framework(folder, read_folder(REPO, folder)).framework
+    assert fw is not None
+    first = write_xlsx(fw)
+    time.sleep(1.1)
+    assert write_xlsx(fw) == first
+    with zipfile.ZipFile(BytesIO(first)) as z:
+        core = z.read("docProps/core.xml").decode()
+    day = next(r.date for r in fw.releases if r.version == fw.version)
+    assert f">{day}T00:00:00Z</dcterms:created>" in core and f">{day}T00:00:00Z</dcterms:modified>" in core  # fmt: skip
+    (tmp_path / "out.xlsx").write_bytes(first)
+    headings, rows = read_xlsx(tmp_path / "out.xlsx", None)
+    assert len(rows) == sum(
+        len(b.competencies) for b in fw.blocks
+    )  # still a workbook openpyxl reads

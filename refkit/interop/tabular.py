@@ -491,4 +491,36 @@ def write_xlsx(fw: Framework) -> bytes:
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
+    return _reproducible(out.getvalue(), _dated(fw))
+
+
+def _dated(fw: Framework) -> str:
+    """The date a workbook of ``fw`` says it was made: its version's release date (a draft: the
+    first of January 2000), so that the same version always gives the same bytes."""
+    day = next((r.date for r in fw.releases if r.version == fw.version), None)
+    return day if day and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day) else "2000-01-01"
+
+
+def _reproducible(data: bytes, day: str) -> bytes:
+    """The workbook openpyxl wrote, with the time it was written taken out: every part of the
+    zip dated ``day``, and the document's created and modified dates too (openpyxl sets them
+    to now on saving). A site published again writes the same bytes, not a new file."""
+    import zipfile
+
+    year, month, dom = (int(x) for x in day.split("-"))
+    when = (year, month, dom, 0, 0, 0)
+    stamp = f"{day}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_DATES.sub(rb"\g<1>" + stamp, body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=when), body, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
