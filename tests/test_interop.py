@@ -728,7 +728,7 @@ def test_a_workbook_of_one_version_is_the_same_bytes_whenever_it_is_written(tmp_
     day = next(r.date for r in fw.releases if r.version == fw.version)
     assert f">{day}T00:00:00Z</dcterms:created>" in core and f">{day}T00:00:00Z</dcterms:modified>" in core  # fmt: skip
     (tmp_path / "out.xlsx").write_bytes(first)
-    headings, rows = read_xlsx(tmp_path / "out.xlsx", None)
+    _headings, rows = read_xlsx(tmp_path / "out.xlsx", None)
     assert len(rows) == sum(
         len(b.competencies) for b in fw.blocks
     )  # still a workbook openpyxl reads
