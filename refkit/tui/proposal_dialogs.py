@@ -6,17 +6,18 @@ dialog, in the editor's language with its hint, and what was typed stays to be c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from refkit.errors import RefkitError
-from refkit.i18n import tr
+from refkit.i18n import N_, tr
 from refkit.review.render import COLLEGES
 from refkit.tui.dialogs import Dialog
 from refkit.tui.footer import keys_footer
@@ -25,7 +26,14 @@ from refkit.tui.lang import lang_of, said
 
 
 class Attempt(Dialog):
-    """A dialog whose operation may be refused: the refusal shown in it (``#error``)."""
+    """A dialog whose operation may be refused: the refusal shown in it (``#error``). ← and →
+    go from one button to the other (in a field, they move in the text)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), key_display="esc"),
+        Binding("left", "app.focus_previous", N_("Previous"), show=False),
+        Binding("right", "app.focus_next", N_("Next"), show=False),
+    ]
 
     def attempt(self, operation: Callable[[], Any]) -> None:
         try:
@@ -122,7 +130,9 @@ class ApproveDialog(Attempt):
         yield keys_footer()
 
     def on_mount(self) -> None:
-        focus_now(self.query_one("#members", OptionList))
+        members = self.query_one("#members", OptionList)
+        members.highlighted = 0
+        focus_now(members)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
