@@ -207,7 +207,7 @@ async def test_sign_off_in_the_editor_approve_and_merge(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         screen = await open_proposals(app, pilot)
-        detail = shown(app, "#proposal-text")
+        detail = screen.detail
         assert "plombier-chauffagiste: non approuvée (chaque collège)" in detail, detail
         assert "collèges attendus : employeurs, salariés, formateurs" in detail
         # merging before the approvals: refused, with the reason; nothing changed
@@ -238,7 +238,7 @@ async def test_sign_off_in_the_editor_approve_and_merge(tmp_path: Path) -> None:
             await pilot.press("enter")
             await settle(app, pilot)
         assert shown(app, "#proposal-message") == "la règle d'approbation est remplie"
-        assert "approuvée (chaque collège)" in shown(app, "#proposal-text")
+        assert "approuvée (chaque collège)" in app.screen.detail  # type: ignore[attr-defined]
         await pilot.press("m")
         await settle(app, pilot)
         assert isinstance(app.screen, MergeDialog) and not app.screen.query("#reason")
@@ -273,7 +273,7 @@ async def test_a_comment_on_the_item_selected_in_the_tree(tmp_path: Path) -> Non
         await pilot.press(*"Mesurable ?", "enter")
         await settle(app, pilot)
         assert "commentaire c1 enregistré sur plombier-chauffagiste/BC01/C1.1/2" in shown(app, "#proposal-message")  # fmt: skip
-        assert "Mesurable ?" in shown(app, "#proposal-text")
+        assert "Mesurable ?" in app.screen.detail  # type: ignore[attr-defined]
         record = (root / "proposals/pac-2027.yaml").read_text(encoding="utf-8")
         assert "text: Mesurable ?" in record and "criterion: 2" in record
         assert git(root, "status", "--porcelain") == ""

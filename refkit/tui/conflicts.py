@@ -46,11 +46,7 @@ ConflictScreen > .view { width: 100%; max-width: 100%; height: 100%; max-height:
 #conflict-message { height: auto; max-height: 5; }
 #conflict-message.-refused { color: $error; }
 """
-SIDES = (
-    ("ours", N_("Mine (m)")),
-    ("theirs", N_("Theirs: the shared repository's (t)")),
-    ("base", N_("Base: before both changed it (b)")),
-)
+SIDES = (("ours", N_("Mine (m)")), ("theirs", N_("Theirs (t)")), ("base", N_("Base (b)")))
 CHOSEN = {
     "ours": N_("{what}: mine kept"),
     "theirs": N_("{what}: theirs taken"),
@@ -114,7 +110,10 @@ class ConflictScreen(ModalScreen[str | None]):
             yield Static("", id="conflict-message")
             yield Static(
                 tr(
-                    "Each choice is written into the file at once, never with conflict markers; when none is left, the merge is recorded.",
+                    "Mine: what you recorded · theirs: what the merge brings in (the shared "
+                    "repository's, or main's) · base: before both changed it. Each choice is "
+                    "written into the file at once, never with conflict markers; when none is "
+                    "left, the merge is recorded.",
                     lang,
                 ),
                 classes="muted",

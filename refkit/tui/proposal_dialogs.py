@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +25,16 @@ from refkit.tui.dialogs import Dialog
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of, said
+
+
+def indented(lines: list[str]) -> Group:
+    """Lines shown with their indent kept on the lines they wrap to (a sign-off's approvals, a
+    comment's text), rather than wrapped back to the margin."""
+    parts = []
+    for line in lines:
+        text = line.lstrip(" ")
+        parts.append(Padding(Text(text), (0, 0, 0, len(line) - len(text))))
+    return Group(*parts)
 
 
 class Attempt(Dialog):
@@ -177,7 +189,7 @@ class MergeDialog(Attempt):
         lang = lang_of(self)
         with Vertical():
             yield Static(Text(tr("Merge {title} into main", lang).format(title=self.title_text), style="bold"))  # fmt: skip
-            yield Static(Text("\n".join(self.lines)), classes="message")
+            yield Static(indented(self.lines), classes="message")
             if not self.holds:
                 yield Label(
                     tr(

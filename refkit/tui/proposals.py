@@ -33,7 +33,13 @@ from refkit.tui.dialogs import DIALOG_CSS, CommitDialog, ConfirmDialog
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of, said
-from refkit.tui.proposal_dialogs import ApproveDialog, CommentDialog, MergeDialog, NewProposalDialog
+from refkit.tui.proposal_dialogs import (
+    ApproveDialog,
+    CommentDialog,
+    MergeDialog,
+    NewProposalDialog,
+    indented,
+)
 
 CSS = """
 ProposalsScreen { align: center middle; }
@@ -53,7 +59,7 @@ class ProposalsScreen(ModalScreen[None]):
         Binding("n", "new", N_("New"), key_display="n"),
         Binding("a", "approve", N_("Approve"), key_display="a"),
         Binding("c", "comment", N_("Comment"), key_display="c"),
-        Binding("u", "update", N_("Update from main"), key_display="u"),
+        Binding("u", "update", N_("Update"), key_display="u"),
         Binding("m", "merge", N_("Merge"), key_display="m"),
         Binding("escape,f8", "close", N_("Close"), key_display="esc"),
     ]
@@ -147,18 +153,18 @@ class ProposalsScreen(ModalScreen[None]):
         try:
             ref, st, stale = working.signoff(self.session, slug)
         except RefkitError as e:
-            self.app.call_from_thread(self._show_detail, slug, None, Text(said(e, lang)))
+            self.app.call_from_thread(self._show_detail, slug, None, [said(e, lang)])
             return
         lines = show_lines(ref, st, stale, lang)  # its sign-off says what the rule still asks
-        self.app.call_from_thread(self._show_detail, slug, st, Text("\n".join(lines)))
+        self.app.call_from_thread(self._show_detail, slug, st, lines)
 
-    def _show_detail(self, slug: str, st: Status | None, text: Text) -> None:
+    def _show_detail(self, slug: str, st: Status | None, lines: list[str]) -> None:
         current = self.highlighted()
         if current is None or current.slug != slug:
             return  # the highlight moved on meanwhile
         self.status = st
-        self.detail = text.plain
-        self.query_one("#proposal-text", Static).update(text)
+        self.detail = "\n".join(lines)
+        self.query_one("#proposal-text", Static).update(indented(lines))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
