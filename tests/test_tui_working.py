@@ -388,3 +388,26 @@ async def test_undoing_the_merge_puts_the_repository_back(cli, tmp_path: Path) -
         await pilot.press("f9")
         await settle(app, pilot)
         assert "Aucune fusion n'attend" in app.notices[-1]
+
+
+async def test_the_proposals_and_the_conflicts_speak_english(cli, tmp_path: Path) -> None:
+    from tests.test_tui_lang import _english, _screen_text
+
+    root = waiting_merge(cli, tmp_path)
+    app = make_app(root, watch_interval=None, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert under_the_tree(app) == "proposal pac-2027"
+        await open_proposals(app, pilot)
+        screen = _screen_text(app)
+        assert "Proposals — you are on: proposal pac-2027" in screen
+        assert "awaiting the colleges: employers, employees, trainers" in screen
+        assert "n New" in screen and "u Update" in screen
+        assert _english(screen) == [], screen
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        screen = _screen_text(app)
+        assert "A merge waits for your choice: 1 field both sides changed differently" in screen
+        assert "Mine (m)" in screen and "Theirs (t)" in screen and "Statement" in screen
+        assert _english(screen) == [], screen
