@@ -43,6 +43,7 @@ from refkit.tui.search import ItemsProvider
 from refkit.tui.tree import ItemTree
 from refkit.tui.versions import VersionActions
 from refkit.tui.widgets import Line
+from refkit.tui.working import WorkingActions
 
 # Okabe-Ito colours: told apart by people with any common colour-vision deficiency.
 THEME = Theme(
@@ -61,7 +62,9 @@ THEME = Theme(
 )
 
 
-class EditorApp(KeyQueue, Checking, VersionActions, ItemActions, FormEditing, EditorBase):
+class EditorApp(
+    KeyQueue, Checking, WorkingActions, VersionActions, ItemActions, FormEditing, EditorBase
+):
     TITLE = "refkit edit"
     # the palette finds items as well as commands (refkit.tui.search.ItemsProvider)
     COMMANDS = App.COMMANDS | {ItemsProvider}
@@ -75,6 +78,8 @@ class EditorApp(KeyQueue, Checking, VersionActions, ItemActions, FormEditing, Ed
         Binding("f5", "commit", N_("Record"), key_display="F5"),
         Binding("f6", "release", N_("Publish"), key_display="F6"),
         Binding("f7", "sync", N_("Sync"), key_display="F7", show=False),
+        Binding("f8", "proposals", N_("Proposals"), key_display="F8", show=False),
+        Binding("f9", "conflicts", N_("Conflicts"), key_display="F9", show=False),
         Binding("f2", "changes", N_("Changes"), key_display="F2"),
         Binding("question_mark", "help", N_("Help"), key_display="?"),
         Binding("f1", "help", N_("Help"), key_display="F1", show=False),
@@ -193,6 +198,7 @@ class EditorApp(KeyQueue, Checking, VersionActions, ItemActions, FormEditing, Ed
                 with contextlib.suppress(KeyError, RefkitError):  # (gone meanwhile: nothing)
                     self._fill_rows(ref, self.session.get(ref), rest)  # the rows not yet shown
         self.refresh_markers()
+        self.refresh_where(open_conflicts=True)  # main or which proposal; a merge waiting
         if self.selected is not None and self._shown_kind != self.selected.kind:
             self._select(self.selected)
         self.set_timer(1.0, self._prepare_search)

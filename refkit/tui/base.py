@@ -217,6 +217,14 @@ class EditorBase(App[None]):
         """The certification rules, on ``block`` (``refkit.tui.actions``)."""
         raise NotImplementedError
 
+    def refresh_where(self, open_conflicts: bool = False) -> Any:
+        """Show where the clone is: main or which proposal (``refkit.tui.working``)."""
+        raise NotImplementedError
+
+    def after_sync(self, waiting: bool) -> None:
+        """After F7; ``waiting``: a merge waits for choices (``refkit.tui.working``)."""
+        raise NotImplementedError
+
 
 def cut(text: str, n: int = 40) -> str:
     """``text`` on one line, at most ``n`` characters."""

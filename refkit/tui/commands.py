@@ -31,6 +31,8 @@ def system_commands(app: Any) -> Iterator[SystemCommand]:
         (tr("Record the changes (commit)", lang), tr("With a message", lang), app.action_commit),
         (tr("Publish a version", lang), tr("Proposes the version number", lang), app.action_release),
         (tr("Sync with the shared repository", lang), tr("Brings in the group's commits, sends yours (F7)", lang), app.action_sync),
+        (tr("Proposals", lang), tr("Start, switch, approve, comment, update, merge (F8)", lang), app.action_proposals),
+        (tr("Conflicts of the merge", lang), tr("Choose mine, theirs or the base, side by side (F9)", lang), app.action_conflicts),
         (tr("Reload from disk", lang), tr("Reads the files again", lang), app.action_reload),
         (tr("Search", lang), tr("An ID or words (/ or Ctrl+F)", lang), app.action_search),
         (tr("New framework", lang), tr("A folder ready to fill: a block, a competency, a criterion", lang), app.action_new_framework),

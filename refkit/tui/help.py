@@ -47,7 +47,12 @@ F4: go to the problems · Ctrl+F: search · Ctrl+R: search and replace
 Ctrl+P: every command · ? or F1: this help
 Ctrl+Q: quit (nothing is lost: each change is saved in the files as soon as it is made).""")
 
+WORKING = N_(
+    "F7: sync with the shared repository · F8: proposals (start, switch, approve, merge) · "
+    "F9: the conflicts of a merge (the proposal you are in: under the tree)"
+)
+
 
 def help_text(area: str, lang: str) -> str:
     """The help for ``area`` (tree, form, records, problems) and the keys that work everywhere."""
-    return tr(HELP.get(area, HELP["tree"]), lang) + tr(COMMON, lang)
+    return tr(HELP.get(area, HELP["tree"]), lang) + tr(COMMON, lang) + "\n" + tr(WORKING, lang)

@@ -21,9 +21,11 @@ from refkit.tui.lang import lang_of, said
 
 
 class SyncScreen(ModalScreen[bool]):
-    """Dismissed with whether commits came in (the editor then reads the files again)."""
+    """Dismissed with whether commits came in (the editor then reads the files again);
+    ``waiting``: the merge stopped on fields to choose (the editor then opens its conflicts)."""
 
     DEFAULT_CSS = DIALOG_CSS
+    holds_disk_watch = True  # closing it reads the files again
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", N_("Close"), key_display="esc")]  # fmt: skip
 
     def __init__(self, session: Any) -> None:
@@ -31,6 +33,7 @@ class SyncScreen(ModalScreen[bool]):
         self.session = session
         self.received = False
         self.finished = False
+        self.waiting = False
 
     def compose(self) -> ComposeResult:
         lang = lang_of(self)
@@ -44,12 +47,15 @@ class SyncScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True)
     def run_sync(self) -> None:
         from refkit.history import History
-        from refkit.history.sync import sync
+        from refkit.history.sync import MergeWaiting, sync
 
         lang = lang_of(self)
         try:
             with History(self.session.repo) as history:
                 result = sync(history)
+        except MergeWaiting as e:  # the files hold the merge: the conflicts screen follows
+            self.received = self.waiting = True
+            text = said(e, lang, hint=False) + "\n" + tr("Closing this opens the conflicts, side by side.", lang)  # fmt: skip
         except RefkitError as e:
             text = said(e, lang)
         else:

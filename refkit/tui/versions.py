@@ -69,8 +69,16 @@ class VersionActions(EditorBase):
         """F7: ``refkit sync`` (the files read again when commits came in)."""
         from refkit.tui.sync import SyncScreen
 
-        if not self._refuse_while_unsaved():
-            self.push_screen(SyncScreen(self.session), lambda got: self.action_reload() if got else None)  # fmt: skip
+        if self._refuse_while_unsaved():
+            return
+        screen = SyncScreen(self.session)
+
+        def done(got: bool | None) -> None:
+            if got:
+                self.action_reload()
+            self.after_sync(screen.waiting)  # a merge left waiting opens its conflicts
+
+        self.push_screen(screen, done)
 
     def action_release(self) -> None:
         if self._refuse_while_unsaved():
@@ -94,7 +102,9 @@ class VersionActions(EditorBase):
         """Offer to read again the files changed outside the editor (every two seconds)."""
         typing = self._typing_in_field()
         if self._prompting_reload or (typing and self.unsaved is None):
-            return  # never interrupt typing: asked when the field is left (saving stays guarded)
+            return
+        if getattr(self.screen, "holds_disk_watch", False):
+            return  # a sync, the proposals, a merge: they read the files again themselves  # never interrupt typing: asked when the field is left (saving stays guarded)
         changed = [
             p
             for p in self.session.changed_on_disk()
@@ -154,6 +164,7 @@ class VersionActions(EditorBase):
             self._refresh_framework(selected.folder, selected)
         self.set_status(tr("reloaded from disk", self.lang))
         self.refresh_markers()
+        self.refresh_where()
 
     def _offer_again(self, typed: Unsaved) -> None:
         """After a reload: what was typed and could not be saved, offered on the new text."""
