@@ -713,7 +713,7 @@ def test_a_workbook_of_one_version_is_the_same_bytes_whenever_it_is_written(tmp_
     import zipfile
     from io import BytesIO
 
-    from refkit.interop.tabular import read_xlsx, write_xlsx
+    from refkit.interop.xlsx import read_xlsx, write_xlsx
     from refkit.store.loader import load_framework, read_folder
     from tests.conftest import REPO
 

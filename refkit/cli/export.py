@@ -151,7 +151,7 @@ def _render(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: 
 
         data = write_csv(fw).encode("utf-8")
     else:
-        from refkit.interop.tabular import write_xlsx
+        from refkit.interop.xlsx import write_xlsx
 
         data = write_xlsx(fw)
     return data

@@ -215,13 +215,13 @@ def run(args: argparse.Namespace) -> int:
                 schema_name=str(args.schema) if args.schema is not None else None,
             )
         elif fmt in ("csv", "xlsx"):
-            from refkit.interop import tabular
+            from refkit.interop import tabular, xlsx
 
             mapping = tabular.parse_mapping(args.map)
             if fmt == "csv":
                 header, rows = tabular.read_csv(args.file)
             else:
-                header, rows = tabular.read_xlsx(args.file, args.sheet)
+                header, rows = xlsx.read_xlsx(args.file, args.sheet)
             imported = tabular.rows_to_framework(
                 rows, header, source=str(args.file), mapping=mapping,
                 title=args.title or args.file.stem, lang=args.lang, eqf=args.eqf,

@@ -48,7 +48,7 @@ def data_files(
 
         out[f"{name}.csv"] = write_csv(fw).encode("utf-8")
     if "xlsx" in formats:
-        from refkit.interop.tabular import write_xlsx
+        from refkit.interop.xlsx import write_xlsx
 
         out[f"{name}.xlsx"] = write_xlsx(fw)
     if "case" in formats:
