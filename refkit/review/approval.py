@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refkit.history import History
-from refkit.i18n import Msg
+from refkit.i18n import N_, Msg
 from refkit.review.errors import ProposalRefused
 from refkit.review.record import Approval
 from refkit.review.refs import ProposalRef
@@ -26,6 +26,19 @@ EVERY_COLLEGE, MAJORITY, ALL_MEMBERS = "every-college", "majority-of-members", "
 RULES = (EVERY_COLLEGE, MAJORITY, ALL_MEMBERS)
 DEFAULT_RULE = EVERY_COLLEGE
 COLLEGES = ("employer", "employee", "training", "public", "expert")  # the schema's order
+# the colleges and rules as people say them (refkit.i18n catalogue)
+COLLEGE_NAMES = {
+    "employer": N_("employers"),
+    "employee": N_("employees"),
+    "training": N_("trainers"),
+    "public": N_("public authorities"),
+    "expert": N_("experts"),
+}
+RULE_NAMES = {
+    "every-college": N_("every college"),
+    "majority-of-members": N_("majority of members"),
+    "all-members": N_("all members"),
+}
 
 
 def _in_order(colleges: set[str]) -> list[str]:

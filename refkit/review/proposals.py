@@ -19,7 +19,15 @@ from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.history import GitError, History
 from refkit.i18n import Msg
 from refkit.model import Framework
-from refkit.review.approval import Status, changed_folders, find_member, merge_base, status
+from refkit.review.approval import (
+    COLLEGE_NAMES,
+    RULE_NAMES,
+    Status,
+    changed_folders,
+    find_member,
+    merge_base,
+    status,
+)
 from refkit.review.errors import ProposalError, ProposalRefused
 from refkit.review.record import (
     MERGED,
@@ -425,6 +433,13 @@ def _merge(history: History, ref: ProposalRef, st: Status, forced: str | None) -
     return MergeResult(ref, history.head(), st, forced)
 
 
+def _listed(words: list[str], names: dict[str, str]) -> Msg:
+    """``words`` (colleges, or organisations) joined by commas, each named in the reader's
+    language when it is a code with a name."""
+    values = {f"w{i}": Msg(names[w]) if w in names else w for i, w in enumerate(words)}
+    return Msg(", ".join("{" + k + "}" for k in values), **values)
+
+
 def missing_text(st: Status) -> list[Msg]:
     """What the rule still asks, framework by framework."""
     parts: list[Msg] = []
@@ -438,5 +453,6 @@ def missing_text(st: Status) -> list[Msg]:
                              framework=s.framework, n=s.more))  # fmt: skip
         else:
             parts.append(Msg("{framework} awaits {missing} ({rule})", framework=s.framework,
-                             missing=", ".join(s.missing), rule=s.rule))  # fmt: skip
+                             missing=_listed(s.missing, COLLEGE_NAMES),
+                             rule=Msg(RULE_NAMES.get(s.rule, s.rule))))  # fmt: skip
     return parts

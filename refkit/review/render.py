@@ -14,22 +14,11 @@ from refkit.diff import render as diff_render
 from refkit.diff.describe import describe, line_html, words
 from refkit.diff.render import CHANGES_MACRO
 from refkit.i18n import N_, Msg, language, tr
-from refkit.review.approval import Status
+from refkit.review.approval import COLLEGE_NAMES as COLLEGES
+from refkit.review.approval import RULE_NAMES, Status
 from refkit.review.record import Comment, Proposal
 from refkit.review.refs import ProposalRef
 
-COLLEGES = {
-    "employer": N_("employers"),
-    "employee": N_("employees"),
-    "training": N_("trainers"),
-    "public": N_("public authorities"),
-    "expert": N_("experts"),
-}
-RULE_NAMES = {
-    "every-college": N_("every college"),
-    "majority-of-members": N_("majority of members"),
-    "all-members": N_("all members"),
-}
 # a proposal's status; in English the word of the file
 STATUS_WORDS = {
     "open": N_("proposal open"),

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from refkit.errors import RefkitError
 from refkit.i18n import N_, tr
-from refkit.review.render import COLLEGES
+from refkit.review.approval import COLLEGE_NAMES as COLLEGES
 from refkit.tui.dialogs import Dialog
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
