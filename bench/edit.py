@@ -25,7 +25,7 @@ interleaved (this, REV, this, REV...), REV's code from a temporary work tree put
 PYTHONPATH: this machine's speed swings from one hour to the next, so only figures taken back to
 back say whether a change made the editor slower.
 
-Targets (issue 6): interactive in under 1 s; under 50 ms per key (the reading pane shown);
+Targets (issue 6, issue 18): interactive in under 0.7 s; under 50 ms per key (the reading pane shown);
 validation never blocks typing. Issue 15: search results < 100 ms after the key; find and replace
 of a word in 500 competencies saved < 2 s.
 """
@@ -151,6 +151,7 @@ class Keys:
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
         self.app = app
         self.shown: list[float] = []
+        # (Textual has no public hook for "the screen was written": its own method is wrapped)
         display = app._display
 
         def timed(screen, update):  # type: ignore[no-untyped-def]
@@ -362,8 +363,8 @@ def main() -> None:
         worst_key = worst[int(0.95 * (len(worst) - 1))]
         print()
         print(
-            f"target open < 1 s, first ever (median): {worst_open:.2f} s ({worst_open / 1.0:.2f}x the target) -> "
-            f"{'PASS' if worst_open < 1 else 'FAIL'}"
+            f"target open < 0.7 s (issue 18), first ever (median): {worst_open:.2f} s ({worst_open / 0.7:.2f}x the target) -> "
+            f"{'PASS' if worst_open < 0.7 else 'FAIL'}"
         )
         print(
             f"target < 50 ms per key: p95 of every key above {worst_key * 1000:.1f} ms ({worst_key / 0.05:.2f}x the target) -> "

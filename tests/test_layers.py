@@ -137,7 +137,7 @@ FUNCTION_LINES = 80
 # issue 18's work (docs/architecture.md).
 BIG_MODULES = {
     "refkit/store/loader.py": 838,  # 932 before its workers went to refkit.parallel; +3: approval rule, adopted proposals (issue 14)
-    "refkit/tui/dialogs.py": 743,
+    "refkit/tui/dialogs.py": 693,
 }
 BIG_FUNCTIONS: dict[str, int] = {}  # none left over (issue 18)
 

@@ -192,7 +192,9 @@ def test_approvals_by_college_from_main_and_the_merge(cli, tmp_path: Path) -> No
     refused = cli("proposal", "merge", "pac-2027", cwd=root)
     assert refused.code == 1 and "proposal pac-2027 is not approved: plombier-chauffagiste awaits employers, employees, trainers (every college)" in refused.err  # fmt: skip
     fr = cli("--lang", "fr", "proposal", "merge", "pac-2027", cwd=root)
-    assert "plombier-chauffagiste attend employeurs, salariés, formateurs (chaque collège)" in fr.err
+    assert (
+        "plombier-chauffagiste attend employeurs, salariés, formateurs (chaque collège)" in fr.err
+    )
     nobody = cli("proposal", "approve", "pac-2027", "--member", "Syndicat inconnu", cwd=root)
     assert nobody.code == 1
     assert "Syndicat inconnu is not a member of the working group of plombier-chauffagiste" in nobody.err  # fmt: skip

@@ -101,20 +101,22 @@ async def test_open_and_navigate_with_the_keyboard(sample_repo: Path) -> None:
 async def test_the_first_form_shows_its_first_rows_then_all_of_them_filled(
     sample_repo: Path,
 ) -> None:
-    """The form shown at start is built as far as the screen shows it before the first paint;
-    the rest follows right after, in order, filled with the first framework's values."""
+    """The forms are built right after the first paint (the first screen shows the tree and the
+    item read whole), each row in order, the first one filled with the first framework's
+    values."""
     from refkit.edit.records import RECORDS
     from refkit.tui.fields import FieldRow
     from refkit.tui.form import ItemForm
     from refkit.tui.records import RecordsRow
 
-    first = ItemForm("framework", now=16)
-    assert 0 < first.rows_built < first.row_count
+    first = ItemForm("framework", active=True)
+    assert not first.built and not first.children and first.row_count > 10
     app = app_for(sample_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         form = app.query_one("#form-framework", ItemForm)
         rows = list(form.children)
+        assert form.built and len(rows) == form.row_count
         assert [r.spec.name for r in rows if isinstance(r, FieldRow)] == [
             f.name for f in FIELDS["framework"]
         ]

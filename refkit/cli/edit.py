@@ -32,8 +32,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
-
     from refkit.edit import Session
 
     # the session first: on a first open its files are parsed by worker processes while
@@ -42,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     session = Session.open(args.path, checked=False)
     from refkit.tui import make_app
 
-    gc.enable()  # a long-lived process: the cyclic collector is worth its cost here
+    # a long-lived process: the cyclic collector is worth its cost here, from the first paint on
+    # (the app turns it on then, with what was loaded frozen: freeze_loaded)
     # its language: --lang, REFKIT_LANG, git config refkit.lang, the locale, else the language
     # of the repository's frameworks (refkit.edit.language)
     make_app(session, freeze_loaded=True, lang=getattr(args, "lang_option", None)).run()

@@ -17,19 +17,9 @@ from refkit.errors import RefkitError
 from refkit.i18n import tr
 from refkit.model import Framework
 from refkit.tui.base import EditorBase
-from refkit.tui.certification import CertificationScreen
-from refkit.tui.dialogs import (
-    ConfirmDialog,
-    HelpScreen,
-    MoveDialog,
-    NewFrameworkDialog,
-    framework_title,
-)
 from refkit.tui.fields import FieldLine
 from refkit.tui.keys import focus_now
-from refkit.tui.paste import PasteScreen
 from refkit.tui.records import RecordsScreen
-from refkit.tui.search import ReplaceScreen, SearchScreen
 
 
 class ItemActions(EditorBase):
@@ -71,6 +61,8 @@ class ItemActions(EditorBase):
             self.action_new_framework()
 
     def action_new_framework(self) -> None:
+        from refkit.tui.dialogs import NewFrameworkDialog
+
         if self._refuse_while_unsaved():
             return
 
@@ -93,6 +85,8 @@ class ItemActions(EditorBase):
             self.run_operation(lambda: self.session.reorder(selected, delta))
 
     def action_delete(self) -> None:
+        from refkit.tui.dialogs import ConfirmDialog
+
         ref = self.selected
         if ref is None or ref.kind == "framework":
             return
@@ -110,6 +104,8 @@ class ItemActions(EditorBase):
         self.push_screen(ConfirmDialog(question, tr("Delete", self.lang)), done)
 
     def action_move(self) -> None:
+        from refkit.tui.dialogs import MoveDialog
+
         ref = self.selected
         if ref is None or ref.kind != "competency":
             return
@@ -163,6 +159,8 @@ class ItemActions(EditorBase):
     def action_paste_rows(self, text: str) -> None:
         """Rows pasted on a block (from the tree, or into one of its one-line fields): offered
         as new competencies of that block, previewed first."""
+        from refkit.tui.paste import PasteScreen
+
         ref = self._form_ref if isinstance(self.focused, Input | TextArea) else self.selected
         if ref is None or ref.block is None:
             self.notify(
@@ -224,6 +222,8 @@ class ItemActions(EditorBase):
         self.open_search(self.last_query)
 
     def open_search(self, query: str) -> None:
+        from refkit.tui.search import SearchScreen
+
         if self._refuse_while_unsaved():
             return
 
@@ -264,6 +264,9 @@ class ItemActions(EditorBase):
         )
 
     def action_replace(self, find: str = "") -> None:
+        from refkit.tui.dialogs import framework_title
+        from refkit.tui.search import ReplaceScreen
+
         if self._refuse_while_unsaved():
             return
         folder = self._folder()
@@ -286,6 +289,8 @@ class ItemActions(EditorBase):
     # -- certification rules, help, panels -----------------------------------------------------
 
     def action_certification(self, block: str | None = None) -> None:
+        from refkit.tui.certification import CertificationScreen
+
         if self._refuse_while_unsaved():
             return
         folder = self._folder()
@@ -313,6 +318,8 @@ class ItemActions(EditorBase):
         self.action_help()
 
     def action_help(self) -> None:
+        from refkit.tui.dialogs import HelpScreen
+
         focused = self.focused
         area = "tree"
         if isinstance(self.screen, RecordsScreen):

@@ -12,6 +12,7 @@ its layout is ``editor.tcss``.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,7 +109,9 @@ class EditorApp(
         lang: str | None = None,
     ) -> None:
         """``freeze_loaded``: keep the loaded frameworks out of the cyclic garbage collector's
-        sight (``_freeze_loaded``), a choice for the process, made by ``refkit edit``.
+        sight (``_freeze_loaded``), and turn the collector on after the first paint (a refkit
+        command runs with it off: ``refkit.cli.main``), choices for the process, made by
+        ``refkit edit``.
         ``lang``: the language to speak (else the session's: ``refkit.edit.language``)."""
         super().__init__()
         if lang is not None:
@@ -128,6 +131,7 @@ class EditorApp(
         self._fill_timer = None
         self._shown = None
         self._shown_kind = None
+        self._keys_kind = None
         self._form_ref = None
         self._prompting_reload = False
         self._later = {}
@@ -150,13 +154,11 @@ class EditorApp(
             with Vertical(id="right", classes="-reading"):
                 yield Line(id="item-title")
                 yield ReadingPane(id="reading")
+                # the forms' rows are built right after the first paint (_build_forms): the
+                # first screen shows the item read whole
                 first = self._first_kind()
-                # of the form shown first, the rows the screen shows (the form's panel: four
-                # fifths of the lines under the top line, less its border and title); the rest
-                # built right after the first paint (all of a framework's form: 0.15 s more)
-                lines = max(8, (self.size.height - 3) * 4 // 5 - 3)
                 for kind in FIELDS:
-                    yield ItemForm(kind, now=lines if kind == first else 0)
+                    yield ItemForm(kind, active=kind == first)
         yield ProblemsPanel(id="problems")
         yield Line(id="status")
         yield keys_footer()
@@ -189,8 +191,13 @@ class EditorApp(
         self.call_after_refresh(self._build_forms)
 
     async def _build_forms(self) -> None:
-        """After the first paint: the other forms, then the first check (both would delay the
-        first paint; the check, in another process, would compete with it for the CPU)."""
+        """After the first paint: the forms, then the first check (both would delay the first
+        paint; the check, in another process, would compete with it for the CPU), and the
+        cyclic collector (its passes over the heap being built cost 0.1 s before the first
+        paint)."""
+        if self.freeze_loaded:
+            self._freeze_loaded(collect=False)
+            gc.enable()
         for form in self.query(ItemForm):
             rest = await form.build()
             ref = self._form_ref

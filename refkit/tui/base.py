@@ -48,6 +48,7 @@ class EditorBase(App[None]):
     _fill_timer: Timer | None
     _shown: Ref | None
     _shown_kind: str | None  # the kind of the form last filled
+    _keys_kind: str | None  # the kind of item the footer's keys were last asked for
     # the item whose values the form holds: the cursor may have moved on before the form
     # follows it, and what the form saves belongs to this item, never to the one under the
     # cursor

@@ -26,10 +26,11 @@ from refkit.edit.records import records_of
 from refkit.errors import RefkitError
 from refkit.i18n import N_, quantity, tr
 from refkit.problems import Problem
-from refkit.tui.dialogs import DIALOG_CSS, framework_title
+from refkit.tui.dialogs import framework_title
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.labels import distinct
+from refkit.tui.widgets import DIALOG_CSS
 
 # the rules whose fix lives in the certification rules, wherever the problem points
 CERTIFICATION_RULES = frozenset(

@@ -19,7 +19,6 @@ from refkit.errors import RefkitError
 from refkit.i18n import tr
 from refkit.problems import Problem
 from refkit.tui.base import EditorBase
-from refkit.tui.certification import CERTIFICATION_RULES, block_of
 from refkit.tui.fields import widget_id
 from refkit.tui.keys import focus_now
 from refkit.tui.problems import ProblemItem, ProblemsPanel
@@ -128,6 +127,8 @@ class Checking(EditorBase):
 
     @on(ListView.Selected, "#problems")
     def _goto_problem(self, event: ListView.Selected) -> None:
+        from refkit.tui.certification import CERTIFICATION_RULES, block_of
+
         if not isinstance(event.item, ProblemItem):
             return
         problem = event.item.problem

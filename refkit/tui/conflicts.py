@@ -29,10 +29,11 @@ from refkit.errors import RefkitError
 from refkit.history.merge import Conflict
 from refkit.history.merge.session import MergeState
 from refkit.i18n import N_, ngettext, tr
-from refkit.tui.dialogs import DIALOG_CSS, ConfirmDialog
+from refkit.tui.dialogs import ConfirmDialog
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of, said
+from refkit.tui.widgets import DIALOG_CSS
 
 CSS = """
 ConflictScreen { align: center middle; }

@@ -52,21 +52,7 @@ from refkit.tui.release import (
     _reorganised,
     correspondence_text,
 )
-
-DIALOG_CSS = """
-Dialog, ChangesScreen, HistoryScreen, HelpScreen { align: center middle; }
-Dialog > Vertical, .view { width: 90%; max-width: 100; height: auto; max-height: 90%;
-  border: round $primary; background: $surface; padding: 0 1; }
-.view { height: 90%; }
-Dialog .buttons { height: auto; align-horizontal: right; margin-top: 1; }
-Dialog Button { margin-left: 1; min-width: 12; }
-Dialog .message { height: auto; margin: 1 0; }
-Dialog .error { color: $error; height: auto; }
-Dialog OptionList { height: auto; max-height: 12; }
-Dialog ListView, .view ListView { height: auto; max-height: 14; }
-.view ListView { height: 1fr; max-height: 100%; }
-.muted { color: $text-muted; }
-"""
+from refkit.tui.widgets import DIALOG_CSS
 
 
 class Dialog(ModalScreen[Any]):

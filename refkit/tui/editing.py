@@ -80,6 +80,12 @@ class FormEditing(EditorBase):
 
     def _select(self, ref: Ref | None) -> None:
         self.selected = ref
+        kind = ref.kind if ref is not None else None
+        if kind != self._keys_kind and self.screen_stack:
+            # the keys that apply depend on the kind of item (check_action): the footer follows
+            # (Textual asks again only when the focus moves, and it may already be in the tree)
+            self._keys_kind = kind
+            self.screen_stack[0].refresh_bindings()
         if ref is None:
             return
         unsaved = self.unsaved
@@ -191,10 +197,11 @@ class FormEditing(EditorBase):
         if not any(w is widget for w in form.query("Input, TextArea, Select")):
             self.set_focus(form.query("Input, TextArea, Select").first())
 
-    def action_focus_form(self) -> None:
+    async def action_focus_form(self) -> None:
         """Tab from the tree: the first field of the selected item's form, filled first if the
         form has not yet followed the cursor (nor even heard of it: Tab typed right after an
-        arrow is handled before the tree's message saying where its cursor went)."""
+        arrow is handled before the tree's message saying where its cursor went), built first
+        if Tab came before the forms were (right after the first paint)."""
         cursor = self.query_one("#tree", Tree).cursor_node
         ref = cursor.data if cursor is not None else None
         behind = ref is not None and ref != self.selected
@@ -207,6 +214,9 @@ class FormEditing(EditorBase):
         if self.selected is None:
             return
         form = self.query_one(f"#form-{self.selected.kind}", ItemForm)
+        if not form.built:
+            await form.build()
+            self._select(self.selected)
         fields = form.query("Input, TextArea, Select")
         if fields:
             self.set_focus(fields.first())

@@ -1,15 +1,13 @@
-"""Provides the item's form (``ItemForm``, one per kind of item: its rows built as far as the
-screen shows before the first paint, the rest after) and ``Unsaved``: what was typed and could not
+"""Provides the item's form (``ItemForm``, one per kind of item: its rows built after the first
+paint) and ``Unsaved``: what was typed and could not
 be saved. Fields are filled by ``refkit.tui.fields.fill_field``, as in a list of records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 
 from refkit.edit.fields import FIELDS, Field
 from refkit.edit.records import RECORDS, Records
@@ -32,47 +30,32 @@ class Unsaved:
 
 class ItemForm(VerticalScroll, can_focus=False):
     """One form per item kind; refilled when the selection changes. Not itself focusable: Tab
-    from the tree goes straight to the first field."""
+    from the tree goes straight to the first field. Its rows are built after the first paint
+    (the first screen shows the tree and the item read whole, not a form: 0.1 s less before
+    it), or when a field is wanted sooner (``build``)."""
 
-    def __init__(self, kind: str, *, now: int = 0) -> None:
-        # ``now``: how many terminal lines of the form to build at once (the form shown first:
-        # as many rows as the screen shows, active from the start); the rest, and the forms not
-        # shown first, are built after the first paint (``build``)
-        super().__init__(id=f"form-{kind}", classes="form -active" if now else "form")
+    def __init__(self, kind: str, *, active: bool = False) -> None:
+        super().__init__(id=f"form-{kind}", classes="form -active" if active else "form")
         self.kind = kind
-        self.built = bool(now)  # its first rows at least: it can be filled
+        self.built = False  # its rows are mounted: it can be filled
         self._specs: list[Field | Records] = [*FIELDS[kind], *RECORDS.get(kind, ())]
-        lines, self._now = 0, 0
-        while self._now < len(self._specs) and lines < now:
-            lines += _row_height(self._specs[self._now])
-            self._now += 1
-
-    @property
-    def rows_built(self) -> int:
-        """How many of its rows are built (all once ``build`` has run)."""
-        return self._now
+        self._mounting: AwaitMount | None = None
 
     @property
     def row_count(self) -> int:
         return len(self._specs)
 
-    def compose(self) -> ComposeResult:
-        yield from self._rows(self._specs[: self._now])
-
-    def _rows(self, specs: list[Field | Records]) -> Iterator[Widget]:
-        for spec in specs:
-            yield RecordsRow(spec) if isinstance(spec, Records) else FieldRow(self.kind, spec)
-
     async def build(self) -> list[Widget]:
-        """Mount the rows not built at first; returns them (to be filled)."""
-        rest = list(self._rows(self._specs[self._now :]))
-        self._now = len(self._specs)
+        """Mount the form's rows (once: a second call waits for the first); returns the rows
+        mounted by this call (to be filled)."""
+        if self._mounting is not None:
+            await self._mounting
+            return []
+        rows: list[Widget] = [
+            RecordsRow(spec) if isinstance(spec, Records) else FieldRow(self.kind, spec)
+            for spec in self._specs
+        ]
+        self._mounting = self.mount_all(rows)
+        await self._mounting
         self.built = True
-        if rest:
-            await self.mount_all(rest)
-        return rest
-
-
-def _row_height(spec: Field | Records) -> int:
-    """Terminal lines a row of a form takes: its label and its field (a text area, 4 lines)."""
-    return 5 if isinstance(spec, Field) and spec.type in ("text", "lines") else 2
+        return rows

@@ -29,9 +29,9 @@ from refkit.edit.paste import (
 )
 from refkit.i18n import N_, ngettext, tr
 from refkit.model import Block, Competency, Framework
-from refkit.tui.dialogs import DIALOG_CSS
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
+from refkit.tui.widgets import DIALOG_CSS
 
 
 def planned_text(c: Competency, lang: str) -> Text:

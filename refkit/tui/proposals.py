@@ -29,7 +29,7 @@ from refkit.i18n import N_, tr
 from refkit.review import ProposalRef, Status
 from refkit.review.record import OPEN
 from refkit.review.render import show_lines, status_lines, status_word
-from refkit.tui.dialogs import DIALOG_CSS, CommitDialog, ConfirmDialog
+from refkit.tui.dialogs import CommitDialog, ConfirmDialog
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of, said
@@ -40,6 +40,7 @@ from refkit.tui.proposal_dialogs import (
     NewProposalDialog,
     indented,
 )
+from refkit.tui.widgets import DIALOG_CSS
 
 CSS = """
 ProposalsScreen { align: center middle; }

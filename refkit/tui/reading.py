@@ -20,7 +20,6 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from refkit.diff.relations import type_words
 from refkit.edit import Ref, Session
 from refkit.edit.fields import field_of
 from refkit.edit.records import MODALITIES
@@ -187,6 +186,8 @@ def _competency(
 
 def _relations(page: _Page, relations: list[Relation], lang: str) -> None:
     """An item's relations, one a line: "fait partie de C4.5", the note after a dash."""
+    from refkit.diff.relations import type_words
+
     for r in relations:
         note = f" — {reflow(r.note)}" if r.note else ""
         page.append(f"\n{type_words(r.type, lang)} {r.target}{note}", style="dim")

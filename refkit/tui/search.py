@@ -24,10 +24,10 @@ from textual.widgets.option_list import Option
 from refkit.edit.search import Hit, Index, Replacement, pattern, plan_replace
 from refkit.i18n import N_, ngettext, tr
 from refkit.model import Framework
-from refkit.tui.dialogs import DIALOG_CSS
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
 from refkit.tui.lang import lang_of
+from refkit.tui.widgets import DIALOG_CSS
 
 SHOWN = 200  # results listed at most (the count says how many there are)
 

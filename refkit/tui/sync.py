@@ -16,8 +16,8 @@ from textual.widgets import Static
 
 from refkit.errors import RefkitError
 from refkit.i18n import N_, tr
-from refkit.tui.dialogs import DIALOG_CSS
 from refkit.tui.lang import lang_of, said
+from refkit.tui.widgets import DIALOG_CSS
 
 
 class SyncScreen(ModalScreen[bool]):

@@ -12,14 +12,6 @@ from refkit.errors import RefkitError
 from refkit.i18n import tr
 from refkit.tui.base import EditorBase, cut
 from refkit.tui.commands import reload_question
-from refkit.tui.dialogs import (
-    ChangesScreen,
-    CommitDialog,
-    ConfirmDialog,
-    HistoryScreen,
-    ReleaseDialog,
-    framework_title,
-)
 from refkit.tui.form import Unsaved
 from refkit.tui.lang import said
 
@@ -31,6 +23,8 @@ class VersionActions(EditorBase):
     _later: dict[str, str | None]  # files the person chose to reload later: their digests then
 
     def action_changes(self) -> None:
+        from refkit.tui.dialogs import ChangesScreen, framework_title
+
         if self._refuse_while_unsaved():
             return
         folder = self._folder()
@@ -49,11 +43,15 @@ class VersionActions(EditorBase):
         self.push_screen(ChangesScreen(framework_title(self.session, folder), changes), done)
 
     def action_history(self) -> None:
+        from refkit.tui.dialogs import HistoryScreen
+
         folder = self._folder()
         if folder is not None:
             self.push_screen(HistoryScreen(self.session, folder))
 
     def action_commit(self) -> None:
+        from refkit.tui.dialogs import CommitDialog
+
         if self._refuse_while_unsaved():
             return
 
@@ -81,6 +79,8 @@ class VersionActions(EditorBase):
         self.push_screen(screen, done)
 
     def action_release(self) -> None:
+        from refkit.tui.dialogs import ReleaseDialog
+
         if self._refuse_while_unsaved():
             return
         folder = self._folder()
@@ -100,6 +100,8 @@ class VersionActions(EditorBase):
 
     def check_disk(self) -> None:
         """Offer to read again the files changed outside the editor (every two seconds)."""
+        from refkit.tui.dialogs import ConfirmDialog
+
         typing = self._typing_in_field()
         if self._prompting_reload or (typing and self.unsaved is None):
             return
@@ -169,6 +171,7 @@ class VersionActions(EditorBase):
     def _offer_again(self, typed: Unsaved) -> None:
         """After a reload: what was typed and could not be saved, offered on the new text."""
         from refkit.edit.fields import display_value, get_value
+        from refkit.tui.dialogs import ConfirmDialog
 
         try:
             now = display_value(
@@ -201,6 +204,8 @@ class VersionActions(EditorBase):
         )
 
     async def action_quit(self) -> None:
+        from refkit.tui.dialogs import ConfirmDialog
+
         if self.commit_pending():
             self.exit()
             return

@@ -13,7 +13,6 @@ from refkit.edit import working
 from refkit.edit.working import Where
 from refkit.errors import RefkitError
 from refkit.i18n import tr
-from refkit.tui.dialogs import ConfirmDialog
 from refkit.tui.versions import VersionActions
 
 
@@ -97,6 +96,8 @@ class WorkingActions(VersionActions):
         self.refresh_where()
         if outcome != "finished":
             return
+
+        from refkit.tui.dialogs import ConfirmDialog  # on use: not on the first open's path
 
         def send(yes: bool | None) -> None:
             if yes:
