@@ -98,6 +98,7 @@ class Forked:
     ) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         self.fn, self.chunks, self.caller_helps = fn, chunks, caller_helps
         self._done: dict[int, Any] = {}
@@ -105,10 +106,13 @@ class Forked:
         self._claims: Any = context.Array("b", len(chunks))  # taken: by a worker or the caller
         _WORK.update(fn=fn, chunks=chunks, claims=self._claims)
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[Any]] = []
+        self._futures: list[Future[Any] | None] = []
         try:
             self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-            self._futures = [self._pool.submit(_run_chunk, i) for i in range(len(chunks))]
+            for i in range(len(chunks)):
+                self._futures.append(self._pool.submit(_run_chunk, i))
+        except BrokenProcessPool:  # a worker died before every chunk was handed out
+            self._futures += [None] * (len(chunks) - len(self._futures))  # those: run here
         except OSError:  # no process to be had: every chunk is run by the caller
             self.close()
 

@@ -752,9 +752,9 @@ def test_xlsx_row_cap_counts_rows_with_data(cli, tmp_path: Path, monkeypatch: py
     """The cap is on rows holding data: a sheet formatted far down but with few rows is read."""
     from openpyxl import Workbook
 
-    from refkit.interop import tabular
+    from refkit.interop import xlsx
 
-    monkeypatch.setattr(tabular, "MAX_ROWS", 50)
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 50)
     wb = Workbook()
     ws = wb.active
     ws.append(["block", "id", "statement"])

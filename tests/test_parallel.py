@@ -51,3 +51,27 @@ def test_the_collector_is_paused_and_given_back_as_it_was() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_worker_dead_before_every_chunk_was_handed_out_costs_no_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker can die while the chunks are still being submitted: the pool then refuses the
+    rest (BrokenProcessPool, seen on a loaded CI machine); those are run by the caller."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    real = ProcessPoolExecutor.submit
+    calls = []
+
+    def breaks_at_the_third(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        if len(calls) == 3:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", breaks_at_the_third)
+    chunks = list(range(10))
+    with Forked(lambda x: x * 10, chunks, 2) as forked:
+        assert [forked.result(i) for i in range(10)] == [x * 10 for x in chunks]
+    assert len(calls) == 3
