@@ -11,6 +11,7 @@ import pytest
 
 from refkit.edit import Ref, Session
 from refkit.store import loader
+from refkit.store import workers as store_workers
 from refkit.store.loader import LoadedFramework, load_framework, read_folder
 from tests.conftest import git, make_git_repo
 from tests.test_store import BLOCK, FRAMEWORK, diff
@@ -48,7 +49,7 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes for any load, however small."""
     import refkit.edit.loading
 
-    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(store_workers, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(refkit.edit.loading, "jobs", lambda: 2)
 
 
@@ -117,7 +118,7 @@ def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
     """``refkit publish`` reads several releases of a framework in one ``Loading``: the same
     folder twice, a block file at the same path with other content in each. (Many bytes to
     read, as a first publish has, are cut in more chunks than 4 a worker.)"""
-    monkeypatch.setattr(loader, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(store_workers, "CHUNK_BYTES", 1024)
     from refkit.cache import BlobCache
     from refkit.history import History
     from refkit.store.repository import Repository
@@ -128,7 +129,7 @@ def test_one_folder_at_two_commits_is_built_from_the_files_of_each(
     git(repo, "commit", "-qam", "PER")
     with History(Repository(repo)) as h:
         versions = [(FOLDER, h.files_at(commit, FOLDER)) for commit in (first, "HEAD")]
-    loading = loader.Loading(versions, BlobCache(), jobs=2)
+    loading = store_workers.Loading(versions, BlobCache(), jobs=2)
     assert loading.workers == 2 and len(loading._raws) > 2 * 4
     # a file unchanged between the two commits is parsed once
     assert len(loading._pending) == len([r for r in versions[0][1] if "/blocks/" in r.path]) + 1
@@ -162,7 +163,7 @@ def _die(blobs: object, raws: object, *args: object) -> object:
 def test_a_worker_that_dies_costs_time_not_results(
     repo: Path, workers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "_parse_share", _die)
+    monkeypatch.setattr(store_workers, "_parse_share", _die)
     session = Session.open(repo)
     assert session.loading is not None and session.loading.workers == 2
     assert_same(session.frameworks[FOLDER], plain(repo))
@@ -179,7 +180,7 @@ def _slow_first_two(blobs: object, raws: object, *args: object) -> object:
     return out
 
 
-REAL_PARSE_SHARE = loader._parse_share
+REAL_PARSE_SHARE = store_workers._parse_share
 
 
 @pytest.mark.parametrize("checked", [True, False])
@@ -187,7 +188,7 @@ def test_the_loading_process_reads_the_chunks_no_worker_took(
     repo: Path, workers: None, monkeypatch: pytest.MonkeyPatch, checked: bool
 ) -> None:
     """Instead of waiting for its workers, the editor reads the last chunks itself."""
-    monkeypatch.setattr(loader, "_parse_share", _slow_first_two)
+    monkeypatch.setattr(store_workers, "_parse_share", _slow_first_two)
     parsed_here = []
     real = loader.parse_block
 
@@ -195,6 +196,7 @@ def test_the_loading_process_reads_the_chunks_no_worker_took(
         parsed_here.append(raw.path)  # (a worker's calls are counted in the worker)
         return real(raw, checked=checked)
 
+    monkeypatch.setattr(store_workers, "parse_block", counting)
     monkeypatch.setattr(loader, "parse_block", counting)
     session = Session.open(repo, checked=checked)
     loading = session.loading
@@ -284,6 +286,7 @@ def test_a_work_tree_file_seen_before_comes_from_the_cache(
         parsed.append(raw.path)
         return real(raw)
 
+    monkeypatch.setattr(store_workers, "parse_block", counting)
     monkeypatch.setattr(loader, "parse_block", counting)
     session = Session.open(repo)
     assert_same(session.frameworks[FOLDER], plain(repo))

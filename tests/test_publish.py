@@ -582,7 +582,7 @@ def test_releases_parsed_by_worker_processes_publish_the_same_files(
     block files in worker processes; forced on the samples (two releases of one framework in
     one load), it publishes exactly what the single process does, and fills the cache."""
     import refkit.publish.collect as collect
-    from refkit.store import loader
+    from refkit.store import workers as store_workers
 
     workers = _spy_loading(monkeypatch)
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-one"))
@@ -591,7 +591,7 @@ def test_releases_parsed_by_worker_processes_publish_the_same_files(
     )
     assert run.code == 0, run.err
     assert workers == [0]  # a few small frameworks: read in this process
-    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(store_workers, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(collect, "_jobs", lambda: 2)
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-two"))
     run = cli(
@@ -617,7 +617,7 @@ def test_many_frameworks_published_by_several_processes_give_the_files_of_one(
     files parsed by workers, the pages rendered a share at a time by two processes while this
     one renders the site-wide pages): the same files."""
     import refkit.publish.collect as collect
-    from refkit.store import loader
+    from refkit.store import workers as store_workers
 
     repo = tmp_path / "repo"
     subprocess.run(
@@ -646,7 +646,7 @@ def test_many_frameworks_published_by_several_processes_give_the_files_of_one(
     workers = _spy_loading(monkeypatch)
     rendered, _ = _spy_loads(monkeypatch)  # (what this process renders)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(store_workers, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(collect, "_jobs", lambda: 2)
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "cache-two"))
     run = cli("publish", "--format", "html,md,json", "--out", str(tmp_path / "two"), cwd=repo)

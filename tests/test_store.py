@@ -548,8 +548,8 @@ def _sources(block: Block) -> list[object]:
 def test_compact_block_equals_the_block_read_from_yaml(path: Path | None) -> None:
     import json
 
+    from refkit.store.build import _block
     from refkit.store.compact import block_from_compact, block_to_compact
-    from refkit.store.loader import _block
     from refkit.store.reader import read_yaml
 
     raw = ODD_BLOCK.encode() if path is None else path.read_bytes()

@@ -21,7 +21,8 @@ pytest.importorskip("textual")
 from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, Tree
 
 from refkit.tui import EditorApp, make_app
-from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog, ReleaseDialog
+from refkit.tui.dialogs import CommitDialog, ConfirmDialog, MoveDialog
+from refkit.tui.release_dialog import ReleaseDialog
 
 PLUMBER = "frameworks/plombier-chauffagiste"
 BC07 = f"{PLUMBER}/blocks/BC07.yaml"

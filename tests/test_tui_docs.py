@@ -23,8 +23,8 @@ from textual.widgets import Input, Tree
 
 from refkit.tui import make_app
 from refkit.tui.certification import CertificationScreen
-from refkit.tui.dialogs import ReleaseDialog
 from refkit.tui.paste import PasteScreen
+from refkit.tui.release_dialog import ReleaseDialog
 from refkit.tui.search import ReplaceScreen, SearchScreen
 
 PLUMBER = "frameworks/plombier-chauffagiste"

@@ -19,7 +19,8 @@ from tests.conftest import REPO, Camera, git
 pytest.importorskip("textual")
 
 from refkit.tui import make_app
-from refkit.tui.dialogs import CommitDialog, ReleaseDialog
+from refkit.tui.dialogs import CommitDialog
+from refkit.tui.release_dialog import ReleaseDialog
 
 PLUMBER = "frameworks/plombier-chauffagiste"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "walkthrough"

@@ -1,14 +1,15 @@
 """Provides how the session reads frameworks from the work tree: files whose bytes were parsed
 before come from the cache of parsed blobs, the others are parsed in worker processes when there
-are many (``refkit.store.loader.Loading``); and the files' bytes, for undo."""
+are many (``refkit.store.workers.Loading``); and the files' bytes, for undo."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from refkit.store.loader import LoadedFramework, Loading
+from refkit.store.loader import LoadedFramework
 from refkit.store.repository import Repository
+from refkit.store.workers import Loading
 
 
 def load(repo: Repository, folder: str) -> LoadedFramework:

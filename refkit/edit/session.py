@@ -36,8 +36,9 @@ from refkit.i18n import tr
 from refkit.model import Competency, Framework
 from refkit.problems import Problem
 from refkit.store.files import atomic_write
-from refkit.store.loader import BLOCKS_DIR, LoadedFramework, Loading, digest, no_gc
+from refkit.store.loader import BLOCKS_DIR, LoadedFramework, digest, no_gc
 from refkit.store.repository import Repository
+from refkit.store.workers import Loading
 
 
 class Session:

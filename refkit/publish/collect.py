@@ -38,12 +38,12 @@ from refkit.store.loader import (
     FRAMEWORK_FILE,
     RELEASES_FILE,
     LoadedFramework,
-    Loading,
     RawFile,
     load_framework,
     read_folder,
 )
 from refkit.store.repository import Repository
+from refkit.store.workers import Loading
 
 DRAFT = "draft"
 # Folders of the published site itself: a framework with one of these ids would overwrite them.

@@ -79,7 +79,7 @@ class VersionActions(EditorBase):
         self.push_screen(screen, done)
 
     def action_release(self) -> None:
-        from refkit.tui.dialogs import ReleaseDialog
+        from refkit.tui.release_dialog import ReleaseDialog
 
         if self._refuse_while_unsaved():
             return
