@@ -70,7 +70,7 @@ def test_new_creates_the_branch_and_commits_a_valid_record(cli, tmp_path: Path) 
     assert text.startswith("# yaml-language-server: $schema=../schemas/proposal.schema.json\n")
     for line in ("schema: refkit/proposal/1", "slug: pac-2027", "title: Pompes à chaleur",
                  "name: Test", "email: test@example.org", "base: main", "status: open",
-                 "created: '2027-03-12'", "rationale: Les PAC."):  # fmt: skip
+                 "created: 2027-03-12", "rationale: Les PAC."):  # fmt: skip
         assert line in text, line
     assert cli("validate", cwd=root).code == 0
     listed = cli("proposal", "list", cwd=root)
@@ -216,7 +216,7 @@ def test_approvals_by_college_from_main_and_the_merge(cli, tmp_path: Path) -> No
     parents = git(root, "rev-list", "--parents", "-n", "1", "HEAD").split()
     assert len(parents) == 3 and parents[1] == main  # --no-ff: the proposal's history kept
     on_main = (root / "proposals/pac-2027.yaml").read_text(encoding="utf-8")
-    assert "status: merged" in on_main and "approved: '2027-03-12'" in on_main
+    assert "status: merged" in on_main and "approved: 2027-03-12" in on_main
     assert "colleges:\n    - employer\n    - employee\n    - training" in on_main
     assert "Savoir lire" in (root / BC01).read_text(encoding="utf-8")
     assert cli("proposal", "list", cwd=root).lines == ["  pac-2027                 merged     Pompes à chaleur"]  # fmt: skip
@@ -396,7 +396,7 @@ def test_the_release_names_the_approved_proposal_and_the_changelog_says_so(cli, 
     releases = (root / PLOMBIER / "releases.yaml").read_text(encoding="utf-8")
     assert (
         "    proposals:\n      - slug: pac-2027\n        title: Pompes à chaleur\n"
-        "        approved: '2027-03-12'\n        colleges:\n          - employer\n"
+        "        approved: 2027-03-12\n        colleges:\n          - employer\n"
         "          - employee\n          - training\n"
     ) in releases
     assert "releases.yaml:" not in cli("validate", cwd=root).out

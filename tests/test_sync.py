@@ -59,6 +59,18 @@ def test_commits_go_through_the_shared_repository_both_ways(cli, tmp_path: Path)
     assert cli("validate", cwd=a).code == 0
 
 
+def test_a_new_branch_counts_only_the_commits_the_shared_repository_lacks(
+    cli, tmp_path: Path
+) -> None:
+    shared, a, _ = shared_and_two_clones(tmp_path)
+    git(a, "switch", "-q", "-c", "essai")
+    edit(a, BC01, "statement: ", "statement: Savoir ")
+    run = cli("sync", cwd=a)
+    assert run.code == 0, run.err
+    assert run.lines[-1] == "up to date with origin (essai): 0 commit(s) received, 1 sent"
+    assert git(shared, "rev-parse", "essai") == git(a, "rev-parse", "HEAD")
+
+
 def test_release_tags_are_shared(cli, tmp_path: Path) -> None:
     _, a, b = shared_and_two_clones(tmp_path)
     edit(a, BC01, "statement: ", "statement: Savoir ")

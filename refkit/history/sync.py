@@ -111,8 +111,8 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                 result.merged = True
                 result.steps.append(f"merged {behind} commit(s) from {remote}")
             result.sent = int(run("rev-list", "--count", f"{theirs}..HEAD"))
-        else:
-            result.sent = int(run("rev-list", "--count", "HEAD"))
+        else:  # a branch new to the remote: the commits no branch of it has
+            result.sent = int(run("rev-list", "--count", "HEAD", "--not", f"--remotes={remote}"))
         try:  # the branch, and the release tags that come with its commits
             run("push", "--follow-tags", remote, f"HEAD:refs/heads/{branch}")
         except GitError as e:

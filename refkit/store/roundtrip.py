@@ -51,7 +51,7 @@ FLOW_KEYS = frozenset(
     {"activities", "prerequisites", "required", "from", "rome", "nsf", "formacode", "esco"}
 )
 # Fields holding a date, written as a plain YAML date.
-DATE_KEYS = frozenset({"date", "from", "until"})
+DATE_KEYS = frozenset({"date", "from", "until", "created", "approved"})
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # characters YAML does not allow unescaped (C0 and C1 controls but tab and line breaks...)
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
