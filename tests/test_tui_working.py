@@ -7,12 +7,12 @@ someone outside the working group, undoing a merge)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, git, make_git_repo, workers_done
+from tests.conftest import git, workers_done
+from tests.test_proposals import edit, make_repo
 
 pytest.importorskip("textual")
 
@@ -39,22 +39,6 @@ MEMBERS = [
 @pytest.fixture(autouse=True)
 def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1804852800")  # 2027-03-12
-
-
-def make_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copytree(SAMPLES, root / "frameworks")
-    return make_git_repo(root)
-
-
-def edit(root: Path, rel: str, old: str, new: str, *, commit: bool = True) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    if commit:
-        git(root, "commit", "-qam", f"edit {rel}")
 
 
 def branch(root: Path) -> str:

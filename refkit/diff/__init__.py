@@ -204,23 +204,23 @@ def diff_frameworks(
     _diff_activities(old, new, result)
     # ids that are a source's own identifiers (ESCO, NICE) are never renumbered: no pairing
     detect = not (old.stable_ids or new.stable_ids)
-    cmap, renamed = _competency_map(old, new, pairing if detect else None)
+    old_comps = {c.id: (b, c) for b, c in old.competencies()}  # read once, for both steps
+    cmap, renamed = _competency_map(old_comps, new, pairing if detect else None)
     result.competency_map = cmap
     # blocks: by id, then by the competencies they share, then by title
     bmap = _match_blocks(old, new, cmap) if detect else _same_blocks(old, new)
     result.block_map = bmap
     _diff_blocks(old, new, bmap, cmap, result)
-    _diff_competencies(old, new, bmap, cmap, renamed, result)
+    _diff_competencies(old_comps, old, new, bmap, cmap, renamed, result)
     _diff_certification(old, new, result, bmap)
     return result
 
 
 def _competency_map(
-    old: Framework, new: Framework, pairing: float | None
+    old_comps: dict[str, tuple[Block, Competency]], new: Framework, pairing: float | None
 ) -> tuple[dict[str, str], dict[str, tuple[float, str]]]:
     """Old competency id -> new id: by id first, then (``pairing`` given) by similarity among
     the unmatched; and for each new id so paired, its similarity and evidence."""
-    old_comps = {c.id: c for _, c in old.competencies()}
     new_comps = {c.id: c for _, c in new.competencies()}
     cmap = {cid: cid for cid in old_comps if cid in new_comps}
     gone = [cid for cid in old_comps if cid not in new_comps]
@@ -230,11 +230,11 @@ def _competency_map(
         pairs = best_pairs_by(
             {
                 "statement": (
-                    [(cid, _competency_words(old_comps[cid])) for cid in gone],
+                    [(cid, _competency_words(old_comps[cid][1])) for cid in gone],
                     [(cid, _competency_words(new_comps[cid])) for cid in came],
                 ),
                 "title": (
-                    [(cid, _competency_title(old_comps[cid])) for cid in gone],
+                    [(cid, _competency_title(old_comps[cid][1])) for cid in gone],
                     [(cid, _competency_title(new_comps[cid])) for cid in came],
                 ),
             },
@@ -282,6 +282,7 @@ def _diff_blocks(
 
 
 def _diff_competencies(
+    old_comps: dict[str, tuple[Block, Competency]],
     old: Framework,
     new: Framework,
     bmap: dict[str, str],
@@ -289,7 +290,6 @@ def _diff_competencies(
     renamed: dict[str, tuple[float, str]],
     result: FrameworkDiff,
 ) -> None:
-    old_comps = {c.id: (b, c) for b, c in old.competencies()}
     inverse_cmap = {v: k for k, v in cmap.items()}
     for nb, nc in new.competencies():
         oc_id = inverse_cmap.get(nc.id)
