@@ -16,6 +16,9 @@ import pytest
 from tests.conftest import git
 
 PLUMBER = "frameworks/plombier-chauffagiste"
+# the field with the focus shows a cell on a light background; labels are drawn in grey
+CURSOR = "48;5;254m"
+LABEL = re.compile(r"\x1b\[38;5;247m([^\x1b]+)")
 
 
 class Terminal:
@@ -69,34 +72,53 @@ class Terminal:
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
-    def wait_in_field(self, label: str, timeout: float = 20.0) -> None:
-        """Wait until the field under the label ``label`` has the focus: its line shows the
-        editor's cursor, a cell drawn in reverse (light background). The footer's keys change as
-        soon as any field has the focus, which is not enough to know which one."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:  # the cursor blinks: looked at every 0.1 s
-            lines = self.screen(escapes=True).splitlines()
-            plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
-            for n, line in enumerate(plain[:-1]):
-                # a text of several lines has the cursor on any of its lines (at its end)
-                if f" {label} " in f"{line} " and any(
-                    "48;5;254m" in x for x in lines[n + 1 : n + 5]
-                ):
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"{label!r} never had the focus; the screen shows:\n{self.screen()}")
+    def focused_label(self) -> str | None:
+        """The label of the field whose line shows the editor's cursor (a cell drawn on a light
+        background), read upwards to the nearest label (drawn in the labels' grey); None while
+        the cursor is blinked off, or when a list (Select) or no field has the focus."""
+        lines = self.screen(escapes=True).splitlines()
+        for n in range(len(lines) - 1, -1, -1):
+            if CURSOR in lines[n]:
+                for above in reversed(lines[:n]):
+                    labels = LABEL.findall(above)  # the form is right of the tree: the last
+                    if labels:
+                        return str(labels[-1]).replace("\u00a0", " ").strip()
+                return None
+        return None
 
-    def tab_to(self, label: str, tries: int = 3) -> None:
-        """Tab once to the field under ``label`` and wait until it has the focus; a Tab that a
-        form being rebuilt let fall (seen on a loaded CI machine) is sent again."""
-        for attempt in range(tries):
-            self.keys("Tab")
-            try:
-                self.wait_in_field(label, timeout=3.0 if attempt < tries - 1 else 20.0)
+    def wait_in_field(self, label: str, timeout: float = 20.0) -> None:
+        """Wait until the field under the label ``label`` has the focus. The footer's keys change
+        as soon as any field has the focus, which is not enough to know which one."""
+        end = time.monotonic() + timeout
+        seen: set[str] = set()
+        while time.monotonic() < end:  # the cursor blinks: looked at every 0.1 s
+            focused = self.focused_label()
+            if focused == label:
                 return
-            except AssertionError:
-                if attempt == tries - 1:
-                    raise
+            if focused:
+                seen.add(focused)
+            time.sleep(0.1)
+        raise AssertionError(
+            f"{label!r} never had the focus (seen with it: {sorted(seen) or 'no field'}); the "
+            f"screen shows:\n{self.screen()}"
+        )
+
+    def tab_to(self, label: str, tabs: int = 6) -> None:
+        """Tab to the field under ``label``: one Tab at a time, each waited for until the focus
+        leaves the field it was in (a Tab that a form being rebuilt let fall, seen on a loaded CI
+        machine, is sent again), until the focus is in that field."""
+        for _ in range(tabs):
+            before = self.focused_label()
+            self.keys("Tab")
+            end = time.monotonic() + 3.0
+            while time.monotonic() < end:
+                now = self.focused_label()
+                if now == label:
+                    return
+                if now is not None and now != before:
+                    break  # another field: Tab again
+                time.sleep(0.1)
+        self.wait_in_field(label, timeout=5.0)
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
@@ -122,7 +144,7 @@ def test_add_a_competency_in_a_real_terminal(terminal: Terminal, sample_repo: Pa
     terminal.keys("a")
     terminal.wait_for("› BC07 › C7.5")
     # Tab goes to the form: the id, then the statement
-    terminal.keys("Tab")
+    terminal.tab_to("Identifiant *")
     terminal.tab_to("Énoncé *")
     terminal.keys("End", *["BSpace"] * 30)
     terminal.type("Désembouer un circuit de chauffage avant la pose")
@@ -263,7 +285,7 @@ def test_escape_conflict_markers_and_reload_in_a_real_terminal(
     # an edit in BC02 first (C2.1's statement), kept in the undo history through the reload
     terminal.keys(*["Up"] * 5, "Right", "Down")
     terminal.wait_for("› BC02 › C2.1")
-    terminal.keys("Tab")
+    terminal.tab_to("Identifiant *")
     terminal.tab_to("Énoncé *")
     terminal.keys("End")
     terminal.type(" à la flamme")
@@ -290,7 +312,9 @@ def test_escape_conflict_markers_and_reload_in_a_real_terminal(
     terminal.keys("Right", "Enter")  # Recharger
     terminal.wait_for("✗ Le fichier BC07.yaml ne peut pas être")
     # the title typed on it is refused, with the reason; the file is as the other program left it
-    terminal.keys("Tab", "Tab", "C-a", "C-k")
+    terminal.tab_to("Identifiant *")
+    terminal.tab_to("Intitulé *")
+    terminal.keys("C-a", "C-k")
     terminal.type("Installer et entretenir une pompe à chaleur")
     terminal.keys("Enter")
     shown = terminal.wait_for("non enregistré")
@@ -502,7 +526,7 @@ def test_refkit_lang_en_edit_adds_a_competency_in_english(sample_repo: Path) -> 
         term.keys("a")
         term.wait_for("› BC07 › C7.5")
         term.wait_for("added competency C7.5: saved (BC07.yaml)")
-        term.keys("Tab")
+        term.tab_to("ID *")
         term.tab_to("Statement *")
         term.keys("C-a")  # the start of the text the editor gave it (two lines)
         term.wait_in_field("Statement *")

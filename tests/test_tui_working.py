@@ -192,7 +192,7 @@ async def test_sign_off_in_the_editor_approve_and_merge(tmp_path: Path) -> None:
         await settle(app, pilot)
         screen = await open_proposals(app, pilot)
         detail = screen.detail
-        assert "plombier-chauffagiste: non approuvée (chaque collège)" in detail, detail
+        assert "plombier-chauffagiste : non approuvée (chaque collège)" in detail, detail
         assert "collèges attendus : employeurs, salariés, formateurs" in detail
         # merging before the approvals: refused, with the reason; nothing changed
         await pilot.press("m")

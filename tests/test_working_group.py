@@ -142,7 +142,7 @@ def alice_edits_records_and_syncs(term: Terminal, a: Path) -> None:
     term.wait_for("Plombier-chauffagiste › BC01")
     term.keys("Right", "Down")
     term.wait_for("Plombier-chauffagiste › BC01 › C1.1")
-    term.keys("Tab")
+    term.tab_to("Identifiant *")
     term.tab_to("Énoncé *")
     term.keys("Home", *["Delete"] * 4)
     term.type("Déchiffrer")
@@ -150,7 +150,7 @@ def alice_edits_records_and_syncs(term: Terminal, a: Path) -> None:
     term.wait_for("enregistré (BC01.yaml)")
     term.keys("Escape", "Down", "Down")
     term.wait_for("› BC01 › C1.3")
-    term.keys("Tab")
+    term.tab_to("Identifiant *")
     term.tab_to("Énoncé *")
     term.keys("End")
     term.type(" ou d'une pompe à chaleur")
@@ -201,7 +201,7 @@ def alice_chooses_in_the_conflicts_screen_and_sends(term: Terminal, shared: Path
 
 def both_colleges_approve(cli, term: Terminal, shared: Path, a: Path, b: Path) -> None:  # type: ignore[no-untyped-def]
     term.keys("F8")
-    shown = term.wait_for("plombier-chauffagiste: non approuvée (chaque collège)")
+    shown = term.wait_for("plombier-chauffagiste : non approuvée (chaque collège)")
     assert "collèges attendus : employeurs, salariés" in shown
     term.keys("a")
     shown = term.wait_for("Approuver pac-2027")
@@ -229,7 +229,7 @@ def alice_merges_in_the_editor(term: Terminal, shared: Path, a: Path) -> None:
     term.keys("F7")
     term.wait_for("À jour avec origin (proposal/pac-2027) : 1 enregistrement(s) reçu(s)")
     term.keys("Escape", "F8")
-    term.wait_for("plombier-chauffagiste: approuvée (chaque collège)")
+    term.wait_for("plombier-chauffagiste : approuvée (chaque collège)")
     term.keys("m")
     term.wait_for("Fusionner pac-2027 dans la branche principale")
     term.keys("Right", "Enter")

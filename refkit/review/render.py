@@ -49,7 +49,8 @@ def status_lines(st: Status, lang: str) -> list[str]:
     for s in st.signoffs:
         verdict = tr("approved", lang) if s.holds else tr("not approved", lang)
         rule = rule_name(s.rule, lang)
-        out.append(f"{s.framework}: {verdict} ({rule})")
+        out.append(Msg("{framework}: {verdict} ({rule})", framework=s.framework, verdict=verdict,
+                       rule=rule).render(lang))
         for a in s.approvals:
             college = f" ({tr(COLLEGES.get(a.college or '', a.college or '-'), lang)})"
             out.append("  + " + Msg("{member}{college}, {date}, by {by}", member=a.member,
@@ -107,7 +108,7 @@ def comment_lines(proposal: Proposal, stale: set[str], lang: str) -> list[str]:
 def show_lines(ref: ProposalRef, st: Status, stale: set[str], lang: str) -> list[str]:
     p = ref.record
     assert p is not None
-    out = [f"{p.slug}: {visible(p.title)}"]
+    out = [Msg("{slug}: {title}", slug=p.slug, title=visible(p.title)).render(lang)]
     out.append("  " + Msg("branch {branch}, from {base}; {status}", branch=ref.branch,
                           base=p.base, status=status_word(p.status, lang)).render(lang))  # fmt: skip
     out.append("  " + Msg("proposed by {author} on {date}", author=str(p.author),
