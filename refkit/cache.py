@@ -79,6 +79,37 @@ def read_cache_file(path: Path) -> Any:
         return None
 
 
+def read_cache_lines(path: Path) -> list[bytes] | None:
+    """The lines of a sealed cache file written by ``write_cache_lines`` (each a JSON text its
+    reader parses: one line can be kept as read and written again without parsing and dumping
+    it), or None as for ``read_cache_file``."""
+    from refkit.store.files import read_regular
+
+    try:
+        body = unseal(read_regular(path))
+    except OSError:
+        return None
+    return body.split(b"\n") if body is not None else None
+
+
+def write_cache_lines(path: Path, lines: list[bytes]) -> None:
+    """Write lines (none holding a line break: JSON texts dumped without indent) as a sealed
+    cache file, atomically, without fsync: a cache lost to a crash is a miss, not a wrong
+    answer (the seal tells a damaged file)."""
+    from refkit.store.files import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, seal(b"\n".join(lines)), durable=False)
+    except OSError:
+        pass
+
+
+def dump_line(data: Any) -> bytes:
+    """One line of a cache file written by ``write_cache_lines``."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def write_cache_file(path: Path, data: Any, *, durable: bool = True) -> None:
     """Write ``data`` as a sealed JSON cache file, atomically; a cache that cannot be written is
     no cache (same results)."""
@@ -109,6 +140,7 @@ def code_digest() -> str:
         "rules/*.py",
         "stack/views.py",  # the stacking views are computed with validation and cached with it
         "validate.py",
+        "validate_cache.py",
     ):
         parts.extend(p.read_bytes() for p in sorted(package.glob(pattern)))
     return digest(refkit.__version__.encode() + b"\0" + b"\0".join(parts))

@@ -74,11 +74,28 @@ def _validate_cache(root: Path) -> Path:
     return repository_cache_dir(root) / "validate.json"
 
 
+def _decode(body: str) -> dict[str, object]:
+    """The validate cache's body (a line {key, written_ns}, then a line [folder, entry] per
+    framework) as one dict, as a forger would read it."""
+    head, *lines = body.split("\n")
+    return {**json.loads(head), "frameworks": dict(json.loads(line) for line in lines)}
+
+
+def _encode(d: dict[str, object]) -> bytes:
+    """A dict as ``_decode`` reads it, written back in the cache's lines (what is not a dict of
+    frameworks is written as the header's value, for the forger's test of wrong types)."""
+    frameworks = d.pop("frameworks")
+    if not isinstance(frameworks, dict):
+        return json.dumps({**d, "frameworks": frameworks}).encode()
+    lines = [json.dumps(d)] + [json.dumps([rel, e]) for rel, e in frameworks.items()]
+    return "\n".join(lines).encode()
+
+
 def _tampered(original: bytes) -> list[tuple[str, bytes]]:
     """Damaged or hostile versions of a cache file that refkit wrote."""
     text = original.decode("utf-8")
     body = text[text.index("{") :]  # after whatever header refkit may write
-    data = json.loads(body)
+    data = _decode(body)
     out = [
         ("truncated", original[: len(original) // 2]),
         ("empty", b""),
@@ -88,12 +105,16 @@ def _tampered(original: bytes) -> list[tuple[str, bytes]]:
         ("a number", b"42"),
         ("null", b"null"),
         ("body only", body.encode()),
+        ("a line not a pair", _reseal(original, body.encode() + b"\n[1]")),
+        ("a line of three", _reseal(original, body.encode() + b'\n["a", {}, 3]')),
+        ("a folder not text", _reseal(original, body.encode() + b"\n[1, {}]")),
+        ("a line not JSON", _reseal(original, body.encode() + b"\n{")),
     ]
 
     def variant(name: str, change) -> None:  # type: ignore[no-untyped-def]
-        d = json.loads(body)
+        d = _decode(body)
         change(d)
-        dumped = json.dumps(d).encode()
+        dumped = _encode(d)
         out.append((name, dumped))
         # the same, as if refkit had sealed it (a header with the right digest, if refkit uses one)
         out.append((name + ", resealed", _reseal(original, dumped)))
@@ -160,6 +181,34 @@ def test_a_tampered_validate_cache_is_ignored(cli, sample_repo: Path) -> None:
         path.write_bytes(content)
         run = cli("validate", "--format", "json", cwd=sample_repo)
         assert (run.code, run.out, run.err) == (expected.code, expected.out, ""), name
+
+
+def test_a_rerun_after_one_change_changes_only_that_frameworks_line(cli, sample_repo: Path) -> None:
+    """The validate cache keeps each framework on its line: after a change in one framework,
+    the others' lines stay byte for byte as they were (refkit writes them again as read), and
+    the answer is the one a run without cache gives."""
+    from refkit import cache
+
+    assert cli("validate", cwd=sample_repo).code == 0
+
+    def lines() -> dict[str, bytes]:
+        body = cache.unseal(_validate_cache(sample_repo).read_bytes())
+        assert body is not None
+        return {json.loads(line)[0]: line for line in body.split(b"\n")[1:]}
+
+    before = lines()
+    assert len(before) == 2
+    path = sample_repo / BLOCK
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: skill", "kind: skilx", 1))
+    cached = cli("validate", "--format", "json", cwd=sample_repo)
+    fresh = cli("validate", "--no-cache", "--format", "json", cwd=sample_repo)
+    assert cached.code == 1 and (cached.code, cached.out) == (fresh.code, fresh.out)
+    after = lines()
+    changed = "frameworks/plombier-chauffagiste"
+    assert after[changed] != before[changed] and b"schema-enum" in after[changed]
+    assert {k: v for k, v in after.items() if k != changed} == {
+        k: v for k, v in before.items() if k != changed
+    }
 
 
 def test_a_tampered_blob_cache_entry_is_ignored(cli, sample_repo: Path) -> None:
@@ -460,16 +509,19 @@ def test_a_cache_folder_inside_the_repository_is_not_used(
     path.write_text(path.read_text(encoding="utf-8").replace("kind: skill", "kind: skilx", 1))
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cli("validate", cwd=sample_repo).code == 1
-    genuine = json.loads(cache.unseal(_validate_cache(sample_repo).read_bytes()) or b"null")
-    for entry in genuine["frameworks"].values():
+    genuine = _decode((cache.unseal(_validate_cache(sample_repo).read_bytes()) or b"").decode())
+    entries = genuine["frameworks"]
+    assert isinstance(entries, dict) and entries
+    for entry in entries.values():
         entry["problems"] = []
+    claim = cache.seal(_encode(genuine))
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(sample_repo / ".cache"))
     forged = _validate_cache(sample_repo)
     assert forged.is_relative_to(sample_repo)
     forged.parent.mkdir(parents=True)
-    forged.write_bytes(cache.seal(json.dumps(genuine).encode()))
+    forged.write_bytes(claim)
     assert cli("validate", cwd=sample_repo).code == 1
-    assert forged.read_bytes() == cache.seal(json.dumps(genuine).encode())  # not rewritten
+    assert forged.read_bytes() == claim  # not rewritten
 
 
 # -- case 17: numbers are finite, CRLF files stay CRLF ---------------------------------------------

@@ -1,7 +1,7 @@
 """Provides ``History``: the framework repository's git history, read without checkout.
 
 Any version of a framework is read straight from git objects: ``ls-tree`` of the framework folder
-at a commit, then the blobs through GitPython's persistent ``git cat-file --batch`` process, then
+at a commit, then the blobs through a persistent ``git cat-file --batch`` process, then
 the same ``store.loader.load_framework`` as the working tree. No checkout, no temporary clone.
 
 The framework repository may sit anywhere inside the git work tree (``prefix``); paths given to
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from refkit.history.command import GitError as GitError
-from refkit.history.command import git
+from refkit.history.command import NotARepository, NoWorkTree, git
 from refkit.store.loader import FRAMEWORKS_DIR, LoadedFramework, RawFile, load_framework
 from refkit.store.reader import MAX_FILE_BYTES
 from refkit.store.repository import Repository
@@ -36,24 +37,27 @@ class CommitInfo:
 
 class History:
     def __init__(self, repo: Repository) -> None:
-        import git
-
         self.repository = repo
+        self._batch: subprocess.Popen[bytes] | None = None
+        if not repo.root.is_dir():
+            raise GitError(f"{repo.root}: no such folder")
+        # one git process finds the work tree (GitPython, 0.1 s to import, only when needed:
+        # ``git_repo``); git's own refusals ("dubious ownership") said here, once
         try:
-            self._batch: subprocess.Popen[bytes] | None = None
-            self.git_repo = git.Repo(repo.root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            out = git(repo.root, "rev-parse", "--is-bare-repository", "--show-toplevel")
+        except NoWorkTree:
+            raise GitError(f"{repo.root}: a bare git repository has no work tree to read") from None
+        except NotARepository:
             raise GitError(
                 f"{repo.root} is not in a git repository: refkit keeps versions in git",
                 hint="run git init (or refkit init), or work in a clone of the framework repository",
             ) from None
-        if self.git_repo.bare or self.git_repo.working_tree_dir is None:
+        bare, _, top = out.decode("utf-8", "surrogateescape").partition("\n")
+        if bare.strip() == "true" or not top.strip():
             raise GitError(f"{repo.root}: a bare git repository has no work tree to read")
-        self.git_root = Path(self.git_repo.working_tree_dir).resolve()
+        self.git_root = Path(top.strip()).resolve()
         rel = repo.root.relative_to(self.git_root).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
-        self.git = self.git_repo.git
-        self.run_git("rev-parse", "--is-inside-work-tree")  # git's own refusals, said once, here
         from refkit.cache import BlobCache
 
         self.blobs = BlobCache()
@@ -62,9 +66,18 @@ class History:
         self._tag_groups: dict[str, dict[str, str]] | None = None
         self._has_commits: bool | None = None
 
+    @cached_property
+    def git_repo(self) -> Any:
+        """GitPython's view of the repository, for what it does as a library (streaming a large
+        object, asking which paths are ignored); made when first asked for."""
+        import git
+
+        return git.Repo(self.git_root)
+
     def close(self) -> None:
         self._close_batch()
-        self.git_repo.close()
+        if "git_repo" in self.__dict__:
+            self.git_repo.close()
 
     def _close_batch(self) -> None:
         batch, self._batch = getattr(self, "_batch", None), None

@@ -25,6 +25,14 @@ class UnsafeRepository(GitError):
     """git refuses the repository: it belongs to another user ("dubious ownership")."""
 
 
+class NotARepository(GitError):
+    """git finds no repository in the folder or above it."""
+
+
+class NoWorkTree(GitError):
+    """The repository is bare: the command needs a work tree."""
+
+
 def git(
     cwd: Path,
     *args: str,
@@ -49,5 +57,10 @@ def git(
                 hint=f"if you trust it: git config --global --add safe.directory {cwd}",
             )
         name = next((a for a in args if not a.startswith("-")), "")
-        raise GitError(f"git {name} failed: {stderr or proc.returncode}")
+        kind = GitError
+        if "not a git repository" in stderr:
+            kind = NotARepository
+        elif "must be run in a work tree" in stderr:
+            kind = NoWorkTree
+        raise kind(f"git {name} failed: {stderr or proc.returncode}")
     return proc.stdout

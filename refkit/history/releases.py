@@ -58,8 +58,11 @@ class Releases:
         folder: str,
         framework_id: str,
         records: list[tuple[str, str, str | None]] | None = None,
+        *,
+        head: str = "HEAD",
     ) -> None:
         self.history = history
+        self.head = head  # the last commit, when the caller resolved it for many frameworks
         self.folder = folder
         self.framework_id = framework_id
         self._given = records  # the record, already read by the caller (parse_records)
@@ -99,7 +102,7 @@ class Releases:
                 hint="make it a file refkit can read (check its permissions)",
             ) from None
         if raw is None:
-            not_deleted(self.history, self.folder)
+            not_deleted(self.history, self.folder, head=self.head)
         return read_records(shown, raw)
 
     def _find(self) -> list[Release]:
@@ -142,6 +145,13 @@ class Releases:
         found: dict[str, str] = {}
         seen: set[str] = set()
         path = f"{self.folder}/{RELEASES_FILE}"
+        if not self.history.has_commits():  # files copied into a repository with no commit yet
+            for version in versions:
+                self.unavailable[version] = (
+                    f"{self.framework_id} {version}: its content is not in this repository's "
+                    f"history: the repository has no commit yet"
+                )
+            return found
         boundary = self.history.shallow_commits
         for info in reversed(self.history.log(path)):
             if info.sha in boundary:

@@ -11,7 +11,6 @@ installed): the contract, and documentation for editors. Checking runs in two st
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
@@ -61,17 +60,23 @@ def _fast(kind: str) -> Callable[[Any], Any]:
     names the place of every list item it checks for a possible error message, even when there
     is none (``"...[{i}]".format(**locals())``: a dictionary of the locals built per item, a
     sixth of the whole schema check); refkit never reads those messages (jsonschema says what is
-    wrong, ``check``), so the code is compiled without them."""
-    import fastjsonschema
+    wrong, ``check``), so the code is compiled without them. It is generated beforehand
+    (``refkit.schema.generate``: 0.1 s a schema saved on every run); compiled here when the
+    module generated does not match the schema file."""
+    import importlib
 
-    # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
-    code = fastjsonschema.compile_to_code(copy.deepcopy(load_schema(kind)), use_formats=False)
-    code = code.replace(".format(**locals())", "")
+    from refkit.schema.generate import schema_digest, source
+
+    try:
+        module = importlib.import_module(f"refkit.schema.compiled.{kind}")
+        if schema_digest(kind) == module.SCHEMA_DIGEST:
+            made: Callable[[Any], Any] = module.validate
+            return made
+    except (ImportError, AttributeError):
+        pass
     scope: dict[str, Any] = {}
-    exec(compile(code, f"<refkit {kind} schema>", "exec"), scope)  # refkit's own schemas
-    entry = re.search(r"^def (\w+)\(", code, re.M)
-    assert entry is not None
-    validator: Callable[[Any], Any] = scope[entry.group(1)]
+    exec(compile(source(kind), f"<refkit {kind} schema>", "exec"), scope)  # refkit's own schemas
+    validator: Callable[[Any], Any] = scope["validate"]
     return validator
 
 

@@ -39,6 +39,8 @@ class Repository:
         )
 
     def rel(self, path: Path) -> str:
+        if path.parent == self.frameworks_dir and path.name != ".." and not path.is_symlink():
+            return f"{FRAMEWORKS_DIR}/{path.name}"  # a framework folder: nothing to resolve
         return path.resolve().relative_to(self.root).as_posix()
 
     def framework_folders(self) -> list[Path]:
