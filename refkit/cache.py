@@ -139,6 +139,7 @@ def code_digest() -> str:
         "schema/*.py",
         "rules/*.py",
         "stack/views.py",  # the stacking views are computed with validation and cached with it
+        "stack/overlap.py",  # and their statement keys
         "validate.py",
         "validate_cache.py",
     ):

@@ -31,10 +31,11 @@ def check(root: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    import gc
     import os
 
-    gc.disable()
+    from refkit.parallel import collector_off
+
+    collector_off()
     # below the editor in the scheduler's eyes (and its worker processes with it): on a machine
     # with few cores, keys the editor handles come first (the first check after a clone reads
     # and caches every file)

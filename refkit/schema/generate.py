@@ -29,6 +29,9 @@ HEADER = (
 )
 
 
+_PLACE = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"\n]*"\)')
+
+
 def schema_digest(kind: str) -> str:
     """The digest a compiled module is checked against: the schema file's bytes."""
     from refkit.schema import schema_file
@@ -39,7 +42,7 @@ def schema_digest(kind: str) -> str:
 
 def source(kind: str) -> str:
     """The Python code of ``kind``'s validator: fastjsonschema's, without the error messages'
-    place formatting (``refkit.schema._fast`` says why), its entry named ``validate``."""
+    places (``refkit.schema._fast`` says why), its entry named ``validate``."""
     import fastjsonschema
 
     from refkit.schema import load_schema
@@ -47,6 +50,9 @@ def source(kind: str) -> str:
     # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
     code = fastjsonschema.compile_to_code(copy.deepcopy(load_schema(kind)), use_formats=False)
     code = code.replace(".format(**locals())", "")
+    # each nested call is handed the place of its value for its messages, a string built per
+    # call ("data.competencies[...]"): refkit reads no message, so it hands nothing
+    code = _PLACE.sub("custom_formats, None)", code)
     entry = re.search(r"^def (\w+)\(", code, re.M)
     assert entry is not None
     return (

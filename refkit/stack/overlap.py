@@ -93,7 +93,7 @@ def statement_key(statement: str) -> str:
     text = unicodedata.normalize("NFKD", statement.lower())
     if not text.isascii():
         text = _NON_ASCII.sub(_no_mark, text)
-    words = sorted({w for w in _WORD.findall(text) if w not in STOP_WORDS})
+    words = sorted(set(_WORD.findall(text)) - STOP_WORDS)
     return hashlib.blake2b(" ".join(words).encode(), digest_size=6).hexdigest()
 
 

@@ -12,7 +12,6 @@ its layout is ``editor.tcss``.
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from refkit.edit.search import Index
 from refkit.edit.session import Session
 from refkit.errors import RefkitError
 from refkit.i18n import N_, tr
+from refkit.parallel import collector_on
 from refkit.tui.actions import ItemActions
 from refkit.tui.base import EditorBase
 from refkit.tui.checking import Checking
@@ -197,7 +197,7 @@ class EditorApp(
         paint)."""
         if self.freeze_loaded:
             self._freeze_loaded(collect=False)
-            gc.enable()
+            collector_on()
         for form in self.query(ItemForm):
             rest = await form.build()
             ref = self._form_ref

@@ -5,7 +5,6 @@ follow, the markers are checked again)."""
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from typing import Any
 
@@ -20,6 +19,7 @@ from refkit.edit.search import Hit, Index
 from refkit.edit.session import Session
 from refkit.errors import RefkitError
 from refkit.i18n import tr
+from refkit.parallel import keep_for_good
 from refkit.problems import Problem
 from refkit.tui.form import Unsaved
 from refkit.tui.keys import focus_now
@@ -108,11 +108,8 @@ class EditorBase(App[None]):
         of the cyclic collector's sight (``gc.freeze``), since each full collection scanned them
         all (0.11-0.14 s for 10,000 competencies, felt as one key's delay). ``collect``: what is
         garbage is collected first, so that none of it is kept for good."""
-        if not self.freeze_loaded:
-            return
-        if collect:
-            gc.collect()
-        gc.freeze()
+        if self.freeze_loaded:
+            keep_for_good(collect=collect)
 
     # -- running an operation ------------------------------------------------------------------
 

@@ -38,19 +38,19 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, (name_prefix or "data") + ".id")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__title, custom_formats, (name_prefix or "data") + ".title")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__title, custom_formats, None)
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__description, custom_formats, (name_prefix or "data") + ".description")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__description, custom_formats, None)
         if "volume" in data_keys:
             data_keys.remove("volume")
             data__volume = data["volume"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_volume(data__volume, custom_formats, (name_prefix or "data") + ".volume")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_volume(data__volume, custom_formats, None)
         if "prerequisites" in data_keys:
             data_keys.remove("prerequisites")
             data__prerequisites = data["prerequisites"]
@@ -63,7 +63,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
                 if data__prerequisites_len > len(set(fn(data__prerequisites_x) for data__prerequisites_x in data__prerequisites)):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".prerequisites must contain unique items", value=data__prerequisites, name="" + (name_prefix or "data") + ".prerequisites", definition={'title': 'Prerequisites', 'description': 'Blocks of the same framework (or shared blocks it uses) that must be held before this one.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__prerequisites_x, data__prerequisites_item in enumerate(data__prerequisites):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__prerequisites_item, custom_formats, (name_prefix or "data") + ".prerequisites[{data__prerequisites_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__prerequisites_item, custom_formats, None)
         if "modalities" in data_keys:
             data_keys.remove("modalities")
             data__modalities = data["modalities"]
@@ -89,7 +89,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
                         if "description" in data__modalities_item_keys:
                             data__modalities_item_keys.remove("description")
                             data__modalities_item__description = data__modalities_item["description"]
-                            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__modalities_item__description, custom_formats, (name_prefix or "data") + ".modalities[{data__modalities_x}].description")
+                            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__modalities_item__description, custom_formats, None)
                         if "hours" in data__modalities_item_keys:
                             data__modalities_item_keys.remove("hours")
                             data__modalities_item__hours = data__modalities_item["hours"]
@@ -109,7 +109,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
             if data__competencies_is_list:
                 data__competencies_len = len(data__competencies)
                 for data__competencies_x, data__competencies_item in enumerate(data__competencies):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(data__competencies_item, custom_formats, (name_prefix or "data") + ".competencies[{data__competencies_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(data__competencies_item, custom_formats, None)
         if "relations" in data_keys:
             data_keys.remove("relations")
             data__relations = data["relations"]
@@ -119,7 +119,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
             if data__relations_is_list:
                 data__relations_len = len(data__relations)
                 for data__relations_x, data__relations_item in enumerate(data__relations):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data__relations_item, custom_formats, (name_prefix or "data") + ".relations[{data__relations_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data__relations_item, custom_formats, None)
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^x-'].search(data_key):
                 if data_key in data_keys:
@@ -153,7 +153,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data
         if "note" in data_keys:
             data_keys.remove("note")
             data__note = data["note"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__note, custom_formats, (name_prefix or "data") + ".note")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__note, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A typed link from this item to another: an id of this framework, an item of another framework at a version (framework-id@version:item-id), or an outside concept (an absolute URI).', 'type': 'object', 'additionalProperties': False, 'required': ['type', 'target'], 'properties': {'type': {'title': 'Relation type', 'description': 'CASE association types (isChildOf is the hierarchy, not a relation), SKOS mapping properties, and requires (a work role requires a statement).', 'enum': ['isPeerOf', 'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel', 'broader', 'narrower', 'related', 'exactMatch', 'closeMatch', 'broadMatch', 'narrowMatch', 'requires']}, 'target': {'title': 'Target', 'description': 'C2.3 (this framework), other-framework@1.2.0:C3 (another framework, at a release), or https://... / urn:... (an outside concept).', 'type': 'string', 'pattern': '^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[a-z0-9]+(?:-[a-z0-9]+)*(?:@[^:@\\s]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[A-Za-z][A-Za-z0-9+.-]*://\\S+|urn:\\S+)$'}, 'note': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
     return data
@@ -170,11 +170,11 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, (name_prefix or "data") + ".id")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
         if "statement" in data_keys:
             data_keys.remove("statement")
             data__statement = data["statement"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__statement, custom_formats, (name_prefix or "data") + ".statement")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__statement, custom_formats, None)
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -192,7 +192,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
                 if data__activities_len > len(set(fn(data__activities_x) for data__activities_x in data__activities)):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".activities must contain unique items", value=data__activities, name="" + (name_prefix or "data") + ".activities", definition={'title': 'Activities served', 'description': 'Ids of activities of the framework.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__activities_x, data__activities_item in enumerate(data__activities):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__activities_item, custom_formats, (name_prefix or "data") + ".activities[{data__activities_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__activities_item, custom_formats, None)
         if "criteria" in data_keys:
             data_keys.remove("criteria")
             data__criteria = data["criteria"]
@@ -202,7 +202,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
             if data__criteria_is_list:
                 data__criteria_len = len(data__criteria)
                 for data__criteria_x, data__criteria_item in enumerate(data__criteria):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__criteria_item, custom_formats, (name_prefix or "data") + ".criteria[{data__criteria_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__criteria_item, custom_formats, None)
         if "esco" in data_keys:
             data_keys.remove("esco")
             data__esco = data["esco"]
@@ -215,11 +215,11 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
                 if data__esco_len > len(set(fn(data__esco_x) for data__esco_x in data__esco)):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".esco must contain unique items", value=data__esco, name="" + (name_prefix or "data") + ".esco", definition={'title': 'ESCO alignment', 'description': 'ESCO skill URIs this competency corresponds to.', 'type': 'array', 'items': {'description': 'An http or https URI.', 'type': 'string', 'pattern': '^https?://[^\\s]+$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__esco_x, data__esco_item in enumerate(data__esco):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_uri(data__esco_item, custom_formats, (name_prefix or "data") + ".esco[{data__esco_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_uri(data__esco_item, custom_formats, None)
         if "notes" in data_keys:
             data_keys.remove("notes")
             data__notes = data["notes"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__notes, custom_formats, (name_prefix or "data") + ".notes")
+            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__notes, custom_formats, None)
         if "relations" in data_keys:
             data_keys.remove("relations")
             data__relations = data["relations"]
@@ -229,7 +229,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
             if data__relations_is_list:
                 data__relations_len = len(data__relations)
                 for data__relations_x, data__relations_item in enumerate(data__relations):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data__relations_item, custom_formats, (name_prefix or "data") + ".relations[{data__relations_x}]")
+                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data__relations_item, custom_formats, None)
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^x-'].search(data_key):
                 if data_key in data_keys:

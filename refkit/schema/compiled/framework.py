@@ -59,7 +59,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, (name_prefix or "data") + ".title")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
         if "version" in data_keys:
             data_keys.remove("version")
             data__version = data["version"]
@@ -140,7 +140,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "sector" in data_keys:
             data_keys.remove("sector")
             data__sector = data["sector"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__sector, custom_formats, (name_prefix or "data") + ".sector")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__sector, custom_formats, None)
         if "lang" in data_keys:
             data_keys.remove("lang")
             data__lang = data["lang"]
@@ -236,7 +236,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if data__codes__esco_len > len(set(fn(data__codes__esco_x) for data__codes__esco_x in data__codes__esco)):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".codes.esco must contain unique items", value=data__codes__esco, name="" + (name_prefix or "data") + ".codes.esco", definition={'title': 'ESCO occupations', 'description': 'ESCO occupation URIs.', 'type': 'array', 'items': {'description': 'An http or https URI.', 'type': 'string', 'pattern': '^https?://[^\\s]+$'}, 'uniqueItems': True}, rule='uniqueItems')
                         for data__codes__esco_x, data__codes__esco_item in enumerate(data__codes__esco):
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_uri(data__codes__esco_item, custom_formats, (name_prefix or "data") + ".codes.esco[{data__codes__esco_x}]")
+                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_uri(data__codes__esco_item, custom_formats, None)
                 if "other" in data__codes_keys:
                     data__codes_keys.remove("other")
                     data__codes__other = data__codes["other"]
@@ -257,11 +257,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "scheme" in data__codes__other_item_keys:
                                     data__codes__other_item_keys.remove("scheme")
                                     data__codes__other_item__scheme = data__codes__other_item["scheme"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__scheme, custom_formats, (name_prefix or "data") + ".codes.other[{data__codes__other_x}].scheme")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__scheme, custom_formats, None)
                                 if "code" in data__codes__other_item_keys:
                                     data__codes__other_item_keys.remove("code")
                                     data__codes__other_item__code = data__codes__other_item["code"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__code, custom_formats, (name_prefix or "data") + ".codes.other[{data__codes__other_x}].code")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__code, custom_formats, None)
                                 if data__codes__other_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".codes.other[{data__codes__other_x}]" + " must not contain "+str(data__codes__other_item_keys)+" properties", value=data__codes__other_item, name="" + (name_prefix or "data") + ".codes.other[{data__codes__other_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['scheme', 'code'], 'properties': {'scheme': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'code': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
                 if data__codes_keys:
@@ -269,7 +269,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "summary" in data_keys:
             data_keys.remove("summary")
             data__summary = data["summary"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__summary, custom_formats, (name_prefix or "data") + ".summary")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__summary, custom_formats, None)
         if "working_group" in data_keys:
             data_keys.remove("working_group")
             data__workinggroup = data["working_group"]
@@ -290,7 +290,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "organisation" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("organisation")
                             data__workinggroup_item__organisation = data__workinggroup_item["organisation"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__organisation, custom_formats, (name_prefix or "data") + ".working_group[{data__workinggroup_x}].organisation")
+                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__organisation, custom_formats, None)
                         if "college" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("college")
                             data__workinggroup_item__college = data__workinggroup_item["college"]
@@ -299,7 +299,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "role" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("role")
                             data__workinggroup_item__role = data__workinggroup_item["role"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__role, custom_formats, (name_prefix or "data") + ".working_group[{data__workinggroup_x}].role")
+                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__role, custom_formats, None)
                         if data__workinggroup_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".working_group[{data__workinggroup_x}]" + " must not contain "+str(data__workinggroup_item_keys)+" properties", value=data__workinggroup_item, name="" + (name_prefix or "data") + ".working_group[{data__workinggroup_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['organisation'], 'properties': {'organisation': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'college': {'title': 'College', 'description': 'employer, employee (unions), training, public or expert.', 'enum': ['employer', 'employee', 'training', 'public', 'expert']}, 'role': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
         if "approval" in data_keys:
@@ -331,11 +331,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                 if "from" in data__validity_keys:
                     data__validity_keys.remove("from")
                     data__validity__from = data__validity["from"]
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__from, custom_formats, (name_prefix or "data") + ".validity.from")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__from, custom_formats, None)
                 if "until" in data__validity_keys:
                     data__validity_keys.remove("until")
                     data__validity__until = data__validity["until"]
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__until, custom_formats, (name_prefix or "data") + ".validity.until")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__until, custom_formats, None)
                 if data__validity_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".validity must not contain "+str(data__validity_keys)+" properties", value=data__validity, name="" + (name_prefix or "data") + ".validity", definition={'title': 'Validity', 'type': 'object', 'additionalProperties': False, 'properties': {'from': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'until': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}}}, rule='additionalProperties')
         if "activities" in data_keys:
@@ -347,7 +347,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
             if data__activities_is_list:
                 data__activities_len = len(data__activities)
                 for data__activities_x, data__activities_item in enumerate(data__activities):
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(data__activities_item, custom_formats, (name_prefix or "data") + ".activities[{data__activities_x}]")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(data__activities_item, custom_formats, None)
         if "shared_blocks" in data_keys:
             data_keys.remove("shared_blocks")
             data__sharedblocks = data["shared_blocks"]
@@ -376,7 +376,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "block" in data__sharedblocks_item_keys:
                             data__sharedblocks_item_keys.remove("block")
                             data__sharedblocks_item__block = data__sharedblocks_item["block"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__sharedblocks_item__block, custom_formats, (name_prefix or "data") + ".shared_blocks[{data__sharedblocks_x}].block")
+                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__sharedblocks_item__block, custom_formats, None)
                         if "version" in data__sharedblocks_item_keys:
                             data__sharedblocks_item_keys.remove("version")
                             data__sharedblocks_item__version = data__sharedblocks_item["version"]
@@ -407,7 +407,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if data__certification__required_len > len(set(fn(data__certification__required_x) for data__certification__required_x in data__certification__required)):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.required must contain unique items", value=data__certification__required, name="" + (name_prefix or "data") + ".certification.required", definition={'title': 'Required blocks', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                         for data__certification__required_x, data__certification__required_item in enumerate(data__certification__required):
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__required_item, custom_formats, (name_prefix or "data") + ".certification.required[{data__certification__required_x}]")
+                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__required_item, custom_formats, None)
                 if "electives" in data__certification_keys:
                     data__certification_keys.remove("electives")
                     data__certification__electives = data__certification["electives"]
@@ -428,11 +428,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "id" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("id")
                                     data__certification__electives_item__id = data__certification__electives_item["id"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__id, custom_formats, (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].id")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__id, custom_formats, None)
                                 if "title" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("title")
                                     data__certification__electives_item__title = data__certification__electives_item["title"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__certification__electives_item__title, custom_formats, (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].title")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__certification__electives_item__title, custom_formats, None)
                                 if "choose" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("choose")
                                     data__certification__electives_item__choose = data__certification__electives_item["choose"]
@@ -455,13 +455,13 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__certification__electives_item__from_len > len(set(fn(data__certification__electives_item__from_x) for data__certification__electives_item__from_x in data__certification__electives_item__from)):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].from" + " must contain unique items", value=data__certification__electives_item__from, name="" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].from" + "", definition={'title': 'Blocks to choose from', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'minItems': 1, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__certification__electives_item__from_x, data__certification__electives_item__from_item in enumerate(data__certification__electives_item__from):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__from_item, custom_formats, (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].from[{data__certification__electives_item__from_x}]")
+                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__from_item, custom_formats, None)
                                 if data__certification__electives_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}]" + " must not contain "+str(data__certification__electives_item_keys)+" properties", value=data__certification__electives_item, name="" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['id', 'choose', 'from'], 'properties': {'id': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'title': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'choose': {'title': 'How many to choose', 'type': 'integer', 'minimum': 1}, 'from': {'title': 'Blocks to choose from', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'minItems': 1, 'uniqueItems': True}}}, rule='additionalProperties')
                 if "volume" in data__certification_keys:
                     data__certification_keys.remove("volume")
                     data__certification__volume = data__certification["volume"]
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_volume(data__certification__volume, custom_formats, (name_prefix or "data") + ".certification.volume")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_volume(data__certification__volume, custom_formats, None)
                 if data__certification_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification must not contain "+str(data__certification_keys)+" properties", value=data__certification, name="" + (name_prefix or "data") + ".certification", definition={'title': 'Certification rules', 'description': 'Which blocks lead to the certification: all the required blocks, plus n blocks from each elective group.', 'type': 'object', 'additionalProperties': False, 'properties': {'required': {'title': 'Required blocks', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, 'electives': {'title': 'Elective groups', 'type': 'array', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['id', 'choose', 'from'], 'properties': {'id': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'title': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'choose': {'title': 'How many to choose', 'type': 'integer', 'minimum': 1}, 'from': {'title': 'Blocks to choose from', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'minItems': 1, 'uniqueItems': True}}}}, 'volume': {'description': 'Volume in hours and/or credits.', 'type': 'object', 'additionalProperties': False, 'minProperties': 1, 'properties': {'hours': {'type': 'number', 'exclusiveMinimum': 0}, 'credits': {'type': 'number', 'exclusiveMinimum': 0}}}}}, rule='additionalProperties')
         if "correspondence" in data_keys:
@@ -503,7 +503,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "old" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("old")
                                     data__correspondence__blocks_item__old = data__correspondence__blocks_item["old"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__old, custom_formats, (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].old")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__old, custom_formats, None)
                                 if "new" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("new")
                                     data__correspondence__blocks_item__new = data__correspondence__blocks_item["new"]
@@ -516,7 +516,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__correspondence__blocks_item__new_len > len(set(fn(data__correspondence__blocks_item__new_x) for data__correspondence__blocks_item__new_x in data__correspondence__blocks_item__new)):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].new" + " must contain unique items", value=data__correspondence__blocks_item__new, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].new" + "", definition={'title': 'Blocks of this version it counts for', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__correspondence__blocks_item__new_x, data__correspondence__blocks_item__new_item in enumerate(data__correspondence__blocks_item__new):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__new_item, custom_formats, (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].new[{data__correspondence__blocks_item__new_x}]")
+                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__new_item, custom_formats, None)
                                 if "type" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("type")
                                     data__correspondence__blocks_item__type = data__correspondence__blocks_item["type"]
@@ -534,11 +534,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__correspondence__blocks_item__missing_len > len(set(fn(data__correspondence__blocks_item__missing_x) for data__correspondence__blocks_item__missing_x in data__correspondence__blocks_item__missing)):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].missing" + " must contain unique items", value=data__correspondence__blocks_item__missing, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].missing" + "", definition={'title': 'Competencies still to cover', 'description': 'Competencies of the new block(s) a holder of the old block must still show.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__correspondence__blocks_item__missing_x, data__correspondence__blocks_item__missing_item in enumerate(data__correspondence__blocks_item__missing):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__missing_item, custom_formats, (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].missing[{data__correspondence__blocks_item__missing_x}]")
+                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__missing_item, custom_formats, None)
                                 if "note" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("note")
                                     data__correspondence__blocks_item__note = data__correspondence__blocks_item["note"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__correspondence__blocks_item__note, custom_formats, (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].note")
+                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__correspondence__blocks_item__note, custom_formats, None)
                                 if data__correspondence__blocks_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}]" + " must not contain "+str(data__correspondence__blocks_item_keys)+" properties", value=data__correspondence__blocks_item, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['type'], 'properties': {'old': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'new': {'title': 'Blocks of this version it counts for', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, 'type': {'title': 'Kind of correspondence', 'description': "equivalent: holding the old block gives the new one; partial: it gives the new block once the missing competencies are covered; split: the old block's content is now in several new blocks; merged: several old blocks make one new block; removed: the old block counts for nothing; new: a block with no earlier counterpart.", 'enum': ['equivalent', 'partial', 'split', 'merged', 'removed', 'new']}, 'missing': {'title': 'Competencies still to cover', 'description': 'Competencies of the new block(s) a holder of the old block must still show.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, 'note': {'description': 'Text, Markdown allowed (no raw HTML: it is shown as text).', 'type': 'string', 'pattern': '\\S'}}}, rule='additionalProperties')
                 if data__correspondence_keys:
@@ -552,7 +552,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
             if data__relations_is_list:
                 data__relations_len = len(data__relations)
                 for data__relations_x, data__relations_item in enumerate(data__relations):
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(data__relations_item, custom_formats, (name_prefix or "data") + ".relations[{data__relations_x}]")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(data__relations_item, custom_formats, None)
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^x-'].search(data_key):
                 if data_key in data_keys:
@@ -604,7 +604,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(
         if "note" in data_keys:
             data_keys.remove("note")
             data__note = data["note"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__note, custom_formats, (name_prefix or "data") + ".note")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__note, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A typed link from this item to another: an id of this framework, an item of another framework at a version (framework-id@version:item-id), or an outside concept (an absolute URI).', 'type': 'object', 'additionalProperties': False, 'required': ['type', 'target'], 'properties': {'type': {'title': 'Relation type', 'description': 'CASE association types (isChildOf is the hierarchy, not a relation), SKOS mapping properties, and requires (a work role requires a statement).', 'enum': ['isPeerOf', 'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel', 'broader', 'narrower', 'related', 'exactMatch', 'closeMatch', 'broadMatch', 'narrowMatch', 'requires']}, 'target': {'title': 'Target', 'description': 'C2.3 (this framework), other-framework@1.2.0:C3 (another framework, at a release), or https://... / urn:... (an outside concept).', 'type': 'string', 'pattern': '^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[a-z0-9]+(?:-[a-z0-9]+)*(?:@[^:@\\s]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[A-Za-z][A-Za-z0-9+.-]*://\\S+|urn:\\S+)$'}, 'note': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
     return data
@@ -658,15 +658,15 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__id, custom_formats, (name_prefix or "data") + ".id")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__id, custom_formats, None)
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, (name_prefix or "data") + ".title")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__description, custom_formats, (name_prefix or "data") + ".description")
+            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__description, custom_formats, None)
         if "tasks" in data_keys:
             data_keys.remove("tasks")
             data__tasks = data["tasks"]
@@ -676,7 +676,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(
             if data__tasks_is_list:
                 data__tasks_len = len(data__tasks)
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__tasks_item, custom_formats, (name_prefix or "data") + ".tasks[{data__tasks_x}]")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__tasks_item, custom_formats, None)
         if "relations" in data_keys:
             data_keys.remove("relations")
             data__relations = data["relations"]
@@ -686,7 +686,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(
             if data__relations_is_list:
                 data__relations_len = len(data__relations)
                 for data__relations_x, data__relations_item in enumerate(data__relations):
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(data__relations_item, custom_formats, (name_prefix or "data") + ".relations[{data__relations_x}]")
+                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(data__relations_item, custom_formats, None)
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^x-'].search(data_key):
                 if data_key in data_keys:
