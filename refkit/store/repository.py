@@ -17,6 +17,7 @@ class Repository:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.frameworks_dir = self.root / FRAMEWORKS_DIR
+        self._folders: set[Path] = set()  # framework folders seen, none a link
 
     def __repr__(self) -> str:
         return f"Repository({self.root})"
@@ -39,8 +40,8 @@ class Repository:
         )
 
     def rel(self, path: Path) -> str:
-        if path.parent == self.frameworks_dir and path.name != ".." and not path.is_symlink():
-            return f"{FRAMEWORKS_DIR}/{path.name}"  # a framework folder: nothing to resolve
+        if path in self._folders:  # a framework folder found by framework_folders: no link
+            return f"{FRAMEWORKS_DIR}/{path.name}"
         return path.resolve().relative_to(self.root).as_posix()
 
     def framework_folders(self) -> list[Path]:
@@ -48,11 +49,14 @@ class Repository:
         A symbolic link is not one (refkit follows no link: ``links``)."""
         if not self._frameworks_dir_is_dir():
             return []
-        return sorted(
-            p
-            for p in self.frameworks_dir.iterdir()
-            if not p.is_symlink() and p.is_dir() and not p.name.startswith((".", "_"))
-        )
+        with os.scandir(self.frameworks_dir) as entries:
+            folders = sorted(
+                self.frameworks_dir / e.name
+                for e in entries
+                if e.is_dir(follow_symlinks=False) and not e.name.startswith((".", "_"))
+            )
+        self._folders = set(folders)
+        return folders
 
     def stray_files(self) -> list[Path]:
         """YAML files lying directly in frameworks/, where refkit reads nothing."""
