@@ -9,10 +9,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parent.parent
 
 
 def installed_env(**extra: str) -> dict[str, str]:
@@ -71,3 +73,30 @@ def ratios(peer: list[float], ours: list[float]) -> str:
     """peer / refkit pair by pair: the median, min and max."""
     r = ratio_values(peer, ours)
     return f"{statistics.median(r):.2f}x (min {min(r):.2f}x, max {max(r):.2f}x)"
+
+
+@contextmanager
+def code_at(rev: str, where: Path) -> Iterator[Path]:
+    """refkit's code at git revision ``rev`` (a detached work tree in ``where``, its bytecode
+    compiled): run it with ``against_env(path)``, the same installed refkit first on PYTHONPATH.
+    This machine's speed swings from one hour to the next: only figures taken back to back, this
+    code then ``rev``'s, say whether a change made refkit slower."""
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(where), rev], check=True
+    )
+    try:
+        compileall.compile_dir(str(where / "refkit"), quiet=1)
+        yield where
+    finally:
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "remove", "--force", str(where)], check=False
+        )
+
+
+def against_env(env: dict[str, str], code: Path | None, cache: Path) -> dict[str, str]:
+    """``env`` running the code at ``code`` (None: this code) with its own cache folder (two
+    versions of refkit never share a cache: each would find the other's a miss)."""
+    out = {**env, "REFKIT_CACHE_DIR": str(cache)}
+    if code is not None:
+        out["PYTHONPATH"] = str(code)
+    return out

@@ -45,6 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from common import code_at  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -117,12 +118,7 @@ def opens_against(
     root: Path, tmp: Path, n: int, rev: str
 ) -> dict[str, tuple[list[float], list[float]]]:
     """``n`` rounds of: a first-ever open and an open again, of this code then of ``rev``'s."""
-    worktree = tmp / "against"
-    subprocess.run(
-        ["git", "-C", str(HERE.parent), "worktree", "add", "-q", "--detach", str(worktree), rev],
-        check=True,
-    )
-    try:
+    with code_at(rev, tmp / "against") as worktree:
         out: dict[str, tuple[list[float], list[float]]] = {"this": ([], []), rev: ([], [])}
         for i in range(n):
             for name, code in (("this", None), (rev, worktree)):
@@ -130,11 +126,6 @@ def opens_against(
                 out[name][0].append(open_in_tmux(root, cache, code)[0])
                 out[name][1].append(open_in_tmux(root, cache, code)[0])
         return out
-    finally:
-        subprocess.run(
-            ["git", "-C", str(HERE.parent), "worktree", "remove", "--force", str(worktree)],
-            check=False,
-        )
 
 
 def seconds(values: list[float]) -> str:

@@ -1,6 +1,7 @@
 """Benchmark `refkit validate` against check-jsonschema on a national-scale repository.
 
     pip install -e '.[bench]' && python bench/validate.py [--frameworks 500] [--runs 5]
+    python bench/validate.py --against REV [--runs 5]
 
 Generates the repository (bench/generate.py) unless it exists, then, in one run:
 
@@ -12,6 +13,11 @@ Generates the repository (bench/generate.py) unless it exists, then, in one run:
   ratio check-jsonschema / refkit and refkit / floor, pair by pair (median, min-max);
 * **warm**: `refkit validate` after changing one block file (the cache holds the rest), and with
   nothing changed.
+
+``--against REV``: instead, refkit against itself: this code and the code at git revision REV,
+interleaved (this, REV, this, REV...), each with its own cache folder: a cold run, and a warm run
+after one block file changed (both versions see each change). The machine's speed swings from one
+hour to the next; only such pairs say whether a change made validate slower or faster.
 
 Every figure is the real command line, start-up included, refkit's bytecode compiled beforehand
 (as installed). Targets (issue 18): cold >= 6x faster than check-jsonschema and within 1.3x of the
@@ -29,7 +35,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from common import BIN, installed_env, ratio_values, ratios, seconds, timed  # noqa: E402
+from common import (  # noqa: E402
+    BIN,
+    against_env,
+    code_at,
+    installed_env,
+    ratio_values,
+    ratios,
+    seconds,
+    timed,
+)
 from generate import generate  # noqa: E402
 
 
@@ -65,6 +80,49 @@ def check_peer() -> None:
     print(f"peer: {cj.stdout.strip()}, ruamel.yaml {proc.stdout.strip()} with its C extension")
 
 
+def against(root: Path, target: Path, env: dict[str, str], rev: str, runs: int) -> None:
+    """This code and ``rev``'s, interleaved: cold, then warm after one change (see the module's
+    docstring)."""
+    import tempfile
+
+    refkit = str(BIN / "refkit")
+    original = target.read_text(encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix="refkit-bench-validate-"))
+    names = ("this", rev)
+    cold: dict[str, list[float]] = {n: [] for n in names}
+    warm: dict[str, list[float]] = {n: [] for n in names}
+    try:
+        with code_at(rev, tmp / "against") as code:
+            envs = {
+                "this": against_env(env, None, tmp / "cache-this"),
+                rev: against_env(env, code, tmp / "cache-rev"),
+            }
+            for _ in range(runs):
+                for n in names:
+                    cold[n].append(timed([refkit, "validate", "--no-cache"], root, envs[n])[0])
+            for n in names:
+                timed([refkit, "validate"], root, envs[n])  # fill its cache
+            for i in range(runs):
+                for n in names:
+                    target.write_text(
+                        original.replace("statement: ", f"statement: ({n} {i}) ", 1),
+                        encoding="utf-8",
+                    )
+                    for other in names:  # the other version sees the change too, untimed
+                        if other != n:
+                            timed([refkit, "validate"], root, envs[other])
+                    warm[n].append(timed([refkit, "validate"], root, envs[n])[0])
+    finally:
+        target.write_text(original, encoding="utf-8")
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    for label, values in (("cold (--no-cache)", cold), ("warm, one file changed", warm)):
+        for n in names:
+            print(f"refkit validate {label}, {n:>10}: {seconds(values[n])}")
+        print(f"  this / {rev}, pair by pair: {ratios(values['this'], values[rev])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -73,11 +131,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "national")
     parser.add_argument("--read-only", metavar="LIST", help=argparse.SUPPRESS)
+    parser.add_argument("--against", metavar="REV", help="this code against the code at git REV")
     args = parser.parse_args()
     if args.read_only:
         read_only(args.read_only)
         return
-    check_peer()
+    if not args.against:
+        check_peer()
     root = args.out
     marker = root / f".generated-{args.frameworks}"
     if not marker.exists():
@@ -92,6 +152,9 @@ def main() -> None:
     )
     env = installed_env()
     refkit = str(BIN / "refkit")
+    if args.against:
+        against(root, blocks[len(blocks) // 2], env, args.against, args.runs)
+        return
     cj = str(BIN / "check-jsonschema")
     schemas = REPO / "schemas"
     listing = root / ".files"

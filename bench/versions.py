@@ -1,6 +1,6 @@
 """Benchmark versions: a semantic diff from git, and reading a whole repository at a tag.
 
-    python bench/versions.py [--runs 5] [--frameworks 500]
+    python bench/versions.py [--runs 5] [--frameworks 500] [--against REV]
 
 1. Diff: one framework of 10,000 competencies (bench/generate.py --big) tagged as v1, then 2%
    of its competencies changed (50 added, 50 removed, 50 reworded, 50 moved to another block),
@@ -12,6 +12,10 @@
 2. Reading at a tag: every framework of the national-scale repository loaded from the work tree,
    then from a tag through git objects (same loader, one process each). Target: no slower than
    1.5x the work tree.
+
+``--against REV``: after 1., the same diff by this code and by the code at git revision REV,
+interleaved (this, REV, this, REV...), each with its own cache folder filled first: the machine's
+speed swings from one hour to the next; only such pairs say whether a change made diff slower.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import installed_env  # noqa: E402
+from common import against_env, code_at, installed_env, ratios, seconds  # noqa: E402
 from common import timed as common_timed  # noqa: E402
 from generate import generate  # noqa: E402
 
@@ -51,6 +55,33 @@ def git(cwd: Path, *args: str) -> str:
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
     return common_timed(cmd, cwd, ENV)
+
+
+def diff_against(root: Path, runs: int, rev: str) -> None:
+    """`refkit diff` of bench_diff's framework, this code against ``rev``'s, interleaved."""
+    import tempfile
+
+    assert ENV is not None
+    refkit = str(Path(sys.executable).parent / "refkit")
+    cmd = [refkit, "diff", "referentiel-0000", "1.0.0", "2.0.0", "--format", "json"]
+    tmp = Path(tempfile.mkdtemp(prefix="refkit-bench-versions-"))
+    times: dict[str, list[float]] = {"this": [], rev: []}
+    try:
+        with code_at(rev, tmp / "against") as code:
+            envs = {
+                "this": against_env(ENV, None, tmp / "cache-this"),
+                rev: against_env(ENV, code, tmp / "cache-rev"),
+            }
+            for name in times:
+                common_timed(cmd, root, envs[name])  # its cache of parsed blobs filled
+            for _ in range(runs):
+                for name in times:
+                    times[name].append(common_timed(cmd, root, envs[name])[0])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for name, values in times.items():
+        print(f"refkit diff (warm), {name:>10}: {seconds(values)}")
+    print(f"  this / {rev}, pair by pair: {ratios(times['this'], times[rev])}")
 
 
 def bench_diff(out: Path, runs: int) -> None:
@@ -202,6 +233,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--frameworks", type=int, default=500)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "versions")
+    parser.add_argument("--against", metavar="REV", help="the diff, against the code at git REV")
     args = parser.parse_args()
     global ENV
     ENV = installed_env()
@@ -209,6 +241,9 @@ def main() -> None:
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)
     bench_diff(args.out, args.runs)
+    if args.against:
+        diff_against(args.out / "big", args.runs, args.against)
+        return
     bench_read_at_tag(args.out, args.frameworks, max(1, args.runs // 2))
 
 
