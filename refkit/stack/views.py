@@ -18,7 +18,7 @@ from refkit.diff.correspondence import Table, correspondence
 from refkit.history import GitError, History
 from refkit.model import Framework
 from refkit.stack import BlockView, CertView, Elective, Step
-from refkit.stack.overlap import statement_key
+from refkit.stack.overlap import statement_keys
 from refkit.store.files import atomic_write
 
 
@@ -36,7 +36,7 @@ def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
                 tuple(b.prerequisites),
                 b.volume.hours,
                 b.volume.credits,
-                keys=tuple(statement_key(c.statement) for c in b.competencies),
+                keys=tuple(statement_keys([c.statement for c in b.competencies])),
             )
             for b in fw.blocks
         },
