@@ -23,7 +23,7 @@ from refkit.stack import (
     rank,
     stack,
 )
-from refkit.stack.overlap import statement_key
+from refkit.stack.overlap import statement_key, statement_keys
 from tests.conftest import FIXTURES, REPO, git, make_git_repo
 
 
@@ -229,6 +229,27 @@ def test_rank_orders_by_remaining_volume() -> None:
     big = cert([block("A", "a", hours=300)], "A", fid="grand")
     ranked = rank([stack(big, Coverage(), []), stack(small, Coverage(), [])])
     assert [r.cert.framework for r in ranked] == ["petit", "grand"]
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    *"abcXYZ09 -'’.,:;éèêàçÉœŒßıİΣσςﬁ²ﬀKµ\u0301\u0327\u034f\u05b0\u093c\t\n\r",
+                    *(" de ", " le ", " the ", "Ångström"),
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+        max_size=8,
+    )
+)
+def test_statement_keys_of_a_block_are_each_statements_key(statements: list[str]) -> None:
+    """The keys of a block's statements computed at once (one normalisation, words split as
+    bytes) are those of statement_key one at a time: accents, ligatures, final sigma, marks that
+    are not combining (U+034F), other scripts' marks, line breaks in a broken file."""
+    assert statement_keys(statements) == [statement_key(x) for x in statements]
 
 
 def test_statement_key_ignores_case_accents_order_and_small_words() -> None:
