@@ -308,6 +308,23 @@ def test_withdraw(cli, tmp_path: Path) -> None:
     assert cli("proposal", "merge", "pac-2027", cwd=root).code == 1
 
 
+def test_commit_messages_are_in_the_language_refkit_speaks(cli, tmp_path: Path) -> None:
+    """The history a working group reads: a proposal's commits in the user's language (the
+    editor passes its own), English by default."""
+    root = make_repo(tmp_path)
+    started(cli, root)
+    subjects = git(root, "log", "--format=%s", "main..proposal/pac-2027").splitlines()
+    assert subjects[-1] == "Proposal pac-2027: Pompes à chaleur"  # its first commit
+    run = cli("--lang", "fr", "proposal", "approve", "pac-2027", "--member", EMPLOYER, cwd=root)
+    assert run.code == 0, run.err
+    subject = git(root, "log", "-1", "--format=%s", "proposal/pac-2027").strip()
+    assert subject == f"Proposition pac-2027 : approuvée par {EMPLOYER}"
+    run = cli("--lang", "fr", "proposal", "withdraw", "pac-2027", cwd=root)
+    assert run.code == 0, run.err
+    subject = git(root, "log", "-1", "--format=%s", "proposal/pac-2027").strip()
+    assert subject == "Proposition pac-2027 : retirée"
+
+
 # -- the diff ----------------------------------------------------------------------------------------
 
 

@@ -100,7 +100,7 @@ def _new(history: Any, args: argparse.Namespace) -> int:
     from refkit.i18n import Msg
     from refkit.review import new
 
-    ref = new(history, args.name, args.title, args.rationale)
+    ref = new(history, args.name, args.title, args.rationale, lang=args.ui_lang)
     _say(Msg("started proposal {name} on branch {branch}; you are on it now",
              name=ref.slug, branch=ref.branch), args)  # fmt: skip
     return 0
@@ -246,7 +246,7 @@ def _withdraw(history: Any, args: argparse.Namespace) -> int:
     from refkit.i18n import Msg
     from refkit.review import withdraw
 
-    ref = withdraw(history, args.name, args.reason)
+    ref = withdraw(history, args.name, args.reason, lang=args.ui_lang)
     _say(Msg("proposal {name} withdrawn (its branch is kept)", name=ref.slug), args)
     return 0
 
@@ -255,7 +255,7 @@ def _comment(history: Any, args: argparse.Namespace) -> int:
     from refkit.i18n import Msg
     from refkit.review import comment
 
-    c = comment(history, args.name, args.item, args.text, args.reply_to)
+    c = comment(history, args.name, args.item, args.text, args.reply_to, lang=args.ui_lang)
     _say(Msg("comment {id} on {item} recorded", id=c.id, item=str(c.item)), args)
     return 0
 
@@ -264,7 +264,7 @@ def _resolve(history: Any, args: argparse.Namespace) -> int:
     from refkit.i18n import Msg
     from refkit.review import resolve_comment
 
-    c = resolve_comment(history, args.name, args.comment_id)
+    c = resolve_comment(history, args.name, args.comment_id, lang=args.ui_lang)
     _say(Msg("comment {id} resolved", id=c.id), args)
     return 0
 
@@ -274,7 +274,7 @@ def _approve(history: Any, args: argparse.Namespace) -> int:
     from refkit.review import approve
     from refkit.review.render import status_lines
 
-    approval, st = approve(history, args.name, args.member)
+    approval, st = approve(history, args.name, args.member, lang=args.ui_lang)
     _say(Msg("approval by {member} recorded for commit {commit}",
              member=approval.member, commit=approval.commit[:10]), args)  # fmt: skip
     for line in status_lines(st, _lang(args)):
@@ -292,7 +292,7 @@ def _merge(history: Any, args: argparse.Namespace) -> int:
         )
     if args.reason and not args.force:
         raise ProposalError(Msg("--reason goes with --force"), hint=Msg("add --force, or leave --reason out"))  # fmt: skip
-    result = merge(history, args.name, args.reason if args.force else None)
+    result = merge(history, args.name, args.reason if args.force else None, lang=args.ui_lang)
     _say(Msg("proposal {name} merged into main ({commit}); you are on main",
              name=result.ref.slug, commit=result.commit[:10]), args)  # fmt: skip
     if result.forced:

@@ -86,7 +86,7 @@ def start(session: Session, slug: str, title: str, rationale: str | None) -> Pro
     from refkit.review import new
 
     with _history(session) as history:
-        return new(history, slug.strip(), title, rationale)
+        return new(history, slug.strip(), title, rationale, lang=session.lang)
 
 
 def switch(session: Session, name: str) -> ProposalRef | None:
@@ -110,7 +110,7 @@ def approve(session: Session, name: str, organisation: str) -> Status:
     from refkit.review import approve as record_approval
 
     with _history(session) as history:
-        return record_approval(history, name, organisation)[1]
+        return record_approval(history, name, organisation, lang=session.lang)[1]
 
 
 def item_of(ref: Ref) -> str:
@@ -125,7 +125,7 @@ def comment_on(session: Session, name: str, ref: Ref, text: str) -> Comment:
     from refkit.review import comment
 
     with _history(session) as history:
-        return comment(history, name, item_of(ref), text)
+        return comment(history, name, item_of(ref), text, lang=session.lang)
 
 
 def update(session: Session, name: str) -> int:
@@ -142,7 +142,7 @@ def merge(session: Session, name: str, reason: str | None = None) -> MergeResult
     from refkit.review import merge as merge_into
 
     with _history(session) as history:
-        return merge_into(history, name, reason)
+        return merge_into(history, name, reason, lang=session.lang)
 
 
 # -- a merge waiting for choices ------------------------------------------------------------------

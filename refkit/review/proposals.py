@@ -67,7 +67,13 @@ def current(history: History) -> ProposalRef | None:
 
 
 def new(
-    history: History, slug: str, title: str, rationale: str | None = None, base: str = MAIN
+    history: History,
+    slug: str,
+    title: str,
+    rationale: str | None = None,
+    base: str = MAIN,
+    *,
+    lang: str = "en",
 ) -> ProposalRef:
     """Start proposal ``slug`` from ``base``: its branch, its record committed, checked out."""
     if not SLUG.match(slug):
@@ -108,7 +114,12 @@ def new(
                 ),
             ) from None
         ref = ProposalRef(slug, base_commit, local=True, current=True)
-        save_record(history, ref, proposal, f"Proposal {slug}: {proposal.title}")
+        save_record(
+            history,
+            ref,
+            proposal,
+            Msg("Proposal {slug}: {title}", slug=slug, title=proposal.title).render(lang),
+        )
     return ref
 
 
@@ -225,7 +236,13 @@ def _resolve_item(history: History, ref: ProposalRef, item: ItemRef) -> ItemRef:
 
 
 def comment(
-    history: History, name: str, item_text: str, text: str, reply_to: str | None = None
+    history: History,
+    name: str,
+    item_text: str,
+    text: str,
+    reply_to: str | None = None,
+    *,
+    lang: str = "en",
 ) -> Comment:
     ref = _open(history, name)
     proposal = ref.record
@@ -253,11 +270,21 @@ def comment(
         proposal.next_comment_id(), item, identity(history), today(), text.strip(), reply_to
     )
     proposal.comments.append(new_comment)
-    save_record(history, ref, proposal, f"Proposal {ref.slug}: comment {new_comment.id} on {item}")
+    save_record(
+        history,
+        ref,
+        proposal,
+        Msg(
+            "Proposal {slug}: comment {id} on {item}",
+            slug=ref.slug,
+            id=new_comment.id,
+            item=str(item),
+        ).render(lang),
+    )
     return new_comment
 
 
-def resolve_comment(history: History, name: str, comment_id: str) -> Comment:
+def resolve_comment(history: History, name: str, comment_id: str, *, lang: str = "en") -> Comment:
     ref = _open(history, name)
     assert ref.record is not None
     found = ref.record.comment(comment_id)
@@ -268,7 +295,14 @@ def resolve_comment(history: History, name: str, comment_id: str) -> Comment:
         )
     if found.resolved is None:
         found.resolved = Resolution(identity(history), today())
-        save_record(history, ref, ref.record, f"Proposal {ref.slug}: comment {comment_id} resolved")
+        save_record(
+            history,
+            ref,
+            ref.record,
+            Msg("Proposal {slug}: comment {id} resolved", slug=ref.slug, id=comment_id).render(
+                lang
+            ),
+        )
     return found
 
 
@@ -288,7 +322,9 @@ def stale_comments(history: History, ref: ProposalRef) -> set[str]:
 # -- sign-off -------------------------------------------------------------------------------------
 
 
-def approve(history: History, name: str, organisation: str) -> tuple[Approval, Status]:
+def approve(
+    history: History, name: str, organisation: str, *, lang: str = "en"
+) -> tuple[Approval, Status]:
     """Record ``organisation``'s approval of the proposal as it is now (its tip)."""
     ref = _open(history, name)
     proposal = ref.record
@@ -297,16 +333,27 @@ def approve(history: History, name: str, organisation: str) -> tuple[Approval, S
     approved = Approval(member.organisation, member.college, identity(history), today(), ref.commit)
     proposal.approvals = [a for a in proposal.approvals if a.member != member.organisation]
     proposal.approvals.append(approved)
-    save_record(history, ref, proposal, f"Proposal {ref.slug}: approved by {member.organisation}")
+    save_record(
+        history,
+        ref,
+        proposal,
+        Msg(
+            "Proposal {slug}: approved by {member}", slug=ref.slug, member=member.organisation
+        ).render(lang),
+    )
     return approved, status(history, ref)
 
 
-def withdraw(history: History, name: str, reason: str | None = None) -> ProposalRef:
+def withdraw(
+    history: History, name: str, reason: str | None = None, *, lang: str = "en"
+) -> ProposalRef:
     ref = _open(history, name)
     assert ref.record is not None
     ref.record.status = WITHDRAWN
     ref.record.withdrawn = Withdrawal(identity(history), today(), (reason or "").strip() or None)
-    save_record(history, ref, ref.record, f"Proposal {ref.slug}: withdrawn")
+    save_record(
+        history, ref, ref.record, Msg("Proposal {slug}: withdrawn", slug=ref.slug).render(lang)
+    )
     return ref
 
 
@@ -362,7 +409,9 @@ class MergeResult:
     forced: str | None
 
 
-def merge(history: History, name: str, force_reason: str | None = None) -> MergeResult:
+def merge(
+    history: History, name: str, force_reason: str | None = None, *, lang: str = "en"
+) -> MergeResult:
     """Merge the proposal into its base with ``git merge --no-ff`` once its rule holds (or
     forced, with a reason that the record keeps); the base is checked out afterwards."""
     ref = _open(history, name)
@@ -387,10 +436,13 @@ def merge(history: History, name: str, force_reason: str | None = None) -> Merge
             ),
         )
     with repository_lock(history.repository.root, f"merge proposal {ref.slug}"):
-        return _merge(history, ref, st, None if st.holds else (force_reason or "").strip())
+        forced = None if st.holds else (force_reason or "").strip()
+        return _merge(history, ref, st, forced, lang)
 
 
-def _merge(history: History, ref: ProposalRef, st: Status, forced: str | None) -> MergeResult:
+def _merge(
+    history: History, ref: ProposalRef, st: Status, forced: str | None, lang: str
+) -> MergeResult:
     proposal = ref.record
     assert proposal is not None
     run = history.run_git
@@ -399,12 +451,18 @@ def _merge(history: History, ref: ProposalRef, st: Status, forced: str | None) -
     proposal.merge = MergeInfo(
         identity(history), today(), st.frameworks, st.approved_on(), st.colleges(), forced
     )
-    save_record(history, ref, proposal, f"Proposal {ref.slug}: merged into {proposal.base}")
+    save_record(
+        history,
+        ref,
+        proposal,
+        Msg("Proposal {slug}: merged into {base}", slug=ref.slug, base=proposal.base).render(lang),
+    )
     try:
         if was_on != proposal.base:
             run("switch", "--quiet", proposal.base)
         run("merge", "--no-ff", "--no-edit", "-m",
-            f"Merge proposal {ref.slug}: {proposal.title}", ref.branch)  # fmt: skip
+            Msg("Merge proposal {slug}: {title}", slug=ref.slug,
+                title=proposal.title).render(lang), ref.branch)  # fmt: skip
     except GitError as e:
         conflicted = run("diff", "--name-only", "--diff-filter=U").splitlines()
         with contextlib.suppress(GitError):  # no merge under way: nothing to abort
