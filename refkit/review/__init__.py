@@ -21,16 +21,14 @@ Refusals raise ``ProposalRefused`` (exit 1, nothing changed) or ``ProposalError`
 
 from __future__ import annotations
 
+from refkit.review.adopt import MergeResult, merge, missing_text
 from refkit.review.approval import DEFAULT_RULE, RULES, Signoff, Status, status
 from refkit.review.errors import ProposalError, ProposalRefused
 from refkit.review.proposals import (
-    MergeResult,
     approve,
     comment,
     current,
     diffs,
-    merge,
-    missing_text,
     new,
     parse_item,
     resolve_comment,

@@ -49,8 +49,11 @@ def status_lines(st: Status, lang: str) -> list[str]:
     for s in st.signoffs:
         verdict = tr("approved", lang) if s.holds else tr("not approved", lang)
         rule = rule_name(s.rule, lang)
-        out.append(Msg("{framework}: {verdict} ({rule})", framework=s.framework, verdict=verdict,
-                       rule=rule).render(lang))
+        out.append(
+            Msg(
+                "{framework}: {verdict} ({rule})", framework=s.framework, verdict=verdict, rule=rule
+            ).render(lang)
+        )
         for a in s.approvals:
             college = f" ({tr(COLLEGES.get(a.college or '', a.college or '-'), lang)})"
             out.append("  + " + Msg("{member}{college}, {date}, by {by}", member=a.member,
