@@ -67,15 +67,24 @@ def unseal(raw: bytes) -> bytes | None:
     return body
 
 
-def read_cache_file(path: Path) -> Any:
-    """The JSON a cache file holds, or None for a missing, unreadable, damaged or unsealed one
-    (never a FIFO or a device read, never an exception)."""
+def _sealed_body(path: Path) -> bytes | None:
+    """The body of a sealed cache file, or None for a missing, unreadable, damaged or unsealed
+    one (never a FIFO or a device read)."""
     from refkit.store.files import read_regular
 
     try:
-        body = unseal(read_regular(path))
+        return unseal(read_regular(path))
+    except (OSError, ValueError):
+        return None
+
+
+def read_cache_file(path: Path) -> Any:
+    """The JSON a cache file holds, or None for a missing, unreadable, damaged or unsealed one
+    (never a FIFO or a device read, never an exception)."""
+    body = _sealed_body(path)
+    try:
         return json.loads(body) if body is not None else None
-    except (OSError, ValueError, RecursionError):
+    except (ValueError, RecursionError):
         return None
 
 
@@ -83,26 +92,25 @@ def read_cache_lines(path: Path) -> list[bytes] | None:
     """The lines of a sealed cache file written by ``write_cache_lines`` (each a JSON text its
     reader parses: one line can be kept as read and written again without parsing and dumping
     it), or None as for ``read_cache_file``."""
-    from refkit.store.files import read_regular
+    body = _sealed_body(path)
+    return body.split(b"\n") if body is not None else None
+
+
+def _write_sealed(path: Path, body: bytes, *, durable: bool) -> None:
+    from refkit.store.files import atomic_write
 
     try:
-        body = unseal(read_regular(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, seal(body), durable=durable)
     except OSError:
-        return None
-    return body.split(b"\n") if body is not None else None
+        pass  # a cache that cannot be written is no cache (same results)
 
 
 def write_cache_lines(path: Path, lines: list[bytes]) -> None:
     """Write lines (none holding a line break: JSON texts dumped without indent) as a sealed
     cache file, atomically, without fsync: a cache lost to a crash is a miss, not a wrong
     answer (the seal tells a damaged file)."""
-    from refkit.store.files import atomic_write
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, seal(b"\n".join(lines)), durable=False)
-    except OSError:
-        pass
+    _write_sealed(path, b"\n".join(lines), durable=False)
 
 
 def dump_line(data: Any) -> bytes:
@@ -113,14 +121,11 @@ def dump_line(data: Any) -> bytes:
 def write_cache_file(path: Path, data: Any, *, durable: bool = True) -> None:
     """Write ``data`` as a sealed JSON cache file, atomically; a cache that cannot be written is
     no cache (same results)."""
-    from refkit.store.files import atomic_write
-
     try:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, seal(body), durable=durable)
-    except (OSError, TypeError, ValueError):
-        pass
+        body = dump_line(data)
+    except (TypeError, ValueError):
+        return
+    _write_sealed(path, body, durable=durable)
 
 
 @cache

@@ -8,24 +8,30 @@ is ``refkit.rules.relations.check_links``; the validation service calls ``check_
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from refkit.problems import Problem
 from refkit.rules import Summary
-from refkit.store.repository import Repository
+
+if TYPE_CHECKING:
+    from refkit.history import History
 
 
-def check_relation_links(repo: Repository, summaries: list[Summary]) -> list[Problem]:
+def check_relation_links(
+    summaries: list[Summary], opened: Callable[[], History | None]
+) -> list[Problem]:
+    """``opened``: the caller's history (None outside git), opened when first asked for and
+    closed by the caller."""
     ids = {s.id for s in summaries}
     if not any(link["framework"] in ids for s in summaries for link in s.links):
         return []
-    from refkit.history import GitError, History
+    from refkit.history import GitError
     from refkit.history.releases import Releases
     from refkit.rules.relations import check_links
     from refkit.stack.views import release_view
 
-    try:
-        history: History | None = History(repo)
-    except GitError:
-        history = None
+    history = opened()
     known: dict[str, list[str] | None] = {}
     items: dict[tuple[str, str], set[str]] = {}
 
@@ -49,8 +55,4 @@ def check_relation_links(repo: Repository, summaries: list[Summary]) -> list[Pro
             items[s.id, version] = found
         return items[s.id, version]
 
-    try:
-        return check_links(summaries, releases, ids_at)
-    finally:
-        if history is not None:
-            history.close()
+    return check_links(summaries, releases, ids_at)

@@ -111,12 +111,7 @@ def validate(
     problems = [p for rel, o in outcomes.items() if rel in selected for p in o.problems]
     selected_files = {s.file for s in summaries if s.folder in selected}
     problems += [p for p in check_repository(summaries) if p.file in selected_files]
-    problems += _check_history(
-        repo, [s for s in summaries if s.folder in selected and s.correspondence]
-    )
-    in_selected = tuple(f + "/" for f in selected)
-    problems += [p for p in _check_shared(repo, summaries) if p.file.startswith(in_selected)]
-    problems += [p for p in check_relation_links(repo, summaries) if p.file.startswith(in_selected)]
+    problems += _check_with_git(repo, summaries, selected)
     if not paths:
         from refkit.review.check import check_records  # proposals/*.yaml (issue 14)
 
@@ -142,23 +137,70 @@ def validate(
     return result
 
 
-def _history_at_head(repo: Repository) -> tuple[History | None, str]:
-    """The repository's history (None outside git) and its last commit, resolved once for
-    every framework asked about (a git process each: 50 homes, 0.07 s)."""
-    from refkit.history import GitError, History
-
+def _check_with_git(
+    repo: Repository, summaries: list[Summary], selected: set[str]
+) -> list[Problem]:
+    """What git tells of the selected frameworks: the correspondence with an earlier release,
+    shared blocks at their pinned versions, relations to other frameworks' releases; one
+    history opened for the three."""
+    in_selected = tuple(f + "/" for f in selected)
+    git = _Git(repo)
     try:
-        history = History(repo)
-    except GitError:
-        return None, "HEAD"
-    head = "HEAD"
-    if history.has_commits():
-        with contextlib.suppress(GitError):
-            head = history.resolve("HEAD")
-    return history, head
+        out = _check_history(
+            repo, [s for s in summaries if s.folder in selected and s.correspondence], git
+        )
+        out += [p for p in _check_shared(summaries, git) if p.file.startswith(in_selected)]
+        out += [
+            p
+            for p in check_relation_links(summaries, git.history)
+            if p.file.startswith(in_selected)
+        ]
+        return out
+    finally:
+        git.close()
 
 
-def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
+class _Git:
+    """The repository's history for the checks that read it (correspondence, shared blocks,
+    relations), opened once when first asked for, with its last commit resolved once (a git
+    process each time otherwise: 50 homes, 0.07 s); ``error`` says why there is none."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.error: RefkitError | None = None
+        self._history: History | None = None
+        self._opened = False
+        self._head: str | None = None
+
+    def history(self) -> History | None:
+        from refkit.history import GitError, History
+
+        if not self._opened:
+            self._opened = True
+            try:
+                self._history = History(self.repo)
+            except GitError as e:
+                self.error = e
+        return self._history
+
+    @property
+    def head(self) -> str:
+        if self._head is None:
+            from refkit.history import GitError
+
+            self._head = "HEAD"
+            history = self.history()
+            if history is not None and history.has_commits():
+                with contextlib.suppress(GitError):
+                    self._head = history.resolve("HEAD")
+        return self._head
+
+    def close(self) -> None:
+        if self._history is not None:
+            self._history.close()
+
+
+def _check_shared(summaries: list[Summary], git: _Git) -> list[Problem]:
     """Shared blocks, checked against the release each reference resolves to (git)."""
     if not any(s.shared for s in summaries):
         return []
@@ -168,7 +210,7 @@ def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
     from refkit.stack.views import release_view
 
     out: list[Problem] = []
-    history, head = _history_at_head(repo)
+    history, head, repo = git.history(), git.head, git.repo
     versions: dict[str, list[str] | None] = {}
 
     def releases(home: Summary) -> list[str] | None:
@@ -228,26 +270,23 @@ def _check_shared(repo: Repository, summaries: list[Summary]) -> list[Problem]:
                 continue
             refs.append(ref)
         checked.append(replace(s, shared=refs))
-    try:
-        out += check_shared(checked, content_of, lambda home: bool(releases(home)))
-    finally:
-        if history is not None:
-            history.close()
+    out += check_shared(checked, content_of, lambda home: bool(releases(home)))
     return out
 
 
-def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
+def _check_history(repo: Repository, summaries: list[Summary], git: _Git) -> list[Problem]:
     """Correspondence sections name blocks of an earlier release: read it from git."""
     if not summaries:
         return []
-    from refkit.history import GitError, History
+    from refkit.history import GitError
     from refkit.history.command import UnsafeRepository
     from refkit.history.releases import Releases
     from refkit.rules.correspondence import check_correspondence_history
 
-    try:
-        history = History(repo)
-    except GitError as e:
+    history = git.history()
+    if history is None:
+        e = git.error
+        assert e is not None
         # a repository git refuses (another user's) is not one "not in git"
         unsafe = isinstance(e, UnsafeRepository)
         reason = e.message if unsafe else Msg("the repository is not in git")
@@ -267,34 +306,33 @@ def _check_history(repo: Repository, summaries: list[Summary]) -> list[Problem]:
             if s.correspondence
         ]
     out: list[Problem] = []
-    with history:
 
-        def old_blocks(s: Summary, version: str) -> set[str] | None:
-            releases = Releases(history, s.folder, s.id)
-            release = releases.get(version)
-            if release is None and version in releases.unavailable:
-                raise GitError(releases.unavailable[version])  # listed, not in this history
-            if release is None:
-                return None
-            fw = history.load_at(release.commit, s.folder).framework
-            return {b.id for b in fw.blocks} if fw is not None else set()
+    def old_blocks(s: Summary, version: str) -> set[str] | None:
+        releases = Releases(history, s.folder, s.id, head=git.head)
+        release = releases.get(version)
+        if release is None and version in releases.unavailable:
+            raise GitError(releases.unavailable[version])  # listed, not in this history
+        if release is None:
+            return None
+        fw = history.load_at(release.commit, s.folder).framework
+        return {b.id for b in fw.blocks} if fw is not None else set()
 
-        for s in summaries:
-            if not _records_readable(repo, s.folder):
-                continue  # releases.yaml is reported as it is (a named pipe, a link...)
-            try:
-                out += check_correspondence_history([s], old_blocks)
-            except GitError as e:
-                assert s.correspondence is not None
-                out.append(
-                    RULES["history-unavailable"].at(
-                        s.file,
-                        s.correspondence["from_pos"][0],
-                        s.correspondence["from_pos"][1],
-                        Msg("cannot check the correspondence: {reason}", reason=e.message),
-                        hint=e.hint,
-                    )
+    for s in summaries:
+        if not _records_readable(repo, s.folder):
+            continue  # releases.yaml is reported as it is (a named pipe, a link...)
+        try:
+            out += check_correspondence_history([s], old_blocks)
+        except GitError as e:
+            assert s.correspondence is not None
+            out.append(
+                RULES["history-unavailable"].at(
+                    s.file,
+                    s.correspondence["from_pos"][0],
+                    s.correspondence["from_pos"][1],
+                    Msg("cannot check the correspondence: {reason}", reason=e.message),
+                    hint=e.hint,
                 )
+            )
     return out
 
 

@@ -121,10 +121,6 @@ class ResultCache:
             self.stale = True
         return found
 
-    def _found_as_it_was(self, rel: str, verified: bool) -> None:
-        if not verified:
-            self.kept.add(rel)
-
     def _lookup(self, rel: str, stats: dict[str, list[Any]], entry: Any) -> Outcome | None:
         files = entry["files"]
         if type(files) is not dict or set(files) != set(stats):
@@ -154,7 +150,8 @@ class ResultCache:
         summary = Summary.from_json(entry["summary"]) if entry["summary"] is not None else None
         for path, d in digests.items():
             stats[path][4] = d
-        self._found_as_it_was(rel, verified)
+        if not verified:  # found as it was: its line is written again as read
+            self.kept.add(rel)
         return Outcome(rel, stats, found, summary)
 
     def save(self, outcomes: dict[str, Outcome]) -> None:
