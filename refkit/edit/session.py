@@ -16,9 +16,10 @@ objects, which the store replaces after every save.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refkit.edit import operations, values
 from refkit.edit.errors import Code, EditError
@@ -39,6 +40,9 @@ from refkit.store.files import atomic_write
 from refkit.store.loader import BLOCKS_DIR, LoadedFramework, digest, no_gc
 from refkit.store.repository import Repository
 from refkit.store.workers import Loading
+
+if TYPE_CHECKING:
+    from refkit.store.outline import Outline
 
 
 class Session:
@@ -64,6 +68,8 @@ class Session:
         self._loading: Loading | None = start_loading(
             repo, [repo.rel(folder) for folder in repo.framework_folders()], checked=checked
         )
+        self._outline: Outline | None = None  # (outline_view)
+        self._viewing = False
 
     @property
     def loading(self) -> Loading | None:
@@ -72,7 +78,10 @@ class Session:
 
     @property
     def frameworks(self) -> dict[str, LoadedFramework]:
-        """Loaded frameworks by folder; the first use finishes the load ``__init__`` started."""
+        """Loaded frameworks by folder; the first use finishes the load ``__init__`` started
+        (inside ``outline_view``, while worker processes read the block files: outlined)."""
+        if self._viewing and self._outline is not None and self._loading is not None:
+            return self._outline.frameworks
         if self._loading is not None:
             loading, self._loading = self._loading, None
             self._frameworks.update(loading.result())
@@ -82,6 +91,46 @@ class Session:
     def frameworks(self, value: dict[str, LoadedFramework]) -> None:
         self._loading = None
         self._frameworks = value
+
+    @contextmanager
+    def outline_view(self) -> Iterator[None]:
+        """Within: while worker processes still read the block files, the frameworks as the
+        editor's first screen shows them (``refkit.store.outline``: each block without its
+        competencies), read here meanwhile in a fraction of the time, instead of waiting for
+        the workers. For reading only: an outlined block has no competencies
+        (``expandable`` says whether it has some); nothing may be changed within."""
+        loading = self._loading
+        if loading is not None and loading.workers and self._outline is None:
+            from refkit.store.outline import outline
+
+            self._outline = outline(loading.folders, loading.blobs)
+        self._viewing = True
+        try:
+            yield
+        finally:
+            self._viewing = False
+
+    @property
+    def outlined(self) -> bool:
+        """Whether ``outline_view`` showed an outline (the first screen needs painting again
+        from the frameworks read whole)."""
+        return self._outline is not None
+
+    def expandable(self, ref: Ref) -> bool:
+        """Whether the item at ``ref`` has items under it (a block, competencies; a
+        competency, criteria); in ``outline_view`` too."""
+        try:
+            item = self.get(ref)
+        except (KeyError, RefkitError):
+            return False
+        if isinstance(item, Framework):
+            return bool(item.blocks)
+        if isinstance(item, Competency):
+            return bool(item.criteria)
+        if self._viewing and self._outline is not None and self._loading is not None:
+            source = getattr(item, "source", None)
+            return source is not None and source.file in self._outline.expandable
+        return bool(getattr(item, "competencies", None))
 
     @classmethod
     def open(cls, path: Path | None = None, *, checked: bool = True) -> Session:

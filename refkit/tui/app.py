@@ -146,11 +146,13 @@ class EditorApp(
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        with self.session.outline_view():  # (the frameworks' language, when it decides)
+            lang = self.lang
         with Horizontal(id="top"):
             yield Line(id="crumbs")
-            yield Line(tr("F1 help · Ctrl+P commands", self.lang), id="hint")
+            yield Line(tr("F1 help · Ctrl+P commands", lang), id="hint")
         with Horizontal(id="main"):
-            yield ItemTree(self.session, tr("Frameworks", self.lang), id="tree")
+            yield ItemTree(self.session, tr("Frameworks", lang), id="tree")
             with Vertical(id="right", classes="-reading"):
                 yield Line(id="item-title")
                 yield ReadingPane(id="reading")
@@ -168,6 +170,16 @@ class EditorApp(
         return "framework"
 
     def on_mount(self) -> None:
+        # the first screen only reads: from the frameworks outlined while worker processes still
+        # read the block files of a first open (refkit.store.outline); _build_forms, right after
+        # it is painted, waits for them and shows the frameworks read whole
+        with self.session.outline_view():
+            self._first_screen()
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_disk)
+        self.call_after_refresh(self._build_forms)
+
+    def _first_screen(self) -> None:
         tree = self.item_tree
         self.search_index.lang = self.lang
         tree.border_title = tr("Frameworks", self.lang)
@@ -186,15 +198,14 @@ class EditorApp(
         )
         if first is None:
             self._show_empty()
-        if self.watch_interval:
-            self.set_interval(self.watch_interval, self.check_disk)
-        self.call_after_refresh(self._build_forms)
 
     async def _build_forms(self) -> None:
         """After the first paint: the forms, then the first check (both would delay the first
         paint; the check, in another process, would compete with it for the CPU), and the
         cyclic collector (its passes over the heap being built cost 0.1 s before the first
         paint)."""
+        if self.session.outlined:
+            self._read_whole()
         if self.freeze_loaded:
             self._freeze_loaded(collect=False)
             collector_on()
@@ -209,6 +220,15 @@ class EditorApp(
         if self.selected is not None and self._shown_kind != self.selected.kind:
             self._select(self.selected)
         self.set_timer(1.0, self._prepare_search)
+
+    def _read_whole(self) -> None:
+        """The first screen again from the frameworks read whole (waiting for the worker
+        processes still reading them): the tree's nodes (what opens), the item shown."""
+        tree = self.item_tree
+        for folder in sorted(self.session.frameworks):
+            tree.refresh_framework(folder)
+        if self.selected is not None:
+            self._select(self.selected)
 
     def _prepare_search(self) -> None:
         """Prepare the search's index while the editor waits for keys, a few milliseconds at a

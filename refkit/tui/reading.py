@@ -12,10 +12,12 @@ A framework's texts are shown as they are written: styled text, never markup.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -79,12 +81,7 @@ class _Page:
     def items(self, items: list[Text], indent: int = 0) -> None:
         """A list: each item after a dash, its lines wrapped under its first word."""
         self._flush()
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(width=indent + 1, justify="right", no_wrap=True)
-        grid.add_column(ratio=1)
-        for item in items:
-            grid.add_row("–", item)
-        self.parts.append(grid)
+        self.parts.append(_Bullets(items, indent))
 
     def _flush(self) -> None:
         if self.text:
@@ -95,6 +92,32 @@ class _Page:
     def render(self) -> Group:
         self._flush()
         return Group(*self.parts)
+
+
+class _Bullets:
+    """Items after a dash at ``indent``, each wrapped under its own first word: what a grid of
+    two columns shows (``rich.table``), at a tenth of its cost; the pane is laid out and drawn
+    several times on the first screen, a framework's list of blocks with it."""
+
+    def __init__(self, items: list[Text], indent: int) -> None:
+        self.items = items
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        dash = Text("–".rjust(self.indent + 1) + " ")
+        under = Text(" " * len(dash))
+        room = max(1, options.max_width - len(dash))
+        # as wide as the longest item, as the grid was (not the whole width)
+        width = min(
+            room, max((Measurement.get(console, options, i).maximum for i in self.items), default=1)
+        )
+        for item in self.items:
+            for i, line in enumerate(item.wrap(console, room)):
+                line.pad_right(width - line.cell_len)
+                yield from Text.assemble(under if i else dash, line).render(console, end="\n")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(len(self.items) and self.indent + 3, options.max_width)
 
 
 def _place(fw: Framework, block_id: str, lang: str) -> str:

@@ -85,7 +85,7 @@ class ItemTree(Tree[Ref]):
             for block in item.blocks:
                 bref = Ref(ref.folder, block.id)
                 child = node.add(self.item_label(bref), data=bref)
-                child.allow_expand = bool(block.competencies)
+                child.allow_expand = self.session.expandable(bref)
         elif ref.kind == "block":
             for comp in item.competencies:
                 cref = replace(ref, competency=comp.id)
