@@ -171,13 +171,13 @@ class EditorApp(
 
     def on_mount(self) -> None:
         # the first screen only reads: from the frameworks outlined while worker processes still
-        # read the block files of a first open (refkit.store.outline); _build_forms, right after
-        # it is painted, waits for them and shows the frameworks read whole
+        # read the block files of a first open (refkit.store.outline); right after it is
+        # painted, _after_first_paint waits for them and shows the frameworks read whole
         with self.session.outline_view():
             self._first_screen()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_disk)
-        self.call_after_refresh(self._build_forms)
+        self.call_after_refresh(self._after_first_paint)
 
     def _first_screen(self) -> None:
         tree = self.item_tree
@@ -199,17 +199,29 @@ class EditorApp(
         if first is None:
             self._show_empty()
 
-    async def _build_forms(self) -> None:
-        """After the first paint: the forms, then the first check (both would delay the first
-        paint; the check, in another process, would compete with it for the CPU), and the
-        cyclic collector (its passes over the heap being built cost 0.1 s before the first
-        paint)."""
+    def _after_first_paint(self) -> None:
+        """Right after the first paint, before any key: the frameworks read whole (when the
+        first screen was outlined), the cyclic collector (its passes over the heap being built
+        cost 0.1 s before the first paint); then, keys answered meanwhile, the forms and the
+        first check (``_build_forms``)."""
         if self.session.outlined:
             self._read_whole()
         if self.freeze_loaded:
             self._freeze_loaded(collect=False)
             collector_on()
+        # a worker: the keys typed meanwhile are answered between two forms (a handler would
+        # hold them until the last form is built: 0.3 s for the first key after opening)
+        self.run_worker(self._build_forms(), group="forms")
+
+    async def _build_forms(self) -> None:
+        """The forms, then the first check (both would delay the first paint; the check, in
+        another process, would compete with it for the CPU). A key that needs a form before
+        it is built builds it (``action_focus_form``); an item selected meanwhile is filled at
+        the end."""
         for form in self.query(ItemForm):
+            # the keys typed meanwhile first (the first key after opening waited 0.3 s more
+            # for the forms being built at the same time)
+            await self.keys_quiet(0.2)
             rest = await form.build()
             ref = self._form_ref
             if rest and ref is not None and ref.kind == form.kind:

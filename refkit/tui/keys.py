@@ -3,6 +3,9 @@ focus given at once, before the next key is sent on."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from textual import events
 from textual.app import App
 from textual.dom import NoScreen
@@ -49,9 +52,20 @@ class KeyQueue(App[None]):
         self._held_keys = []
         self._key_watchdog = None
         self._keys_sent = 0
+        self.last_key_at = 0.0  # (time.monotonic) when the last key or paste came
+
+    async def keys_quiet(self, seconds: float) -> None:
+        """Return once no key has come for ``seconds`` and none waits: work that can wait (the
+        forms built after the first paint) leaves the event loop to the keys typed meanwhile."""
+        while True:
+            wait = self.last_key_at + seconds - time.monotonic()
+            if wait <= 0 and not self._held_keys and self._key_watchdog is None:
+                return
+            await asyncio.sleep(max(wait, 0.02))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self.last_key_at = time.monotonic()
             if self._key_watchdog is not None:
                 self._held_keys.append(event)
                 return
