@@ -221,7 +221,7 @@ class EditorApp(
         for form in self.query(ItemForm):
             # the keys typed meanwhile first (the first key after opening waited 0.3 s more
             # for the forms being built at the same time)
-            await self.keys_quiet(0.2)
+            await self.keys_quiet(0.2, lambda: self.form_behind)
             rest = await form.build()
             ref = self._form_ref
             if rest and ref is not None and ref.kind == form.kind:
