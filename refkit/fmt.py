@@ -115,20 +115,26 @@ def files_to_format(repo: Repository, paths: list[Path]) -> list[str]:
         chosen, out = [], []
         for path in paths:
             if not os.path.lexists(path):
-                raise RefkitError(f"{path}: no such file or folder", hint="check the path")
+                raise RefkitError(
+                    Msg("{path}: no such file or folder", path=path), hint="check the path"
+                )
             if path.is_dir() and not path.is_symlink():
                 folder = repo.framework_folder_of(path)
                 chosen.extend(folders if folder is None else [folder])
                 continue
             if path.is_symlink() and not path.name.endswith((".yaml", ".yml")):
                 raise RefkitError(
-                    f"{path}: a symbolic link; refkit follows no link",
+                    Msg("{path}: a symbolic link; refkit follows no link", path=path),
                     hint="replace the link with the folder or file itself",
                 )
             target = path.parent.resolve() / path.name  # a link at the end is not followed
             if not target.is_relative_to(repo.root):
                 raise RefkitError(
-                    f"{path}: outside the repository {repo.root} (through a symbolic link?)",
+                    Msg(
+                        "{path}: outside the repository {root} (through a symbolic link?)",
+                        path=path,
+                        root=repo.root,
+                    ),
                     hint="pass a file of the repository's frameworks/ folder",
                 )
             out.append(target.relative_to(repo.root).as_posix())

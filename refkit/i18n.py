@@ -250,9 +250,7 @@ def source_messages() -> dict[Any, str]:
     and the plain messages and hints given to problems (read from the code), the rules' titles
     and hints, and the words some messages are put together from."""
     import ast
-    from importlib import resources
 
-    import refkit
     from refkit.problems import RULES
     from refkit.rules.correspondence import _ENTRIES
     from refkit.schema import pattern_descriptions
@@ -260,14 +258,17 @@ def source_messages() -> dict[Any, str]:
     from refkit.store.reader import _FRIENDLY
 
     found: dict[Any, str] = {}
-    root = resources.files(refkit)
-    for path in sorted(_py_files(root)):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        where = path.name
+    trees = parsed_sources()
+    errors = error_classes(trees)
+    for where, tree in trees:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in errors:  # a refusal's message and hint, when written as they are
+                for arg in _said(node):
+                    for text in _literals(arg):
+                        found.setdefault(text, where)
             if name in ("Msg", "tr", "N_") and node.args:
                 for text in _literals(node.args[0]):
                     found.setdefault(text, where)
@@ -308,6 +309,64 @@ def source_messages() -> dict[Any, str]:
     for text in pattern_descriptions():
         found.setdefault(text, "schemas")
     return found
+
+
+@cache
+def parsed_sources() -> list[tuple[str, Any]]:
+    """Each module of refkit (its file name, its syntax tree), the generated ones left out."""
+    import ast
+    from importlib import resources
+
+    import refkit
+
+    return [
+        (path.name, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(_py_files(resources.files(refkit)), key=str)
+    ]
+
+
+def error_classes(trees: list[tuple[str, Any]]) -> set[str]:
+    """The names of ``RefkitError`` and of every class derived from it in refkit: what they
+    say is shown to people (``RefkitError.text``)."""
+    import ast
+
+    names = {"RefkitError"}
+    grown = True
+    while grown:
+        grown = False
+        for _, tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and node.name not in names:
+                    bases = {getattr(b, "id", None) or getattr(b, "attr", None) for b in node.bases}
+                    if bases & names:
+                        names.add(node.name)
+                        grown = True
+    return names
+
+
+def _said(call: Any) -> list[Any]:
+    """The message and hint given to a refusal: its first two arguments, message=, hint=."""
+    return [*call.args[:2], *(k.value for k in call.keywords if k.arg in ("message", "hint"))]
+
+
+def unsaid(trees: list[tuple[str, Any]] | None = None) -> list[str]:
+    """Where a refusal is given a message or hint no catalogue can translate (an f-string:
+    ``Msg`` says it with its values), as "file:line: text"."""
+    import ast
+
+    trees = parsed_sources() if trees is None else trees
+    errors = error_classes(trees)
+    out = []
+    for where, tree in trees:
+        for node in ast.walk(tree):
+            name = isinstance(node, ast.Call) and (
+                getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            )
+            if name in errors:
+                for arg in _said(node):
+                    if isinstance(arg, ast.JoinedStr):
+                        out.append(f"{where}:{arg.lineno}: {ast.unparse(arg)[:80]}")
+    return out
 
 
 def _py_files(root: Any) -> list[Any]:

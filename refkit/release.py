@@ -45,7 +45,11 @@ class ReleaseRefused(RefkitError):
     """The release cannot be made as asked (exit 2), or the framework has errors (exit 1)."""
 
     def __init__(
-        self, message: str, hint: str | None = None, *, problems: list[Problem] | None = None
+        self,
+        message: str | Msg,
+        hint: str | Msg | None = None,
+        *,
+        problems: list[Problem] | None = None,
     ) -> None:
         super().__init__(message, hint)
         self.problems = problems or []
@@ -118,7 +122,7 @@ def plan_release(
     step = _first(fw, bump) if last is None else _next(releases, last, fw, fid, bump, reason)
     if releases.get(step.version) is not None or history.tags(tag_name(fid, step.version)):
         raise ReleaseRefused(
-            f"{tag_name(fid, step.version)} already exists",
+            Msg("{tag} already exists", tag=tag_name(fid, step.version)),
             hint="choose another --bump, or delete the tag if it was made by mistake",
         )
     plan = ReleasePlan(
@@ -149,11 +153,14 @@ def _check_nothing_else_changed(history: History, folder: str) -> None:
         if not path.startswith(folder + "/") and code != "??"
     ]
     if unrelated:
-        shown = ", ".join(unrelated[:5]) + (
-            f" and {len(unrelated) - 5} more" if len(unrelated) > 5 else ""
+        listed = ", ".join(unrelated[:5])
+        shown: str | Msg = (
+            Msg("{files} and {n} more", files=listed, n=len(unrelated) - 5)
+            if len(unrelated) > 5
+            else listed
         )
         raise ReleaseRefused(
-            f"uncommitted changes outside {folder}: {shown}",
+            Msg("uncommitted changes outside {folder}: {files}", folder=folder, files=shown),
             hint="commit or stash them first: a release commits only the framework's own files",
         )
 
@@ -164,7 +171,13 @@ def _check_no_errors(repo: Repository, folder: str, fid: str) -> None:
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
         raise ReleaseRefused(
-            f"{fid} has {len(errors)} error{'s' if len(errors) != 1 else ''}: fix them before releasing",
+            Msg(
+                "{framework} has {n} errors: fix them before releasing",
+                framework=fid,
+                n=len(errors),
+            )
+            if len(errors) != 1
+            else Msg("{framework} has 1 error: fix them before releasing", framework=fid),
             hint="refkit validate lists them",
             problems=errors,
         )
@@ -188,7 +201,10 @@ def _first(fw: Framework, bump: str | None) -> _Step:
     """The first release: the version the framework says, bumped when asked."""
     version = bumped(fw.version, bump) if bump else fw.version
     if version_key(version) < (0, 0, 1):
-        raise ReleaseRefused(f"cannot release version {version}", hint="use --bump major for 1.0.0")
+        raise ReleaseRefused(
+            Msg("cannot release version {version}", version=version),
+            hint="use --bump major for 1.0.0",
+        )
     return _Step(version, bump, None, ["first release"], f"first release: {counted(fw)}")
 
 
@@ -207,16 +223,28 @@ def _next(
     required, reasons = required_bump(diff)
     if required is None:
         raise ReleaseRefused(
-            f"nothing to release: {fid} has not changed since {last.version}",
+            Msg(
+                "nothing to release: {framework} has not changed since {version}",
+                framework=fid,
+                version=last.version,
+            ),
             hint="edit the framework first (refkit diff shows what changed)",
         )
     if bump is None:
         bump = required
     elif ORDER[bump] < ORDER[required] and not (reason and reason.strip()):
         raise ReleaseRefused(
-            f"the changes need a {required} release, not {bump}: {'; '.join(reasons[:3])}",
-            hint=f"use --bump {required} (or leave --bump out: refkit proposes it); a "
-            f"working group that decides otherwise says why with --reason",
+            Msg(
+                "the changes need a {required} release, not {bump}: {reasons}",
+                required=Msg(required),
+                bump=Msg(bump),
+                reasons="; ".join(reasons[:3]),
+            ),
+            hint=Msg(
+                "use --bump {required} (or leave --bump out: refkit proposes it); a working "
+                "group that decides otherwise says why with --reason",
+                required=required,
+            ),
         )
     version = bumped(last.version, bump)
     return _Step(version, bump, required, reasons, summary_line(diff), diff, old)
@@ -286,13 +314,15 @@ def perform_release(
                 what=f"release {plan.framework_id} {plan.version}",
             )
         except StaleHead as e:
-            raise ReleaseRefused(e.message, e.hint) from None
+            raise ReleaseRefused(e.msg or e.message, e.hint_msg or e.hint) from None
         except Unfinished:
             raise
         except (GitError, OSError) as e:
-            reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
+            reason: str | Msg = (
+                (e.msg or e.message) if isinstance(e, GitError) else (e.strerror or str(e))
+            )
             raise ReleaseRefused(
-                f"release failed, nothing was changed: {reason}",
+                Msg("release failed, nothing was changed: {reason}", reason=reason),
                 hint="fix the cause (disk space, permissions, git) and release again",
             ) from None
     return ReleaseResult(plan.version, plan.tag, done.commit, sorted(done.paths))
@@ -332,14 +362,39 @@ def _paths_to_commit(history: History, folder: str) -> list[str]:
         if p.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in p.split("/"))
     ]
     if framework_files:
-        shown = ", ".join(framework_files[:3]) + (
-            f" and {len(framework_files) - 3} more" if len(framework_files) > 3 else ""
+        listed = ", ".join(framework_files[:3])
+        shown: str | Msg = (
+            Msg("{files} and {n} more", files=listed, n=len(framework_files) - 3)
+            if len(framework_files) > 3
+            else listed
         )
         why = history.ignore_rule(framework_files[0])
+        one = len(framework_files) == 1
+        refused: Msg
+        if why:
+            refused = (
+                Msg(
+                    "{file} is ignored by git ({rule}): the tagged version would lack it",
+                    file=shown,
+                    rule=why,
+                )
+                if one
+                else Msg(
+                    "{files} are ignored by git ({rule}): the tagged version would lack them",
+                    files=shown,
+                    rule=why,
+                )
+            )
+        else:
+            refused = (
+                Msg("{file} is ignored by git: the tagged version would lack it", file=shown)
+                if one
+                else Msg(
+                    "{files} are ignored by git: the tagged version would lack them", files=shown
+                )
+            )
         raise ReleaseRefused(
-            f"{shown} {'is' if len(framework_files) == 1 else 'are'} ignored by git"
-            f"{f' ({why})' if why else ''}: the tagged version would lack "
-            f"{'it' if len(framework_files) == 1 else 'them'}",
+            refused,
             hint="remove that ignore rule, or add the file with git add -f, then release again",
         )
     return paths
@@ -355,8 +410,11 @@ def _check_fresh(history: History, plan: ReleasePlan) -> None:
     head = history.head() if history.has_commits() else None
     if head != plan.head:
         raise ReleaseRefused(
-            f"the repository changed since this release was prepared (HEAD moved to "
-            f"{(head or 'nothing')[:10]}): another commit or release came first",
+            Msg(
+                "the repository changed since this release was prepared (HEAD moved to "
+                "{head}): another commit or release came first",
+                head=head[:10] if head else Msg("nothing"),
+            ),
             hint="prepare the release again (refkit release, or F6 in the editor)",
         )
     root = history.repository.root
@@ -372,7 +430,7 @@ def _check_fresh(history: History, plan: ReleasePlan) -> None:
     )
     if changed:
         raise ReleaseRefused(
-            f"changed since this release was prepared: {', '.join(changed[:5])}",
+            Msg("changed since this release was prepared: {files}", files=", ".join(changed[:5])),
             hint="prepare the release again: it must be made on what was checked",
         )
 
@@ -399,7 +457,13 @@ def _check_unique_ids(repo: Repository, fid: str, folder: str) -> None:
             same.append(rel)
     if same:
         raise ReleaseRefused(
-            f"framework id {fid!r} is also used by {', '.join(same)}: their tags would collide ({fid}/v...)",
+            Msg(
+                "framework id {id} is also used by {folders}: their tags would collide "
+                "({framework}/v...)",
+                id=repr(fid),
+                folders=", ".join(same),
+                framework=fid,
+            ),
             hint="give each framework its own id (the id must equal the folder name)",
         )
 

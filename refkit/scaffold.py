@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.model import (
     Activity,
     Block,
@@ -127,14 +128,16 @@ class Created:
 def _write_framework(root: Path, fw: Framework) -> list[str]:
     folder = root / FRAMEWORKS_DIR / fw.id
     if folder.exists():
-        raise RefkitError(f"{folder} already exists", hint="choose another framework id")
+        raise RefkitError(
+            Msg("{folder} already exists", folder=folder), hint="choose another framework id"
+        )
     return save_framework(root, LoadedFramework(fw.folder, fw)).written
 
 
 def _check_framework_id(fid: str) -> None:
     if not FRAMEWORK_ID.match(fid) or len(fid) > 64:
         raise RefkitError(
-            f"{fid!r} is not a framework id",
+            Msg("{id} is not a framework id", id=repr(fid)),
             hint="lower-case words joined by hyphens, e.g. plombier-chauffagiste",
         )
 
@@ -147,11 +150,15 @@ def init_repository(
     _check_framework_id(fid)
     if target.exists() and not target.is_dir():
         raise RefkitError(
-            f"{target} is a file", hint="give a folder that does not exist yet, or an empty one"
+            Msg("{folder} is a file", folder=target),
+            hint="give a folder that does not exist yet, or an empty one",
         )
     if target.exists() and any(target.iterdir()):
         raise RefkitError(
-            f"{target} is not empty: refkit init writes only into a new or empty folder",
+            Msg(
+                "{folder} is not empty: refkit init writes only into a new or empty folder",
+                folder=target,
+            ),
             hint="choose a new folder; to add a framework to an existing repository, use refkit new framework",
         )
     created = Created()
@@ -231,7 +238,8 @@ def _load(repo: Repository, folder: str) -> LoadedFramework:
     loaded = load_framework(folder, read_folder(repo.root, repo.root / folder))
     if loaded.framework is None:
         raise RefkitError(
-            f"{folder}/framework.yaml cannot be read", hint="run refkit validate and fix it first"
+            Msg("{file} cannot be read", file=f"{folder}/framework.yaml"),
+            hint="run refkit validate and fix it first",
         )
     return loaded
 
@@ -271,12 +279,14 @@ def new_competency(
     block = fw.block(block_id)
     if block is None:
         raise RefkitError(
-            f"{fw.id} has no block {block_id!r}",
-            hint="its blocks: " + (", ".join(b.id for b in fw.blocks) or "none"),
+            Msg("{framework} has no block {block}", framework=fw.id, block=repr(block_id)),
+            hint=Msg(
+                "its blocks: {blocks}", blocks=", ".join(b.id for b in fw.blocks) or Msg("none")
+            ),
         )
     if block_id in loaded.broken_blocks:
         raise RefkitError(
-            f"{folder}/blocks/{block_id}.yaml cannot be read",
+            Msg("{file} cannot be read", file=f"{folder}/blocks/{block_id}.yaml"),
             hint="run refkit validate and fix it first",
         )
     t = _texts(fw.lang)

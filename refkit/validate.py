@@ -391,13 +391,18 @@ def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str
     chosen: set[str] = set()
     for path in paths:
         if not path.exists():
-            raise RefkitError(f"{path}: no such file or folder")
+            raise RefkitError(Msg("{path}: no such file or folder", path=str(path)))
         folder = repo.framework_folder_of(path)
         if folder is None:
             return {repo.rel(f) for f in folders}
         if folder.is_symlink():
             raise RefkitError(
-                f"{path}: {folder.name} is a symbolic link, not a framework folder; refkit follows no link",
+                Msg(
+                    "{path}: {name} is a symbolic link, not a framework folder; refkit follows "
+                    "no link",
+                    path=str(path),
+                    name=folder.name,
+                ),
                 hint="replace the link with the framework's folder itself",
             )
         chosen.add(repo.rel(folder))

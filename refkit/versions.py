@@ -15,7 +15,9 @@ from refkit.diff.correspondence import Table, correspondence
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import WORKTREE, History
 from refkit.history.releases import Releases, VersionRef
+from refkit.i18n import Msg
 from refkit.model import Framework
+from refkit.problems import Problem
 from refkit.store.loader import LoadedFramework, load_framework, read_folder
 from refkit.store.repository import Repository
 
@@ -31,10 +33,10 @@ def find_framework(repo: Repository, name: str) -> str:
         holder = repo.framework_folder_of(path)
         if holder is not None:
             return repo.rel(holder)
-    known = ", ".join(f.name for f in folders) or "none"
+    known = ", ".join(f.name for f in folders)
     raise RefkitError(
-        f"no framework {name!r} in {repo.frameworks_dir}",
-        hint=f"frameworks of this repository: {known}",
+        Msg("no framework {name} in {folder}", name=repr(name), folder=str(repo.frameworks_dir)),
+        hint=Msg("frameworks of this repository: {known}", known=known or Msg("none")),
     )
 
 
@@ -60,16 +62,28 @@ def load_worktree(repo: Repository, folder: str) -> LoadedFramework:
 def require_framework(loaded: LoadedFramework, label: str) -> Framework:
     if loaded.framework is None:
         errors = [p for p in loaded.problems if p.severity == "error"]
-        first = (
-            f": {errors[0].file}:{errors[0].line}:{errors[0].col} {errors[0].message}"
-            if errors
-            else ""
-        )
+        first = _at(errors[0]) if errors else ""
         raise RefkitError(
-            f"cannot read {loaded.folder} at {label}{first}",
+            Msg(
+                "cannot read {folder} at {label}{first}",
+                folder=loaded.folder,
+                label=label,
+                first=first,
+            ),
             hint="run refkit validate and fix the errors first",
         )
     return loaded.framework
+
+
+def _at(problem: Problem) -> Msg:
+    """ ": file:line:col message", the place and the words of a problem, in a sentence."""
+    return Msg(
+        ": {file}:{line}:{col} {message}",
+        file=problem.file,
+        line=problem.line,
+        col=problem.col,
+        message=problem.msg or problem.message,
+    )
 
 
 class Unreadable(RefkitError):
@@ -90,15 +104,21 @@ def require_whole(loaded: LoadedFramework, label: str) -> Framework:
         first = next(
             (p for p in loaded.problems if p.file in files and p.severity == "error"), None
         )
-        where = f": {first.file}:{first.line}:{first.col} {first.message}" if first else ""
-        more = (
-            f" (and {len(files) - 1} more file{'s' if len(files) > 2 else ''})"
-            if len(files) > 1
-            else ""
-        )
-        at = "in the work tree" if label == WORKTREE else f"at {label}"
+        where = _at(first) if first else ""
+        more: str | Msg = ""
+        if len(files) == 2:
+            more = Msg(" (and 1 more file)")
+        elif len(files) > 2:
+            more = Msg(" (and {n} more files)", n=len(files) - 1)
+        at = Msg("in the work tree") if label == WORKTREE else Msg("at {label}", label=label)
         raise Unreadable(
-            f"cannot read {loaded.folder} {at} whole{where}{more}",
+            Msg(
+                "cannot read {folder} {at} whole{where}{more}",
+                folder=loaded.folder,
+                at=at,
+                where=where,
+                more=more,
+            ),
             hint="fix the file (refkit validate lists its problems): its competencies would "
             "read as removed",
         )
@@ -136,7 +156,10 @@ def compare(
         latest = releases.latest()
         if latest is None:
             raise NoRelease(
-                f"{fid} has no release yet: nothing to compare with by default",
+                Msg(
+                    "{framework} has no release yet: nothing to compare with by default",
+                    framework=fid,
+                ),
                 hint="name a version to compare with (e.g. refkit diff FRAMEWORK HEAD), or release it first",
             )
         old_ref = VersionRef(latest.version, latest.commit, latest)
@@ -294,4 +317,5 @@ def framework_log(
                     released_at.get(info.sha),
                 )
             )
-    return FrameworkLog(fid, release_entries, commits, dict(releases.unavailable))
+    unavailable = {version: str(why) for version, why in releases.unavailable.items()}
+    return FrameworkLog(fid, release_entries, commits, unavailable)

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from refkit.i18n import Msg, catalogue, missing, ngettext, parse_po, source_messages, translate
+from refkit.i18n import (
+    Msg,
+    catalogue,
+    missing,
+    ngettext,
+    parse_po,
+    source_messages,
+    translate,
+    unsaid,
+)
 from refkit.problems import RULES, Problem
 from tests.conftest import copy_fixture
 
@@ -152,3 +161,44 @@ def test_refkit_lang_fr_validate_is_wholly_in_french(cli, tmp_path: Path) -> Non
         f"refkit: erreur : {tmp_path / 'absent'} : aucun fichier ni dossier de ce nom",
         "  conseil : vérifiez le chemin",
     ]
+    # outside any repository, and in one whose frameworks/ is a link
+    nowhere = cli("--lang", "fr", "validate", cwd=tmp_path)
+    assert nowhere.code == 2
+    assert nowhere.err.splitlines() == [
+        f"refkit: erreur : aucun dossier frameworks/ dans {tmp_path} ni dans les dossiers "
+        "au-dessus",
+        "  conseil : lancez refkit dans un dépôt de référentiels, donnez son chemin, ou créez-en "
+        "un avec refkit init",
+    ]
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "frameworks").symlink_to(FIXTURES / "valid")
+    link = cli("--lang", "fr", "validate", cwd=linked)
+    assert link.code == 2
+    assert link.err.splitlines()[0].startswith(
+        f"refkit: erreur : {linked / 'frameworks'} est un lien symbolique (vers "
+    )
+    assert link.err.splitlines()[1] == (
+        "  conseil : remplacez le lien par le dossier lui-même : frameworks/ contient les "
+        "référentiels"
+    )
+
+
+def test_no_refusal_is_given_a_text_no_catalogue_can_translate() -> None:
+    """What refkit refuses with (a ``RefkitError``, or one of its kinds) reaches the reader in
+    their language: a message or a hint made of values is a ``Msg``, never an f-string (a plain
+    text is in the catalogue: test_every_message_refkit_shows_has_its_french_translation)."""
+    assert unsaid() == []
+
+
+def test_the_scan_finds_an_f_string_given_to_a_refusal() -> None:
+    import ast
+
+    tree = ast.parse(
+        "class Nope(GitError):\n    pass\n"
+        "class GitError(RefkitError):\n    pass\n"
+        "raise Nope(f'{x} is wrong', hint='fix it')\n"
+        "raise ValueError(f'{x} is not said to people')\n"
+        "raise GitError(Msg('{x} is wrong', x=x), hint=f'see {x}')\n"
+    )
+    assert unsaid([("demo.py", tree)]) == ["demo.py:5: f'{x} is wrong'", "demo.py:7: f'see {x}'"]

@@ -196,20 +196,26 @@ def _check_output(path: Path) -> None:
     import stat
 
     from refkit.errors import RefkitError
+    from refkit.i18n import Msg
 
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
-        raise RefkitError(f"{path} is a folder", hint="give the name of the file to write, e.g. -o export.csv")  # fmt: skip
+        raise RefkitError(Msg("{path} is a folder", path=path), hint=Msg("give the name of the file to write, e.g. -o export.csv"))  # fmt: skip
     if mode is not None and not stat.S_ISREG(mode):
         raise RefkitError(
-            f"{path} is not a regular file (a FIFO, a device or a socket): refkit writes exports to files",
-            hint="leave -o out to write to standard output and redirect it (csv, case), or give a file name",
+            Msg(
+                "{path} is not a regular file (a FIFO, a device or a socket): refkit writes exports to files",
+                path=path,
+            ),
+            hint=Msg(
+                "leave -o out to write to standard output and redirect it (csv, case), or give a file name"
+            ),
         )
     if not path.parent.is_dir():
-        raise RefkitError(f"{path}: the folder {path.parent} does not exist", hint="create it first, or give another path")  # fmt: skip
+        raise RefkitError(Msg("{path}: the folder {folder} does not exist", path=path, folder=path.parent), hint=Msg("create it first, or give another path"))  # fmt: skip
 
 
 def _unreadable(loaded: Any) -> list[Any] | None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg
 
 HELP = N_("upgrade framework files from an older format to the current one, keeping comments")
 
@@ -69,7 +69,7 @@ def _files(repo: Any, paths: list[Path]) -> list[str]:
         chosen: list[Path] = []
         for path in paths:
             if not path.exists():
-                raise RefkitError(f"{path}: no such file or folder")
+                raise RefkitError(Msg("{path}: no such file or folder", path=path))
             if path.is_file():
                 out.append(repo.rel(path))
                 continue

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg
 
 HELP = N_("what blocks a learner holds count for, and what remains for a certification")
 
@@ -85,8 +85,15 @@ def run(args: argparse.Namespace) -> int:
             _refuse_broken(catalog, [fid])
             if catalog.is_reference(fid):
                 raise StackError(
-                    f"{fid} is a reference framework (type: reference): it certifies nothing",
-                    hint="name a certification: " + ", ".join(_certifications(catalog)),
+                    Msg(
+                        "{framework} is a reference framework (type: reference): it certifies "
+                        "nothing",
+                        framework=fid,
+                    ),
+                    hint=Msg(
+                        "name a certification: {frameworks}",
+                        frameworks=", ".join(_certifications(catalog)),
+                    ),
                 )
         else:
             usable = [f for f in _certifications(catalog) if not catalog.errors.get(f)]
@@ -105,7 +112,11 @@ def _refuse_broken(catalog: Any, fids: list[str]) -> None:
     for fid in fids:
         if catalog.errors.get(fid):
             raise StackError(
-                f"{fid} has {catalog.errors[fid]} validation errors: its rules cannot be trusted",
+                Msg(
+                    "{framework} has {n} validation errors: its rules cannot be trusted",
+                    framework=fid,
+                    n=catalog.errors[fid],
+                ),
                 hint="run refkit validate and fix them first",
             )
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from refkit.history.command import GitError as GitError
 from refkit.history.command import NotARepository, NoWorkTree, git
+from refkit.i18n import Msg
 from refkit.store.loader import FRAMEWORKS_DIR, LoadedFramework, RawFile, load_framework
 from refkit.store.reader import MAX_FILE_BYTES
 from refkit.store.repository import Repository
@@ -40,21 +41,28 @@ class History:
         self.repository = repo
         self._batch: subprocess.Popen[bytes] | None = None
         if not repo.root.is_dir():
-            raise GitError(f"{repo.root}: no such folder")
+            raise GitError(Msg("{path}: no such folder", path=str(repo.root)))
         # one git process finds the work tree (GitPython, 0.1 s to import, only when needed:
         # ``git_repo``); git's own refusals ("dubious ownership") said here, once
         try:
             out = git(repo.root, "rev-parse", "--is-bare-repository", "--show-toplevel")
         except NoWorkTree:
-            raise GitError(f"{repo.root}: a bare git repository has no work tree to read") from None
+            raise GitError(
+                Msg("{path}: a bare git repository has no work tree to read", path=str(repo.root))
+            ) from None
         except NotARepository:
             raise GitError(
-                f"{repo.root} is not in a git repository: refkit keeps versions in git",
+                Msg(
+                    "{path} is not in a git repository: refkit keeps versions in git",
+                    path=str(repo.root),
+                ),
                 hint="run git init (or refkit init), or work in a clone of the framework repository",
             ) from None
         bare, _, top = out.decode("utf-8", "surrogateescape").partition("\n")
         if bare.strip() == "true" or not top.strip():
-            raise GitError(f"{repo.root}: a bare git repository has no work tree to read")
+            raise GitError(
+                Msg("{path}: a bare git repository has no work tree to read", path=str(repo.root))
+            )
         self.git_root = Path(top.strip()).resolve()
         rel = repo.root.relative_to(self.git_root).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
@@ -115,7 +123,7 @@ class History:
         for sha in shas:
             header = proc.stdout.readline().split()
             if len(header) != 3 or header[1] != b"blob":
-                raise GitError(f"cannot read blob {sha} from git")
+                raise GitError(Msg("cannot read blob {sha} from git", sha=sha))
             size = int(header[2])
             out.append(proc.stdout.read(size))
             proc.stdout.read(1)  # the newline after each object
@@ -239,14 +247,16 @@ class History:
     def resolve(self, rev: str) -> str:
         """The commit a revision names (tag, branch, commit, HEAD~2...), or a clear error."""
         if rev.startswith("-"):
-            raise GitError(f"{rev!r} is not a revision")
+            raise GitError(Msg("{rev} is not a revision", rev=repr(rev)))
         try:
             return self.run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         except GitError:
-            hint = "name a tag, a branch or a commit (git log --oneline lists them)"
+            hint = Msg("name a tag, a branch or a commit (git log --oneline lists them)")
             if self.is_shallow:
-                hint = "this clone is shallow: fetch the history with git fetch --unshallow --tags"
-            raise GitError(f"unknown revision {rev!r}", hint=hint) from None
+                hint = Msg(
+                    "this clone is shallow: fetch the history with git fetch --unshallow --tags"
+                )
+            raise GitError(Msg("unknown revision {rev}", rev=repr(rev)), hint=hint) from None
 
     def changed_paths(self, commit: str) -> set[str]:
         """Repository-relative paths that differ between ``commit`` and the work tree (committed
@@ -374,7 +384,9 @@ class History:
     def load_at(self, commit: str, folder: str) -> LoadedFramework:
         files = self.files_at(commit, folder)
         if not files:
-            raise GitError(f"{folder} does not exist at commit {commit[:10]}")
+            raise GitError(
+                Msg("{folder} does not exist at commit {commit}", folder=folder, commit=commit[:10])
+            )
         return load_framework(folder, files, blobs=self.blobs)
 
     def tree_id(self, commit: str, folder: str) -> str | None:

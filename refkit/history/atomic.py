@@ -140,8 +140,13 @@ class _Transaction:
         except (GitError, OSError) as e:
             reason = e.message if isinstance(e, GitError) else (e.strerror or str(e))
             raise Unfinished(
-                f"{self.what} was committed ({commit[:10]}), but the work tree could not be "
-                f"brought up to date: {reason}",
+                Msg(
+                    "{what} was committed ({commit}), but the work tree could not be brought up "
+                    "to date: {reason}",
+                    what=self.what,
+                    commit=commit[:10],
+                    reason=reason,
+                ),
                 hint="fix the cause, then run refkit doctor (any refkit command finishes it)",
             ) from None
         self.h._tags = None

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 
 
 class GitError(RefkitError):
@@ -48,13 +49,22 @@ def git(
             ["git", *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False
         )
     except OSError as e:
-        raise GitError(f"cannot run git: {e.strerror}", hint="install git") from None
+        raise GitError(
+            Msg("cannot run git: {error}", error=e.strerror), hint="install git"
+        ) from None
     if check and proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace").strip()
         if "dubious ownership" in stderr:
             raise UnsafeRepository(
-                f'git refuses {cwd}: the repository belongs to another user ("dubious ownership")',
-                hint=f"if you trust it: git config --global --add safe.directory {cwd}",
+                Msg(
+                    'git refuses {path}: the repository belongs to another user ("dubious '
+                    'ownership")',
+                    path=str(cwd),
+                ),
+                hint=Msg(
+                    "if you trust it: git config --global --add safe.directory {path}",
+                    path=str(cwd),
+                ),
             )
         name = next((a for a in args if not a.startswith("-")), "")
         kind = GitError

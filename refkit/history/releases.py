@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refkit.history import WORKTREE, GitError, History
+from refkit.i18n import Msg
 from refkit.store.loader import RELEASES_FILE, LoadedFramework, load_framework, read_folder
 from refkit.store.reader import read_yaml
 
@@ -68,7 +69,7 @@ class Releases:
         self._given = records  # the record, already read by the caller (parse_records)
         self._cache: list[Release] | None = None
         # versions the record lists whose content this history does not hold: why, by version
-        self.unavailable: dict[str, str] = {}
+        self.unavailable: dict[str, Msg] = {}
 
     def all(self) -> list[Release]:
         """Every release, oldest first."""
@@ -98,7 +99,11 @@ class Releases:
             raw = None
         except OSError as e:
             raise BadRecord(
-                f"{shown} cannot be read ({e.strerror or e}): the releases cannot be read",
+                Msg(
+                    "{file} cannot be read ({error}): the releases cannot be read",
+                    file=shown,
+                    error=e.strerror or str(e),
+                ),
                 hint="make it a file refkit can read (check its permissions)",
             ) from None
         if raw is None:
@@ -126,11 +131,20 @@ class Releases:
             elif version in self.unavailable:
                 continue  # listed, but its content is not in this history: said when asked for
             else:
-                hint = "fetch the whole history: git fetch --unshallow --tags"
+                hint = Msg("fetch the whole history: git fetch --unshallow --tags")
                 if not self.history.is_shallow:
-                    hint = f"releases.yaml lists {version} but no commit added it: check the file's history"
+                    hint = Msg(
+                        "releases.yaml lists {version} but no commit added it: check the file's "
+                        "history",
+                        version=version,
+                    )
                 raise GitError(
-                    f"{self.framework_id} {version}: release not found in git (no tag {tag_name(self.framework_id, version)})",
+                    Msg(
+                        "{framework} {version}: release not found in git (no tag {tag})",
+                        framework=self.framework_id,
+                        version=version,
+                        tag=tag_name(self.framework_id, version),
+                    ),
                     hint=hint,
                 )
         return releases
@@ -147,9 +161,11 @@ class Releases:
         path = f"{self.folder}/{RELEASES_FILE}"
         if not self.history.has_commits():  # files copied into a repository with no commit yet
             for version in versions:
-                self.unavailable[version] = (
-                    f"{self.framework_id} {version}: its content is not in this repository's "
-                    f"history: the repository has no commit yet"
+                self.unavailable[version] = Msg(
+                    "{framework} {version}: its content is not in this repository's history: "
+                    "the repository has no commit yet",
+                    framework=self.framework_id,
+                    version=version,
                 )
             return found
         boundary = self.history.shallow_commits
@@ -165,10 +181,15 @@ class Releases:
                     found[newest] = info.sha
                 for version in new:
                     if version != newest and version in wanted:
-                        self.unavailable[version] = (
-                            f"{self.framework_id} {version}: its content is not in this "
-                            f"repository's history: commit {info.sha[:12]} is the first to list "
-                            f"it in {RELEASES_FILE}, together with {newest}, and holds {newest}"
+                        self.unavailable[version] = Msg(
+                            "{framework} {version}: its content is not in this repository's "
+                            "history: commit {commit} is the first to list it in {file}, "
+                            "together with {newest}, and holds {newest}",
+                            framework=self.framework_id,
+                            version=version,
+                            commit=info.sha[:12],
+                            file=RELEASES_FILE,
+                            newest=newest,
                         )
             if len(found) + len(self.unavailable) >= len(wanted):
                 break
@@ -189,12 +210,20 @@ class Releases:
             if why is not None:
                 raise GitError(
                     why,
-                    hint=f"fetch the release's tag ({tag_name(self.framework_id, spec.removeprefix('v'))}) "
-                    "from the shared repository (git fetch --tags), or work in a clone of it",
+                    hint=Msg(
+                        "fetch the release's tag ({tag}) from the shared repository (git fetch "
+                        "--tags), or work in a clone of it",
+                        tag=tag_name(self.framework_id, spec.removeprefix("v")),
+                    ),
                 )
-            known = ", ".join(r.version for r in self.all()) or "none yet"
+            known = ", ".join(r.version for r in self.all())
             raise GitError(
-                f"{self.framework_id} has no release {spec.removeprefix('v')} (releases: {known})",
+                Msg(
+                    "{framework} has no release {version} (releases: {known})",
+                    framework=self.framework_id,
+                    version=spec.removeprefix("v"),
+                    known=known or Msg("none yet"),
+                ),
                 hint="refkit log FRAMEWORK lists the releases",
             )
         commit = self.history.resolve(spec)
@@ -215,7 +244,7 @@ class BadRecord(GitError):
 
 
 def read_records(
-    file: str, raw: bytes | None, *, consequence: str = ""
+    file: str, raw: bytes | None, *, consequence: str | Msg = ""
 ) -> list[tuple[str, str, str | None]]:
     """The entries of a releases.yaml, strictly: a file that does not parse, holds no list of
     releases, or an entry whose version is not MAJOR.MINOR.PATCH raises ``BadRecord`` at its
@@ -228,28 +257,32 @@ def read_records(
     errors = [p for p in doc.problems if p.severity is Severity.ERROR]
     if errors:
         p = errors[0]
-        raise _bad_record(file, p.line, p.col, p.message, consequence)
+        raise _bad_record(file, p.line, p.col, p.msg or p.message, consequence)
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
         line, col = doc.positions.of(data, ("releases",)) if data is not None else (1, 1)
-        raise _bad_record(file, line, col, "no list of releases", consequence)
+        raise _bad_record(file, line, col, Msg("no list of releases"), consequence)
     for i, entry in enumerate(data["releases"]):
         version = entry.get("version") if isinstance(entry, dict) else None
         if not isinstance(version, str) or not VERSION.match(version):
             line, col = doc.positions.of(data, ("releases", i, "version"))
-            what = f"version {version!r}" if version is not None else "an entry without a version"
+            what = (
+                Msg("version {value}", value=repr(version))
+                if version is not None
+                else Msg("an entry without a version")
+            )
             raise _bad_record(
                 file,
                 line,
                 col,
-                f"{what} is not a version number (MAJOR.MINOR.PATCH)",
+                Msg("{what} is not a version number (MAJOR.MINOR.PATCH)", what=what),
                 consequence,
             )
     return parse_records(raw)
 
 
 def not_deleted(
-    history: History, folder: str, consequence: str = "", *, head: str = "HEAD"
+    history: History, folder: str, consequence: str | Msg = "", *, head: str = "HEAD"
 ) -> None:
     """A framework folder with no releases.yaml: refused if the last commit has one (deleted in
     the work tree, it would read as "no release"). ``head``: the last commit, when the caller
@@ -257,17 +290,33 @@ def not_deleted(
     shown = f"{folder}/{RELEASES_FILE}"
     if history.has_commits() and shown in history.yaml_paths_at(head, folder):
         raise BadRecord(
-            f"{shown} was deleted in the work tree (the last commit has it): the releases "
-            f"cannot be read{consequence}",
-            hint=f"git restore {shown} takes it back (or commit its removal)",
+            Msg(
+                "{file} was deleted in the work tree (the last commit has it): the releases "
+                "cannot be read{consequence}",
+                file=shown,
+                consequence=consequence,
+            ),
+            hint=Msg("git restore {file} takes it back (or commit its removal)", file=shown),
         )
 
 
-def _bad_record(file: str, line: int, col: int, message: str, consequence: str) -> BadRecord:
+def _bad_record(
+    file: str, line: int, col: int, message: str | Msg, consequence: str | Msg
+) -> BadRecord:
     return BadRecord(
-        f"{file}:{line}:{col}: {message}; the releases cannot be read{consequence}",
-        hint=f"fix the file at this place (git diff {file} shows what changed since it was "
-        f"committed; git restore {file} takes back the committed one)",
+        Msg(
+            "{file}:{line}:{col}: {message}; the releases cannot be read{consequence}",
+            file=file,
+            line=line,
+            col=col,
+            message=message,
+            consequence=consequence,
+        ),
+        hint=Msg(
+            "fix the file at this place (git diff {file} shows what changed since it was "
+            "committed; git restore {file} takes back the committed one)",
+            file=file,
+        ),
     )
 
 

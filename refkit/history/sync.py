@@ -47,9 +47,9 @@ class SyncResult:
     steps: list[str] = field(default_factory=list)
 
 
-def sync(history: History, remote: str | None = None) -> SyncResult:
-    """Bring the current branch up to date with ``remote`` (its upstream's, else "origin"),
-    then send it there."""
+def _shareable(history: History, remote: str | None) -> tuple[str, str]:
+    """The branch to share and the shared repository to share it with (``remote``, else the
+    branch's upstream's, else "origin"); refused when there is nothing to share it with."""
     run = history.run_git
     if not history.has_commits():
         raise SyncRefused(
@@ -64,30 +64,61 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
     remote = remote or _upstream_remote(history, branch) or "origin"
     if remote not in run("remote").split():
         raise RefkitError(
-            f"no shared repository named {remote!r} in this clone",
-            hint=f"add it once: git remote add {remote} URL (the working group's repository)",
+            Msg("no shared repository named {remote} in this clone", remote=repr(remote)),
+            hint=Msg(
+                "add it once: git remote add {remote} URL (the working group's repository)",
+                remote=remote,
+            ),
         )
+    return branch, remote
+
+
+def _refuse_uncommitted(history: History) -> None:
+    """Refused while a tracked file has changes not committed: sync never merges into them."""
+    status = history.run_git("status", "--porcelain", "--untracked-files=no", strip=False)
+    dirty = [ln for ln in status.splitlines() if ln]
+    if not dirty:
+        return
+    first = dirty[0][3:]
+    raise SyncRefused(
+        Msg(
+            "{file} and {n} other file(s) have changes not committed: sync never merges into "
+            "them; nothing was changed",
+            file=first,
+            n=len(dirty) - 1,
+        )
+        if len(dirty) > 1
+        else Msg(
+            "{file} has changes not committed: sync never merges into it; nothing was changed",
+            file=first,
+        ),
+        hint="commit them first (F5 in refkit edit, or git commit), then sync",
+    )
+
+
+def sync(history: History, remote: str | None = None) -> SyncResult:
+    """Bring the current branch up to date with ``remote`` (its upstream's, else "origin"),
+    then send it there."""
+    run = history.run_git
+    branch, remote = _shareable(history, remote)
     result = SyncResult(remote, branch)
     with repository_lock(history.repository.root, "sync"):
         if _finish_waiting_merge(history):
             result.steps.append("finished the merge")
-        dirty = [ln for ln in run("status", "--porcelain", "--untracked-files=no", strip=False).splitlines() if ln]  # fmt: skip
-        if dirty:
-            first = dirty[0][3:]
-            raise SyncRefused(
-                f"{first} and {len(dirty) - 1} other file(s) have changes not committed: sync "
-                "never merges into them; nothing was changed"
-                if len(dirty) > 1
-                else f"{first} has changes not committed: sync never merges into it; nothing was changed",
-                hint="commit them first (F5 in refkit edit, or git commit), then sync",
-            )
+        _refuse_uncommitted(history)
         try:
             run("fetch", "--tags", "--prune", remote)
         except GitError as e:
             raise Offline(
-                f"could not reach the shared repository {remote!r} ({e.message}): nothing was "
-                "changed; your commits stay here and go with the next sync",
-                hint="check the network, or the address: git remote get-url " + remote,
+                Msg(
+                    "could not reach the shared repository {remote} ({error}): nothing was "
+                    "changed; your commits stay here and go with the next sync",
+                    remote=repr(remote),
+                    error=e.message,
+                ),
+                hint=Msg(
+                    "check the network, or the address: git remote get-url {remote}", remote=remote
+                ),
             ) from None
         result.steps.append(f"fetched {remote}")
         theirs = f"refs/remotes/{remote}/{branch}"
@@ -106,7 +137,7 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                     history,
                     theirs,
                     f"Merge {remote}/{branch} (refkit sync)",
-                    "the shared repository",
+                    Msg("the shared repository"),
                 )
                 result.merged = True
                 result.steps.append(f"merged {behind} commit(s) from {remote}")
@@ -117,8 +148,12 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
             run("push", "--follow-tags", remote, f"HEAD:refs/heads/{branch}")
         except GitError as e:
             raise SyncRefused(
-                f"{remote} refused the commits ({e.message}): someone sent theirs meanwhile; "
-                "what was brought in is kept here",
+                Msg(
+                    "{remote} refused the commits ({error}): someone sent theirs meanwhile; what "
+                    "was brought in is kept here",
+                    remote=remote,
+                    error=e.message,
+                ),
                 hint="run refkit sync again",
             ) from None
         if result.sent:
@@ -168,7 +203,7 @@ def _waiting(now: Any) -> None:
     )
 
 
-def merge_or_wait(history: History, theirs: str, message: str, source: str) -> None:
+def merge_or_wait(history: History, theirs: str, message: str, source: str | Msg) -> None:
     """Merge ``theirs`` (``source``: how to name it) into the current branch. Fields to choose keep the merge waiting
     (``MergeWaiting``); a merge that stops on anything else is undone, naming the files."""
     from refkit.history.merge.session import abort, finish, state
@@ -188,11 +223,20 @@ def merge_or_wait(history: History, theirs: str, message: str, source: str) -> N
             return
         conflicted = run("diff", "--name-only", "--diff-filter=U").splitlines()
         abort(history)
-        shown = ", ".join(conflicted[:5]) + (f" and {len(conflicted) - 5} more" if len(conflicted) > 5 else "")  # fmt: skip
+        shown: str | Msg = ", ".join(conflicted[:5])
+        if len(conflicted) > 5:
+            shown = Msg("{files} and {n} more", files=shown, n=len(conflicted) - 5)
         raise SyncRefused(
-            f"{source} changed the same lines as this branch in {shown or 'some files'}: "
-            "nothing was merged, your commits are kept here",
-            hint="agree on one version with the group; refkit setup lets git merge framework "
-            f"files on their data; else merge with git (git merge {theirs}) and fix the lines "
-            "in conflict",
+            Msg(
+                "{source} changed the same lines as this branch in {files}: nothing was merged, "
+                "your commits are kept here",
+                source=source,
+                files=shown or Msg("some files"),
+            ),
+            hint=Msg(
+                "agree on one version with the group; refkit setup lets git merge framework files "
+                "on their data; else merge with git (git merge {theirs}) and fix the lines in "
+                "conflict",
+                theirs=theirs,
+            ),
         ) from None

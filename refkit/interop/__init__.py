@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop.inputs import mb
 from refkit.model import Block, Framework
 from refkit.store.loader import (
@@ -126,8 +127,10 @@ def one_line(text: str) -> str:
 def check_framework_id(fid: str, out: Path) -> None:
     if not FRAMEWORK_ID.match(fid) or len(fid) > 64:
         raise RefkitError(
-            f"{out}: the folder name {fid!r} is not a framework id",
-            hint="name the folder with lower-case words joined by hyphens, e.g. frameworks/esco-digcomp",
+            Msg("{out}: the folder name {name} is not a framework id", out=out, name=repr(fid)),
+            hint=Msg(
+                "name the folder with lower-case words joined by hyphens, e.g. frameworks/esco-digcomp"
+            ),
         )
 
 
@@ -235,11 +238,13 @@ def _write_imported(
     existing = out.exists() or out.is_symlink()
     if existing:
         if not out.is_dir():
-            raise RefkitError(f"{out} is a file", hint="give the folder of the framework to write")
+            raise RefkitError(Msg("{out} is a file", out=out), hint=Msg("give the folder of the framework to write"))  # fmt: skip
         if not replace:
             raise RefkitError(
-                f"{out} already exists",
-                hint="add --replace to update it from the source (its version and releases are kept), or choose another folder",
+                Msg("{out} already exists", out=out),
+                hint=Msg(
+                    "add --replace to update it from the source (its version and releases are kept), or choose another folder"
+                ),
             )
         check_committed(out)
         _keep_records(out, fw)
@@ -273,16 +278,19 @@ def check_committed(out: Path) -> None:
     or ignored files (``--replace`` removes the folder; only what git holds can be got back)."""
     from refkit.store.repository import Repository
 
-    hint = f"import into a new folder, or put the folder in git and commit it first (git init, git add -- {out}, git commit)"  # fmt: skip
+    hint = Msg("import into a new folder, or put the folder in git and commit it first (git init, git add -- {out}, git commit)", out=out)  # fmt: skip
     try:
         from refkit.history import GitError, History
     except ImportError:  # GitPython finds no git executable
-        raise RefkitError(f"{out}: git cannot be run, so refkit cannot tell whether --replace would lose uncommitted work", hint=hint) from None  # fmt: skip
+        raise RefkitError(Msg("{out}: git cannot be run, so refkit cannot tell whether --replace would lose uncommitted work", out=out), hint=hint) from None  # fmt: skip
     try:
         history = History(Repository(out.parent))
     except GitError:
         raise RefkitError(
-            f"{out} is not in a git repository: --replace would lose its files, none of them is committed",
+            Msg(
+                "{out} is not in a git repository: --replace would lose its files, none of them is committed",
+                out=out,
+            ),
             hint=hint,
         ) from None
     base = Path(os.path.abspath(out))
@@ -295,12 +303,17 @@ def check_committed(out: Path) -> None:
         | {Path(p).relative_to(base).as_posix() for p in ignored}
     )
     if names:
-        shown = ", ".join(names[:10]) + (
-            f" (and {len(names) - 10} more)" if len(names) > 10 else ""
-        )
+        shown = ", ".join(names[:10])
+        if len(names) > 10:
+            message = Msg("{out} has work that is not committed, which --replace would lose: {files} (and {n} more)", out=out, files=shown, n=len(names) - 10)  # fmt: skip
+        else:
+            message = Msg("{out} has work that is not committed, which --replace would lose: {files}", out=out, files=shown)  # fmt: skip
         raise RefkitError(
-            f"{out} has work that is not committed, which --replace would lose: {shown}",
-            hint=f"commit it first (git add -- {out} && git commit), then import again: the replaced content stays in git's history; if it is not wanted, discard it with git (git restore, git clean) first",
+            message,
+            hint=Msg(
+                "commit it first (git add -- {out} && git commit), then import again: the replaced content stays in git's history; if it is not wanted, discard it with git (git restore, git clean) first",
+                out=out,
+            ),
         )
 
 
@@ -333,11 +346,20 @@ def _estimate(block: Block) -> int:
     return n + sum(size(k) + leaves(v) for k, v in block.extensions.items())
 
 
-def _too_large(out: Path, block: Block, size: str) -> RefkitError:
+def _too_large(out: Path, block: Block, size: Msg) -> RefkitError:
     return RefkitError(
-        f"{out}: block {block.id} ({len(block.competencies)} competencies) would be a file of {size}, "
-        f"over the {mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
-        hint="split it into several blocks in the source (in a spreadsheet: give its rows several block ids), then import again",
+        Msg(
+            "{out}: block {block} ({n} competencies) would be a file of {size}, "
+            "over the {cap} refkit reads in one file (file-too-large); nothing written",
+            out=out,
+            block=block.id,
+            n=len(block.competencies),
+            size=size,
+            cap=mb(MAX_FILE_BYTES),
+        ),
+        hint=Msg(
+            "split it into several blocks in the source (in a spreadsheet: give its rows several block ids), then import again"
+        ),
     )
 
 
@@ -347,7 +369,7 @@ def check_sizes(out: Path, fw: Framework) -> None:
     for block in fw.blocks:
         at_least = _estimate(block)
         if at_least > MAX_FILE_BYTES:
-            raise _too_large(out, block, f"at least {mb(at_least)}")
+            raise _too_large(out, block, Msg("at least {size}", size=mb(at_least)))
 
 
 def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> None:
@@ -359,8 +381,16 @@ def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> Non
             block = blocks.get(name)
             if block is None:
                 raise RefkitError(
-                    f"{out}: {name} would be a file of {mb(size)}, over the {mb(MAX_FILE_BYTES)} refkit reads in one file (file-too-large); nothing written",
-                    hint="the source holds more than refkit keeps in one file: import a part of it",
+                    Msg(
+                        "{out}: {file} would be a file of {size}, over the {cap} refkit reads in one file (file-too-large); nothing written",
+                        out=out,
+                        file=name,
+                        size=mb(size),
+                        cap=mb(MAX_FILE_BYTES),
+                    ),
+                    hint=Msg(
+                        "the source holds more than refkit keeps in one file: import a part of it"
+                    ),
                 )
             raise _too_large(out, block, mb(size))
 
@@ -368,15 +398,17 @@ def _check_written(out: Path, tmp: Path, files: list[str], fw: Framework) -> Non
 def _keep_records(out: Path, fw: Framework) -> None:
     if not (out / FRAMEWORK_FILE).is_file():
         raise RefkitError(
-            f"{out} is not a framework folder (it has no {FRAMEWORK_FILE})",
-            hint="--replace updates a framework imported before; give an empty or new folder otherwise",
+            Msg("{out} is not a framework folder (it has no {file})", out=out, file=FRAMEWORK_FILE),
+            hint=Msg(
+                "--replace updates a framework imported before; give an empty or new folder otherwise"
+            ),
         )
     root = out.parent
     old = load_framework(out.name, read_folder(root, out)).framework
     if old is None or not old.version:
         raise RefkitError(
-            f"{out / FRAMEWORK_FILE} cannot be read, so its version cannot be kept",
-            hint="run refkit validate and fix it, or remove the folder and import again",
+            Msg("{file} cannot be read, so its version cannot be kept", file=out / FRAMEWORK_FILE),
+            hint=Msg("run refkit validate and fix it, or remove the folder and import again"),
         )
     fw.version = old.version
     fw.status = old.status or fw.status
@@ -389,8 +421,12 @@ def _keep_records(out: Path, fw: Framework) -> None:
     ]
     if stray:
         raise RefkitError(
-            f"{out} holds files an import would not keep: {', '.join(sorted(stray)[:5])}",
-            hint="move them out of the framework folder, then import again",
+            Msg(
+                "{out} holds files an import would not keep: {files}",
+                out=out,
+                files=", ".join(sorted(stray)[:5]),
+            ),
+            hint=Msg("move them out of the framework folder, then import again"),
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop import one_line
 from refkit.interop.jsonfile import type_name
 
@@ -32,28 +33,53 @@ def normalize_package(data: Any, name: str) -> dict[str, Any]:
     to be imported: a clear error names whatever is missing."""
     if not isinstance(data, dict):
         raise RefkitError(
-            f"{name} is not a CASE package: it holds a JSON {type(data).__name__}, not an object with CFDocument",
-            hint="refkit import case reads a CFPackage: the JSON a CASE server gives for /ims/case/v1p0/CFPackages/<id>",
+            Msg(
+                "{name} is not a CASE package: it holds a JSON {type}, not an object with CFDocument",
+                name=name,
+                type=type(data).__name__,
+            ),
+            hint=Msg(
+                "refkit import case reads a CFPackage: the JSON a CASE server gives for /ims/case/v1p0/CFPackages/<id>"
+            ),
         )
     pkg: dict[str, Any] = {LS_KEYS.get(str(k), str(k)): v for k, v in data.items()}
     if not isinstance(pkg.get("CFDocument"), dict):
-        found = ", ".join(sorted(map(str, data))[:6]) or "nothing"
+        found: str | Msg = ", ".join(sorted(map(str, data))[:6]) or Msg("nothing")
         raise RefkitError(
-            f"{name} is not a CASE package: it has no CFDocument (found: {found})",
-            hint="refkit import case reads a CFPackage (CFDocument, CFItems, CFAssociations); for NICE JSON use refkit import nice",
+            Msg(
+                "{name} is not a CASE package: it has no CFDocument (found: {found})",
+                name=name,
+                found=found,
+            ),
+            hint=Msg(
+                "refkit import case reads a CFPackage (CFDocument, CFItems, CFAssociations); for NICE JSON use refkit import nice"
+            ),
         )
     doc = pkg["CFDocument"]
     if not isinstance(doc.get("identifier"), str) or not doc["identifier"].strip():
         raise RefkitError(
-            f"{name}: the CFDocument has no identifier",
-            hint="every CASE object needs its identifier (a UUID): export the package again from its CASE server",
+            Msg("{name}: the CFDocument has no identifier", name=name),
+            hint=Msg(
+                "every CASE object needs its identifier (a UUID): export the package again from its CASE server"
+            ),
         )
     if not isinstance(doc.get("title"), str) or not doc["title"].strip():
-        raise RefkitError(f"{name}: the CFDocument has no title", hint="give the document a title")
+        raise RefkitError(Msg("{name}: the CFDocument has no title", name=name), hint=Msg("give the document a title"))  # fmt: skip
     for key in ("CFItems", "CFAssociations"):
         if not isinstance(pkg.get(key, []), list):
-            raise RefkitError(f"{name}: {key} is not a list", hint=f"{key} must be a JSON array")
+            raise RefkitError(Msg("{name}: {key} is not a list", name=name, key=key), hint=Msg("{key} must be a JSON array", key=key))  # fmt: skip
     items = pkg.get("CFItems", [])
+    _check_items(items, name)
+    defs = pkg.get("CFDefinitions")
+    if isinstance(defs, dict):
+        pkg["CFDefinitions"] = {LS_DEFINITIONS.get(k, k): v for k, v in defs.items()}
+    pkg["CFAssociations"] = [_normalize_association(a) for a in pkg.get("CFAssociations", [])]
+    return pkg
+
+
+def _check_items(items: list[Any], name: str) -> None:
+    """Refused unless every CFItem of the package ``name`` is an object with an identifier and
+    a fullStatement, both text, and no two share an identifier."""
     problems = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -73,24 +99,29 @@ def normalize_package(data: Any, name: str) -> dict[str, Any]:
         elif not isinstance(full, str) or not full.strip():
             problems.append(f"CFItems[{i}] ({ident}) has no fullStatement")
     if problems:
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        shown = "; ".join(problems[:3])
+        if len(problems) > 3:
+            message = Msg("{name}: {n} item(s) cannot be imported: {problems} (and {more} more)", name=name, n=len(problems), problems=shown, more=len(problems) - 3)  # fmt: skip
+        else:
+            message = Msg("{name}: {n} item(s) cannot be imported: {problems}", name=name, n=len(problems), problems=shown)  # fmt: skip
         raise RefkitError(
-            f"{name}: {len(problems)} item(s) cannot be imported: {'; '.join(problems[:3])}{more}",
-            hint="every CFItem needs an identifier and a fullStatement, both text: export the package again from its CASE server",
+            message,
+            hint=Msg(
+                "every CFItem needs an identifier and a fullStatement, both text: export the package again from its CASE server"
+            ),
         )
     seen: set[str] = set()
     for item in items:
         if item["identifier"] in seen:
             raise RefkitError(
-                f"{name}: two CFItems have the identifier {item['identifier']}",
-                hint="identifiers must be unique in a package",
+                Msg(
+                    "{name}: two CFItems have the identifier {identifier}",
+                    name=name,
+                    identifier=item["identifier"],
+                ),
+                hint=Msg("identifiers must be unique in a package"),
             )
         seen.add(item["identifier"])
-    defs = pkg.get("CFDefinitions")
-    if isinstance(defs, dict):
-        pkg["CFDefinitions"] = {LS_DEFINITIONS.get(k, k): v for k, v in defs.items()}
-    pkg["CFAssociations"] = [_normalize_association(a) for a in pkg.get("CFAssociations", [])]
-    return pkg
 
 
 def _label(text: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import N_, Msg
 from refkit.interop.inputs import read_input
 from refkit.interop.jsonfile import json_path, parse_json, type_name
 
@@ -19,11 +20,17 @@ MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
 def load_schema(path: Path) -> Any:
     """A JSON Schema file: a regular file under ``MAX_SCHEMA_BYTES``, JSON, an object (or a
     boolean, as JSON Schema allows)."""
-    schema = parse_json(read_input(path, what="the JSON Schema", cap=MAX_SCHEMA_BYTES), str(path))
+    schema = parse_json(
+        read_input(path, what=N_("the JSON Schema"), cap=MAX_SCHEMA_BYTES), str(path)
+    )
     if not isinstance(schema, dict | bool):
         raise RefkitError(
-            f"{path} is not a JSON Schema: it holds a JSON {type_name(schema).removeprefix('a ').removeprefix('an ')}, not an object",
-            hint="give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json",
+            Msg(
+                "{path} is not a JSON Schema: it holds a JSON {type}, not an object",
+                path=path,
+                type=type_name(schema).removeprefix("a ").removeprefix("an "),
+            ),
+            hint=Msg("give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json"),
         )
     return schema
 
@@ -36,7 +43,7 @@ def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schem
     from referencing import Registry
     from referencing.exceptions import Unresolvable
 
-    hint = "give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json"
+    hint = Msg("give a CASE JSON Schema, such as OpenSALT's case-v1p0-cfpackage-schema.json")
     try:
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         cls.check_schema(schema)
@@ -50,20 +57,27 @@ def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schem
             ],
         )
     except jsonschema.SchemaError as e:
-        where = "/".join(str(p) for p in e.absolute_path) or "(the top level)"
-        raise RefkitError(f"{name}: not a valid JSON Schema at {where}: {e.message}", hint=hint) from None  # fmt: skip
+        where: str | Msg = "/".join(str(p) for p in e.absolute_path) or Msg("(the top level)")
+        raise RefkitError(Msg("{name}: not a valid JSON Schema at {where}: {error}", name=name, where=where, error=e.message), hint=hint) from None  # fmt: skip
     except RecursionError:
         raise RefkitError(
-            f"{name}: the schema refers to itself without end (a $ref that comes back to itself before any check)",
+            Msg(
+                "{name}: the schema refers to itself without end (a $ref that comes back to itself before any check)",
+                name=name,
+            ),
             hint=hint,
         ) from None
     except Unresolvable as e:
         raise RefkitError(
-            f"{name}: a $ref of the schema cannot be resolved ({e}): refkit reads only the schema given, nothing from the network",
-            hint="give a schema that holds every definition it refers to",
+            Msg(
+                "{name}: a $ref of the schema cannot be resolved ({error}): refkit reads only the schema given, nothing from the network",
+                name=name,
+                error=e,
+            ),
+            hint=Msg("give a schema that holds every definition it refers to"),
         ) from None
     except (re.error, ValueError, TypeError, LookupError) as e:  # a bad pattern or keyword value
-        raise RefkitError(f"{name}: the schema cannot be used ({type(e).__name__}: {e})", hint=hint) from None  # fmt: skip
+        raise RefkitError(Msg("{name}: the schema cannot be used ({type}: {error})", name=name, type=type(e).__name__, error=e), hint=hint) from None  # fmt: skip
     out = []
     for error in errors:
         if error.context:  # none of several forms fits: the closest one's own complaint

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop import Imported, Skipped, slug
 from refkit.interop.inputs import read_input
 from refkit.interop.jsonfile import load_json
@@ -53,8 +54,13 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
     layout = next((lay for lay in LAYOUTS if isinstance(data, dict) and isinstance(data.get(lay[0]), list)), None)  # fmt: skip
     if layout is None:
         raise RefkitError(
-            f"{name} is not a DIRECT framework file: it has neither categories (v1) nor competency_domains (v2)",
-            hint="give skills-competencies-framework.json (v1) or DIRECT-framework-all-in-one.json (v2)",
+            Msg(
+                "{name} is not a DIRECT framework file: it has neither categories (v1) nor competency_domains (v2)",
+                name=name,
+            ),
+            hint=Msg(
+                "give skills-competencies-framework.json (v1) or DIRECT-framework-all-in-one.json (v2)"
+            ),
         )
     top, middle, tools_key = layout
     fw = Framework(
@@ -115,7 +121,7 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
                 )
             fw.blocks.append(block)
     if not fw.blocks:
-        raise RefkitError(f"{name}: no skills found under {top} and {middle}")
+        raise RefkitError(Msg("{name}: no skills found under {top} and {middle}", name=name, top=top, middle=middle))  # fmt: skip
     fw.extensions["x-direct"] = {
         "domains": domains,
         "sha256": hashlib.sha256(read_input(path)).hexdigest()[:16],

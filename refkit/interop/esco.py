@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import N_, Msg
 from refkit.interop import Imported, Skipped, id_from_identifier, is_id, one_line
 from refkit.interop.inputs import check_zip, check_zip_directory, read_input
 from refkit.model import Block, Competency, Framework, FrameworkType, Kind, Relation
@@ -55,7 +56,12 @@ class _Source:
         if found is None:
             given = ", ".join(p.name for p in self.zips)
             raise RefkitError(
-                f"{name} is in none of the zips given ({given}): it is needed {why}",
+                Msg(
+                    "{name} is in none of the zips given ({given}): it is needed {why}",
+                    name=name,
+                    given=given,
+                    why=Msg(why),
+                ),
                 hint=_hint_for(name),
             )
         path, info = found
@@ -64,35 +70,51 @@ class _Source:
                 raw = z.read(info)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
             raise RefkitError(
-                f"{path}: {info.filename} cannot be read ({e})",
-                hint="download ESCO's zip again: this one is damaged",
+                Msg(
+                    "{path}: {member} cannot be read ({error})",
+                    path=path,
+                    member=info.filename,
+                    error=e,
+                ),
+                hint=Msg("download ESCO's zip again: this one is damaged"),
             ) from e
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise RefkitError(
-                f"{path.name}:{info.filename}: not UTF-8 text (byte {e.start})"
+                Msg(
+                    "{file}:{member}: not UTF-8 text (byte {byte})",
+                    file=path.name,
+                    member=info.filename,
+                    byte=e.start,
+                )
             ) from e
         reader = csv.DictReader(io.StringIO(text, newline=""))
         try:
             return list(reader)
         except csv.Error as e:
             raise RefkitError(
-                f"{path.name}:{info.filename}:{reader.line_num}: not valid CSV ({e})"
+                Msg(
+                    "{file}:{member}:{line}: not valid CSV ({error})",
+                    file=path.name,
+                    member=info.filename,
+                    line=reader.line_num,
+                    error=e,
+                )
             ) from e
 
 
-def _hint_for(name: str) -> str:
+def _hint_for(name: str) -> Msg:
     if name == RELATIONS:
-        return 'add ESCO\'s relations zip ("ESCO dataset - vX - classification -  - csv.zip", without a language) after the language zip'
-    return 'give ESCO\'s classification zip for one language ("ESCO dataset - vX - classification - en - csv.zip")'
+        return Msg('add ESCO\'s relations zip ("ESCO dataset - vX - classification -  - csv.zip", without a language) after the language zip')  # fmt: skip
+    return Msg('give ESCO\'s classification zip for one language ("ESCO dataset - vX - classification - en - csv.zip")')  # fmt: skip
 
 
 def _open(zips: list[Path]) -> _Source:
     src = _Source(zips)
     h = hashlib.sha256()
     for path in zips:
-        data = read_input(path, what="ESCO's zip")
+        data = read_input(path, what=N_("ESCO's zip"))
         check_zip_directory(path)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -100,8 +122,10 @@ def _open(zips: list[Path]) -> _Source:
                 check_zip(z, path)  # each member's size, from the directory, before any is read
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
             raise RefkitError(
-                f"{path} is not a zip file ({e})",
-                hint="give ESCO's CSV download zips as they are (ESCO dataset - v1.1.1 - classification - en - csv.zip)",
+                Msg("{path} is not a zip file ({error})", path=path, error=e),
+                hint=Msg(
+                    "give ESCO's CSV download zips as they are (ESCO dataset - v1.1.1 - classification - en - csv.zip)"
+                ),
             ) from e
         h.update(data)
         for info in infos:
@@ -142,41 +166,28 @@ def import_esco(
 ) -> Imported:
     if sum((collection is not None, group is not None, pillar)) != 1:
         raise RefkitError(
-            "say what to import: --collection NAME, --group CODE or --pillar",
-            hint="e.g. --collection digComp (the DigComp skills), --group S5 (a skill group), --pillar (every skill)",
+            Msg("say what to import: --collection NAME, --group CODE or --pillar"),
+            hint=Msg(
+                "e.g. --collection digComp (the DigComp skills), --group S5 (a skill group), --pillar (every skill)"
+            ),
         )
     src = _open(zips)
     langs = sorted({m.group(1) for n in src.files if (m := _LANG_FILE.match(n))})
     if not langs:
         raise RefkitError(
-            "none of the zips holds skills_<language>.csv: is it ESCO's classification zip?",
+            Msg("none of the zips holds skills_<language>.csv: is it ESCO's classification zip?"),
             hint=_hint_for("skills_en.csv"),
         )
     lang = langs[0]
-    skills = {r["conceptUri"]: r for r in src.rows(f"skills_{lang}.csv", "for the skills")}
-    groups = {r["conceptUri"]: r for r in src.rows(f"skillGroups_{lang}.csv", "for the skill groups (the blocks)")}  # fmt: skip
+    skills = {r["conceptUri"]: r for r in src.rows(f"skills_{lang}.csv", N_("for the skills"))}
+    groups = {r["conceptUri"]: r for r in src.rows(f"skillGroups_{lang}.csv", N_("for the skill groups (the blocks)"))}  # fmt: skip
 
     broader: dict[str, list[str]] = defaultdict(list)
     root: str | None = None
     selected: list[str]
     what: str
     if collection is not None:
-        name = f"{collection}SkillsCollection_{lang}.csv"
-        if not src.has(name):
-            known = ", ".join(collections(zips)) or "none"
-            raise RefkitError(
-                f"no collection {collection!r}: the zips have no {name}",
-                hint=f"collections in these zips: {known}",
-            )
-        rows = src.rows(name, "for the collection")
-        if rows and "conceptUri" not in rows[0]:
-            raise RefkitError(f"{name} has no conceptUri column: is it an ESCO collection?")
-        selected = [r["conceptUri"] for r in rows]
-        if src.has(RELATIONS):
-            _read_broader(src, broader)
-        else:
-            for r in rows:
-                broader[r["conceptUri"]] = _uris(r.get("broaderConceptUri", ""))
+        selected = _collection(src, zips, collection, lang, broader)
         what = f"ESCO {collection} collection"
     else:
         _read_broader(src, broader)
@@ -190,7 +201,7 @@ def import_esco(
             selected = [u for u in skills if u in under]
             what = f"ESCO skill group {_code(root, groups[root])} {groups[root]['preferredLabel']}"
             if not selected:
-                raise RefkitError(f"skill group {group} has no skills under it")
+                raise RefkitError(Msg("skill group {group} has no skills under it", group=group))
     fw = Framework(
         id="", title=what, lang=lang, type=FrameworkType.REFERENCE.value, stable_ids=True
     )
@@ -198,7 +209,7 @@ def import_esco(
     _build(result, selected, skills, groups, broader, restrict=root)
     _broader_relations(fw)
     if src.has(RELATED):
-        _related_relations(fw, src.rows(RELATED, "for the related skills"))
+        _related_relations(fw, src.rows(RELATED, N_("for the related skills")))
     version = _version(zips)
     fw.extensions["x-esco"] = {
         k: v
@@ -210,6 +221,38 @@ def import_esco(
         if v
     }
     return result
+
+
+def _collection(
+    src: _Source, zips: list[Path], collection: str, lang: str, broader: dict[str, list[str]]
+) -> list[str]:
+    """The skills of the ESCO collection ``collection`` (their URIs), with their broader
+    concepts put in ``broader``."""
+    name = f"{collection}SkillsCollection_{lang}.csv"
+    if not src.has(name):
+        known = ", ".join(collections(zips))
+        raise RefkitError(
+            Msg(
+                "no collection {collection}: the zips have no {file}",
+                collection=repr(collection),
+                file=name,
+            ),
+            hint=Msg("collections in these zips: {collections}", collections=known)
+            if known
+            else Msg("collections in these zips: none"),
+        )
+    rows = src.rows(name, N_("for the collection"))
+    if rows and "conceptUri" not in rows[0]:
+        raise RefkitError(
+            Msg("{file} has no conceptUri column: is it an ESCO collection?", file=name)
+        )
+    selected = [r["conceptUri"] for r in rows]
+    if src.has(RELATIONS):
+        _read_broader(src, broader)
+    else:
+        for r in rows:
+            broader[r["conceptUri"]] = _uris(r.get("broaderConceptUri", ""))
+    return selected
 
 
 def _version(zips: list[Path]) -> str | None:
@@ -248,9 +291,9 @@ def _related_relations(fw: Framework, rows: list[dict[str, str]]) -> None:
 
 
 def _read_broader(src: _Source, broader: dict[str, list[str]]) -> None:
-    rows = src.rows(RELATIONS, "for the hierarchy of skills and groups")
+    rows = src.rows(RELATIONS, N_("for the hierarchy of skills and groups"))
     if rows and not {"conceptUri", "broaderUri"} <= set(rows[0]):
-        raise RefkitError(f"{RELATIONS} has no conceptUri and broaderUri columns")
+        raise RefkitError(Msg("{file} has no conceptUri and broaderUri columns", file=RELATIONS))
     for r in rows:
         broader[r["conceptUri"]].append(r["broaderUri"])
 
@@ -267,8 +310,8 @@ def _find_group(groups: dict[str, dict[str, str]], wanted: str) -> str:
         if wanted in (uri, (row.get("code") or "").strip()) or uri.rsplit("/", 1)[-1] == wanted:
             return uri
     raise RefkitError(
-        f"no skill group {wanted!r} in skillGroups",
-        hint="give a group code (S5, S5.2, 0613...) or its URI",
+        Msg("no skill group {group} in skillGroups", group=repr(wanted)),
+        hint=Msg("give a group code (S5, S5.2, 0613...) or its URI"),
     )
 
 

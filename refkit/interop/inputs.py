@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import N_, Msg
 
 # The caps on what an import reads: one input file, or one member of a zip once uncompressed
 # (ESCO's largest CSV is 20 MB), and every member of an xlsx together. Past them a file is
@@ -21,40 +22,52 @@ MAX_ZIP_DIRECTORY = 4 * 1024 * 1024  # a zip's list of files (about 40,000 entri
 MB = 1024 * 1024
 
 
-def mb(size: int) -> str:
+def mb(size: int) -> Msg:
+    """A size as a message: "512 bytes", "3 MB", "1.5 MB" ("3 Mo" in French)."""
     if size < MB:
-        return f"{size} bytes"
+        return Msg("{n} bytes", n=size)
     if size % MB == 0 or size >= 10 * MB:
-        return f"{size // MB} MB"
-    return f"{size / MB:.1f} MB"
+        return Msg("{n} MB", n=size // MB)
+    return Msg("{n} MB", n=f"{size / MB:.1f}")
 
 
-def check_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> int:
+def check_input(path: Path, *, what: str = N_("the file to import"), cap: int | None = None) -> int:
     """The size of ``path``, a regular file within ``cap`` (default ``MAX_INPUT_BYTES``), or a
     clear error. Only ``stat``: a FIFO is never opened, so never waited on."""
     cap = MAX_INPUT_BYTES if cap is None else cap
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise RefkitError(f"{path}: no such file", hint=f"check the path of {what}") from None
+        raise RefkitError(Msg("{path}: no such file", path=path), hint=Msg("check the path of {what}", what=Msg(what))) from None  # fmt: skip
     except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
+        raise RefkitError(Msg("{path}: cannot be read ({error})", path=path, error=e.strerror), hint=Msg("check the path of {what}", what=Msg(what))) from None  # fmt: skip
     if stat.S_ISDIR(st.st_mode):
-        raise RefkitError(f"{path} is a folder", hint=f"give {what}")
+        raise RefkitError(Msg("{path} is a folder", path=path), hint=Msg("give {what}", what=Msg(what)))  # fmt: skip
     if not stat.S_ISREG(st.st_mode):
         raise RefkitError(
-            f"{path} is not a regular file (a FIFO, a device or a socket): refkit reads only files",
-            hint=f"save {what} as a file first, then give its path",
+            Msg(
+                "{path} is not a regular file (a FIFO, a device or a socket): refkit reads only files",
+                path=path,
+            ),
+            hint=Msg("save {what} as a file first, then give its path", what=Msg(what)),
         )
     if st.st_size > cap:
         raise RefkitError(
-            f"{path} is {mb(st.st_size)}, over the {mb(cap)} limit for {what}",
-            hint="split it into smaller files, or check that it is the file you meant",
+            Msg(
+                "{path} is {size}, over the {cap} limit for {what}",
+                path=path,
+                size=mb(st.st_size),
+                cap=mb(cap),
+                what=Msg(what),
+            ),
+            hint=Msg("split it into smaller files, or check that it is the file you meant"),
         )
     return st.st_size
 
 
-def read_input(path: Path, *, what: str = "the file to import", cap: int | None = None) -> bytes:
+def read_input(
+    path: Path, *, what: str = N_("the file to import"), cap: int | None = None
+) -> bytes:
     """The bytes of ``path``: a regular file (checked on the open file too, opened without
     blocking) within ``cap`` bytes (default ``MAX_INPUT_BYTES``)."""
     cap = MAX_INPUT_BYTES if cap is None else cap
@@ -62,13 +75,15 @@ def read_input(path: Path, *, what: str = "the file to import", cap: int | None 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
-        raise RefkitError(f"{path}: cannot be read ({e.strerror})", hint=f"check the path of {what}") from None  # fmt: skip
+        raise RefkitError(Msg("{path}: cannot be read ({error})", path=path, error=e.strerror), hint=Msg("check the path of {what}", what=Msg(what))) from None  # fmt: skip
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
-            raise RefkitError(f"{path} is not a regular file: refkit reads only files")
+            raise RefkitError(
+                Msg("{path} is not a regular file: refkit reads only files", path=path)
+            )
         data = f.read(cap + 1)
     if len(data) > cap:  # grew since the check
-        raise RefkitError(f"{path} is over the {mb(cap)} limit for {what}")
+        raise RefkitError(Msg("{path} is over the {cap} limit for {what}", path=path, cap=mb(cap), what=Msg(what)))  # fmt: skip
     return data
 
 
@@ -92,8 +107,15 @@ def check_zip_directory(path: Path) -> None:
                 size = max(size, int.from_bytes(record[40:48], "little"))
     if size > MAX_ZIP_DIRECTORY:
         raise RefkitError(
-            f"{path}: its list of files is {mb(size)}, over the {mb(MAX_ZIP_DIRECTORY)} limit (tens of thousands of files in one zip)",
-            hint="check that it is the file you meant: a workbook or an ESCO download holds a few dozen files",
+            Msg(
+                "{path}: its list of files is {size}, over the {cap} limit (tens of thousands of files in one zip)",
+                path=path,
+                size=mb(size),
+                cap=mb(MAX_ZIP_DIRECTORY),
+            ),
+            hint=Msg(
+                "check that it is the file you meant: a workbook or an ESCO download holds a few dozen files"
+            ),
         )
 
 
@@ -105,14 +127,31 @@ def check_zip(z: Any, path: Path, *, total: int | None = None) -> None:
     for info in infos:
         if info.file_size > MAX_INPUT_BYTES:
             raise RefkitError(
-                f"{path}: {info.filename} is {mb(info.file_size)} uncompressed, over the {mb(MAX_INPUT_BYTES)} limit for one file in a zip",
-                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
+                Msg(
+                    "{path}: {member} is {size} uncompressed, over the {cap} limit for one file in a zip",
+                    path=path,
+                    member=info.filename,
+                    size=mb(info.file_size),
+                    cap=mb(MAX_INPUT_BYTES),
+                ),
+                hint=Msg(
+                    "check that it is the file you meant: a zip that uncompresses to this much is not a framework"
+                ),
             )
     if total is not None:
         size = sum(i.file_size for i in infos)
         if size > total:
             biggest = max(infos, key=lambda i: i.file_size)
             raise RefkitError(
-                f"{path} is {mb(size)} uncompressed ({biggest.filename}: {mb(biggest.file_size)}), over the {mb(total)} limit",
-                hint="check that it is the file you meant: a zip that uncompresses to this much is not a framework",
+                Msg(
+                    "{path} is {size} uncompressed ({member}: {member_size}), over the {cap} limit",
+                    path=path,
+                    size=mb(size),
+                    member=biggest.filename,
+                    member_size=mb(biggest.file_size),
+                    cap=mb(total),
+                ),
+                hint=Msg(
+                    "check that it is the file you meant: a zip that uncompresses to this much is not a framework"
+                ),
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop.inputs import read_input
 from refkit.store.reader import MAX_DEPTH
 
@@ -30,28 +31,46 @@ def parse_json(data: bytes, name: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise RefkitError(
-            f"{name}: not UTF-8 text (byte {e.start})", hint="save the file as UTF-8 JSON"
+            Msg("{name}: not UTF-8 text (byte {byte})", name=name, byte=e.start),
+            hint=Msg("save the file as UTF-8 JSON"),
         ) from e
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as e:
         raise RefkitError(
-            f"{name}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})",
-            hint="check that the file is the JSON export itself, complete",
+            Msg(
+                "{name}:{line}:{col}: not valid JSON ({error})",
+                name=name,
+                line=e.lineno,
+                col=e.colno,
+                error=e.msg,
+            ),
+            hint=Msg("check that the file is the JSON export itself, complete"),
         ) from e
     except RecursionError:
         line, col = _deep_place(text)
         raise RefkitError(
-            f"{name}:{line}:{col}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
-            hint="no framework nests this deep: check that it is the file you meant",
+            Msg(
+                "{name}:{line}:{col}: JSON nested deeper than {depth} levels",
+                name=name,
+                line=line,
+                col=col,
+                depth=MAX_JSON_DEPTH,
+            ),
+            hint=Msg("no framework nests this deep: check that it is the file you meant"),
         ) from None
     except ValueError as e:  # a number of thousands of digits, NaN or Infinity
-        raise RefkitError(f"{name}: not valid JSON ({e})", hint="check that the file is the JSON export itself") from e  # fmt: skip
+        raise RefkitError(Msg("{name}: not valid JSON ({error})", name=name, error=e), hint=Msg("check that the file is the JSON export itself")) from e  # fmt: skip
     where = too_deep(value)
     if where is not None:
         raise RefkitError(
-            f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels at {where}",
-            hint="no framework nests this deep: check that it is the file you meant",
+            Msg(
+                "{name}: JSON nested deeper than {depth} levels at {where}",
+                name=name,
+                depth=MAX_JSON_DEPTH,
+                where=where,
+            ),
+            hint=Msg("no framework nests this deep: check that it is the file you meant"),
         )
     return value
 

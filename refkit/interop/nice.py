@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop import Imported, Skipped, is_id
 from refkit.interop.inputs import read_input
 from refkit.interop.jsonfile import load_json
@@ -52,11 +53,17 @@ def _layout(data: Any, name: str) -> dict[str, Any]:
             ", ".join(sorted(map(str, data))[:6]) if isinstance(data, dict) else type(data).__name__
         )
         raise RefkitError(
-            f"{name} is not a NICE framework export: it has no elements list (found: {found})",
-            hint="give NIST's NICE Framework components JSON (CPRT export, e.g. v2_nf_components.json); for CASE packages use refkit import case",
+            Msg(
+                "{name} is not a NICE framework export: it has no elements list (found: {found})",
+                name=name,
+                found=found,
+            ),
+            hint=Msg(
+                "give NIST's NICE Framework components JSON (CPRT export, e.g. v2_nf_components.json); for CASE packages use refkit import case"
+            ),
         )
     if not isinstance(data.get("relationships", []), list):
-        raise RefkitError(f"{name}: relationships is not a list")
+        raise RefkitError(Msg("{name}: relationships is not a list", name=name))
     return data
 
 
@@ -113,14 +120,17 @@ def _elements(data: dict[str, Any], name: str, result: Imported) -> dict[str, di
             continue
         elements[e["element_identifier"]] = e
     if not elements:
-        raise RefkitError(f"{name}: the elements list is empty")
+        raise RefkitError(Msg("{name}: the elements list is empty", name=name))
     kinds = {k for k, _, _, _ in BLOCKS}
     for e in elements.values():  # a type that is not text is no type refkit knows
         if not isinstance(e.get("element_type"), str):
             e["element_type"] = None
     if not any(e.get("element_type") in kinds for e in elements.values()):
         raise RefkitError(
-            f"{name} has no task, knowledge or skill elements: is it the NICE Framework components file?"
+            Msg(
+                "{name} has no task, knowledge or skill elements: is it the NICE Framework components file?",
+                name=name,
+            )
         )
     return elements
 

@@ -28,7 +28,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import N_, Msg
 from refkit.interop.inputs import MB, check_input, check_zip_directory
 
 # The national export is read as a stream, so its size costs time, not memory: the cap is far
@@ -36,7 +36,7 @@ from refkit.interop.inputs import MB, check_input, check_zip_directory
 # that is not it.
 MAX_EXPORT_BYTES = 2048 * MB
 CHUNK = 1024 * 1024
-WHAT = "the RNCP export"
+WHAT = N_("the RNCP export")
 NUMBER = re.compile(r"^(RNCP|RS)\s*0*([0-9]{1,6})$", re.IGNORECASE)
 
 

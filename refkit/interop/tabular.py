@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop import Imported, Skipped, is_id
 from refkit.interop.inputs import (
     read_input,
@@ -96,13 +97,13 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
         field = _key(field)
         if not sep or not heading.strip():
             raise RefkitError(
-                f"--map {pair!r} is not FIELD=HEADING",
-                hint="e.g. --map statement='Libellé de la compétence'",
+                Msg("--map {pair} is not FIELD=HEADING", pair=repr(pair)),
+                hint=Msg("e.g. --map statement='Libellé de la compétence'"),
             )
         if field not in FIELDS:
             raise RefkitError(
-                f"--map names an unknown field {field!r}",
-                hint="fields: " + ", ".join(FIELDS),
+                Msg("--map names an unknown field {field}", field=repr(field)),
+                hint=Msg("fields: {fields}", fields=", ".join(FIELDS)),
             )
         out[field] = heading.strip()
     return out
@@ -117,11 +118,24 @@ def _columns(header: Sequence[str], mapping: dict[str, str], source: str) -> dic
             columns[field] = keys.index(wanted)
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        shown = ", ".join(repr(h) for h in header if h.strip()) or "none"
+        shown = ", ".join(repr(h) for h in header if h.strip())
         names = ", ".join(repr(mapping.get(f, HEADINGS[f])) for f in missing)
         raise RefkitError(
-            f"{source}: missing column(s) {names} (the first row has: {shown})",
-            hint="name the columns block, id and statement, or say which holds each: --map statement='Your heading'",
+            Msg(
+                "{source}: missing column(s) {names} (the first row has: {shown})",
+                source=source,
+                names=names,
+                shown=shown,
+            )
+            if shown
+            else Msg(
+                "{source}: missing column(s) {names} (the first row has: none)",
+                source=source,
+                names=names,
+            ),
+            hint=Msg(
+                "name the columns block, id and statement, or say which holds each: --map statement='Your heading'"
+            ),
         )
     return columns
 
@@ -214,16 +228,19 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except UnicodeDecodeError as e:
         if raw[:4] == b"PK\x03\x04":
             raise RefkitError(
-                f"{path} is a zip file (an xlsx workbook?), not CSV text",
-                hint="use refkit import xlsx",
+                Msg("{path} is a zip file (an xlsx workbook?), not CSV text", path=path),
+                hint=Msg("use refkit import xlsx"),
             ) from e
         raise RefkitError(
-            f"{path}: not UTF-8 text (byte {e.start})",
-            hint='save it as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8), or import the .xlsx itself',
+            Msg("{path}: not UTF-8 text (byte {byte})", path=path, byte=e.start),
+            hint=Msg(
+                'save it as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8), or import the .xlsx itself'
+            ),
         ) from e
     if raw[:4] == b"PK\x03\x04":
         raise RefkitError(
-            f"{path} is a zip file (an xlsx workbook?), not CSV text", hint="use refkit import xlsx"
+            Msg("{path} is a zip file (an xlsx workbook?), not CSV text", path=path),
+            hint=Msg("use refkit import xlsx"),
         )
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if first else ","
@@ -242,26 +259,28 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         except csv.Error as e:
             _csv_error(path, text, delimiter, line + 1, reader.line_num, e)
         except MemoryError:  # a field past the csv module's limit is an error; this is not
-            raise RefkitError(f"{path}:{line + 1}: a row too large to read") from None
+            raise RefkitError(Msg("{path}:{line}: a row too large to read", path=path, line=line + 1)) from None  # fmt: skip
         number += 1
         if number > SHEET_ROWS:
-            raise _too_many(path, f"more than {SHEET_ROWS:,} rows")
+            raise _too_many(path, Msg("more than {n} rows", n=f"{SHEET_ROWS:,}"))
         cells = [_unquote(c) if c[:1] == "'" else c for c in cells]
         if header is None:
             header = cells
         elif any(c.strip() for c in cells):
             if len(rows) >= MAX_ROWS:
-                raise _too_many(path, f"more than {MAX_ROWS} rows of competencies")
+                raise _too_many(path, Msg("more than {n} rows of competencies", n=MAX_ROWS))
             rows.append((number, cells))
     if header is None:
-        raise RefkitError(f"{path} is empty", hint="the first row names the columns")
+        raise RefkitError(Msg("{path} is empty", path=path), hint=Msg("the first row names the columns"))  # fmt: skip
     return header, rows
 
 
-def _too_many(path: Path, what: str) -> RefkitError:
+def _too_many(path: Path, what: Msg) -> RefkitError:
     return RefkitError(
-        f"{path} has {what}, past what refkit imports from one sheet",
-        hint="check that it is the sheet you meant, or import it in several parts (one framework each)",
+        Msg("{path} has {what}, past what refkit imports from one sheet", path=path, what=what),
+        hint=Msg(
+            "check that it is the sheet you meant, or import it in several parts (one framework each)"
+        ),
     )
 
 
@@ -271,12 +290,18 @@ def _csv_error(path: Path, text: str, delimiter: str, start: int, end: int, e: c
     if "end of data" in str(e):
         opened = _open_quote(text, delimiter, start) or start
         raise RefkitError(
-            f'{path}:{opened}: a quote (") opened on line {opened} is never closed: the rest of the file would be read as one cell',
-            hint='close the quote; a quote inside a quoted text is written twice ("")',
+            Msg(
+                '{path}:{line}: a quote (") opened on line {line} is never closed: the rest of the file would be read as one cell',
+                path=path,
+                line=opened,
+            ),
+            hint=Msg('close the quote; a quote inside a quoted text is written twice ("")'),
         ) from None
     raise RefkitError(
-        f"{path}:{end}: not valid CSV ({e})",
-        hint='a text holding quotes, separators or line breaks is written between quotes, a quote inside it twice ("")',
+        Msg("{path}:{line}: not valid CSV ({error})", path=path, line=end, error=e),
+        hint=Msg(
+            'a text holding quotes, separators or line breaks is written between quotes, a quote inside it twice ("")'
+        ),
     ) from None
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
 from refkit.interop.inputs import (
     MAX_UNZIPPED_BYTES,
     check_input,
@@ -35,8 +36,14 @@ def read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int,
 
     def unreadable(e: BaseException) -> RefkitError:
         return RefkitError(
-            f"{path} is not an Excel workbook (.xlsx) refkit can read ({e})",
-            hint="save it from your spreadsheet as .xlsx, or export CSV and use refkit import csv",
+            Msg(
+                "{path} is not an Excel workbook (.xlsx) refkit can read ({error})",
+                path=path,
+                error=e,
+            ),
+            hint=Msg(
+                "save it from your spreadsheet as .xlsx, or export CSV and use refkit import csv"
+            ),
         )
 
     check_input(path)
@@ -69,39 +76,56 @@ def _read_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[list[str], list
 
     if sheet is not None and sheet not in wb.sheetnames:
         raise RefkitError(
-            f"{path} has no sheet {sheet!r}", hint="its sheets: " + ", ".join(wb.sheetnames)
+            Msg("{path} has no sheet {sheet}", path=path, sheet=repr(sheet)),
+            hint=Msg("its sheets: {sheets}", sheets=", ".join(wb.sheetnames)),
         )
     if not wb.worksheets:
-        raise RefkitError(f"{path} has no worksheet", hint="the first sheet holds one row per competency")  # fmt: skip
+        raise RefkitError(Msg("{path} has no worksheet", path=path), hint=Msg("the first sheet holds one row per competency"))  # fmt: skip
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
     if not hasattr(ws, "iter_rows"):
-        raise RefkitError(f"{path}: sheet {ws.title!r} is a chart, not a worksheet", hint="name the sheet with --sheet")  # fmt: skip
+        raise RefkitError(Msg("{path}: sheet {sheet} is a chart, not a worksheet", path=path, sheet=repr(ws.title)), hint=Msg("name the sheet with --sheet"))  # fmt: skip
     declared = ws.max_row  # from the sheet's <dimension>, read before any row
     if isinstance(declared, int) and declared > SHEET_ROWS:
-        raise _too_many(path, f"{declared:,} rows (sheet {ws.title!r}, as its dimension says; Excel holds at most {SHEET_ROWS:,})")  # fmt: skip
+        raise _too_many(path, Msg("{n} rows (sheet {sheet}, as its dimension says; Excel holds at most {max})", n=f"{declared:,}", sheet=repr(ws.title), max=f"{SHEET_ROWS:,}"))  # fmt: skip
     with zipfile.ZipFile(path) as z:
         merged = _merged_cells(z, ws._worksheet_path)  # read-only sheets do not parse merges
     if merged:
-        more = f" (and {len(merged) - 5} more)" if len(merged) > 5 else ""
+        cells = ", ".join(merged[:5])
         raise RefkitError(
-            f"{path}: sheet {ws.title!r} has merged cells {', '.join(merged[:5])}{more}: refkit reads one row per competency",
-            hint="unmerge them and repeat the value on each row (select the cells, Unmerge, then fill down)",
+            Msg(
+                "{path}: sheet {sheet} has merged cells {cells} (and {more} more): refkit reads one row per competency",
+                path=path,
+                sheet=repr(ws.title),
+                cells=cells,
+                more=len(merged) - 5,
+            )
+            if len(merged) > 5
+            else Msg(
+                "{path}: sheet {sheet} has merged cells {cells}: refkit reads one row per competency",
+                path=path,
+                sheet=repr(ws.title),
+                cells=cells,
+            ),
+            hint=Msg(
+                "unmerge them and repeat the value on each row (select the cells, Unmerge, then fill down)"
+            ),
         )
     ws.reset_dimensions()  # read every row there is, whatever the dimension says
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
         if number > SHEET_ROWS:
-            raise _too_many(path, f"more than {SHEET_ROWS:,} rows (sheet {ws.title!r})")
+            raise _too_many(path, Msg("more than {n} rows (sheet {sheet})", n=f"{SHEET_ROWS:,}", sheet=repr(ws.title)))  # fmt: skip
         if header is None:
             header = [_cell_text(v) for v in values]
         elif any(v is not None and str(v).strip() for v in values):
             if len(rows) >= MAX_ROWS:
-                raise _too_many(path, f"more than {MAX_ROWS} rows of competencies (sheet {ws.title!r})")  # fmt: skip
+                raise _too_many(path, Msg("more than {n} rows of competencies (sheet {sheet})", n=MAX_ROWS, sheet=repr(ws.title)))  # fmt: skip
             rows.append((number, [_cell_text(v) for v in values]))
     if header is None:
         raise RefkitError(
-            f"{path}: sheet {ws.title!r} is empty", hint="the first row names the columns"
+            Msg("{path}: sheet {sheet} is empty", path=path, sheet=repr(ws.title)),
+            hint=Msg("the first row names the columns"),
         )
     return header, rows
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
+from refkit.i18n import Msg
 from refkit.problems import RULES, Problem, Severity
 from refkit.publish.output import (
     MANIFEST,
@@ -47,9 +48,7 @@ from refkit.publish.output import (
     write,
     write_manifest,
 )
-from refkit.publish.output import (
-    PublishConflict as PublishConflict,
-)
+from refkit.publish.refusals import PublishConflict as PublishConflict
 from refkit.publish.reuse import code_digest, fingerprint, owner, reusable
 from refkit.store.repository import Repository
 
@@ -73,21 +72,27 @@ def check_output(repo: Repository, out: Path) -> Path:
     out = out.resolve()
     if out.exists() and not out.is_dir():
         raise RefkitError(
-            f"{out} is a file, not a folder", hint="give --out a folder (it is created if missing)"
+            Msg("{path} is a file, not a folder", path=out),
+            hint="give --out a folder (it is created if missing)",
         )
     if out == repo.root or out == repo.frameworks_dir or repo.frameworks_dir.is_relative_to(out):
         raise RefkitError(
-            f"{out} holds the frameworks themselves: the site needs a folder of its own",
+            Msg(
+                "{path} holds the frameworks themselves: the site needs a folder of its own",
+                path=out,
+            ),
             hint="publish into a sub-folder, e.g. --out site",
         )
     if out.is_relative_to(repo.frameworks_dir):
         raise RefkitError(
-            f"{out} is inside frameworks/", hint="publish outside frameworks/, e.g. --out site"
+            Msg("{path} is inside frameworks/", path=out),
+            hint="publish outside frameworks/, e.g. --out site",
         )
     probe = out if out.exists() else next((p for p in out.parents if p.exists()), None)
     if probe is None or not os.access(probe, os.W_OK):
         raise RefkitError(
-            f"{out} cannot be written (permission denied)", hint="choose a folder you can write to"
+            Msg("{path} cannot be written (permission denied)", path=out),
+            hint="choose a folder you can write to",
         )
     return out
 
@@ -98,7 +103,11 @@ class PublishRefused(RefkitError):
     exit_code = ExitCode.PROBLEMS
 
     def __init__(
-        self, message: str, hint: str | None = None, *, problems: list[Problem] | None = None
+        self,
+        message: str | Msg,
+        hint: str | Msg | None = None,
+        *,
+        problems: list[Problem] | None = None,
     ) -> None:
         super().__init__(message, hint)
         self.problems = problems or []
@@ -126,8 +135,18 @@ def check_drafts(repo: Repository) -> dict[str, int]:
         folders = sorted({_folder_of(p.file) for p in unreadable})
         n = len(unreadable)
         raise PublishRefused(
-            f"{', '.join(folders)}: the work tree cannot be read whole ({n} "
-            f"problem{'s' if n > 1 else ''} above); nothing was published",
+            Msg(
+                "{folders}: the work tree cannot be read whole ({n} problems above); nothing "
+                "was published",
+                folders=", ".join(folders),
+                n=n,
+            )
+            if n > 1
+            else Msg(
+                "{folders}: the work tree cannot be read whole (1 problem above); nothing was "
+                "published",
+                folders=", ".join(folders),
+            ),
             hint="fix the files named above (refkit validate shows every problem), or publish "
             "the releases only, without --include-draft",
             problems=unreadable,
@@ -153,9 +172,14 @@ def _check_numbers(site: Any, render: set[str]) -> None:
         for line in non_finite(version)
     ]
     if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise PublishRefused(
-            f"{found[0]}, not a number{more}; nothing was published",
+            Msg(
+                "{value}, not a number (and {n} more); nothing was published",
+                value=found[0],
+                n=len(found) - 1,
+            )
+            if len(found) > 1
+            else Msg("{value}, not a number; nothing was published", value=found[0]),
             hint="write a number (hours: 120), or remove the field",
         )
 
@@ -169,7 +193,7 @@ def check_base_url(url: str | None) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise RefkitError(
-            f"--base-url {url!r} is not the address of a site",
+            Msg("--base-url {url} is not the address of a site", url=repr(url)),
             hint="give the address the site is served from, e.g. https://referentiels.example.org/",
         )
     return url.strip().rstrip("/") + "/"
@@ -248,7 +272,7 @@ def _formats(formats: Iterable[str]) -> tuple[str, ...]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise RefkitError(
-            f"unknown format {', '.join(unknown) or '(none)'}",
+            Msg("unknown format {formats}", formats=", ".join(unknown) or Msg("(none)")),
             hint="formats: html, md, json, csv, xlsx, case",
         )
     return chosen
@@ -372,5 +396,5 @@ def json_bytes(data: Any) -> bytes:
             data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
         )
     except ValueError as e:  # pragma: no cover - refused with its place before rendering
-        raise RefkitError(f"cannot write strict JSON: {e}") from e
+        raise RefkitError(Msg("cannot write strict JSON: {error}", error=str(e))) from e
     return (text + "\n").encode("utf-8")

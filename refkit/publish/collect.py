@@ -30,6 +30,7 @@ from typing import Any
 from refkit.errors import RefkitError
 from refkit.history import GitError, History
 from refkit.history.releases import VERSION, Release, not_deleted
+from refkit.i18n import Msg
 from refkit.model import Framework
 from refkit.parallel import cores
 from refkit.publish.records import found_releases, good_records, records_of
@@ -128,8 +129,11 @@ class _Collecting:
         fid = draft.outline.id if draft is not None else self.framework_id(folder_path, folder)
         if not isinstance(fid, str) or not FRAMEWORK_ID.match(fid):
             raise RefkitError(
-                f"{folder}/{FRAMEWORK_FILE}: the id {fid!r} cannot name the framework's "
-                "pages; nothing was published",
+                Msg(
+                    "{file}: the id {id} cannot name the framework's pages; nothing was published",
+                    file=f"{folder}/{FRAMEWORK_FILE}",
+                    id=repr(fid),
+                ),
                 hint="write the id in lower-case words joined by hyphens, as its folder "
                 "is named (refkit validate shows the place)",
             )
@@ -156,7 +160,7 @@ class _Collecting:
         loaded = None
         if outline is None:
             loaded = load_framework(folder, files)
-            whole(loaded, "the work tree")
+            whole(loaded, Msg("the work tree"))
             assert loaded.framework is not None
             outline = Outline.of(loaded.framework)
         draft = Version(DRAFT, None, key, outline, folder, None, files=files)
@@ -191,12 +195,22 @@ class _Collecting:
             releases = found_releases(self.site, history, folder, fid, records)
         except GitError as e:
             # never "no release": that would remove the pages of every release
-            raise RefkitError(f"{record}: {e.message}; nothing was published", hint=e.hint) from e
+            raise RefkitError(
+                Msg(
+                    "{file}: {error}; nothing was published",
+                    file=record,
+                    error=e.msg or e.message,
+                ),
+                hint=e.hint_msg or e.hint,
+            ) from e
         for release in releases:
             if not VERSION.match(release.version.removeprefix("v")):
                 raise RefkitError(  # pragma: no cover - tags and records are checked
-                    f"{record}: release {release.version!r} is not a version number; "
-                    "nothing was published",
+                    Msg(
+                        "{file}: release {version} is not a version number; nothing was published",
+                        file=record,
+                        version=repr(release.version),
+                    ),
                     hint="versions are MAJOR.MINOR.PATCH, e.g. 2.0.0",
                 )
         return releases
@@ -222,13 +236,30 @@ def _add_releases(
         if outline is None:
             if not tree:
                 raise RefkitError(
-                    f"{pf.folder}: release {release.version} of {pf.id} has no folder "
-                    f"{pf.folder} in commit {release.commit[:12]}; nothing was published",
-                    hint=f"check {pf.folder}/{RELEASES_FILE} and the tag "
-                    f"{pf.id}/v{release.version} (git log -- {pf.folder})",
+                    Msg(
+                        "{folder}: release {version} of {framework} has no folder {folder} in "
+                        "commit {commit}; nothing was published",
+                        folder=pf.folder,
+                        version=release.version,
+                        framework=pf.id,
+                        commit=release.commit[:12],
+                    ),
+                    hint=Msg(
+                        "check {file} and the tag {tag} (git log -- {folder})",
+                        file=f"{pf.folder}/{RELEASES_FILE}",
+                        tag=f"{pf.id}/v{release.version}",
+                        folder=pf.folder,
+                    ),
                 )
             read = reads.get(n) or history.load_at(release.commit, pf.folder)
-            whole(read, f"release {release.version} (commit {release.commit[:12]})")
+            whole(
+                read,
+                Msg(
+                    "release {version} (commit {commit})",
+                    version=release.version,
+                    commit=release.commit[:12],
+                ),
+            )
             assert read.framework is not None
             outline, loaded = Outline.of(read.framework), read.framework
         version = Version(release.version, release, key, outline, pf.folder, release.commit)
@@ -306,16 +337,16 @@ def _read_bytes(path: Path, shown: str) -> bytes | None:
     except OSError as e:
         raise _unreadable(shown, e.strerror or str(e)) from e
     if not stat.S_ISREG(st.st_mode):
-        raise _unreadable(shown, "not a regular file")
+        raise _unreadable(shown, Msg("not a regular file"))
     try:
         return path.read_bytes()
     except OSError as e:
         raise _unreadable(shown, e.strerror or str(e)) from e
 
 
-def _unreadable(shown: str, why: str) -> RefkitError:
+def _unreadable(shown: str, why: str | Msg) -> RefkitError:
     return RefkitError(
-        f"{shown} cannot be read ({why}); nothing was published",
+        Msg("{file} cannot be read ({reason}); nothing was published", file=shown, reason=why),
         hint="make it a file refkit can read (check its permissions), then publish again",
     )
 

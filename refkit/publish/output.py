@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from refkit.errors import RefkitError
+from refkit.i18n import Msg
+from refkit.publish.refusals import conflict, not_owned, strange_entries
 
 if TYPE_CHECKING:
     from refkit.publish import PublishResult
@@ -38,7 +40,7 @@ def as_dict(value: Any) -> dict[str, Any]:
 def unwritable(e: OSError, out: Path) -> RefkitError:
     where = e.filename or out
     return RefkitError(
-        f"{where} cannot be written ({e.strerror or e})",
+        Msg("{path} cannot be written ({error})", path=where, error=e.strerror or str(e)),
         hint="choose an output folder you can write to with --out; files already written are complete",
     )
 
@@ -189,15 +191,7 @@ def write(
     old = read_manifest(out)
     owned, strange = _owned(out, old)
     if strange and not force:
-        manifest_path = out / MANIFEST
-        raise PublishConflict(
-            f"{manifest_path} lists {strange[0]!r}"
-            + (f" and {len(strange) - 1} more" if len(strange) > 1 else "")
-            + ", which refkit publish never writes: the manifest was changed by someone or "
-            "something else; nothing was published",
-            hint=f"delete {manifest_path} (publish then owns only the files whose content it "
-            "makes again), or run refkit publish --force to ignore these entries",
-        )
+        raise strange_entries(out / MANIFEST, strange)
     plan = _Plan(out, owned, force)
     for rel in sorted(files):
         plan.write(rel, files[rel], result)
@@ -206,7 +200,7 @@ def write(
         plan.remove(rel)
     stop = [c for c in plan.conflicts if not (force and c[2])]
     if stop:
-        raise _conflict(out, stop)
+        raise conflict(out, stop)
     for rel in plan.left:
         result.notes.append(
             f"{out / rel}: left in place (no longer published, but not as refkit publish "
@@ -229,7 +223,7 @@ class _Plan:
     writes: list[str] = field(default_factory=list)
     removals: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
-    conflicts: list[tuple[str, str, bool]] = field(default_factory=list)
+    conflicts: list[tuple[str, Msg, bool]] = field(default_factory=list)
     folders: dict[Path, bool] = field(default_factory=dict)  # folder -> reached without a link
 
     def plain(self, folder: Path) -> bool:
@@ -242,11 +236,15 @@ class _Plan:
         way."""
         if not _publishable(rel):
             raise RefkitError(  # pragma: no cover - ids and versions are checked when collected
-                f"refusing to write {rel!r}: not a path inside {self.out}"
+                Msg(
+                    "refusing to write {path}: not a path inside {folder}",
+                    path=repr(rel),
+                    folder=self.out,
+                )
             )
         target = self.out / rel
         if not self.plain(target.parent):
-            self.conflicts.append((rel, "reached through a symbolic link", False))
+            self.conflicts.append((rel, Msg("reached through a symbolic link"), False))
             return
         try:
             st = target.lstat()
@@ -254,13 +252,13 @@ class _Plan:
             self.writes.append(rel)
             return
         except NotADirectoryError:
-            self.conflicts.append((rel, "a file stands where its folder goes", False))
+            self.conflicts.append((rel, Msg("a file stands where its folder goes"), False))
             return
         if stat.S_ISDIR(st.st_mode):
-            self.conflicts.append((rel, "a folder stands where publish writes a file", False))
+            self.conflicts.append((rel, Msg("a folder stands where publish writes a file"), False))
         elif not stat.S_ISREG(st.st_mode):
             if not self.force:
-                why = "not a regular file; publishing would replace it"
+                why = Msg("not a regular file; publishing would replace it")
                 self.conflicts.append((rel, why, True))
             else:
                 self.writes.append(rel)
@@ -271,14 +269,15 @@ class _Plan:
             elif self.force or digest(current) in self.owned.get(rel, ()):
                 self.writes.append(rel)
             else:
-                why = _not_owned(rel, self.owned)
-                self.conflicts.append((rel, why + "; publishing would overwrite it", True))
+                why = not_owned(rel, self.owned)
+                why = Msg("{reason}; publishing would overwrite it", reason=why)
+                self.conflicts.append((rel, why, True))
 
     def remove(self, rel: str) -> None:
         """Whether the file ``rel``, no longer published, is removed or left in place."""
         target = self.out / rel
         if not self.plain(target.parent):
-            why = "reached through a symbolic link; publishing would remove it"
+            why = Msg("reached through a symbolic link; publishing would remove it")
             self.conflicts.append((rel, why, True))
             self.left.append(rel)
             return
@@ -289,8 +288,9 @@ class _Plan:
         if stat.S_ISREG(st.st_mode) and digest(target.read_bytes()) in self.owned[rel]:
             self.removals.append(rel)
             return
-        why = _not_owned(rel, self.owned) if stat.S_ISREG(st.st_mode) else "not a regular file"
-        self.conflicts.append((rel, why + "; publishing would remove it", True))
+        why = not_owned(rel, self.owned) if stat.S_ISREG(st.st_mode) else Msg("not a regular file")
+        why = Msg("{reason}; publishing would remove it", reason=why)
+        self.conflicts.append((rel, why, True))
         self.left.append(rel)
 
 
@@ -355,46 +355,6 @@ def _sweep(out: Path, owned: dict[str, set[str]], plain: Any) -> None:
             if m and m.group(1) in known and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
-
-
-def _not_owned(rel: str, owned: dict[str, set[str]]) -> str:
-    if rel not in owned:
-        return "not written by refkit publish"
-    if not owned[rel]:
-        return "recorded without its digest by an earlier refkit, so not known as its own"
-    return "changed since refkit publish wrote it"
-
-
-class PublishConflict(RefkitError):
-    """A file in the output folder is not publish's to overwrite or remove (exit 2)."""
-
-
-def _conflict(out: Path, conflicts: list[tuple[str, str, bool]]) -> PublishConflict:
-    shown = "\n".join(f"  {out / rel}: {why}" for rel, why, _ in conflicts[:10])
-    more = f"\n  ... and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
-    first = conflicts[0]
-    if all(forceable for _, _, forceable in conflicts):
-        them = "them" if len(conflicts) > 1 else "it"
-        hint = (
-            f"move {them} out of {out}, or publish into another folder (--out); refkit publish "
-            "--force overwrites the files in the way and leaves in place those it would remove"
-        )
-    else:
-        hard = next(rel for rel, _, forceable in conflicts if not forceable)
-        hint = (
-            "publish writes real files and folders only, and --force does not change that: "
-            f"remove the link or the folder in the way ({out / hard}), or publish into another "
-            "folder (--out)"
-        )
-    return PublishConflict(
-        f"{out / first[0]}: {first[1]}; nothing was published"
-        + (
-            f"\n{len(conflicts)} files of {out} are not refkit publish's:\n{shown}{more}"
-            if len(conflicts) > 1
-            else ""
-        ),
-        hint=hint,
-    )
 
 
 def _owned(out: Path, manifest: dict[str, Any]) -> tuple[dict[str, set[str]], list[str]]:

@@ -14,6 +14,7 @@ from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.history import History
 from refkit.history.releases import Release
+from refkit.i18n import Msg
 from refkit.model import Block, Framework
 from refkit.store.loader import LoadedFramework, RawFile, load_framework
 
@@ -200,9 +201,13 @@ class Site:
             return
         loaded = _load(self.history, version)
         what = (
-            "the work tree"
+            Msg("the work tree")
             if version.commit is None
-            else (f"release {version.label} (commit {version.commit[:12]})")
+            else Msg(
+                "release {version} (commit {commit})",
+                version=version.label,
+                commit=version.commit[:12],
+            )
         )
         whole(loaded, what)
         version.loaded = loaded.framework
@@ -215,7 +220,7 @@ def _load(history: History | None, version: Version) -> LoadedFramework:
     return history.load_at(version.commit, version.folder)
 
 
-def whole(loaded: LoadedFramework, what: str) -> None:
+def whole(loaded: LoadedFramework, what: str | Msg) -> None:
     """Refuse a framework that was not read whole (a file with a syntax error, conflict markers,
     that cannot be opened): published, its pages would lack what that file holds."""
     from refkit.publish import PublishRefused, unread
@@ -224,7 +229,11 @@ def whole(loaded: LoadedFramework, what: str) -> None:
         return
     problems = [p for p in loaded.problems if unread(p)] or loaded.problems
     raise PublishRefused(
-        f"{loaded.folder}: {what} cannot be read whole; nothing was published",
+        Msg(
+            "{folder}: {what} cannot be read whole; nothing was published",
+            folder=loaded.folder,
+            what=what,
+        ),
         hint="fix the files named above (refkit validate shows every problem)",
         problems=problems,
     )

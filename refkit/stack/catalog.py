@@ -18,6 +18,7 @@ from typing import Any
 from refkit.errors import RefkitError
 from refkit.history import WORKTREE, GitError, History
 from refkit.history.releases import Releases
+from refkit.i18n import Msg
 from refkit.model import Framework
 from refkit.problems import Severity
 from refkit.stack import CertView, Coverage, Held, Origin, Step, propagate
@@ -113,19 +114,26 @@ class Catalog:
             return spec
         if not releases and spec == self.summaries[fid].version:
             return WORKTREE
-        known = (
-            ", ".join(releases) or f"none (its work tree declares {self.summaries[fid].version})"
+        known = ", ".join(releases) or Msg(
+            "none (its work tree declares {version})", version=self.summaries[fid].version
         )
         raise StackError(
-            f"{fid} has no version {spec} (releases: {known})",
+            Msg(
+                "{framework} has no version {version} (releases: {releases})",
+                framework=fid,
+                version=spec,
+                releases=known,
+            ),
             hint="refkit log FRAMEWORK lists them",
         )
 
     def _known(self, fid: str) -> None:
         if fid not in self.summaries:
             raise StackError(
-                f"no framework {fid!r} in this repository",
-                hint="frameworks: " + (", ".join(self.ids()) or "none"),
+                Msg("no framework {id} in this repository", id=repr(fid)),
+                hint=Msg(
+                    "frameworks: {frameworks}", frameworks=", ".join(self.ids()) or Msg("none")
+                ),
             )
 
     # -- views --------------------------------------------------------------------------------
@@ -142,7 +150,13 @@ class Catalog:
                 assert commit is not None
                 loaded = self.history.load_at(commit, folder)
             if loaded.framework is None:
-                raise StackError(f"{fid}@{version} cannot be read: run refkit validate")
+                raise StackError(
+                    Msg(
+                        "{framework}@{version} cannot be read: run refkit validate",
+                        framework=fid,
+                        version=version,
+                    )
+                )
             self._frameworks[key] = loaded.framework
         return self._frameworks[key]
 
@@ -204,7 +218,7 @@ class Catalog:
         fw_part, sep, block = text.partition(":")
         if not sep or not block or not fw_part:
             raise StackError(
-                f"{text!r} is not a block held: write framework@version:BLOCK",
+                Msg("{text} is not a block held: write framework@version:BLOCK", text=repr(text)),
                 hint="e.g. plombier-chauffagiste@1.0.0:BC02",
             )
         fid, _, version = fw_part.partition("@")
@@ -215,8 +229,13 @@ class Catalog:
         view = self.view(held.framework, version)
         if held.block not in view.blocks:
             raise StackError(
-                f"{held.framework}@{version} has no block {held.block!r}",
-                hint="its blocks: " + ", ".join(view.blocks),
+                Msg(
+                    "{framework}@{version} has no block {block}",
+                    framework=held.framework,
+                    version=version,
+                    block=repr(held.block),
+                ),
+                hint=Msg("its blocks: {blocks}", blocks=", ".join(view.blocks)),
             )
         return Held(held.framework, version, held.block)
 
@@ -249,17 +268,28 @@ def read_holdings_file(path: Path) -> list[str]:
     try:
         raw = read_regular(path)
     except OSError as e:
-        raise StackError(f"{path}: cannot read the file ({e.strerror or e})") from None
+        raise StackError(
+            Msg("{path}: cannot read the file ({error})", path=path, error=e.strerror or str(e))
+        ) from None
     doc = read_yaml(str(path), raw)
     if doc.problems:
         p = doc.problems[0]
-        raise StackError(f"{path}:{p.line}:{p.col}: {p.message}", hint=p.hint)
+        raise StackError(
+            Msg(
+                "{path}:{line}:{col}: {problem}",
+                path=path,
+                line=p.line,
+                col=p.col,
+                problem=p.msg or p.message,
+            ),
+            hint=p.hint_msg or p.hint,
+        )
     data = doc.data
     if isinstance(data, dict):
         data = data.get("holds", data.get("blocks"))
     if not isinstance(data, list):
         raise StackError(
-            f"{path}: expected a list of blocks held (or a 'holds:' list)",
+            Msg("{path}: expected a list of blocks held (or a 'holds:' list)", path=path),
             hint="each item: plombier-chauffagiste@1.0.0:BC02, or framework/version/block fields",
         )
     out = []
@@ -280,7 +310,13 @@ def read_holdings_file(path: Path) -> list[str]:
                 doc.data, ("holds", i) if isinstance(doc.data, dict) else (i,)
             )
             raise StackError(
-                f"{path}:{line}:{col}: item {i + 1} is not a block held",
+                Msg(
+                    "{path}:{line}:{col}: item {n} is not a block held",
+                    path=path,
+                    line=line,
+                    col=col,
+                    n=i + 1,
+                ),
                 hint="write framework@version:BLOCK, or give framework, version and block",
             )
     return out

@@ -16,6 +16,7 @@ from refkit.cache import cache_root, code_digest
 from refkit.diff import FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
 from refkit.history import GitError, History
+from refkit.i18n import Msg
 from refkit.model import Framework
 from refkit.stack import BlockView, CertView, Elective, Step
 from refkit.stack.overlap import statement_keys
@@ -134,7 +135,9 @@ def release_view(history: History, folder: str, fid: str, version: str) -> dict[
         pass  # a cache entry that is missing, not a file or not what was written: a miss
     loaded = history.load_at(release.commit, folder)
     if loaded.framework is None:
-        raise GitError(f"{fid} {version} cannot be read from git")
+        raise GitError(
+            Msg("{framework} {version} cannot be read from git", framework=fid, version=version)
+        )
     view: dict[str, Any] = own_view(loaded.framework, version, draft=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from refkit.errors import RefkitError, RepositoryNotFound
+from refkit.i18n import Msg
 from refkit.store.loader import FRAMEWORKS_DIR
 
 
@@ -26,7 +27,7 @@ class Repository:
     def discover(cls, start: Path | None = None) -> Repository:
         start = start or Path.cwd()
         if not os.path.lexists(start):
-            raise RefkitError(f"{start.resolve()}: no such file or folder")
+            raise RefkitError(Msg("{path}: no such file or folder", path=str(start.resolve())))
         # a link given is not followed: its repository is the one it lies in
         linked = start.is_symlink()
         start = start.parent.resolve() / start.name if linked else start.resolve()
@@ -35,7 +36,11 @@ class Repository:
             if (folder / FRAMEWORKS_DIR).is_dir():
                 return cls(folder)
         raise RepositoryNotFound(
-            f"no {FRAMEWORKS_DIR}/ folder in {here} or any folder above it",
+            Msg(
+                "no {folder}/ folder in {path} or any folder above it",
+                folder=FRAMEWORKS_DIR,
+                path=str(here),
+            ),
             hint="run refkit inside a framework repository, pass its path, or create one with refkit init",
         )
 
@@ -84,9 +89,16 @@ class Repository:
     def _frameworks_dir_is_dir(self) -> bool:
         if self.frameworks_dir.is_symlink():
             raise RefkitError(
-                f"{self.frameworks_dir} is a symbolic link (to {os.readlink(self.frameworks_dir)}); "
-                "refkit reads only the repository's own files and follows no link",
-                hint=f"replace the link with the folder itself: {FRAMEWORKS_DIR}/ holds the frameworks",
+                Msg(
+                    "{path} is a symbolic link (to {target}); refkit reads only the "
+                    "repository's own files and follows no link",
+                    path=str(self.frameworks_dir),
+                    target=os.readlink(self.frameworks_dir),
+                ),
+                hint=Msg(
+                    "replace the link with the folder itself: {folder}/ holds the frameworks",
+                    folder=FRAMEWORKS_DIR,
+                ),
             )
         return self.frameworks_dir.is_dir()
 
@@ -107,13 +119,21 @@ class Repository:
                 if path == self.root:
                     return None
                 raise RefkitError(
-                    f"{path}: not inside {FRAMEWORKS_DIR}/, refkit validates framework folders",
-                    hint=f"pass a path under {self.frameworks_dir}",
+                    Msg(
+                        "{path}: not inside {folder}/, refkit validates framework folders",
+                        path=str(path),
+                        folder=FRAMEWORKS_DIR,
+                    ),
+                    hint=Msg("pass a path under {folder}", folder=str(self.frameworks_dir)),
                 ) from None
             raise RefkitError(
-                f"{given}: leads outside the repository {self.root} (through a symbolic link?); "
-                "refkit follows no link",
-                hint=f"pass a path under {self.frameworks_dir}",
+                Msg(
+                    "{path}: leads outside the repository {root} (through a symbolic link?); "
+                    "refkit follows no link",
+                    path=str(given),
+                    root=str(self.root),
+                ),
+                hint=Msg("pass a path under {folder}", folder=str(self.frameworks_dir)),
             ) from None
         if not rel.parts:
             return None
