@@ -33,12 +33,15 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from refkit.edit import Session
-
-    # the session first: on a first open its files are parsed by worker processes while
-    # Textual is imported here (0.3 s); not checked against the schema field by field, which
-    # the background check does (its problems are the ones the editor shows)
-    session = Session.open(args.path, checked=False)
     from refkit.tui import make_app
+
+    # Textual first (0.2-0.3 s), then the session: on a first open its block files are parsed
+    # by worker processes while the first screen, painted from their outline, is styled and
+    # drawn (refkit.store.outline). Started before Textual's import, the workers slowed it on
+    # a 2-core machine: the first screen came 13 % later, interleaved (the first key answered
+    # 5 % sooner; docs/performance.md). Not checked against the schema field by field, which
+    # the background check does (its problems are the ones the editor shows).
+    session = Session.open(args.path, checked=False)
 
     # a long-lived process: the cyclic collector is worth its cost here, from the first paint on
     # (the app turns it on then, with what was loaded frozen: freeze_loaded)
