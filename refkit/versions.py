@@ -317,5 +317,5 @@ def framework_log(
                     released_at.get(info.sha),
                 )
             )
-    unavailable = {version: str(why) for version, why in releases.unavailable.items()}
+    unavailable = {version: why.render(lang) for version, why in releases.unavailable.items()}
     return FrameworkLog(fid, release_entries, commits, unavailable)

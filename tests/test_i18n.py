@@ -202,3 +202,22 @@ def test_the_scan_finds_an_f_string_given_to_a_refusal() -> None:
         "raise GitError(Msg('{x} is wrong', x=x), hint=f'see {x}')\n"
     )
     assert unsaid([("demo.py", tree)]) == ["demo.py:5: f'{x} is wrong'", "demo.py:7: f'see {x}'"]
+
+
+def test_refkit_lang_fr_log_is_in_french(cli, sample_repo: Path) -> None:
+    """The releases and commits of a framework, their headings and summaries in French; the
+    JSON keeps English summaries, as its keys."""
+    run = cli("--lang", "fr", "log", "plombier-chauffagiste", cwd=sample_repo)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[2] == "Versions publiées"
+    assert "Commits" in lines
+    release = next(line for line in lines if line.startswith("  1.0.0 "))
+    assert "créé : 7 blocs, 29 compétences" in release
+    english = re.compile(r"\b(Releases|none yet|no tag|not published|created|blocks?|competenc)")
+    assert not english.search("\n".join(lines[: lines.index("Commits")]))
+    as_json = cli(
+        "--lang", "fr", "log", "plombier-chauffagiste", "--format", "json", cwd=sample_repo
+    )
+    first = json.loads(as_json.out)["releases"][-1]
+    assert first["summary"].startswith("created: 7 blocks, 29 competencies")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -41,13 +42,16 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.output import Style, exact_json, use_colour, visible
     from refkit.history import History
+    from refkit.i18n import tr, user_language
     from refkit.store.repository import Repository
     from refkit.versions import find_framework, framework_log
 
+    # the text in the language of the command; the JSON's summaries in English, as its keys
+    lang = user_language(getattr(args, "ui_lang", None)) if args.format == "text" else "en"
     repo = Repository.discover()
     folder = find_framework(repo, args.framework)
     with History(repo) as history:
-        log = framework_log(history, folder, args.max_count)
+        log = framework_log(history, folder, args.max_count, lang=lang)
     if args.format == "json":
         print(exact_json(json.dumps(asdict(log), ensure_ascii=False, indent=2)))
         return 0
@@ -57,21 +61,26 @@ def run(args: argparse.Namespace) -> int:
     style = Style(use_colour(sys.stdout))
     print(style.bold(v(log.framework)))
     print()
-    print(style.bold("Releases"))
+    print(style.bold(tr("Releases", lang)))
     if not log.releases:
-        print("  none yet (refkit release makes one)")
+        print("  " + tr("none yet (refkit release makes one)", lang))
     for r in log.releases:
-        tag = "" if r.tagged else "  (no tag: found through releases.yaml)"
+        tag = "" if r.tagged else "  " + tr("(no tag: found through releases.yaml)", lang)
         print(f"  {style.green(v(r.version)):<8} {v(r.date)}  {r.commit[:7]}  {v(r.summary)}{tag}")
         if r.message:
             print(f"           {v(r.message)}")
     for version, why in log.unavailable.items():
-        why = why.removeprefix(f"{log.framework} {version}: ")
-        print(f"  {v(version):<8} {style.yellow('not published here')}: {v(why)}")
+        # (said after the version already: "plombier-chauffagiste 1.0.0: " left out)
+        why = re.sub(rf"^{re.escape(log.framework)} {re.escape(version)}\s?: ", "", why)
+        print(f"  {v(version):<8} {style.yellow(tr('not published here', lang))}: {v(why)}")
     print()
-    print(style.bold("Commits"))
+    print(style.bold(tr("Commits", lang)))
     for c in log.commits:
-        release = style.green(f" [release {v(c.release)}]") if c.release else ""
+        release = (
+            style.green(" " + tr("[release {version}]", lang).format(version=v(c.release)))
+            if c.release
+            else ""
+        )
         print(f"  {style.yellow(c.short)} {v(c.date[:10])} {v(c.subject)}{release}")
         print(f"          {style.dim(v(c.summary))}")
     return 0

@@ -199,6 +199,11 @@ class EditorApp(
         if first is None:
             self._show_empty()
 
+    @property
+    def _main(self) -> Screen[Any] | None:
+        """The editor's own screen (the others are dialogs over it)."""
+        return self.screen_stack[0] if self.screen_stack else None
+
     def _after_first_paint(self) -> None:
         """Right after the first paint, before any key: the frameworks read whole (when the
         first screen was outlined), the cyclic collector (its passes over the heap being built
@@ -220,8 +225,10 @@ class EditorApp(
         the end."""
         for form in self.query(ItemForm):
             # the keys typed meanwhile first (the first key after opening waited 0.3 s more
-            # for the forms being built at the same time)
-            await self.keys_quiet(0.2, lambda: self.form_behind)
+            # for the forms being built at the same time), and none while a dialog is open:
+            # mounting beside its typing let a letter typed after Enter reach the field Enter
+            # was leaving, on a loaded machine
+            await self.keys_quiet(0.2, lambda: self.form_behind or self.screen is not self._main)
             rest = await form.build()
             ref = self._form_ref
             if rest and ref is not None and ref.kind == form.kind:
