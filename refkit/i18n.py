@@ -440,6 +440,15 @@ def number(value: float, lang: str | None) -> str:
     return text.replace(".", ",") if _is_fr(lang) else text
 
 
+def first_of(names: list[str], limit: int) -> str | Msg:
+    """The first ``limit`` of ``names``, comma-separated, with how many more there are ("a, b
+    and 3 more", in the reader's language)."""
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        return Msg("{files} and {n} more", files=shown, n=len(names) - limit)
+    return shown
+
+
 def quantity(value: float, unit: str, lang: str | None) -> str:
     """A number and its unit, never split across two lines (a no-break space between)."""
     return f"{number(value, lang)}\u00a0{unit}"

@@ -23,7 +23,7 @@ from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
 from refkit.history.atomic import StaleHead, Unfinished, commit_atomically, recover
 from refkit.history.releases import Release, Releases, tag_name, version_key
-from refkit.i18n import Msg
+from refkit.i18n import Msg, first_of
 from refkit.model import Framework, ReleaseRecord, Status
 from refkit.problems import Problem, Severity
 from refkit.review.adopted import adopted_since
@@ -153,12 +153,7 @@ def _check_nothing_else_changed(history: History, folder: str) -> None:
         if not path.startswith(folder + "/") and code != "??"
     ]
     if unrelated:
-        listed = ", ".join(unrelated[:5])
-        shown: str | Msg = (
-            Msg("{files} and {n} more", files=listed, n=len(unrelated) - 5)
-            if len(unrelated) > 5
-            else listed
-        )
+        shown = first_of(unrelated, 5)
         raise ReleaseRefused(
             Msg("uncommitted changes outside {folder}: {files}", folder=folder, files=shown),
             hint="commit or stash them first: a release commits only the framework's own files",
@@ -362,12 +357,7 @@ def _paths_to_commit(history: History, folder: str) -> list[str]:
         if p.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in p.split("/"))
     ]
     if framework_files:
-        listed = ", ".join(framework_files[:3])
-        shown: str | Msg = (
-            Msg("{files} and {n} more", files=listed, n=len(framework_files) - 3)
-            if len(framework_files) > 3
-            else listed
-        )
+        shown = first_of(framework_files, 3)
         why = history.ignore_rule(framework_files[0])
         one = len(framework_files) == 1
         refused: Msg

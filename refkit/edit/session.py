@@ -128,9 +128,8 @@ class Session:
         if isinstance(item, Competency):
             return bool(item.criteria)
         if self._viewing and self._outline is not None and self._loading is not None:
-            source = getattr(item, "source", None)
-            return source is not None and source.file in self._outline.expandable
-        return bool(getattr(item, "competencies", None))
+            return item.source is not None and item.source.file in self._outline.expandable
+        return bool(item.competencies)
 
     @classmethod
     def open(cls, path: Path | None = None, *, checked: bool = True) -> Session:

@@ -19,7 +19,7 @@ from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
-from refkit.i18n import Msg
+from refkit.i18n import Msg, first_of
 from refkit.store.lock import repository_lock
 
 
@@ -223,9 +223,7 @@ def merge_or_wait(history: History, theirs: str, message: str, source: str | Msg
             return
         conflicted = run("diff", "--name-only", "--diff-filter=U").splitlines()
         abort(history)
-        shown: str | Msg = ", ".join(conflicted[:5])
-        if len(conflicted) > 5:
-            shown = Msg("{files} and {n} more", files=shown, n=len(conflicted) - 5)
+        shown = first_of(conflicted, 5)
         raise SyncRefused(
             Msg(
                 "{source} changed the same lines as this branch in {files}: nothing was merged, "

@@ -55,13 +55,14 @@ class KeyQueue(App[None]):
         self._keys_sent = 0
         self.last_key_at = 0.0  # (time.monotonic) when the last key or paste came
 
-    async def keys_quiet(self, seconds: float, answering: Callable[[], bool] = bool) -> None:
+    async def keys_quiet(self, seconds: float, answering: Callable[[], bool] | None = None) -> None:
         """Return once no key has come for ``seconds``, none waits and the last one is answered
         (``answering()`` false: the form about to follow the cursor): work that can wait (the
         forms built after the first paint) leaves the event loop to the keys typed meanwhile."""
         while True:
             wait = self.last_key_at + seconds - time.monotonic()
-            if wait <= 0 and not self._held_keys and self._key_watchdog is None and not answering():
+            busy = answering is not None and answering()
+            if wait <= 0 and not self._held_keys and self._key_watchdog is None and not busy:
                 return
             await asyncio.sleep(max(wait, 0.02))
 
