@@ -22,6 +22,7 @@ from refkit.history import GitError, History
 from refkit.history.atomic import recover
 from refkit.history.journal import git_folder
 from refkit.history.releases import parse_records
+from refkit.i18n import Msg
 from refkit.store.loader import RELEASES_FILE
 from refkit.store.lock import LockBusy, repository_lock
 
@@ -33,12 +34,12 @@ STALE_LOCK_SECONDS = 600
 IMPORTING = re.compile(r"^\.(?P<name>.+)\.(?P<kind>import|replaced)-[0-9a-f]{8}$")
 
 
-def sweep_interrupted_imports(parent: Path, name: str | None = None) -> list[str]:
+def sweep_interrupted_imports(parent: Path, name: str | None = None) -> list[Msg]:
     """Put right what a killed import left in ``parent`` (of the folder ``name``, or of any):
     its temporary folder is removed (the import did not happen); an old folder set aside during
     a swap is put back if the new one never took its place, removed if it did. The caller holds
     the repository lock, or knows that no import runs."""
-    done: list[str] = []
+    done: list[Msg] = []
     try:
         entries = sorted(os.listdir(parent))
     except OSError:
@@ -51,24 +52,26 @@ def sweep_interrupted_imports(parent: Path, name: str | None = None) -> list[str
         target = parent / m["name"]
         if m["kind"] == "replaced" and not target.exists():
             os.rename(path, target)
-            done.append(f"put back {target}, set aside by an import that was interrupted")
+            done.append(
+                Msg("put back {path}, set aside by an import that was interrupted", path=target)
+            )
         else:
             shutil.rmtree(path, ignore_errors=True)
-            done.append(f"removed {path}, left by an import that was interrupted")
+            done.append(Msg("removed {path}, left by an import that was interrupted", path=path))
     return done
 
 
 @dataclass(slots=True)
 class Finding:
-    message: str
-    hint: str | None = None
+    message: Msg
+    hint: Msg | None = None
 
 
 @dataclass(slots=True)
 class Checkup:
-    repaired: list[str] = field(default_factory=list)
+    repaired: list[Msg] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
 
 def checkup(history: History) -> Checkup:
@@ -84,7 +87,9 @@ def checkup(history: History) -> Checkup:
                         path = os.path.join(dirpath, name)
                         os.unlink(path)
                         rel = os.path.relpath(path, root)
-                        out.repaired.append(f"removed {rel}, left by an interrupted write")
+                        out.repaired.append(
+                            Msg("removed {path}, left by an interrupted write", path=rel)
+                        )
     lock = git_folder(history) / "index.lock"
     try:
         age = time.time() - lock.stat().st_mtime
@@ -93,8 +98,12 @@ def checkup(history: History) -> Checkup:
     if age > STALE_LOCK_SECONDS:
         out.problems.append(
             Finding(
-                f"{lock} was left {age / 60:.0f} minutes ago: git refuses to change the index",
-                hint="if no git command is running, delete that file",
+                Msg(
+                    "{path} was left {n} minutes ago: git refuses to change the index",
+                    path=lock,
+                    n=f"{age / 60:.0f}",
+                ),
+                hint=Msg("if no git command is running, delete that file"),
             )
         )
     has_head = history.has_commits()
@@ -112,16 +121,24 @@ def checkup(history: History) -> Checkup:
                 else set()
             )
         except (OSError, GitError) as e:
-            out.problems.append(Finding(f"{path}: cannot be read: {e}"))
+            out.problems.append(
+                Finding(Msg("{path}: cannot be read: {error}", path=path, error=str(e)))
+            )
             continue
         extra = sorted(here - committed)
         if extra:
             out.problems.append(
                 Finding(
-                    f"{path} lists {', '.join(extra)}, which no commit records: a release that "
-                    "was written but never committed (an older refkit, or an edit by hand)",
-                    hint=f"git checkout -- {rel}/framework.yaml {path} puts them back as "
-                    "committed; then release again",
+                    Msg(
+                        "{path} lists {versions}, which no commit records: a release that was "
+                        "written but never committed (an older refkit, or an edit by hand)",
+                        path=path,
+                        versions=", ".join(extra),
+                    ),
+                    hint=Msg(
+                        "git checkout -- {files} puts them back as committed; then release again",
+                        files=f"{rel}/framework.yaml {path}",
+                    ),
                 )
             )
     return out

@@ -26,21 +26,29 @@ LANGUAGES = ("en", "fr")
 
 
 class Msg:
-    """A text to show in the reader's language: an English template and its values."""
+    """A text to show in the reader's language: an English template and its values. A count
+    is a pair of templates, singular and plural, chosen by the value ``n``:
+    ``Msg(N_plural("{n} error", "{n} errors"), n=3)``."""
 
     __slots__ = ("args", "text")
 
-    def __init__(self, text: str, /, **args: Any) -> None:
+    def __init__(self, text: str | tuple[str, str], /, **args: Any) -> None:
         self.text = text
         self.args = args
 
     def render(self, lang: str = SOURCE) -> str:
-        template = translate(self.text, lang)
+        if isinstance(self.text, tuple):
+            n = self.args.get("n", 0)
+            source = self.text[0] if n == 1 else self.text[1]
+            template = ngettext(*self.text, n, lang)
+        else:
+            source = self.text
+            template = translate(self.text, lang)
         values = {k: _value(v, lang) for k, v in self.args.items()}
         try:
             out = template.format(**values)
         except (KeyError, IndexError, ValueError):  # a catalogue entry that does not fit
-            out = self.text.format(**values)
+            out = source.format(**values)
         return _contract(out) if _is_fr(lang) else out
 
     def __str__(self) -> str:
@@ -56,16 +64,20 @@ class Msg:
         return hash((self.text, tuple(sorted(self.args))))
 
     def to_json(self) -> dict[str, Any]:
-        return {"t": self.text, "a": {k: _json(v) for k, v in self.args.items()}}
+        text = list(self.text) if isinstance(self.text, tuple) else self.text
+        return {"t": text, "a": {k: _json(v) for k, v in self.args.items()}}
 
     @classmethod
     def from_json(cls, d: Any) -> Msg:
         """The message ``to_json`` gave; ``TypeError`` on anything else (a cache is checked)."""
-        if not (
-            isinstance(d, dict) and isinstance(d.get("t"), str) and isinstance(d.get("a"), dict)
-        ):
+        if not (isinstance(d, dict) and isinstance(d.get("a"), dict)):
             raise TypeError("not a message as refkit writes it")
-        return cls(d["t"], **{str(k): _unjson(v) for k, v in d["a"].items()})
+        text = d.get("t")
+        if isinstance(text, list) and len(text) == 2 and all(isinstance(t, str) for t in text):
+            text = (text[0], text[1])
+        if not isinstance(text, str | tuple):
+            raise TypeError("not a message as refkit writes it")
+        return cls(text, **{str(k): _unjson(v) for k, v in d["a"].items()})
 
 
 def _value(v: Any, lang: str) -> Any:
@@ -142,10 +154,29 @@ def tr(text: str, lang: str | None) -> str:
     return translate(text, lang)
 
 
+CONTEXT = "\x04"  # between a message's context and its id, as gettext keys them
+
+
+def pgettext(context: str, text: str, lang: str | None) -> str:
+    """``text`` in ``lang`` in the sense ``context`` gives it (a .po entry's ``msgctxt``): the
+    same English word can need two translations ("new in {v}": "nouveau", "nouvelle")."""
+    code = language(lang)
+    if code == SOURCE:
+        return text
+    found = catalogue(code).get(f"{context}{CONTEXT}{text}")
+    return found if isinstance(found, str) and found else text
+
+
 def N_(text: str) -> str:
     """Marks an English message id kept as data (a field's label, a choice) and translated where
     it is shown (``tr``); the catalogue check finds it here."""
     return text
+
+
+def N_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Marks a table of labels (key: English text) kept as data, each translated in the sense
+    its key gives it (``pgettext(key, text, lang)``); the catalogue check finds them here."""
+    return labels
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
@@ -153,7 +184,7 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return (singular, plural)
 
 
-def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
+def ngettext(singular: str, plural: str, n: float, lang: str | None) -> str:
     code = language(lang)
     if code != SOURCE:
         found = catalogue(code).get((singular, plural))
@@ -163,7 +194,7 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
     return singular if n == 1 else plural
 
 
-def _plural_index(code: str, n: int) -> int:
+def _plural_index(code: str, n: float) -> int:
     return int(n > 1) if code == "fr" else int(n != 1)
 
 
@@ -186,8 +217,8 @@ def catalogue(code: str) -> Entries:
 
 
 def parse_po(text: str) -> Entries:
-    """A gettext catalogue's entries (msgctxt is not used by refkit; fuzzy entries are left
-    out, as msgfmt leaves them)."""
+    """A gettext catalogue's entries (an entry with a ``msgctxt`` keyed "context\\x04msgid", as
+    gettext keys it; fuzzy entries are left out, as msgfmt leaves them)."""
     entries: Entries = {}
     current: dict[str, Any] = {}
     field: str | None = None
@@ -195,6 +226,8 @@ def parse_po(text: str) -> Entries:
 
     def flush() -> None:
         nonlocal current, fuzzy
+        if "msgid" in current and "msgctxt" in current:
+            current["msgid"] = current.pop("msgctxt") + CONTEXT + current["msgid"]
         if "msgid" in current and not fuzzy:
             if "msgid_plural" in current:
                 forms = [current.get(f"msgstr[{i}]", "") for i in range(len(current) + 1)]
@@ -220,7 +253,7 @@ def parse_po(text: str) -> Entries:
             continue
         key, _, rest = line.partition(" ")
         if key in ("msgid", "msgid_plural", "msgstr", "msgctxt") or key.startswith("msgstr["):
-            if key == "msgid" and "msgid" in current:
+            if (key == "msgid" and "msgid" in current) or (key == "msgctxt" and current):
                 flush()
             field = key
             current[key] = _unquote(rest.strip())
@@ -269,10 +302,16 @@ def source_messages() -> dict[Any, str]:
                 for arg in _said(node):
                     for text in _literals(arg):
                         found.setdefault(text, where)
-            if name in ("Msg", "tr", "N_") and node.args:
+            said = name == "say" and isinstance(node.func, ast.Name)  # (a method is not ``say``)
+            if (name in ("Msg", "tr", "N_") or said) and node.args:
                 for text in _literals(node.args[0]):
                     found.setdefault(text, where)
-            if name in ("ngettext", "N_plural") and len(node.args) >= 2:
+            if name == "N_labels" and node.args and isinstance(node.args[0], ast.Dict):
+                for key, value in zip(node.args[0].keys, node.args[0].values, strict=True):
+                    context, text = _literals(key), _literals(value)
+                    if context and text and text[0].strip(",. "):
+                        found.setdefault(f"{context[0]}{CONTEXT}{text[0]}", where)
+            if name in ("ngettext", "N_plural", "plural") and len(node.args) >= 2:
                 one, many = _literals(node.args[0]), _literals(node.args[1])
                 if one and many:
                     found.setdefault((one[0], many[0]), where)
@@ -313,15 +352,17 @@ def source_messages() -> dict[Any, str]:
 
 @cache
 def parsed_sources() -> list[tuple[str, Any]]:
-    """Each module of refkit (its file name, its syntax tree), the generated ones left out."""
+    """Each module of refkit (its path in the package, "cli/stack.py", and its syntax tree), the
+    generated ones left out."""
     import ast
     from importlib import resources
 
     import refkit
 
+    root = resources.files(refkit)
     return [
-        (path.name, ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(_py_files(resources.files(refkit)), key=str)
+        (str(path)[len(str(root)) + 1 :], ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(_py_files(root), key=str)
     ]
 
 
@@ -367,6 +408,49 @@ def unsaid(trees: list[tuple[str, Any]] | None = None) -> list[str]:
                     if isinstance(arg, ast.JoinedStr):
                         out.append(f"{where}:{arg.lineno}: {ast.unparse(arg)[:80]}")
     return out
+
+
+def unspoken(trees: list[tuple[str, Any]] | None = None) -> list[str]:
+    """Where a command writes words of its own that no catalogue can translate: a text or an
+    f-string holding words, given to ``print`` or to a stream's ``write`` in ``refkit/cli``
+    (``Msg``, ``tr`` and ``say`` say them in the reader's language), as "file:line: text". The
+    program's name and texts without words (``f"  {line}"``, ``"\\n"``) are left alone."""
+    import ast
+
+    trees = parsed_sources() if trees is None else trees
+    out = []
+    for where, tree in trees:
+        if not where.startswith("cli/"):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in ("print", "write"):
+                continue
+            for arg in node.args:
+                if any(_WORD.search(text) for text in _written(arg)):
+                    out.append(f"{where}:{arg.lineno}: {ast.unparse(arg)[:80]}")
+    return out
+
+
+_WORD = re.compile(r"(?<![{\\])\b(?!refkit\b)[A-Za-z]{2,}")
+
+
+def _written(node: Any) -> list[str]:
+    """The literal texts an expression writes as they are: constants, an f-string's constant
+    parts, both sides of ``+`` (a call's result is its own business)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _written(node.left) + _written(node.right)
+    if isinstance(node, ast.IfExp):
+        return _written(node.body) + _written(node.orelse)
+    return []
 
 
 def _py_files(root: Any) -> list[Any]:
@@ -419,6 +503,11 @@ def _update(code: str) -> int:
                     f"\n#: {sources[m]}\nmsgid {quote(m[0])}\nmsgid_plural {quote(m[1])}\n"
                     'msgstr[0] ""\nmsgstr[1] ""\n'
                 )
+            elif CONTEXT in m:
+                context, _, text = m.partition(CONTEXT)
+                out.write(
+                    f'\n#: {sources[m]}\nmsgctxt {quote(context)}\nmsgid {quote(text)}\nmsgstr ""\n'
+                )
             else:
                 out.write(f'\n#: {sources[m]}\nmsgid {quote(m)}\nmsgstr ""\n')
     return len(todo)
@@ -432,6 +521,26 @@ if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
     elif sys.argv[1:2] == ["missing"]:
         for m in missing(sys.argv[2]):
             print(m)
+
+
+def text_of(value: Any, lang: str | None) -> str:
+    """A value to show: a ``Msg`` rendered in ``lang``, anything else as it is."""
+    return str(_value(value, lang or SOURCE))
+
+
+def speaker(lang: str | None) -> Callable[..., str]:
+    """``say(text, **values)``: ``Msg(text, **values)`` rendered in ``lang`` at once (a command's
+    output, written as it is made); the catalogue check finds the texts given to ``say``."""
+
+    def say(text: str, /, **values: Any) -> str:
+        return Msg(text, **values).render(lang or SOURCE)
+
+    return say
+
+
+def plural(singular: str, plural: str, n: float, lang: str | None, **values: Any) -> str:
+    """``ngettext``'s form for ``n`` filled with ``n`` and ``values`` ("{n} blocks to go")."""
+    return ngettext(singular, plural, n, lang).format(n=number(n, lang), **values)
 
 
 def number(value: float, lang: str | None) -> str:

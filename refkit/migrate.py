@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from refkit.i18n import N_
 from refkit.schema import CURRENT
 from refkit.store.files import read_regular
 
@@ -74,7 +75,7 @@ MIGRATIONS: list[Migration] = [
     Migration(
         "framework",
         1,
-        "level.fr becomes level.national.fr (levels of any national framework)",
+        N_("level.fr becomes level.national.fr (levels of any national framework)"),
         _framework_1_data,
         _framework_1_document,
     ),

@@ -23,7 +23,7 @@ from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
 from refkit.history.atomic import StaleHead, Unfinished, commit_atomically, recover
 from refkit.history.releases import Release, Releases, tag_name, version_key
-from refkit.i18n import Msg, first_of
+from refkit.i18n import N_, Msg, first_of, tr
 from refkit.model import Framework, ReleaseRecord, Status
 from refkit.problems import Problem, Severity
 from refkit.review.adopted import adopted_since
@@ -83,6 +83,20 @@ class ReleasePlan:
     @property
     def tag(self) -> str:
         return tag_name(self.framework_id, self.version)
+
+    def summary_in(self, lang: str) -> str:
+        """What the release holds, in one line in ``lang`` ("+3 competencies, 1 block modified";
+        "first release: 7 blocks, 29 competencies")."""
+        if self.diff is not None:
+            return summary_line(self.diff, lang)
+        fw = require_framework(self.loaded, "the work tree")
+        return Msg("first release: {what}", what=counted(fw, lang)).render(lang)
+
+    def reasons_in(self, lang: str) -> list[str]:
+        """Why the changes call for ``required`` (``reasons`` in ``lang``)."""
+        if self.diff is None:
+            return [tr("first release", lang)]
+        return [c.text(lang) for c in self.causes if c.level == self.required]
 
 
 @dataclass(slots=True)
@@ -200,7 +214,7 @@ def _first(fw: Framework, bump: str | None) -> _Step:
             Msg("cannot release version {version}", version=version),
             hint="use --bump major for 1.0.0",
         )
-    return _Step(version, bump, None, ["first release"], f"first release: {counted(fw)}")
+    return _Step(version, bump, None, [N_("first release")], f"first release: {counted(fw)}")
 
 
 def _next(
@@ -288,11 +302,7 @@ def perform_release(
             if plan.lowered
             else ""
         )
-        summary = (
-            summary_line(plan.diff, lang)
-            if plan.diff is not None
-            else Msg("first release: {what}", what=counted(fw, lang)).render(lang)
-        )
+        summary = plan.summary_in(lang)
         title = Msg(
             "Release {framework} {version}", framework=plan.framework_id, version=plan.version
         ).render(lang)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,9 +70,11 @@ def validate(
     use_cache: bool = True,
     jobs: int | None = None,
     changed_since: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationResult:
     """Check the whole repository, or the frameworks that hold ``paths``, or those changed since
-    a git revision together with the frameworks that borrow blocks from them."""
+    a git revision together with the frameworks that borrow blocks from them. ``progress(done,
+    total)`` is told as the frameworks not in the cache are checked."""
     folders = repo.framework_folders()
     if changed_since is not None:
         selected, needed = _changed(repo, changed_since, folders)
@@ -104,6 +106,7 @@ def validate(
             at_least=PARALLEL_MIN_BYTES,
             weight=lambda item: sum(s[0] for s in item[1].values()),
             jobs=jobs,
+            done=progress,
         )
     outcomes.update((outcome.folder, outcome) for outcome in done)
 

@@ -15,7 +15,7 @@ from refkit.diff.correspondence import Table, correspondence
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import WORKTREE, History
 from refkit.history.releases import Releases, VersionRef
-from refkit.i18n import Msg
+from refkit.i18n import Msg, plural
 from refkit.model import Framework
 from refkit.problems import Problem
 from refkit.store.loader import LoadedFramework, load_framework, read_folder
@@ -261,17 +261,13 @@ def _one_line(
     return line
 
 
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def counted(fw: Framework, lang: str = "en") -> str:
+    """ "7 blocks, 29 competencies", in ``lang``."""
     n = sum(len(b.competencies) for b in fw.blocks)
-    if lang.startswith("fr"):
-        return (
-            f"{plural(len(fw.blocks), 'bloc', 'blocs')}, {plural(n, 'compétence', 'compétences')}"
-        )
-    return f"{plural(len(fw.blocks), 'block', 'blocks')}, {plural(n, 'competency', 'competencies')}"
+    return (
+        f"{plural('{n} block', '{n} blocks', len(fw.blocks), lang)}, "
+        f"{plural('{n} competency', '{n} competencies', n, lang)}"
+    )
 
 
 def framework_log(

@@ -18,6 +18,7 @@ from refkit.i18n import (
     source_messages,
     translate,
     unsaid,
+    unspoken,
 )
 from refkit.problems import RULES, Problem
 from tests.conftest import copy_fixture
@@ -221,3 +222,107 @@ def test_refkit_lang_fr_log_is_in_french(cli, sample_repo: Path) -> None:
     )
     first = json.loads(as_json.out)["releases"][-1]
     assert first["summary"].startswith("created: 7 blocks, 29 competencies")
+
+
+def test_no_command_writes_words_no_catalogue_can_translate() -> None:
+    """What a command prints of its own (``print``, a stream's ``write`` in refkit/cli) goes
+    through the catalogue: no text or f-string holding words is written as it is."""
+    assert unspoken() == []
+
+
+def test_the_scan_finds_words_a_command_writes_as_they_are() -> None:
+    import ast
+
+    tree = ast.parse(
+        "print(f'created {x} with {y}')\n"
+        "sys.stderr.write('  hint: ' + say('fix it'))\n"
+        "print(f'  {line}')\n"
+        "print(f'refkit: {said}', file=sys.stderr)\n"
+        "out.write(say('{n} files', n=n) + '\\n')\n"
+        "print('done' if ok else f'{n} left')\n"
+    )
+    assert unspoken([("cli/demo.py", tree)]) == [
+        "cli/demo.py:1: f'created {x} with {y}'",
+        "cli/demo.py:2: '  hint: ' + say('fix it')",
+        "cli/demo.py:6: 'done' if ok else f'{n} left'",
+    ]
+    assert unspoken([("publish/demo.py", tree)]) == []  # the site's pages are not a command's
+
+
+def test_a_message_counts_with_its_plural_forms_and_keeps_them_in_json() -> None:
+    from refkit.i18n import N_plural
+
+    one, many = (
+        Msg(N_plural("{n} file written", "{n} files written"), n=1),
+        Msg(N_plural("{n} file written", "{n} files written"), n=3),
+    )
+    assert (one.render("en"), many.render("en")) == ("1 file written", "3 files written")
+    assert (one.render("fr"), many.render("fr")) == ("1 fichier écrit", "3 fichiers écrits")
+    assert Msg.from_json(json.loads(json.dumps(many.to_json()))) == many
+
+
+def test_a_label_is_translated_in_the_sense_its_key_gives_it() -> None:
+    """One English text, two French words: the site's labels are keyed by their context
+    (``msgctxt``), as gettext does."""
+    from refkit.i18n import pgettext
+    from refkit.publish.labels import labels
+
+    assert pgettext("mark_added_m", "new in {v}", "fr") == "nouveau en {v}"
+    assert pgettext("mark_added_f", "new in {v}", "fr") == "nouvelle en {v}"
+    assert pgettext("mark_added_f", "new in {v}", "en") == "new in {v}"
+    assert (
+        labels("fr")["search_button"] == "Chercher" and labels("fr")["search_page"] == "Recherche"
+    )
+    assert labels("en")["search_page"] == "Search"
+    assert labels("fr-FR") is labels("fr")
+    entries = parse_po(
+        'msgctxt "k"\nmsgid "Search"\nmsgstr "Chercher"\n\nmsgid "Search"\nmsgstr "Rechercher"\n'
+    )
+    assert entries == {"k\x04Search": "Chercher", "Search": "Rechercher"}
+
+
+def test_refkit_lang_fr_stack_speaks_french(cli, sample_repo: Path) -> None:
+    have = "plombier-chauffagiste@1.0.0:BC01,plombier-chauffagiste@1.0.0:BC04"
+    run = cli("--lang", "fr", "stack", "plombier-chauffagiste", "--have", have, cwd=sample_repo)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[1] == f"Blocs détenus : {have.replace(',', ', ')}"
+    assert "Reconnus" in lines
+    assert (
+        "      par les tables de correspondance 1.0.0 → 2.0.0 (depuis "
+        + ("plombier-chauffagiste@1.0.0:BC04)")
+        in lines
+    )
+    assert "Reste à acquérir, dans un ordre qui respecte les prérequis" in lines
+    assert any(
+        line.startswith("Reste : ") and "blocs à acquérir, environ " in line for line in lines
+    )
+    assert not re.search(r"\b(held|remaining|credited|through|blocks?)\b", run.out, re.I)
+    ranked = cli("--lang", "fr", "stack", cwd=sample_repo)
+    assert ranked.out.startswith(
+        "Certifications classées selon ce qui reste, pour les blocs détenus : aucun"
+    )
+    overlap = cli("--lang", "fr", "stack", "--overlap", cwd=sample_repo)
+    assert overlap.out.startswith(
+        "Recouvrements entre 2 référentiels : blocs partagés et compétences"
+    )
+    assert "blocs partagés : SST" in overlap.out
+
+
+def test_refkit_lang_fr_release_publish_and_doctor_speak_french(cli, sample_repo: Path) -> None:
+    fw = sample_repo / "frameworks" / "electricien-batiment" / "framework.yaml"
+    fw.write_text(
+        fw.read_text(encoding="utf-8").replace("title: ", "title: Nouveau ", 1), encoding="utf-8"
+    )
+    dry = cli("--lang", "fr", "release", "electricien-batiment", "--dry-run", cwd=sample_repo)
+    assert dry.code == 0, dry.err
+    assert "(essai à blanc : rien n'est changé)" in dry.out
+    assert "would" not in dry.out and "dry run" not in dry.out
+    site = cli("--lang", "fr", "publish", "--out", str(sample_repo / "site"), cwd=sample_repo)
+    assert site.code == 0, site.err
+    assert re.search(
+        r"^\d+ versions de 2 référentiels publiées dans .*site/ : \d+ fichiers écrits, 0 inchangé\(s\), 0 supprimé\(s\)$",
+        site.out,
+    ), site.out
+    doctor = cli("--lang", "fr", "doctor", cwd=sample_repo)
+    assert (doctor.code, doctor.out) == (0, "rien à réparer\n")

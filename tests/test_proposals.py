@@ -438,7 +438,7 @@ def test_open_proposals_published_as_drafts_for_consultation(cli, tmp_path: Path
     site = tmp_path / "site"
     run = cli("publish", "--out", str(site), "--format", "html", "--include-proposals", cwd=root)
     assert run.code == 0, run.err
-    assert f"published 1 open proposal(s) for consultation into {site}/proposals/" in run.out
+    assert f"published 1 open proposal for consultation into {site}/proposals/" in run.out
     page = (site / "proposals/pac-2027.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex">' in page
     assert "Proposition en consultation : ce texte n'est pas adopté" in page.replace("&#39;", "'")

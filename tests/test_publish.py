@@ -488,7 +488,7 @@ def test_unchanged_frameworks_are_not_rendered_again(
     run = cli("publish", "--include-draft", cwd=sample_repo)
     assert rendered == [{"plombier-chauffagiste"}]
     assert (sample_repo / "site/plombier-chauffagiste/draft/changes.html").is_file()
-    assert " 1 files written," in run.out
+    assert " 1 file written," in run.out
 
 
 def _spy_loads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[set[str]], list[str]]:
@@ -670,7 +670,7 @@ def test_a_page_edited_by_hand_is_published_again_only_when_forced(cli, sample_r
     run = cli("publish", "--force", cwd=sample_repo)
     assert run.code == 0, run.err
     assert page.read_bytes() == good
-    assert " 1 files written," in run.out
+    assert " 1 file written," in run.out
 
 
 def test_a_damaged_manifest_means_a_full_publish(cli, sample_repo: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from refkit import __version__
 from refkit.cli.language import argparse_speaks, lang_option, localize, speaking
 from refkit.errors import ExitCode, RefkitError
-from refkit.i18n import N_, tr, user_language
+from refkit.i18n import N_, Msg, tr, user_language
 
 COMMANDS = [
     "validate",
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
-def _finish_interrupted() -> None:
+def _finish_interrupted(lang: str) -> None:
     """What a killed command left is put right before anything reads the repository: a release
     or commit killed halfway (its journal: refkit.history.atomic) is finished or undone, an
     import killed halfway leaves its folder as before or as after (refkit.doctor). A few stats
@@ -112,7 +112,7 @@ def _finish_interrupted() -> None:
         repo = Repository.discover()
     except RefkitError:
         return  # not a framework repository: the command says so itself
-    notes: list[str] = []
+    notes: list[Msg] = []
     from refkit.history.atomic import pending
 
     if pending(repo.root):
@@ -140,7 +140,7 @@ def _finish_interrupted() -> None:
         except LockBusy:
             pass
     for note in notes:
-        print(f"refkit: {note}", file=sys.stderr)
+        print(f"refkit: {note.render(lang)}", file=sys.stderr)
 
 
 def command_named(argv: Sequence[str]) -> str | None:
@@ -193,7 +193,7 @@ def _main(argv: Sequence[str] | None) -> int:
         QUIET["on"] = True
     try:
         if args.command != "doctor":  # doctor does it itself, and says so on its output
-            _finish_interrupted()
+            _finish_interrupted(args.ui_lang)
         return int(args.run(args))
     except RefkitError as e:
         lang = user_language(getattr(args, "ui_lang", None))
@@ -212,5 +212,6 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"refkit: {error} {e.strerror or e}{where}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
-        print("refkit: interrupted", file=sys.stderr)
+        said = tr("interrupted", user_language(getattr(args, "ui_lang", None)))
+        print(f"refkit: {said}", file=sys.stderr)
         return 130

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, speaker, tr, user_language
 
 HELP = N_("finish or undo an interrupted release or commit, remove stray temporary files")
 
@@ -39,14 +39,19 @@ def run(args: argparse.Namespace) -> int:
     from refkit.history import History
     from refkit.store.repository import Repository
 
+    lang = user_language(getattr(args, "ui_lang", None))
+    say = speaker(lang)
     repo = Repository.discover()
     with History(repo) as history:
         result = checkup(history)
     if args.format == "json":
         json.dump(
             {
-                "repaired": result.repaired,
-                "problems": [{"message": f.message, "hint": f.hint} for f in result.problems],
+                "repaired": [str(r) for r in result.repaired],
+                "problems": [
+                    {"message": str(f.message), "hint": str(f.hint) if f.hint else None}
+                    for f in result.problems
+                ],
             },
             sys.stdout,
             ensure_ascii=False,
@@ -55,11 +60,11 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         for line in result.repaired:
-            print(f"repaired: {line}")
+            print(say("repaired: {what}", what=line))
         for f in result.problems:
-            print(f"problem: {f.message}")
+            print(say("problem: {what}", what=f.message))
             if f.hint:
-                print(f"  hint: {f.hint}")
+                print("  " + say("hint: {what}", what=f.hint))
         if not result.repaired and not result.problems:
-            print("nothing to repair")
+            print(tr("nothing to repair", lang))
     return 1 if result.problems else 0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, N_plural, tr, user_language
 
 HELP = N_(
     "export a framework (or a release) as a CASE package, CSV, xlsx or an RNCP fiche, or its correspondence table as training.gov.au or NZQA publish theirs"
@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         from refkit.interop.case_schema import load_schema
 
         schema = load_schema(args.schema)  # before any work: a bad schema is said at once
+    lang = user_language(getattr(args, "ui_lang", None))
     repo = Repository.discover()
     name, _, version = args.framework.partition("@")
     folder = find_framework(repo, name)
@@ -95,8 +96,20 @@ def run(args: argparse.Namespace) -> int:
     unread = _unreadable(loaded)
     if unread is not None:
         print_problems(repo, unread, sys.stderr)
-        print(f"refkit: {args.framework} cannot be read whole at {label} ({len({p.file for p in unread})} file(s) with errors): nothing exported", file=sys.stderr)  # fmt: skip
-        print("  hint: fix them (refkit validate lists every problem), then export again", file=sys.stderr)  # fmt: skip
+        said = Msg(
+            N_plural(
+                "{framework} cannot be read whole at {label} ({n} file with errors): nothing "
+                "exported",
+                "{framework} cannot be read whole at {label} ({n} files with errors): nothing "
+                "exported",
+            ),
+            framework=args.framework,
+            label=Msg(label),
+            n=len({p.file for p in unread}),
+        )
+        hint = Msg("fix them (refkit validate lists every problem), then export again")
+        print(f"refkit: {said.render(lang)}", file=sys.stderr)
+        print(f"  {tr('hint:', lang)} {hint.render(lang)}", file=sys.stderr)
         return 1
     fw = loaded.framework
     data = _render(args, repo, folder, fw, version or None, when, schema)
@@ -106,13 +119,22 @@ def run(args: argparse.Namespace) -> int:
         from refkit.store.files import atomic_write
 
         atomic_write(args.output, data)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(Msg("wrote {file}", file=args.output).render(lang), file=sys.stderr)
     else:
         text = data.decode("utf-8")
         if sys.stdout.isatty():
             text, shown = _for_terminal(text)
             if shown:
-                print(f"refkit: {shown} control character(s) shown escaped (\\xNN) on the terminal; -o FILE or a pipe gets the exact text", file=sys.stderr)  # fmt: skip
+                said = Msg(
+                    N_plural(
+                        "{n} control character shown escaped (\\xNN) on the terminal; -o FILE "
+                        "or a pipe gets the exact text",
+                        "{n} control characters shown escaped (\\xNN) on the terminal; -o FILE "
+                        "or a pipe gets the exact text",
+                    ),
+                    n=shown,
+                )
+                print(f"refkit: {said.render(lang)}", file=sys.stderr)
         sys.stdout.write(text)
     return 0
 
@@ -138,7 +160,16 @@ def _render(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: 
             if problems:
                 for line in problems[:50]:
                     print(f"{args.schema.name}: {line}", file=sys.stderr)
-                print(f"refkit: the package does not conform to {args.schema} ({len(problems)} problems); nothing written", file=sys.stderr)  # fmt: skip
+                said = Msg(
+                    N_plural(
+                        "the package does not conform to {schema} ({n} problem); nothing written",
+                        "the package does not conform to {schema} ({n} problems); nothing written",
+                    ),
+                    schema=args.schema,
+                    n=len(problems),
+                )
+                lang = user_language(getattr(args, "ui_lang", None))
+                print(f"refkit: {said.render(lang)}", file=sys.stderr)
                 return 1
         from refkit.cli.output import exact_json
 
@@ -168,7 +199,6 @@ def _rncp(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: st
 
 def _mapping(args: argparse.Namespace, repo: Any, folder: str, fw: Any, version: str | None) -> bytes:  # fmt: skip
     from refkit.errors import RefkitError
-    from refkit.i18n import Msg
     from refkit.interop.mapping import nzqa_replacements, tga_mapping
 
     old = args.from_version or (fw.correspondence.from_version if fw.correspondence else None)
@@ -196,7 +226,6 @@ def _check_output(path: Path) -> None:
     import stat
 
     from refkit.errors import RefkitError
-    from refkit.i18n import Msg
 
     try:
         mode = os.stat(path).st_mode
@@ -253,7 +282,7 @@ def _load(repo: Any, folder: str, version: str | None) -> tuple[Any, str, str]:
         from refkit.versions import load_worktree
 
         now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-        return load_worktree(repo, folder), now.isoformat(), "the work tree"
+        return load_worktree(repo, folder), now.isoformat(), N_("the work tree")
     from refkit.history import History
     from refkit.history.releases import Releases
     from refkit.versions import framework_id

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, N_plural, tr, user_language
 
 HELP = N_("rewrite framework files in refkit's canonical layout (comments kept); --check for CI")
 
@@ -47,17 +47,26 @@ def run(args: argparse.Namespace) -> int:
     repo = Repository.discover(args.paths[0] if args.paths else None)
     files = files_to_format(repo, args.paths)
     result = format_files(repo.root, files, write=not args.check)
+    lang = user_language(getattr(args, "ui_lang", None))
+    verb = tr("would be reformatted", lang) if args.check else tr("reformatted", lang)
     for rel in result.changed:
-        print(
-            f"{visible(display_path(repo.root, rel))}: {'would be reformatted' if args.check else 'reformatted'}"
-        )
+        print(f"{visible(display_path(repo.root, rel))}: {verb}")
     if result.problems:
         print_problems(repo, result.problems, sys.stderr)
-        print(
-            f"{len(result.problems)} file(s) not formatted: fix the problems first", file=sys.stderr
+        said = Msg(
+            N_plural(
+                "{n} file not formatted: fix the problems first",
+                "{n} files not formatted: fix the problems first",
+            ),
+            n=len(result.problems),
         )
+        print(said.render(lang), file=sys.stderr)
     if not result.changed and not result.problems:
-        print(f"{result.unchanged} files already formatted")
+        said = Msg(
+            N_plural("{n} file already formatted", "{n} files already formatted"),
+            n=result.unchanged,
+        )
+        print(said.render(lang))
     if result.problems or (args.check and result.changed):
         return ExitCode.PROBLEMS
     return ExitCode.OK

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, N_plural, plural, speaker, text_of, user_language
 
 HELP = N_(
     "import a framework from CASE, a spreadsheet (CSV, xlsx), ESCO, NICE, DIRECT or an RNCP fiche"
@@ -242,37 +242,48 @@ def _write(args: argparse.Namespace, imported: Any) -> int:
     and report it."""
     from refkit.interop import write_imported
 
+    lang = user_language(getattr(args, "ui_lang", None))
+    say = speaker(lang)
     if args.strict and (imported.skipped or imported.problems):
-        _list_problems(imported, "nothing written (--strict):")
-        _list_skipped(imported, "nothing written (--strict):")
+        _list_problems(imported, say("nothing written (--strict):"), lang)
+        _list_skipped(imported, say("nothing written (--strict):"), lang)
         return 1
     from refkit.progress import shown
 
-    with shown(f"writing {args.out.name}") as step:
+    with shown(say("writing {folder}", folder=args.out.name)) as step:
         written = write_imported(args.out, imported, replace=args.replace, progress=step)
     blocks, competencies = imported.counts()
     if args.format == "json":
         json.dump(
             {"framework": imported.framework.id, "folder": str(written.folder), "replaced": written.replaced,
              "blocks": blocks, "competencies": competencies, "activities": len(imported.framework.activities),
-             "files": written.files, "skipped": [s.to_json() for s in imported.skipped], "notes": imported.notes,
+             "files": written.files, "skipped": [s.to_json() for s in imported.skipped], "notes": [str(n) for n in imported.notes],
              "problems": imported.problems},
             sys.stdout, ensure_ascii=False, indent=2,
         )  # fmt: skip
         print()
     else:
-        verb = "updated" if written.replaced else "imported"
-        extra = (
-            f", {len(imported.framework.activities)} activities"
-            if imported.framework.activities
-            else ""
+        counts = [
+            plural("{n} block", "{n} blocks", blocks, lang),
+            plural("{n} competency", "{n} competencies", competencies, lang),
+        ]
+        if imported.framework.activities:
+            n = len(imported.framework.activities)
+            counts.append(plural("{n} activity", "{n} activities", n, lang))
+        said = say(
+            "updated {framework} in {folder}: {counts}"
+            if written.replaced
+            else "imported {framework} in {folder}: {counts}",
+            framework=imported.framework.id,
+            folder=written.folder,
+            counts=", ".join(counts),
         )
-        print(f"{verb} {imported.framework.id} in {written.folder}: {blocks} blocks, {competencies} competencies{extra}")  # fmt: skip
+        print(said)
         for note in imported.notes:
-            print(f"  note: {note}")
+            print("  " + say("note: {note}", note=note))
     # written all the same: warnings, not a failure (--strict refuses)
-    _list_problems(imported, "warning:")
-    _list_skipped(imported, "warning:")
+    _list_problems(imported, say("warning:"), lang)
+    _list_skipped(imported, say("warning:"), lang)
     return 0
 
 
@@ -306,24 +317,46 @@ def _list_fiches(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_problems(imported: Any, what: str) -> None:
+def _list_problems(imported: Any, what: str, lang: str) -> None:
     """The source's problems against its schema, each with its JSON path."""
     n = len(imported.problems)
     if not n:
         return
-    print(f"refkit: {what} {imported.source} breaks its schema in {n} place(s):", file=sys.stderr)
+    said = Msg(
+        N_plural(
+            "{what} {source} breaks its schema in {n} place:",
+            "{what} {source} breaks its schema in {n} places:",
+        ),
+        what=what,
+        source=imported.source,
+        n=n,
+    )
+    print(f"refkit: {said.render(lang)}", file=sys.stderr)
     for problem in imported.problems[:50]:
-        print(f"  {problem}", file=sys.stderr)
-    if n > 50:
-        print(f"  ... and {n - 50} more (--format json lists them all)", file=sys.stderr)
+        print(f"  {text_of(problem, lang)}", file=sys.stderr)
+    _more(n, lang)
 
 
-def _list_skipped(imported: Any, what: str) -> None:
+def _list_skipped(imported: Any, what: str, lang: str) -> None:
     n = len(imported.skipped)
     if not n:
         return
-    print(f"refkit: {what} {n} part(s) of {imported.source} could not be placed:", file=sys.stderr)
+    said = Msg(
+        N_plural(
+            "{what} {n} part of {source} could not be placed:",
+            "{what} {n} parts of {source} could not be placed:",
+        ),
+        what=what,
+        source=imported.source,
+        n=n,
+    )
+    print(f"refkit: {said.render(lang)}", file=sys.stderr)
     for s in imported.skipped[:50]:
-        print(f"  {s.where}: {s.reason}", file=sys.stderr)
+        print(f"  {s.where}: {text_of(s.reason, lang)}", file=sys.stderr)
+    _more(n, lang)
+
+
+def _more(n: int, lang: str) -> None:
     if n > 50:
-        print(f"  ... and {n - 50} more (--format json lists them all)", file=sys.stderr)
+        said = Msg("... and {n} more (--format json lists them all)", n=n - 50)
+        print(f"  {said.render(lang)}", file=sys.stderr)

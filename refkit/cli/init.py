@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, speaker, tr, user_language
 
 HELP = N_(
     "create a new framework repository: schemas, an example framework, pre-commit, CI workflow"
@@ -52,10 +52,20 @@ def run(args: argparse.Namespace) -> int:
     created = init_repository(
         args.dir, framework_id=args.framework, title=args.title, lang=args.lang
     )
-    print(f"created {args.dir} with framework {created.ids[0]}:")
+    lang = user_language(getattr(args, "ui_lang", None))
+    say = speaker(lang)
+    print(
+        say(
+            "created {folder} with framework {framework}:",
+            folder=args.dir,
+            framework=created.ids[0],
+        )
+    )
     for f in created.files:
         print(f"  {f}")
     if created.git_initialized:
-        print("initialised a git repository")
-    print(f"next: cd {args.dir} && refkit validate && pre-commit install")
+        print(tr("initialised a git repository", lang))
+    print(
+        say("next: {commands}", commands=f"cd {args.dir} && refkit validate && pre-commit install")
+    )
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_, Msg
+from refkit.i18n import N_, Msg, N_plural, tr, user_language
 
 HELP = N_("upgrade framework files from an older format to the current one, keeping comments")
 
@@ -46,15 +46,22 @@ def run(args: argparse.Namespace) -> int:
     repo = Repository.discover(args.paths[0] if args.paths else None)
     files = _files(repo, args.paths)
     result = migrate_files(repo.root, files, write=not args.check)
+    lang = user_language(getattr(args, "ui_lang", None))
     for m in result.migrated:
-        verb = "needs migrating" if args.check else "migrated"
-        print(
-            f"{display_path(repo.root, m.path)}: {verb}, {m.old} → {m.new} ({'; '.join(m.steps)})"
-        )
+        verb = tr("needs migrating", lang) if args.check else tr("migrated", lang)
+        steps = "; ".join(tr(step, lang) for step in m.steps)
+        print(f"{display_path(repo.root, m.path)}: {verb}, {m.old} → {m.new} ({steps})")
     if result.problems:
         print_problems(repo, result.problems, sys.stderr)
     if not result.migrated and not result.problems:
-        print(f"every file of {len(files)} is in the current format")
+        said = Msg(
+            N_plural(
+                "every file of {n} is in the current format",
+                "every file of {n} is in the current format",
+            ),
+            n=len(files),
+        )
+        print(said.render(lang))
     if result.problems or (args.check and result.migrated):
         return ExitCode.PROBLEMS
     return ExitCode.OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, speaker, user_language
 
 HELP = N_("add a framework, a block or a competency with the next free id, valid at once")
 
@@ -53,23 +53,30 @@ def run(args: argparse.Namespace) -> int:
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
 
+    say = speaker(user_language(getattr(args, "ui_lang", None)))
     repo = Repository.discover()
     if args.what == "framework":
         created = scaffold.new_framework(repo, args.id, title=args.title, lang=args.lang)
-        print(f"created framework {args.id}")
+        print(say("created framework {framework}", framework=args.id))
     elif args.what == "block":
         folder = find_framework(repo, args.framework)
         created = scaffold.new_block(repo, folder, title=args.title)
-        print(f"created block {created.ids[0]} with competency {created.ids[1]}")
+        block, competency = created.ids[0], created.ids[1]
+        print(say("created block {block} with competency {competency}", block=block, competency=competency))  # fmt: skip
         print(
-            f"  add {created.ids[0]} to certification.required or to an elective group of {args.framework}"
+            "  "
+            + say(
+                "add {block} to certification.required or to an elective group of {framework}",
+                block=block,
+                framework=args.framework,
+            )
         )
     else:
         folder = find_framework(repo, args.framework)
         created = scaffold.new_competency(
             repo, folder, args.block, statement=args.statement, kind=args.kind
         )
-        print(f"created competency {created.ids[0]} in {args.block}")
+        print(say("created competency {competency} in {block}", competency=created.ids[0], block=args.block))  # fmt: skip
     for path in created.files:
         print(f"  {path}")
     return 0

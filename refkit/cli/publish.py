@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, N_plural, speaker, tr, user_language
 
 HELP = N_("publish the static site (HTML, Markdown, JSON) of every released framework version")
 
@@ -85,29 +85,43 @@ def run(args: argparse.Namespace) -> int:
     from refkit.publish import PublishRefused, publish
     from refkit.store.repository import Repository
 
+    # (--lang is the site's language; refkit speaks the command's, given before the command)
+    lang = user_language(getattr(args, "ui_lang", None))
     repo = Repository.discover()
     out = args.out if args.out is not None else repo.root / "site"
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    from refkit.progress import shown
+
     try:
-        result = publish(
-            repo,
-            out,
-            formats=formats,
-            include_draft=args.include_draft,
-            lang=args.lang,
-            force=args.force,
-            base_url=args.base_url,
-        )
+        with shown(tr("rendering the pages", lang)) as step:  # (on a terminal, after 0.5 s)
+            result = publish(
+                repo,
+                out,
+                formats=formats,
+                include_draft=args.include_draft,
+                lang=args.lang,
+                force=args.force,
+                base_url=args.base_url,
+                progress=step,
+            )
     except PublishRefused as e:
         from refkit.cli.reporters import print_problems  # imports refkit.validate: only here
 
         print_problems(repo, e.problems, sys.stderr)
         raise
-    shown = display_path(result.out, "")
+    shown = display_path(result.out, "").rstrip("/") or "."
+    say = speaker(lang)
     print(
-        f"published {result.versions} version{'s' if result.versions != 1 else ''} of {result.frameworks} "
-        f"framework{'s' if result.frameworks != 1 else ''} into {shown.rstrip('/') or '.'}/: "
-        f"{len(result.written)} files written, {result.unchanged} unchanged, {len(result.removed)} removed"
+        say(
+            "published {versions} of {frameworks} into {folder}/: {written}, {unchanged} "
+            "unchanged, {removed} removed",
+            versions=Msg(N_plural("{n} version", "{n} versions"), n=result.versions),
+            frameworks=Msg(N_plural("{n} framework", "{n} frameworks"), n=result.frameworks),
+            folder=shown,
+            written=Msg(N_plural("{n} file written", "{n} files written"), n=len(result.written)),
+            unchanged=result.unchanged,
+            removed=len(result.removed),
+        )
     )
     if args.include_proposals:
         from refkit.history import History
@@ -115,11 +129,17 @@ def run(args: argparse.Namespace) -> int:
 
         with History(repo) as history:
             pages = publish_proposals(history, result.out, args.lang)
-        print(
-            f"published {len(pages) - 1} open proposal(s) for consultation into {shown.rstrip('/') or '.'}/proposals/"
+        said = Msg(
+            N_plural(
+                "published {n} open proposal for consultation into {folder}/proposals/",
+                "published {n} open proposals for consultation into {folder}/proposals/",
+            ),
+            n=len(pages) - 1,
+            folder=shown,
         )
+        print(said.render(lang))
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(say("warning: {warning}", warning=warning), file=sys.stderr)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(say("note: {note}", note=note), file=sys.stderr)
     return 0

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, speaker, tr, user_language
 
 HELP = N_("release a framework: propose the version bump, write it, commit and tag")
 
@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
 
+    lang = user_language(getattr(args, "ui_lang", None))
+    say = speaker(lang)
     repo = Repository.discover()
     folder = find_framework(repo, args.framework)
     # planned and made under one hold of the lock: a second release at the same time waits,
@@ -77,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         if args.restore_tags:
             made = restore_tags(history, folder)
             for tag, commit in made:
-                print(f"tagged {commit[:10]} {tag}")
+                print(say("tagged {commit} {tag}", commit=commit[:10], tag=tag))
             if not made:
-                print("every release already has its tag")
+                print(tr("every release already has its tag", lang))
             return 0
         try:
             plan = plan_release(history, folder, args.bump, args.reason)
@@ -88,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 print_problems(repo, e.problems, sys.stderr)
             raise
         old = plan.last.version if plan.last else "(none)"
-        why = f" ({plan.required}: {'; '.join(plan.reasons[:3])})" if plan.required else ""
-        if plan.lowered:
-            why = f" ({plan.bump}, decided by the working group: {plan.reason}; the changes call for {plan.required}: {'; '.join(plan.reasons[:3])})"
+        why = _why(plan, lang)
         if args.dry_run:
             if args.format == "json":
                 json.dump(
@@ -101,9 +101,16 @@ def run(args: argparse.Namespace) -> int:
                 )  # fmt: skip
                 print()
             else:
-                print(f"{plan.framework_id}: {old} → {plan.version}{why}")
-                print(f"  {plan.summary}")
-                print(f"  would commit {folder} and tag {plan.tag} (dry run: nothing changed)")
+                print(f"{plan.framework_id}: {_old(plan, lang)} → {plan.version}{why}")
+                print(f"  {plan.summary_in(lang)}")
+                print(
+                    "  "
+                    + say(
+                        "would commit {folder} and tag {tag} (dry run: nothing changed)",
+                        folder=folder,
+                        tag=plan.tag,
+                    )
+                )
             return 0
         result = perform_release(history, plan, args.message)
     if args.format == "json":
@@ -115,7 +122,33 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         print()
     else:
-        print(f"{plan.framework_id}: {old} → {result.version}{why}")
-        print(f"  {plan.summary}")
-        print(f"  committed {result.commit[:10]}, tagged {result.tag}")
+        print(f"{plan.framework_id}: {_old(plan, lang)} → {result.version}{why}")
+        print(f"  {plan.summary_in(lang)}")
+        print(
+            "  "
+            + say("committed {commit}, tagged {tag}", commit=result.commit[:10], tag=result.tag)
+        )
     return 0
+
+
+def _old(plan: Any, lang: str) -> str:
+    return plan.last.version if plan.last else tr("(none)", lang)
+
+
+def _why(plan: Any, lang: str) -> str:
+    """Why this version: the bump the changes call for and its first three reasons, or the
+    working group's lower bump and its reason."""
+    if not plan.required:
+        return ""
+    say = speaker(lang)
+    reasons = "; ".join(plan.reasons_in(lang)[:3])
+    if plan.lowered:
+        return " " + say(
+            "({bump}, decided by the working group: {reason}; the changes call for {required}: "
+            "{reasons})",
+            bump=Msg(plan.bump),
+            reason=plan.reason,
+            required=Msg(plan.required),
+            reasons=reasons,
+        )
+    return " " + say("({required}: {reasons})", required=Msg(plan.required), reasons=reasons)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_, Msg
+from refkit.i18n import N_, Msg, number, plural, speaker, tr, user_language
 
 HELP = N_("what blocks a learner holds count for, and what remains for a certification")
 
@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from refkit.stack.catalog import Catalog, StackError, read_holdings_file
     from refkit.store.repository import Repository
 
+    lang = user_language(getattr(args, "ui_lang", None))
     repo = Repository.discover()
     with Catalog(repo, prefer_worktree=args.worktree) as catalog:
         if args.overlap:
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 raise StackError(
                     "--overlap compares frameworks: it takes no target and no blocks held"
                 )
-            return _overlap(catalog, args.format)
+            return _overlap(catalog, args.format, lang)
         items = [part.strip() for h in args.have for part in h.split(",") if part.strip()]
         if args.have_file is not None:
             items += read_holdings_file(args.have_file)
@@ -98,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             usable = [f for f in _certifications(catalog) if not catalog.errors.get(f)]
             targets = [catalog.view(f, catalog.current(f)) for f in usable]
-        return _stack(catalog, holdings, targets, ranked=not args.target, fmt=args.format)
+        return _stack(
+            catalog, holdings, targets, ranked=not args.target, fmt=args.format, lang=lang
+        )
 
 
 def _certifications(catalog: Any) -> list[str]:
@@ -121,7 +124,9 @@ def _refuse_broken(catalog: Any, fids: list[str]) -> None:
             )
 
 
-def _stack(catalog: Any, holdings: list[Any], targets: list[Any], *, ranked: bool, fmt: str) -> int:
+def _stack(
+    catalog: Any, holdings: list[Any], targets: list[Any], *, ranked: bool, fmt: str, lang: str
+) -> int:
     from refkit.stack import rank, stack
 
     coverage = catalog.coverage(holdings, targets)
@@ -136,104 +141,128 @@ def _stack(catalog: Any, holdings: list[Any], targets: list[Any], *, ranked: boo
             data["skipped"] = skipped
         else:
             data.update(results[0].to_json())
-        data["notes"] = catalog.notes
+        data["notes"] = [str(n) for n in catalog.notes]
         indent = (
             2 if len(results) < 20 else None
         )  # the indenting encoder is the slow pure-Python one
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
         return 0
-    out = sys.stdout
-    held = ", ".join(str(h) for h in holdings) or "none"
+    out, say = sys.stdout, speaker(lang)
+    held = ", ".join(str(h) for h in holdings) or tr("none", lang)
     if ranked:
-        out.write(f"Certifications ranked by what remains, for the blocks held: {held}\n\n")
+        title = say("Certifications ranked by what remains, for the blocks held: {held}", held=held)
+        out.write(title + "\n\n")
         for i, r in enumerate(results, 1):
-            credited = ", ".join(b.block for b in r.credited) or "nothing yet"
-            out.write(
-                f"{i:3}. {r.cert.title} ({_label(r.cert)}): {_remaining(r)}; credited: {credited}\n"
+            line = say(
+                "{title} ({label}): {remaining}; credited: {credited}",
+                title=r.cert.title,
+                label=_label(r.cert, lang),
+                remaining=_remaining(r, lang),
+                credited=", ".join(b.block for b in r.credited) or tr("nothing yet", lang),
             )
+            out.write(f"{i:3}. {line}\n")
         for f in skipped:
-            out.write(f"\nskipped: {f} has validation errors (refkit validate)\n")
+            said = say("skipped: {framework} has validation errors (refkit validate)", framework=f)
+            out.write(f"\n{said}\n")
     else:
-        _explain(results[0], held, out)
+        _explain(results[0], held, out, lang)
     for note in catalog.notes:
-        out.write(f"note: {note}\n")
+        out.write(say("note: {note}", note=note) + "\n")
     return 0
 
 
-def _label(cert: Any) -> str:
-    return f"{cert.framework}, work tree" if cert.draft else f"{cert.framework} {cert.version}"
+def _label(cert: Any, lang: str) -> str:
+    if cert.draft:
+        return speaker(lang)("{framework}, work tree", framework=cert.framework)
+    return f"{cert.framework} {cert.version}"
 
 
-def _volume(hours: float | None, credits: float | None) -> str:
+def _volume(hours: float | None, credits: float | None, lang: str) -> str:
     parts = []
     if hours is not None:
-        parts.append(f"{hours:g} h")
+        parts.append(speaker(lang)("{n} h", n=number(hours, lang)))
     if credits is not None:
-        parts.append(f"{credits:g} credits")
+        parts.append(plural("{n} credit", "{n} credits", credits, lang))
     return " + ".join(parts)
 
 
-def _remaining(r: Any) -> str:
+def _remaining(r: Any, lang: str) -> str:
     if r.complete:
-        return "complete"
-    n = len(r.pathway)
-    volume = _volume(r.remaining_hours, r.remaining_credits)
-    return f"{n} block{'s' if n != 1 else ''} to go" + (f", about {volume}" if volume else "")
+        return tr("complete", lang)
+    to_go = plural("{n} block to go", "{n} blocks to go", len(r.pathway), lang)
+    volume = _volume(r.remaining_hours, r.remaining_credits, lang)
+    return speaker(lang)("{to_go}, about {volume}", to_go=to_go, volume=volume) if volume else to_go
 
 
-def _how(b: Any) -> str:
-    came = " and ".join(b.held)
+def _how(b: Any, lang: str) -> str:
+    say = speaker(lang)
+    came = tr(" and ", lang).join(b.held)
     if b.via == "direct":
-        return f"held ({came})"
-    path = f" {' → '.join(b.path)}" if len(b.path) > 1 else ""
+        return say("held ({held})", held=came)
+    path = " → ".join(b.path) if len(b.path) > 1 else ""
     if b.via == "shared":
-        carried = f", carried{path} by the correspondence tables" if path else ""
-        return f"through the shared block ({came}){carried}"
-    return f"through the correspondence tables{path} (from {came})"
+        if path:
+            return say(
+                "through the shared block ({held}), carried {path} by the correspondence tables",
+                held=came,
+                path=path,
+            )
+        return say("through the shared block ({held})", held=came)
+    if path:
+        return say("through the correspondence tables {path} (from {held})", path=path, held=came)
+    return say("through the correspondence tables (from {held})", held=came)
 
 
-def _explain(r: Any, held: str, out: Any) -> None:
+def _explain(r: Any, held: str, out: Any, lang: str) -> None:
+    say = speaker(lang)
     cert = r.cert
-    out.write(f"{cert.title} ({_label(cert)})\n")
-    out.write(f"Blocks held: {held}\n")
+    out.write(f"{cert.title} ({_label(cert, lang)})\n")
+    out.write(say("Blocks held: {held}", held=held) + "\n")
     credited = [b for b in r.blocks if b.status == "credited"]
     partial = [b for b in r.blocks if b.status == "partial"]
     if credited:
-        out.write("\nCredited\n")
+        out.write("\n" + tr("Credited", lang) + "\n")
         for b in credited:
-            out.write(f"  ✓ {b.block} {b.title}\n      {_how(b)}\n")
+            out.write(f"  ✓ {b.block} {b.title}\n      {_how(b, lang)}\n")
     if partial:
-        out.write("\nPartly credited\n")
+        out.write("\n" + tr("Partly credited", lang) + "\n")
         for b in partial:
-            have = b.total - len(b.missing)
-            out.write(
-                f"  ◐ {b.block} {b.title}\n      {have} of {b.total} competencies {_how(b)}; "
-                f"still to cover: {', '.join(b.missing)}\n"
+            part = say(
+                "{have} of {total} competencies {how}; still to cover: {missing}",
+                have=b.total - len(b.missing),
+                total=b.total,
+                how=_how(b, lang),
+                missing=", ".join(b.missing),
             )
+            out.write(f"  ◐ {b.block} {b.title}\n      {part}\n")
     for group in r.electives:
-        title = f" ({group['title']})" if group["title"] else ""
-        held_g = ", ".join(group["credited"]) or "none held"
-        alternatives = (
-            f"; alternatives: {', '.join(group['alternatives'])}" if group["alternatives"] else ""
+        line = say(
+            "Elective group {group}: choose {choose}; {held}; counted: {chosen}",
+            group=f"{group['group']} ({group['title']})" if group["title"] else group["group"],
+            choose=group["choose"],
+            held=", ".join(group["credited"]) or tr("none held", lang),
+            chosen=", ".join(group["chosen"]),
         )
-        out.write(
-            f"\nElective group {group['group']}{title}: choose {group['choose']}; {held_g}; "
-            f"counted: {', '.join(group['chosen'])}{alternatives}\n"
-        )
+        if group["alternatives"]:
+            line += say("; alternatives: {blocks}", blocks=", ".join(group["alternatives"]))
+        out.write(f"\n{line}\n")
     if r.complete:
-        out.write("\nNothing remains: the blocks held complete this certification.\n")
+        out.write("\n" + tr("Nothing remains: the blocks held complete this certification.", lang))
+        out.write("\n")
         return
-    out.write("\nRemaining, in an order that respects prerequisites\n")
+    out.write("\n" + tr("Remaining, in an order that respects prerequisites", lang) + "\n")
     for i, s in enumerate(r.pathway, 1):
-        volume = _volume(s.hours, s.credits)
-        what = f"{s.reason}" + (f", {volume}" if volume else "")
+        what = s.why().render(lang)
+        volume = _volume(s.hours, s.credits, lang)
+        if volume:
+            what += f", {volume}"
         if s.partial:
-            what += f"; to cover: {', '.join(s.missing)}"
+            what += say("; to cover: {blocks}", blocks=", ".join(s.missing))
         out.write(f"  {i}. {s.block} {s.title} ({what})\n")
-    out.write(f"\nRemaining: {_remaining(r)}\n")
+    out.write("\n" + say("Remaining: {remaining}", remaining=_remaining(r, lang)) + "\n")
 
 
-def _overlap(catalog: Any, fmt: str) -> int:
+def _overlap(catalog: Any, fmt: str, lang: str) -> int:
     from refkit.stack.overlap import overlap
 
     usable = [f for f in _certifications(catalog) if not catalog.errors.get(f)]
@@ -245,12 +274,16 @@ def _overlap(catalog: Any, fmt: str) -> int:
         data = {"frameworks": [v.label for v in views], "pairs": [p.to_json() for p in pairs]}
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return 0
-    out = sys.stdout
+    out, say = sys.stdout, speaker(lang)
     out.write(
-        f"Overlap between {len(views)} frameworks: blocks shared and competencies in common\n"
+        say(
+            "Overlap between {n} frameworks: blocks shared and competencies in common",
+            n=len(views),
+        )
+        + "\n"
     )
     if not pairs:
-        out.write("\nNo two frameworks share a block or a competency.\n")
+        out.write("\n" + tr("No two frameworks share a block or a competency.", lang) + "\n")
         return 0
     if len(views) <= 8:
         names = [v.framework for v in views]
@@ -268,15 +301,30 @@ def _overlap(catalog: Any, fmt: str) -> int:
                     p = by_pair.get((min(x, y), max(x, y)))
                     cells.append(f"{p.common if p else 0:>4}")
             out.write(f"{i + 1}. {x:<{width}}" + "  ".join(cells) + "\n")
-        out.write("(competencies in common, shared blocks included)\n")
+        out.write(tr("(competencies in common, shared blocks included)", lang) + "\n")
     out.write("\n")
     for p in pairs[:50]:
-        shared = f"shared blocks: {', '.join(p.shared_blocks)}; " if p.shared_blocks else ""
-        out.write(
-            f"{p.a} ~ {p.b}: {shared}{p.common} competencies in common ({p.size_a} and {p.size_b} in all)\n"
+        shared = (
+            say("shared blocks: {blocks}; ", blocks=", ".join(p.shared_blocks))
+            if p.shared_blocks
+            else ""
         )
+        line = say(
+            "{a} ~ {b}: {shared}{n} competencies in common ({size_a} and {size_b} in all)",
+            a=p.a,
+            b=p.b,
+            shared=shared,
+            n=p.common,
+            size_a=p.size_a,
+            size_b=p.size_b,
+        )
+        out.write(line + "\n")
         for ca, cb in p.examples:
-            out.write(f"    near-identical: {p.a} {ca} ~ {p.b} {cb}\n")
+            out.write(
+                "    " + say("near-identical: {a} ~ {b}", a=f"{p.a} {ca}", b=f"{p.b} {cb}") + "\n"
+            )
     if len(pairs) > 50:
-        out.write(f"... and {len(pairs) - 50} more pairs (--format json lists them all)\n")
+        out.write(
+            say("... and {n} more pairs (--format json lists them all)", n=len(pairs) - 50) + "\n"
+        )
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from refkit.i18n import N_
+from refkit.i18n import N_, Msg, N_plural, tr, user_language
 
 HELP = N_("bring this clone up to date with the shared repository, and send it your commits")
 
@@ -40,13 +40,21 @@ def run(args: argparse.Namespace) -> int:
     from refkit.history.sync import sync
     from refkit.store.repository import Repository
 
+    lang = user_language(getattr(args, "ui_lang", None))
     repo = Repository.discover()
     with History(repo) as history:
         result = sync(history, args.remote)
     for step in result.steps:
-        print(f"  {step}")
-    print(
-        f"up to date with {result.remote} ({result.branch}): {result.received} commit(s) "
-        f"received, {result.sent} sent" + (", merged" if result.merged else "")
-    )
+        print(f"  {step.render(lang)}")
+    said = Msg(
+        N_plural(
+            "up to date with {remote} ({branch}): {n} commit received, {sent} sent",
+            "up to date with {remote} ({branch}): {n} commits received, {sent} sent",
+        ),
+        remote=result.remote,
+        branch=result.branch,
+        n=result.received,
+        sent=result.sent,
+    ).render(lang)
+    print(said + (tr(", merged", lang) if result.merged else ""))
     return 0

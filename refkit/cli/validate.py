@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.reporters import REPORTERS, Report, text
     from refkit.errors import ExitCode, RefkitError
-    from refkit.i18n import Msg, user_language
+    from refkit.i18n import Msg, tr, user_language
     from refkit.store.repository import Repository
     from refkit.validate import validate
 
@@ -82,16 +82,22 @@ def run(args: argparse.Namespace) -> int:
             )
         repo = Repository.discover(path)
         groups.setdefault(repo.root, (repo, []))[1].append(path)
-    results = [
-        validate(
-            repo,
-            paths if args.paths else (),
-            use_cache=not args.no_cache,
-            jobs=args.jobs,
-            changed_since=args.changed_since,
-        )
-        for repo, paths in groups.values()
-    ]
+    from refkit.progress import shown
+
+    results = []
+    for repo, paths in groups.values():
+        said = tr("checking the frameworks", user_language(getattr(args, "ui_lang", None)))
+        with shown(said) as step:  # (a bar only on a terminal, after half a second)
+            results.append(
+                validate(
+                    repo,
+                    paths if args.paths else (),
+                    use_cache=not args.no_cache,
+                    jobs=args.jobs,
+                    changed_since=args.changed_since,
+                    progress=step,
+                )
+            )
     report = Report(results)
     if args.changed_since is not None and not report.frameworks:
         report.note = Msg("no framework changed since {rev}", rev=args.changed_since)

@@ -366,7 +366,7 @@ def pending(root: Path) -> bool:
     return found is not None and (found / JOURNAL).exists()
 
 
-def recover(history: History) -> list[str]:
+def recover(history: History) -> list[Msg]:
     """Finish or undo a commit that a process left halfway (see the module's docstring); what
     was done, in sentences (empty when there was nothing to do)."""
     gd = git_folder(history)
@@ -383,22 +383,32 @@ def recover(history: History) -> list[str]:
         except (OSError, ValueError):
             aside = journal.with_suffix(".unreadable")
             os.replace(journal, aside)
-            return [f"an unreadable commit journal was moved aside to {aside}"]
+            return [Msg("an unreadable commit journal was moved aside to {path}", path=aside)]
         what = record.get("what") or "commit"
         if _passed(history, record):
             notes = _roll_forward(history, gd, record)
             history._tags = None
             history._tag_groups = None
-            return [f"finished an interrupted {what}: it had been committed", *notes]
+            return [Msg("finished an interrupted {what}: it had been committed", what=what), *notes]
         _roll_back(history, gd, record)
-        return [f"undid an interrupted {what}: nothing had been committed, nothing is lost"]
+        return [
+            Msg(
+                "undid an interrupted {what}: nothing had been committed, nothing is lost",
+                what=what,
+            )
+        ]
 
 
-def recover_quietly(history: History) -> list[str]:
+def recover_quietly(history: History) -> list[Msg]:
     """``recover`` when a journal is there; never raises (a command goes on either way)."""
     if not (git_folder(history) / JOURNAL).exists():
         return []
     try:
         return recover(history)
     except (GitError, OSError) as e:
-        return [f"an interrupted commit could not be finished: {e} (run refkit doctor)"]
+        return [
+            Msg(
+                "an interrupted commit could not be finished: {error} (run refkit doctor)",
+                error=str(e),
+            )
+        ]

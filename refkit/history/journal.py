@@ -15,6 +15,7 @@ from typing import Any
 
 from refkit.history import History
 from refkit.history.command import git
+from refkit.i18n import Msg
 from refkit.store.files import atomic_write
 
 JOURNAL = "refkit-commit.json"
@@ -65,7 +66,7 @@ def _roll_back(history: History, gd: Path, record: dict[str, Any]) -> None:
 def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[str]:
     """After the commit point: the refs, the work tree's files and the index made to match the
     commit. Idempotent: run again after a second interruption, it does only what is left."""
-    notes: list[str] = []
+    notes: list[Msg] = []
     branch = record["branch"]
     now = _git(history, "rev-parse", "--verify", "--quiet", branch, check=False).strip()
     if now == (record.get("old") or ""):
@@ -77,7 +78,7 @@ def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[st
         ).strip()
         if not existing:
             _git(history, "update-ref", f"refs/tags/{tag}", tag_object, ZERO)
-            notes.append(f"tag {tag} created")
+            notes.append(Msg("tag {tag} created", tag=tag))
     root = history.repository.root
     for entry in record.get("files", []):
         target = root / entry["path"]
@@ -88,7 +89,12 @@ def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[st
                 temp.unlink(missing_ok=True)
             continue
         if current != entry["before"]:
-            notes.append(f"{entry['path']} was changed by someone else meanwhile: left as it is")
+            notes.append(
+                Msg(
+                    "{path} was changed by someone else meanwhile: left as it is",
+                    path=entry["path"],
+                )
+            )
             if temp is not None:
                 temp.unlink(missing_ok=True)
             continue

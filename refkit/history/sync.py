@@ -19,7 +19,7 @@ from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import GitError, History
-from refkit.i18n import Msg, first_of
+from refkit.i18n import Msg, N_plural, first_of
 from refkit.store.lock import repository_lock
 
 
@@ -44,7 +44,7 @@ class SyncResult:
     received: int = 0  # commits brought in
     sent: int = 0  # commits pushed
     merged: bool = False  # both sides had moved: a merge commit was made
-    steps: list[str] = field(default_factory=list)
+    steps: list[Msg] = field(default_factory=list)
 
 
 def _shareable(history: History, remote: str | None) -> tuple[str, str]:
@@ -104,7 +104,7 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
     result = SyncResult(remote, branch)
     with repository_lock(history.repository.root, "sync"):
         if _finish_waiting_merge(history):
-            result.steps.append("finished the merge")
+            result.steps.append(Msg("finished the merge"))
         _refuse_uncommitted(history)
         try:
             run("fetch", "--tags", "--prune", remote)
@@ -120,7 +120,7 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                     "check the network, or the address: git remote get-url {remote}", remote=remote
                 ),
             ) from None
-        result.steps.append(f"fetched {remote}")
+        result.steps.append(Msg("fetched {remote}", remote=remote))
         theirs = f"refs/remotes/{remote}/{branch}"
         known = run("for-each-ref", "--format=%(refname)", theirs)
         if known:
@@ -131,7 +131,9 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
             result.received = behind
             if behind and not ahead:
                 run("merge", "--ff-only", theirs)
-                result.steps.append(f"brought in {behind} commit(s)")
+                result.steps.append(
+                    Msg(N_plural("brought in {n} commit", "brought in {n} commits"), n=behind)
+                )
             elif behind and ahead:
                 merge_or_wait(
                     history,
@@ -140,7 +142,15 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                     Msg("the shared repository"),
                 )
                 result.merged = True
-                result.steps.append(f"merged {behind} commit(s) from {remote}")
+                result.steps.append(
+                    Msg(
+                        N_plural(
+                            "merged {n} commit from {remote}", "merged {n} commits from {remote}"
+                        ),
+                        n=behind,
+                        remote=remote,
+                    )
+                )
             result.sent = int(run("rev-list", "--count", f"{theirs}..HEAD"))
         else:  # a branch new to the remote: the commits no branch of it has
             result.sent = int(run("rev-list", "--count", "HEAD", "--not", f"--remotes={remote}"))
@@ -157,7 +167,7 @@ def sync(history: History, remote: str | None = None) -> SyncResult:
                 hint="run refkit sync again",
             ) from None
         if result.sent:
-            result.steps.append(f"sent {result.sent} commit(s)")
+            result.steps.append(Msg(N_plural("sent {n} commit", "sent {n} commits"), n=result.sent))
     return result
 
 

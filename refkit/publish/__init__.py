@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refkit.errors import ExitCode, RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.problems import RULES, Problem, Severity
 from refkit.publish.output import (
     MANIFEST,
@@ -63,8 +63,8 @@ class PublishResult:
     removed: list[str] = field(default_factory=list)
     versions: int = 0
     frameworks: int = 0
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # a draft with errors, published so
+    notes: list[Msg] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)  # a draft with errors, published so
 
 
 def check_output(repo: Repository, out: Path) -> Path:
@@ -212,7 +212,10 @@ def publish(
     lang: str | None = None,
     force: bool = False,
     base_url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PublishResult:
+    """Publish the site into ``out``; ``progress(done, total)`` is told as the frameworks' pages
+    are rendered (with many frameworks: a few are rendered in one process at once)."""
     from refkit.publish.pages import site_language
 
     base = check_base_url(base_url)
@@ -240,7 +243,7 @@ def publish(
         render = set(prints) - reuse
         rows = _rows(site, render, {fid: previous[fid]["rows"] for fid in reuse}, site_lang)
         fresh = empty(out)
-        digests, files = _make(out, fresh, site, formats, lang, render, rows)
+        digests, files = _make(out, fresh, site, formats, lang, render, rows, progress)
         made: dict[str, dict[str, str]] = {fid: {} for fid in render}
         for rel, sum_ in digests.items():
             fid = owner(rel)
@@ -324,6 +327,7 @@ def _make(
     lang: str | None,
     render: set[str],
     rows: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, str], dict[str, bytes]]:
     """The pages rendered: their digests by path, and their bytes to write (none when they
     were written into the ``fresh`` folder as they were rendered)."""
@@ -334,8 +338,8 @@ def _make(
     from refkit.publish.rendering import build, fill
 
     if fresh:
-        return fill(out, site, formats, lang, render, rows), {}
-    files = build(site, formats, lang, render, rows)
+        return fill(out, site, formats, lang, render, rows, progress), {}
+    files = build(site, formats, lang, render, rows, progress=progress)
     return {rel: digest(data) for rel, data in files.items()}, files
 
 
@@ -374,14 +378,22 @@ def _write(
         raise unwritable(e, out) from e
 
 
-def _draft_warnings(site: Any) -> list[str]:
+def _draft_warnings(site: Any) -> list[Msg]:
     said = []
     for pf in site.frameworks:
         n = sum(v.errors for v in pf.versions)
         if n:
             said.append(
-                f"{pf.id}: its work tree has {n} error{'s' if n > 1 else ''}; its draft is "
-                "published marked so (refkit validate lists them)"
+                Msg(
+                    N_plural(
+                        "{framework}: its work tree has {n} error; its draft is published "
+                        "marked so (refkit validate lists them)",
+                        "{framework}: its work tree has {n} errors; its draft is published "
+                        "marked so (refkit validate lists them)",
+                    ),
+                    framework=pf.id,
+                    n=n,
+                )
             )
     return said
 

@@ -88,8 +88,11 @@ def collect(
             site.frameworks.remove(pf)
             site.unreleased.append(pf.id)
             site.notes.append(
-                f"{pf.id} has no release yet: not published (refkit release {pf.id}, "
-                "or publish its work tree as a draft with --include-draft)"
+                Msg(
+                    "{framework} has no release yet: not published (refkit release "
+                    "{framework}, or publish its work tree as a draft with --include-draft)",
+                    framework=pf.id,
+                )
             )
     site.frameworks.sort(key=lambda f: f.id)
     _resolve_refs(site)
@@ -139,8 +142,12 @@ class _Collecting:
             )
         if fid in RESERVED:
             self.site.notes.append(
-                f"{folder}: the id {fid!r} names a folder of the published site itself; "
-                "not published (give the framework another id)"
+                Msg(
+                    "{folder}: the id {id} names a folder of the published site itself; "
+                    "not published (give the framework another id)",
+                    folder=folder,
+                    id=repr(fid),
+                )
             )
             return None
         pf = PublishedFramework(fid, folder, [])
@@ -320,7 +327,14 @@ def _resolve_refs(site: Site) -> None:
                 if target is None or bid not in target.outline.blocks:
                     where = f"{home_id}@{pinned}" if pinned else home_id
                     site.notes.append(
-                        f"{f.id} {version.label}: shared block {bid} of {where} is not published"
+                        Msg(
+                            "{framework} {version}: shared block {block} of {home} is not "
+                            "published",
+                            framework=f.id,
+                            version=version.label,
+                            block=bid,
+                            home=where,
+                        )
                     )
                     continue
                 version.refs[bid] = (home_id, target.label)

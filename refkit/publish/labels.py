@@ -1,200 +1,21 @@
-"""Provides the interface labels of the published site, in French and English.
+"""Provides the interface labels of the published site, in the catalogue's languages.
 
-A framework's pages use its ``lang``; site-wide pages use ``--lang``. Anything not French is
+Each label is an English text under a key; the key is the text's context in the catalogue
+(``msgctxt`` in ``refkit/locale/fr.po``), so that one English word can have two translations
+("new in {v}": "nouveau en {v}" for a block, "nouvelle en {v}" for a competency). A framework's
+pages use its ``lang``; site-wide pages use ``--lang``. A language refkit has no catalogue for is
 labelled in English.
 """
 
 from __future__ import annotations
 
-from refkit.diff.describe import words as change_words
+from functools import cache
 
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "site": "Référentiels",
-        "skip": "Aller au contenu",
-        "frameworks": "Référentiels",
-        "search": "Rechercher",
-        "search_placeholder": "compétence, bloc…",
-        "search_button": "Chercher",
-        "search_results": "Résultats",
-        "search_none": "Aucun résultat.",
-        "search_noscript": "La recherche a besoin de JavaScript, qui est désactivé dans ce navigateur. Chaque référentiel se lit aussi depuis la liste :",
-        "search_one": "1 résultat",
-        "search_many": "{n} résultats",
-        "search_hint": "Tapez un ou plusieurs mots, ou un code (RNCP, bloc, compétence) : les compétences, blocs et activités de toutes les versions qui les contiennent tous s'affichent, avec la version où les trouver.",
-        "pathways": "Parcours et blocs partagés",
-        "title": "Titre",
-        "level": "Niveau",
-        "eqf": "CEC",
-        "national": "niveau national",
-        "sector": "Secteur",
-        "version": "Version",
-        "versions": "Versions",
-        "current_version": "Version en vigueur",
-        "status": "Statut",
-        "status_draft": "brouillon",
-        "status_published": "publié",
-        "status_deprecated": "abrogé",
-        "credit": "Calculer les acquis",
-        "credit_intro": "Cochez les blocs qu'un apprenant détient, de n'importe quelle version : la page dit ce qui lui est reconnu dans la version {v}, ce qui l'est en partie et ce qui lui reste, dans un ordre qui respecte les prérequis (le calcul de refkit stack).",
-        "credit_noscript": "Le calcul a besoin de JavaScript, désactivé dans ce navigateur. Les tableaux de ce que vaut chaque bloc d'une version ancienne donnent la même réponse bloc par bloc :",
-        "credit_none": "Aucun bloc coché.",
-        "credit_complete": "Tous les blocs de la certification sont acquis.",
-        "credit_remaining": "Reste à acquérir : {n} bloc(s)",
-        "credit_elective": "au choix ({group})",
-        "credit_prerequisite": "prérequis de {block}",
-        "credit_choose": "choisir",
-        "credit_result": "Ce qui est reconnu",
-        "on_this_page": "Sur cette page",
-        "feed": "versions publiées",
-        "downloads": "Télécharger",
-        "download_json": "JSON",
-        "download_csv": "CSV (tableur)",
-        "download_xlsx": "Excel",
-        "download_case": "CASE (1EdTech)",
-        "permanent_address": "Adresse permanente",
-        "after": "après",
-        "version_pathway_intro": "Un ordre qui respecte les prérequis : obligatoires d'abord, puis un choix possible pour chaque groupe au choix.",
-        "blocks_summary": "Les blocs en bref",
-        "place": "Place",
-        "place_required": "obligatoire",
-        "place_elective": "au choix ({group})",
-        "place_none": "—",
-        "count": "Compétences",
-        "new_here": "Nouveautés",
-        "changed_one": "1 compétence changée",
-        "changed_many": "{n} compétences changées",
-        "mark_added_m": "nouveau en {v}",
-        "mark_added_f": "nouvelle en {v}",
-        "mark_modified_m": "modifié en {v}",
-        "mark_modified_f": "modifiée en {v}",
-        "mark_moved": "déplacée en {v}, venait du bloc {block}",
-        "mark_renamed_m": "renuméroté en {v}, était {old}",
-        "mark_renamed_f": "renumérotée en {v}, était {old}",
-        "status_in_force": "en vigueur",
-        "status_replaced": "remplacée par la version {v}",
-        "status_withdrawn": "abrogée",
-        "replaced_banner": "Cette version a été remplacée par la version",
-        "replaced_on": "publiée le {date}",
-        "since_link": "Ce qui a changé depuis cette version",
-        "since_title": "Depuis la version {old}",
-        "since_heading": "Ce qui a changé de la version {old} à la version {new}",
-        "since_intro": "Tous les changements entre les deux versions, en une seule fois ; version par version : {steps}.",
-        "worth": "Ce que valent les blocs de la version {old}",
-        "worth_intro": "Pour qui détient un bloc de la version {old} : ce qui est reconnu dans la version {new}, à travers chaque tableau de correspondance publié entre les deux, comme le calcule refkit stack.",
-        "worth_held": "Bloc détenu (version {v})",
-        "worth_counts": "Reconnu dans la version {v}",
-        "worth_whole": "acquis",
-        "worth_partial": "acquis en partie",
-        "worth_none": "ne compte pour aucun bloc de la version {v}",
-        "worth_path": "par les versions",
-        "worth_new": "Blocs de la version {new} qu'aucun bloc de la version {old} ne couvre",
-        "compare": "Comparer deux versions",
-        "compare_intro": "Choisissez la version connue et la version visée : la page dit tout ce qui a changé entre les deux et ce que vaut chaque bloc.",
-        "compare_from": "De la version",
-        "compare_to": "à la version",
-        "compare_go": "Comparer",
-        "compare_pairs": "Toutes les comparaisons",
-        "compare_same": "Choisissez deux versions différentes, la plus ancienne d'abord.",
-        "draft_banner": "Brouillon : version de travail, non publiée.",
-        "draft_error": "Ce brouillon comporte 1 erreur : il n'est pas valide en l'état.",
-        "draft_errors": "Ce brouillon comporte {n} erreurs : il n'est pas valide en l'état.",
-        "errors_one": "1 erreur",
-        "errors_many": "{n} erreurs",
-        "latest_banner": "Dernière version publiée. Adresse permanente de cette version :",
-        "released": "version publiée le",
-        "codes": "Codes",
-        "validity": "Validité",
-        "from": "du",
-        "until": "au",
-        "summary": "Présentation",
-        "working_group": "Groupe de travail",
-        "activities": "Référentiel d'activités",
-        "tasks": "Tâches",
-        "served_by": "Compétences",
-        "certification": "Règles de certification",
-        "required": "Blocs obligatoires",
-        "electives": "Blocs au choix",
-        "choose": "choisir {n} parmi",
-        "total": "Volume total",
-        "blocks": "Blocs de compétences",
-        "block": "Bloc",
-        "volume": "Volume",
-        "hours": "h",
-        "credits": "crédits",
-        "prerequisites": "Prérequis",
-        "modalities": "Modalités d'évaluation",
-        "competencies": "Compétences",
-        "competency": "Compétence",
-        "kind": "Nature",
-        "criteria": "Critères d'évaluation",
-        "notes": "Remarques",
-        "esco": "Correspondance ESCO",
-        "relations": "Liens",
-        "shared_from": "Bloc partagé, défini dans",
-        "also_counts": "Ce bloc compte aussi pour",
-        "changes": "Ce qui a changé",
-        "changes_from": "Modifications depuis la version",
-        "first_release": "Première version publiée : pas de version précédente.",
-        "correspondence": "Tableau de correspondance",
-        "correspondence_intro": "Pour chaque bloc de la version {old}, ce qu'il vaut dans la version {new}.",
-        "old_block": "Bloc de la version {v}",
-        "new_blocks": "Bloc(s) de la version {v}",
-        "type": "Correspondance",
-        "missing": "Reste à acquérir",
-        "note": "Remarque",
-        "origin_confirmed": "confirmé par le groupe de travail",
-        "origin_overridden": "décidé par le groupe de travail",
-        "origin_proposed": "",
-        "export": "Données (JSON)",
-        "markdown": "Version Markdown",
-        "permalink": "Lien permanent",
-        "pathway": "Parcours conseillé",
-        "pathway_intro": "Pour chaque certification : ses blocs obligatoires dans un ordre qui respecte les prérequis, puis ses blocs au choix, avec leurs volumes.",
-        "shared_blocks": "Blocs partagés",
-        "shared_intro": "Un bloc partagé est défini une fois et compte pour chaque certification qui l'utilise.",
-        "used_by": "Utilisé par",
-        "shared_block": "bloc partagé",
-        "also_used_by": "aussi utilisé par",
-        "home": "Défini dans",
-        "no_frameworks": "Aucun référentiel publié.",
-        "unreleased": "Pas encore de version publiée.",
-        "type_equivalent": "équivalent",
-        "type_partial": "partiel",
-        "type_split": "scindé",
-        "type_merged": "fusionné",
-        "type_removed": "supprimé",
-        "type_new": "nouveau",
-        "modality_practical": "mise en situation professionnelle",
-        "modality_simulation": "simulation",
-        "modality_portfolio": "dossier",
-        "modality_oral": "entretien",
-        "modality_written": "épreuve écrite",
-        "modality_workplace": "observation en entreprise",
-        "modality_project": "projet",
-        "college_employer": "employeurs",
-        "college_employee": "salariés",
-        "college_training": "formation",
-        "college_public": "pouvoirs publics",
-        "college_expert": "experts",
-        "adopted": "« {title} » : approuvé par la commission le {date}",
-        "adopted_forced": "« {title} » : adopté sans l'approbation complète de la commission, parce que : {reason}",
-        "approver_employer": "employeurs",
-        "approver_employee": "salariés",
-        "approver_training": "formateurs",
-        "approver_public": "pouvoirs publics",
-        "approver_expert": "experts",
-        "proposal_banner": "Proposition en consultation : ce texte n'est pas adopté. Il peut encore changer avant d'être approuvé par la commission.",
-        "see": "voir en",
-        "legend_before": "Dans les textes modifiés :",
-        "legend_removed": "texte retiré",
-        "search_site": "Rechercher dans les référentiels",
-        "search_page": "Recherche",
-        "legend_middle": ",",
-        "legend_added": "texte ajouté",
-        "footer": "Publié avec refkit.",
-    },
-    "en": {
+from refkit.diff.describe import words as change_words
+from refkit.i18n import N_labels, language, pgettext
+
+LABELS: dict[str, str] = N_labels(
+    {
         "site": "Competency frameworks",
         "skip": "Skip to content",
         "frameworks": "Frameworks",
@@ -378,14 +199,18 @@ LABELS: dict[str, dict[str, str]] = {
         "legend_middle": ",",
         "legend_added": "added text",
         "footer": "Published with refkit.",
-    },
-}
+    }
+)
 
 
-def labels(lang: str) -> dict[str, str]:
-    return LABELS["fr" if (lang or "").lower().startswith("fr") else "en"]
+@cache
+def _labels_in(code: str) -> dict[str, str]:
+    said = {key: pgettext(key, text, code) for key, text in LABELS.items()}
+    # the kinds of competency in the words every place uses (the editor's form, the changes)
+    said.update({f"kind_{k}": v for k, v in change_words(code)["kinds"].items()})
+    return said
 
 
-# the kinds of competency in the words every place uses (the editor's form, the changes)
-for _key, _labels in LABELS.items():
-    _labels.update({f"kind_{k}": v for k, v in change_words(_key)["kinds"].items()})
+def labels(lang: str | None) -> dict[str, str]:
+    """The site's labels in ``lang`` (one dict per language: ``labels("fr") is labels("fr-FR")``)."""
+    return _labels_in(language(lang))

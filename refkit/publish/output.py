@@ -203,8 +203,11 @@ def write(
         raise conflict(out, stop)
     for rel in plan.left:
         result.notes.append(
-            f"{out / rel}: left in place (no longer published, but not as refkit publish "
-            "wrote it); remove it yourself if it should go"
+            Msg(
+                "{path}: left in place (no longer published, but not as refkit publish wrote "
+                "it); remove it yourself if it should go",
+                path=out / rel,
+            )
         )
     made = {rel: digest(data) for rel, data in files.items()}
     _carry_out(plan, files, made, old, result)

@@ -7,6 +7,7 @@ from typing import Any
 
 from refkit.history import History
 from refkit.history.releases import VERSION, Release, Releases, read_records
+from refkit.i18n import Msg
 
 
 def found_releases(
@@ -16,7 +17,7 @@ def found_releases(
     history does not hold (copied files) are left out with a note."""
     found = Releases(history, folder, fid, [tuple(r) for r in records])
     releases = found.all()
-    site.notes += [f"{why}: not published" for why in found.unavailable.values()]
+    site.notes += [Msg("{why}: not published", why=why) for why in found.unavailable.values()]
     return releases
 
 

@@ -4,6 +4,7 @@ are rendered (``fill``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,16 @@ def fill(
     lang: str | None,
     render: set[str],
     rows: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, str]:
     """Publish into the empty folder ``out``: its manifest first says it is being filled, then
     the pages are written as they are rendered; their digests by path."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         write_manifest(out / MANIFEST, {}, {}, {}, filling=True)
-        written: dict[str, str] = build(site, formats, lang, render, rows, into=out)
+        written: dict[str, str] = build(
+            site, formats, lang, render, rows, into=out, progress=progress
+        )
     except OSError as e:
         raise unwritable(e, out) from e
     return written
@@ -39,6 +43,7 @@ def build(
     rows: dict[str, Any] | None = None,
     *,
     into: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     """Render the site-wide pages and the pages of the frameworks in ``render`` (all by
     default); with many frameworks, in several processes (rendering is pure Python and
@@ -48,7 +53,8 @@ def build(
     publish: the frameworks with most versions had all gone to it); the site-wide pages are
     rendered here meanwhile (and a share whose worker died). ``into``: an empty folder that
     whoever renders a page writes it into; then the digests of the files written, by path,
-    instead of their bytes."""
+    instead of their bytes. ``progress(done, total)``: told as the shares come back (the
+    frameworks rendered so far, of all to render)."""
     from refkit.parallel import Forked, workers
     from refkit.publish.pages import build_pages
 
@@ -66,6 +72,10 @@ def build(
     with Forked(share, [ids[i::n] for i in range(n)], jobs) as forked:
         pages = build_pages(site, formats=formats, lang=lang, only=set(), rows=rows)
         files: dict[str, Any] = pages if into is None else write_new(into, pages)
+        done = 0
         for i in range(n):
             files.update(forked.result(i))
+            if progress is not None:
+                done += len(ids[i::n])
+                progress(done, len(ids))
     return files

@@ -121,7 +121,7 @@ class PublishedFramework:
 class Site:
     frameworks: list[PublishedFramework]
     unreleased: list[str]  # frameworks with no release, not published (no --include-draft)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
     history: History | None = field(default=None, repr=False)
     base_url: str = ""  # --base-url, ending with "/"; "" when the site's address is not known
     worktree: dict[str, Any] = field(default_factory=dict, repr=False)  # digest -> parsed value

@@ -51,7 +51,7 @@ _KEYS_LEFT = (
 # of strings (ids, addresses: all of refkit's) is counted by a set of itself
 _UNIQUE_FN = re.compile(r"^ *def fn\(var\): return .*\n", re.M)
 _UNIQUE_COUNT = re.compile(r"len\(set\(fn\((\w+)_x\) for \1_x in \1\)\)")
-_UNIQUE_HELPERS = '''
+_UNIQUE_HELPERS = """
 
 def _unique_fn(var):
     return frozenset(dict((k, _unique_fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(_unique_fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
@@ -62,7 +62,7 @@ def _unique(items):
         return len(set(items))
     return len(set(_unique_fn(x) for x in items))
 
-'''
+"""
 
 
 def _faster(code: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from refkit.i18n import Msg
 from refkit.stack.coverage import Coverage, Origin, Step, propagate, versions_of
 
 __all__ = [
@@ -217,6 +218,16 @@ class PathwayStep:
             "hours": self.hours,
             "credits": self.credits,
         }
+
+    def why(self) -> Msg:
+        """The reason in words to show (``reason`` stays the JSON's and the site script's
+        value: "required", "elective G1", "prerequisite of BC02")."""
+        kind, _, rest = self.reason.partition(" ")
+        if kind == "elective":
+            return Msg("elective {group}", group=rest)
+        if kind == "prerequisite":
+            return Msg("prerequisite of {block}", block=rest.removeprefix("of "))
+        return Msg("required")
 
 
 @dataclass(slots=True)

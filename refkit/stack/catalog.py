@@ -63,7 +63,7 @@ class Catalog:
         self._views: dict[tuple[str, str], CertView] = {}
         self._frameworks: dict[tuple[str, str], Framework] = {}
         self._chains: dict[str, list[Step]] = {}
-        self.notes: list[str] = []
+        self.notes: list[Msg] = []
 
     def close(self) -> None:
         if self.history is not None:
@@ -198,7 +198,7 @@ class Catalog:
         view, notes = resolve(data, home)
         if version == WORKTREE:
             view.version = WORKTREE
-        self.notes += [f"{fid}@{version}: {n}" for n in notes]
+        self.notes += [Msg("{at}: {note}", at=f"{fid}@{version}", note=n) for n in notes]
         return view
 
     # -- credit -------------------------------------------------------------------------------

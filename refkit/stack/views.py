@@ -61,7 +61,7 @@ HomeView = Callable[
 ]  # (framework, pinned version or None) -> view
 
 
-def resolve(data: dict[str, Any], home_view: HomeView) -> tuple[CertView, list[str]]:
+def resolve(data: dict[str, Any], home_view: HomeView) -> tuple[CertView, list[Msg]]:
     """The full view: borrowed blocks taken from their home at the pinned or current version.
     Returns the view and a note for each borrowed block that could not be found."""
     view = CertView.from_json(data)
@@ -72,7 +72,11 @@ def resolve(data: dict[str, Any], home_view: HomeView) -> tuple[CertView, list[s
         found = home.blocks.get(block) if home is not None else None
         if home is None or found is None or found.home:
             notes.append(
-                f"shared block {block} of {framework}{'@' + version if version else ''} not found"
+                Msg(
+                    "shared block {block} of {framework} not found",
+                    block=block,
+                    framework=f"{framework}@{version}" if version else framework,
+                )
             )
             continue
         blocks[block] = BlockView(
