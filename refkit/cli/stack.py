@@ -173,14 +173,16 @@ def _stack(
 
 def _label(cert: Any, lang: str) -> str:
     if cert.draft:
-        return speaker(lang)("{framework}, work tree", framework=cert.framework)
+        say = speaker(lang)
+        return say("{framework}, work tree", framework=cert.framework)
     return f"{cert.framework} {cert.version}"
 
 
 def _volume(hours: float | None, credits: float | None, lang: str) -> str:
     parts = []
     if hours is not None:
-        parts.append(speaker(lang)("{n} h", n=number(hours, lang)))
+        say = speaker(lang)
+        parts.append(say("{n} h", n=number(hours, lang)))
     if credits is not None:
         parts.append(plural("{n} credit", "{n} credits", credits, lang))
     return " + ".join(parts)
@@ -191,7 +193,10 @@ def _remaining(r: Any, lang: str) -> str:
         return tr("complete", lang)
     to_go = plural("{n} block to go", "{n} blocks to go", len(r.pathway), lang)
     volume = _volume(r.remaining_hours, r.remaining_credits, lang)
-    return speaker(lang)("{to_go}, about {volume}", to_go=to_go, volume=volume) if volume else to_go
+    if not volume:
+        return to_go
+    say = speaker(lang)
+    return say("{to_go}, about {volume}", to_go=to_go, volume=volume)
 
 
 def _how(b: Any, lang: str) -> str:
