@@ -302,7 +302,9 @@ def source_messages() -> dict[Any, str]:
                 for arg in _said(node):
                     for text in _literals(arg):
                         found.setdefault(text, where)
-            said = name == "say" and isinstance(node.func, ast.Name)  # (a method is not ``say``)
+            said = (name == "say" and isinstance(node.func, ast.Name)) or (  # (not a method)
+                isinstance(node.func, ast.Call) and getattr(node.func.func, "id", "") == "speaker"
+            )
             if (name in ("Msg", "tr", "N_") or said) and node.args:
                 for text in _literals(node.args[0]):
                     found.setdefault(text, where)
