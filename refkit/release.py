@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,11 +115,21 @@ def today() -> str:
     return moment.date().isoformat()
 
 
+PLAN_STEPS = 3  # what plan_release tells ``progress``: read, checked, compared
+
+
 def plan_release(
-    history: History, folder: str, bump: str | None = None, reason: str | None = None
+    history: History,
+    folder: str,
+    bump: str | None = None,
+    reason: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReleasePlan:
     """``reason``: why the working group releases with a lower bump than the changes call for
-    (refused without one); recorded with the release."""
+    (refused without one); recorded with the release. ``progress(done, PLAN_STEPS + 1)`` is told
+    as the work tree is read, checked, and compared with the last release (the caller tells the
+    last step, the release made)."""
+    told = progress or (lambda done, total: None)
     repo = history.repository
     if history.branch() is None:
         raise ReleaseRefused(
@@ -126,14 +137,17 @@ def plan_release(
         )
     head = history.head() if history.has_commits() else None
     loaded = load_worktree(repo, folder)
+    told(1, PLAN_STEPS + 1)
     fw = require_framework(loaded, "the work tree")
     fid = fw.id or loaded.name
     _check_unique_ids(repo, fid, folder)
     _check_nothing_else_changed(history, folder)
     _check_no_errors(repo, folder, fid)
+    told(2, PLAN_STEPS + 1)
     releases = Releases(history, folder, fid)
     last = releases.latest()
     step = _first(fw, bump) if last is None else _next(releases, last, fw, fid, bump, reason)
+    told(3, PLAN_STEPS + 1)
     if releases.get(step.version) is not None or history.tags(tag_name(fid, step.version)):
         raise ReleaseRefused(
             Msg("{tag} already exists", tag=tag_name(fid, step.version)),

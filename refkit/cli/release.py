@@ -64,7 +64,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from refkit.cli.reporters import print_problems
     from refkit.history import History
-    from refkit.release import ReleaseRefused, perform_release, plan_release, restore_tags
+    from refkit.release import ReleaseRefused, restore_tags
     from refkit.store.lock import repository_lock
     from refkit.store.repository import Repository
     from refkit.versions import find_framework
@@ -83,15 +83,17 @@ def run(args: argparse.Namespace) -> int:
             if not made:
                 print(tr("every release already has its tag", lang))
             return 0
-        try:
-            plan = plan_release(history, folder, args.bump, args.reason)
-        except ReleaseRefused as e:
-            if e.problems:
-                print_problems(repo, e.problems, sys.stderr)
-            raise
+        outcome = _release(
+            history, folder, args, say("releasing {framework}", framework=args.framework)
+        )
+        if isinstance(outcome, ReleaseRefused):
+            if outcome.problems:
+                print_problems(repo, outcome.problems, sys.stderr)
+            raise outcome
+        plan, result = outcome
         old = plan.last.version if plan.last else "(none)"
         why = _why(plan, lang)
-        if args.dry_run:
+        if result is None:  # --dry-run
             if args.format == "json":
                 json.dump(
                     {"framework": plan.framework_id, "from": old if plan.last else None, "version": plan.version,
@@ -112,7 +114,6 @@ def run(args: argparse.Namespace) -> int:
                     )
                 )
             return 0
-        result = perform_release(history, plan, args.message)
     if args.format == "json":
         json.dump(
             {"framework": plan.framework_id, "from": plan.last.version if plan.last else None, "version": result.version,
@@ -129,6 +130,24 @@ def run(args: argparse.Namespace) -> int:
             + say("committed {commit}, tagged {tag}", commit=result.commit[:10], tag=result.tag)
         )
     return 0
+
+
+def _release(history: Any, folder: str, args: argparse.Namespace, what: str) -> Any:
+    """The plan and the release made (None with --dry-run), or the refusal; a progress bar
+    meanwhile (on a terminal, after half a second: a framework of thousands of competencies)."""
+    from refkit.progress import shown
+    from refkit.release import PLAN_STEPS, ReleaseRefused, perform_release, plan_release
+
+    with shown(what) as step:
+        try:
+            plan = plan_release(history, folder, args.bump, args.reason, progress=step)
+        except ReleaseRefused as e:
+            return e
+        if args.dry_run:
+            return plan, None
+        result = perform_release(history, plan, args.message)
+        step(PLAN_STEPS + 1, PLAN_STEPS + 1)
+    return plan, result
 
 
 def _old(plan: Any, lang: str) -> str:
