@@ -62,6 +62,8 @@ def build(
     jobs = workers(len(ids), at_least=RENDER_IN_WORKERS, items=len(ids))
     if jobs == 0:
         every = build_pages(site, formats=formats, lang=lang, only=set(ids), rows=rows)
+        if progress is not None:
+            progress(len(ids), len(ids))
         return every if into is None else write_new(into, every)
 
     def share(part: list[str]) -> Any:
