@@ -203,6 +203,20 @@ def _run_chunk(i: int) -> tuple[Any] | None:
         return (_WORK["fn"](_WORK["chunks"][i]),)
 
 
+def guided(items: Sequence[Any], jobs: int) -> list[Sequence[Any]]:
+    """``items`` in chunks that shrink as they go (each a quarter of what is left shared by the
+    ``jobs``): big chunks first, few to hand out and send back; small ones last, so that the
+    workers end together (with chunks of one size, one worker went on alone for half a chunk
+    at the end, 0.2 s of a 3 s validate)."""
+    chunks, start, total = [], 0, len(items)
+    least = max(1, total // (jobs * 32))  # (no end of chunks of one: each costs a round trip)
+    while start < total:
+        size = max(least, (total - start) // (jobs * 4))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
 def forked_map(
     fn: Callable[[Any], Any],
     items: Sequence[Any],
@@ -225,8 +239,7 @@ def forked_map(
             if done is not None:
                 done(k + 1, total)
         return out
-    size = max(1, total // (n * 8))
-    chunks = [items[i : i + size] for i in range(0, total, size)]
+    chunks = guided(items, n)
     results: list[Any] = []
     with Forked(lambda chunk: [fn(x) for x in chunk], chunks, n) as forked:
         for i in range(len(chunks)):

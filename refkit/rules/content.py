@@ -47,18 +47,18 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
     """A new item's text refkit wrote ("Nouvelle compétence" in the editor, "À définir — ..." by
     `refkit new`), never replaced: released as it is, schools would read it."""
 
-    def left(what: Msg, text: str | None) -> Msg | None:
-        return (
-            Msg('{what} still reads "{text}", the text refkit gave it', what=what, text=text)
-            if text in PLACEHOLDERS
-            else None
-        )
+    def left(what: Msg, text: str | None) -> Msg:
+        return Msg('{what} still reads "{text}", the text refkit gave it', what=what, text=text)
 
+    # (the texts compared first, the message made only for one left: a national repository has
+    # hundreds of thousands of texts)
     for a in ctx.fw.activities:
-        if message := left(Msg("activity {id}", id=a.id), a.title):
+        if a.title in PLACEHOLDERS:
+            message = left(Msg("activity {id}", id=a.id), a.title)
             yield ctx.problem("placeholder-text", a.source, "title", message=message)
     for i, member in enumerate(ctx.fw.working_group):
-        if message := left(Msg("working group member {n}", n=i + 1), member.organisation):
+        if member.organisation in PLACEHOLDERS:
+            message = left(Msg("working group member {n}", n=i + 1), member.organisation)
             yield ctx.problem(
                 "placeholder-text",
                 ctx.fw.source,
@@ -68,13 +68,16 @@ def placeholder_texts(ctx: Context) -> Iterator[Problem]:
                 message=message,
             )
     for block in ctx.fw.blocks:
-        if message := left(Msg("block {id}", id=block.id), block.title):
+        if block.title in PLACEHOLDERS:
+            message = left(Msg("block {id}", id=block.id), block.title)
             yield ctx.problem("placeholder-text", block.source, "title", message=message)
         for c in block.competencies:
-            if message := left(Msg("competency {id}", id=c.id), c.statement):
+            if c.statement in PLACEHOLDERS:
+                message = left(Msg("competency {id}", id=c.id), c.statement)
                 yield ctx.problem("placeholder-text", c.source, "statement", message=message)
             for i, cr in enumerate(c.criteria):
-                if message := left(Msg("criterion {n} of {id}", n=i + 1, id=c.id), cr.text):
+                if cr.text in PLACEHOLDERS:
+                    message = left(Msg("criterion {n} of {id}", n=i + 1, id=c.id), cr.text)
                     yield ctx.problem("placeholder-text", c.source, "criteria", i, message=message)
 
 

@@ -87,6 +87,12 @@ def _volume(d: dict[str, Any], key: str) -> Volume:
     return Volume(hours=_num(v, "hours"), credits=_num(v, "credits"))
 
 
+# a competency's own keys (the schema's): one with none other has no extension to look for
+_COMPETENCY_KEYS = frozenset(
+    ("id", "statement", "kind", "activities", "criteria", "esco", "notes", "relations")
+)
+
+
 def _ext(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if k.startswith("x-")}
 
@@ -235,7 +241,7 @@ def _block(d: dict[str, Any], pos: Positions, file: str) -> Block:
                 criteria=criteria,
                 esco=_strs(c, "esco") if esco is not None else [],
                 notes=notes if type(notes) is str or notes is None else _str(c, "notes"),
-                extensions=_ext(c) if len(c) > 7 or any(k[:2] == "x-" for k in c) else {},
+                extensions={} if _COMPETENCY_KEYS.issuperset(c) else _ext(c),
                 source=Source(file, entry[0], entry[1], path),
                 relations=read_relations(c, pos, file, path) if "relations" in c else [],
             )
