@@ -86,12 +86,11 @@ class ReleasePlan:
         return tag_name(self.framework_id, self.version)
 
     def summary_in(self, lang: str) -> str:
-        """What the release holds, in one line in ``lang`` ("+3 competencies, 1 block modified";
-        "first release: 7 blocks, 29 competencies")."""
+        """What the release holds, in one line in ``lang`` ("+3 competencies, 1 block modified")."""
         if self.diff is not None:
             return summary_line(self.diff, lang)
-        fw = require_framework(self.loaded, "the work tree")
-        return Msg("first release: {what}", what=counted(fw, lang)).render(lang)
+        what = counted(require_framework(self.loaded, "the work tree"), lang)
+        return Msg("first release: {what}", what=what).render(lang)
 
     def reasons_in(self, lang: str) -> list[str]:
         """Why the changes call for ``required`` (``reasons`` in ``lang``)."""
@@ -127,8 +126,7 @@ def plan_release(
 ) -> ReleasePlan:
     """``reason``: why the working group releases with a lower bump than the changes call for
     (refused without one); recorded with the release. ``progress(done, PLAN_STEPS + 1)`` is told
-    as the work tree is read, checked, and compared with the last release (the caller tells the
-    last step, the release made)."""
+    as the work tree is read, checked, and compared with the last release (the caller, last)."""
     told = progress or (lambda done, total: None)
     repo = history.repository
     if history.branch() is None:

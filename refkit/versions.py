@@ -12,10 +12,11 @@ from pathlib import Path
 
 from refkit.diff import RENAME_THRESHOLD, FrameworkDiff, diff_frameworks
 from refkit.diff.correspondence import Table, correspondence
+from refkit.diff.describe import lang_key
 from refkit.errors import ExitCode, RefkitError
 from refkit.history import WORKTREE, History
 from refkit.history.releases import Releases, VersionRef
-from refkit.i18n import Msg, plural
+from refkit.i18n import Msg, plural, tr
 from refkit.model import Framework
 from refkit.problems import Problem
 from refkit.store.loader import LoadedFramework, load_framework, read_folder
@@ -241,23 +242,19 @@ def _one_line(
 ) -> str:
     from refkit.diff.render import summary_line
 
-    fr = lang.startswith("fr")
+    code = lang_key(lang)
     if new is None:
         if old is not None:
-            return (
-                "référentiel illisible à cette version"
-                if fr
-                else "framework unreadable at this version"
-            )
-        return "référentiel retiré" if fr else "framework removed"
+            return tr("framework unreadable at this version", code)
+        return tr("framework removed", code)
     if old is None:
-        return f"créé : {counted(new, lang)}" if fr else f"created: {counted(new)}"
+        return tr("created: {counts}", code).format(counts=counted(new, code))
     line = summary_line(diff_frameworks(old, new, old_label=old_label, new_label=new_label), lang)
     if old.version != new.version:
-        version = f"version {old.version} → {new.version}"
-        if line in ("no change", "aucun changement"):
+        version = tr("version {old} → {new}", code).format(old=old.version, new=new.version)
+        if line == tr("no change", code):
             return version
-        return f"{version} ; {line}" if fr else f"{version}; {line}"
+        return tr("{version}; {changes}", code).format(version=version, changes=line)
     return line
 
 
@@ -299,7 +296,7 @@ def framework_log(
             parent = history.parent(info.sha)
             parent_tree, parent_fw = versions.at(parent)
             if parent_tree is not None and parent_tree == tree:
-                summary = "aucun changement" if lang.startswith("fr") else "no change"
+                summary = tr("no change", lang_key(lang))
             else:
                 summary = _one_line(parent_fw, fw, parent or "", info.short, lang)
             commits.append(

@@ -9,17 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from refkit.i18n import (
-    Msg,
-    catalogue,
-    missing,
-    ngettext,
-    parse_po,
-    source_messages,
-    translate,
-    unsaid,
-    unspoken,
-)
+from refkit.i18n import Msg, catalogue, ngettext, parse_po, translate
+from refkit.i18n_scan import missing, source_messages, unsaid, unspoken
 from refkit.problems import RULES, Problem
 from tests.conftest import copy_fixture
 

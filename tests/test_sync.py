@@ -45,13 +45,13 @@ def test_commits_go_through_the_shared_repository_both_ways(cli, tmp_path: Path)
     edit(a, BC01, "statement: ", "statement: Savoir ")
     run = cli("sync", cwd=a)
     assert run.code == 0, run.err
-    assert run.lines[-1] == "up to date with origin (main): 0 commit(s) received, 1 sent"
+    assert run.lines[-1] == "up to date with origin (main): 0 commits received, 1 sent"
     assert git(shared, "rev-parse", "main") == git(a, "rev-parse", "HEAD")
     # b changed another file meanwhile: both moved, merged, sent
     edit(b, BC02, "statement: ", "statement: Pouvoir ")
     run = cli("sync", cwd=b)
     assert run.code == 0, run.err
-    assert run.lines[-1] == "up to date with origin (main): 1 commit(s) received, 2 sent, merged"
+    assert run.lines[-1] == "up to date with origin (main): 1 commit received, 2 sent, merged"
     assert "Savoir" in (b / BC01).read_text(encoding="utf-8")
     assert cli("sync", cwd=a).code == 0
     assert "Pouvoir" in (a / BC02).read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_a_new_branch_counts_only_the_commits_the_shared_repository_lacks(
     edit(a, BC01, "statement: ", "statement: Savoir ")
     run = cli("sync", cwd=a)
     assert run.code == 0, run.err
-    assert run.lines[-1] == "up to date with origin (essai): 0 commit(s) received, 1 sent"
+    assert run.lines[-1] == "up to date with origin (essai): 0 commits received, 1 sent"
     assert git(shared, "rev-parse", "essai") == git(a, "rev-parse", "HEAD")
 
 

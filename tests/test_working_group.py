@@ -131,7 +131,7 @@ def bruno_edits_on_the_proposal_and_syncs_first(cli, b: Path) -> None:  # type: 
     git(b, "commit", "-qam", "BC01 : C1.1 et C1.2 reformulées")
     run = cli("sync", cwd=b)
     assert run.code == 0, run.err
-    assert run.lines[-1] == "up to date with origin (proposal/pac-2027): 0 commit(s) received, 1 sent"  # fmt: skip
+    assert run.lines[-1] == "up to date with origin (proposal/pac-2027): 0 commits received, 1 sent"  # fmt: skip
 
 
 def alice_edits_records_and_syncs(term: Terminal, a: Path) -> None:

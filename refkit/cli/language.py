@@ -1,7 +1,7 @@
 """Provides the command line in the user's language: its help, and argparse's own words.
 
 Every text a command gives argparse (``description=``, ``help=``, ``metavar=``) is an English
-message id marked ``N_(...)``, so that the catalogue check (``refkit.i18n.source_messages``,
+message id marked ``N_(...)``, so that the catalogue check (``refkit.i18n_scan.source_messages``,
 ``tests/test_i18n.py``) asks ``refkit/locale/fr.po`` for its French. The parser is built in
 English; ``localize`` then puts each of those texts in the user's language, once, before the help
 is shown or the arguments parsed (so that error messages name the translated metavars too).

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
         print_problems(repo, e.problems, sys.stderr)
         raise
-    shown = display_path(result.out, "").rstrip("/") or "."
+    folder = display_path(result.out, "").rstrip("/") or "."
     say = speaker(lang)
     print(
         say(
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             "unchanged, {removed} removed",
             versions=Msg(N_plural("{n} version", "{n} versions"), n=result.versions),
             frameworks=Msg(N_plural("{n} framework", "{n} frameworks"), n=result.frameworks),
-            folder=shown,
+            folder=folder,
             written=Msg(N_plural("{n} file written", "{n} files written"), n=len(result.written)),
             unchanged=result.unchanged,
             removed=len(result.removed),
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
                 "published {n} open proposals for consultation into {folder}/proposals/",
             ),
             n=len(pages) - 1,
-            folder=shown,
+            folder=folder,
         )
         print(said.render(lang))
     for warning in result.warnings:

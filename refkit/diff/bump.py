@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 
 from refkit.diff import FrameworkDiff
+from refkit.diff.describe import field_name, lang_key
+from refkit.i18n import N_labels, pgettext, tr
 
 ORDER = {"patch": 0, "minor": 1, "major": 2}
 _MINOR_FIELDS = {"kind", "activities", "esco", "volume", "modalities", "extensions"}
@@ -59,61 +61,53 @@ class Cause:
         return describe_cause(self, lang)
 
 
-_KIND_FR = {
-    "competency": ("compétence", "f"),
-    "block": ("bloc", "m"),
-    "activity": ("activité", "f"),
-    "shared-block": ("bloc partagé", "m"),
-}
+# the items a cause is about ("compétence C4.5"), each name the context of its own
+_NOUNS = N_labels({"competency": "competency", "block": "block", "activity": "activity", "shared-block": "shared-block"})  # fmt: skip
+# what happened to one, in the sense of its kind (its context): it agrees with it in French
+_REMOVED = N_labels({"competency": "{name} removed", "block": "{name} removed", "activity": "{name} removed", "shared-block": "{name} removed"})  # fmt: skip
+_RENUMBERED = N_labels({"competency": "{name} renumbered {id}", "block": "{name} renumbered {id}", "activity": "{name} renumbered {id}", "shared-block": "{name} renumbered {id}"})  # fmt: skip
+_ADDED = N_labels({"competency": "{name} added", "block": "{name} added", "activity": "{name} added", "shared-block": "{name} added"})  # fmt: skip
+_MOVED = N_labels({"competency": "{name} moved from {old} to {new}", "block": "{name} moved from {old} to {new}", "activity": "{name} moved from {old} to {new}", "shared-block": "{name} moved from {old} to {new}"})  # fmt: skip
+_MODIFIED = N_labels({"competency": "{name} modified", "block": "{name} modified", "activity": "{name} modified", "shared-block": "{name} modified"})  # fmt: skip
+_HAPPENED = {
+    "removed": _REMOVED, "renumbered": _RENUMBERED, "added": _ADDED, "moved": _MOVED,
+    "modified": _MODIFIED,
+}  # fmt: skip
 
 
 def describe_cause(c: Cause, lang: str = "en") -> str:
     """A cause in words: "competency C4.5 moved from BC04 to BC07", "compétence C4.5 déplacée
     de BC04 vers BC07"."""
-    if not lang.lower().startswith("fr"):
-        name = f"{c.kind} {c.id}"
-        if c.kind == "framework":
-            return f"{c.detail} changed"
-        if c.kind == "activity" and c.what not in ("added", "removed", "field"):
-            return f"{name} {c.what}"
-        return {
-            "removed": f"{name} removed",
-            "renumbered": f"{name} renumbered {c.detail}",
-            "added": f"{name} added",
-            "moved": f"{name} moved from {c.detail.replace('>', ' to ')}",
-            "prerequisites": f"{name}: prerequisites changed",
-            "criteria": f"{name}: criteria added or removed",
-            "certification": f"certification rules changed ({c.detail})",
-        }.get(c.what, f"{name}: {c.detail} " + _verb(c, "changed", "reworded", "renewed"))
-    from refkit.diff.describe import field_name
-
-    noun, gender = _KIND_FR.get(c.kind, (c.kind, "m"))
-    e = "e" if gender == "f" else ""
-    name = f"{noun} {c.id}"
+    code = lang_key(lang)
     if c.kind == "framework":
-        return f"{field_name(c.detail, 'fr')} modifié"
-    return {
-        "removed": f"{name} retiré{e}",
-        "renumbered": f"{name} renuméroté{e} {c.detail}",
-        "added": f"{name} ajouté{e}",
-        "moved": f"{name} déplacé{e} de {c.detail.replace('>', ' vers ')}",
-        "prerequisites": f"{name} : prérequis modifiés",
-        "criteria": f"{name} : critères ajoutés ou retirés",
-        "certification": "règles de certification modifiées ("
-        + ", ".join(field_name(f, "fr") for f in c.detail.split(", "))
-        + ")",
-        "modified": f"{name} modifié{e}",
-    }.get(
-        c.what,
-        f"{name} : {field_name(c.detail, 'fr')} " + _verb(c, "modifié", "reformulé", "renouvelés"),
-    )
+        return tr("{field} changed", code).format(field=_field(c.detail, code))
+    name = f"{pgettext(c.kind, _NOUNS[c.kind], code) if c.kind in _NOUNS else c.kind} {c.id}"
+    happened = _HAPPENED.get(c.what)
+    if happened is not None:
+        kind = c.kind if c.kind in happened else "block"  # another kind agrees as a block does
+        template = pgettext(kind, happened[kind], code)
+        old, _, new = c.detail.partition(">")
+        return template.format(name=name, id=c.detail, old=old, new=new)
+    if c.what == "prerequisites":
+        return tr("{name}: prerequisites changed", code).format(name=name)
+    if c.what == "criteria":
+        return tr("{name}: criteria added or removed", code).format(name=name)
+    if c.what == "certification":
+        fields = ", ".join(_field(f, code) for f in c.detail.split(", "))
+        return tr("certification rules changed ({fields})", code).format(fields=fields)
+    if c.detail.endswith(".bookkeeping"):  # a source's identifiers and dates are renewed
+        template = tr("{name}: {field} renewed", code)
+    elif c.level != "patch":
+        template = tr("{name}: {field} changed", code)
+    else:
+        template = tr("{name}: {field} reworded", code)
+    return template.format(name=name, field=_field(c.detail, code))
 
 
-def _verb(c: Cause, changed: str, reworded: str, renewed: str) -> str:
-    """What happened to a field: a source's identifiers and dates are renewed, not reworded."""
-    if c.detail.endswith(".bookkeeping"):
-        return renewed
-    return changed if c.level != "patch" else reworded
+def _field(field: str, code: str) -> str:
+    """A field as a cause names it: in English as the data writes it (what ``refkit release``
+    prints and scripts read), in another language in plain words ("critères d'évaluation")."""
+    return field if code == "en" else field_name(field, code)
 
 
 def bump_causes(diff: FrameworkDiff) -> list[Cause]:

@@ -14,101 +14,80 @@ the spaces around removed or added words are kept text, outside the marks.
     describe(diff, "fr").sections[0].entries[0].lines[0]
     -> (Piece("=", "Énoncé : Poser "), Piece("-", "une"), Piece("=", " "), Piece("+", "un"), ...)
 
-Words are in French or English (anything not French is English), as the published site has
-always given them.
+The words are English message ids, said in the reader's language from the catalogue
+(``refkit/locale/fr.po``); a word that agrees with its item in French is translated in the
+sense of the item's kind (its ``msgctxt``: "added" is "ajoutée" for a competency, "ajouté" for a
+block). Words are in French or English (anything not French is English), as the published site
+has always given them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from refkit.diff import Change, FieldChange, FrameworkDiff
 from refkit.diff.relations import relation_counts, relation_line
-from refkit.i18n import quantity
+from refkit.i18n import N_, N_labels, ngettext, pgettext, quantity, tr
 
 # the order of the sections, everywhere
 SECTIONS = ("block", "competency", "activity", "certification", "shared-block", "framework")
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "fr": {
-        "sections": {
-            "block": "Blocs", "competency": "Compétences", "activity": "Activités",
-            "certification": "Règles de certification", "shared-block": "Blocs partagés",
-            "framework": "Informations générales",
-        },
-        "changes": {
-            "added": "ajouté", "removed": "supprimé", "modified": "modifié", "moved": "déplacé",
-            "renamed": "renuméroté",
-        },
-        "counted": {"competencies": "Compétences", "blocks": "Blocs de compétences"},
-        "nature": {
-            "reworded": "reformulé", "whitespace": "mise en forme seulement", "changed": "modifié",
-            "added": "ajouté", "removed": "retiré", "reordered": "réordonné", "items": "modifié",
-        },
-        "kinds": {"knowledge": "savoir", "skill": "savoir-faire", "attitude": "savoir-être"},
-        "units": {"hours": "h", "credits": "crédits"},
-        "sep": "\u00a0: ",
-        "fields": {
-            "statement": "énoncé", "kind": "nature", "criteria": "critères d'évaluation",
-            "activities": "activités", "esco": "correspondance ESCO", "notes": "remarques",
-            "title": "titre", "description": "description", "volume": "volume",
-            "prerequisites": "prérequis", "modalities": "modalités d'évaluation", "order": "ordre",
-            "required": "blocs obligatoires", "summary": "présentation", "sector": "secteur",
-            "level": "niveau", "codes": "codes", "working_group": "groupe de travail",
-            "validity": "validité", "tasks": "tâches", "status": "statut", "lang": "langue",
-            "extensions": "données complémentaires", "version": "version", "relations": "relations",
-        },
-        "elective": "groupe au choix ",
-        # one item of a list field, for "critère ajouté : ...": (noun, feminine)
-        "items": {
-            "criteria": ("critère", False), "tasks": ("tâche", True),
-            "activities": ("activité", True), "required": ("bloc obligatoire", False),
-            "prerequisites": ("prérequis", False), "modalities": ("modalité d'évaluation", True),
-            "esco": ("correspondance ESCO", True),
-            "working_group": ("membre du groupe de travail", False),
-        },
-        "block": "bloc",
-        "becomes": "devient",
-        "certification": "règles de certification",
-        # before removed and added words, for screen readers, which do not announce the marks
-        "said": ("supprimé :", "ajouté :"),
-    },
-    "en": {
-        "sections": {
-            "block": "Blocks", "competency": "Competencies", "activity": "Activities",
-            "certification": "Certification rules", "shared-block": "Shared blocks",
-            "framework": "General information",
-        },
-        "changes": {
-            "added": "added", "removed": "removed", "modified": "modified", "moved": "moved",
-            "renamed": "renumbered",
-        },
-        "counted": {"competencies": "Competencies", "blocks": "Blocks of competencies"},
-        "nature": {
-            "reworded": "reworded", "whitespace": "spacing only", "changed": "changed",
-            "added": "added", "removed": "removed", "reordered": "reordered", "items": "changed",
-        },
-        "kinds": {"knowledge": "knowledge", "skill": "skill", "attitude": "attitude"},
-        "units": {"hours": "h", "credits": "credits"},
-        "sep": ": ",
-        "fields": {},
-        "elective": "elective group ",
-        "items": {
-            "criteria": ("criterion", False), "tasks": ("task", False),
-            "activities": ("activity", False), "required": ("required block", False),
-            "prerequisites": ("prerequisite", False), "modalities": ("assessment method", False),
-            "esco": ("ESCO mapping", False), "working_group": ("working group member", False),
-        },
-        "block": "block",
-        "becomes": "becomes",
-        "certification": "certification rules",
-        "said": ("removed:", "added:"),
-    },
+_TITLES = {
+    "block": N_("Blocks"), "competency": N_("Competencies"), "activity": N_("Activities"),
+    "certification": N_("Certification rules"), "shared-block": N_("Shared blocks"),
+    "framework": N_("General information"),
 }  # fmt: skip
 
-# Past participles agree with the noun in French: une compétence ajoutée, un bloc ajouté.
-_FEMININE = {"competency", "activity", "shared-block", "certification"}
+# What happened to an item, each word in the sense of the item's kind (its context), or of a
+# count of them ("blocks", "competencies": "2 ajoutées"): it agrees with the item in French.
+_ADDED = N_labels({"block": "added", "competency": "added", "activity": "added", "certification": "added", "shared-block": "added", "framework": "added", "blocks": "added", "competencies": "added"})  # fmt: skip
+_REMOVED = N_labels({"block": "removed", "competency": "removed", "activity": "removed", "certification": "removed", "shared-block": "removed", "framework": "removed", "blocks": "removed", "competencies": "removed"})  # fmt: skip
+_MODIFIED = N_labels({"block": "modified", "competency": "modified", "activity": "modified", "certification": "modified", "shared-block": "modified", "framework": "modified", "blocks": "modified", "competencies": "modified"})  # fmt: skip
+_MOVED = N_labels({"block": "moved", "competency": "moved", "activity": "moved", "certification": "moved", "shared-block": "moved", "framework": "moved", "blocks": "moved", "competencies": "moved"})  # fmt: skip
+_RENUMBERED = N_labels({"block": "renumbered", "competency": "renumbered", "activity": "renumbered", "certification": "renumbered", "shared-block": "renumbered", "framework": "renumbered", "blocks": "renumbered", "competencies": "renumbered"})  # fmt: skip
+_CHANGES = {
+    "added": _ADDED, "removed": _REMOVED, "modified": _MODIFIED, "moved": _MOVED,
+    "renamed": _RENUMBERED,
+}  # fmt: skip
+_COUNTED_KINDS = {"block": "blocks", "competency": "competencies"}
+_COUNTED = {
+    "competencies": N_("Competencies: {counts}"),
+    "blocks": N_("Blocks of competencies: {counts}"),
+}
+
+# how a field changed, for "Critères d'évaluation : réordonné" (each word its own context)
+_NATURE = N_labels({
+    "reworded": "reworded", "whitespace": "spacing only", "changed": "changed", "added": "added",
+    "removed": "removed", "reordered": "reordered", "items": "changed",
+})  # fmt: skip
+_KINDS = {"knowledge": N_("knowledge"), "skill": N_("skill"), "attitude": N_("attitude")}
+_UNITS = N_labels({"hours": "h", "credits": "credits"})
+
+# the fields' names in plain words, for trainers ("critères d'évaluation"): in English, the
+# names the data gives them; each the context of its own name
+_FIELDS = N_labels({
+    "statement": "statement", "kind": "kind", "criteria": "criteria", "activities": "activities",
+    "esco": "esco", "notes": "notes", "title": "title", "description": "description",
+    "volume": "volume", "prerequisites": "prerequisites", "modalities": "modalities",
+    "order": "order", "required": "required", "summary": "summary", "sector": "sector",
+    "level": "level", "codes": "codes", "working_group": "working_group", "validity": "validity",
+    "tasks": "tasks", "status": "status", "lang": "lang", "extensions": "extensions",
+    "version": "version", "relations": "relations",
+})  # fmt: skip
+
+# one item of a list field added or removed, for "Critère ajouté : ..."
+_ITEMS = {
+    "criteria": (N_("criterion added"), N_("criterion removed")),
+    "tasks": (N_("task added"), N_("task removed")),
+    "activities": (N_("activity added"), N_("activity removed")),
+    "required": (N_("required block added"), N_("required block removed")),
+    "prerequisites": (N_("prerequisite added"), N_("prerequisite removed")),
+    "modalities": (N_("assessment method added"), N_("assessment method removed")),
+    "esco": (N_("ESCO mapping added"), N_("ESCO mapping removed")),
+    "working_group": (N_("working group member added"), N_("working group member removed")),
+}
 
 
 def lang_key(lang: str | None) -> str:
@@ -117,8 +96,33 @@ def lang_key(lang: str | None) -> str:
 
 
 def words(lang: str | None) -> dict[str, Any]:
-    """The words of a description in ``lang`` (section titles, kinds of competency...)."""
-    return _WORDS[lang_key(lang)]
+    """The words of a description in ``lang`` (section titles, kinds of competency, the words
+    before removed and added words for screen readers...)."""
+    return _words_in(lang_key(lang))
+
+
+@cache
+def _words_in(code: str) -> dict[str, Any]:
+    return {
+        "sections": {kind: tr(title, code) for kind, title in _TITLES.items()},
+        "changes": {change: badge("block", change, code) for change in _CHANGES},
+        "counted": {
+            "competencies": tr("Competencies", code),
+            "blocks": tr("Blocks of competencies", code),
+        },
+        "nature": {key: pgettext(key, text, code) for key, text in _NATURE.items()},
+        "kinds": {key: tr(text, code) for key, text in _KINDS.items()},
+        "units": {key: pgettext(key, text, code) for key, text in _UNITS.items()},
+        "sep": _labelled("", "", code),
+        "fields": {key: pgettext(key, text, code) for key, text in _FIELDS.items()},
+        # before removed and added words, for screen readers, which do not announce the marks
+        "said": (tr("removed:", code), tr("added:", code)),
+    }
+
+
+def _labelled(label: str, value: str, lang: str) -> str:
+    """ "Énoncé : Poser un chauffe-eau": a label and its value."""
+    return tr("{label}: {value}", lang).format(label=label, value=value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +171,13 @@ class Description:
     def summary(self) -> str:
         """The counts on one line, with the other changes counted: "Compétences : 1 ajoutée ·
         2 autres changements"; "aucun changement" when there is none."""
-        fr = self.lang == "fr"
         parts = list(self.counts)
         n = self.others
         if n:
-            s = "s" if n > 1 else ""
-            parts.append(f"{n} autre{s} changement{s}" if fr else f"{n} other change{s}")
-        return " · ".join(parts) or ("aucun changement" if fr else "no change")
+            parts.append(
+                ngettext("{n} other change", "{n} other changes", n, self.lang).format(n=n)
+            )
+        return " · ".join(parts) or tr("no change", self.lang)
 
     @property
     def word_diffs(self) -> bool:
@@ -185,59 +189,60 @@ class Description:
 
 def badge(kind: str, change: str, lang: str | None, plural: bool = False) -> str:
     """What happened to an item, agreed with it: "ajoutée", "supprimés", "renumbered"."""
-    w = words(lang)
-    word: str = w["changes"].get(change, change)
-    if lang_key(lang) == "fr":
-        word += ("e" if kind in _FEMININE else "") + ("s" if plural else "")
-    return word
+    said = _CHANGES.get(change)
+    if said is None:
+        return change
+    context = _COUNTED_KINDS.get(kind, kind) if plural else kind
+    return pgettext(context, said.get(context, said["block"]), lang_key(lang))
 
 
 def counts(diff: FrameworkDiff, lang: str | None) -> tuple[str, ...]:
     """ "Compétences : 1 ajoutée, 2 modifiées", then the blocks' counts."""
-    w = words(lang)
+    code = lang_key(lang)
     out = []
     summary = diff.summary()
     for kind in ("competencies", "blocks"):
         one = "competency" if kind == "competencies" else "block"
-        parts = [f"{n} {badge(one, k, lang, plural=n > 1)}" for k, n in summary[kind].items() if n]
+        parts = [f"{n} {badge(one, k, code, plural=n > 1)}" for k, n in summary[kind].items() if n]
         if parts:
-            out.append(f"{w['counted'][kind]}{w['sep']}{', '.join(parts)}")
-    relations = relation_counts(summary["relations"], lang)
+            out.append(tr(_COUNTED[kind], code).format(counts=", ".join(parts)))
+    relations = relation_counts(summary["relations"], code)
     return (*out, relations) if relations else tuple(out)
 
 
 def about(c: Change, lang: str | None) -> str:
     """The item a change is about, in plain words; the badge before it says what happened."""
-    fr = lang_key(lang) == "fr"
-    w = words(lang)
-    sep = " : " if fr else ": "
+    code = lang_key(lang)
     if c.kind == "competency":
-        if c.change == "added":
-            return f"{c.id} ({w['block']} {c.block}){sep}{c.label}"
-        if c.change == "removed":
-            return f"{c.id} ({w['block']} {c.old_block}){sep}{c.label}"
+        if c.change in ("added", "removed"):
+            block = c.block if c.change == "added" else c.old_block
+            return tr("{id} (block {block}): {label}", code).format(
+                id=c.id, block=block, label=c.label
+            )
         if c.change == "renamed":
             same = round((c.similarity or 0) * 100)
             by_title = c.paired_by == "title"  # the evidence: its title, not its statement
-            if fr:
-                where = (
-                    f", déplacée du bloc {c.old_block} au bloc {c.block}" if c.moved_flag else ""
+            how = tr(
+                "paired by title, {same}% similar" if by_title else "{same}% identical", code
+            ).format(same=same)
+            where = ""
+            if c.moved_flag:
+                where = tr(", moved from block {old} to block {new}", code).format(
+                    old=c.old_block, new=c.block
                 )
-                how = f"titre semblable à {same} %" if by_title else f"identique à {same} %"
-                return f"{c.old_id} devient {c.id} ({how}){where} : {c.label}"
-            where = f", moved from block {c.old_block} to block {c.block}" if c.moved_flag else ""
-            how = f"paired by title, {same}% similar" if by_title else f"{same}% identical"
-            return f"{c.old_id} becomes {c.id} ({how}){where}: {c.label}"
+            return tr("{old} becomes {id} ({how}){where}: {label}", code).format(
+                old=c.old_id, id=c.id, how=how, where=where, label=c.label
+            )
         if c.change == "moved":
-            if fr:
-                return f"{c.id}, du bloc {c.old_block} au bloc {c.block} : {c.label}"
-            return f"{c.id}, from block {c.old_block} to block {c.block}: {c.label}"
-        return f"{c.id}{sep}{c.label}"
+            return tr("{id}, from block {old} to block {new}: {label}", code).format(
+                id=c.id, old=c.old_block, new=c.block, label=c.label
+            )
+        return tr("{id}: {label}", code).format(id=c.id, label=c.label)
     if c.kind == "block" and c.change == "renamed":
-        return f"{c.old_id} {w['becomes']} {c.id}{sep}{c.label}"
+        return tr("{old} becomes {id}: {label}", code).format(old=c.old_id, id=c.id, label=c.label)
     if c.kind in ("block", "activity", "shared-block"):
-        return f"{c.id}{sep}{c.label}"
-    return c.label if c.kind != "certification" else str(w["certification"])
+        return tr("{id}: {label}", code).format(id=c.id, label=c.label)
+    return c.label if c.kind != "certification" else tr("certification rules", code)
 
 
 def pieces(word_ops: list[tuple[str, str]] | list[list[str]]) -> Line:
@@ -286,38 +291,41 @@ def _plain(value: Any, lang: str | None) -> str:
 
 
 def _volume(hours: float | None, credits: float | None, lang: str | None) -> str:
-    units = words(lang)["units"]
+    code = lang_key(lang)
     parts = []
     if hours is not None:
-        parts.append(quantity(hours, units["hours"], lang))
+        parts.append(quantity(hours, pgettext("hours", _UNITS["hours"], code), code))
     if credits is not None:
-        parts.append(quantity(credits, units["credits"], lang))
+        parts.append(quantity(credits, pgettext("credits", _UNITS["credits"], code), code))
     return " + ".join(parts)
 
 
 def field_name(field: str, lang: str | None) -> str:
     """A field's name in plain words, for trainers ("critères d'évaluation")."""
-    w = words(lang)
+    code = lang_key(lang)
     if field.startswith("x-") and "." in field:  # a source's own data: "broader (x-esco)"
         source, _, path = field.partition(".")
         if path.endswith(".bookkeeping"):  # its records' identifiers, addresses and dates
-            ids = "identifiants" if lang_key(lang) == "fr" else "identifiers"
-            return f"{path.removesuffix('.bookkeeping')} ({source}) : {ids}".replace(
-                " : ", w["sep"]
+            return tr("{path} ({source}): identifiers", code).format(
+                path=path.removesuffix(".bookkeeping"), source=source
             )
         return f"{path} ({source})"
-    name: str = w["fields"].get(field, field.replace("electives.", w["elective"]))
-    return name
+    if field in _FIELDS:
+        return pgettext(field, _FIELDS[field], code)
+    if field.startswith("electives."):
+        return tr("elective group {group}", code).format(group=field.removeprefix("electives."))
+    return field
 
 
 def field_lines(f: FieldChange, lang: str | None) -> tuple[Line, ...]:
     """How one field changed, as lines of pieces."""
-    w = words(lang)
-    name = field_name(f.field, lang)
+    code = lang_key(lang)
+    name = field_name(f.field, code)
     if not f.field.startswith("x-"):  # a source's own names are shown as it writes them
         name = name[:1].upper() + name[1:]
-    nature = w["nature"]
-    sep = w["sep"]
+
+    def nature(key: str) -> str:
+        return pgettext(key, _NATURE[key], code)
 
     def text(s: str) -> Line:
         return (Piece("=", s),)
@@ -326,39 +334,47 @@ def field_lines(f: FieldChange, lang: str | None) -> tuple[Line, ...]:
         return pieces([("=", s), *((p.op, p.text) for p in rest)])
 
     if f.nature == "reworded" and f.words is not None:
-        return (head(f"{name}{sep}", pieces(f.words)),)
+        return (head(_labelled(name, "", code), pieces(f.words)),)
     if f.nature in ("whitespace", "reordered"):
-        return (text(f"{name}{sep}{nature[f.nature]}"),)
+        return (text(_labelled(name, nature(f.nature), code)),)
     if f.nature == "bookkeeping":  # records that say the same under new identifiers or dates
         n = int(f.new or 0)
-        if lang_key(lang) == "fr":
-            said = f"{n} enregistrement{'s' if n > 1 else ''} aux identifiants, adresses ou dates renouvelés"
-        else:
-            said = f"{n} record{'s' if n != 1 else ''} with new identifiers, addresses or dates"
-        return (text(f"{field_name(f.field.removesuffix('.bookkeeping'), lang)}{sep}{said}"),)
+        said = ngettext(
+            "{n} record with new identifiers, addresses or dates",
+            "{n} records with new identifiers, addresses or dates",
+            n,
+            code,
+        ).format(n=n)
+        whose = field_name(f.field.removesuffix(".bookkeeping"), code)
+        return (text(_labelled(whose, said, code)),)
     if f.field == "relations" and f.nature == "items":  # worded with their types (issue 17)
-        return tuple(text(relation_line(item, lang)) for item in f.items)
+        return tuple(text(relation_line(item, code)) for item in f.items)
     if f.nature == "items":
         lines: list[Line] = []
-        noun = w["items"].get(f.field)
+        noun = _ITEMS.get(f.field)
         for item in f.items:
             change = item["change"]
             if change in ("added", "removed") and noun:
-                word, feminine = noun
-                fem = "e" if feminine and lang_key(lang) == "fr" else ""
-                start = f"{word} {nature[change]}{fem}{sep}"
-                lines.append(text(start[:1].upper() + start[1:] + item["text"]))
+                start = tr(noun[0] if change == "added" else noun[1], code)
+                start = start[:1].upper() + start[1:]
+                lines.append(text(_labelled(start, item["text"], code)))
             elif change in ("added", "removed"):
-                lines.append(text(f"{name}, {nature[change]}{sep}{item['text']}"))
+                lines.append(text(_labelled(f"{name}, {nature(change)}", item["text"], code)))
             elif change == "whitespace":
-                lines.append(text(f"{name}, {nature['whitespace']}{sep}{item['new']}"))
+                lines.append(text(_labelled(f"{name}, {nature('whitespace')}", item["new"], code)))
             else:
-                lines.append(head(f"{name}, {nature['reworded']}{sep}", pieces(item["words"])))
+                start = _labelled(f"{name}, {nature('reworded')}", "", code)
+                lines.append(head(start, pieces(item["words"])))
         return tuple(lines)
     old, new = f.old, f.new
     if f.field == "kind":  # the words the form and the pages use, not the stored codes
-        old, new = (w["kinds"].get(v, v) if isinstance(v, str) else v for v in (old, new))
-    return (text(f"{name}{sep}{_plain(old, lang)} → {_plain(new, lang)}"),)
+        old, new = (_kind_word(v, code) for v in (old, new))
+    return (text(_labelled(name, f"{_plain(old, code)} → {_plain(new, code)}", code)),)
+
+
+def _kind_word(value: Any, lang: str) -> Any:
+    """A kind of competency in the words the form and the pages use ("savoir-faire")."""
+    return tr(_KINDS[value], lang) if isinstance(value, str) and value in _KINDS else value
 
 
 def entry(c: Change, lang: str | None) -> Entry:

@@ -13,35 +13,30 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.diff.values import FieldChange
+from refkit.i18n import N_, N_labels, N_plural, ngettext, pgettext, tr
 from refkit.model import Relation, parse_target
 
-TYPE_WORDS = {
-    "en": {
-        "isPeerOf": "is a peer of", "isPartOf": "is part of", "exactMatchOf": "is an exact match of",
-        "precedes": "precedes", "isRelatedTo": "is related to", "replacedBy": "is replaced by",
-        "exemplar": "is an exemplar of", "hasSkillLevel": "has the skill level",
-        "broader": "has the broader concept", "narrower": "has the narrower concept",
-        "related": "is associated with", "exactMatch": "matches exactly",
-        "closeMatch": "matches closely", "broadMatch": "has the broader match",
-        "narrowMatch": "has the narrower match", "requires": "requires",
-    },
-    "fr": {
-        "isPeerOf": "est l'homologue de", "isPartOf": "fait partie de",
-        "exactMatchOf": "correspond exactement à", "precedes": "précède",
-        "isRelatedTo": "est lié à", "replacedBy": "est remplacé par",
-        "exemplar": "est un exemple de", "hasSkillLevel": "a pour niveau",
-        "broader": "a pour concept plus large", "narrower": "a pour concept plus précis",
-        "related": "est associé à", "exactMatch": "équivaut exactement à",
-        "closeMatch": "équivaut presque à", "broadMatch": "a pour équivalent plus large",
-        "narrowMatch": "a pour équivalent plus précis", "requires": "requiert",
-    },
-}  # fmt: skip
+# the relation types in words, each type the context of its own words
+TYPE_WORDS = N_labels({
+    "isPeerOf": "is a peer of", "isPartOf": "is part of", "exactMatchOf": "is an exact match of",
+    "precedes": "precedes", "isRelatedTo": "is related to", "replacedBy": "is replaced by",
+    "exemplar": "is an exemplar of", "hasSkillLevel": "has the skill level",
+    "broader": "has the broader concept", "narrower": "has the narrower concept",
+    "related": "is associated with", "exactMatch": "matches exactly",
+    "closeMatch": "matches closely", "broadMatch": "has the broader match",
+    "narrowMatch": "has the narrower match", "requires": "requires",
+})  # fmt: skip
+
+
+def _code(lang: str | None) -> str:
+    """ "fr" for French ("fr", "fr-FR"), "en" for anything else (as ``describe.lang_key``)."""
+    return "fr" if (lang or "").lower().startswith("fr") else "en"
 
 
 def type_words(kind: str, lang: str | None) -> str:
     """A relation type in words ("requires", "fait partie de"); an unknown one as written."""
-    table = TYPE_WORDS["fr" if (lang or "").lower().startswith("fr") else "en"]
-    return table.get(kind, kind)
+    text = TYPE_WORDS.get(kind)
+    return kind if text is None else pgettext(kind, text, _code(lang))
 
 
 def spelling(target: str) -> str:
@@ -108,31 +103,54 @@ def relation_list(changes: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-_CHANGE_WORDS = {
-    "en": {"added": "added", "removed": "removed", "respelled": "URI respelled", "noted": "note changed", "title": "Relations", "one": "Relation", "sep": ": "},
-    "fr": {"added": "ajoutée", "removed": "retirée", "respelled": "URI réécrite", "noted": "remarque modifiée", "title": "Relations", "one": "Relation", "sep": "\u00a0: "},
-}  # fmt: skip
+_LINES = {
+    "added": N_("Relation added: {relation}"),
+    "removed": N_("Relation removed: {relation}"),
+    "respelled": N_("Relation URI respelled: {relation}"),
+    "noted": N_("Relation note changed: {relation}"),
+}
+# how many relations changed so ("3 ajoutées (requires 2, isPartOf 1)"): added and removed ones
+# are counted, agreed in French; the others are said as they are
+_COUNTED = {
+    "added": N_plural("{n} added ({types})", "{n} added ({types})"),
+    "removed": N_plural("{n} removed ({types})", "{n} removed ({types})"),
+}
+_UNCOUNTED = {
+    "respelled": N_("{n} URI respelled ({types})"),
+    "noted": N_("{n} note changed ({types})"),
+}
 
 
 def relation_line(item: dict[str, Any], lang: str | None) -> str:
     """One relation that changed, in words: "Relation added: requires K0018"."""
-    w = _CHANGE_WORDS["fr" if (lang or "").lower().startswith("fr") else "en"]
-    said = f"{type_words(item['type'], lang)} {item['target']}"
+    code = _code(lang)
+    said = f"{type_words(item['type'], code)} {item['target']}"
     if item["change"] == "respelled":
-        said = f"{type_words(item['type'], lang)} {item['old']} → {item['new']}"
+        said = f"{type_words(item['type'], code)} {item['old']} → {item['new']}"
     elif item["change"] == "noted":
-        said += f"{w['sep']}{item.get('old') or '—'} → {item.get('new') or '—'}"
-    return f"{w['one']} {w.get(item['change'], item['change'])}{w['sep']}{said}"
+        said = tr("{label}: {value}", code).format(
+            label=said, value=f"{item.get('old') or '—'} → {item.get('new') or '—'}"
+        )
+    template = _LINES.get(item["change"])
+    if template is None:
+        return tr("Relation {change}: {relation}", code).format(
+            change=item["change"], relation=said
+        )
+    return tr(template, code).format(relation=said)
 
 
 def relation_counts(summary: dict[str, dict[str, int]], lang: str | None) -> str | None:
     """ "Relations: 3 added (requires 2, isPartOf 1), 1 removed (related 1)"; None if none."""
-    w = _CHANGE_WORDS["fr" if (lang or "").lower().startswith("fr") else "en"]
+    code = _code(lang)
     parts = []
     for change, per_type in summary.items():
         n = sum(per_type.values())
         if n:
-            word = w.get(change, change) + ("s" if w is _CHANGE_WORDS["fr"] and n > 1 and change in ("added", "removed") else "")  # fmt: skip
             types = ", ".join(f"{t} {k}" for t, k in per_type.items())
-            parts.append(f"{n} {word} ({types})")
-    return f"{w['title']}{w['sep']}{', '.join(parts)}" if parts else None
+            if change in _COUNTED:
+                parts.append(ngettext(*_COUNTED[change], n, code).format(n=n, types=types))
+            elif change in _UNCOUNTED:
+                parts.append(tr(_UNCOUNTED[change], code).format(n=n, types=types))
+            else:
+                parts.append(f"{n} {change} ({types})")
+    return tr("Relations: {counts}", code).format(counts=", ".join(parts)) if parts else None

@@ -18,24 +18,42 @@ from refkit.diff.describe import (
     Piece,
     describe,
     field_name,
+    lang_key,
     line_html,
     line_markdown,
     line_text,
     words,
 )
+from refkit.i18n import N_plural, ngettext, tr
 
-_FR_NOUNS = {
-    "block": ("bloc", "blocs", False),
-    "competency": ("compétence", "compétences", True),
-    "activity": ("activité", "activités", True),
+# how many items of a kind were added or removed, renumbered, moved, modified ("+3
+# compétences", "1 bloc modifié"): each a plural, agreed with its noun in French
+_COUNTED = {
+    "block": (
+        N_plural("{n} block", "{n} blocks"),
+        N_plural("{n} block renumbered", "{n} blocks renumbered"),
+        N_plural("{n} block moved", "{n} blocks moved"),
+        N_plural("{n} block modified", "{n} blocks modified"),
+    ),
+    "competency": (
+        N_plural("{n} competency", "{n} competencies"),
+        N_plural("{n} competency renumbered", "{n} competencies renumbered"),
+        N_plural("{n} competency moved", "{n} competencies moved"),
+        N_plural("{n} competency modified", "{n} competencies modified"),
+    ),
+    "activity": (
+        N_plural("{n} activity", "{n} activities"),
+        N_plural("{n} activity renumbered", "{n} activities renumbered"),
+        N_plural("{n} activity moved", "{n} activities moved"),
+        N_plural("{n} activity modified", "{n} activities modified"),
+    ),
 }
-_FR_WORDS = {" renumbered": " renuméroté", " moved": " déplacé", " modified": " modifié"}
 
 
 def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
     """One line for logs: '+3 competencies, 1 block modified' (in French when ``lang`` is
     French: '+3 compétences, 1 bloc modifié')."""
-    fr = (lang or "").lower().startswith("fr")
+    code = lang_key(lang)
     s = diff.summary()
     parts = []
     for kind, one in (
@@ -43,37 +61,27 @@ def summary_line(diff: FrameworkDiff, lang: str = "en") -> str:
         ("competencies", "competency"),
         ("activities", "activity"),
     ):
-        counts = s[kind]
-        for key, sign, word in (
-            ("added", "+", ""),
-            ("removed", "-", ""),
-            ("renamed", "", " renumbered"),
-            ("moved", "", " moved"),
-            ("modified", "", " modified"),
+        counted, renumbered, moved, modified = _COUNTED[one]
+        for key, sign, said in (
+            ("added", "+", counted),
+            ("removed", "-", counted),
+            ("renamed", "", renumbered),
+            ("moved", "", moved),
+            ("modified", "", modified),
         ):
-            n = counts[key]
-            if not n:
-                continue
-            if fr:
-                single, plural, feminine = _FR_NOUNS[one]
-                agreed = _FR_WORDS.get(word, "")
-                if agreed:
-                    agreed += ("e" if feminine else "") + ("s" if n > 1 else "")
-                parts.append(f"{sign}{n} {single if n == 1 else plural}{agreed}")
-            else:
-                parts.append(f"{sign}{n} {one if n == 1 else kind}{word}")
+            n = s[kind][key]
+            if n:
+                parts.append(sign + ngettext(*said, n, code).format(n=n))
     if s["certification"]["changed"]:
-        parts.append("règles de certification modifiées" if fr else "certification rules changed")
+        parts.append(tr("certification rules changed", code))
     details = [f.field for c in diff.of_kind("framework") for f in c.fields]
-    if details and fr:
-        names = ", ".join(field_name(d, "fr") for d in details)
-        parts.append(
-            f"champ{'s' if len(details) > 1 else ''} modifié{'s' if len(details) > 1 else ''} : {names}"
-        )
-    elif details:
-        parts.append(f"{', '.join(details)} changed")
+    if details:
+        # in English as the data names them (what logs and scripts read), else in plain words
+        names = details if code == "en" else [field_name(d, code) for d in details]
+        changed = ngettext("{fields} changed", "{fields} changed", len(details), code)
+        parts.append(changed.format(fields=", ".join(names)))
     if not parts:
-        return "aucun changement" if fr else "no change"
+        return tr("no change", code)
     return ", ".join(parts)
 
 

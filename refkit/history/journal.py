@@ -63,7 +63,7 @@ def _roll_back(history: History, gd: Path, record: dict[str, Any]) -> None:
     (gd / JOURNAL).unlink(missing_ok=True)
 
 
-def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[str]:
+def _roll_forward(history: History, gd: Path, record: dict[str, Any]) -> list[Msg]:
     """After the commit point: the refs, the work tree's files and the index made to match the
     commit. Idempotent: run again after a second interruption, it does only what is left."""
     notes: list[Msg] = []

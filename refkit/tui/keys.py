@@ -29,11 +29,15 @@ def focus_now(widget: Widget) -> None:
 
 class KeyHandled(Message):
     """Sent behind a key to the widget that got it: back at the app, the key has been handled
-    (its binding run, or stopped on the way)."""
+    (its binding run, or stopped on the way). Then sent once more: what the key made the widget
+    post (an Input's Submitted on Enter) was queued behind the first, ahead of the second, and
+    has reached every widget it bubbles to (the dialog that moves the focus on) when the second
+    comes back."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, second: bool = False) -> None:
         super().__init__()
         self.number = number  # which key: one let go by the watchdog may come back late
+        self.second = second
 
 
 class KeyQueue(App[None]):
@@ -48,11 +52,13 @@ class KeyQueue(App[None]):
     _held_keys: list[events.Key | events.Paste]
     _key_watchdog: Timer | None
     _keys_sent: int
+    _key_target: Widget | App[None]  # where the key in flight was sent
 
     def _start_key_queue(self) -> None:
         self._held_keys = []
         self._key_watchdog = None
         self._keys_sent = 0
+        self._key_target = self
         self.last_key_at = 0.0  # (time.monotonic) when the last key or paste came
 
     async def keys_quiet(self, seconds: float, answering: Callable[[], bool] | None = None) -> None:
@@ -81,6 +87,7 @@ class KeyQueue(App[None]):
         await super().on_event(event)  # Textual's own routing (priority bindings, focus...)
         if event.is_forwarded:  # sent to the focused widget: wait for it to come back
             self._keys_sent += 1
+            self._key_target = target
             target.post_message(KeyHandled(self._keys_sent))
             # never stuck: a widget removed with the marker in its queue (a dialog closed by
             # this key) never sends it back; a key whose work takes longer lets the next go
@@ -88,8 +95,12 @@ class KeyQueue(App[None]):
 
     def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
-        if message.number == self._keys_sent:  # not a key the watchdog already let go
-            self._release_keys()
+        if message.number != self._keys_sent:  # a key the watchdog already let go
+            return
+        if not message.second and self._key_target.is_attached:
+            self._key_target.post_message(KeyHandled(message.number, second=True))
+            return
+        self._release_keys()
 
     def _release_keys(self) -> None:
         if self._key_watchdog is not None:

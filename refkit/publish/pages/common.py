@@ -6,33 +6,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from refkit.i18n import LANGUAGES, N_, SOURCE, N_labels, pgettext, tr
 from refkit.model import Framework
 from refkit.publish.labels import labels
 from refkit.publish.site import Site, Version
 from refkit.publish.typo import quantity
 from refkit.stack import BlockView, CertView, Elective
 
+# the national frameworks of qualifications, by their key in a framework's ``level``
 _NATIONAL = {
-    "fr": ("France", "France"),
-    "nzqf": ("NZQF, Nouvelle-Zélande", "NZQF, New Zealand"),
-    "aqf": ("AQF, Australie", "AQF, Australia"),
-    "rqf": ("RQF, Angleterre", "RQF, England"),
-    "scqf": ("SCQF, Écosse", "SCQF, Scotland"),
+    "fr": N_("France"),
+    "nzqf": N_("NZQF, New Zealand"),
+    "aqf": N_("AQF, Australia"),
+    "rqf": N_("RQF, England"),
+    "scqf": N_("SCQF, Scotland"),
 }
+
+
+def _lang(lab: dict[str, str]) -> str:
+    """The language of the labels ``lab`` (``labels(lang)``)."""
+    return next((code for code in LANGUAGES if labels(code) is lab), SOURCE)
 
 
 def level_text(fw: Framework, lab: dict[str, str]) -> str:
     """ "CEC 3 · niveau 3 (France)": the European level, then each national one."""
-    fr = lab is labels("fr")
+    lang = _lang(lab)
     parts = [f"{lab['eqf']} {fw.level.eqf}"] if fw.level.eqf is not None else []
     for key, value in sorted(fw.level.national.items()):
-        name = _NATIONAL.get(key, (key, key))[0 if fr else 1]
-        parts.append(f"{'niveau' if fr else 'level'} {value} ({name})")
+        name = tr(_NATIONAL[key], lang) if key in _NATIONAL else key
+        parts.append(tr("level {level} ({system})", lang).format(level=value, system=name))
     return " · ".join(parts)
 
 
-_MONTHS_EN = "January February March April May June July August September October November December"
-_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+# the months, each its own context ("May": "mai")
+_MONTHS = N_labels({
+    "january": "January", "february": "February", "march": "March", "april": "April",
+    "may": "May", "june": "June", "july": "July", "august": "August",
+    "september": "September", "october": "October", "november": "November",
+    "december": "December",
+})  # fmt: skip
 
 
 def date_text(iso: str | None, lab: dict[str, str]) -> str:
@@ -43,13 +55,15 @@ def date_text(iso: str | None, lab: dict[str, str]) -> str:
         day = datetime.date.fromisoformat(str(iso)[:10])
     except ValueError:
         return str(iso or "")
-    if lab is labels("fr"):
-        return f"{'1er' if day.day == 1 else day.day} {_MONTHS.split()[day.month - 1]} {day.year}"
-    return f"{day.day} {_MONTHS_EN.split()[day.month - 1]} {day.year}"
+    lang = _lang(lab)
+    key = list(_MONTHS)[day.month - 1]
+    month = pgettext(key, _MONTHS[key], lang)
+    said = tr("1 {month} {year}" if day.day == 1 else "{day} {month} {year}", lang)
+    return said.format(day=day.day, month=month, year=day.year)
 
 
 def volume_text(hours: float | None, credits: float | None, lab: dict[str, str]) -> str:
-    lang = "fr" if lab is labels("fr") else "en"
+    lang = _lang(lab)
     parts = []
     if hours is not None:
         parts.append(quantity(hours, lab["hours"], lang))
