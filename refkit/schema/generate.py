@@ -65,9 +65,35 @@ def _unique(items):
 """
 
 
+# a definition that is one string matching one pattern ("line", "id", "uri"...): checked where
+# it is used when the value is a string that matches (no call), else by its function, which says
+# what is wrong; criteria, ids and statements are hundreds of thousands on a national repository
+_STRING_DEF = re.compile(
+    r"^def (validate_\w+)\(data, custom_formats=\{\}, name_prefix=None\):\n"
+    r"    if not isinstance\(data, \(str\)\):\n        raise [^\n]*\n"
+    r"    if isinstance\(data, str\):\n"
+    r"        if not (REGEX_PATTERNS\[[^\n]*?\]\.search)\(data\):\n            raise [^\n]*\n"
+    r"    return data\n",
+    re.M,
+)
+
+
+def _inline_strings(code: str) -> str:
+    code = code.rstrip("\n") + "\n"  # (the last function ends the code without a line break)
+    found = _STRING_DEF.findall(code)
+    for i, (name, search) in enumerate(found):
+        call = re.compile(rf"^( +){name}\((\w+), custom_formats, None\)$", re.M)
+        code = call.sub(
+            rf"\1if \2.__class__ is not str or not _matches_{i}(\2): {name}(\2, custom_formats, None)",
+            code,
+        )
+        code += f"\n\n_matches_{i} = {search}\n"
+    return code
+
+
 def _faster(code: str) -> str:
     """fastjsonschema's code with the same answers, less work per object (see above)."""
-    code = _PATTERN_LOOP.sub(_KEYS_LEFT, code)
+    code = _inline_strings(_PATTERN_LOOP.sub(_KEYS_LEFT, code))
     if _UNIQUE_COUNT.search(code):
         code = _UNIQUE_FN.sub("", code)
         code = _UNIQUE_COUNT.sub(r"_unique(\1)", code)

@@ -90,11 +90,21 @@ def _no_mark(m: re.Match[str]) -> str:
     return "" if unicodedata.combining(ch) else " "  # other non-ASCII: between words
 
 
+# the accents NFKD leaves after a Latin letter (the combining ones of U+0300-U+036F): removed
+# at once, before each other non-ASCII character is looked at one by one (French statements
+# hold a hundred thousand accents on a national repository)
+_LATIN_MARKS = re.compile(
+    "[" + "".join(c for c in map(chr, range(0x300, 0x370)) if unicodedata.combining(c)) + "]+"
+)
+
+
 def _ascii_words(text: str) -> bytes:
     """``text`` lower case, without accents, anything but a-z and 0-9 a space."""
     text = unicodedata.normalize("NFKD", text.lower())
     if not text.isascii():
-        text = _NON_ASCII.sub(_no_mark, text)
+        text = _LATIN_MARKS.sub("", text)
+        if not text.isascii():
+            text = _NON_ASCII.sub(_no_mark, text)
     return text.encode("ascii").translate(_SEPARATORS)
 
 

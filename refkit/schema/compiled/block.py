@@ -47,15 +47,15 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
+            if data__id.__class__ is not str or not _matches_3(data__id): validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__title, custom_formats, None)
+            if data__title.__class__ is not str or not _matches_2(data__title): validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__title, custom_formats, None)
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__description, custom_formats, None)
+            if data__description.__class__ is not str or not _matches_1(data__description): validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__description, custom_formats, None)
         if "volume" in data_keys:
             data_keys.remove("volume")
             data__volume = data["volume"]
@@ -71,7 +71,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
                 if data__prerequisites_len > _unique(data__prerequisites):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".prerequisites must contain unique items", value=data__prerequisites, name="" + (name_prefix or "data") + ".prerequisites", definition={'title': 'Prerequisites', 'description': 'Blocks of the same framework (or shared blocks it uses) that must be held before this one.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__prerequisites_x, data__prerequisites_item in enumerate(data__prerequisites):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__prerequisites_item, custom_formats, None)
+                    if data__prerequisites_item.__class__ is not str or not _matches_3(data__prerequisites_item): validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__prerequisites_item, custom_formats, None)
         if "modalities" in data_keys:
             data_keys.remove("modalities")
             data__modalities = data["modalities"]
@@ -97,7 +97,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json(data, custom_formats
                         if "description" in data__modalities_item_keys:
                             data__modalities_item_keys.remove("description")
                             data__modalities_item__description = data__modalities_item["description"]
-                            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__modalities_item__description, custom_formats, None)
+                            if data__modalities_item__description.__class__ is not str or not _matches_1(data__modalities_item__description): validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__modalities_item__description, custom_formats, None)
                         if "hours" in data__modalities_item_keys:
                             data__modalities_item_keys.remove("hours")
                             data__modalities_item__hours = data__modalities_item["hours"]
@@ -160,7 +160,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_relation(data
         if "note" in data_keys:
             data_keys.remove("note")
             data__note = data["note"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__note, custom_formats, None)
+            if data__note.__class__ is not str or not _matches_2(data__note): validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__note, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A typed link from this item to another: an id of this framework, an item of another framework at a version (framework-id@version:item-id), or an outside concept (an absolute URI).', 'type': 'object', 'additionalProperties': False, 'required': ['type', 'target'], 'properties': {'type': {'title': 'Relation type', 'description': 'CASE association types (isChildOf is the hierarchy, not a relation), SKOS mapping properties, and requires (a work role requires a statement).', 'enum': ['isPeerOf', 'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel', 'broader', 'narrower', 'related', 'exactMatch', 'closeMatch', 'broadMatch', 'narrowMatch', 'requires']}, 'target': {'title': 'Target', 'description': 'C2.3 (this framework), other-framework@1.2.0:C3 (another framework, at a release), or https://... / urn:... (an outside concept).', 'type': 'string', 'pattern': '^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[a-z0-9]+(?:-[a-z0-9]+)*(?:@[^:@\\s]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[A-Za-z][A-Za-z0-9+.-]*://\\S+|urn:\\S+)$'}, 'note': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
     return data
@@ -177,11 +177,11 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
+            if data__id.__class__ is not str or not _matches_3(data__id): validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__id, custom_formats, None)
         if "statement" in data_keys:
             data_keys.remove("statement")
             data__statement = data["statement"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__statement, custom_formats, None)
+            if data__statement.__class__ is not str or not _matches_2(data__statement): validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__statement, custom_formats, None)
         if "kind" in data_keys:
             data_keys.remove("kind")
             data__kind = data["kind"]
@@ -198,7 +198,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
                 if data__activities_len > _unique(data__activities):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".activities must contain unique items", value=data__activities, name="" + (name_prefix or "data") + ".activities", definition={'title': 'Activities served', 'description': 'Ids of activities of the framework.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__activities_x, data__activities_item in enumerate(data__activities):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__activities_item, custom_formats, None)
+                    if data__activities_item.__class__ is not str or not _matches_3(data__activities_item): validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data__activities_item, custom_formats, None)
         if "criteria" in data_keys:
             data_keys.remove("criteria")
             data__criteria = data["criteria"]
@@ -208,7 +208,7 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
             if data__criteria_is_list:
                 data__criteria_len = len(data__criteria)
                 for data__criteria_x, data__criteria_item in enumerate(data__criteria):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__criteria_item, custom_formats, None)
+                    if data__criteria_item.__class__ is not str or not _matches_2(data__criteria_item): validate_https___refkit_dev_schemas_1_block_schema_json___defs_line(data__criteria_item, custom_formats, None)
         if "esco" in data_keys:
             data_keys.remove("esco")
             data__esco = data["esco"]
@@ -220,11 +220,11 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_competency(da
                 if data__esco_len > _unique(data__esco):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".esco must contain unique items", value=data__esco, name="" + (name_prefix or "data") + ".esco", definition={'title': 'ESCO alignment', 'description': 'ESCO skill URIs this competency corresponds to.', 'type': 'array', 'items': {'description': 'An http or https URI.', 'type': 'string', 'pattern': '^https?://[^\\s]+$'}, 'uniqueItems': True}, rule='uniqueItems')
                 for data__esco_x, data__esco_item in enumerate(data__esco):
-                    validate_https___refkit_dev_schemas_1_block_schema_json___defs_uri(data__esco_item, custom_formats, None)
+                    if data__esco_item.__class__ is not str or not _matches_0(data__esco_item): validate_https___refkit_dev_schemas_1_block_schema_json___defs_uri(data__esco_item, custom_formats, None)
         if "notes" in data_keys:
             data_keys.remove("notes")
             data__notes = data["notes"]
-            validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__notes, custom_formats, None)
+            if data__notes.__class__ is not str or not _matches_1(data__notes): validate_https___refkit_dev_schemas_1_block_schema_json___defs_markdown(data__notes, custom_formats, None)
         if "relations" in data_keys:
             data_keys.remove("relations")
             data__relations = data["relations"]
@@ -302,6 +302,18 @@ def validate_https___refkit_dev_schemas_1_block_schema_json___defs_id(data, cust
         if not REGEX_PATTERNS['^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'].search(data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", value=data, name="" + (name_prefix or "data") + "", definition={'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, rule='pattern')
     return data
+
+
+_matches_0 = REGEX_PATTERNS['^https?://[^\\s]+$'].search
+
+
+_matches_1 = REGEX_PATTERNS['\\S'].search
+
+
+_matches_2 = REGEX_PATTERNS['^[^\\n]*\\S[^\\n]*$'].search
+
+
+_matches_3 = REGEX_PATTERNS['^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'].search
 
 
 validate = validate_https___refkit_dev_schemas_1_block_schema_json

@@ -68,7 +68,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
+            if data__title.__class__ is not str or not _matches_4(data__title): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
         if "version" in data_keys:
             data_keys.remove("version")
             data__version = data["version"]
@@ -149,7 +149,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "sector" in data_keys:
             data_keys.remove("sector")
             data__sector = data["sector"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__sector, custom_formats, None)
+            if data__sector.__class__ is not str or not _matches_4(data__sector): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__sector, custom_formats, None)
         if "lang" in data_keys:
             data_keys.remove("lang")
             data__lang = data["lang"]
@@ -241,7 +241,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if data__codes__esco_len > _unique(data__codes__esco):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".codes.esco must contain unique items", value=data__codes__esco, name="" + (name_prefix or "data") + ".codes.esco", definition={'title': 'ESCO occupations', 'description': 'ESCO occupation URIs.', 'type': 'array', 'items': {'description': 'An http or https URI.', 'type': 'string', 'pattern': '^https?://[^\\s]+$'}, 'uniqueItems': True}, rule='uniqueItems')
                         for data__codes__esco_x, data__codes__esco_item in enumerate(data__codes__esco):
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_uri(data__codes__esco_item, custom_formats, None)
+                            if data__codes__esco_item.__class__ is not str or not _matches_3(data__codes__esco_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_uri(data__codes__esco_item, custom_formats, None)
                 if "other" in data__codes_keys:
                     data__codes_keys.remove("other")
                     data__codes__other = data__codes["other"]
@@ -262,11 +262,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "scheme" in data__codes__other_item_keys:
                                     data__codes__other_item_keys.remove("scheme")
                                     data__codes__other_item__scheme = data__codes__other_item["scheme"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__scheme, custom_formats, None)
+                                    if data__codes__other_item__scheme.__class__ is not str or not _matches_4(data__codes__other_item__scheme): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__scheme, custom_formats, None)
                                 if "code" in data__codes__other_item_keys:
                                     data__codes__other_item_keys.remove("code")
                                     data__codes__other_item__code = data__codes__other_item["code"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__code, custom_formats, None)
+                                    if data__codes__other_item__code.__class__ is not str or not _matches_4(data__codes__other_item__code): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__codes__other_item__code, custom_formats, None)
                                 if data__codes__other_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".codes.other[{data__codes__other_x}]" + " must not contain "+str(data__codes__other_item_keys)+" properties", value=data__codes__other_item, name="" + (name_prefix or "data") + ".codes.other[{data__codes__other_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['scheme', 'code'], 'properties': {'scheme': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'code': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
                 if data__codes_keys:
@@ -274,7 +274,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
         if "summary" in data_keys:
             data_keys.remove("summary")
             data__summary = data["summary"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__summary, custom_formats, None)
+            if data__summary.__class__ is not str or not _matches_2(data__summary): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__summary, custom_formats, None)
         if "working_group" in data_keys:
             data_keys.remove("working_group")
             data__workinggroup = data["working_group"]
@@ -295,7 +295,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "organisation" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("organisation")
                             data__workinggroup_item__organisation = data__workinggroup_item["organisation"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__organisation, custom_formats, None)
+                            if data__workinggroup_item__organisation.__class__ is not str or not _matches_4(data__workinggroup_item__organisation): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__organisation, custom_formats, None)
                         if "college" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("college")
                             data__workinggroup_item__college = data__workinggroup_item["college"]
@@ -304,7 +304,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "role" in data__workinggroup_item_keys:
                             data__workinggroup_item_keys.remove("role")
                             data__workinggroup_item__role = data__workinggroup_item["role"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__role, custom_formats, None)
+                            if data__workinggroup_item__role.__class__ is not str or not _matches_4(data__workinggroup_item__role): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__workinggroup_item__role, custom_formats, None)
                         if data__workinggroup_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".working_group[{data__workinggroup_x}]" + " must not contain "+str(data__workinggroup_item_keys)+" properties", value=data__workinggroup_item, name="" + (name_prefix or "data") + ".working_group[{data__workinggroup_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['organisation'], 'properties': {'organisation': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'college': {'title': 'College', 'description': 'employer, employee (unions), training, public or expert.', 'enum': ['employer', 'employee', 'training', 'public', 'expert']}, 'role': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
         if "approval" in data_keys:
@@ -336,11 +336,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                 if "from" in data__validity_keys:
                     data__validity_keys.remove("from")
                     data__validity__from = data__validity["from"]
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__from, custom_formats, None)
+                    if data__validity__from.__class__ is not str or not _matches_1(data__validity__from): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__from, custom_formats, None)
                 if "until" in data__validity_keys:
                     data__validity_keys.remove("until")
                     data__validity__until = data__validity["until"]
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__until, custom_formats, None)
+                    if data__validity__until.__class__ is not str or not _matches_1(data__validity__until): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_date(data__validity__until, custom_formats, None)
                 if data__validity_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".validity must not contain "+str(data__validity_keys)+" properties", value=data__validity, name="" + (name_prefix or "data") + ".validity", definition={'title': 'Validity', 'type': 'object', 'additionalProperties': False, 'properties': {'from': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'until': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}}}, rule='additionalProperties')
         if "activities" in data_keys:
@@ -381,7 +381,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if "block" in data__sharedblocks_item_keys:
                             data__sharedblocks_item_keys.remove("block")
                             data__sharedblocks_item__block = data__sharedblocks_item["block"]
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__sharedblocks_item__block, custom_formats, None)
+                            if data__sharedblocks_item__block.__class__ is not str or not _matches_0(data__sharedblocks_item__block): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__sharedblocks_item__block, custom_formats, None)
                         if "version" in data__sharedblocks_item_keys:
                             data__sharedblocks_item_keys.remove("version")
                             data__sharedblocks_item__version = data__sharedblocks_item["version"]
@@ -411,7 +411,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                         if data__certification__required_len > _unique(data__certification__required):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.required must contain unique items", value=data__certification__required, name="" + (name_prefix or "data") + ".certification.required", definition={'title': 'Required blocks', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                         for data__certification__required_x, data__certification__required_item in enumerate(data__certification__required):
-                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__required_item, custom_formats, None)
+                            if data__certification__required_item.__class__ is not str or not _matches_0(data__certification__required_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__required_item, custom_formats, None)
                 if "electives" in data__certification_keys:
                     data__certification_keys.remove("electives")
                     data__certification__electives = data__certification["electives"]
@@ -432,11 +432,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "id" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("id")
                                     data__certification__electives_item__id = data__certification__electives_item["id"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__id, custom_formats, None)
+                                    if data__certification__electives_item__id.__class__ is not str or not _matches_0(data__certification__electives_item__id): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__id, custom_formats, None)
                                 if "title" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("title")
                                     data__certification__electives_item__title = data__certification__electives_item["title"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__certification__electives_item__title, custom_formats, None)
+                                    if data__certification__electives_item__title.__class__ is not str or not _matches_4(data__certification__electives_item__title): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__certification__electives_item__title, custom_formats, None)
                                 if "choose" in data__certification__electives_item_keys:
                                     data__certification__electives_item_keys.remove("choose")
                                     data__certification__electives_item__choose = data__certification__electives_item["choose"]
@@ -458,7 +458,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__certification__electives_item__from_len > _unique(data__certification__electives_item__from):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].from" + " must contain unique items", value=data__certification__electives_item__from, name="" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}].from" + "", definition={'title': 'Blocks to choose from', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'minItems': 1, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__certification__electives_item__from_x, data__certification__electives_item__from_item in enumerate(data__certification__electives_item__from):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__from_item, custom_formats, None)
+                                            if data__certification__electives_item__from_item.__class__ is not str or not _matches_0(data__certification__electives_item__from_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__certification__electives_item__from_item, custom_formats, None)
                                 if data__certification__electives_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}]" + " must not contain "+str(data__certification__electives_item_keys)+" properties", value=data__certification__electives_item, name="" + (name_prefix or "data") + ".certification.electives[{data__certification__electives_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['id', 'choose', 'from'], 'properties': {'id': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'title': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'choose': {'title': 'How many to choose', 'type': 'integer', 'minimum': 1}, 'from': {'title': 'Blocks to choose from', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'minItems': 1, 'uniqueItems': True}}}, rule='additionalProperties')
                 if "volume" in data__certification_keys:
@@ -506,7 +506,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                 if "old" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("old")
                                     data__correspondence__blocks_item__old = data__correspondence__blocks_item["old"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__old, custom_formats, None)
+                                    if data__correspondence__blocks_item__old.__class__ is not str or not _matches_0(data__correspondence__blocks_item__old): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__old, custom_formats, None)
                                 if "new" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("new")
                                     data__correspondence__blocks_item__new = data__correspondence__blocks_item["new"]
@@ -518,7 +518,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__correspondence__blocks_item__new_len > _unique(data__correspondence__blocks_item__new):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].new" + " must contain unique items", value=data__correspondence__blocks_item__new, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].new" + "", definition={'title': 'Blocks of this version it counts for', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__correspondence__blocks_item__new_x, data__correspondence__blocks_item__new_item in enumerate(data__correspondence__blocks_item__new):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__new_item, custom_formats, None)
+                                            if data__correspondence__blocks_item__new_item.__class__ is not str or not _matches_0(data__correspondence__blocks_item__new_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__new_item, custom_formats, None)
                                 if "type" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("type")
                                     data__correspondence__blocks_item__type = data__correspondence__blocks_item["type"]
@@ -535,11 +535,11 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json(data, custom_for
                                         if data__correspondence__blocks_item__missing_len > _unique(data__correspondence__blocks_item__missing):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].missing" + " must contain unique items", value=data__correspondence__blocks_item__missing, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}].missing" + "", definition={'title': 'Competencies still to cover', 'description': 'Competencies of the new block(s) a holder of the old block must still show.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, rule='uniqueItems')
                                         for data__correspondence__blocks_item__missing_x, data__correspondence__blocks_item__missing_item in enumerate(data__correspondence__blocks_item__missing):
-                                            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__missing_item, custom_formats, None)
+                                            if data__correspondence__blocks_item__missing_item.__class__ is not str or not _matches_0(data__correspondence__blocks_item__missing_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__correspondence__blocks_item__missing_item, custom_formats, None)
                                 if "note" in data__correspondence__blocks_item_keys:
                                     data__correspondence__blocks_item_keys.remove("note")
                                     data__correspondence__blocks_item__note = data__correspondence__blocks_item["note"]
-                                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__correspondence__blocks_item__note, custom_formats, None)
+                                    if data__correspondence__blocks_item__note.__class__ is not str or not _matches_2(data__correspondence__blocks_item__note): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__correspondence__blocks_item__note, custom_formats, None)
                                 if data__correspondence__blocks_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}]" + " must not contain "+str(data__correspondence__blocks_item_keys)+" properties", value=data__correspondence__blocks_item, name="" + (name_prefix or "data") + ".correspondence.blocks[{data__correspondence__blocks_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['type'], 'properties': {'old': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'new': {'title': 'Blocks of this version it counts for', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, 'type': {'title': 'Kind of correspondence', 'description': "equivalent: holding the old block gives the new one; partial: it gives the new block once the missing competencies are covered; split: the old block's content is now in several new blocks; merged: several old blocks make one new block; removed: the old block counts for nothing; new: a block with no earlier counterpart.", 'enum': ['equivalent', 'partial', 'split', 'merged', 'removed', 'new']}, 'missing': {'title': 'Competencies still to cover', 'description': 'Competencies of the new block(s) a holder of the old block must still show.', 'type': 'array', 'items': {'description': "An id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters; no '/' and no '..'.", 'type': 'string', 'pattern': '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'}, 'uniqueItems': True}, 'note': {'description': 'Text, Markdown allowed (no raw HTML: it is shown as text).', 'type': 'string', 'pattern': '\\S'}}}, rule='additionalProperties')
                 if data__correspondence_keys:
@@ -604,7 +604,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_relation(
         if "note" in data_keys:
             data_keys.remove("note")
             data__note = data["note"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__note, custom_formats, None)
+            if data__note.__class__ is not str or not _matches_4(data__note): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__note, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'A typed link from this item to another: an id of this framework, an item of another framework at a version (framework-id@version:item-id), or an outside concept (an absolute URI).', 'type': 'object', 'additionalProperties': False, 'required': ['type', 'target'], 'properties': {'type': {'title': 'Relation type', 'description': 'CASE association types (isChildOf is the hierarchy, not a relation), SKOS mapping properties, and requires (a work role requires a statement).', 'enum': ['isPeerOf', 'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel', 'broader', 'narrower', 'related', 'exactMatch', 'closeMatch', 'broadMatch', 'narrowMatch', 'requires']}, 'target': {'title': 'Target', 'description': 'C2.3 (this framework), other-framework@1.2.0:C3 (another framework, at a release), or https://... / urn:... (an outside concept).', 'type': 'string', 'pattern': '^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[a-z0-9]+(?:-[a-z0-9]+)*(?:@[^:@\\s]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[A-Za-z][A-Za-z0-9+.-]*://\\S+|urn:\\S+)$'}, 'note': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}}, rule='additionalProperties')
     return data
@@ -658,15 +658,15 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__id, custom_formats, None)
+            if data__id.__class__ is not str or not _matches_0(data__id): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_id(data__id, custom_formats, None)
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
+            if data__title.__class__ is not str or not _matches_4(data__title): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__title, custom_formats, None)
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
-            validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__description, custom_formats, None)
+            if data__description.__class__ is not str or not _matches_2(data__description): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_markdown(data__description, custom_formats, None)
         if "tasks" in data_keys:
             data_keys.remove("tasks")
             data__tasks = data["tasks"]
@@ -676,7 +676,7 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_activity(
             if data__tasks_is_list:
                 data__tasks_len = len(data__tasks)
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
-                    validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__tasks_item, custom_formats, None)
+                    if data__tasks_item.__class__ is not str or not _matches_4(data__tasks_item): validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data__tasks_item, custom_formats, None)
         if "relations" in data_keys:
             data_keys.remove("relations")
             data__relations = data["relations"]
@@ -725,6 +725,21 @@ def validate_https___refkit_dev_schemas_2_framework_schema_json___defs_line(data
         if not REGEX_PATTERNS['^[^\\n]*\\S[^\\n]*$'].search(data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[^\\n]*\\S[^\\n]*$", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, rule='pattern')
     return data
+
+
+_matches_0 = REGEX_PATTERNS['^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'].search
+
+
+_matches_1 = REGEX_PATTERNS['^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'].search
+
+
+_matches_2 = REGEX_PATTERNS['\\S'].search
+
+
+_matches_3 = REGEX_PATTERNS['^https?://[^\\s]+$'].search
+
+
+_matches_4 = REGEX_PATTERNS['^[^\\n]*\\S[^\\n]*$'].search
 
 
 validate = validate_https___refkit_dev_schemas_2_framework_schema_json

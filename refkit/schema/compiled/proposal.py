@@ -46,7 +46,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__title, custom_formats, None)
+            if data__title.__class__ is not str or not _matches_3(data__title): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__title, custom_formats, None)
         if "author" in data_keys:
             data_keys.remove("author")
             data__author = data["author"]
@@ -54,15 +54,15 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
         if "rationale" in data_keys:
             data_keys.remove("rationale")
             data__rationale = data["rationale"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__rationale, custom_formats, None)
+            if data__rationale.__class__ is not str or not _matches_2(data__rationale): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__rationale, custom_formats, None)
         if "created" in data_keys:
             data_keys.remove("created")
             data__created = data["created"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__created, custom_formats, None)
+            if data__created.__class__ is not str or not _matches_1(data__created): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__created, custom_formats, None)
         if "base" in data_keys:
             data_keys.remove("base")
             data__base = data["base"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__base, custom_formats, None)
+            if data__base.__class__ is not str or not _matches_3(data__base): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__base, custom_formats, None)
         if "status" in data_keys:
             data_keys.remove("status")
             data__status = data["status"]
@@ -104,11 +104,11 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                         if "date" in data__comments_item_keys:
                             data__comments_item_keys.remove("date")
                             data__comments_item__date = data__comments_item["date"]
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__comments_item__date, custom_formats, None)
+                            if data__comments_item__date.__class__ is not str or not _matches_1(data__comments_item__date): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__comments_item__date, custom_formats, None)
                         if "text" in data__comments_item_keys:
                             data__comments_item_keys.remove("text")
                             data__comments_item__text = data__comments_item["text"]
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__comments_item__text, custom_formats, None)
+                            if data__comments_item__text.__class__ is not str or not _matches_2(data__comments_item__text): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__comments_item__text, custom_formats, None)
                         if "reply_to" in data__comments_item_keys:
                             data__comments_item_keys.remove("reply_to")
                             data__comments_item__replyto = data__comments_item["reply_to"]
@@ -135,7 +135,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                                 if "date" in data__comments_item__resolved_keys:
                                     data__comments_item__resolved_keys.remove("date")
                                     data__comments_item__resolved__date = data__comments_item__resolved["date"]
-                                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__comments_item__resolved__date, custom_formats, None)
+                                    if data__comments_item__resolved__date.__class__ is not str or not _matches_1(data__comments_item__resolved__date): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__comments_item__resolved__date, custom_formats, None)
                                 if data__comments_item__resolved_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".comments[{data__comments_x}].resolved" + " must not contain "+str(data__comments_item__resolved_keys)+" properties", value=data__comments_item__resolved, name="" + (name_prefix or "data") + ".comments[{data__comments_x}].resolved" + "", definition={'title': 'Resolved', 'type': 'object', 'additionalProperties': False, 'required': ['by', 'date'], 'properties': {'by': {'description': 'A git identity: the name and email of git config user.name and user.email.', 'type': 'object', 'additionalProperties': False, 'required': ['name'], 'properties': {'name': {'$ref': 'https://refkit.dev/schemas/1/proposal.schema.json#/$defs/line'}, 'email': {'type': 'string'}}}, 'date': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}}}, rule='additionalProperties')
                         if data__comments_item_keys:
@@ -160,7 +160,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                         if "member" in data__approvals_item_keys:
                             data__approvals_item_keys.remove("member")
                             data__approvals_item__member = data__approvals_item["member"]
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__approvals_item__member, custom_formats, None)
+                            if data__approvals_item__member.__class__ is not str or not _matches_3(data__approvals_item__member): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__approvals_item__member, custom_formats, None)
                         if "college" in data__approvals_item_keys:
                             data__approvals_item_keys.remove("college")
                             data__approvals_item__college = data__approvals_item["college"]
@@ -172,11 +172,11 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                         if "date" in data__approvals_item_keys:
                             data__approvals_item_keys.remove("date")
                             data__approvals_item__date = data__approvals_item["date"]
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__approvals_item__date, custom_formats, None)
+                            if data__approvals_item__date.__class__ is not str or not _matches_1(data__approvals_item__date): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__approvals_item__date, custom_formats, None)
                         if "commit" in data__approvals_item_keys:
                             data__approvals_item_keys.remove("commit")
                             data__approvals_item__commit = data__approvals_item["commit"]
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_commit(data__approvals_item__commit, custom_formats, None)
+                            if data__approvals_item__commit.__class__ is not str or not _matches_0(data__approvals_item__commit): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_commit(data__approvals_item__commit, custom_formats, None)
                         if data__approvals_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".approvals[{data__approvals_x}]" + " must not contain "+str(data__approvals_item_keys)+" properties", value=data__approvals_item, name="" + (name_prefix or "data") + ".approvals[{data__approvals_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['member', 'by', 'date', 'commit'], 'properties': {'member': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, 'college': {'title': 'College', 'description': "The member's college, as in the working group of framework.yaml.", 'enum': ['employer', 'employee', 'training', 'public', 'expert']}, 'by': {'description': 'A git identity: the name and email of git config user.name and user.email.', 'type': 'object', 'additionalProperties': False, 'required': ['name'], 'properties': {'name': {'$ref': 'https://refkit.dev/schemas/1/proposal.schema.json#/$defs/line'}, 'email': {'type': 'string'}}}, 'date': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'commit': {'description': 'A git commit id (40 hexadecimal digits).', 'type': 'string', 'pattern': '^[0-9a-f]{40}$'}}}, rule='additionalProperties')
         if "withdrawn" in data_keys:
@@ -197,11 +197,11 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                 if "date" in data__withdrawn_keys:
                     data__withdrawn_keys.remove("date")
                     data__withdrawn__date = data__withdrawn["date"]
-                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__withdrawn__date, custom_formats, None)
+                    if data__withdrawn__date.__class__ is not str or not _matches_1(data__withdrawn__date): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__withdrawn__date, custom_formats, None)
                 if "reason" in data__withdrawn_keys:
                     data__withdrawn_keys.remove("reason")
                     data__withdrawn__reason = data__withdrawn["reason"]
-                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__withdrawn__reason, custom_formats, None)
+                    if data__withdrawn__reason.__class__ is not str or not _matches_2(data__withdrawn__reason): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__withdrawn__reason, custom_formats, None)
                 if data__withdrawn_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".withdrawn must not contain "+str(data__withdrawn_keys)+" properties", value=data__withdrawn, name="" + (name_prefix or "data") + ".withdrawn", definition={'title': 'Withdrawal', 'type': 'object', 'additionalProperties': False, 'required': ['by', 'date'], 'properties': {'by': {'description': 'A git identity: the name and email of git config user.name and user.email.', 'type': 'object', 'additionalProperties': False, 'required': ['name'], 'properties': {'name': {'$ref': 'https://refkit.dev/schemas/1/proposal.schema.json#/$defs/line'}, 'email': {'type': 'string'}}}, 'date': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'reason': {'description': 'Text, Markdown allowed (no raw HTML: it is shown as text).', 'type': 'string', 'pattern': '\\S'}}}, rule='additionalProperties')
         if "merge" in data_keys:
@@ -222,7 +222,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                 if "date" in data__merge_keys:
                     data__merge_keys.remove("date")
                     data__merge__date = data__merge["date"]
-                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__merge__date, custom_formats, None)
+                    if data__merge__date.__class__ is not str or not _matches_1(data__merge__date): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__merge__date, custom_formats, None)
                 if "frameworks" in data__merge_keys:
                     data__merge_keys.remove("frameworks")
                     data__merge__frameworks = data__merge["frameworks"]
@@ -232,11 +232,11 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                     if data__merge__frameworks_is_list:
                         data__merge__frameworks_len = len(data__merge__frameworks)
                         for data__merge__frameworks_x, data__merge__frameworks_item in enumerate(data__merge__frameworks):
-                            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__merge__frameworks_item, custom_formats, None)
+                            if data__merge__frameworks_item.__class__ is not str or not _matches_3(data__merge__frameworks_item): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__merge__frameworks_item, custom_formats, None)
                 if "approved" in data__merge_keys:
                     data__merge_keys.remove("approved")
                     data__merge__approved = data__merge["approved"]
-                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__merge__approved, custom_formats, None)
+                    if data__merge__approved.__class__ is not str or not _matches_1(data__merge__approved): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_date(data__merge__approved, custom_formats, None)
                 if "colleges" in data__merge_keys:
                     data__merge_keys.remove("colleges")
                     data__merge__colleges = data__merge["colleges"]
@@ -250,7 +250,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json(data, custom_form
                 if "forced" in data__merge_keys:
                     data__merge_keys.remove("forced")
                     data__merge__forced = data__merge["forced"]
-                    validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__merge__forced, custom_formats, None)
+                    if data__merge__forced.__class__ is not str or not _matches_2(data__merge__forced): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_markdown(data__merge__forced, custom_formats, None)
                 if data__merge_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".merge must not contain "+str(data__merge_keys)+" properties", value=data__merge, name="" + (name_prefix or "data") + ".merge", definition={'title': 'Merge', 'description': 'Written when the proposal is merged into its base branch.', 'type': 'object', 'additionalProperties': False, 'required': ['by', 'date'], 'properties': {'by': {'description': 'A git identity: the name and email of git config user.name and user.email.', 'type': 'object', 'additionalProperties': False, 'required': ['name'], 'properties': {'name': {'$ref': 'https://refkit.dev/schemas/1/proposal.schema.json#/$defs/line'}, 'email': {'type': 'string'}}}, 'date': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'frameworks': {'title': 'Frameworks changed', 'type': 'array', 'items': {'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}}, 'approved': {'description': 'A date written YYYY-MM-DD.', 'type': 'string', 'pattern': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'}, 'colleges': {'title': 'Colleges that approved', 'type': 'array', 'items': {'title': 'College', 'description': "The member's college, as in the working group of framework.yaml.", 'enum': ['employer', 'employee', 'training', 'public', 'expert']}}, 'forced': {'description': 'Text, Markdown allowed (no raw HTML: it is shown as text).', 'type': 'string', 'pattern': '\\S'}}}, rule='additionalProperties')
         if data_keys:
@@ -282,15 +282,15 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_item(data,
         if "framework" in data_keys:
             data_keys.remove("framework")
             data__framework = data["framework"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__framework, custom_formats, None)
+            if data__framework.__class__ is not str or not _matches_3(data__framework): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__framework, custom_formats, None)
         if "block" in data_keys:
             data_keys.remove("block")
             data__block = data["block"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__block, custom_formats, None)
+            if data__block.__class__ is not str or not _matches_3(data__block): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__block, custom_formats, None)
         if "competency" in data_keys:
             data_keys.remove("competency")
             data__competency = data["competency"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__competency, custom_formats, None)
+            if data__competency.__class__ is not str or not _matches_3(data__competency): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__competency, custom_formats, None)
         if "criterion" in data_keys:
             data_keys.remove("criterion")
             data__criterion = data["criterion"]
@@ -331,7 +331,7 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_person(dat
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
-            validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__name, custom_formats, None)
+            if data__name.__class__ is not str or not _matches_3(data__name): validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data__name, custom_formats, None)
         if "email" in data_keys:
             data_keys.remove("email")
             data__email = data["email"]
@@ -348,6 +348,18 @@ def validate_https___refkit_dev_schemas_1_proposal_schema_json___defs_line(data,
         if not REGEX_PATTERNS['^[^\\n]*\\S[^\\n]*$'].search(data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[^\\n]*\\S[^\\n]*$", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'One line of text, not blank.', 'type': 'string', 'pattern': '^[^\\n]*\\S[^\\n]*$'}, rule='pattern')
     return data
+
+
+_matches_0 = REGEX_PATTERNS['^[0-9a-f]{40}$'].search
+
+
+_matches_1 = REGEX_PATTERNS['^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'].search
+
+
+_matches_2 = REGEX_PATTERNS['\\S'].search
+
+
+_matches_3 = REGEX_PATTERNS['^[^\\n]*\\S[^\\n]*$'].search
 
 
 validate = validate_https___refkit_dev_schemas_1_proposal_schema_json
