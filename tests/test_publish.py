@@ -167,6 +167,28 @@ def test_page_language_comes_from_the_framework(site: Path) -> None:
     assert parse(site / "index.html").lang == "fr"
 
 
+def test_an_english_framework_reads_in_english_words_and_typography(cli, sample_repo: Path) -> None:
+    """A framework whose lang is English: its pages in English, with English punctuation (no
+    space before a colon, as French puts one), the French one's pages as they were."""
+    fw = sample_repo / "frameworks" / "electricien-batiment" / "framework.yaml"
+    fw.write_text(fw.read_text(encoding="utf-8").replace("lang: fr", "lang: en"), encoding="utf-8")
+    out = sample_repo / "site"
+    run = cli(
+        "publish", "--include-draft", "--format", "html,md,json", "--out", str(out), cwd=sample_repo
+    )
+    assert run.code == 0, run.err
+    page = (out / "electricien-batiment/draft/index.html").read_text(encoding="utf-8")
+    assert parse(out / "electricien-batiment/draft/index.html").lang == "en"
+    assert " Versions:\n" in page, page[page.find("Versions") :][:80]
+    assert '<p class="downloads">Download: ' in page
+    assert "<li>Total volume: 630\u00a0h</li>" in page
+    assert "&nbsp;:" not in page and "\u00a0:" not in page
+    md = (out / "md/electricien-batiment/draft/index.md").read_text(encoding="utf-8")
+    assert "- Total volume: 630\u00a0h" in md and "- Sector: Bâtiment" in md
+    french = (out / "plombier-chauffagiste/2.0.0/index.html").read_text(encoding="utf-8")
+    assert "Volume total\u00a0: 910\u00a0h" in french
+
+
 def test_heat_pump_changelog_reads_without_git(site: Path) -> None:
     page = (site / "plombier-chauffagiste/2.0.0/changes.html").read_text(encoding="utf-8")
     text = text_of(site / "plombier-chauffagiste/2.0.0/changes.html")

@@ -71,7 +71,7 @@ def competency_html(c: dict[str, Any], lab: dict[str, str]) -> Markup:
     ]
     if c["mark"]:
         out.append(f' <span class="mark">{e(c["mark"])}</span>')
-    out.append(f'</h4>\n<p class="meta">{e(lab["kind"])}&nbsp;: {e(c["kind"])}')
+    out.append(f'</h4>\n<p class="meta">{e(lab["kind"])}{e(lab["colon"])} {e(c["kind"])}')
     if c["activities"]:
         out.append(
             " · " + ", ".join(f'<a href="{e(x["href"])}">{e(x["id"])}</a>' for x in c["activities"])
@@ -86,7 +86,7 @@ def competency_html(c: dict[str, Any], lab: dict[str, str]) -> Markup:
         )
     if c["esco"]:
         links = ", ".join(f'<a href="{e(u)}" rel="external noopener">{e(u)}</a>' for u in c["esco"])
-        out.append(f'<p class="meta">{e(lab["esco"])}&nbsp;: {links}</p>')
+        out.append(f'<p class="meta">{e(lab["esco"])}{e(lab["colon"])} {links}</p>')
     out += [relations_html(c["relations"], lab["relations"])] if c["relations"] else []
     out.append("</article>\n")
     return Markup("".join(out))

@@ -17,6 +17,8 @@ from refkit.i18n import N_labels, language, pgettext
 LABELS: dict[str, str] = N_labels(
     {
         "site": "Competency frameworks",
+        # before a value ("Versions: 1.0.0"); French puts a space (made non-breaking on the page)
+        "colon": ":",
         "skip": "Skip to content",
         "frameworks": "Frameworks",
         "search": "Search",
