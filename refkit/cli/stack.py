@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_, Msg, number, plural, speaker, tr, user_language
+from refkit.i18n import N_, Msg, N_plural, number, plural, speaker, tr, user_language
 
 HELP = N_("what blocks a learner holds count for, and what remains for a certification")
 
@@ -116,7 +116,10 @@ def _refuse_broken(catalog: Any, fids: list[str]) -> None:
         if catalog.errors.get(fid):
             raise StackError(
                 Msg(
-                    "{framework} has {n} validation errors: its rules cannot be trusted",
+                    N_plural(
+                        "{framework} has {n} validation error: its rules cannot be trusted",
+                        "{framework} has {n} validation errors: its rules cannot be trusted",
+                    ),
                     framework=fid,
                     n=catalog.errors[fid],
                 ),
