@@ -261,11 +261,18 @@ def parse_po(text: str) -> Entries:
     return entries
 
 
-def _unquote(s: str) -> str:
-    import ast
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v"}  # fmt: skip
+_ESCAPE = re.compile(r"\\(.)")
 
-    value = ast.literal_eval(s)
-    return value if isinstance(value, str) else str(value)
+
+def _unquote(s: str) -> str:
+    """A .po string's text: between its quotes, C escapes read (``ast.literal_eval`` did it in
+    90 ms for the French catalogue, paid by every French command)."""
+    text = s[1:-1] if len(s) >= 2 and s[0] == s[-1] == '"' else s
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
 
 
 def quote(s: str) -> str:
