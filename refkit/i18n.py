@@ -297,8 +297,10 @@ def speaker(lang: str | None) -> Callable[..., str]:
 
 
 def plural(singular: str, plural: str, n: float, lang: str | None, **values: Any) -> str:
-    """``ngettext``'s form for ``n`` filled with ``n`` and ``values`` ("{n} blocks to go")."""
-    return ngettext(singular, plural, n, lang).format(n=number(n, lang), **values)
+    """``ngettext``'s form for ``n`` filled with ``n`` and ``values`` ("{n} blocks to go"; a
+    count written whole, never "1e+06")."""
+    shown = str(int(n)) if float(n).is_integer() else number(n, lang)
+    return ngettext(singular, plural, n, lang).format(n=shown, **values)
 
 
 def number(value: float, lang: str | None) -> str:

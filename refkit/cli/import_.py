@@ -319,44 +319,32 @@ def _list_fiches(args: argparse.Namespace) -> int:
 
 def _list_problems(imported: Any, what: str, lang: str) -> None:
     """The source's problems against its schema, each with its JSON path."""
-    n = len(imported.problems)
-    if not n:
-        return
-    said = Msg(
-        N_plural(
-            "{what} {source} breaks its schema in {n} place:",
-            "{what} {source} breaks its schema in {n} places:",
-        ),
-        what=what,
-        source=imported.source,
-        n=n,
+    head = N_plural(
+        "{what} {source} breaks its schema in {n} place:",
+        "{what} {source} breaks its schema in {n} places:",
     )
-    print(f"refkit: {said.render(lang)}", file=sys.stderr)
-    for problem in imported.problems[:50]:
-        print(f"  {text_of(problem, lang)}", file=sys.stderr)
-    _more(n, lang)
+    _listed(imported, what, head, [text_of(p, lang) for p in imported.problems[:50]], len(imported.problems), lang)  # fmt: skip
 
 
 def _list_skipped(imported: Any, what: str, lang: str) -> None:
-    n = len(imported.skipped)
+    head = N_plural(
+        "{what} {n} part of {source} could not be placed:",
+        "{what} {n} parts of {source} could not be placed:",
+    )
+    lines = [f"{s.where}: {text_of(s.reason, lang)}" for s in imported.skipped[:50]]
+    _listed(imported, what, head, lines, len(imported.skipped), lang)
+
+
+def _listed(
+    imported: Any, what: str, head: tuple[str, str], lines: list[str], n: int, lang: str
+) -> None:
+    """``head`` (counted), the first 50 ``lines`` under it, and how many more, on stderr."""
     if not n:
         return
-    said = Msg(
-        N_plural(
-            "{what} {n} part of {source} could not be placed:",
-            "{what} {n} parts of {source} could not be placed:",
-        ),
-        what=what,
-        source=imported.source,
-        n=n,
-    )
+    said = Msg(head, what=what, source=imported.source, n=n)
     print(f"refkit: {said.render(lang)}", file=sys.stderr)
-    for s in imported.skipped[:50]:
-        print(f"  {s.where}: {text_of(s.reason, lang)}", file=sys.stderr)
-    _more(n, lang)
-
-
-def _more(n: int, lang: str) -> None:
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
     if n > 50:
-        said = Msg("... and {n} more (--format json lists them all)", n=n - 50)
-        print(f"  {said.render(lang)}", file=sys.stderr)
+        more = Msg("... and {n} more (--format json lists them all)", n=n - 50)
+        print(f"  {more.render(lang)}", file=sys.stderr)

@@ -91,12 +91,11 @@ def run(args: argparse.Namespace) -> int:
                 print_problems(repo, outcome.problems, sys.stderr)
             raise outcome
         plan, result = outcome
-        old = plan.last.version if plan.last else "(none)"
         why = _why(plan, lang)
         if result is None:  # --dry-run
             if args.format == "json":
                 json.dump(
-                    {"framework": plan.framework_id, "from": old if plan.last else None, "version": plan.version,
+                    {"framework": plan.framework_id, "from": plan.last.version if plan.last else None, "version": plan.version,
                      "bump": plan.bump, "required": plan.required, "reasons": plan.reasons, "summary": plan.summary,
                      "reason": plan.reason, "tag": plan.tag, "dry_run": True},
                     sys.stdout, ensure_ascii=False, indent=2,
