@@ -71,10 +71,12 @@ def validate(
     jobs: int | None = None,
     changed_since: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keyed: bool = False,
 ) -> ValidationResult:
     """Check the whole repository, or the frameworks that hold ``paths``, or those changed since
     a git revision together with the frameworks that borrow blocks from them. ``progress(done,
-    total)`` is told as the frameworks not in the cache are checked."""
+    total)`` is told as the frameworks not in the cache are checked. ``keyed``: the summaries'
+    views with the statement keys (``refkit stack --overlap``; nothing else reads them)."""
     folders = repo.framework_folders()
     if changed_since is not None:
         selected, needed = _changed(repo, changed_since, folders)
@@ -82,7 +84,7 @@ def validate(
     else:
         selected = _select(repo, list(paths), folders)
     result = ValidationResult(repo)
-    cache = ResultCache(repo, enabled=use_cache)
+    cache = ResultCache(repo, enabled=use_cache, keyed=keyed)
 
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[str, dict[str, list[Any]]]] = []
@@ -101,7 +103,9 @@ def validate(
     # that keep it on, such as the editor's check)
     with collector_paused():
         done = forked_map(
-            lambda item: _process(item[0], read_folder(repo.root, repo.root / item[0]), item[1]),
+            lambda item: _process(
+                item[0], read_folder(repo.root, repo.root / item[0]), item[1], keyed
+            ),
             todo,
             at_least=PARALLEL_MIN_BYTES,
             weight=lambda item: sum(s[0] for s in item[1].values()),
@@ -412,10 +416,12 @@ def _select(repo: Repository, paths: list[Path], folders: list[Path]) -> set[str
     return chosen
 
 
-def _process(rel: str, files: list[RawFile], stats: dict[str, list[Any]]) -> Outcome:
+def _process(
+    rel: str, files: list[RawFile], stats: dict[str, list[Any]], keyed: bool = False
+) -> Outcome:
     loaded = load_framework(rel, files)
     problems = loaded.problems + check_framework(loaded)
     for f in files:
         if f.path in stats and f.data is not None and stats[f.path][0] >= 0:
             stats[f.path][4] = digest(f.data)
-    return Outcome(rel, stats, problems, summarize(loaded))
+    return Outcome(rel, stats, problems, summarize(loaded, keyed=keyed))

@@ -70,12 +70,13 @@ class ResultCache:
     file's content is read and compared by digest. A cache file that is not exactly what refkit
     wrote (``refkit.cache.read_cache_file``), or an entry of the wrong shape, is a miss."""
 
-    def __init__(self, repo: Repository, *, enabled: bool) -> None:
+    def __init__(self, repo: Repository, *, enabled: bool, keyed: bool = False) -> None:
         self.path = repository_cache_dir(repo.root) / CACHE_FILE
         # a cache inside the repository (REFKIT_CACHE_DIR=.cache) could be committed, forged
         # results with it: not used
         self.enabled = enabled and not self.path.resolve().is_relative_to(repo.root)
         self.root = repo.root
+        self.keyed = keyed  # only entries whose view holds the statement keys are hits
         self.key = code_digest()
         self.entries: dict[str, Any] = {}
         self.lines: dict[str, bytes] = {}  # each entry's line as read
@@ -148,6 +149,8 @@ class ResultCache:
             return None
         found = [Problem.from_json(p) for p in entry["problems"]]
         summary = Summary.from_json(entry["summary"]) if entry["summary"] is not None else None
+        if self.keyed and summary is not None and summary.view and not summary.view.get("keyed"):
+            return None  # checked by a command that needed no keys: checked again, with them
         for path, d in digests.items():
             stats[path][4] = d
         if not verified:  # found as it was: its line is written again as read

@@ -372,6 +372,30 @@ def test_overlap_of_the_samples(cli) -> None:
     assert "shared blocks: SST (plombier-chauffagiste)" in cli("stack", "--overlap", cwd=REPO).out
 
 
+def test_overlap_after_a_validate_checks_again_what_validate_left_without_keys(
+    cli, sample_repo: Path
+) -> None:
+    """`refkit validate` caches views without statement keys (nothing it does reads them);
+    `--overlap` after it finds them missing and checks those frameworks again, with keys."""
+    from refkit.store.repository import Repository
+    from refkit.validate_cache import ResultCache
+
+    def views() -> dict[str, bool]:
+        entries = ResultCache(Repository(sample_repo), enabled=True).entries
+        return {rel: entry["summary"]["view"]["keyed"] for rel, entry in entries.items()}
+
+    assert cli("validate", cwd=sample_repo).code == 0
+    assert views() == {
+        "frameworks/electricien-batiment": False,
+        "frameworks/plombier-chauffagiste": False,
+    }
+    data = json.loads(cli("stack", "--overlap", "--format", "json", cwd=sample_repo).out)
+    assert [p["common_competencies"] for p in data["pairs"]] == [5]
+    assert set(views().values()) == {True}
+    assert cli("validate", cwd=sample_repo).code == 0  # keys kept: a hit is a hit
+    assert set(views().values()) == {True}
+
+
 def test_holdings_from_a_file(cli, tmp_path: Path) -> None:
     learner = tmp_path / "camille.yaml"
     learner.write_text(

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     lang = user_language(getattr(args, "ui_lang", None))
     repo = Repository.discover()
-    with Catalog(repo, prefer_worktree=args.worktree) as catalog:
+    with Catalog(repo, prefer_worktree=args.worktree, overlap=args.overlap) as catalog:
         if args.overlap:
             if args.target or args.have or args.have_file:
                 raise StackError(

@@ -177,7 +177,9 @@ def repository_rule(fn: RepositoryRule) -> RepositoryRule:
     return fn
 
 
-def summarize(loaded: LoadedFramework) -> Summary | None:
+def summarize(loaded: LoadedFramework, *, keyed: bool = False) -> Summary | None:
+    """What the repository rules and the stacking views need of one framework; ``keyed``: its
+    view with the statement keys ``refkit stack --overlap`` compares."""
     fw = loaded.framework
     if fw is None:
         return None
@@ -216,7 +218,7 @@ def summarize(loaded: LoadedFramework) -> Summary | None:
         links=_links(loaded, fw),
         volume_pos=[vline, vcol],
         block_pos=block_pos,
-        view=own_view(fw, "worktree", draft=True),
+        view=own_view(fw, "worktree", draft=True, keyed=keyed),
         correspondence=correspondence,
         folder=loaded.folder,
         id=fw.id,

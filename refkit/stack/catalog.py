@@ -39,10 +39,14 @@ class Target:
 
 
 class Catalog:
-    def __init__(self, repo: Repository, *, prefer_worktree: bool = False) -> None:
+    def __init__(
+        self, repo: Repository, *, prefer_worktree: bool = False, overlap: bool = False
+    ) -> None:
+        """``overlap``: the catalog will compare statements (``refkit.stack.overlap``), so its
+        working-tree views hold their statement keys."""
         self.repo = repo
         self.prefer_worktree = prefer_worktree
-        result = validate(repo)
+        result = validate(repo, keyed=overlap)
         self.summaries = {s.id: s for s in result.summaries.values() if s.id}
         self.errors: dict[str, int] = {}
         folder_ids = {s.folder: s.id for s in result.summaries.values()}

@@ -23,8 +23,10 @@ from refkit.stack.overlap import statement_keys
 from refkit.store.files import atomic_write
 
 
-def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
-    """A JSON-ready view of ``fw`` with its own blocks; shared blocks listed in ``shared``."""
+def own_view(fw: Framework, version: str, *, draft: bool, keyed: bool = True) -> dict[str, Any]:
+    """A JSON-ready view of ``fw`` with its own blocks; shared blocks listed in ``shared``.
+    ``keyed``: with each competency's statement key (what ``overlap`` compares; a tenth of a
+    cold validate's work, so left out of the views that only ``validate`` reads)."""
     view = CertView(
         framework=fw.id,
         version=version,
@@ -37,7 +39,7 @@ def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
                 tuple(b.prerequisites),
                 b.volume.hours,
                 b.volume.credits,
-                keys=tuple(statement_keys([c.statement for c in b.competencies])),
+                keys=tuple(statement_keys([c.statement for c in b.competencies])) if keyed else (),
             )
             for b in fw.blocks
         },
@@ -53,6 +55,7 @@ def own_view(fw: Framework, version: str, *, draft: bool) -> dict[str, Any]:
     view["shared"] = [[s.framework, s.block, s.version] for s in fw.shared_blocks]
     view["reference"] = fw.is_reference  # ESCO, NICE...: aligned with, never a certification
     view["activities"] = [a.id for a in fw.activities]  # what relations may name (issue 17)
+    view["keyed"] = keyed
     return view
 
 
