@@ -41,12 +41,6 @@ def is_bookkeeping(field: str) -> bool:
     return bool(_BOOKKEEPING.search(last)) or bool(re.search(r"URI$", last))
 
 
-LEVEL_NAMES = {
-    "fr": {"major": "majeure", "minor": "mineure", "patch": "corrective"},
-    "en": {"major": "major", "minor": "minor", "patch": "patch"},
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Cause:
     """One change and the bump it calls for."""
