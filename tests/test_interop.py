@@ -218,6 +218,67 @@ def test_csv_round_trip_and_rows_that_cannot_be_placed(
     assert cli("validate", "--no-cache", cwd=root).code == 0
 
 
+def test_an_import_says_its_notes_and_the_rows_it_left_out_in_the_users_language(
+    cli, tmp_path: Path
+) -> None:
+    """refkit --lang fr import: the notes and why each row was left out, in French; the same
+    import in --format json, in English (what a script reads does not change with the user)."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "block,id,statement,kind\nBC01,C1,Souder un tube,skill\nBC01,,Sans identifiant,skill\n"
+        "BC01,C1,Doublon,skill\nBC01,C2,Type inconnu,talent\n,,Rien,skill\n",
+        encoding="utf-8",
+    )
+    root = repo_at(tmp_path)
+    run = cli("--lang", "fr", "import", "csv", str(sheet), "--out", "frameworks/t", "--eqf", "3", cwd=root)  # fmt: skip
+    assert run.code == 0, run.err
+    assert run.lines == [
+        "t importé dans frameworks/t : 1 bloc, 1 compétence",
+        "  remarque : chaque bloc est obligatoire pour la certification : modifiez certification: dans framework.yaml pour les blocs au choix",
+        "  remarque : 1 compétence n'a pas de critère : refkit validate en demande au moins un",
+    ]  # fmt: skip
+    assert run.err.splitlines()[-4:] == [
+        "  ligne 3 : pas d'id",
+        "  ligne 4 : la compétence C1 figure déjà à la ligne 2",
+        "  ligne 5 : la nature 'talent' n'est ni savoir, ni savoir-faire, ni savoir-être",
+        "  ligne 6 : pas de block ni d'id",
+    ]
+    json_run = cli("--lang", "fr", "import", "csv", str(sheet), "--out", "frameworks/u", "--eqf", "3", "--format", "json", cwd=root)  # fmt: skip
+    report = json.loads(json_run.out)
+    assert report["skipped"] == [
+        {"where": "row 3", "reason": "no id"},
+        {"where": "row 4", "reason": "competency C1 is already on row 2"},
+        {"where": "row 5", "reason": "kind 'talent' is not knowledge, skill or attitude"},
+        {"where": "row 6", "reason": "no block and no id"},
+    ]
+    assert report["notes"] == [
+        "every block is required for the certification: edit certification: in framework.yaml for electives",
+        "1 competency has no criteria: refkit validate asks for at least one each",
+    ]  # fmt: skip
+
+
+def test_a_case_package_refused_for_its_items_says_each_in_the_users_language(
+    cli, tmp_path: Path
+) -> None:
+    root = repo_at(tmp_path)
+    bad = tmp_path / "bad.json"
+    items = [{"fullStatement": "Une compétence"}, 7, {"identifier": "i3", "fullStatement": 3}]
+    bad.write_text(json.dumps({"CFDocument": {"identifier": "d1", "title": "T"}, "CFItems": items}))  # fmt: skip
+    english = cli("import", "case", str(bad), "--out", "frameworks/bad", cwd=root)
+    assert english.code == 2
+    assert (
+        '3 item(s) cannot be imported: CFItems[0] ("Une compétence") has no identifier; '
+        "CFItems[1] is not an object; CFItems[2].fullStatement (i3) is a number, not text"
+    ) in english.err
+    french = cli("--lang", "fr", "import", "case", str(bad), "--out", "frameworks/bad", cwd=root)
+    assert (
+        '3 élément(s) impossible(s) à importer : CFItems[0] ("Une compétence") n\'a pas '
+        "d'identifiant (identifier) ; CFItems[1] n'est pas un objet ; CFItems[2].fullStatement "
+        "(i3) est un nombre, pas du texte"
+    ) in french.err
+    assert leftovers(root) == []
+
+
 def test_xlsx_round_trip_with_a_column_mapping(cli, sample_repo: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -577,11 +638,11 @@ def test_case_import_checks_the_package_against_a_schema_and_says_what_it_repair
         "CFDefinitions.CFItemTypes[2].description: None is not of type 'string'",
     ]
     assert (
-        "2 sequence number(s) written as text (first: CFAssociations[15].sequenceNumber) are "
+        "2 sequence numbers written as text (first: CFAssociations[15].sequenceNumber) are "
         "read as numbers for the order, and kept as written" in report["notes"]
     )
     assert (
-        '3 empty value(s) (null or "") left out (first: CFDefinitions.CFItemTypes[0].description)'
+        '3 empty values (null or "") left out (first: CFDefinitions.CFItemTypes[0].description)'
         in report["notes"]
     )
     assert "breaks its schema in 5 places" in run.err
@@ -598,7 +659,7 @@ def test_case_import_checks_the_package_against_a_schema_and_says_what_it_repair
         "lsItems): read as CFDefinitions, CFAssociations, CFDocument, CFItems"
     )
     assert (
-        "703 item identifier(s) cannot be refkit ids (first: http://asn.jesandco.org/resources/"
+        "703 item identifiers cannot be refkit ids (first: http://asn.jesandco.org/resources/"
         "S2366905): each item's id is a UUID derived from its identifier, which is kept in x-case"
         in report["notes"]
     )

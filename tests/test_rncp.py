@@ -164,6 +164,51 @@ def test_block_without_code_leaves_the_others(cli, tmp_path: Path) -> None:
     assert yaml_of(root / "frameworks/ev/framework.yaml")["codes"]["rome"] == ["A1203"]
 
 
+def test_an_import_in_french_says_its_notes_and_what_it_left_out_in_french(
+    cli, tmp_path: Path
+) -> None:
+    root = repo_at(tmp_path)
+    run = cli("--lang", "fr", "import", "rncp", str(EXPORT), "--fiche", "90101", "-o", "frameworks/tmcc", cwd=root)  # fmt: skip
+    assert run.code == 0, run.err
+    assert run.lines == [
+        "tmcc importé dans frameworks/tmcc : 3 blocs, 11 compétences",
+        "  remarque : chaque bloc est obligatoire pour la certification : modifiez certification: dans framework.yaml pour les blocs facultatifs",
+        "  remarque : la fiche ne donne aucun critère d'évaluation : refkit validate en demande au moins un pour chacune des 11 compétences (ou importez avec --reference)",
+    ]  # fmt: skip
+    rs = cli("--lang", "fr", "import", "rncp", str(EXPORT), "--fiche", "RS9001", "-o", "frameworks/rs", cwd=root)  # fmt: skip
+    assert rs.lines[1] == "  remarque : la fiche ne donne pas de niveau (NOMENCLATURE_EUROPE) : ajoutez level: à framework.yaml"  # fmt: skip
+    ev = cli("--lang", "fr", "import", "rncp", str(INVALID / "block-without-code.xml"), "--fiche", "90203", "-o", "frameworks/ev", cwd=root)  # fmt: skip
+    assert ev.err.splitlines()[1:] == [
+        "  CODES_ROME/ROME : 'A12-03' n'est pas un code ROME",
+        "  BLOC_COMPETENCES 2 (Créer des massifs) : le bloc n'a pas de CODE : ses compétences sont laissées de côté",
+    ]  # fmt: skip
+    # what a script reads stays in English
+    json_run = cli("--lang", "fr", "import", "rncp", str(INVALID / "block-without-code.xml"), "--fiche", "90203", "-o", "frameworks/ev2", "--format", "json", cwd=root)  # fmt: skip
+    report = json.loads(json_run.out)
+    assert report["skipped"][0] == {"where": "CODES_ROME/ROME", "reason": "'A12-03' is not a ROME code"}  # fmt: skip
+    assert report["notes"][-1] == "the fiche gives no assessment criteria: refkit validate asks for at least one for each of the 2 competencies (or import with --reference)"  # fmt: skip
+
+
+def test_the_notes_of_a_fiche_of_one_competency_agree_in_number() -> None:
+    from refkit.interop.rncp import fiche_to_framework
+
+    fiche = ET.fromstring(
+        "<FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>T</INTITULE><BLOCS_COMPETENCES>"
+        "<BLOC_COMPETENCES><CODE>RNCP1BC01</CODE><LIBELLE>B</LIBELLE>"
+        "<LISTE_COMPETENCES>Poser un tube</LISTE_COMPETENCES></BLOC_COMPETENCES>"
+        "</BLOCS_COMPETENCES></FICHE>"
+    )
+    notes = fiche_to_framework(fiche, "x.xml").notes
+    assert str(notes[-1]) == (
+        "the fiche gives no assessment criteria: refkit validate asks for at least one for its "
+        "only competency (or import with --reference)"
+    )
+    assert notes[-1].render("fr") == (
+        "la fiche ne donne aucun critère d'évaluation : refkit validate en demande au moins un "
+        "pour sa seule compétence (ou importez avec --reference)"
+    )
+
+
 def test_the_export_as_published_in_a_zip(cli, tmp_path: Path) -> None:
     root = repo_at(tmp_path)
     one = tmp_path / "export-fiches-rncp-v4-1-2026-01-15.zip"

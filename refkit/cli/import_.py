@@ -331,7 +331,10 @@ def _list_skipped(imported: Any, what: str, lang: str) -> None:
         "{what} {n} part of {source} could not be placed:",
         "{what} {n} parts of {source} could not be placed:",
     )
-    lines = [f"{s.where}: {text_of(s.reason, lang)}" for s in imported.skipped[:50]]
+    lines = [
+        Msg("{where}: {detail}", where=s.where, detail=s.reason).render(lang)
+        for s in imported.skipped[:50]
+    ]
     _listed(imported, what, head, lines, len(imported.skipped), lang)
 
 

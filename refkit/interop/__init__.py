@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.interop.inputs import mb
 from refkit.model import Block, Framework
 from refkit.store.loader import (
@@ -55,13 +55,15 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://refkit.dev/ns/interop")
 
 @dataclass(slots=True)
 class Skipped:
-    """A part of the source that could not be placed in the framework, and why."""
+    """A part of the source that could not be placed in the framework, and why: said in the
+    reader's language where it is shown, in English in JSON. ``where`` is a ``Msg`` when it
+    holds words ("row 12"), text when it is the source's own (a JSON path, a URI)."""
 
-    where: str  # "row 12", "relationship 40 (PD-WRL-001 -> T1385)"...
-    reason: str
+    where: str | Msg  # "row 12", "relationship 40 (PD-WRL-001 -> T1385)", "CFItems[3]"...
+    reason: Msg
 
     def to_json(self) -> dict[str, str]:
-        return {"where": self.where, "reason": self.reason}
+        return {"where": str(self.where), "reason": str(self.reason)}
 
 
 @dataclass(slots=True)
@@ -69,8 +71,9 @@ class Imported:
     framework: Framework
     source: str  # the file(s) read, for messages
     skipped: list[Skipped] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # facts worth telling (defaults taken...)
-    problems: list[str] = field(default_factory=list)  # the source against its schema: "path: what"
+    notes: list[Msg] = field(default_factory=list)  # facts worth telling (defaults taken...)
+    # the source against its schema, "path: what": jsonschema's own words, in English
+    problems: list[str] = field(default_factory=list)
 
     def counts(self) -> tuple[int, int]:
         fw = self.framework
@@ -181,15 +184,26 @@ def clean_texts(imported: Imported) -> None:
     clean(imported.framework)
     if line_ends:
         imported.notes.append(
-            f"{line_ends} line end{'s' if line_ends > 1 else ''} written CR LF in texts of the "
-            "source made LF"
+            Msg(
+                N_plural(
+                    "{n} line end written CR LF in texts of the source made LF",
+                    "{n} line ends written CR LF in texts of the source made LF",
+                ),
+                n=line_ends,
+            )
         )
     if removed:
         shown = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(removed.items()))
         total = sum(removed.values())
         imported.notes.append(
-            f"{total} control character{'s' if total > 1 else ''} removed from texts of the "
-            f"source ({shown})"
+            Msg(
+                N_plural(
+                    "{n} control character removed from texts of the source ({codes})",
+                    "{n} control characters removed from texts of the source ({codes})",
+                ),
+                n=total,
+                codes=shown,
+            )
         )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from refkit.i18n import Msg, N_plural
 from refkit.interop import Imported, Skipped, id_from_identifier, one_line
 from refkit.interop.case_package import (
     LS_DEFINITIONS,
@@ -97,7 +98,7 @@ def _tree(
     ), extra
 
 
-def _repairs(pkg: dict[str, Any]) -> list[str]:
+def _repairs(pkg: dict[str, Any]) -> list[Msg]:
     """What the import reads otherwise than written, each said with a count and a first place:
     sequence numbers written as text, empty values (null, "") left out, identifiers that cannot
     be ids (URIs) given an id derived from them (the identifier itself is kept)."""
@@ -126,16 +127,36 @@ def _repairs(pkg: dict[str, Any]) -> list[str]:
     out = []
     if texts:
         out.append(
-            f"{len(texts)} sequence number(s) written as text (first: {texts[0]}) are read as "
-            "numbers for the order, and kept as written"
+            Msg(
+                N_plural(
+                    "{n} sequence number written as text ({first}) is read as a number for the order, and kept as written",
+                    "{n} sequence numbers written as text (first: {first}) are read as numbers for the order, and kept as written",
+                ),
+                n=len(texts),
+                first=texts[0],
+            )
         )
     if empty:
-        first = sorted(empty)[0]
-        out.append(f'{len(empty)} empty value(s) (null or "") left out (first: {first})')
+        out.append(
+            Msg(
+                N_plural(
+                    '{n} empty value (null or "") left out ({first})',
+                    '{n} empty values (null or "") left out (first: {first})',
+                ),
+                n=len(empty),
+                first=sorted(empty)[0],
+            )
+        )
     if replaced:
         out.append(
-            f"{len(replaced)} item identifier(s) cannot be refkit ids (first: {replaced[0]}): "
-            "each item's id is a UUID derived from its identifier, which is kept in x-case"
+            Msg(
+                N_plural(
+                    "{n} item identifier cannot be a refkit id ({first}): the item's id is a UUID derived from the identifier, which is kept in x-case",
+                    "{n} item identifiers cannot be refkit ids (first: {first}): each item's id is a UUID derived from its identifier, which is kept in x-case",
+                ),
+                n=len(replaced),
+                first=replaced[0],
+            )
         )
     return out
 
@@ -198,7 +219,7 @@ class _Reading:
         return prune(x)
 
 
-def _checked(data: Any, schema: Any, schema_name: str | None) -> tuple[list[str], list[str]]:
+def _checked(data: Any, schema: Any, schema_name: str | None) -> tuple[list[str], list[Msg]]:
     """The package's problems against ``schema`` (refkit's own by default), and a note when it
     uses the key names of CASE before 1.0."""
     if not isinstance(data, dict):
@@ -207,8 +228,11 @@ def _checked(data: Any, schema: Any, schema_name: str | None) -> tuple[list[str]
     old_keys = sorted(k for k in data if k in LS_KEYS)
     if old_keys:
         notes.append(
-            f"the package uses the key names of CASE before 1.0 ({', '.join(old_keys)}): read as "
-            + ", ".join(LS_KEYS[k] for k in old_keys)
+            Msg(
+                "the package uses the key names of CASE before 1.0 ({old}): read as {new}",
+                old=old_keys,
+                new=[LS_KEYS[k] for k in old_keys],
+            )
         )
     renamed = {LS_KEYS.get(str(k), str(k)): v for k, v in data.items()}
     defs = renamed.get("CFDefinitions")
@@ -217,7 +241,7 @@ def _checked(data: Any, schema: Any, schema_name: str | None) -> tuple[list[str]
     from refkit.interop.case_schema import schema_problems, shipped_schema
 
     checked = shipped_schema() if schema is None else schema
-    return schema_problems(renamed, checked, schema_name or "refkit's CASE schema"), notes
+    return schema_problems(renamed, checked, schema_name or Msg("refkit's CASE schema")), notes
 
 
 def _sort_associations(
@@ -228,17 +252,16 @@ def _sort_associations(
     by_origin: dict[str, list[dict[str, Any]]] = defaultdict(list)
     doc_assocs: list[dict[str, Any]] = []
     for n, a in enumerate(others):
-        where = f"CFAssociations association {n + 1}"
         if not isinstance(a, dict):
-            reading.result.skipped.append(Skipped(where, "not an object"))
+            where = Msg("CFAssociations association {n}", n=n + 1)
+            reading.result.skipped.append(Skipped(where, Msg("not an object")))
             continue
         t = a.get("associationType")
         o, d = a.get("originNodeURI"), a.get("destinationNodeURI")
         if t not in ASSOCIATION_TYPES or not isinstance(o, dict) or not isinstance(d, dict):
-            reading.result.skipped.append(
-                Skipped(f"{where} ({a.get('identifier', 'no identifier')})",
-                        "needs an associationType of CASE and origin and destination nodes")
-            )  # fmt: skip
+            named = Msg("CFAssociations association {n} ({identifier})", n=n + 1, identifier=a.get("identifier", Msg("no identifier")))  # fmt: skip
+            why = Msg("needs an associationType of CASE and origin and destination nodes")
+            reading.result.skipped.append(Skipped(named, why))
             continue
         origin = end_of(a, "origin")
         if origin in reading.items:
@@ -286,7 +309,14 @@ def _blocks(reading: _Reading, doc: dict[str, Any]) -> tuple[list[Block], dict[s
         blocks.append(block)
         if len(loose) < len(tree.roots):
             reading.result.notes.append(
-                f"{len(loose)} first-level item(s) with nothing under them are in block {block.id}, which stands for the document"
+                Msg(
+                    N_plural(
+                        "{n} first-level item with nothing under it is in block {block}, which stands for the document",
+                        "{n} first-level items with nothing under them are in block {block}, which stands for the document",
+                    ),
+                    n=len(loose),
+                    block=block.id,
+                )
             )
     return blocks, block_of
 
@@ -318,7 +348,9 @@ def _document(
     doc_lang = doc.get("language")
     fw.lang = lang or (doc_lang if isinstance(doc_lang, str) and _is_lang(doc_lang) else "en")
     if not lang and fw.lang != doc_lang:
-        result.notes.append("the document names no language: lang is en (use --lang to set it)")
+        result.notes.append(
+            Msg("the document names no language: lang is en (use --lang to set it)")
+        )
     x_doc = {
         k: v for k, v in doc.items() if k != "title" and not (k == "description" and fw.summary)
     }

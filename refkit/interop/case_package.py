@@ -80,10 +80,10 @@ def normalize_package(data: Any, name: str) -> dict[str, Any]:
 def _check_items(items: list[Any], name: str) -> None:
     """Refused unless every CFItem of the package ``name`` is an object with an identifier and
     a fullStatement, both text, and no two share an identifier."""
-    problems = []
+    problems: list[Msg] = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            problems.append(f"CFItems[{i}] is not an object")
+            problems.append(Msg("CFItems[{i}] is not an object", i=i))
             continue
         full, code, ident = (
             item.get(k) for k in ("fullStatement", "humanCodingScheme", "identifier")
@@ -91,15 +91,17 @@ def _check_items(items: list[Any], name: str) -> None:
         text = full if isinstance(full, str) and full.strip() else code
         label = _label(text if isinstance(text, str) else "")
         if ident is not None and not isinstance(ident, str):
-            problems.append(f"CFItems[{i}].identifier{label} is {type_name(ident)}, not text")
+            problems.append(Msg("CFItems[{i}].identifier{label} is {type}, not text", i=i, label=label, type=Msg(type_name(ident))))  # fmt: skip
         elif not isinstance(ident, str) or not ident.strip():
-            problems.append(f"CFItems[{i}]{label} has no identifier")
+            problems.append(Msg("CFItems[{i}]{label} has no identifier", i=i, label=label))
         elif full is not None and not isinstance(full, str):
-            problems.append(f"CFItems[{i}].fullStatement ({ident}) is {type_name(full)}, not text")
+            problems.append(Msg("CFItems[{i}].fullStatement ({id}) is {type}, not text", i=i, id=ident, type=Msg(type_name(full))))  # fmt: skip
         elif not isinstance(full, str) or not full.strip():
-            problems.append(f"CFItems[{i}] ({ident}) has no fullStatement")
+            problems.append(Msg("CFItems[{i}] ({id}) has no fullStatement", i=i, id=ident))
     if problems:
-        shown = "; ".join(problems[:3])
+        shown = problems[0]
+        for problem in problems[1:3]:  # "a; b; c", each in the reader's language
+            shown = Msg("{list}; {item}", list=shown, item=problem)
         if len(problems) > 3:
             message = Msg("{name}: {n} item(s) cannot be imported: {problems} (and {more} more)", name=name, n=len(problems), problems=shown, more=len(problems) - 3)  # fmt: skip
         else:

@@ -15,6 +15,7 @@ from refkit.interop.inputs import read_input
 from refkit.interop.jsonfile import json_path, parse_json, type_name
 
 MAX_SCHEMA_BYTES = 16 * 1024 * 1024  # OpenSALT's CASE schema is 40 KB
+_THE_SCHEMA = Msg("the schema")  # how a schema without a file name is named in a refusal
 
 
 def load_schema(path: Path) -> Any:
@@ -35,7 +36,9 @@ def load_schema(path: Path) -> Any:
     return schema
 
 
-def schema_problems(package: dict[str, Any], schema: Any, name: str = "the schema") -> list[str]:
+def schema_problems(
+    package: dict[str, Any], schema: Any, name: str | Msg = _THE_SCHEMA
+) -> list[str]:
     """Where ``package`` breaks a CASE JSON Schema (e.g. OpenSALT's CFPackage schema). A schema
     that is not valid, refers to itself without end or to a document refkit does not have (it
     reads nothing from the network) is refused with its place."""

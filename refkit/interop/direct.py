@@ -31,6 +31,14 @@ LAYOUTS = (  # top, middle, tools key
 )
 
 
+def _second(middle: str, bid: str) -> Msg:
+    """Why a block is skipped when another has its id: "a second subcategory" (v1) or "a second
+    competency" (v2)."""
+    if middle == "subcategories":
+        return Msg("a second subcategory {id}", id=bid)
+    return Msg("a second competency {id}", id=bid)
+
+
 def _list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
@@ -75,7 +83,7 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
     used: set[str] = set()
     for d_n, domain in enumerate(data[top], start=1):
         if not isinstance(domain, dict) or not _str(domain.get("title")).strip():
-            result.skipped.append(Skipped(f"{top}[{d_n}]", "no title"))
+            result.skipped.append(Skipped(f"{top}[{d_n}]", Msg("no title")))
             continue
         did = slug(domain["title"])
         domains.append({k: v for k, v in (("id", did), ("title", domain["title"]), ("description", domain.get("description"))) if v})  # fmt: skip
@@ -84,7 +92,7 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
             gtitle = _str(group.get("title")) if isinstance(group, dict) else ""
             bid = slug(gtitle)
             if not bid or bid in used_blocks:
-                result.skipped.append(Skipped(where, "no title" if not bid else f"a second {middle[:-1]} {bid}"))  # fmt: skip
+                result.skipped.append(Skipped(where, Msg("no title") if not bid else _second(middle, bid)))  # fmt: skip
                 continue
             used_blocks.add(bid)
             block = Block(
@@ -98,10 +106,10 @@ def import_direct(path: Path, *, title: str | None = None) -> Imported:
                 stitle = _str(skill.get("title")) if isinstance(skill, dict) else ""
                 cid = slug(stitle)
                 if not cid:
-                    result.skipped.append(Skipped(s_where, "no title"))
+                    result.skipped.append(Skipped(s_where, Msg("no title")))
                     continue
                 if cid in used:
-                    result.skipped.append(Skipped(s_where, f"a second skill {cid}"))
+                    result.skipped.append(Skipped(s_where, Msg("a second skill {id}", id=cid)))
                     continue
                 used.add(cid)
                 description = skill.get("description")

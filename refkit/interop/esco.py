@@ -361,15 +361,15 @@ def _build(
     for uri in selected:
         row = skills.get(uri)
         if row is None:
-            result.skipped.append(Skipped(uri, "not in skills: the collection names a skill the pillar lacks"))  # fmt: skip
+            result.skipped.append(Skipped(uri, Msg("not in skills: the collection names a skill the pillar lacks")))  # fmt: skip
             continue
         label = row.get("preferredLabel", "")
         if not label.strip() or "\n" in label.strip():
-            result.skipped.append(Skipped(uri, "no preferredLabel on one line"))
+            result.skipped.append(Skipped(uri, Msg("no preferredLabel on one line")))
             continue
         cid = id_from_identifier(uri.rstrip("/").rsplit("/", 1)[-1])
         if cid in used:
-            result.skipped.append(Skipped(uri, f"its id {cid} is already used"))
+            result.skipped.append(Skipped(uri, Msg("its id {id} is already used", id=cid)))
             continue
         used.add(cid)
         g = group_of(uri)

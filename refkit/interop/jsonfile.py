@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import N_, Msg
 from refkit.interop.inputs import read_input
 from refkit.store.reader import MAX_DEPTH
 
@@ -122,5 +122,7 @@ def too_deep(value: Any) -> str | None:
 
 
 def type_name(value: Any) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object",
-            type(None): "null"}.get(type(value), type(value).__name__)  # fmt: skip
+    """What a JSON value is, in English: a message id (``Msg(type_name(v))`` says it in the
+    reader's language)."""
+    return {bool: N_("a boolean"), int: N_("a number"), float: N_("a number"), list: N_("a list"),
+            dict: N_("an object"), type(None): N_("null")}.get(type(value), type(value).__name__)  # fmt: skip

@@ -107,7 +107,7 @@ def import_nice(path: Path) -> Imported:
     fw.extensions["x-nice"] = {k: v for k, v in x_fw.items() if v}
     others = sorted({str(e.get("element_type")) for e in elements.values()} - kinds - {"work_role", "category", "competency_area", "opm_code", "sort"})  # fmt: skip
     if others:
-        result.notes.append("element types refkit does not import: " + ", ".join(others))
+        result.notes.append(Msg("element types refkit does not import: {types}", types=others))
     return result
 
 
@@ -116,7 +116,9 @@ def _elements(data: dict[str, Any], name: str, result: Imported) -> dict[str, di
     elements: dict[str, dict[str, Any]] = {}
     for n, e in enumerate(data["elements"]):
         if not isinstance(e, dict) or not isinstance(e.get("element_identifier"), str):
-            result.skipped.append(Skipped(f"element {n + 1}", "no element_identifier"))
+            result.skipped.append(
+                Skipped(Msg("element {n}", n=n + 1), Msg("no element_identifier"))
+            )
             continue
         elements[e["element_identifier"]] = e
     if not elements:
@@ -153,10 +155,10 @@ def _links(data: dict[str, Any], elements: dict[str, dict[str, Any]], result: Im
         dst = r.get("dest_element_identifier") if isinstance(r, dict) else None
         src = src if isinstance(src, str) else None
         dst = dst if isinstance(dst, str) else None
-        where = f"relationship {n + 1} ({src} -> {dst})"
+        where = Msg("relationship {n} ({source} -> {dest})", n=n + 1, source=src, dest=dst)
         if src not in elements or dst not in elements:
             gone = dst if src in elements else src
-            result.skipped.append(Skipped(where, f"element {gone} is not in the file"))
+            result.skipped.append(Skipped(where, Msg("element {id} is not in the file", id=gone)))
             continue
         s_type, d_type = elements[src].get("element_type"), elements[dst].get("element_type")
         if s_type == "work_role" and d_type in kinds:
@@ -168,7 +170,7 @@ def _links(data: dict[str, Any], elements: dict[str, dict[str, Any]], result: Im
         elif s_type == "competency_area" and d_type in kinds:
             links.area_of[dst].append(src)
         elif d_type != "sort":
-            result.skipped.append(Skipped(where, f"refkit has no place for a {s_type} -> {d_type} relationship"))  # fmt: skip
+            result.skipped.append(Skipped(where, Msg("refkit has no place for a {source} -> {dest} relationship", source=s_type, dest=d_type)))  # fmt: skip
     return links
 
 
@@ -187,7 +189,9 @@ def _work_roles(elements: dict[str, dict[str, Any]], links: _Links, result: Impo
     for e in roles:
         rid = e["element_identifier"]
         if not is_id(rid):
-            result.skipped.append(Skipped(f"work role {rid}", "its identifier is not a valid id"))
+            result.skipped.append(
+                Skipped(Msg("work role {id}", id=rid), Msg("its identifier is not a valid id"))
+            )
             continue
         rx = {"category": links.category_of.get(rid), "opm_codes": sorted(links.opm_of.get(rid, []))}  # fmt: skip
         out.append(
@@ -213,10 +217,12 @@ def _blocks(elements: dict[str, dict[str, Any]], links: _Links, result: Imported
             eid = e["element_identifier"]
             text = e.get("text")
             if not is_id(eid):
-                result.skipped.append(Skipped(f"{etype} {eid}", "its identifier is not a valid id"))
+                result.skipped.append(
+                    Skipped(f"{etype} {eid}", Msg("its identifier is not a valid id"))
+                )
                 continue
             if not _has_text(text) or "\n" in str(text).strip():
-                result.skipped.append(Skipped(f"{etype} {eid}", "no statement on one line"))
+                result.skipped.append(Skipped(f"{etype} {eid}", Msg("no statement on one line")))
                 continue
             x: dict[str, Any] = {"competency_areas": sorted(links.area_of.get(eid, []))}
             if _has_text(e.get("title")):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.interop import Imported, Skipped, is_id
 from refkit.interop.rncp_xml import (
     active_of,
@@ -183,7 +183,7 @@ def fiche_to_framework(fiche: ET.Element, source: str, *, reference: bool = Fals
     if level is not None:
         fw.level = Level(eqf=level, national={"fr": level} if 3 <= level <= 8 else {})
     elif not reference:
-        result.notes.append("the fiche gives no level (NOMENCLATURE_EUROPE): add level: to framework.yaml")  # fmt: skip
+        result.notes.append(Msg("the fiche gives no level (NOMENCLATURE_EUROPE): add level: to framework.yaml"))  # fmt: skip
     active = active_of(fiche)
     fw.status = Status.DEPRECATED.value if active is False else Status.PUBLISHED.value
     fw.validity = Validity(_date(text(fiche, "DATE_EFFET")), _date(text(fiche, "DATE_FIN_ENREGISTREMENT")))  # fmt: skip
@@ -201,7 +201,7 @@ def fiche_to_framework(fiche: ET.Element, source: str, *, reference: bool = Fals
         if block is not None:
             fw.blocks.append(block)
     if children(fiche, "CORRESPONDANCES_BLOCS"):
-        result.notes.append("the correspondence table in the file (CORRESPONDANCES_BLOCS) is not imported: refkit derives it from releases (refkit diff --correspondence)")  # fmt: skip
+        result.notes.append(Msg("the correspondence table in the file (CORRESPONDANCES_BLOCS) is not imported: refkit derives it from releases (refkit diff --correspondence)"))  # fmt: skip
     _finish(fw, result, reference)
     return result
 
@@ -213,9 +213,17 @@ def _finish(fw: Framework, result: Imported, reference: bool) -> None:
         return
     fw.certification = CertificationRules(required=[b.id for b in fw.blocks])
     if fw.blocks:
-        result.notes.append("every block is required for the certification: edit certification: in framework.yaml for optional blocks")  # fmt: skip
+        result.notes.append(Msg("every block is required for the certification: edit certification: in framework.yaml for optional blocks"))  # fmt: skip
     if competencies:
-        result.notes.append(f"the fiche gives no assessment criteria: refkit validate asks for at least one for each of the {competencies} competencies (or import with --reference)")  # fmt: skip
+        result.notes.append(
+            Msg(
+                N_plural(
+                    "the fiche gives no assessment criteria: refkit validate asks for at least one for its only competency (or import with --reference)",
+                    "the fiche gives no assessment criteria: refkit validate asks for at least one for each of the {n} competencies (or import with --reference)",
+                ),
+                n=competencies,
+            )
+        )
 
 
 def _codes(fiche: ET.Element, fw: Framework, result: Imported) -> None:
@@ -228,7 +236,7 @@ def _codes(fiche: ET.Element, fw: Framework, result: Imported) -> None:
         for elem in children(fiche, *path):
             code = clean("".join("".join(elem.itertext()).split()))
             if not pattern.match(code):
-                result.skipped.append(Skipped(f"{path[0]}/{path[1]}", f"{code!r} is not a {key.upper()} code"))  # fmt: skip
+                result.skipped.append(Skipped(f"{path[0]}/{path[1]}", Msg("{code} is not a {kind} code", code=repr(code), kind=key.upper())))  # fmt: skip
             elif code not in codes:
                 codes.append(code)
         if codes:
@@ -259,14 +267,16 @@ def _block(bloc: ET.Element, position: int, number: str, fw: Framework, result: 
     title = text(bloc, "LIBELLE") or text(bloc, "BLOC_LIBELLE")
     where = f"BLOC_COMPETENCES {position}" + (f" ({title})" if title else "")
     if not code:
-        result.skipped.append(Skipped(where, "the block has no CODE: its competencies are left out"))  # fmt: skip
+        result.skipped.append(Skipped(where, Msg("the block has no CODE: its competencies are left out")))  # fmt: skip
         return None
     bid = code[len(number) :] if number and code.upper().startswith(number) else code
     if not is_id(bid):
-        result.skipped.append(Skipped(where, f"block code {code!r} cannot be an id (letters, digits, '.', '_', '-')"))  # fmt: skip
+        result.skipped.append(Skipped(where, Msg("block code {code} cannot be an id (letters, digits, '.', '_', '-')", code=repr(code))))  # fmt: skip
         return None
     if any(b.id == bid for b in fw.blocks):
-        result.skipped.append(Skipped(where, f"block {code} is already in the fiche"))
+        result.skipped.append(
+            Skipped(where, Msg("block {code} is already in the fiche", code=code))
+        )
         return None
     m = BLOCK_SUFFIX.search(bid)
     n = int(m.group(1)) if m else position

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.interop import Imported, Skipped, is_id
 from refkit.interop.inputs import (
     read_input,
@@ -145,6 +145,14 @@ def _lines(text: str) -> list[str]:
     return [line for line in re.split(r"\r?\n", text) if line.strip()]
 
 
+def _none_of(fields: list[str]) -> Msg:
+    """Why a row lacking required cells is skipped: "no id", "no block and no statement"..."""
+    said = Msg("no {field}", field=fields[0])
+    for field in fields[1:]:
+        said = Msg("{list} and no {field}", list=said, field=field)
+    return said
+
+
 def rows_to_framework(
     rows: Iterable[tuple[int, Sequence[str]]],
     header: Sequence[str],
@@ -167,6 +175,9 @@ def rows_to_framework(
     seen: dict[str, int] = {}
     no_criteria = 0
 
+    def skip(row: int, why: Msg) -> None:
+        result.skipped.append(Skipped(Msg("row {n}", n=row), why))
+
     def cell(cells: Sequence[str], field: str) -> str:
         i = columns.get(field)
         return cells[i] if i is not None and i < len(cells) else ""
@@ -174,29 +185,28 @@ def rows_to_framework(
     for number, cells in rows:
         if not any(str(c).strip() for c in cells):
             continue
-        where = f"row {number}"
         bid, cid = cell(cells, "block").strip(), cell(cells, "id").strip()
         statement = cell(cells, "statement")
         missing = [f for f, v in (("block", bid), ("id", cid), ("statement", statement)) if not v.strip()]  # fmt: skip
         if missing:
-            result.skipped.append(Skipped(where, "no " + " and no ".join(missing)))
+            skip(number, _none_of(missing))
             continue
         if not is_id(bid):
-            result.skipped.append(Skipped(where, f"block {bid!r} is not a valid id (letters, digits, '.', '_', '-')"))  # fmt: skip
+            skip(number, Msg("block {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(bid)))  # fmt: skip
             continue
         if not is_id(cid):
-            result.skipped.append(Skipped(where, f"competency id {cid!r} is not a valid id (letters, digits, '.', '_', '-')"))  # fmt: skip
+            skip(number, Msg("competency id {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(cid)))  # fmt: skip
             continue
         if cid in seen:
-            result.skipped.append(Skipped(where, f"competency {cid} is already on row {seen[cid]}"))
+            skip(number, Msg("competency {id} is already on row {row}", id=cid, row=seen[cid]))
             continue
         kind_text = cell(cells, "kind").strip()
         kind = KINDS.get(kind_text.lower()) if kind_text else Kind.SKILL.value
         if kind is None:
-            result.skipped.append(Skipped(where, f"kind {kind_text!r} is not knowledge, skill or attitude"))  # fmt: skip
+            skip(number, Msg("kind {kind} is not knowledge, skill or attitude", kind=repr(kind_text)))  # fmt: skip
             continue
         if "\n" in statement:
-            result.skipped.append(Skipped(where, "the statement holds several lines: a statement is one line"))  # fmt: skip
+            skip(number, Msg("the statement holds several lines: a statement is one line"))
             continue
         seen[cid] = number
         block = blocks.get(bid)
@@ -212,9 +222,17 @@ def rows_to_framework(
     fw.blocks = list(blocks.values())
     if eqf is not None:
         fw.certification = CertificationRules(required=[b.id for b in fw.blocks])
-        result.notes.append("every block is required for the certification: edit certification: in framework.yaml for electives")  # fmt: skip
+        result.notes.append(Msg("every block is required for the certification: edit certification: in framework.yaml for electives"))  # fmt: skip
         if no_criteria:
-            result.notes.append(f"{no_criteria} competenc{'y has' if no_criteria == 1 else 'ies have'} no criteria: refkit validate asks for at least one each")  # fmt: skip
+            result.notes.append(
+                Msg(
+                    N_plural(
+                        "{n} competency has no criteria: refkit validate asks for at least one each",
+                        "{n} competencies have no criteria: refkit validate asks for at least one each",
+                    ),
+                    n=no_criteria,
+                )
+            )
     return result
 
 
