@@ -159,7 +159,7 @@ def test_case_export_of_a_native_framework_has_stable_uuids_and_criteria(
         ('{"documents": [], "elements": []}', "is not a CASE package: it has no CFDocument (found: documents, elements)"),
         ("[1, 2]", "is not a CASE package: it holds a JSON list"),
         ('{"CFDocument": {"identifier": "d1", "title": "T"}, "CFItems": [{"fullStatement": "Une compétence"}]}',
-         '1 item(s) cannot be imported: CFItems[0] ("Une compétence") has no identifier'),
+         '1 item cannot be imported: CFItems[0] ("Une compétence") has no identifier'),
         ('{"CFDocument": {"title": "T"}}', "the CFDocument has no identifier"),
         ('{"CFDocument": ', "not valid JSON"),
     ],
@@ -267,12 +267,12 @@ def test_a_case_package_refused_for_its_items_says_each_in_the_users_language(
     english = cli("import", "case", str(bad), "--out", "frameworks/bad", cwd=root)
     assert english.code == 2
     assert (
-        '3 item(s) cannot be imported: CFItems[0] ("Une compétence") has no identifier; '
+        '3 items cannot be imported: CFItems[0] ("Une compétence") has no identifier; '
         "CFItems[1] is not an object; CFItems[2].fullStatement (i3) is a number, not text"
     ) in english.err
     french = cli("--lang", "fr", "import", "case", str(bad), "--out", "frameworks/bad", cwd=root)
     assert (
-        '3 élément(s) impossible(s) à importer : CFItems[0] ("Une compétence") n\'a pas '
+        '3 éléments impossibles à importer : CFItems[0] ("Une compétence") n\'a pas '
         "d'identifiant (identifier) ; CFItems[1] n'est pas un objet ; CFItems[2].fullStatement "
         "(i3) est un nombre, pas du texte"
     ) in french.err
@@ -290,7 +290,7 @@ def test_xlsx_round_trip_with_a_column_mapping(cli, sample_repo: Path, tmp_path:
     root = repo_at(tmp_path)
     missing = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--eqf", "3", cwd=root)
     assert missing.code == 2
-    assert "missing column(s) 'statement'" in missing.err and "--map" in missing.err
+    assert "missing column 'statement'" in missing.err and "--map" in missing.err
     assert leftovers(root) == []
     run = cli("import", "xlsx", str(out), "--out", "frameworks/copie", "--eqf", "3", "--map", "statement=Libellé", cwd=root)  # fmt: skip
     assert run.code == 0, run.err

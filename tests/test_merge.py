@@ -5,6 +5,7 @@ repositories in tmp_path, the driver installed by ``refkit setup`` / ``refkit in
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -99,7 +100,7 @@ def test_the_same_field_changed_both_ways_is_one_conflict_and_resolve_finishes_i
     git(repo, "commit", "-qam", "ours")
     run = merge(repo, "theirs")
     assert run.returncode != 0
-    assert "1 field(s) changed differently on both sides" in run.stderr
+    assert "1 field changed differently on both sides" in run.stderr
     text = (repo / BC01).read_text(encoding="utf-8")
     assert "<<<<<<<" not in text and "Déchiffrer un plan" in text and "hours: 110" in text
     assert read_yaml(BC01, text.encode()).problems == []
@@ -121,6 +122,30 @@ def test_the_same_field_changed_both_ways_is_one_conflict_and_resolve_finishes_i
     assert git(repo, "rev-parse", "HEAD^2") == git(repo, "rev-parse", "theirs")
     assert "Interpréter un plan" in (repo / BC01).read_text(encoding="utf-8")
     assert cli("validate", cwd=repo).code == 0
+
+
+def test_the_conflicts_left_are_counted_agreeing_in_number(repo: Path, cli) -> None:
+    """Two fields changed differently on both sides: the merge, resolve and --continue say how
+    many are left, agreeing in number, in English and in French (where 0 is singular)."""
+    branch(repo, "theirs", [
+        (BC01, ("Lire un plan d'architecte", "Interpréter un plan d'architecte")),
+        (BC01, ("hours: 105", "hours: 110")),
+    ])  # fmt: skip
+    edit(repo, BC01, ("Lire un plan d'architecte", "Déchiffrer un plan d'architecte"),
+         ("hours: 105", "hours: 100"))  # fmt: skip
+    git(repo, "commit", "-qam", "ours")
+    assert "2 fields changed differently on both sides" in merge(repo, "theirs").stderr
+    two = cli("resolve", "--continue", cwd=repo)
+    assert two.code == 1 and "2 conflicts left to choose" in two.err
+    assert "2 conflits à trancher" in cli("--lang", "fr", "resolve", "--continue", cwd=repo).err
+    first = cli("resolve", "C1.1", "statement", "--theirs", cwd=repo)
+    assert first.out.endswith(" written; 1 conflict left\n"), first.out
+    one = cli("resolve", "--continue", cwd=repo)
+    assert one.code == 1 and "1 conflict left to choose" in one.err
+    assert "1 conflit à trancher" in cli("--lang", "fr", "resolve", "--continue", cwd=repo).err
+    (left,) = json.loads(cli("resolve", "--format", "json", cwd=repo).out)
+    last = cli("--lang", "fr", "resolve", left["item"], left["field"], "--ours", cwd=repo)
+    assert last.out.endswith(" écrit ; 0 conflit restant\n"), last.out
 
 
 def test_abort_puts_the_repository_back_as_it_was(repo: Path, cli) -> None:

@@ -247,7 +247,7 @@ def test_the_framework_states_its_rule(cli, tmp_path: Path) -> None:
         assert cli("proposal", "approve", "pac-2027", "--member", org, cwd=root).code == 0
     run = cli("proposal", "status", cwd=root)
     assert run.code == 1 and "plombier-chauffagiste: not approved (majority-of-members)" in run.out
-    assert "1 more member approval(s) needed" in run.out
+    assert "1 more member approval needed" in run.out
     assert cli("proposal", "approve", "pac-2027", "--member", "Chambre syndicale", cwd=root).code == 0  # fmt: skip
     assert cli("proposal", "status", cwd=root).code == 0
 

@@ -172,6 +172,32 @@ def test_diff_counts_relations_per_type_and_bumps_minor(sample_repo: Path) -> No
     assert [c.level for c in bump_causes(only)] == ["patch"]
 
 
+def test_the_relations_summary_agrees_in_number_in_english_and_french() -> None:
+    from refkit.diff.relations import relation_counts
+
+    one = {"added": {"requires": 1}, "removed": {"isRelatedTo": 1},
+           "respelled": {"exactMatch": 1}, "noted": {"requires": 1}}  # fmt: skip
+    many = {"added": {"requires": 2, "isPartOf": 1}, "removed": {"isRelatedTo": 2},
+            "respelled": {"exactMatch": 3}, "noted": {"requires": 1, "isPartOf": 1}}  # fmt: skip
+    assert relation_counts(one, "en") == (
+        "Relations: 1 added (requires 1), 1 removed (isRelatedTo 1), "
+        "1 URI respelled (exactMatch 1), 1 note changed (requires 1)"
+    )
+    assert relation_counts(many, "en") == (
+        "Relations: 3 added (requires 2, isPartOf 1), 2 removed (isRelatedTo 2), "
+        "3 URIs respelled (exactMatch 3), 2 notes changed (requires 1, isPartOf 1)"
+    )
+    assert relation_counts(one, "fr") == (
+        "Relations\u00a0: 1 ajoutée (requires 1), 1 retirée (isRelatedTo 1), "
+        "1 URI réécrite (exactMatch 1), 1 remarque modifiée (requires 1)"
+    )
+    assert relation_counts(many, "fr") == (
+        "Relations\u00a0: 3 ajoutées (requires 2, isPartOf 1), 2 retirées (isRelatedTo 2), "
+        "3 URI réécrites (exactMatch 3), 2 remarques modifiées (requires 1, isPartOf 1)"
+    )
+    assert relation_counts({"added": {}}, "en") is None
+
+
 async def test_the_editor_opens_a_framework_with_relations(sample_repo: Path) -> None:
     """The editor knows nothing of relations yet (issue 17 leaves it to its owner): it opens a
     framework that has some, without a problem, and leaves them as written."""

@@ -469,7 +469,7 @@ def test_the_credit_calculator_page_ticks_and_answers_and_without_javascript_poi
         "BC07 Installer, mettre en service et entretenir une pompe à chaleur air/eau — acquis en partie · Reste à acquérir : C7.1, C7.2, C7.3, C7.4"
         in text
     )
-    assert "Reste à acquérir : 4 bloc(s) (322\u00a0h)" in text
+    assert "Reste à acquérir : 4 blocs (322\u00a0h)" in text
     assert "SST Prévenir les risques professionnels sur chantier (35\u00a0h) — obligatoire" in text
     context.close()
     context = browser.new_context(java_script_enabled=False)

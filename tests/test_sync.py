@@ -53,7 +53,9 @@ def test_commits_go_through_the_shared_repository_both_ways(cli, tmp_path: Path)
     assert run.code == 0, run.err
     assert run.lines[-1] == "up to date with origin (main): 1 commit received, 2 sent, merged"
     assert "Savoir" in (b / BC01).read_text(encoding="utf-8")
-    assert cli("sync", cwd=a).code == 0
+    run = cli("--lang", "fr", "sync", cwd=a)
+    assert run.code == 0, run.err
+    assert run.lines[-1] == "à jour avec origin (main) : 2 commits reçus, 0 envoyé"
     assert "Pouvoir" in (a / BC02).read_text(encoding="utf-8")
     assert git(a, "rev-parse", "HEAD") == git(b, "rev-parse", "HEAD") == git(shared, "rev-parse", "main")  # fmt: skip
     assert cli("validate", cwd=a).code == 0
@@ -222,7 +224,7 @@ async def test_f7_in_the_editor_syncs_and_reads_the_files_again(tmp_path: Path) 
             status = str(app.screen.query_one("#sync-status").render())
             if "À jour" in status:
                 break
-        assert "À jour avec origin (main) : 1 enregistrement(s) reçu(s), 0 envoyé(s)." in status
+        assert "À jour avec origin (main) : 1 enregistrement reçu, 0 envoyé." in status
         await pilot.press("escape")
         await settle(app, pilot)
         block = app.session.framework("frameworks/plombier-chauffagiste").block("BC01")

@@ -210,7 +210,7 @@ def both_colleges_approve(cli, term: Terminal, shared: Path, a: Path, b: Path) -
     term.keys("Enter")  # the first member: the employers' federation
     term.wait_for("approbation enregistrée ; la règle n'est pas encore remplie")
     term.keys("Escape", "F7")
-    term.wait_for("À jour avec origin (proposal/pac-2027) : 0 enregistrement(s) reçu(s), 1 envoyé(s).")  # fmt: skip
+    term.wait_for("À jour avec origin (proposal/pac-2027) : 0 enregistrement reçu, 1 envoyé.")  # fmt: skip
     term.keys("Escape")
     # Bruno: the employees' approval, from the command line
     assert cli("sync", cwd=b).code == 0
@@ -227,7 +227,7 @@ def both_colleges_approve(cli, term: Terminal, shared: Path, a: Path, b: Path) -
 def alice_merges_in_the_editor(term: Terminal, shared: Path, a: Path) -> None:
     term.wait_for("proposition pac-2027 ─")
     term.keys("F7")
-    term.wait_for("À jour avec origin (proposal/pac-2027) : 1 enregistrement(s) reçu(s)")
+    term.wait_for("À jour avec origin (proposal/pac-2027) : 1 enregistrement reçu")
     term.keys("Escape", "F8")
     term.wait_for("plombier-chauffagiste : approuvée (chaque collège)")
     term.keys("m")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refkit.i18n import N_, tr
+from refkit.i18n import N_, plural, tr
 
 NAMES = ("merge-driver", "setup", "resolve")
 
@@ -201,7 +201,7 @@ def _choose(root: Path, args: argparse.Namespace) -> int:
     value = getattr(conflict, args.side) if args.side else _yaml(args.value)
     session.resolve_conflict(root, conflict, value)
     left = session.pending_conflicts(root)
-    print(tr("{file}: {item} {field} written; {n} conflict(s) left", args.ui_lang).format(file=conflict.file, item=item, field=field, n=len(left)))  # fmt: skip
+    print(plural("{file}: {item} {field} written; {n} conflict left", "{file}: {item} {field} written; {n} conflicts left", len(left), args.ui_lang, file=conflict.file, item=item, field=field))  # fmt: skip
     return 0
 
 

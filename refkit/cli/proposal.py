@@ -302,13 +302,17 @@ def _merge(history: Any, args: argparse.Namespace) -> int:
 
 
 def _update(history: Any, args: argparse.Namespace) -> int:
-    from refkit.i18n import Msg
+    from refkit.i18n import Msg, N_plural
     from refkit.review import update
 
     ref = _named(history, args)
     came = update(history, ref.slug)
     if came:
-        _say(Msg("brought {n} commit(s) of main into proposal {name}", n=came, name=ref.slug), args)
+        brought = N_plural(
+            "brought {n} commit of main into proposal {name}",
+            "brought {n} commits of main into proposal {name}",
+        )
+        _say(Msg(brought, n=came, name=ref.slug), args)
     else:
         _say(Msg("proposal {name} already has everything main has", name=ref.slug), args)
     return 0

@@ -113,14 +113,14 @@ def run(args: argparse.Namespace) -> int:
     say = speaker(lang)
     print(
         say(
-            "published {versions} of {frameworks} into {folder}/: {written}, {unchanged} "
-            "unchanged, {removed} removed",
+            "published {versions} of {frameworks} into {folder}/: {written}, {unchanged}, "
+            "{removed}",
             versions=Msg(N_plural("{n} version", "{n} versions"), n=result.versions),
             frameworks=Msg(N_plural("{n} framework", "{n} frameworks"), n=result.frameworks),
             folder=folder,
             written=Msg(N_plural("{n} file written", "{n} files written"), n=len(result.written)),
-            unchanged=result.unchanged,
-            removed=len(result.removed),
+            unchanged=Msg(N_plural("{n} unchanged", "{n} unchanged"), n=result.unchanged),
+            removed=Msg(N_plural("{n} removed", "{n} removed"), n=len(result.removed)),
         )
     )
     if args.include_proposals:

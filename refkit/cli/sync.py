@@ -48,13 +48,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {step.render(lang)}")
     said = Msg(
         N_plural(
-            "up to date with {remote} ({branch}): {n} commit received, {sent} sent",
-            "up to date with {remote} ({branch}): {n} commits received, {sent} sent",
+            "up to date with {remote} ({branch}): {n} commit received, {sent}",
+            "up to date with {remote} ({branch}): {n} commits received, {sent}",
         ),
         remote=result.remote,
         branch=result.branch,
         n=result.received,
-        sent=result.sent,
+        sent=Msg(N_plural("{n} sent", "{n} sent"), n=result.sent),
     ).render(lang)
     print(said + (tr(", merged", lang) if result.merged else ""))
     return 0

@@ -109,15 +109,13 @@ _LINES = {
     "respelled": N_("Relation URI respelled: {relation}"),
     "noted": N_("Relation note changed: {relation}"),
 }
-# how many relations changed so ("3 ajoutées (requires 2, isPartOf 1)"): added and removed ones
-# are counted, agreed in French; the others are said as they are
+# how many relations changed so ("3 ajoutées (requires 2, isPartOf 1)"), agreed in number (and in
+# French in gender) with what is counted
 _COUNTED = {
     "added": N_plural("{n} added ({types})", "{n} added ({types})"),
     "removed": N_plural("{n} removed ({types})", "{n} removed ({types})"),
-}
-_UNCOUNTED = {
-    "respelled": N_("{n} URI respelled ({types})"),
-    "noted": N_("{n} note changed ({types})"),
+    "respelled": N_plural("{n} URI respelled ({types})", "{n} URIs respelled ({types})"),
+    "noted": N_plural("{n} note changed ({types})", "{n} notes changed ({types})"),
 }
 
 
@@ -149,8 +147,6 @@ def relation_counts(summary: dict[str, dict[str, int]], lang: str | None) -> str
             types = ", ".join(f"{t} {k}" for t, k in per_type.items())
             if change in _COUNTED:
                 parts.append(ngettext(*_COUNTED[change], n, code).format(n=n, types=types))
-            elif change in _UNCOUNTED:
-                parts.append(tr(_UNCOUNTED[change], code).format(n=n, types=types))
             else:
                 parts.append(f"{n} {change} ({types})")
     return tr("Relations: {counts}", code).format(counts=", ".join(parts)) if parts else None

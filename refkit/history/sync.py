@@ -82,8 +82,12 @@ def _refuse_uncommitted(history: History) -> None:
     first = dirty[0][3:]
     raise SyncRefused(
         Msg(
-            "{file} and {n} other file(s) have changes not committed: sync never merges into "
-            "them; nothing was changed",
+            N_plural(
+                "{file} and {n} other file have changes not committed: sync never merges into "
+                "them; nothing was changed",
+                "{file} and {n} other files have changes not committed: sync never merges into "
+                "them; nothing was changed",
+            ),
             file=first,
             n=len(dirty) - 1,
         )

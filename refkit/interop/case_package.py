@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.errors import RefkitError
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.interop import one_line
 from refkit.interop.jsonfile import type_name
 
@@ -103,9 +103,9 @@ def _check_items(items: list[Any], name: str) -> None:
         for problem in problems[1:3]:  # "a; b; c", each in the reader's language
             shown = Msg("{list}; {item}", list=shown, item=problem)
         if len(problems) > 3:
-            message = Msg("{name}: {n} item(s) cannot be imported: {problems} (and {more} more)", name=name, n=len(problems), problems=shown, more=len(problems) - 3)  # fmt: skip
+            message = Msg(N_plural("{name}: {n} item cannot be imported: {problems} (and {more} more)", "{name}: {n} items cannot be imported: {problems} (and {more} more)"), name=name, n=len(problems), problems=shown, more=len(problems) - 3)  # fmt: skip
         else:
-            message = Msg("{name}: {n} item(s) cannot be imported: {problems}", name=name, n=len(problems), problems=shown)  # fmt: skip
+            message = Msg(N_plural("{name}: {n} item cannot be imported: {problems}", "{name}: {n} items cannot be imported: {problems}"), name=name, n=len(problems), problems=shown)  # fmt: skip
         raise RefkitError(
             message,
             hint=Msg(

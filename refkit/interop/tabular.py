@@ -122,16 +122,24 @@ def _columns(header: Sequence[str], mapping: dict[str, str], source: str) -> dic
         names = ", ".join(repr(mapping.get(f, HEADINGS[f])) for f in missing)
         raise RefkitError(
             Msg(
-                "{source}: missing column(s) {names} (the first row has: {shown})",
+                N_plural(
+                    "{source}: missing column {names} (the first row has: {shown})",
+                    "{source}: missing columns {names} (the first row has: {shown})",
+                ),
                 source=source,
                 names=names,
                 shown=shown,
+                n=len(missing),
             )
             if shown
             else Msg(
-                "{source}: missing column(s) {names} (the first row has: none)",
+                N_plural(
+                    "{source}: missing column {names} (the first row has: none)",
+                    "{source}: missing columns {names} (the first row has: none)",
+                ),
                 source=source,
                 names=names,
+                n=len(missing),
             ),
             hint=Msg(
                 "name the columns block, id and statement, or say which holds each: --map statement='Your heading'"

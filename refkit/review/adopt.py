@@ -7,7 +7,7 @@ import contextlib
 from dataclasses import dataclass
 
 from refkit.history import GitError, History
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.review.approval import (
     COLLEGE_NAMES,
     RULE_NAMES,
@@ -137,7 +137,8 @@ def missing_text(st: Status) -> list[Msg]:
         if not s.members:
             parts.append(Msg("{framework} has no working group in framework.yaml", framework=s.framework))  # fmt: skip
         elif s.more:
-            parts.append(Msg("{framework} needs {n} more member approval(s) (majority of members)",
+            parts.append(Msg(N_plural("{framework} needs {n} more member approval (majority of members)",
+                                      "{framework} needs {n} more member approvals (majority of members)"),
                              framework=s.framework, n=s.more))  # fmt: skip
         else:
             parts.append(Msg("{framework} awaits {missing} ({rule})", framework=s.framework,

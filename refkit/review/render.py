@@ -13,7 +13,7 @@ from refkit.diff import FrameworkDiff
 from refkit.diff import render as diff_render
 from refkit.diff.describe import describe, line_html, words
 from refkit.diff.render import CHANGES_MACRO
-from refkit.i18n import N_, Msg, language, tr
+from refkit.i18n import N_, Msg, N_plural, language, tr
 from refkit.review.approval import COLLEGE_NAMES as COLLEGES
 from refkit.review.approval import RULE_NAMES, Status
 from refkit.review.record import Comment, Proposal
@@ -66,7 +66,8 @@ def status_lines(st: Status, lang: str) -> list[str]:
         if not s.members:
             out.append("  - " + tr("no working group in framework.yaml: no one can approve", lang))
         elif s.more:
-            out.append("  - " + Msg("{n} more member approval(s) needed, among: {missing}",
+            out.append("  - " + Msg(N_plural("{n} more member approval needed, among: {missing}",
+                                             "{n} more member approvals needed, among: {missing}"),
                                     n=s.more, missing="; ".join(s.missing)).render(lang))  # fmt: skip
         elif s.rule == "every-college" and any(m.college for m in s.members):
             out.append("  - " + Msg("awaiting the colleges: {missing}",

@@ -155,9 +155,12 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
                     lang,
                 ).format(n=n, id=self.block.id)
                 + (
-                    tr("; {n} note(s) at the end of the list", lang).format(
-                        n=len(self.planned.notes)
-                    )
+                    ngettext(
+                        "; {n} note at the end of the list",
+                        "; {n} notes at the end of the list",
+                        len(self.planned.notes),
+                        lang,
+                    ).format(n=len(self.planned.notes))
                     if self.planned.notes
                     else ""
                 )

@@ -25,7 +25,7 @@ from refkit.edit import uncommitted, working
 from refkit.edit.refs import name as item_name
 from refkit.errors import RefkitError
 from refkit.history.sync import MergeWaiting
-from refkit.i18n import N_, tr
+from refkit.i18n import N_, plural, tr
 from refkit.review import ProposalRef, Status
 from refkit.review.record import OPEN
 from refkit.review.render import show_lines, status_lines, status_word
@@ -317,7 +317,7 @@ class ProposalsScreen(ModalScreen[None]):
             self.say(said(e, lang), refused=True)
             return
         if n:
-            self._changed(tr("{n} commit(s) of main brought into {name}", lang).format(n=n, name=ref.slug), ref.slug)  # fmt: skip
+            self._changed(plural("{n} commit of main brought into {name}", "{n} commits of main brought into {name}", n, lang, name=ref.slug), ref.slug)  # fmt: skip
         else:
             self.say(tr("{name} already has everything main has", lang).format(name=ref.slug))
 

@@ -177,7 +177,11 @@ class ReleaseDialog(Dialog):
             deciding = [c for c in plan.causes if c.level == self.required]
             shown = tr("; ", lang).join(c.text(lang) for c in deciding[:4])
             more = (
-                tr("; and {n} more", lang).format(n=len(deciding) - 4) if len(deciding) > 4 else ""
+                ngettext("; and {n} more", "; and {n} more", len(deciding) - 4, lang).format(
+                    n=len(deciding) - 4
+                )
+                if len(deciding) > 4
+                else ""
             )
             text.append(shown + more)
         text.append(f"\n{summary}")

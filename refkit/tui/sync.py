@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from refkit.errors import RefkitError
-from refkit.i18n import N_, tr
+from refkit.i18n import N_, plural, tr
 from refkit.tui.lang import lang_of, said
 from refkit.tui.widgets import DIALOG_CSS
 
@@ -60,14 +60,14 @@ class SyncScreen(ModalScreen[bool]):
             text = said(e, lang)
         else:
             self.received = result.received > 0
-            text = tr(
-                "Up to date with {remote} ({branch}): {received} commit(s) received, {sent} sent.",
+            text = plural(
+                "Up to date with {remote} ({branch}): {n} commit received, {sent}.",
+                "Up to date with {remote} ({branch}): {n} commits received, {sent}.",
+                result.received,
                 lang,
-            ).format(
                 remote=result.remote,
                 branch=result.branch,
-                received=result.received,
-                sent=result.sent,
+                sent=plural("{n} sent", "{n} sent", result.sent, lang),
             )
         self.app.call_from_thread(self._show, text)
 

@@ -22,7 +22,7 @@ from refkit.history import History
 from refkit.history.merge.conflicts import Records, load_records, save_records
 from refkit.history.merge.moves import Sides
 from refkit.history.merge.text import Merged, merge_texts, text_merge
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -142,8 +142,12 @@ def _record(context: Context, path: str, merged: Merged) -> list[Msg]:
     if merged.conflicts:
         notes.append(
             Msg(
-                "{file}: {n} field(s) changed differently on both sides; the file keeps yours: "
-                "choose with refkit resolve (or in refkit edit)",
+                N_plural(
+                    "{file}: {n} field changed differently on both sides; the file keeps yours: "
+                    "choose with refkit resolve (or in refkit edit)",
+                    "{file}: {n} fields changed differently on both sides; the file keeps yours: "
+                    "choose with refkit resolve (or in refkit edit)",
+                ),
                 file=path,
                 n=len(merged.conflicts),
             )

@@ -30,7 +30,7 @@ from refkit.history.merge.conflicts import (
     save_records,
 )
 from refkit.history.merge.text import locate, place_of, read, write
-from refkit.i18n import Msg
+from refkit.i18n import Msg, N_plural
 from refkit.store.files import atomic_write
 from refkit.store.repository import Repository
 
@@ -257,13 +257,22 @@ def finish(history: History) -> str:
         raise RefkitError(Msg("no merge in progress"), hint=Msg("nothing to finish"))
     if now.conflicts:
         raise MergeUnresolved(
-            Msg("{n} conflict(s) left to choose", n=len(now.conflicts)),
+            Msg(
+                N_plural("{n} conflict left to choose", "{n} conflicts left to choose"),
+                n=len(now.conflicts),
+            ),
             hint=Msg("refkit resolve lists them; choose with --ours, --theirs, --base or --value"),
         )
     left = sorted({*now.failed, *now.unmerged})
     if left:
         raise MergeUnresolved(
-            Msg("{files} still to be merged by hand", files=", ".join(left)),
+            Msg(
+                N_plural(
+                    "{files} still to be merged by hand", "{files} still to be merged by hand"
+                ),
+                files=", ".join(left),
+                n=len(left),
+            ),
             hint=Msg("fix the lines git marked, git add the files, then refkit resolve --continue"),
         )
     history.run_git("commit", "--quiet", "--no-edit", "--no-verify")

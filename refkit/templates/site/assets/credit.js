@@ -348,7 +348,8 @@
       out.appendChild(ul);
     }
     if (r.complete) { out.appendChild(el("p", d.complete, "complete")); return; }
-    out.appendChild(el("h3", d.remaining.replace("{n}", r.remaining.blocks) + hours(r.remaining.hours)));
+    var still = r.remaining.blocks === 1 ? d.remainingOne : d.remaining;
+    out.appendChild(el("h3", still.replace("{n}", r.remaining.blocks) + hours(r.remaining.hours)));
     var ol = el("ol", "", "pathway");
     r.pathway.forEach(function (s) {
       var li = el("li");
