@@ -161,6 +161,27 @@ def _none_of(fields: list[str]) -> Msg:
     return said
 
 
+def _refusal(
+    bid: str, cid: str, statement: str, kind_text: str, kind: str | None, seen: dict[str, int]
+) -> Msg | None:
+    """Why a row cannot be placed (None: it can): a required cell empty, an id that is not
+    one, a competency already on another row, an unknown kind, a statement on several lines."""
+    missing = [f for f, v in (("block", bid), ("id", cid), ("statement", statement)) if not v.strip()]  # fmt: skip
+    if missing:
+        return _none_of(missing)
+    if not is_id(bid):
+        return Msg("block {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(bid))
+    if not is_id(cid):
+        return Msg("competency id {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(cid))  # fmt: skip
+    if cid in seen:
+        return Msg("competency {id} is already on row {row}", id=cid, row=seen[cid])
+    if kind is None:
+        return Msg("kind {kind} is not knowledge, skill or attitude", kind=repr(kind_text))
+    if "\n" in statement:
+        return Msg("the statement holds several lines: a statement is one line")
+    return None
+
+
 def rows_to_framework(
     rows: Iterable[tuple[int, Sequence[str]]],
     header: Sequence[str],
@@ -194,28 +215,13 @@ def rows_to_framework(
         if not any(str(c).strip() for c in cells):
             continue
         bid, cid = cell(cells, "block").strip(), cell(cells, "id").strip()
-        statement = cell(cells, "statement")
-        missing = [f for f, v in (("block", bid), ("id", cid), ("statement", statement)) if not v.strip()]  # fmt: skip
-        if missing:
-            skip(number, _none_of(missing))
-            continue
-        if not is_id(bid):
-            skip(number, Msg("block {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(bid)))  # fmt: skip
-            continue
-        if not is_id(cid):
-            skip(number, Msg("competency id {id} is not a valid id (letters, digits, '.', '_', '-')", id=repr(cid)))  # fmt: skip
-            continue
-        if cid in seen:
-            skip(number, Msg("competency {id} is already on row {row}", id=cid, row=seen[cid]))
-            continue
-        kind_text = cell(cells, "kind").strip()
+        statement, kind_text = cell(cells, "statement"), cell(cells, "kind").strip()
         kind = KINDS.get(kind_text.lower()) if kind_text else Kind.SKILL.value
-        if kind is None:
-            skip(number, Msg("kind {kind} is not knowledge, skill or attitude", kind=repr(kind_text)))  # fmt: skip
+        why = _refusal(bid, cid, statement, kind_text, kind, seen)
+        if why is not None:
+            skip(number, why)
             continue
-        if "\n" in statement:
-            skip(number, Msg("the statement holds several lines: a statement is one line"))
-            continue
+        assert kind is not None  # (_refusal refuses an unknown kind)
         seen[cid] = number
         block = blocks.get(bid)
         if block is None:
