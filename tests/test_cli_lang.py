@@ -72,6 +72,7 @@ def test_help_is_wholly_in_french_with_lang_fr(cli, words: tuple[str, ...]) -> N
     assert run.code == 0, run.err
     assert run.out.startswith("utilisation : refkit"), run.out[:200]
     assert "afficher cette aide et quitter" in run.out
+    assert "\noptions\u00a0:\n" in run.out  # argparse's colon after a heading, French spacing
     assert english_left(run.out) == [], run.out
 
 
