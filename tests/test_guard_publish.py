@@ -314,6 +314,33 @@ def test_temporary_files_of_a_killed_publish_are_swept(cli, sample_repo: Path) -
     assert theirs.read_text(encoding="utf-8") == "à garder\n"
 
 
+def test_a_first_publish_killed_while_it_wrote_its_manifest_leaves_nothing_after_the_next(
+    cli, sample_repo: Path
+) -> None:
+    """Killed between the manifest's temporary file and its rename (before any page): the
+    folder holds that file and no manifest; the next publish removes it once its writer is
+    gone, and leaves the one of a publish still running alone."""
+    import os
+    import subprocess
+    import sys
+
+    fresh = sample_repo / "fresh"
+    assert cli("publish", "--out", str(fresh), cwd=sample_repo).code == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that is no longer anyone's
+    site = sample_repo / "site"
+    site.mkdir()
+    stale = site / f"..refkit-publish.json.p{gone.pid}_ygwxy4fl.tmp"
+    stale.write_text('{"files":{},"filling":true,"frameworks":{},"state":{}}\n', encoding="utf-8")
+    live = site / f"..refkit-publish.json.p{os.getppid()}_a1b2c3.tmp"
+    live.write_text("{}\n", encoding="utf-8")
+    run = cli("publish", cwd=sample_repo)
+    assert run.code == 0, run.err
+    assert not stale.exists() and live.exists()
+    live.unlink()
+    assert files_of(site) == files_of(fresh)
+
+
 def test_a_publish_into_an_empty_folder_killed_midway_is_finished_by_the_next(
     cli, sample_repo: Path
 ) -> None:

@@ -310,6 +310,7 @@ def _carry_out(
 
     out, owned = plan.out, plan.owned
     out.mkdir(parents=True, exist_ok=True)
+    _sweep_manifest(out)
     listed = old.get("files")
     if isinstance(listed, dict) and any(isinstance(v, list) for v in listed.values()):
         _sweep(out, owned, plan.plain)  # the last run was killed while it wrote
@@ -358,6 +359,19 @@ def _sweep(out: Path, owned: dict[str, set[str]], plain: Any) -> None:
             if m and m.group(1) in known and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def _sweep_manifest(out: Path) -> None:
+    """Remove the manifest's temporary file a first publish left when it was killed while it
+    wrote the manifest (before any page, so no manifest says the run did not finish), once its
+    writer is gone (``store.files.remove_if_stale``: a publish still running keeps its own)."""
+    from refkit.store.files import remove_if_stale
+
+    prefix = f".{MANIFEST}.p"
+    with contextlib.suppress(OSError), os.scandir(out) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                remove_if_stale(entry.path)
 
 
 def _owned(out: Path, manifest: dict[str, Any]) -> tuple[dict[str, set[str]], list[str]]:
