@@ -147,10 +147,12 @@ class ResultCache:
             digests[path] = c_digest
         if type(entry["problems"]) is not list:
             return None
+        if self.keyed and entry["summary"] is not None:
+            view = entry["summary"].get("view")
+            if view and not view.get("keyed"):
+                return None  # checked by a command that needed no keys: checked again, with them
         found = [Problem.from_json(p) for p in entry["problems"]]
         summary = Summary.from_json(entry["summary"]) if entry["summary"] is not None else None
-        if self.keyed and summary is not None and summary.view and not summary.view.get("keyed"):
-            return None  # checked by a command that needed no keys: checked again, with them
         for path, d in digests.items():
             stats[path][4] = d
         if not verified:  # found as it was: its line is written again as read

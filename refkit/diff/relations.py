@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from refkit.diff.values import FieldChange
-from refkit.i18n import N_, N_labels, N_plural, ngettext, pgettext, tr
+from refkit.i18n import N_, N_labels, N_plural, pgettext, plural, tr
 from refkit.model import Relation, parse_target
 
 # the relation types in words, each type the context of its own words
@@ -146,7 +146,7 @@ def relation_counts(summary: dict[str, dict[str, int]], lang: str | None) -> str
         if n:
             types = ", ".join(f"{t} {k}" for t, k in per_type.items())
             if change in _COUNTED:
-                parts.append(ngettext(*_COUNTED[change], n, code).format(n=n, types=types))
+                parts.append(plural(*_COUNTED[change], n, code, types=types))
             else:
                 parts.append(f"{n} {change} ({types})")
     return tr("Relations: {counts}", code).format(counts=", ".join(parts)) if parts else None

@@ -27,7 +27,7 @@ from refkit.edit.paste import (
     plan_competencies,
     read_rows,
 )
-from refkit.i18n import N_, ngettext, tr
+from refkit.i18n import N_, ngettext, plural, tr
 from refkit.model import Block, Competency, Framework
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
@@ -155,12 +155,12 @@ class PasteScreen(ModalScreen[list[Competency] | None]):
                     lang,
                 ).format(n=n, id=self.block.id)
                 + (
-                    ngettext(
+                    plural(
                         "; {n} note at the end of the list",
                         "; {n} notes at the end of the list",
                         len(self.planned.notes),
                         lang,
-                    ).format(n=len(self.planned.notes))
+                    )
                     if self.planned.notes
                     else ""
                 )

@@ -30,7 +30,7 @@ from refkit.edit import (
     uncommitted,
 )
 from refkit.errors import RefkitError
-from refkit.i18n import ngettext, tr
+from refkit.i18n import ngettext, plural, tr
 from refkit.tui.dialogs import Dialog, framework_title
 from refkit.tui.footer import keys_footer
 from refkit.tui.keys import focus_now
@@ -176,13 +176,8 @@ class ReleaseDialog(Dialog):
             text.append(tr(" ({bump}) because: ", lang).format(bump=tr(self.required, lang)))
             deciding = [c for c in plan.causes if c.level == self.required]
             shown = tr("; ", lang).join(c.text(lang) for c in deciding[:4])
-            more = (
-                ngettext("; and {n} more", "; and {n} more", len(deciding) - 4, lang).format(
-                    n=len(deciding) - 4
-                )
-                if len(deciding) > 4
-                else ""
-            )
+            left = len(deciding) - 4
+            more = plural("; and {n} more", "; and {n} more", left, lang) if left > 0 else ""
             text.append(shown + more)
         text.append(f"\n{summary}")
         if pending:
