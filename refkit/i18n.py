@@ -314,7 +314,8 @@ def first_of(names: list[str], limit: int) -> str | Msg:
     and 3 more", in the reader's language)."""
     shown = ", ".join(names[:limit])
     if len(names) > limit:
-        return Msg("{files} and {n} more", files=shown, n=len(names) - limit)
+        more = N_plural("{files} and {n} more", "{files} and {n} more")
+        return Msg(more, files=shown, n=len(names) - limit)
     return shown
 
 

@@ -252,6 +252,15 @@ def test_a_message_counts_with_its_plural_forms_and_keeps_them_in_json() -> None
     assert Msg.from_json(json.loads(json.dumps(many.to_json()))) == many
 
 
+def test_a_list_cut_short_says_how_many_more_in_number() -> None:
+    from refkit.i18n import first_of
+
+    assert first_of(["a", "b"], 3) == "a, b"
+    assert str(first_of(["a", "b", "c", "d"], 3)) == "a, b, c and 1 more"
+    assert first_of(["a", "b", "c", "d"], 3).render("fr") == "a, b, c et 1 autre"  # type: ignore[union-attr]
+    assert first_of(list("abcdef"), 3).render("fr") == "a, b, c et 3 autres"  # type: ignore[union-attr]
+
+
 def test_a_label_is_translated_in_the_sense_its_key_gives_it() -> None:
     """One English text, two French words: the site's labels are keyed by their context
     (``msgctxt``), as gettext does."""
